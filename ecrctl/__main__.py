@@ -1,0 +1,3 @@
+from ecrctl.cli.main import main
+
+main()

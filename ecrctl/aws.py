@@ -1,0 +1,215 @@
+"""boto3 session and client factories, and the one translation point from
+botocore errors to ecrctl's error hierarchy.
+
+boto3/botocore are imported inside the functions: importing this module is cheap.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import sys
+from typing import TYPE_CHECKING, Any
+
+from ecrctl import errors
+from ecrctl.redact import RedactingFilter
+
+if TYPE_CHECKING:
+    import boto3
+
+    from ecrctl.app import Settings
+
+log = logging.getLogger("ecrctl")
+
+THROTTLING_CODES = {
+    "ThrottlingException",
+    "Throttling",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+    "ThrottledException",
+}
+
+
+def make_session(settings: Settings) -> boto3.Session:
+    import boto3
+    import botocore.exceptions
+
+    try:
+        session = boto3.Session(profile_name=settings.profile, region_name=settings.region)
+        if session.region_name is None and os.environ.get("AWS_REGION"):
+            # AWS_REGION is what the SDKs of other languages and the AWS CLI v2 read.
+            session = boto3.Session(
+                profile_name=settings.profile, region_name=os.environ["AWS_REGION"]
+            )
+        return session
+    except botocore.exceptions.ProfileNotFound as exc:
+        raise translate(exc, settings) from exc
+
+
+def make_client(
+    session: boto3.Session, service: str, settings: Settings, *, endpoint: bool = True
+) -> Any:
+    from botocore.config import Config
+
+    config = Config(
+        retries={"mode": "standard", "max_attempts": settings.resolved_max_attempts()},
+        user_agent_extra="ecrctl",
+    )
+    kwargs: dict[str, Any] = {"config": config}
+    if endpoint and settings.endpoint_url:
+        kwargs["endpoint_url"] = settings.endpoint_url
+    try:
+        return session.client(service, **kwargs)  # type: ignore[call-overload]
+    except Exception as exc:
+        raise translate(exc, settings) from exc
+
+
+def client_region(client: Any) -> str:
+    region: str = client.meta.region_name
+    return region
+
+
+def enable_debug_logging() -> None:
+    """--debug: botocore's wire log on stderr, with every secret masked."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    handler.addFilter(RedactingFilter())
+    for name in ("botocore", "urllib3", "docker", "ecrctl"):
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.DEBUG)
+        logger.addHandler(handler)
+        logger.propagate = False
+
+
+_DENIED = re.compile(
+    r"(?:User|Principal):\s*(?P<principal>\S+)\s+is not authorized to perform:"
+    r"\s*(?P<action>[\w:*-]+)"
+)
+
+
+def translate(exc: BaseException, settings: Settings | None = None) -> errors.EcrctlError:
+    """Turn a botocore/boto3 exception into an ecrctl error with a one-line fix.
+
+    Errors that are not from botocore come back as a generic ServiceError; the
+    caller decides whether that is expected.
+    """
+    if isinstance(exc, errors.EcrctlError):
+        return exc
+    module = type(exc).__module__
+    if not module.startswith(("botocore", "boto3")):
+        return errors.ServiceError(f"{type(exc).__name__}: {exc}")
+
+    import botocore.exceptions as bx
+
+    region = settings.region if settings and settings.region else None
+    if isinstance(exc, bx.ClientError):
+        return _translate_client_error(exc, settings)
+    if isinstance(exc, bx.NoCredentialsError | bx.PartialCredentialsError):
+        return errors.AuthError(
+            "no AWS credentials found",
+            hint="set AWS_PROFILE or --profile, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+        )
+    if isinstance(exc, bx.NoRegionError):
+        return errors.InvalidInput(
+            "no AWS region is set", hint="pass --region REGION or set AWS_REGION"
+        )
+    if isinstance(exc, bx.ProfileNotFound):
+        name = settings.profile if settings and settings.profile else str(exc)
+        return errors.InvalidInput(
+            f"AWS profile {name!r} is not in the AWS config files",
+            hint="check ~/.aws/config, or run: aws configure --profile " + str(name),
+        )
+    if isinstance(exc, bx.EndpointConnectionError | bx.ConnectTimeoutError):
+        url = getattr(exc, "kwargs", {}).get("endpoint_url", "")
+        return errors.ServiceError(
+            f"cannot reach the ECR endpoint {url or '(unknown)'}",
+            hint="check --endpoint-url/AWS_ENDPOINT_URL_ECR, the region, and the network",
+        )
+    if isinstance(exc, bx.ReadTimeoutError):
+        return errors.ServiceError(
+            "the ECR endpoint did not answer in time", hint="retry, or raise --max-attempts"
+        )
+    if isinstance(exc, bx.ParamValidationError):
+        return errors.InvalidInput(str(exc).splitlines()[-1].strip())
+    where = f" in {region}" if region else ""
+    return errors.ServiceError(f"AWS request failed{where}: {exc}")
+
+
+def _translate_client_error(exc: Any, settings: Settings | None) -> errors.EcrctlError:
+    err = exc.response.get("Error", {})
+    code = str(err.get("Code", "Unknown"))
+    message = str(err.get("Message", "")).strip()
+    operation = getattr(exc, "operation_name", "")
+    region = _region_of(exc, settings)
+    if code == "RepositoryNotFoundException":
+        return errors.NotFound(
+            f"{message or 'repository not found'} (region {region})",
+            hint="check the name and --region/--registry-id, or create it: ecrctl repo create NAME",
+        )
+    if code == "RepositoryAlreadyExistsException":
+        return errors.Conflict(
+            message or "the repository already exists",
+            hint="pick another name, or use the existing repository",
+        )
+    if code == "RepositoryNotEmptyException":
+        return errors.Conflict(
+            message or "the repository is not empty",
+            hint="delete its images first, or pass --force",
+        )
+    if code in {"AccessDeniedException", "AccessDenied", "UnauthorizedOperation"}:
+        match = _DENIED.search(message)
+        if match:
+            return errors.AccessDenied(
+                f"{match['principal']} is not allowed to perform {match['action']}",
+                hint=f"grant {match['action']} in an IAM or repository policy, "
+                "or use --profile for a principal that has it",
+            )
+        return errors.AccessDenied(
+            f"access denied for {operation or 'the request'}: {message}",
+            hint="check the IAM and repository policies of the caller",
+        )
+    if code in THROTTLING_CODES:
+        attempts = exc.response.get("ResponseMetadata", {}).get("RetryAttempts", 0)
+        return errors.ServiceError(
+            f"AWS throttled {operation or 'the request'} ({code}) "
+            f"after {int(attempts) + 1} attempts",
+            hint="wait and retry, or raise --max-attempts / ECRCTL_MAX_ATTEMPTS",
+        )
+    if code in {"ExpiredTokenException", "ExpiredToken", "RequestExpired"}:
+        return errors.AuthError(
+            "the AWS session credentials have expired",
+            hint="refresh them (e.g. aws sso login) and retry",
+        )
+    if code in {
+        "UnrecognizedClientException",
+        "InvalidClientTokenId",
+        "InvalidSignatureException",
+        "SignatureDoesNotMatch",
+    }:
+        return errors.AuthError(
+            f"AWS rejected the credentials ({code}): {message}",
+            hint="check the access key, secret and --profile",
+        )
+    if code in {
+        "ImageNotFoundException",
+        "LifecyclePolicyNotFoundException",
+        "RepositoryPolicyNotFoundException",
+        "LifecyclePolicyPreviewNotFoundException",
+    }:
+        return errors.NotFound(message or code)
+    if code in {
+        "InvalidParameterException",
+        "ValidationException",
+        "InvalidTagParameterException",
+        "TooManyTagsException",
+        "LimitExceededException",
+    }:
+        return errors.InvalidInput(f"{code}: {message}")
+    return errors.ServiceError(f"{operation or 'request'} failed: {code}: {message}")
+
+
+def _region_of(exc: Any, settings: Settings | None) -> str:
+    if settings and settings.region:
+        return settings.region
+    return str(settings.extra.get("resolved_region", "?")) if settings else "?"

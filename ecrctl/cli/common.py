@@ -1,0 +1,239 @@
+"""Shared CLI machinery: the global options (accepted before or after any
+subcommand), lazily loaded command groups, and the small helpers every command
+uses (``pass_app``, ``--yes``, ``--dry-run``, confirmation, FILE|- input).
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from ecrctl.app import App
+from ecrctl.errors import ConfirmationRequired, InvalidInput
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+pass_app = click.make_pass_decorator(App, ensure=True)
+
+
+def _setter(attr: str, convert: Callable[[Any], Any] | None = None) -> Any:
+    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+        if value is None or value is False:
+            return
+        app = ctx.ensure_object(App)
+        setattr(app.settings, attr, convert(value) if convert else value)
+        if attr == "debug":
+            from ecrctl.aws import enable_debug_logging
+
+            enable_debug_logging()
+
+    return callback
+
+
+def _global_params() -> list[click.Parameter]:
+    """Fresh Option objects for every command (click keeps per-param state)."""
+    return [
+        click.Option(
+            ["--profile"],
+            metavar="NAME",
+            expose_value=False,
+            callback=_setter("profile"),
+            help="AWS profile from the shared config files (default: AWS_PROFILE).",
+        ),
+        click.Option(
+            ["--region"],
+            metavar="REGION",
+            expose_value=False,
+            callback=_setter("region"),
+            help="AWS region (default: AWS_REGION or the profile's).",
+        ),
+        click.Option(
+            ["--endpoint-url"],
+            metavar="URL",
+            expose_value=False,
+            callback=_setter("endpoint_url"),
+            help="ECR API endpoint (default: AWS_ENDPOINT_URL_ECR or AWS's).",
+        ),
+        click.Option(
+            ["--registry-id"],
+            metavar="ACCOUNT",
+            expose_value=False,
+            callback=_setter("registry_id", _check_registry_id),
+            help="Account whose registry to act on (default: the caller's).",
+        ),
+        click.Option(
+            ["-o", "--output"],
+            type=click.Choice(["table", "json"]),
+            expose_value=False,
+            callback=_setter("output"),
+            help="Output format (default: table).",
+        ),
+        click.Option(
+            ["--query"],
+            metavar="JMESPATH",
+            expose_value=False,
+            callback=_setter("query"),
+            help="JMESPath expression applied to the JSON output (implies -o json).",
+        ),
+        click.Option(
+            ["--max-attempts"],
+            type=click.IntRange(min=1),
+            expose_value=False,
+            callback=_setter("max_attempts"),
+            help="AWS call attempts with backoff (default: ECRCTL_MAX_ATTEMPTS or 5).",
+        ),
+        click.Option(
+            ["--debug"],
+            is_flag=True,
+            default=False,
+            expose_value=False,
+            callback=_setter("debug"),
+            help="Show tracebacks and a redacted AWS wire log on stderr.",
+        ),
+        click.Option(
+            ["--no-color"],
+            is_flag=True,
+            default=False,
+            expose_value=False,
+            callback=_setter("color", lambda _: False),
+            help="No colour (also NO_COLOR, or when not a terminal).",
+        ),
+        click.Option(
+            ["-q", "--quiet"],
+            is_flag=True,
+            default=False,
+            expose_value=False,
+            callback=_setter("quiet"),
+            help="Print only results and errors.",
+        ),
+    ]
+
+
+def _check_registry_id(value: str) -> str:
+    from ecrctl.validation import check_registry_id
+
+    return check_registry_id(value)
+
+
+class EcrctlCommand(click.Command):
+    """A command that also accepts the global options after its name."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.params.extend(_global_params())
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        own = [p for p in self.get_params(ctx) if isinstance(p, click.Option) and not _is_global(p)]
+        rows = [r for p in own if (r := p.get_help_record(ctx)) is not None]
+        if rows:
+            with formatter.section("Options"):
+                formatter.write_dl(rows)
+        formatter.write_paragraph()
+        formatter.write_text("Global options (--profile, --region, -o json, ...): ecrctl --help")
+
+
+def _is_global(param: click.Parameter) -> bool:
+    return param.expose_value is False and param.name in {
+        "profile",
+        "region",
+        "endpoint_url",
+        "registry_id",
+        "output",
+        "query",
+        "max_attempts",
+        "debug",
+        "no_color",
+        "quiet",
+    }
+
+
+class EcrctlGroup(click.Group):
+    """A group whose subcommands are imported only when used.
+
+    ``lazy`` maps a subcommand name to ``"module:attribute"``.
+    """
+
+    command_class = EcrctlCommand
+
+    def __init__(self, *args: Any, lazy: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(lazy or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy:
+            module_name, attr = self.lazy[cmd_name].split(":")
+            command = getattr(importlib.import_module(module_name), attr)
+            assert isinstance(command, click.Command)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+
+EcrctlGroup.group_class = EcrctlGroup
+
+
+def group(
+    name: str, *, lazy: dict[str, str] | None = None, **kwargs: Any
+) -> Callable[[Callable[..., Any]], EcrctlGroup]:
+    """Declare a command group (``lazy`` subcommands optional)."""
+
+    def decorator(func: Callable[..., Any]) -> EcrctlGroup:
+        cmd = click.group(name, cls=EcrctlGroup, lazy=lazy, **kwargs)(func)
+        assert isinstance(cmd, EcrctlGroup)
+        cmd.params.extend(_global_params())
+        return cmd
+
+    return decorator
+
+
+def yes_option(func: F) -> F:
+    return click.option(
+        "-y",
+        "--yes",
+        is_flag=True,
+        help="Do not ask for confirmation (needed when stdin is not a terminal).",
+    )(func)
+
+
+def dry_run_option(func: F) -> F:
+    return click.option("--dry-run", is_flag=True, help="Show what would be done; change nothing.")(
+        func
+    )
+
+
+def confirm(question: str, *, yes: bool, what: str = "this") -> None:
+    """Ask before a destructive action; fail with exit 2 when nobody can answer."""
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise ConfirmationRequired(
+            f"refusing to {what} without confirmation: stdin is not a terminal",
+            hint="pass --yes to confirm",
+        )
+    if not click.confirm(question, default=False, err=True):
+        raise click.Abort()
+
+
+def read_source(source: str, *, what: str = "file") -> str:
+    """The text of FILE, or of standard input for ``-``."""
+    if source == "-":
+        return sys.stdin.read()
+    try:
+        with open(source, encoding="utf-8") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        raise InvalidInput(
+            f"{what} {source!r} does not exist", hint="give an existing path, or - for stdin"
+        ) from None
+    except IsADirectoryError:
+        raise InvalidInput(f"{what} {source!r} is a directory", hint="give a file") from None
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{what} {source!r} is not UTF-8 text") from None
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {what} {source!r}: {exc.strerror}") from None

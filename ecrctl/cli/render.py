@@ -1,0 +1,182 @@
+"""Rendering at the edge: JSON for scripts, rich tables for people.
+
+Data goes to stdout, notices and progress to stderr. rich is imported only
+when a table is actually drawn.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import IO, TYPE_CHECKING, Any
+
+from ecrctl.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ecrctl.app import App
+
+
+@dataclass
+class Table:
+    """A table for people: column headers and rows of already formatted cells."""
+
+    columns: Sequence[str]
+    rows: Sequence[Sequence[str]]
+    title: str | None = None
+    justify: dict[str, str] = field(default_factory=dict)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bytes | bytearray):
+        return value.decode("utf-8", "replace")
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, indent=2, default=_json_default, ensure_ascii=False)
+
+
+def apply_query(data: Any, query: str) -> Any:
+    import jmespath
+    from jmespath.exceptions import JMESPathError
+
+    try:
+        return jmespath.search(query, json.loads(to_json(data)))
+    except JMESPathError as exc:
+        first = str(exc).splitlines()[0]
+        raise InvalidInput(
+            f"invalid --query {query!r}: {first}", hint="see https://jmespath.org for the syntax"
+        ) from exc
+
+
+def color_enabled(app: App, stream: IO[str]) -> bool:
+    if not app.settings.color or "NO_COLOR" in os.environ:
+        return False
+    return stream.isatty()
+
+
+def console(app: App, *, stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    tty = stream.isatty()
+    return Console(
+        file=stream,
+        no_color=not color_enabled(app, stream),
+        highlight=False,
+        markup=False,
+        emoji=False,
+        force_terminal=None if tty else False,
+        soft_wrap=not tty,
+        width=None if tty else int(os.environ.get("COLUMNS", "200")),
+    )
+
+
+def print_table(app: App, table: Table) -> None:
+    from rich import box
+    from rich.table import Table as RichTable
+
+    out = console(app)
+    plain = not sys.stdout.isatty()
+    rich_table = RichTable(
+        title=table.title,
+        box=box.SIMPLE_HEAD if not plain else box.SIMPLE,
+        show_edge=False,
+        pad_edge=False,
+        header_style="bold" if not plain else "",
+    )
+    for name in table.columns:
+        rich_table.add_column(
+            name,
+            justify=table.justify.get(name, "left"),  # type: ignore[arg-type]
+            overflow="fold",
+            no_wrap=plain,
+        )
+    for row in table.rows:
+        rich_table.add_row(*row)
+    out.print(rich_table)
+
+
+def emit(
+    app: App,
+    data: Any,
+    *,
+    table: Table | Callable[[], Table] | None = None,
+    text: str | Callable[[], str] | None = None,
+) -> None:
+    """Print a command's result: JSON (``-o json`` or --query), else a table or text."""
+    settings = app.settings
+    if settings.output == "json" or settings.query:
+        if settings.query:
+            data = apply_query(data, settings.query)
+        sys.stdout.write(to_json(data) + "\n")
+        return
+    if settings.quiet and text is None and table is None:
+        return
+    if table is not None:
+        print_table(app, table() if callable(table) else table)
+    elif text is not None:
+        sys.stdout.write((text() if callable(text) else text).rstrip("\n") + "\n")
+    else:
+        sys.stdout.write(to_json(data) + "\n")
+
+
+def notice(app: App, message: str) -> None:
+    """A line for people on stderr; silent with -q."""
+    if not app.settings.quiet:
+        sys.stderr.write(message.rstrip("\n") + "\n")
+
+
+def warn(app: App, message: str) -> None:
+    """A warning on stderr, shown even with -q."""
+    sys.stderr.write(f"ecrctl: warning: {message}\n")
+
+
+# -- cell formatting ------------------------------------------------------------
+
+
+def fmt_time(value: datetime | None) -> str:
+    if value is None:
+        return "-"
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def fmt_age(value: datetime | None, now: datetime | None = None) -> str:
+    if value is None:
+        return "-"
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    now = now or datetime.now(UTC)
+    seconds = max(0, int((now - value).total_seconds()))
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds // size}{unit} ago"
+    return f"{seconds}s ago"
+
+
+def fmt_mib(size: int | None) -> str:
+    if size is None:
+        return "-"
+    return f"{size / (1024 * 1024):.2f}"
+
+
+def fmt_bool(value: bool | None) -> str:
+    if value is None:
+        return "-"
+    return "yes" if value else "no"

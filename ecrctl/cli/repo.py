@@ -1,0 +1,201 @@
+"""``ecrctl repo``: create, list, show, delete, and resource tags."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from ecrctl import repos
+from ecrctl.app import App
+from ecrctl.cli.common import confirm, group, pass_app, yes_option
+from ecrctl.cli.render import Table, emit, fmt_bool, fmt_mib, fmt_time, notice
+from ecrctl.validation import check_repository_name, check_tag_keys, parse_tags
+
+
+@group(
+    "repo",
+    epilog="\b\nExamples:\n  ecrctl repo create team/app --immutable\n"
+    "  ecrctl repo list team/\n  ecrctl repo delete team/app --force --yes",
+)
+def repo() -> None:
+    """Create, list, inspect, delete and tag repositories."""
+
+
+@repo.command(
+    "create",
+    epilog="\b\nExamples:\n  ecrctl repo create team/app\n"
+    "  ecrctl repo create team/app --tag env=dev --tag owner=ops --scan-on-push",
+)
+@click.argument("name")
+@click.option(
+    "--tag",
+    "tags",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Resource tag (repeatable, at most 50).",
+)
+@click.option("--immutable", is_flag=True, help="Tags cannot be overwritten once pushed.")
+@click.option("--scan-on-push", is_flag=True, help="Scan every image for vulnerabilities on push.")
+@click.option(
+    "--encryption",
+    type=click.Choice(["AES256", "KMS"]),
+    help="Encryption at rest (default: AES256).",
+)
+@click.option(
+    "--kms-key", metavar="ARN", help="KMS key for --encryption KMS (default: AWS managed)."
+)
+@pass_app
+def create(
+    app: App,
+    name: str,
+    tags: tuple[str, ...],
+    immutable: bool,
+    scan_on_push: bool,
+    encryption: str | None,
+    kms_key: str | None,
+) -> None:
+    """Create repository NAME and print its URI."""
+    name = check_repository_name(name)
+    parsed = parse_tags(tags)
+    repository = repos.create_repository(
+        app.ecr,
+        name,
+        tags=parsed,
+        immutable=immutable,
+        scan_on_push=scan_on_push,
+        encryption=encryption,
+        kms_key=kms_key,
+        registry_id=app.settings.registry_id,
+    )
+    emit(app, repository, text=repository["repositoryUri"])
+
+
+def _repo_row(r: dict[str, Any]) -> list[str]:
+    scan = r.get("imageScanningConfiguration", {}).get("scanOnPush")
+    return [
+        r["repositoryName"],
+        r["repositoryUri"],
+        fmt_time(r.get("createdAt")),
+        r.get("imageTagMutability", "-"),
+        fmt_bool(scan),
+    ]
+
+
+@repo.command("list", epilog="\b\nExamples:\n  ecrctl repo list\n  ecrctl repo list team/ -o json")
+@click.argument("prefix", required=False)
+@pass_app
+def list_(app: App, prefix: str | None) -> None:
+    """List every repository (whose name starts with PREFIX)."""
+    found = repos.list_repositories(app.ecr, prefix, registry_id=app.settings.registry_id)
+    emit(
+        app,
+        found,
+        table=lambda: Table(
+            ["NAME", "URI", "CREATED", "MUTABILITY", "SCAN ON PUSH"], [_repo_row(r) for r in found]
+        ),
+    )
+
+
+@repo.command("show", epilog="\b\nExample:\n  ecrctl repo show team/app")
+@click.argument("name")
+@pass_app
+def show(app: App, name: str) -> None:
+    """Show a repository with its image count, size, tags and policies."""
+    name = check_repository_name(name)
+    info = repos.show_repository(app.ecr, name, registry_id=app.settings.registry_id)
+
+    def table() -> Table:
+        r = info["repository"]
+        enc = r.get("encryptionConfiguration", {})
+        rows = [
+            ["Name", r["repositoryName"]],
+            ["URI", r["repositoryUri"]],
+            ["ARN", r["repositoryArn"]],
+            ["Created", fmt_time(r.get("createdAt"))],
+            ["Tag mutability", r.get("imageTagMutability", "-")],
+            ["Scan on push", fmt_bool(r.get("imageScanningConfiguration", {}).get("scanOnPush"))],
+            [
+                "Encryption",
+                " ".join(filter(None, [enc.get("encryptionType"), enc.get("kmsKey")])) or "-",
+            ],
+            ["Images", str(info["imageCount"])],
+            ["Total size (MiB)", fmt_mib(info["totalSizeInBytes"])],
+            ["Tags", ", ".join(f"{t['Key']}={t['Value']}" for t in info["tags"]) or "-"],
+            ["Repository policy", fmt_bool(info["hasRepositoryPolicy"])],
+            ["Lifecycle policy", fmt_bool(info["hasLifecyclePolicy"])],
+        ]
+        return Table(["FIELD", "VALUE"], rows)
+
+    emit(app, info, table=table)
+
+
+@repo.command(
+    "delete",
+    epilog="\b\nExamples:\n  ecrctl repo delete team/app\n"
+    "  ecrctl repo delete team/app --force --yes",
+)
+@click.argument("name")
+@click.option("--force", is_flag=True, help="Also delete the images the repository holds.")
+@yes_option
+@pass_app
+def delete(app: App, name: str, force: bool, yes: bool) -> None:
+    """Delete a repository (a non-empty one only with --force)."""
+    name = check_repository_name(name)
+    registry_id = app.settings.registry_id
+    count = repos.count_images(app.ecr, name, registry_id=registry_id)
+    if force and count:
+        noun = "image" if count == 1 else "images"
+        confirm(
+            f"Delete repository {name!r} and its {count} {noun}?",
+            yes=yes,
+            what=f"delete {name!r} with its {count} {noun}",
+        )
+    deleted = repos.delete_repository(
+        app.ecr, name, force=force, registry_id=registry_id, image_count=count
+    )
+    emit(
+        app,
+        deleted,
+        text=f"deleted {deleted['repositoryName']}" + (f" and {count} image(s)" if count else ""),
+    )
+
+
+def _tags_table(tags: list[dict[str, str]]) -> Table:
+    return Table(["KEY", "VALUE"], [[t["Key"], t["Value"]] for t in tags])
+
+
+@repo.command("tag", epilog="\b\nExample:\n  ecrctl repo tag team/app env=prod owner=ops")
+@click.argument("name")
+@click.argument("pairs", nargs=-1, required=True, metavar="KEY=VALUE...")
+@pass_app
+def tag(app: App, name: str, pairs: tuple[str, ...]) -> None:
+    """Add or overwrite resource tags on a repository (NAME or ARN)."""
+    parsed = parse_tags(pairs)
+    arn = repos.repository_arn(app.ecr, name, registry_id=app.settings.registry_id)
+    tags = repos.tag_repository(app.ecr, arn, parsed)
+    notice(app, f"tagged {name}")
+    emit(app, tags, table=lambda: _tags_table(tags))
+
+
+@repo.command("untag", epilog="\b\nExample:\n  ecrctl repo untag team/app owner")
+@click.argument("name")
+@click.argument("keys", nargs=-1, required=True, metavar="KEY...")
+@pass_app
+def untag(app: App, name: str, keys: tuple[str, ...]) -> None:
+    """Remove resource tags from a repository (NAME or ARN)."""
+    checked = check_tag_keys(keys)
+    arn = repos.repository_arn(app.ecr, name, registry_id=app.settings.registry_id)
+    tags = repos.untag_repository(app.ecr, arn, checked)
+    notice(app, f"untagged {name}")
+    emit(app, tags, table=lambda: _tags_table(tags))
+
+
+@repo.command("tags", epilog="\b\nExample:\n  ecrctl repo tags team/app -o json")
+@click.argument("name")
+@pass_app
+def tags(app: App, name: str) -> None:
+    """List the resource tags of a repository (NAME or ARN)."""
+    arn = repos.repository_arn(app.ecr, name, registry_id=app.settings.registry_id)
+    found = repos.list_tags(app.ecr, arn)
+    emit(app, found, table=lambda: _tags_table(found))

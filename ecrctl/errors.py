@@ -1,0 +1,75 @@
+"""The one exception hierarchy of ecrctl.
+
+Every error a user can cause or meet carries its exit code and a one-line
+message that names the bad value and, where there is one, the fix. The CLI
+layer prints ``ecrctl: error: <message>`` and exits with ``exit_code``; no
+traceback unless ``--debug``.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Exit codes, documented in the README."""
+
+    OK = 0
+    FAILED = 1  # the operation failed, or some items of a batch did
+    USAGE = 2  # bad usage or input; nothing was changed
+    INTERRUPTED = 130  # Ctrl-C
+
+
+class EcrctlError(Exception):
+    """Base of all expected errors."""
+
+    exit_code: int = ExitCode.FAILED
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def one_line(self) -> str:
+        text = self.message.rstrip(".")
+        if self.hint:
+            text = f"{text}; {self.hint}"
+        return " ".join(text.split())
+
+
+class InvalidInput(EcrctlError):
+    """Bad input caught before any call: nothing was created or changed."""
+
+    exit_code = ExitCode.USAGE
+
+
+class ConfirmationRequired(InvalidInput):
+    """A destructive action needs --yes when nobody can answer a prompt."""
+
+
+class NotFound(EcrctlError):
+    """A repository, image, policy or registry does not exist."""
+
+
+class Conflict(EcrctlError):
+    """The thing exists already, or its state forbids the action."""
+
+
+class AccessDenied(EcrctlError):
+    """AWS refused the caller."""
+
+
+class AuthError(EcrctlError):
+    """Credentials are missing, expired or rejected."""
+
+
+class ServiceError(EcrctlError):
+    """AWS, the registry or the Docker Engine failed or could not be reached."""
+
+
+class PartialFailure(EcrctlError):
+    """A batch finished, but some of its items failed (reported one by one)."""
+
+
+class Interrupted(EcrctlError):
+    exit_code = ExitCode.INTERRUPTED

@@ -1,0 +1,307 @@
+#!/usr/bin/env python3
+"""Real backends on loopback for ecrctl's tests and demo.
+
+    python scripts/backends.py start --dir DIR [--moto] [--registry] [--dockerd]
+    python scripts/backends.py stop --dir DIR
+
+``start`` launches each backend as a child process, waits until it answers,
+records its PID in DIR/pids and writes DIR/env (``export NAME=value`` lines:
+AWS_ENDPOINT_URL_ECR, ECRCTL_TEST_REGISTRY, DOCKER_HOST, ...). ``stop`` ends
+exactly those PIDs. The same functions are imported by the pytest fixtures.
+
+moto's ECR emulator is started through :func:`moto_main`, which first applies
+:func:`apply_moto_fixes` so that digests are sha256 of the manifest bytes, as
+in ECR.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+MOTO_ACCOUNT = "123456789012"
+MOTO_PASSWORD = f"{MOTO_ACCOUNT}-auth-token"  # what moto's GetAuthorizationToken decodes to
+
+
+# -- moto fixes -------------------------------------------------------------------
+
+
+def apply_moto_fixes() -> None:
+    """Make moto's ECR digests and sizes behave like ECR's (idempotent).
+
+    * the digest is sha256 of the exact manifest bytes (moto hashes layer digests);
+    * the size is the sum of layer sizes plus the config size (moto: config only);
+    * put_image with a wrong imageDigest fails with ImageDigestDoesNotMatchException.
+    """
+    from moto.core.exceptions import JsonRESTError
+    from moto.ecr import models
+
+    image_cls: Any = models.Image
+    if getattr(image_cls, "_ecrctl_fixed", False):
+        return
+
+    def create_digest(self: Any) -> None:
+        self._image_digest = "sha256:" + hashlib.sha256(self.image_manifest.encode()).hexdigest()
+
+    def size_in_bytes(self: Any) -> int | None:
+        manifest = json.loads(self.image_manifest)
+        if "layers" not in manifest:
+            return None
+        total = sum(int(layer.get("size", 0)) for layer in manifest["layers"])
+        return total + int(manifest.get("config", {}).get("size", 0))
+
+    image_cls._create_digest = create_digest
+    image_cls.get_image_size_in_bytes = size_in_bytes
+
+    backend_cls: Any = models.ECRBackend
+    original_put_image = backend_cls.put_image
+
+    def put_image(self: Any, repository_name: str, image_manifest: str, *args: Any,
+                  **kwargs: Any) -> Any:
+        digest = kwargs.get("image_digest")
+        if digest is None and len(args) >= 3:
+            digest = args[2]
+        actual = "sha256:" + hashlib.sha256(image_manifest.encode()).hexdigest()
+        if digest and digest != actual:
+            raise JsonRESTError(
+                "ImageDigestDoesNotMatchException",
+                f"The specified digest {digest} does not match the calculated digest {actual}",
+            )
+        return original_put_image(self, repository_name, image_manifest, *args, **kwargs)
+
+    backend_cls.put_image = put_image
+    image_cls._ecrctl_fixed = True
+
+
+def moto_main(argv: list[str]) -> None:
+    """``moto_server`` with :func:`apply_moto_fixes` applied."""
+    apply_moto_fixes()
+    from moto.server import main
+
+    main(argv)
+
+
+# -- process helpers -------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def wait_http(url: str, timeout: float = 30.0, ok: tuple[int, ...] = (200, 401)) -> None:
+    deadline = time.monotonic() + timeout
+    last: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status in ok:
+                    return
+        except urllib.error.HTTPError as exc:
+            if exc.code in ok:
+                return
+            last = exc
+        except OSError as exc:
+            last = exc
+        time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer within {timeout}s: {last}")
+
+
+def wait_unix_socket(path: Path, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.exists():
+            try:
+                with socket.socket(socket.AF_UNIX) as sock:
+                    sock.connect(str(path))
+                    sock.sendall(b"GET /_ping HTTP/1.0\r\n\r\n")
+                    if b"OK" in sock.recv(4096):
+                        return
+            except OSError:
+                pass
+        time.sleep(0.1)
+    raise RuntimeError(f"dockerd did not answer on {path} within {timeout}s")
+
+
+def _spawn(args: list[str], log: Path, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    handle = open(log, "ab")  # noqa: SIM115 - the child keeps it
+    return subprocess.Popen(args, stdout=handle, stderr=subprocess.STDOUT, env=env,
+                            start_new_session=True)
+
+
+def stop_pid(pid: int, timeout: float = 10.0) -> None:
+    try:
+        os.killpg(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    except PermissionError:
+        os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            finished, _ = os.waitpid(pid, os.WNOHANG)
+            if finished:
+                return
+        except ChildProcessError:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return
+        time.sleep(0.05)
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+# -- the backends -------------------------------------------------------------------
+
+
+def start_moto(workdir: Path) -> tuple[int, dict[str, str]]:
+    port = free_port()
+    proc = _spawn([sys.executable, str(HERE / "backends.py"), "moto-server",
+                   "-H", "127.0.0.1", "-p", str(port)], workdir / "moto.log")
+    url = f"http://127.0.0.1:{port}"
+    wait_http(f"{url}/moto-api/")
+    return proc.pid, {"AWS_ENDPOINT_URL_ECR": url, "ECRCTL_TEST_MOTO_URL": url}
+
+
+def start_registry(workdir: Path, users: dict[str, str] | None = None) -> tuple[int, dict[str, str]]:
+    binary = shutil.which("docker-registry")
+    if not binary:
+        raise RuntimeError("docker-registry is not installed (apt-get install docker-registry)")
+    users = users or {"AWS": MOTO_PASSWORD}
+    root = workdir / "registry"
+    (root / "data").mkdir(parents=True, exist_ok=True)
+    htpasswd = root / "htpasswd"
+    htpasswd.unlink(missing_ok=True)
+    for index, (user, password) in enumerate(users.items()):
+        flags = "-Bbc" if index == 0 else "-Bb"
+        subprocess.run(["htpasswd", flags, str(htpasswd), user, password], check=True,
+                       capture_output=True)
+    port = free_port()
+    config = root / "config.yml"
+    config.write_text(
+        "version: 0.1\n"
+        "log: {level: warn}\n"
+        f"storage: {{filesystem: {{rootdirectory: {root / 'data'}}}, delete: {{enabled: true}}}}\n"
+        f"http: {{addr: 127.0.0.1:{port}, secret: ecrctl-tests}}\n"
+        f"auth: {{htpasswd: {{realm: basic-realm, path: {htpasswd}}}}}\n"
+    )
+    proc = _spawn([binary, "serve", str(config)], workdir / "registry.log")
+    wait_http(f"http://127.0.0.1:{port}/v2/")
+    return proc.pid, {"ECRCTL_TEST_REGISTRY": f"127.0.0.1:{port}"}
+
+
+def start_dockerd(workdir: Path) -> tuple[int, dict[str, str]]:
+    binary = shutil.which("dockerd")
+    if not binary:
+        raise RuntimeError("dockerd is not installed (apt-get install docker.io)")
+    # unix socket paths are limited to 107 bytes: keep the daemon's files short-pathed
+    root = Path(os.environ.get("ECRCTL_DOCKERD_ROOT", "/tmp")) / f"ecrctl-dockerd-{os.getpid()}"
+    root.mkdir(parents=True, exist_ok=True)
+    (workdir / "dockerd-root").write_text(str(root))
+    sock = root / "docker.sock"
+    args = [binary, "-H", f"unix://{sock}", "--data-root", str(root / "data"),
+            "--exec-root", str(root / "exec"), "--pidfile", str(root / "dockerd.pid"),
+            "--iptables=false", "--ip6tables=false", "--bridge=none"]
+    driver = os.environ.get("ECRCTL_DOCKERD_STORAGE_DRIVER", "vfs")
+    args.append(f"--storage-driver={driver}")
+    proc = _spawn(args, workdir / "dockerd.log")
+    try:
+        wait_unix_socket(sock)
+    except RuntimeError:
+        stop_pid(proc.pid)
+        raise
+    return proc.pid, {"DOCKER_HOST": f"unix://{sock}"}
+
+
+def build_test_image(docker_host: str, name: str, workdir: Path) -> str:
+    """A tiny image built offline: busybox-static imported as a rootfs."""
+    busybox = shutil.which("busybox") or "/bin/busybox"
+    if not Path(busybox).exists():
+        raise RuntimeError("busybox is not installed (apt-get install busybox-static)")
+    rootfs = workdir / "rootfs"
+    (rootfs / "bin").mkdir(parents=True, exist_ok=True)
+    shutil.copy(busybox, rootfs / "bin" / "busybox")
+    sh = rootfs / "bin" / "sh"
+    if not sh.exists():
+        sh.symlink_to("busybox")
+    tar = subprocess.run(["tar", "-C", str(rootfs), "-cf", "-", "."], check=True,
+                         capture_output=True).stdout
+    env = {**os.environ, "DOCKER_HOST": docker_host}
+    subprocess.run(["docker", "import", "-", name], input=tar, check=True, env=env,
+                   capture_output=True)
+    return name
+
+
+STARTERS = {"moto": start_moto, "registry": start_registry, "dockerd": start_dockerd}
+
+
+def start(workdir: Path, names: list[str]) -> dict[str, str]:
+    workdir.mkdir(parents=True, exist_ok=True)
+    env: dict[str, str] = {}
+    pids: list[str] = []
+    try:
+        for name in names:
+            pid, values = STARTERS[name](workdir)
+            pids.append(f"{name} {pid}")
+            env.update(values)
+            (workdir / "pids").write_text("\n".join(pids) + "\n")
+    except Exception:
+        stop(workdir)
+        raise
+    (workdir / "env").write_text("".join(f"export {k}={v}\n" for k, v in env.items()))
+    return env
+
+
+def stop(workdir: Path) -> None:
+    pids = workdir / "pids"
+    if pids.exists():
+        for line in reversed(pids.read_text().split("\n")):
+            if line.strip():
+                stop_pid(int(line.split()[1]))
+        pids.unlink()
+    marker = workdir / "dockerd-root"
+    if marker.exists():
+        root = Path(marker.read_text())
+        subprocess.run(["umount", "-R", str(root / "exec")], capture_output=True)
+        shutil.rmtree(root, ignore_errors=True)
+        marker.unlink()
+
+
+def cli(argv: list[str]) -> None:
+    if argv and argv[0] == "moto-server":
+        moto_main(argv[1:])
+        return
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("action", choices=["start", "stop"])
+    parser.add_argument("--dir", required=True, type=Path)
+    for name in STARTERS:
+        parser.add_argument(f"--{name}", action="store_true", help=f"start {name}")
+    args = parser.parse_args(argv)
+    if args.action == "stop":
+        stop(args.dir)
+        return
+    names = [n for n in STARTERS if getattr(args, n)] or list(STARTERS)
+    for key, value in start(args.dir, names).items():
+        print(f"{key}={value}")
+
+
+if __name__ == "__main__":
+    cli(sys.argv[1:])

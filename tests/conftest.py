@@ -1,0 +1,121 @@
+"""Fixtures shared by every test: isolation from the machine, moto's ECR, and
+a runner for the real ``main()`` wrapper (errors, exit codes and all)."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import backends  # noqa: E402
+
+REGION = "us-east-1"
+ACCOUNT = backends.MOTO_ACCOUNT
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private HOME, XDG dirs, docker config and keyring; no AWS_* from the machine."""
+    for name in list(os.environ):
+        if name.startswith(("AWS_", "ECRCTL_", "DOCKER_", "XDG_")) or name in {"NO_COLOR"}:
+            monkeypatch.delenv(name, raising=False)
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.setenv("DOCKER_CONFIG", str(home / ".docker"))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(home / ".aws" / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(home / ".aws" / "credentials"))
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setenv("ECRCTL_MAX_ATTEMPTS", "2")
+    return home
+
+
+@pytest.fixture
+def moto() -> Iterator[None]:
+    """moto's in-process ECR, with ECR's digest and size rules."""
+    backends.apply_moto_fixes()
+    from moto import mock_aws
+
+    with mock_aws():
+        yield
+
+
+@pytest.fixture
+def ecr(moto: None) -> Any:
+    import boto3
+
+    return boto3.client("ecr", region_name=REGION)
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def json(self) -> Any:
+        import json
+
+        return json.loads(self.stdout)
+
+
+class Runner:
+    """Runs ``ecrctl ARGS`` in-process through the real main() wrapper."""
+
+    def __call__(self, *args: str, input: str | None = None) -> Result:
+        from ecrctl.app import App
+        from ecrctl.cli.main import run
+
+        out, err = io.StringIO(), io.StringIO()
+        old = sys.stdin, sys.stdout, sys.stderr
+        sys.stdin = io.StringIO(input or "")
+        sys.stdout, sys.stderr = out, err
+        try:
+            code = run(list(args), App())
+        finally:
+            sys.stdin, sys.stdout, sys.stderr = old
+        return Result(code, out.getvalue(), err.getvalue())
+
+
+@pytest.fixture
+def cli() -> Runner:
+    return Runner()
+
+
+@pytest.fixture(scope="session")
+def moto_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A moto_server process on 127.0.0.1 (with the digest fixes); yields its URL."""
+    workdir = tmp_path_factory.mktemp("moto-server")
+    backends.start(workdir, ["moto"])
+    url = (workdir / "env").read_text().split("AWS_ENDPOINT_URL_ECR=")[1].split()[0]
+    try:
+        yield url
+    finally:
+        backends.stop(workdir)
+
+
+@pytest.fixture
+def moto_url(moto_server: str) -> str:
+    """The moto_server URL, with all state reset for this test."""
+    import urllib.request
+
+    request = urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST")
+    urllib.request.urlopen(request).close()
+    return moto_server
