@@ -119,3 +119,31 @@ def moto_url(moto_server: str) -> str:
     request = urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST")
     urllib.request.urlopen(request).close()
     return moto_server
+
+
+@dataclass
+class DockerBackends:
+    """A real docker-registry (htpasswd accepting moto's token) and a real dockerd."""
+
+    registry: str  # 127.0.0.1:PORT
+    docker_host: str  # unix:///.../docker.sock
+    image: str  # a small local image built offline, e.g. "ecrctl-test/busybox:1"
+    password: str = backends.MOTO_PASSWORD
+
+
+@pytest.fixture(scope="session")
+def docker_backends(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DockerBackends]:
+    workdir = tmp_path_factory.mktemp("docker-backends")
+    env = backends.start(workdir, ["registry", "dockerd"])
+    try:
+        image = backends.build_test_image(env["DOCKER_HOST"], "ecrctl-test/busybox:1", workdir)
+        yield DockerBackends(env["ECRCTL_TEST_REGISTRY"], env["DOCKER_HOST"], image)
+    finally:
+        backends.stop(workdir)
+
+
+@pytest.fixture
+def docker_env(docker_backends: DockerBackends, monkeypatch: pytest.MonkeyPatch) -> DockerBackends:
+    """DOCKER_HOST set to the test dockerd for this test (DOCKER_CONFIG stays private)."""
+    monkeypatch.setenv("DOCKER_HOST", docker_backends.docker_host)
+    return docker_backends

@@ -17,6 +17,7 @@ from ecrctl.redact import redact
 
 SUBCOMMANDS = {
     "repo": "ecrctl.cli.repo:repo",
+    "policy": "ecrctl.cli.policy:policy",
 }
 
 EPILOG = """\b
