@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -251,6 +252,36 @@ def _fate_table(result: Preview, only_expiring: bool) -> Table:
     return Table(["TAGS", "DIGEST", "PUSHED", "FATE", "RULE", "WHY"], rows)
 
 
+PLAIN_ABOVE = 1000  # rows; rich needs about half a millisecond per row
+
+
+def plain_table(table: Table) -> str:
+    """The text rich prints for ``table`` when stdout is not a terminal, without rich."""
+    widths = [len(c) for c in table.columns]
+    for row in table.rows:
+        widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
+    lines = ["   ".join(c.ljust(w) for c, w in zip(table.columns, widths, strict=True))]
+    lines.append("\u2500" * (sum(widths) + 3 * (len(widths) - 1)))
+    lines.extend(
+        "   ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in table.rows
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _show(app: App, data: Callable[[], Any], table: Callable[[], Table]) -> None:
+    """emit(), with long tables printed as plain aligned text."""
+    import sys
+
+    if app.settings.output == "json" or app.settings.query:
+        emit(app, data())
+        return
+    built = table()
+    if len(built.rows) <= PLAIN_ABOVE:
+        emit(app, None, table=built)
+    else:
+        sys.stdout.write(plain_table(built))
+
+
 def _dt(value: str | None) -> Any:
     from datetime import datetime
 
@@ -378,9 +409,15 @@ def preview(
     policy from --policy FILE or the repository. -o json prints
     GetLifecyclePolicyPreview's shape: the affected images, oldest first.
     """
+    import gc
+    import sys
+
     from ecrctl.lifecycle import compare as cmp
     from ecrctl.lifecycle import engine, validate
 
+    # A preview builds hundreds of thousands of small acyclic objects; the cyclic
+    # collector would only rescan them again and again (a third of the run time).
+    gc.disable()
     name = _repo(repository) if repository else None
     _check_preview_usage(name, policy_source, images_source, remote, compare, other_source)
     now = _now(now_value)
@@ -391,7 +428,7 @@ def preview(
             text = read_source(policy_source, what="policy file")
             validate.parse(text, name=f"lifecycle policy {_shown(policy_source)}")
         data = _remote(app, name, text, timeout)
-        emit(app, data, table=lambda: _results_table(data))
+        _show(app, lambda: data, lambda: _results_table(data))
         return
     document, text = _load_policy(app, policy_source, name)
     found = _load_images(app, images_source, name)
@@ -408,7 +445,7 @@ def preview(
             names=("local", "remote"),
         )
         data = {"local": local_data, "remote": remote_data, "differences": differences}
-        emit(app, data, table=lambda: _changes_table(differences, ("LOCAL", "AWS")))
+        _show(app, lambda: data, lambda: _changes_table(differences, ("LOCAL", "AWS")))
         if differences:
             raise EcrctlError(
                 f"the local preview and AWS's disagree on {len(differences)} image(s)",
@@ -430,10 +467,15 @@ def preview(
             "changes": changed,
             "summary": {"before": result.to_json()["summary"], "after": other.to_json()["summary"]},
         }
-        emit(app, data, table=lambda: _changes_table(changed, ("BEFORE", "AFTER"), reasons))
+        _show(app, lambda: data, lambda: _changes_table(changed, ("BEFORE", "AFTER"), reasons))
         notice(app, f"{len(changed)} image(s) change fate under {other_source}")
         return
-    emit(app, result.to_json(), table=lambda: _fate_table(result, only_expiring))
+    if app.settings.output == "json" and not app.settings.query:
+        from ecrctl.lifecycle.jsontext import preview_text
+
+        sys.stdout.write(preview_text(result) + "\n")
+    else:
+        _show(app, result.to_json, lambda: _fate_table(result, only_expiring))
     notice(app, _summary(result.counts(), now))
 
 

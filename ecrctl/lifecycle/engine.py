@@ -27,9 +27,10 @@ range. Each rule then costs O(k log k) for its k matching images.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 from ecrctl.lifecycle.images import ARCHIVE, STANDARD, Image, iso
@@ -147,81 +148,139 @@ def _why(fate: Fate, rule: Rule, now: float) -> str:
     return f"{state} {days} ago (archived {ago(now - image.archived_at)})"
 
 
-@dataclass
 class Preview:
-    """The fate of every image; ``fates`` is in push order, oldest first."""
+    """The fate of every image of a preview.
 
-    now: float
-    rules: list[Rule]
-    fates: list[Fate] = field(default_factory=list)
+    Kept as parallel lists indexed like ``images`` (cheap for 100,000 images);
+    :attr:`fates` builds the per-image objects, oldest first, when asked.
+    """
+
+    def __init__(self, now: float, rules: list[Rule], images: list[Image]) -> None:
+        n = len(images)
+        self.now = now
+        self.rules = rules
+        self.images = images
+        self.action: list[str] = [KEEP] * n
+        self.rule: list[Rule | None] = [None] * n
+        self.rank: list[int] = [0] * n
+        self.of: list[int] = [0] * n
+        self.protected_from: list[Rule | None] = [None] * n
+        # oldest first, ties by digest
+        pushed = [image.pushed_at for image in images]
+        if len(set(pushed)) == n:
+            order = sorted(range(n), key=pushed.__getitem__)
+        else:
+            order = sorted(range(n), key=[image.digest for image in images].__getitem__)
+            order.sort(key=pushed.__getitem__)
+        self.order = order
+
+    def fate(self, i: int) -> Fate:
+        return Fate(
+            self.images[i],
+            self.action[i],
+            self.rule[i],
+            self.rank[i],
+            self.of[i],
+            self.protected_from[i],
+        )
+
+    @property
+    def fates(self) -> list[Fate]:
+        return [self.fate(i) for i in self.order]
 
     def affected(self) -> list[Fate]:
-        return [f for f in self.fates if f.action != KEEP]
+        action = self.action
+        return [self.fate(i) for i in self.order if action[i] != KEEP]
 
     def counts(self) -> dict[str, int]:
         counts = {EXPIRE: 0, TRANSITION: 0, KEEP: 0}
-        for fate in self.fates:
-            counts[fate.action] += 1
+        for action in self.action:
+            counts[action] += 1
         return counts
 
     def to_json(self) -> dict[str, Any]:
         """The shape of GetLifecyclePolicyPreview's response: affected images, oldest first."""
         results = []
-        transitioning = 0
-        for fate in self.fates:
-            if fate.action == KEEP:
+        images, actions, rules = self.images, self.action, self.rule
+        for i in self.order:
+            kind = actions[i]
+            if kind == KEEP:
                 continue
-            assert fate.rule is not None
-            action: dict[str, str] = {"type": fate.action.upper()}
-            if fate.action == TRANSITION:
-                transitioning += 1
-                action["targetStorageClass"] = str(fate.rule.target_storage_class).upper()
+            image = images[i]
+            rule = rules[i]
+            assert rule is not None
+            action: dict[str, str] = {"type": kind.upper()}
+            if kind == TRANSITION:
+                action["targetStorageClass"] = str(rule.target_storage_class).upper()
             entry: dict[str, Any] = {
-                "imageTags": list(fate.image.tags),
-                "imageDigest": fate.image.digest,
-                "imagePushedAt": iso(fate.image.pushed_at),
+                "imageTags": list(image.tags),
+                "imageDigest": image.digest,
+                "imagePushedAt": iso(image.pushed_at),
                 "action": action,
-                "appliedRulePriority": fate.rule.priority,
+                "appliedRulePriority": rule.priority,
             }
-            if fate.image.storage_class == ARCHIVE:
+            if image.storage_class == ARCHIVE:
                 entry["storageClass"] = "ARCHIVE"
             results.append(entry)
-        summary: dict[str, Any] = {"expiringImageTotalCount": len(results) - transitioning}
-        if transitioning:
+        return {"previewResults": results, "summary": self.to_json_summary()}
+
+    def to_json_summary(self) -> dict[str, Any]:
+        counts = self.counts()
+        summary: dict[str, Any] = {"expiringImageTotalCount": counts[EXPIRE]}
+        if counts[TRANSITION]:
             summary["transitioningImageTotalCounts"] = [
-                {"targetStorageClass": "ARCHIVE", "imageTotalCount": transitioning}
+                {"targetStorageClass": "ARCHIVE", "imageTotalCount": counts[TRANSITION]}
             ]
-        return {"previewResults": results, "summary": summary}
+        return summary
 
 
 def preview(policy: Mapping[str, Any], images: Iterable[Image], now: float) -> Preview:
     """Apply a validated ``policy`` to ``images`` at time ``now`` (epoch seconds)."""
     rules = compile_rules(policy)
-    result = Preview(now, rules)
-    by_class: dict[str, list[Image]] = {}
-    for image in images:
-        by_class.setdefault(image.storage_class, []).append(image)
-    for storage_class, members in by_class.items():
-        ordered = sorted(members, key=_newest_first)
-        fates = [Fate(image) for image in ordered]
-        _evaluate([r for r in rules if r.storage_class == storage_class], ordered, fates, now)
-        result.fates.extend(fates)
-    result.fates.sort(key=lambda f: (f.image.pushed_at, f.image.digest))
+    listed = list(images)
+    result = Preview(now, rules, listed)
+    # newest first; ties keep the digest order of ``result.order`` (a stable sort)
+    newest_first = sorted(result.order, key=[-image.pushed_at for image in listed].__getitem__)
+    classes = {image.storage_class for image in listed}
+    for storage_class in sorted(classes):
+        ordered = (
+            newest_first
+            if len(classes) == 1
+            else [i for i in newest_first if listed[i].storage_class == storage_class]
+        )
+        class_rules = [r for r in rules if r.storage_class == storage_class]
+        if class_rules:
+            _evaluate(class_rules, listed, ordered, result, now)
     return result
 
 
-def _newest_first(image: Image) -> tuple[float, str]:
-    return (-image.pushed_at, image.digest)
-
-
 class _TagIndex:
-    """Every (tag, image position) pair, sorted by tag, for range lookups."""
+    """The distinct tags, sorted, each with the positions of the images carrying it.
 
-    def __init__(self, ordered: Sequence[Image]) -> None:
-        pairs = sorted((tag, pos) for pos, image in enumerate(ordered) for tag in image.tags)
-        self.tags = [tag for tag, _ in pairs]
-        self.positions = [pos for _, pos in pairs]
+    A tag names one image of a repository, so the map is usually tag -> one
+    position; a hand-made images file may repeat a tag, then tag -> tuple.
+    """
+
+    def __init__(self, images: Sequence[Image], ordered: Sequence[int]) -> None:
+        # Built in input order (memory order), then mapped to newest-first positions.
+        position = dict(zip(ordered, range(len(ordered)), strict=True))
+        members = sorted(ordered) if len(ordered) != len(images) else range(len(images))
+        owner: dict[str, Any] = {tag: i for i in members for tag in images[i].tags}
+        self.shared = sum(len(images[i].tags) for i in members) != len(owner)
+        if self.shared:
+            owner = {}
+            for i in members:
+                for tag in images[i].tags:
+                    owner[tag] = (*owner.get(tag, ()), i)
+        self.owner = owner
+        self.position = position
+        self.tags = sorted(owner)
         self._cache: dict[tuple[bool, str], set[int]] = {}
+
+    def _positions(self, tags: Iterable[str]) -> set[int]:
+        found = map(self.owner.__getitem__, tags)
+        indexes = chain.from_iterable(found) if self.shared else found
+        return set(map(self.position.__getitem__, indexes))
 
     def _range(self, prefix: str) -> tuple[int, int]:
         if not prefix:
@@ -233,73 +292,79 @@ class _TagIndex:
         key = (False, prefix)
         if key not in self._cache:
             lo, hi = self._range(prefix)
-            self._cache[key] = set(self.positions[lo:hi])
+            self._cache[key] = self._positions(self.tags[lo:hi])
         return self._cache[key]
 
     def pattern(self, pattern: str) -> set[int]:
         key = (True, pattern)
         if key not in self._cache:
-            head = pattern.split("*", 1)[0]
-            lo, hi = self._range(head)
             if "*" not in pattern:
-                lo, hi = bisect_left(self.tags, pattern), bisect_right(self.tags, pattern)
-                found = set(self.positions[lo:hi])
+                found = self._positions([pattern] if pattern in self.owner else [])
             else:
+                lo, hi = self._range(pattern.split("*", 1)[0])
                 regex = re.compile(".*".join(re.escape(p) for p in pattern.split("*")), re.DOTALL)
-                match = regex.fullmatch
-                tags, positions = self.tags, self.positions
-                found = {positions[i] for i in range(lo, hi) if match(tags[i])}
+                found = self._positions(filter(regex.fullmatch, self.tags[lo:hi]))
             self._cache[key] = found
         return self._cache[key]
 
 
-def _candidates(rule: Rule, ordered: Sequence[Image], index: _TagIndex | None) -> list[int]:
-    """Positions (newest first) of the images the rule selects by their tags."""
+def _candidates(
+    rule: Rule, images: Sequence[Image], ordered: list[int], index: _TagIndex | None
+) -> list[int]:
+    """The images the rule selects by their tags, newest first."""
     if rule.tag_status == "any":
-        return list(range(len(ordered)))
+        return ordered
     if rule.tag_status == "untagged":
-        return [pos for pos, image in enumerate(ordered) if not image.tags]
+        return [i for i in ordered if not images[i].tags]
     assert index is not None
     sets = [index.prefix(p) for p in rule.prefixes] or [index.pattern(p) for p in rule.patterns]
     sets.sort(key=len)
     found = set(sets[0])
     for other in sets[1:]:
         found &= other
-    return sorted(found)
+    return [ordered[pos] for pos in sorted(found)]
 
 
 def _evaluate(
-    rules: Sequence[Rule], ordered: Sequence[Image], fates: list[Fate], now: float
+    rules: Sequence[Rule],
+    images: Sequence[Image],
+    ordered: list[int],
+    result: Preview,
+    now: float,
 ) -> None:
-    index = _TagIndex(ordered) if any(r.tag_status == "tagged" for r in rules) else None
+    tagged = any(r.tag_status == "tagged" for r in rules)
+    index = _TagIndex(images, ordered) if tagged else None
+    actions, owners, ranks, totals = result.action, result.rule, result.rank, result.of
+    protected = result.protected_from
     for rule in rules:
-        candidates = _candidates(rule, ordered, index)
+        candidates = _candidates(rule, images, ordered, index)
         total = len(candidates)
         threshold = now - rule.count_number * DAY
         count_type = rule.count_type
         if count_type == "imageCountMoreThan":
-            cut = rule.count_number
+            selected = [False] * min(rule.count_number, total) + [True] * max(
+                0, total - rule.count_number
+            )
         elif count_type == "sinceImagePushed":
-            # newest first: the images pushed before the threshold are a suffix
-            cut = bisect_right(candidates, -threshold, key=lambda p: -ordered[p].pushed_at)
+            selected = [images[i].pushed_at < threshold for i in candidates]
+        elif count_type == "sinceImagePulled":
+            selected = [
+                (image.pushed_at if image.last_pulled_at is None else image.last_pulled_at)
+                < threshold
+                for image in (images[i] for i in candidates)
+            ]
         else:
-            cut = -1
-        for rank, pos in enumerate(candidates):
-            if cut >= 0:
-                selected = rank >= cut
-            elif count_type == "sinceImagePulled":
-                image = ordered[pos]
-                last = image.last_pulled_at
-                selected = (image.pushed_at if last is None else last) < threshold
-            else:
-                archived = ordered[pos].archived_at
-                selected = archived is not None and archived < threshold
-            fate = fates[pos]
-            if fate.rule is None:
-                fate.rule = rule
-                fate.rank = rank + 1
-                fate.of = total
-                if selected:
-                    fate.action = rule.action
-            elif selected and fate.action == KEEP and fate.protected_from is None:
-                fate.protected_from = rule
+            selected = [
+                image.archived_at is not None and image.archived_at < threshold
+                for image in (images[i] for i in candidates)
+            ]
+        act = rule.action
+        for rank, (i, hit) in enumerate(zip(candidates, selected, strict=True), start=1):
+            if owners[i] is None:
+                owners[i] = rule
+                ranks[i] = rank
+                totals[i] = total
+                if hit:
+                    actions[i] = act
+            elif hit and protected[i] is None and actions[i] == KEEP:
+                protected[i] = rule
