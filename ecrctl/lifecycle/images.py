@@ -52,9 +52,8 @@ def parse_time(value: Any, where: str) -> float:
         except ValueError:
             pass
     elif isinstance(value, datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return value.timestamp()
+        moment: datetime = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return moment.timestamp()
     raise InvalidInput(f"{where}: {value!r} is not a time", hint=_TIME_HINT)
 
 

@@ -56,9 +56,7 @@ def _images(*entries: tuple[str, list[str], float]) -> dict[str, Image]:
     return {name: image(name, tags, days) for name, tags, days in entries}
 
 
-_AB = _images(
-    ("A", ["beta-1", "prod-1"], 10), ("B", ["beta-2", "prod-2"], 9), ("C", ["beta-3"], 8)
-)
+_AB = _images(("A", ["beta-1", "prod-1"], 10), ("B", ["beta-2", "prod-2"], 9), ("C", ["beta-3"], 8))
 
 EXAMPLES = [
     Example(
