@@ -663,3 +663,42 @@ def test_every_lifecycle_command_has_help_and_an_example(cli: Runner) -> None:
         result = cli("policy", "lifecycle", command, "--help")
         assert result.exit_code == 0
         assert "Example" in result.stdout, command
+
+
+def test_pushed_column_is_fmt_time_of_the_push(
+    cli: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from ecrctl.cli.render import fmt_time
+
+    monkeypatch.setenv("TZ", "Asia/Kathmandu")  # +05:45: a time zone off the hour
+    time.tzset()
+    try:
+        pushed = NOW - 3 * DAY + 59
+        images = write(
+            tmp_path,
+            "i.json",
+            {"imageDetails": [{"imageDigest": "sha256:" + "1" * 64, "imagePushedAt": pushed}]},
+        )
+        policy = write(tmp_path, "p.json", EXAMPLES[0].policy)
+        rows = _rows(cli("policy", "lifecycle", "preview", "--policy", policy, "--images", images))
+        assert rows[0][2] == fmt_time(datetime.fromtimestamp(pushed, UTC))
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+
+
+def test_plain_table_of_no_rows_matches_rich() -> None:
+    from ecrctl.app import App
+    from ecrctl.cli.lifecycle import plain_table
+    from ecrctl.cli.render import print_table
+
+    table = Table(["TAGS", "FATE"], [])
+    out = io.StringIO()
+    old, sys.stdout = sys.stdout, out
+    try:
+        print_table(App(), table)
+    finally:
+        sys.stdout = old
+    assert plain_table(table) == out.getvalue()
