@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -414,74 +415,109 @@ def preview(
     policy from --policy FILE or the repository. -o json prints
     GetLifecyclePolicyPreview's shape: the affected images, oldest first.
     """
+    name = _repo(repository) if repository else None
+    _check_preview_usage(
+        name, policy_source, images_source, remote, compare, other_source, now_value
+    )
+    now = _now(now_value)
+    with _no_cyclic_gc():
+        if remote:
+            assert name is not None
+            _preview_remote(app, name, policy_source, timeout)
+            return
+        from ecrctl.lifecycle import engine
+
+        document, text = _load_policy(app, policy_source, name)
+        found = _load_images(app, images_source, name)
+        result = engine.preview(document, found, now)
+        if compare:
+            assert name is not None
+            _preview_compare(app, name, result, text if policy_source else None, timeout)
+        elif other_source is not None:
+            _preview_diff(app, result, found, other_source)
+        else:
+            _preview_local(app, result, only_expiring)
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """A preview builds hundreds of thousands of small acyclic objects: the cyclic
+    collector would only rescan them again and again (a third of the run time)."""
     import gc
+
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _preview_remote(app: App, name: str, policy_source: str | None, timeout: float) -> None:
+    from ecrctl.lifecycle import validate
+
+    text = None
+    if policy_source is not None:
+        text = read_source(policy_source, what="policy file")
+        validate.parse(text, name=f"lifecycle policy {_shown(policy_source)}")
+    data = _remote(app, name, text, timeout)
+    _show(app, lambda: data, lambda: _results_table(data))
+
+
+def _preview_local(app: App, result: Preview, only_expiring: bool) -> None:
     import sys
 
-    from ecrctl.lifecycle import compare as cmp
-    from ecrctl.lifecycle import engine, validate
-
-    # A preview builds hundreds of thousands of small acyclic objects; the cyclic
-    # collector would only rescan them again and again (a third of the run time).
-    gc.disable()
-    name = _repo(repository) if repository else None
-    _check_preview_usage(name, policy_source, images_source, remote, compare, other_source)
-    now = _now(now_value)
-    if remote:
-        assert name is not None
-        text = None
-        if policy_source is not None:
-            text = read_source(policy_source, what="policy file")
-            validate.parse(text, name=f"lifecycle policy {_shown(policy_source)}")
-        data = _remote(app, name, text, timeout)
-        _show(app, lambda: data, lambda: _results_table(data))
-        return
-    document, text = _load_policy(app, policy_source, name)
-    found = _load_images(app, images_source, name)
-    result = engine.preview(document, found, now)
-    if compare:
-        assert name is not None
-        remote_data = _remote(app, name, text if policy_source else None, timeout)
-        local_data = result.to_json()
-        rows = cmp.rows_of_preview(result) + cmp.rows_of_results(remote_data)
-        differences = cmp.changes(
-            rows,
-            cmp.outcomes_of_preview(result),
-            cmp.outcomes_of_results(remote_data),
-            names=("local", "remote"),
-        )
-        data = {"local": local_data, "remote": remote_data, "differences": differences}
-        _show(app, lambda: data, lambda: _changes_table(differences, ("LOCAL", "AWS")))
-        if differences:
-            raise EcrctlError(
-                f"the local preview and AWS's disagree on {len(differences)} image(s)",
-                hint="the images are listed above",
-            )
-        notice(app, f"the local preview and AWS's agree: {_summary(result.counts(), now)}")
-        return
-    if other_source is not None:
-        other_text = read_source(other_source, what="policy file")
-        other_doc = validate.parse(other_text, name=f"lifecycle policy in {other_source}")
-        other = engine.preview(other_doc, found, now)
-        changed = cmp.changes(
-            cmp.rows_of_preview(result),
-            cmp.outcomes_of_preview(result),
-            cmp.outcomes_of_preview(other),
-        )
-        reasons = {f.image.digest: f.reason(now) for f in other.fates}
-        data = {
-            "changes": changed,
-            "summary": {"before": result.to_json()["summary"], "after": other.to_json()["summary"]},
-        }
-        _show(app, lambda: data, lambda: _changes_table(changed, ("BEFORE", "AFTER"), reasons))
-        notice(app, f"{len(changed)} image(s) change fate under {other_source}")
-        return
     if app.settings.output == "json" and not app.settings.query:
         from ecrctl.lifecycle.jsontext import preview_text
 
         sys.stdout.write(preview_text(result) + "\n")
     else:
         _show(app, result.to_json, lambda: _fate_table(result, only_expiring))
-    notice(app, _summary(result.counts(), now))
+    notice(app, _summary(result.counts(), result.now))
+
+
+def _preview_compare(
+    app: App, name: str, result: Preview, policy_text: str | None, timeout: float
+) -> None:
+    from ecrctl.lifecycle import compare as cmp
+
+    remote_data = _remote(app, name, policy_text, timeout)
+    differences = cmp.changes(
+        cmp.rows_of_preview(result) + cmp.rows_of_results(remote_data),
+        cmp.outcomes_of_preview(result),
+        cmp.outcomes_of_results(remote_data),
+        names=("local", "remote"),
+    )
+    data = {"local": result.to_json(), "remote": remote_data, "differences": differences}
+    _show(app, lambda: data, lambda: _changes_table(differences, ("LOCAL", "AWS")))
+    if differences:
+        raise EcrctlError(
+            f"the local preview and AWS's disagree on {len(differences)} image(s)",
+            hint="the images are listed above",
+        )
+    notice(app, f"the local preview and AWS's agree: {_summary(result.counts(), result.now)}")
+
+
+def _preview_diff(app: App, result: Preview, found: list[Image], other_source: str) -> None:
+    from ecrctl.lifecycle import compare as cmp
+    from ecrctl.lifecycle import engine, validate
+
+    other_text = read_source(other_source, what="policy file")
+    other_doc = validate.parse(other_text, name=f"lifecycle policy in {other_source}")
+    other = engine.preview(other_doc, found, result.now)
+    changed = cmp.changes(
+        cmp.rows_of_preview(result),
+        cmp.outcomes_of_preview(result),
+        cmp.outcomes_of_preview(other),
+    )
+    reasons = {f.image.digest: f.reason(result.now) for f in other.fates}
+    data = {
+        "changes": changed,
+        "summary": {"before": result.to_json_summary(), "after": other.to_json_summary()},
+    }
+    _show(app, lambda: data, lambda: _changes_table(changed, ("BEFORE", "AFTER"), reasons))
+    notice(app, f"{len(changed)} image(s) change fate under {other_source}")
 
 
 def _check_preview_usage(
@@ -491,9 +527,15 @@ def _check_preview_usage(
     remote: bool,
     compare: bool,
     other_source: str | None,
+    now_value: str | None,
 ) -> None:
     if remote + compare + (other_source is not None) > 1:
         raise InvalidInput("--remote, --compare and --diff exclude each other", hint="pick one")
+    if (remote or compare) and now_value is not None:
+        raise InvalidInput(
+            "--now cannot be used with --remote or --compare",
+            hint="AWS previews at its own current time: drop --now",
+        )
     if (remote or compare) and images_source is not None:
         raise InvalidInput(
             "--images cannot be used with --remote or --compare",

@@ -452,6 +452,7 @@ def test_preview_diff_lists_changed_images(
         (["--compare"], "--remote and --compare need a REPOSITORY"),
         (["app", "--policy", "-", "--images", "-"], "only one of --policy, --images and --diff"),
         (["app", "--now", "tomorrow"], "--now 'tomorrow' is not a time"),
+        (["app", "--compare", "--now", NOW_ISO], "--now cannot be used with --remote or --compare"),
         (["Bad/App"], "invalid repository name 'Bad/App'"),
     ],
 )
@@ -593,8 +594,6 @@ def test_compare_agreeing_previews_exit_0(stubbed: tuple[Any, Stubber]) -> None:
         "--policy",
         "-",
         "--compare",
-        "--now",
-        NOW_ISO,
         stdin=text,
     )
     assert result.exit_code == 0, result.stderr
@@ -619,8 +618,6 @@ def test_compare_lists_every_disagreement_and_exits_1(stubbed: tuple[Any, Stubbe
         "preview",
         "team/app",
         "--compare",
-        "--now",
-        NOW_ISO,
         "-o",
         "json",
     )
@@ -702,3 +699,15 @@ def test_plain_table_of_no_rows_matches_rich() -> None:
     finally:
         sys.stdout = old
     assert plain_table(table) == out.getvalue()
+
+
+def test_preview_leaves_the_garbage_collector_as_it_was(cli: Runner, tmp_path: Path) -> None:
+    import gc
+
+    images = write(tmp_path, "i.json", {"imageDetails": []})
+    policy = write(tmp_path, "p.json", EXAMPLES[0].policy)
+    assert gc.isenabled()
+    result = cli("policy", "lifecycle", "preview", "--policy", policy, "--images", images)
+    assert result.exit_code == 0
+    assert result.stderr.startswith("0 image(s): 0 expire, 0 kept")
+    assert gc.isenabled()
