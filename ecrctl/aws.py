@@ -53,7 +53,7 @@ def make_client(
     from botocore.config import Config
 
     config = Config(
-        retries={"mode": "standard", "max_attempts": settings.resolved_max_attempts()},
+        retries={"mode": "standard", "total_max_attempts": settings.resolved_max_attempts()},
         user_agent_extra="ecrctl",
     )
     kwargs: dict[str, Any] = {"config": config}
@@ -123,7 +123,7 @@ def translate(exc: BaseException, settings: Settings | None = None) -> errors.Ec
     if isinstance(exc, bx.EndpointConnectionError | bx.ConnectTimeoutError):
         url = getattr(exc, "kwargs", {}).get("endpoint_url", "")
         return errors.ServiceError(
-            f"cannot reach the ECR endpoint {url or '(unknown)'}",
+            f"cannot reach the ECR endpoint {url.rstrip('/') or '(unknown)'}",
             hint="check --endpoint-url/AWS_ENDPOINT_URL_ECR, the region, and the network",
         )
     if isinstance(exc, bx.ReadTimeoutError):
