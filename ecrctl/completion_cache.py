@@ -362,17 +362,18 @@ def _within_deadline(fetch: Callable[[], T], seconds: float) -> T | None:
 
 
 def _client(scope: Scope) -> Any:
-    import boto3
+    import botocore.session
     from botocore.config import Config
 
-    session = boto3.Session(profile_name=scope.profile, region_name=scope.region)
+    session = botocore.session.Session(profile=scope.profile)
+    session.set_config_variable("region", scope.region)
     config = Config(
         connect_timeout=CALL_TIMEOUT,
         read_timeout=CALL_TIMEOUT,
         retries={"mode": "standard", "total_max_attempts": 1},
         user_agent_extra="ecrctl-completion",
     )
-    return session.client("ecr", endpoint_url=scope.endpoint_url, config=config)
+    return session.create_client("ecr", endpoint_url=scope.endpoint_url, config=config)
 
 
 def _registry(scope: Scope) -> dict[str, str]:
