@@ -197,6 +197,33 @@ def test_fish_shows_whole_help_texts() -> None:
     assert proc.stdout.startswith("repo\tCreate, list, inspect")
 
 
+def test_installed_for_the_user_each_shell_loads_it(tmp_path: Path) -> None:
+    """The per-user install paths the README gives: bash-completion's, zsh's fpath, fish's."""
+    bash_dir = tmp_path / "share" / "bash-completion" / "completions"
+    zsh_dir = tmp_path / "zfunc"
+    fish_dir = tmp_path / "config" / "fish" / "completions"
+    for directory, name, shell in (
+        (bash_dir, "ecrctl", "bash"),
+        (zsh_dir, "_ecrctl", "zsh"),
+        (fish_dir, "ecrctl.fish", "fish"),
+    ):
+        directory.mkdir(parents=True)
+        (directory / name).write_text((COMPLETIONS / f"ecrctl.{shell}").read_text())
+    loader = "source /usr/share/bash-completion/bash_completion; _completion_loader ecrctl"
+    env = shell_env(XDG_DATA_HOME=str(tmp_path / "share"), XDG_CONFIG_HOME=str(tmp_path / "config"))
+    assert run_shell(["bash", "--norc", "-c", f"{loader}; complete -p ecrctl"], env) == [
+        "complete -o nosort -F _ecrctl_completion ecrctl"
+    ]
+    compinit = (
+        f"fpath=({zsh_dir} $fpath); autoload -U compinit; "
+        f"compinit -u -d {tmp_path / 'zcompdump'}; print -r -- $_comps[ecrctl]"
+    )
+    assert run_shell(["zsh", "-f", "-c", compinit], env) == ["_ecrctl"]
+    assert run_shell(["fish", "-c", "complete -C 'ecrctl re'"], env) == [
+        "repo\tCreate, list, inspect, delete and tag..."
+    ]
+
+
 # -- the completion process itself ------------------------------------------
 
 
