@@ -438,7 +438,36 @@ class _Guarded(ShellComplete):
 
 
 class EcrctlBash(_Guarded, BashComplete):
-    pass
+    """bash splits words at ``:`` (COMP_WORDBREAKS), which breaks ``sha256:...`` digests
+    and ``REPO:TAG``: the script also sends the line up to the cursor, ecrctl completes
+    the whole word and answers only the part after its last ``:``, which is what bash
+    replaces."""
+
+    source_template = BashComplete.source_template.replace(
+        "COMP_CWORD=$COMP_CWORD ",
+        'COMP_CWORD=$COMP_CWORD COMP_LINE="$COMP_LINE" COMP_POINT=$COMP_POINT ',
+    )
+    _strip = ""
+
+    def get_completion_args(self) -> tuple[list[str], str]:
+        line = os.environ.get("COMP_LINE")
+        point = os.environ.get("COMP_POINT", "")
+        if line is None or not point.isdigit():
+            return super().get_completion_args()
+        from click.shell_completion import split_arg_string
+
+        before = line[: int(point)]
+        words = split_arg_string(before)
+        if not words or before[-1:].isspace():
+            words.append("")
+        args, incomplete = words[1:-1], words[-1]
+        self._strip = incomplete[: incomplete.rfind(":") + 1]
+        return args, incomplete
+
+    def format_completion(self, item: CompletionItem) -> str:
+        if self._strip and item.type == "plain" and item.value.startswith(self._strip):
+            item = CompletionItem(item.value[len(self._strip) :], help=item.help)
+        return super().format_completion(item)
 
 
 class EcrctlZsh(_Guarded, ZshComplete):

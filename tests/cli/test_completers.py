@@ -266,3 +266,19 @@ def test_a_failing_completer_yields_no_candidates() -> None:
 
     shell = c.EcrctlBash(cmd, {}, "ecrctl", "_ECRCTL_COMPLETE")
     assert shell.get_completions([], "") == []
+
+
+def test_bash_answers_only_what_follows_the_last_colon(seeded: Scope, monkeypatch: Any) -> None:
+    """bash replaces only the text after ``:`` (COMP_WORDBREAKS); the answers must match."""
+    line = "ecrctl team/app sha256:a"
+    monkeypatch.setenv("COMP_LINE", line)
+    monkeypatch.setenv("COMP_POINT", str(len(line)))
+    monkeypatch.setenv("COMP_WORDS", "ecrctl team/app sha256 : a")
+    monkeypatch.setenv("COMP_CWORD", "4")
+    shell = c.EcrctlBash(retag, {"obj": App()}, "ecrctl", "_ECRCTL_COMPLETE")
+    assert shell.complete() == f"plain,{TAGGED.removeprefix('sha256:')}"
+    line = "ecrctl x --target team/app:"
+    monkeypatch.setenv("COMP_LINE", line)
+    monkeypatch.setenv("COMP_POINT", str(len(line)))
+    shell = c.EcrctlBash(sample, {"obj": App()}, "ecrctl", "_ECRCTL_COMPLETE")
+    assert shell.complete().splitlines() == ["plain,latest", "plain,v1"]

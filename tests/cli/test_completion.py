@@ -4,6 +4,7 @@ through the real bash, zsh and fish with the committed scripts."""
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -90,12 +91,15 @@ def run_shell(argv: list[str], env: dict[str, str] | None) -> list[str]:
 
 
 def bash(line: str, env: dict[str, str] | None = None) -> list[str]:
-    """COMPREPLY after calling the completion function as bash would for ``line``."""
-    words = line.split(" ")
+    """COMPREPLY after calling the completion function as bash would for ``line``
+    (bash's words break at spaces and at ``:``)."""
+    words = re.findall(r"[^ :]+|:", line) + ([""] if line.endswith(" ") else [])
     script = (
         f"source {shlex.quote(str(COMPLETIONS / 'ecrctl.bash'))}\n"
         f"COMP_WORDS=({' '.join(shlex.quote(w) for w in words)})\n"
         f"COMP_CWORD={len(words) - 1}\n"
+        f"COMP_LINE={shlex.quote(line)}\n"
+        f"COMP_POINT={len(line)}\n"
         "COMPREPLY=()\n"
         "_ecrctl_completion ecrctl\n"
         'printf "%s\\n" "${COMPREPLY[@]}"\n'
