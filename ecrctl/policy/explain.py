@@ -225,16 +225,17 @@ def lockout_problem(document: dict[str, Any], caller_arn: str, registry_account:
     """Why writing ``document`` would stop the caller from changing the policy again."""
     caller = principals.parse_caller(caller_arn)
     result = answer(document, caller, actions.SET_POLICY)
-    which = ", ".join(h.label for h in result.statements if h.effect == "Deny")
+    denies = [h for h in result.statements if h.effect == "Deny"]
+    which = ", ".join(h.label.removesuffix(" (depends on condition)") for h in denies)
     if result.decision == DENIED:
         return (
             f"this policy denies {actions.SET_POLICY} to {caller.label} (statement {which}): "
             "you could not change it afterwards"
         )
-    if result.decision == DEPENDS and which:
+    if denies:
         return (
-            f"this policy may deny {actions.SET_POLICY} to {caller.label} (statement {which}): "
-            "you might not be able to change it afterwards"
+            f"this policy may deny {actions.SET_POLICY} to {caller.label} (statement {which}, "
+            "depending on its Condition): you might not be able to change it afterwards"
         )
     if caller.account != registry_account and result.decision != ALLOWED:
         return (
