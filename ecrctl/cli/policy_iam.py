@@ -6,7 +6,7 @@ import click
 
 from ecrctl.app import App
 from ecrctl.cli.common import group, pass_app
-from ecrctl.cli.policy_repo import _list_templates
+from ecrctl.cli.policy_repo import emit_template_list
 from ecrctl.cli.render import emit
 from ecrctl.errors import InvalidInput
 
@@ -55,11 +55,15 @@ def template(
     repositories: tuple[str, ...],
     list_: bool,
 ) -> None:
-    """Print IAM policy template NAME: a managed policy, the ECS role, tag-based access."""
+    """Print an IAM policy from the guide.
+
+    The managed policies, the ECS container-instance role statement and the
+    tag-based access-control examples, ready to paste into IAM.
+    """
     from ecrctl.policy import templates
 
     if list_:
-        _list_templates(app, templates.IAM_TEMPLATES)
+        emit_template_list(app, templates.IAM_TEMPLATES)
         return
     if name is None:
         raise InvalidInput(

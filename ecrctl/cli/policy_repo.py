@@ -61,7 +61,10 @@ def _report_written(app: App, written: Written, verb: str) -> None:
 @click.argument("repository")
 @pass_app
 def get(app: App, repository: str) -> None:
-    """Print the policy of REPOSITORY (-o json: the document exactly as stored)."""
+    """Print the policy of REPOSITORY.
+
+    -o json prints the document exactly as ECR stores it.
+    """
     from ecrctl.policy.repository import get_policy
 
     name = check_repository_name(repository)
@@ -86,7 +89,11 @@ def get(app: App, repository: str) -> None:
 @force_option
 @pass_app
 def set_(app: App, repository: str, source: str, force: bool) -> None:
-    """Validate FILE (or stdin) and make it the policy of REPOSITORY."""
+    """Validate a policy and set it on REPOSITORY.
+
+    FILE (or - for stdin) is validated locally first; a policy that would stop
+    you from changing it again is refused unless --force.
+    """
     from ecrctl.policy.repository import set_policy
 
     name = check_repository_name(repository)
@@ -105,7 +112,10 @@ def set_(app: App, repository: str, source: str, force: bool) -> None:
 @yes_option
 @pass_app
 def delete(app: App, repository: str, yes: bool) -> None:
-    """Delete the policy of REPOSITORY (only its owner's IAM access remains)."""
+    """Delete the policy of REPOSITORY.
+
+    Afterwards only IAM policies in the registry's account grant access.
+    """
     from ecrctl.policy.repository import delete_policy
 
     name = check_repository_name(repository)
@@ -151,7 +161,7 @@ def template(
     admin: str | None,
     list_: bool,
 ) -> None:
-    """Print the guide's repository-policy example NAME, ready for `set`."""
+    """Print a guide example policy, ready for set."""
     from ecrctl.policy import templates
 
     if list_ or name is None:
@@ -159,7 +169,7 @@ def template(
             raise InvalidInput(
                 "give a template NAME or --list", hint="ecrctl policy repo template --list"
             )
-        _list_templates(app, templates.REPOSITORY_TEMPLATES)
+        emit_template_list(app, templates.REPOSITORY_TEMPLATES)
         return
     document = templates.repository_template(
         name, principals=principals, accounts=accounts, admin=admin
@@ -167,7 +177,7 @@ def template(
     emit(app, document)
 
 
-def _list_templates(app: App, table: dict[str, Any]) -> None:
+def emit_template_list(app: App, table: dict[str, Any]) -> None:
     rows = [t.to_dict() for t in table.values()]
     emit(
         app,
@@ -201,6 +211,7 @@ def _list_templates(app: App, table: dict[str, Any]) -> None:
     "--effect",
     required=True,
     type=click.Choice(["Allow", "Deny"], case_sensitive=False),
+    metavar="Allow|Deny",
     help="Allow or Deny.",
 )
 @click.option(
@@ -238,7 +249,11 @@ def add_statement(
     replace: bool,
     force: bool,
 ) -> None:
-    """Add a statement to the policy of REPOSITORY (creating the policy if needed)."""
+    """Add a statement to a repository policy.
+
+    Reads the policy of REPOSITORY (or starts a new one), adds the statement,
+    validates and writes it. An existing Sid is an error without --replace.
+    """
     from ecrctl.policy import repository as core
 
     name = check_repository_name(repository)
@@ -264,7 +279,10 @@ def add_statement(
 @force_option
 @pass_app
 def remove_statement(app: App, repository: str, sid: str, force: bool) -> None:
-    """Remove a statement by Sid; removing the last one deletes the policy."""
+    """Remove a statement by Sid.
+
+    Removing the last statement deletes the policy.
+    """
     from ecrctl.policy import repository as core
 
     name = check_repository_name(repository)
@@ -299,7 +317,10 @@ def _print_report(app: App, report: Report, source: str) -> None:
 @click.argument("source", metavar="FILE|-")
 @pass_app
 def validate(app: App, source: str) -> int:
-    """Check a repository policy locally: exit 0 valid (warnings on stderr), 2 invalid."""
+    """Check a repository policy locally.
+
+    Exit 0 when valid (warnings on stderr), 2 when invalid.
+    """
     from ecrctl.policy.validate import validate_text
 
     report = validate_text(read_source(source, what="policy file"))
@@ -340,8 +361,11 @@ def explain(
     principal: str,
     action_list: tuple[str, ...],
 ) -> None:
-    """Say whether a principal may perform each action under a policy, without calling AWS
-    when --file is given."""
+    """Explain who may do what under a repository policy.
+
+    Answers per action: allowed, denied (by which statement), not granted here,
+    or depends on condition. With --file nothing is asked of AWS.
+    """
     from ecrctl.policy.explain import explain as run_explain
     from ecrctl.policy.repository import check, get_policy
     from ecrctl.policy.validate import validate_text
@@ -357,8 +381,11 @@ def explain(
         )
         text, registry_account = stored["policyText"], stored["registryId"]
     report = validate_text(text)
-    check(report)
+    if report.document is None:
+        check(report)
     assert report.document is not None
+    for finding in report.errors:
+        warn(app, f"{finding} (explained as written)")
     result = run_explain(
         report.document, principal, list(action_list), registry_account=registry_account
     )

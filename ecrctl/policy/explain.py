@@ -85,8 +85,7 @@ def _values(value: Any) -> list[str]:
     if value == "*":
         return ["*"]
     if isinstance(value, dict):
-        members = value.get("AWS", [])
-        return [members] if isinstance(members, str) else [m for m in members if isinstance(m, str)]
+        return _values_of(value.get("AWS"))
     return []
 
 

@@ -444,3 +444,18 @@ def test_every_template_validates_and_moto_accepts_it(
     assert _stored(ecr, repo) == json.loads(printed.stdout)
     through_ecrctl = cli("policy", "repo", "set", repo, "-", input=printed.stdout)
     assert through_ecrctl.exit_code == 0, through_ecrctl.stderr
+
+
+def test_explain_a_stored_policy_that_breaks_local_rules(cli: Runner, ecr: Any, repo: str) -> None:
+    # ECR accepts duplicate Sids; explain still answers, and says what validation found.
+    statement = {"Sid": "A", "Effect": "Allow", "Principal": "*", "Action": "ecr:ListImages"}
+    ecr.set_repository_policy(
+        repositoryName=repo,
+        policyText=json.dumps({"Version": "2012-10-17", "Statement": [statement, statement]}),
+    )
+    result = cli("policy", "repo", "explain", repo, "--principal", ALICE, "--action", "ListImages")
+    assert result.exit_code == 0, result.stderr
+    assert 'statement "A": Sid: duplicate: statement #1 has it too (explained as written)' in (
+        result.stderr
+    )
+    assert "allowed" in result.stdout
