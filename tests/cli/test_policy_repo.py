@@ -459,3 +459,41 @@ def test_explain_a_stored_policy_that_breaks_local_rules(cli: Runner, ecr: Any, 
         result.stderr
     )
     assert "allowed" in result.stdout
+
+
+def test_installed_script_against_moto_server(moto_url: str) -> None:
+    """The lock-out check asks STS; an emulator needs AWS_ENDPOINT_URL_STS too."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "AWS_ENDPOINT_URL_ECR": moto_url, "AWS_ENDPOINT_URL_STS": moto_url}
+    binary = str(Path(sys.executable).parent / "ecrctl")
+
+    def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [binary, *args], env=env, input=stdin, capture_output=True, text=True, timeout=60
+        )
+
+    assert run("repo", "create", "team/web").returncode == 0
+    policy = run("policy", "repo", "template", "cross-account-push", "--account", "111122223333")
+    written = run("policy", "repo", "set", "team/web", "-", stdin=policy.stdout)
+    assert written.returncode == 0, written.stderr
+    stored = run("policy", "repo", "get", "team/web", "-o", "json")
+    assert json.loads(stored.stdout) == json.loads(policy.stdout)
+    locked = run(
+        "policy",
+        "repo",
+        "add-statement",
+        "team/web",
+        "--sid",
+        "Freeze",
+        "--effect",
+        "Deny",
+        "--principal",
+        ACCOUNT,
+        "--action",
+        "ecr:SetRepositoryPolicy",
+    )
+    assert locked.returncode == 2
+    assert f"denies ecr:SetRepositoryPolicy to arn:aws:sts::{ACCOUNT}:user/moto" in locked.stderr
