@@ -166,6 +166,8 @@ def test_repository_names_from_the_cache(shell: str, seeded: Scope) -> None:
     assert DRIVERS[shell]("ecrctl repo delete ") == ["team/api", "team/app", "tools/ci"]
     assert DRIVERS[shell]("ecrctl repo show team/a") == ["team/api", "team/app"]
     assert DRIVERS[shell]("ecrctl repo tag ") == ["team/api", "team/app", "tools/ci"]
+    # attached by the argument's name alone: policy repo declares a plain "repository"
+    assert DRIVERS[shell]("ecrctl policy repo get t") == ["team/api", "team/app", "tools/ci"]
 
 
 @pytest.mark.parametrize("shell", SHELLS)
