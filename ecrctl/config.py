@@ -11,12 +11,15 @@ Path: ``$ECRCTL_CONFIG``, else ``$XDG_CONFIG_HOME/ecrctl/config.toml``
 
 A mapped host is served by the credential helper with that account's token, and
 is the address ``login``/``image push``/``image pull`` use for that account and
-region instead of the proxyEndpoint ECR returns.
+region instead of the proxyEndpoint ECR returns. ``ecrctl login --helper`` adds
+or replaces the table of its host and leaves the rest of the file as it was.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +47,9 @@ class Config:
             if mapping.account == account and mapping.region == region:
                 return mapping.host
         return None
+
+    def mapping_for(self, host: str) -> RegistryMapping | None:
+        return self.registries.get(host)
 
 
 def config_path() -> Path:
@@ -83,3 +89,74 @@ def load_config(path: Path | None = None) -> Config:
             endpoint_url=entry.get("endpoint_url"),
         )
     return config
+
+
+def _table_header(host: str) -> str:
+    return f"[registries.{json.dumps(host)}]"
+
+
+def render_mapping(mapping: RegistryMapping) -> str:
+    lines = [
+        _table_header(mapping.host),
+        f"account = {json.dumps(mapping.account)}",
+        f"region = {json.dumps(mapping.region)}",
+    ]
+    if mapping.profile:
+        lines.append(f"profile = {json.dumps(mapping.profile)}")
+    if mapping.endpoint_url:
+        lines.append(f"endpoint_url = {json.dumps(mapping.endpoint_url)}")
+    return "\n".join(lines) + "\n"
+
+
+_HEADER = re.compile(r"^\s*\[")
+
+
+def _without_table(text: str, host: str) -> str:
+    """``text`` without the ``[registries."HOST"]`` table (any quoting of HOST)."""
+    out: list[str] = []
+    skipping = False
+    for line in text.splitlines(keepends=True):
+        if _HEADER.match(line):
+            skipping = _names_host(line, host)
+        if not skipping:
+            out.append(line)
+    return "".join(out)
+
+
+def _names_host(header: str, host: str) -> bool:
+    try:
+        parsed = tomllib.loads(header.strip() + "\n")
+    except tomllib.TOMLDecodeError:
+        return False
+    registries = parsed.get("registries")
+    return isinstance(registries, dict) and list(registries) == [host]
+
+
+def save_mapping(mapping: RegistryMapping, path: Path | None = None) -> Path:
+    """Add or replace the table of ``mapping.host``, keeping every other line."""
+    from ecrctl.atomicfile import locked, write_atomic
+
+    path = path or config_path()
+    with locked(path.parent):
+        load_config(path)  # refuse to edit a file that does not parse
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            text = ""
+        text = _without_table(text, mapping.host).rstrip("\n")
+        text = (text + "\n\n" if text else "") + render_mapping(mapping)
+        write_atomic(path, text.encode("utf-8"))
+    return path
+
+
+def remove_mapping(host: str, path: Path | None = None) -> bool:
+    """Remove the table of ``host``; False when there was none."""
+    from ecrctl.atomicfile import locked, write_atomic
+
+    path = path or config_path()
+    with locked(path.parent):
+        if host not in load_config(path).registries:
+            return False
+        text = _without_table(path.read_text(encoding="utf-8"), host)
+        write_atomic(path, (text.rstrip("\n") + "\n").lstrip("\n").encode("utf-8"))
+    return True

@@ -18,6 +18,8 @@ from ecrctl.redact import redact
 SUBCOMMANDS = {
     "repo": "ecrctl.cli.repo:repo",
     "policy": "ecrctl.cli.policy:policy",
+    "login": "ecrctl.cli.login:login",
+    "logout": "ecrctl.cli.login:logout",
 }
 
 EPILOG = """\b
