@@ -98,26 +98,39 @@ def fetch(
 
 def verify(auths: list[RegistryAuth]) -> None:
     """Have the Docker Engine log in with each credential (nothing is stored by it)."""
+    import tempfile
+
     from ecrctl import dockerutil
 
     client = dockerutil.client()
-    for auth in auths:
-        try:
-            client.login(
-                username=auth.username,
-                password=auth.password,
-                registry=auth.host,
-                reauth=True,
-            )
-        except Exception as exc:
-            text = str(getattr(exc, "explanation", "") or exc)
-            if "401" in text or "unauthorized" in text.lower():
-                raise AuthError(
-                    f"the registry {auth.host} rejected the credential ECR issued for account "
-                    f"{auth.registry_id}",
-                    hint="check --registry-url and the region; nothing was stored",
-                ) from None
-            raise dockerutil.translate(exc) from None
+    with tempfile.TemporaryDirectory() as scratch:
+        # an empty docker config: docker-py must not consult the user's credsStore
+        empty = Path(scratch) / "config.json"
+        empty.write_text("{}")
+        for auth in auths:
+            _engine_login(client, auth, empty)
+
+
+def _engine_login(client: Any, auth: RegistryAuth, dockercfg: Path) -> None:
+    from ecrctl import dockerutil
+
+    try:
+        client.login(
+            username=auth.username,
+            password=auth.password,
+            registry=auth.host,
+            reauth=True,
+            dockercfg_path=str(dockercfg),
+        )
+    except Exception as exc:
+        text = str(getattr(exc, "explanation", "") or exc)
+        if "401" in text or "unauthorized" in text.lower():
+            raise AuthError(
+                f"the registry {auth.host} rejected the credential ECR issued for account "
+                f"{auth.registry_id}",
+                hint="check --registry-url and the region; nothing was stored",
+            ) from None
+        raise dockerutil.translate(exc) from None
 
 
 def _profile(app: App) -> str | None:

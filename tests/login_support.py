@@ -21,6 +21,32 @@ HELPER = str(BIN / "docker-credential-ecrctl")
 ECRCTL = str(BIN / "ecrctl")
 
 
+VAULT_HELPER = """#!/bin/sh
+# a docker credential helper that keeps what it is given in $TEST_VAULT
+case "$1" in
+  store) cat > "$TEST_VAULT/stored.json" ;;
+  erase) cat > "$TEST_VAULT/erased.txt" ;;
+  get) cat "$TEST_VAULT/stored.json" ;;
+  list) echo '{}' ;;
+  *) exit 1 ;;
+esac
+"""
+
+
+def install_vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """``docker-credential-testvault`` on PATH, storing into the returned dir."""
+    bindir = tmp_path / "vault-bin"
+    bindir.mkdir()
+    helper = bindir / "docker-credential-testvault"
+    helper.write_text(VAULT_HELPER)
+    helper.chmod(0o755)
+    store = tmp_path / "vault"
+    store.mkdir()
+    monkeypatch.setenv("PATH", f"{bindir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("TEST_VAULT", str(store))
+    return store
+
+
 def ecr_host(account: str = ACCOUNT, region: str = REGION) -> str:
     return f"{account}.dkr.ecr.{region}.amazonaws.com"
 
@@ -67,7 +93,9 @@ def use_keyring_backend(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
 
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", name)
     root = str(Path(__file__).resolve().parent.parent)
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])))
+    monkeypatch.setenv(
+        "PYTHONPATH", os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
+    )
     keyring.core.init_backend()
 
 

@@ -40,16 +40,25 @@ A = "123456789012"
         (f"https://{A}.dkr.ecr.eu-west-1.amazonaws.com/v2/", EcrHost(A, "eu-west-1", False, "aws")),
         (f"{A}.dkr.ecr.eu-west-1.amazonaws.com:443", EcrHost(A, "eu-west-1", False, "aws")),
         (f"{A}.dkr.ecr-fips.us-east-1.amazonaws.com", EcrHost(A, "us-east-1", True, "aws")),
-        (f"{A}.dkr.ecr-fips.us-gov-west-1.amazonaws.com",
-         EcrHost(A, "us-gov-west-1", True, "aws-us-gov")),
-        (f"{A}.dkr.ecr.us-gov-east-1.amazonaws.com", EcrHost(A, "us-gov-east-1", False, "aws-us-gov")),
+        (
+            f"{A}.dkr.ecr-fips.us-gov-west-1.amazonaws.com",
+            EcrHost(A, "us-gov-west-1", True, "aws-us-gov"),
+        ),
+        (
+            f"{A}.dkr.ecr.us-gov-east-1.amazonaws.com",
+            EcrHost(A, "us-gov-east-1", False, "aws-us-gov"),
+        ),
         (f"{A}.dkr.ecr.cn-north-1.amazonaws.com.cn", EcrHost(A, "cn-north-1", False, "aws-cn")),
-        (f"{A}.dkr.ecr.cn-northwest-1.amazonaws.com.cn",
-         EcrHost(A, "cn-northwest-1", False, "aws-cn")),
+        (
+            f"{A}.dkr.ecr.cn-northwest-1.amazonaws.com.cn",
+            EcrHost(A, "cn-northwest-1", False, "aws-cn"),
+        ),
         (f"{A}.dkr.ecr.ap-southeast-5.amazonaws.com", EcrHost(A, "ap-southeast-5", False, "aws")),
         (f"{A}.DKR.ECR.US-EAST-1.AMAZONAWS.COM", EcrHost(A, "us-east-1", False, "aws")),
-        ("137112412989.dkr.ecr.us-west-2.amazonaws.com",
-         EcrHost("137112412989", "us-west-2", False, "aws")),
+        (
+            "137112412989.dkr.ecr.us-west-2.amazonaws.com",
+            EcrHost("137112412989", "us-west-2", False, "aws"),
+        ),
         # not ECR hosts
         ("docker.io", None),
         ("127.0.0.1:5000", None),
@@ -92,8 +101,10 @@ def test_decode_token_splits_on_the_first_colon_only() -> None:
     assert decode_token(token) == ("AWS", "pass:with:colons")
 
 
-@pytest.mark.parametrize("raw", ["not base64!", base64.b64encode(b"nocolon").decode(),
-                                 base64.b64encode(b":nouser").decode()])
+@pytest.mark.parametrize(
+    "raw",
+    ["not base64!", base64.b64encode(b"nocolon").decode(), base64.b64encode(b":nouser").decode()],
+)
 def test_decode_token_rejects_malformed_tokens(raw: str) -> None:
     with pytest.raises(AuthError):
         decode_token(raw)

@@ -27,8 +27,9 @@ HEAVY = ("boto3", "botocore", "click", "rich", "docker", "requests", "urllib3")
 
 
 def helper(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([HELPER, *args], input=stdin, capture_output=True, text=True,
-                          timeout=60, check=False)
+    return subprocess.run(
+        [HELPER, *args], input=stdin, capture_output=True, text=True, timeout=60, check=False
+    )
 
 
 def test_get_answers_from_the_cache() -> None:
@@ -36,7 +37,10 @@ def test_get_answers_from_the_cache() -> None:
     done = helper("get", stdin=f"https://{ecr_host()}\n")
     assert done.returncode == 0, done.stdout + done.stderr
     assert json.loads(done.stdout) == {
-        "ServerURL": ecr_host(), "Username": "AWS", "Secret": "cached-secret"}
+        "ServerURL": ecr_host(),
+        "Username": "AWS",
+        "Secret": "cached-secret",
+    }
 
 
 def test_cache_hit_imports_nothing_heavy_and_calls_no_aws() -> None:
@@ -72,17 +76,24 @@ def test_get_fetches_through_aws_on_a_miss(moto_url: str, monkeypatch: pytest.Mo
 
 
 def test_mapped_host_uses_its_account_region_and_endpoint(moto_url: str) -> None:
-    save_mapping(RegistryMapping("127.0.0.1:5999", "111111111111", "us-east-1",
-                                 endpoint_url=moto_url))
+    save_mapping(
+        RegistryMapping("127.0.0.1:5999", "111111111111", "us-east-1", endpoint_url=moto_url)
+    )
     done = helper("get", stdin="127.0.0.1:5999")
     assert done.returncode == 0, done.stdout + done.stderr
     assert json.loads(done.stdout) == {
-        "ServerURL": "127.0.0.1:5999", "Username": "AWS", "Secret": "111111111111-auth-token"}
+        "ServerURL": "127.0.0.1:5999",
+        "Username": "AWS",
+        "Secret": "111111111111-auth-token",
+    }
 
 
 def test_mapped_profile_is_used(moto_url: str) -> None:
-    save_mapping(RegistryMapping("127.0.0.1:5999", ACCOUNT, "us-east-1", profile="prod",
-                                 endpoint_url=moto_url))
+    save_mapping(
+        RegistryMapping(
+            "127.0.0.1:5999", ACCOUNT, "us-east-1", profile="prod", endpoint_url=moto_url
+        )
+    )
     done = helper("get", stdin="127.0.0.1:5999")
     assert done.returncode != 0
     assert "AWS profile 'prod' is not in the AWS config files" in done.stdout
@@ -92,8 +103,10 @@ def test_mapped_profile_is_used(moto_url: str) -> None:
     assert helper("get", stdin="127.0.0.1:5999").returncode == 0
 
 
-@pytest.mark.parametrize("server", ["docker.io", "https://ghcr.io/v2/", "127.0.0.1:5000",
-                                    "123.dkr.ecr.us-east-1.amazonaws.com"])
+@pytest.mark.parametrize(
+    "server",
+    ["docker.io", "https://ghcr.io/v2/", "127.0.0.1:5000", "123.dkr.ecr.us-east-1.amazonaws.com"],
+)
 def test_other_hosts_are_not_found(server: str) -> None:
     done = helper("get", stdin=server)
     assert (done.returncode, done.stdout) == (1, "credentials not found in native keychain\n")
@@ -108,8 +121,9 @@ def test_store_succeeds_and_stores_nothing() -> None:
 
     assert keyring.get_password("ecrctl", ecr_host()) is None
     home = Path(os.environ["HOME"])
-    assert not any("typed-secret" in p.read_text(errors="replace")
-                   for p in home.rglob("*") if p.is_file())
+    assert not any(
+        "typed-secret" in p.read_text(errors="replace") for p in home.rglob("*") if p.is_file()
+    )
 
 
 def test_erase_drops_the_cached_token() -> None:

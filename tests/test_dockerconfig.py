@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import shutil
 import stat
 import subprocess
@@ -16,6 +15,7 @@ import pytest
 
 from ecrctl import dockerconfig
 from ecrctl.errors import InvalidInput, ServiceError
+from tests.login_support import install_vault
 
 HOST = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
 OTHERS = {
@@ -24,31 +24,10 @@ OTHERS = {
     "HttpHeaders": {"User-Agent": "x"},
 }
 
-VAULT_HELPER = """#!/bin/sh
-# a docker credential helper that keeps what it is given in $TEST_VAULT
-case "$1" in
-  store) cat > "$TEST_VAULT/stored.json" ;;
-  erase) cat > "$TEST_VAULT/erased.txt" ;;
-  get) cat "$TEST_VAULT/stored.json" ;;
-  list) echo '{}' ;;
-  *) exit 1 ;;
-esac
-"""
-
 
 @pytest.fixture
 def vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """``docker-credential-testvault`` on PATH, storing into the returned dir."""
-    bindir = tmp_path / "bin"
-    bindir.mkdir()
-    helper = bindir / "docker-credential-testvault"
-    helper.write_text(VAULT_HELPER)
-    helper.chmod(0o755)
-    store = tmp_path / "vault"
-    store.mkdir()
-    monkeypatch.setenv("PATH", f"{bindir}{os.pathsep}{os.environ['PATH']}")
-    monkeypatch.setenv("TEST_VAULT", str(store))
-    return store
+    return install_vault(tmp_path, monkeypatch)
 
 
 def write_config(data: dict[str, object]) -> Path:
@@ -71,8 +50,9 @@ def test_store_in_config_json_keeps_everything_else_and_is_private() -> None:
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
-def test_store_creates_dir_and_file_honouring_docker_config(tmp_path: Path,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_store_creates_dir_and_file_honouring_docker_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "elsewhere"
     monkeypatch.setenv("DOCKER_CONFIG", str(target))
     dockerconfig.store("127.0.0.1:5000", "AWS", "pw")
@@ -86,7 +66,10 @@ def test_creds_store_gets_the_secret_on_stdin(vault: Path) -> None:
     where = dockerconfig.store(HOST, "AWS", "the-secret")
     assert where == dockerconfig.Location("credsStore", "testvault")
     assert json.loads((vault / "stored.json").read_text()) == {
-        "ServerURL": HOST, "Username": "AWS", "Secret": "the-secret"}
+        "ServerURL": HOST,
+        "Username": "AWS",
+        "Secret": "the-secret",
+    }
     data = json.loads(path.read_text())
     assert data["auths"][HOST] == {}
     assert "the-secret" not in path.read_text()
@@ -117,8 +100,9 @@ def test_failing_helper_reports_its_message_redacted(vault: Path) -> None:
     from ecrctl import redact
 
     redact.register("leaky-secret")
-    (vault.parent / "bin" / "docker-credential-testvault").write_text(
-        "#!/bin/sh\necho \"cannot store leaky-secret\"; exit 3\n")
+    (vault.parent / "vault-bin" / "docker-credential-testvault").write_text(
+        '#!/bin/sh\necho "cannot store leaky-secret"; exit 3\n'
+    )
     write_config({"credsStore": "testvault"})
     with pytest.raises(ServiceError) as info:
         dockerconfig.store(HOST, "AWS", "leaky-secret")
@@ -168,15 +152,25 @@ def test_killed_between_temp_write_and_rename_leaves_the_old_file(tmp_path: Path
     assert strace, "strace is needed (apt-get install strace)"
     path = write_config(OTHERS)
     before = path.read_text()
-    code = (
-        "from ecrctl import dockerconfig\n"
-        f"dockerconfig.store({HOST!r}, 'AWS', 'new-pw')\n"
-    )
+    code = f"from ecrctl import dockerconfig\ndockerconfig.store({HOST!r}, 'AWS', 'new-pw')\n"
     syscalls = "rename,renameat,renameat2"
     done = subprocess.run(
-        [strace, "-f", "-qq", "-o", str(tmp_path / "trace"), "-e", f"trace={syscalls}",
-         "-e", f"inject={syscalls}:signal=KILL", sys.executable, "-c", code],
-        capture_output=True, check=False,
+        [
+            strace,
+            "-f",
+            "-qq",
+            "-o",
+            str(tmp_path / "trace"),
+            "-e",
+            f"trace={syscalls}",
+            "-e",
+            f"inject={syscalls}:signal=KILL",
+            sys.executable,
+            "-c",
+            code,
+        ],
+        capture_output=True,
+        check=False,
     )
     assert done.returncode != 0
     assert path.read_text() == before

@@ -58,7 +58,11 @@ def test_secret_is_in_the_keyring_and_not_in_the_index() -> None:
     assert "s3cret-value" not in index.read_text()
     assert stat.S_IMODE(index.stat().st_mode) == 0o600
     [entry] = cache.entries()
-    assert (entry.key, entry.host, entry.expires_at) == (KEY.name, "h.example", T0 + timedelta(hours=12))
+    assert (entry.key, entry.host, entry.expires_at) == (
+        KEY.name,
+        "h.example",
+        T0 + timedelta(hours=12),
+    )
     assert entry.refresh_at == T0 + timedelta(hours=6)
 
 
@@ -115,8 +119,13 @@ def test_principal_drops_the_role_session_name(arn: str, principal: str) -> None
 
 @pytest.mark.parametrize(
     ("region", "partition"),
-    [("us-east-1", "aws"), ("cn-north-1", "aws-cn"), ("us-gov-west-1", "aws-us-gov"),
-     ("us-iso-east-1", "aws-iso"), ("us-isob-east-1", "aws-iso-b")],
+    [
+        ("us-east-1", "aws"),
+        ("cn-north-1", "aws-cn"),
+        ("us-gov-west-1", "aws-us-gov"),
+        ("us-iso-east-1", "aws-iso"),
+        ("us-isob-east-1", "aws-iso-b"),
+    ],
 )
 def test_partition_of_region(region: str, partition: str) -> None:
     assert tokencache.partition_of(region) == partition
