@@ -16,21 +16,32 @@ import base64
 import dataclasses
 import logging
 import os
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlparse
 
 from ecrctl import redact, tokencache
 from ecrctl.config import load_config
+from ecrctl.ecrhost import EcrHost, parse_ecr_host, partition_of, server_host
 from ecrctl.errors import AuthError
 
 if TYPE_CHECKING:
     from ecrctl.app import App
 
 log = logging.getLogger("ecrctl")
+
+__all__ = [
+    "EcrHost",
+    "RegistryAuth",
+    "decode_token",
+    "host_of",
+    "parse_ecr_host",
+    "registry_address",
+    "registry_auth",
+    "registry_auths",
+    "server_host",
+]
 
 
 @dataclass(frozen=True)
@@ -68,6 +79,8 @@ def host_of(endpoint: str) -> str:
     """``https://host:port/path`` -> ``host:port`` (a bare host stays as it is)."""
     if "://" not in endpoint:
         return endpoint.rstrip("/")
+    from urllib.parse import urlparse
+
     parsed = urlparse(endpoint)
     return parsed.netloc or endpoint
 
@@ -82,47 +95,6 @@ def registry_address(
         return host_of(explicit)
     mapped = load_config().host_for(registry_id, region)
     return mapped or host_of(proxy_endpoint)
-
-
-_ECR_HOST = re.compile(
-    r"(?P<account>\d{12})\.dkr\.ecr(?P<fips>-fips)?\."
-    r"(?P<region>[a-z]{2}(?:-[a-z]+)+-\d{1,2})\.amazonaws\.com(?P<cn>\.cn)?"
-)
-
-
-@dataclass(frozen=True)
-class EcrHost:
-    account: str
-    region: str
-    fips: bool
-    partition: str
-
-
-def server_host(server: str) -> str:
-    """A docker server address as a config key: no scheme, no path, no :443."""
-    text = server.strip()
-    if "://" in text:
-        text = text.split("://", 1)[1]
-    text = text.split("/", 1)[0]
-    return text[:-4] if text.endswith(":443") else text
-
-
-def parse_ecr_host(server: str) -> EcrHost | None:
-    """``<account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn]`` (scheme, path and
-    :443 allowed) as its parts; ``None`` for any other host."""
-    match = _ECR_HOST.fullmatch(server_host(server).lower())
-    if not match:
-        return None
-    region = match["region"]
-    china = region.startswith("cn-")
-    if china != bool(match["cn"]):
-        return None
-    return EcrHost(
-        account=match["account"],
-        region=region,
-        fips=bool(match["fips"]),
-        partition=tokencache.partition_of(region),
-    )
 
 
 def fetch_tokens(ecr: Any, registry_ids: list[str] | None = None) -> list[dict[str, Any]]:
@@ -167,7 +139,7 @@ def registry_auths(
         if identity is None or account is None:
             continue
         keys[rid] = key = tokencache.CacheKey(
-            tokencache.partition_of(region), account, region, identity.principal, endpoint
+            partition_of(region), account, region, identity.principal, endpoint
         )
         token = cache.get(key)
         if token is not None:

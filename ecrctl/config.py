@@ -20,16 +20,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from ecrctl.errors import InvalidInput
-from ecrctl.validation import REGISTRY_ID
 
 
-@dataclass(frozen=True)
-class RegistryMapping:
+class RegistryMapping(NamedTuple):
     host: str
     account: str
     region: str
@@ -37,10 +34,16 @@ class RegistryMapping:
     endpoint_url: str | None = None
 
 
-@dataclass
 class Config:
-    path: Path
-    registries: dict[str, RegistryMapping] = field(default_factory=dict)
+    """The parsed file (a plain class: the credential helper loads this module
+    on its fast path, where every dataclass costs time)."""
+
+    def __init__(self, path: Path, registries: dict[str, RegistryMapping] | None = None) -> None:
+        self.path = path
+        self.registries: dict[str, RegistryMapping] = dict(registries or {})
+
+    def __repr__(self) -> str:
+        return f"Config(path={self.path!r}, registries={self.registries!r})"
 
     def host_for(self, account: str, region: str) -> str | None:
         for mapping in self.registries.values():
@@ -63,10 +66,20 @@ def config_path() -> Path:
 def load_config(path: Path | None = None) -> Config:
     path = path or config_path()
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return Config(path)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(
+            f"ecrctl config file {path} is not UTF-8 text: {exc}", hint="fix or remove the file"
+        ) from None
+    import tomllib
+
+    from ecrctl.validation import REGISTRY_ID
+
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise InvalidInput(
             f"ecrctl config file {path} is not valid TOML: {exc}", hint="fix or remove the file"
         ) from None
@@ -124,6 +137,8 @@ def _without_table(text: str, host: str) -> str:
 
 
 def _names_host(header: str, host: str) -> bool:
+    import tomllib
+
     try:
         parsed = tomllib.loads(header.strip() + "\n")
     except tomllib.TOMLDecodeError:

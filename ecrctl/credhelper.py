@@ -23,8 +23,7 @@ import json
 import os
 import sys
 import types
-from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, NamedTuple
 
 from ecrctl import __version__
 
@@ -34,10 +33,12 @@ if TYPE_CHECKING:
 NOT_FOUND = "credentials not found in native keychain"
 USAGE = "usage: docker-credential-ecrctl get|list|store|erase|version"
 
-# keyring -> jaraco.context imports urllib.request (about 15 ms here) for a
-# tarball helper keyring never calls. The helper's cache hit defers that import;
-# the module loads for real on first use, or before a token is fetched.
-_DEFERRED = ("urllib.request",)
+# keyring's import chain loads modules that reading one password never uses:
+# urllib.request (jaraco.context's tarball helper, about 15 ms here),
+# importlib_metadata (plugin entry points, unused with a configured backend) and
+# more_itertools (jaraco.functools). The cache hit defers them; each loads for
+# real on first use, and all do before a token is fetched.
+_DEFERRED = ("urllib.request", "importlib_metadata", "more_itertools")
 
 
 class _DeferredModule(types.ModuleType):
@@ -73,8 +74,7 @@ def _undefer_imports() -> None:
             _load_for_real(name)
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     host: str
     account: str
     region: str
@@ -85,8 +85,8 @@ class Target:
 
 def resolve(server: str) -> Target | None:
     """Which registry ``server`` is: a config-file mapping, else an ECR host."""
-    from ecrctl.auth import parse_ecr_host, server_host
     from ecrctl.config import load_config
+    from ecrctl.ecrhost import parse_ecr_host, server_host
 
     host = server_host(server)
     mapping = load_config().mapping_for(host)

@@ -20,16 +20,16 @@ cache hit must stay fast. keyring itself is imported by :func:`open_cache`.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
+
+from ecrctl.ecrhost import partition_of
 
 log = logging.getLogger("ecrctl.cache")
 
@@ -51,18 +51,6 @@ def cache_disabled_by_env() -> bool:
 def index_path() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "ecrctl" / "tokens.json"
-
-
-def partition_of(region: str) -> str:
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    if region.startswith("us-iso-"):
-        return "aws-iso"
-    if region.startswith("us-isob-"):
-        return "aws-iso-b"
-    return "aws"
 
 
 def principal_of(arn: str) -> str:
@@ -112,11 +100,10 @@ def credential_source(profile: str | None, endpoint: str | None) -> str:
                 source += f" {name}@-"
     if endpoint:
         source += f" endpoint={endpoint}"
-    return hashlib.sha256(source.encode()).hexdigest()[:32]
+    return source
 
 
-@dataclass(frozen=True)
-class Identity:
+class Identity(NamedTuple):
     arn: str
     account: str
 
@@ -125,8 +112,7 @@ class Identity:
         return principal_of(self.arn)
 
 
-@dataclass(frozen=True)
-class CacheKey:
+class CacheKey(NamedTuple):
     partition: str
     account: str
     region: str
@@ -139,8 +125,7 @@ class CacheKey:
         return f"{name}@{self.endpoint}" if self.endpoint else name
 
 
-@dataclass(frozen=True)
-class CachedToken:
+class CachedToken(NamedTuple):
     username: str
     password: str
     proxy_endpoint: str
@@ -183,8 +168,7 @@ class CachedToken:
         )
 
 
-@dataclass(frozen=True)
-class CacheEntry:
+class CacheEntry(NamedTuple):
     """What the index knows about a cached token (no secret)."""
 
     key: str
@@ -366,7 +350,7 @@ class KeyringCache(TokenCache):
         )
 
         def change(data: dict[str, Any]) -> None:
-            record = asdict(entry)
+            record = entry._asdict()
             record["expires_at"] = entry.expires_at.isoformat()
             record["refresh_at"] = entry.refresh_at.isoformat()
             data.setdefault("tokens", {})[key.name] = record
@@ -438,3 +422,16 @@ def open_cache(*, disabled: bool = False, warn: Warn | None = None) -> TokenCach
 def _has_backends(backend: Any) -> bool:
     inner = getattr(backend, "backends", None)
     return inner is None or bool(inner)
+
+
+__all__ = [
+    "CacheEntry",
+    "CacheKey",
+    "CachedToken",
+    "Identity",
+    "KeyringCache",
+    "NullCache",
+    "TokenCache",
+    "open_cache",
+    "partition_of",
+]
