@@ -19,6 +19,8 @@ SUBCOMMANDS = {
     "repo": "ecrctl.cli.repo:repo",
     "policy": "ecrctl.cli.policy:policy",
     "completion": "ecrctl.cli.completion:completion",
+    "login": "ecrctl.cli.login:login",
+    "logout": "ecrctl.cli.login:logout",
 }
 
 EPILOG = """\b
