@@ -23,7 +23,6 @@ import hashlib
 import json
 import os
 import random
-import shutil
 import statistics
 import subprocess
 import sys
@@ -31,7 +30,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ecrctl_bin
+
 NOW = 1_700_000_000
 DAY = 86_400
 TARGET_SECONDS = 1.5
@@ -133,16 +133,6 @@ def make_policy(rules: int) -> dict[str, object]:
         }
     )
     return {"rules": out}
-
-
-def ecrctl_bin() -> str:
-    local = ROOT / ".venv" / "bin" / "ecrctl"
-    if local.exists():
-        return str(local)
-    found = shutil.which("ecrctl")
-    if not found:
-        sys.exit("ecrctl is not installed: pip install -e . first")
-    return found
 
 
 _MEASURE = """
