@@ -194,6 +194,11 @@ def _translate_client_error(exc: Any, settings: Settings | None) -> errors.Ecrct
             f"AWS rejected the credentials ({code}): {message}",
             hint="check the access key, secret and --profile",
         )
+    if code == "LifecyclePolicyPreviewInProgressException":
+        return errors.Conflict(
+            message or "a lifecycle policy preview is already running for this repository",
+            hint="wait a minute and retry, or preview locally (without --remote/--compare)",
+        )
     if code in {
         "ImageNotFoundException",
         "LifecyclePolicyNotFoundException",
