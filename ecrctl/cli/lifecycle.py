@@ -162,6 +162,7 @@ def validate_(ctx: click.Context, app: App, source: str) -> None:
 @pass_app
 def template(app: App, name: str | None, params: tuple[str, ...], list_: bool) -> None:
     """Print a ready-to-use policy from the user guide's examples."""
+    from ecrctl.lifecycle import validate
     from ecrctl.lifecycle.templates import TEMPLATES, render
 
     if list_ or name is None:
@@ -186,6 +187,7 @@ def template(app: App, name: str | None, params: tuple[str, ...], list_: bool) -
             raise InvalidInput(f"malformed template parameter {param!r}", hint="use KEY=VALUE")
         given[key] = value
     document = render(name, given)
+    validate.parse(to_json(document), name=f"policy from template {name}")  # e.g. > 50 rules
     emit(app, document, text=lambda: to_json(document))
 
 

@@ -109,6 +109,11 @@ def test_template_prints_a_document_that_validates(cli: Runner) -> None:
         (["keep-latest", "count"], "malformed template parameter 'count'; use KEY=VALUE"),
         (["keep-latest", "count=x"], "keep-latest: count='x' is not a whole number >= 1"),
         (["nope"], "no lifecycle template 'nope'"),
+        (
+            ["keep-per-prefix", "prefixes=" + ",".join(f"p{n}" for n in range(51))],
+            "invalid policy from template keep-per-prefix: rules: 51 rules; "
+            "a lifecycle policy has at most 50",
+        ),
     ],
 )
 def test_template_errors(cli: Runner, args: list[str], message: str) -> None:
