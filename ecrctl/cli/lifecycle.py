@@ -393,6 +393,7 @@ def _remote(app: App, repository: str, text: str | None, timeout: float) -> dict
 )
 @click.option(
     "--timeout",
+    metavar="SECONDS",
     type=click.FloatRange(min=0),
     default=300.0,
     show_default=True,
