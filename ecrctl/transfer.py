@@ -112,10 +112,10 @@ def ensure_repository(
         if error_code(exc) != "RepositoryNotFoundException":
             raise
     if not create:
+        registry = f"registry {registry_id}" if registry_id else "the caller's registry"
         raise NotFound(
-            f"repository {repository!r} does not exist in registry "
-            f"{registry_id or 'of the caller'} (region {region}): ECR does not create "
-            "repositories on push, so the registry would answer 404",
+            f"repository {repository!r} does not exist in {registry} (region {region}): "
+            "ECR does not create repositories on push, so the registry would answer 404",
             hint=f"create it with: ecrctl repo create {repository}, or push with --create",
         )
     create_repository(ecr, repository, registry_id=registry_id)

@@ -3,6 +3,7 @@ when stderr is not a terminal, nothing with -q."""
 
 from __future__ import annotations
 
+import re
 import sys
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -13,6 +14,7 @@ if TYPE_CHECKING:
 
 # statuses that repeat with byte counts; printed once per layer in plain mode
 BYTE_STATUSES = {"Pushing", "Downloading", "Extracting"}
+LAYER_ID = re.compile(r"[0-9a-f]{12}")
 FINISHED = {
     "Pushed",
     "Layer already exists",
@@ -93,7 +95,7 @@ class ProgressView:
 
     def _rich(self, event: Progress) -> None:
         progress = self._progress
-        if not event.layer or event.layer.startswith(("sha256", "latest")) or " " in event.layer:
+        if not event.layer or not LAYER_ID.fullmatch(event.layer):
             progress.console.print(event.status)
             return
         layer = event.layer
