@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ecrctl.errors import InvalidInput
 
 if TYPE_CHECKING:
-    import boto3
+    from botocore.session import Session as BotocoreSession
     from mypy_boto3_ecr import ECRClient
     from mypy_boto3_sts import STSClient
 
@@ -64,7 +64,7 @@ class App:
 
     # -- AWS ---------------------------------------------------------------
     @cached_property
-    def session(self) -> boto3.Session:
+    def session(self) -> BotocoreSession:
         from ecrctl.aws import make_session
 
         return make_session(self.settings)

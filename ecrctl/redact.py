@@ -10,20 +10,17 @@ from __future__ import annotations
 import logging
 import re
 
+MASK = "***"
 _secrets: set[str] = set()
 
-# Fields that carry secrets in ECR/STS responses and HTTP requests, whatever
-# their value.
-_FIELD_PATTERNS = [
-    re.compile(r'("authorizationToken"\s*:\s*")[^"]*(")'),
-    re.compile(r"('authorizationToken'\s*:\s*')[^']*(')"),
-    re.compile(r'("(?:Secret|password|Password|SecretAccessKey|SessionToken)"\s*:\s*")[^"]*(")'),
-    re.compile(r"('(?:Secret|password|Password|SecretAccessKey|SessionToken)'\s*:\s*')[^']*(')"),
-    re.compile(
-        r"((?:Authorization|X-Amz-Security-Token|X-Registry-Auth)'?\s*[:=]\s*b?'?)[^,'}\s]+()"
-    ),
-]
-MASK = "***"
+_SECRET_FIELDS = (
+    r"authorizationToken|Secret|[Pp]assword|SecretAccessKey|SessionToken|"
+    r"Authorization|X-Amz-Security-Token|X-Registry-Auth|IdentityToken"
+)
+# A secret field followed by a quoted value: JSON, Python reprs of dicts and headers.
+_QUOTED = re.compile(rf"""((?:{_SECRET_FIELDS})['"]?\s*[:=]\s*b?(['"]))(.*?)(\2)""")
+# A raw header line: "Authorization: AWS4-HMAC-SHA256 ...".
+_HEADER = re.compile(r"(?m)^((?:Authorization|X-Amz-Security-Token|X-Registry-Auth):[ \t]*)\S.*$")
 
 
 def register(secret: str | None) -> None:
@@ -36,9 +33,8 @@ def redact(text: str) -> str:
     for secret in sorted(_secrets, key=len, reverse=True):
         if secret in text:
             text = text.replace(secret, MASK)
-    for pattern in _FIELD_PATTERNS:
-        text = pattern.sub(lambda m: f"{m.group(1)}{MASK}{m.group(2)}", text)
-    return text
+    text = _QUOTED.sub(lambda m: f"{m.group(1)}{MASK}{m.group(4)}", text)
+    return _HEADER.sub(lambda m: f"{m.group(1)}{MASK}", text)
 
 
 class RedactingFilter(logging.Filter):

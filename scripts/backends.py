@@ -17,6 +17,7 @@ in ECR.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -69,8 +70,9 @@ def apply_moto_fixes() -> None:
     backend_cls: Any = models.ECRBackend
     original_put_image = backend_cls.put_image
 
-    def put_image(self: Any, repository_name: str, image_manifest: str, *args: Any,
-                  **kwargs: Any) -> Any:
+    def put_image(
+        self: Any, repository_name: str, image_manifest: str, *args: Any, **kwargs: Any
+    ) -> Any:
         digest = kwargs.get("image_digest")
         if digest is None and len(args) >= 3:
             digest = args[2]
@@ -138,10 +140,13 @@ def wait_unix_socket(path: Path, timeout: float = 30.0) -> None:
     raise RuntimeError(f"dockerd did not answer on {path} within {timeout}s")
 
 
-def _spawn(args: list[str], log: Path, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+def _spawn(
+    args: list[str], log: Path, env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     handle = open(log, "ab")  # noqa: SIM115 - the child keeps it
-    return subprocess.Popen(args, stdout=handle, stderr=subprocess.STDOUT, env=env,
-                            start_new_session=True)
+    return subprocess.Popen(
+        args, stdout=handle, stderr=subprocess.STDOUT, env=env, start_new_session=True
+    )
 
 
 def stop_pid(pid: int, timeout: float = 10.0) -> None:
@@ -163,10 +168,8 @@ def stop_pid(pid: int, timeout: float = 10.0) -> None:
             except ProcessLookupError:
                 return
         time.sleep(0.05)
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 # -- the backends -------------------------------------------------------------------
@@ -174,14 +177,26 @@ def stop_pid(pid: int, timeout: float = 10.0) -> None:
 
 def start_moto(workdir: Path) -> tuple[int, dict[str, str]]:
     port = free_port()
-    proc = _spawn([sys.executable, str(HERE / "backends.py"), "moto-server",
-                   "-H", "127.0.0.1", "-p", str(port)], workdir / "moto.log")
+    proc = _spawn(
+        [
+            sys.executable,
+            str(HERE / "backends.py"),
+            "moto-server",
+            "-H",
+            "127.0.0.1",
+            "-p",
+            str(port),
+        ],
+        workdir / "moto.log",
+    )
     url = f"http://127.0.0.1:{port}"
     wait_http(f"{url}/moto-api/")
     return proc.pid, {"AWS_ENDPOINT_URL_ECR": url, "ECRCTL_TEST_MOTO_URL": url}
 
 
-def start_registry(workdir: Path, users: dict[str, str] | None = None) -> tuple[int, dict[str, str]]:
+def start_registry(
+    workdir: Path, users: dict[str, str] | None = None
+) -> tuple[int, dict[str, str]]:
     binary = shutil.which("docker-registry")
     if not binary:
         raise RuntimeError("docker-registry is not installed (apt-get install docker-registry)")
@@ -192,8 +207,9 @@ def start_registry(workdir: Path, users: dict[str, str] | None = None) -> tuple[
     htpasswd.unlink(missing_ok=True)
     for index, (user, password) in enumerate(users.items()):
         flags = "-Bbc" if index == 0 else "-Bb"
-        subprocess.run(["htpasswd", flags, str(htpasswd), user, password], check=True,
-                       capture_output=True)
+        subprocess.run(
+            ["htpasswd", flags, str(htpasswd), user, password], check=True, capture_output=True
+        )
     port = free_port()
     config = root / "config.yml"
     config.write_text(
@@ -217,9 +233,20 @@ def start_dockerd(workdir: Path) -> tuple[int, dict[str, str]]:
     root.mkdir(parents=True, exist_ok=True)
     (workdir / "dockerd-root").write_text(str(root))
     sock = root / "docker.sock"
-    args = [binary, "-H", f"unix://{sock}", "--data-root", str(root / "data"),
-            "--exec-root", str(root / "exec"), "--pidfile", str(root / "dockerd.pid"),
-            "--iptables=false", "--ip6tables=false", "--bridge=none"]
+    args = [
+        binary,
+        "-H",
+        f"unix://{sock}",
+        "--data-root",
+        str(root / "data"),
+        "--exec-root",
+        str(root / "exec"),
+        "--pidfile",
+        str(root / "dockerd.pid"),
+        "--iptables=false",
+        "--ip6tables=false",
+        "--bridge=none",
+    ]
     driver = os.environ.get("ECRCTL_DOCKERD_STORAGE_DRIVER", "vfs")
     args.append(f"--storage-driver={driver}")
     proc = _spawn(args, workdir / "dockerd.log")
@@ -242,11 +269,13 @@ def build_test_image(docker_host: str, name: str, workdir: Path) -> str:
     sh = rootfs / "bin" / "sh"
     if not sh.exists():
         sh.symlink_to("busybox")
-    tar = subprocess.run(["tar", "-C", str(rootfs), "-cf", "-", "."], check=True,
-                         capture_output=True).stdout
+    tar = subprocess.run(
+        ["tar", "-C", str(rootfs), "-cf", "-", "."], check=True, capture_output=True
+    ).stdout
     env = {**os.environ, "DOCKER_HOST": docker_host}
-    subprocess.run(["docker", "import", "-", name], input=tar, check=True, env=env,
-                   capture_output=True)
+    subprocess.run(
+        ["docker", "import", "-", name], input=tar, check=True, env=env, capture_output=True
+    )
     return name
 
 

@@ -21,6 +21,12 @@ import backends  # noqa: E402
 REGION = "us-east-1"
 ACCOUNT = backends.MOTO_ACCOUNT
 
+# Backends started by scripts/test (read before any fixture clears the environment);
+# when absent, the session fixtures start their own.
+EXTERNAL_MOTO = os.environ.get("ECRCTL_TEST_MOTO_URL")
+EXTERNAL_REGISTRY = os.environ.get("ECRCTL_TEST_REGISTRY")
+EXTERNAL_DOCKER_HOST = os.environ.get("ECRCTL_TEST_DOCKER_HOST")
+
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -79,7 +85,8 @@ class Result:
 class Runner:
     """Runs ``ecrctl ARGS`` in-process through the real main() wrapper."""
 
-    def __call__(self, *args: str, input: str | None = None) -> Result:
+    def __call__(self, *args: str, input: str | None = None, app: Any = None) -> Result:
+        """``app``: an App to use (e.g. one whose ``ecr`` client is stubbed)."""
         from ecrctl.app import App
         from ecrctl.cli.main import run
 
@@ -88,7 +95,7 @@ class Runner:
         sys.stdin = io.StringIO(input or "")
         sys.stdout, sys.stderr = out, err
         try:
-            code = run(list(args), App())
+            code = run(list(args), app or App())
         finally:
             sys.stdin, sys.stdout, sys.stderr = old
         return Result(code, out.getvalue(), err.getvalue())
@@ -102,6 +109,9 @@ def cli() -> Runner:
 @pytest.fixture(scope="session")
 def moto_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A moto_server process on 127.0.0.1 (with the digest fixes); yields its URL."""
+    if EXTERNAL_MOTO:
+        yield EXTERNAL_MOTO
+        return
     workdir = tmp_path_factory.mktemp("moto-server")
     backends.start(workdir, ["moto"])
     url = (workdir / "env").read_text().split("AWS_ENDPOINT_URL_ECR=")[1].split()[0]
@@ -134,6 +144,10 @@ class DockerBackends:
 @pytest.fixture(scope="session")
 def docker_backends(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DockerBackends]:
     workdir = tmp_path_factory.mktemp("docker-backends")
+    if EXTERNAL_REGISTRY and EXTERNAL_DOCKER_HOST:
+        image = backends.build_test_image(EXTERNAL_DOCKER_HOST, "ecrctl-test/busybox:1", workdir)
+        yield DockerBackends(EXTERNAL_REGISTRY, EXTERNAL_DOCKER_HOST, image)
+        return
     env = backends.start(workdir, ["registry", "dockerd"])
     try:
         image = backends.build_test_image(env["DOCKER_HOST"], "ecrctl-test/busybox:1", workdir)

@@ -13,8 +13,17 @@ pytestmark = pytest.mark.usefixtures("moto")
 
 
 def test_create_prints_uri_and_applies_options(cli: Runner, ecr: Any) -> None:
-    result = cli("repo", "create", "team/app", "--tag", "env=dev", "--tag", "owner=ops",
-                 "--immutable", "--scan-on-push")
+    result = cli(
+        "repo",
+        "create",
+        "team/app",
+        "--tag",
+        "env=dev",
+        "--tag",
+        "owner=ops",
+        "--immutable",
+        "--scan-on-push",
+    )
     assert result.exit_code == 0, result.stderr
     assert result.stdout == f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/team/app\n"
     repo = ecr.describe_repositories(repositoryNames=["team/app"])["repositories"][0]
@@ -108,14 +117,24 @@ def test_region_option_is_used(cli: Runner, ecr: Any) -> None:
 def _put_image(ecr: Any, repo: str, tag: str | None, layer_size: int = 1000) -> str:
     import hashlib
 
-    manifest = json.dumps({
-        "schemaVersion": 2,
-        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
-        "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 100,
-                   "digest": "sha256:" + hashlib.sha256(repo.encode() + str(tag).encode()).hexdigest()},
-        "layers": [{"mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip",
-                    "size": layer_size, "digest": "sha256:" + "a" * 64}],
-    })
+    manifest = json.dumps(
+        {
+            "schemaVersion": 2,
+            "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+            "config": {
+                "mediaType": "application/vnd.docker.container.image.v1+json",
+                "size": 100,
+                "digest": "sha256:" + hashlib.sha256(repo.encode() + str(tag).encode()).hexdigest(),
+            },
+            "layers": [
+                {
+                    "mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip",
+                    "size": layer_size,
+                    "digest": "sha256:" + "a" * 64,
+                }
+            ],
+        }
+    )
     kwargs = {"imageTag": tag} if tag else {}
     ecr.put_image(repositoryName=repo, imageManifest=manifest, **kwargs)
     return "sha256:" + hashlib.sha256(manifest.encode()).hexdigest()
@@ -125,9 +144,24 @@ def test_show_counts_images_size_tags_and_policies(cli: Runner, ecr: Any) -> Non
     ecr.create_repository(repositoryName="app", tags=[{"Key": "env", "Value": "dev"}])
     _put_image(ecr, "app", "v1", layer_size=1000)
     _put_image(ecr, "app", "v2", layer_size=2000)
-    ecr.put_lifecycle_policy(repositoryName="app", lifecyclePolicyText=json.dumps({"rules": [{
-        "rulePriority": 1, "selection": {"tagStatus": "untagged", "countType": "imageCountMoreThan",
-                                         "countNumber": 1}, "action": {"type": "expire"}}]}))
+    ecr.put_lifecycle_policy(
+        repositoryName="app",
+        lifecyclePolicyText=json.dumps(
+            {
+                "rules": [
+                    {
+                        "rulePriority": 1,
+                        "selection": {
+                            "tagStatus": "untagged",
+                            "countType": "imageCountMoreThan",
+                            "countNumber": 1,
+                        },
+                        "action": {"type": "expire"},
+                    }
+                ]
+            }
+        ),
+    )
     data = cli("repo", "show", "app", "-o", "json").json
     assert data["imageCount"] == 2
     assert data["totalSizeInBytes"] == 1100 + 2100
@@ -180,16 +214,18 @@ def test_tag_untag_tags_by_name_and_arn(cli: Runner, ecr: Any) -> None:
     arn = ecr.create_repository(repositoryName="app")["repository"]["repositoryArn"]
     assert cli("repo", "tag", "app", "env=dev", "owner=ops").exit_code == 0
     assert cli("repo", "tags", arn, "-o", "json").json == [
-        {"Key": "env", "Value": "dev"}, {"Key": "owner", "Value": "ops"}]
-    assert cli("repo", "untag", arn, "env", "-o", "json").json == [
-        {"Key": "owner", "Value": "ops"}]
+        {"Key": "env", "Value": "dev"},
+        {"Key": "owner", "Value": "ops"},
+    ]
+    assert cli("repo", "untag", arn, "env", "-o", "json").json == [{"Key": "owner", "Value": "ops"}]
     bad = cli("repo", "tag", "app", "novalue")
     assert bad.exit_code == 2 and "malformed tag 'novalue'" in bad.stderr
 
 
 def test_tag_limit_counts_existing_tags(cli: Runner, ecr: Any) -> None:
-    ecr.create_repository(repositoryName="app",
-                          tags=[{"Key": f"k{i}", "Value": "v"} for i in range(49)])
+    ecr.create_repository(
+        repositoryName="app", tags=[{"Key": f"k{i}", "Value": "v"} for i in range(49)]
+    )
     result = cli("repo", "tag", "app", "x=1", "y=2")
     assert result.exit_code == 2
     assert "has 49 tags; 2 more would exceed 50" in result.stderr
