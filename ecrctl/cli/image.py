@@ -18,6 +18,7 @@ from ecrctl.cli.render import (
     fmt_time,
     notice,
     print_table,
+    warn,
 )
 from ecrctl.errors import PartialFailure
 from ecrctl.validation import check_repository_name
@@ -231,10 +232,16 @@ def retag(app: App, repository: str, source: str, new_tags: tuple[str, ...], dry
         app.ecr, repository, ref, tags, registry_id=app.settings.registry_id, dry_run=dry_run
     )
     rows = [
-        [o.tag, _STATUS_TEXT.get(o.status, o.status), o.reason or o.previous_digest or ""]
+        [
+            o.tag,
+            _STATUS_TEXT.get(o.status, o.status),
+            o.failure_code or (f"was {_short(o.previous_digest)}" if o.previous_digest else ""),
+        ]
         for o in result.outcomes
     ]
     emit(app, result.to_dict(), table=lambda: Table(["TAG", "STATUS", "DETAIL"], rows))
+    for outcome in result.failed:
+        warn(app, str(outcome.reason or outcome.failure_code))
     failed = len(result.failed)
     done = len(result.outcomes) - failed
     notice(
@@ -260,7 +267,7 @@ def _delete_rows(plan: images.DeletePlan) -> list[list[str]]:
             action = "tag removed (image kept: it has other tags)"
         status = item.status
         if item.failure_code:
-            status = f"failed: {item.failure_code}: {item.failure_reason}"
+            status = f"failed: {item.failure_code}"
         rows.append([what, _short(item.digest), action, status])
     return rows
 
@@ -310,6 +317,9 @@ def delete(
         )
     calls = images.execute_delete(app.ecr, plan, registry_id=registry_id)
     emit(app, plan.to_dict(batches=calls), table=table)
+    for item in plan.failed:
+        what = item.image_id.get("imageTag") or item.digest
+        warn(app, f"{what}: {item.failure_code}: {item.failure_reason}")
     if plan.failed:
         raise PartialFailure(f"{len(plan.failed)} of {len(plan.items)} deletions failed")
 

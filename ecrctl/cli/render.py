@@ -93,7 +93,7 @@ FAST_PLAIN_ROWS = 500
 
 def plain_table_text(table: Table) -> str:
     """The layout rich gives a SIMPLE table without a terminal: columns three
-    spaces apart, a rule under the header, no trailing spaces."""
+    spaces apart, every cell padded to its column, a rule under the header."""
     widths = [len(name) for name in table.columns]
     for row in table.rows:
         for index, cell in enumerate(row):
@@ -104,7 +104,7 @@ def plain_table_text(table: Table) -> str:
             cell.rjust(width) if table.justify.get(name) == "right" else cell.ljust(width)
             for cell, width, name in zip(cells, widths, table.columns, strict=False)
         ]
-        return "   ".join(parts).rstrip()
+        return "   ".join(parts)
 
     rule = "\u2500" * (sum(widths) + 3 * (len(widths) - 1))
     lines = [table.title] if table.title else []

@@ -133,6 +133,8 @@ def test_retag_immutable_conflict_exit_1_others_done(cli: Runner, ecr: Any) -> N
     statuses = {t["imageTag"]: t["status"] for t in result.json["tags"]}
     assert statuses == {"prod": "failed", "next": "created"}
     assert "1 of 2 tags failed" in result.stderr
+    assert "tag 'prod' already points at sha256:" in result.stderr
+    assert "repository 'locked' is IMMUTABLE" in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -399,3 +401,36 @@ def test_no_docker_daemon_is_named(
     socket = f"unix://{tmp_path}/none.sock"
     monkeypatch.setenv("DOCKER_HOST", socket)
     _one_line_error(cli("image", *command), 1, f"cannot reach the Docker Engine at {socket}")
+
+
+def test_a_long_list_to_a_pipe_looks_as_rich_draws_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above 500 rows the plain table is laid out without rich, in rich's layout."""
+    import io
+    import sys
+    from datetime import UTC, datetime
+
+    from ecrctl.app import App
+    from ecrctl.cli import render
+    from ecrctl.cli.image import _list_table
+
+    details = [
+        {
+            "imageDigest": "sha256:" + f"{n:064x}",
+            "imageTags": [f"t{n}"] if n % 3 else [],
+            "imageSizeInBytes": 1024 * n,
+            "imagePushedAt": datetime(2024, 1, 1, tzinfo=UTC),
+        }
+        for n in range(600)
+    ]
+    table = _list_table(details)
+
+    def drawn(threshold: int) -> str:
+        monkeypatch.setattr(render, "FAST_PLAIN_ROWS", threshold)
+        out = io.StringIO()
+        monkeypatch.setattr(sys, "stdout", out)
+        render.print_table(App(), table)
+        return out.getvalue()
+
+    fast, by_rich = drawn(500), drawn(10_000)
+    assert fast == render.plain_table_text(table)
+    assert fast == by_rich
