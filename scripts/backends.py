@@ -191,7 +191,13 @@ def start_moto(workdir: Path) -> tuple[int, dict[str, str]]:
     )
     url = f"http://127.0.0.1:{port}"
     wait_http(f"{url}/moto-api/")
-    return proc.pid, {"AWS_ENDPOINT_URL_ECR": url, "ECRCTL_TEST_MOTO_URL": url}
+    # STS too: commands that ask who the caller is (policy lock-out checks, the token
+    # cache key) must not leave loopback.
+    return proc.pid, {
+        "AWS_ENDPOINT_URL_ECR": url,
+        "AWS_ENDPOINT_URL_STS": url,
+        "ECRCTL_TEST_MOTO_URL": url,
+    }
 
 
 def start_registry(

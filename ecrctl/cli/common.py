@@ -6,6 +6,7 @@ uses (``pass_app``, ``--yes``, ``--dry-run``, confirmation, FILE|- input).
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -34,6 +35,18 @@ def _setter(attr: str, convert: Callable[[Any], Any] | None = None) -> Any:
     return callback
 
 
+def _complete_profiles(ctx: click.Context, param: click.Parameter, incomplete: str) -> Any:
+    from ecrctl.cli.completers import complete_profiles
+
+    return complete_profiles(ctx, param, incomplete)
+
+
+def _complete_regions(ctx: click.Context, param: click.Parameter, incomplete: str) -> Any:
+    from ecrctl.cli.completers import complete_regions
+
+    return complete_regions(ctx, param, incomplete)
+
+
 def _global_params() -> list[click.Parameter]:
     """Fresh Option objects for every command (click keeps per-param state)."""
     return [
@@ -42,6 +55,7 @@ def _global_params() -> list[click.Parameter]:
             metavar="NAME",
             expose_value=False,
             callback=_setter("profile"),
+            shell_complete=_complete_profiles,
             help="AWS profile from the shared config files (default: AWS_PROFILE).",
         ),
         click.Option(
@@ -49,6 +63,7 @@ def _global_params() -> list[click.Parameter]:
             metavar="REGION",
             expose_value=False,
             callback=_setter("region"),
+            shell_complete=_complete_regions,
             help="AWS region (default: AWS_REGION or the profile's).",
         ),
         click.Option(
@@ -173,6 +188,18 @@ class EcrctlGroup(click.Group):
             assert isinstance(command, click.Command)
             return command
         return super().get_command(ctx, cmd_name)
+
+    def _main_shell_completion(
+        self, ctx_args: Any, prog_name: str, complete_var: str | None = None
+    ) -> None:
+        """Shell completion (``_ECRCTL_COMPLETE``) with ecrctl's completers and no stderr noise."""
+        name = prog_name.replace("-", "_").replace(".", "_")
+        instruction = os.environ.get(complete_var or f"_{name}_COMPLETE".upper())
+        if instruction:
+            from ecrctl.cli.completers import install
+
+            install(instruction)
+        super()._main_shell_completion(ctx_args, prog_name, complete_var)
 
 
 EcrctlGroup.group_class = EcrctlGroup

@@ -19,6 +19,9 @@ SUBCOMMANDS = {
     "repo": "ecrctl.cli.repo:repo",
     "policy": "ecrctl.cli.policy:policy",
     "image": "ecrctl.cli.image:image",
+    "completion": "ecrctl.cli.completion:completion",
+    "login": "ecrctl.cli.login:login",
+    "logout": "ecrctl.cli.login:logout",
 }
 
 EPILOG = """\b

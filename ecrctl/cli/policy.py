@@ -7,6 +7,9 @@ from ecrctl.cli.common import group
 
 @group(
     "policy",
+    epilog="\b\nExamples:\n  ecrctl policy repo template push-pull --account 111122223333\n"
+    "  ecrctl policy lifecycle preview team/app --only-expiring\n"
+    "  ecrctl policy iam template read-only",
     lazy={
         "repo": "ecrctl.cli.policy_repo:repo_policy",
         "lifecycle": "ecrctl.cli.lifecycle:lifecycle",

@@ -9,6 +9,7 @@ import click
 from ecrctl import repos
 from ecrctl.app import App
 from ecrctl.cli.common import confirm, group, pass_app, yes_option
+from ecrctl.cli.completers import REPOSITORY, remember_repositories
 from ecrctl.cli.render import Table, emit, fmt_bool, fmt_mib, fmt_time, notice
 from ecrctl.validation import check_repository_name, check_tag_keys, parse_tags
 
@@ -83,11 +84,12 @@ def _repo_row(r: dict[str, Any]) -> list[str]:
 
 
 @repo.command("list", epilog="\b\nExamples:\n  ecrctl repo list\n  ecrctl repo list team/ -o json")
-@click.argument("prefix", required=False)
+@click.argument("prefix", required=False, type=REPOSITORY)
 @pass_app
 def list_(app: App, prefix: str | None) -> None:
     """List every repository (whose name starts with PREFIX)."""
     found = repos.list_repositories(app.ecr, prefix, registry_id=app.settings.registry_id)
+    remember_repositories(app, found, prefix=prefix)
     emit(
         app,
         found,
@@ -98,7 +100,7 @@ def list_(app: App, prefix: str | None) -> None:
 
 
 @repo.command("show", epilog="\b\nExample:\n  ecrctl repo show team/app")
-@click.argument("name")
+@click.argument("name", type=REPOSITORY)
 @pass_app
 def show(app: App, name: str) -> None:
     """Show a repository with its image count, size, tags and policies."""
@@ -135,7 +137,7 @@ def show(app: App, name: str) -> None:
     epilog="\b\nExamples:\n  ecrctl repo delete team/app\n"
     "  ecrctl repo delete team/app --force --yes",
 )
-@click.argument("name")
+@click.argument("name", type=REPOSITORY)
 @click.option("--force", is_flag=True, help="Also delete the images the repository holds.")
 @yes_option
 @pass_app
@@ -166,7 +168,7 @@ def _tags_table(tags: list[dict[str, str]]) -> Table:
 
 
 @repo.command("tag", epilog="\b\nExample:\n  ecrctl repo tag team/app env=prod owner=ops")
-@click.argument("name")
+@click.argument("name", type=REPOSITORY)
 @click.argument("pairs", nargs=-1, required=True, metavar="KEY=VALUE...")
 @pass_app
 def tag(app: App, name: str, pairs: tuple[str, ...]) -> None:
@@ -179,7 +181,7 @@ def tag(app: App, name: str, pairs: tuple[str, ...]) -> None:
 
 
 @repo.command("untag", epilog="\b\nExample:\n  ecrctl repo untag team/app owner")
-@click.argument("name")
+@click.argument("name", type=REPOSITORY)
 @click.argument("keys", nargs=-1, required=True, metavar="KEY...")
 @pass_app
 def untag(app: App, name: str, keys: tuple[str, ...]) -> None:
@@ -192,7 +194,7 @@ def untag(app: App, name: str, keys: tuple[str, ...]) -> None:
 
 
 @repo.command("tags", epilog="\b\nExample:\n  ecrctl repo tags team/app -o json")
-@click.argument("name")
+@click.argument("name", type=REPOSITORY)
 @pass_app
 def tags(app: App, name: str) -> None:
     """List the resource tags of a repository (NAME or ARN)."""

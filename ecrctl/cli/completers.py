@@ -1,0 +1,513 @@
+"""Dynamic shell completion for ecrctl's arguments and options.
+
+Two ways to give a parameter completion:
+
+- explicitly: ``type=REPOSITORY`` (or ``IMAGE_REF``), or ``shell_complete=`` one
+  of the ``complete_*`` functions below, or ``complete_names("module:attr")``;
+- by its name or metavar, with nothing to write: a plain string parameter named
+  ``repo``/``repository`` (metavar ``REPO``) completes repository names, ``ref``
+  (metavar ``REF``, or ``source`` next to a repository) the tags and digests of
+  that repository, ``REPO[:TAG|@DIGEST]`` an image reference, ``host`` (metavar
+  ``HOST``) registry hosts, a metavar containing ``FILE`` (or the name ``file``)
+  paths. See :func:`completer_for`.
+
+Everything here is cheap to import (click and the standard library); names
+come from :mod:`ecrctl.completion_cache`, which asks AWS only when its cache is
+missing or stale. Completion never prints errors: a failing completer yields
+no candidates.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import re
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+from click.shell_completion import (
+    BashComplete,
+    CompletionItem,
+    FishComplete,
+    ShellComplete,
+    ZshComplete,
+)
+
+from ecrctl import completion_cache
+from ecrctl.app import App, Settings
+from ecrctl.completion_cache import ImageId, Scope
+
+if TYPE_CHECKING:
+    StringType = click.ParamType[str]
+else:
+    StringType = click.ParamType
+
+Completer = Callable[[click.Context, click.Parameter, str], list[CompletionItem]]
+
+ECR_HOST = re.compile(
+    r"\d{12}\.dkr\.ecr(?:-fips)?\.[a-z0-9-]+\.(?:amazonaws\.com(?:\.cn)?|[a-z0-9.-]+)"
+)
+DIGEST_PREFIX = "sha256:"
+
+
+def scope_of(settings: Settings) -> Scope:
+    """The cache scope for these global options (env and AWS config fill the gaps)."""
+    return Scope.resolve(
+        profile=settings.profile,
+        region=settings.region,
+        registry_id=settings.registry_id,
+        endpoint_url=settings.endpoint_url,
+    )
+
+
+def _scope(ctx: click.Context) -> Scope:
+    app = ctx.find_object(App)
+    return scope_of(app.settings if app is not None else Settings())
+
+
+# -- side effects of listing commands ------------------------------------------------------
+
+
+def remember_repositories(
+    app: App, repositories: Iterable[dict[str, Any]], *, prefix: str | None = None
+) -> None:
+    """Keep the names a ``repo list`` returned for completion (never fails the command)."""
+    try:
+        names = [str(r["repositoryName"]) for r in repositories]
+        completion_cache.remember_repositories(scope_of(app.settings), names, prefix=prefix)
+    except Exception:
+        return
+
+
+def remember_images(
+    app: App, repository: str, images: Iterable[dict[str, Any]], *, complete: bool = True
+) -> None:
+    """Keep the tags and digests an ``image list`` returned for completion.
+
+    ``images`` are imageDetails (``imageTags`` list) or imageIds (``imageTag``).
+    Pass ``complete=False`` when the listing was filtered or limited.
+    """
+    try:
+        ids: list[ImageId] = []
+        for image in images:
+            digest = str(image["imageDigest"])
+            tags = image.get("imageTags")
+            if tags is None:
+                tags = [image["imageTag"]] if image.get("imageTag") else []
+            ids.extend(ImageId(str(tag), digest) for tag in tags)
+            if not tags:
+                ids.append(ImageId(None, digest))
+        completion_cache.remember_images(scope_of(app.settings), repository, ids, complete=complete)
+    except Exception:
+        return
+
+
+# -- completers ------------------------------------------------------------------------------
+
+
+def complete_repositories(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """Repository names of the current profile/region/registry."""
+    names = completion_cache.repository_names(_scope(ctx))
+    return [CompletionItem(n) for n in names if n.startswith(incomplete)]
+
+
+def _ref_items(
+    images: list[ImageId],
+    incomplete: str,
+    *,
+    prefix: str = "",
+    tags: bool = True,
+    digests: bool | None = None,
+) -> list[CompletionItem]:
+    """Tags (help: their digest), and digests (help: their tags).
+
+    ``digests=None``: digests only once the word looks like one (``s``, ``sha256:...``).
+    """
+    by_tag: dict[str, str] = {}
+    by_digest: dict[str, list[str]] = {}
+    for image in images:
+        by_digest.setdefault(image.digest, [])
+        if image.tag:
+            by_tag[image.tag] = image.digest
+            by_digest[image.digest].append(image.tag)
+    if digests is None:
+        digests = bool(incomplete) and (
+            DIGEST_PREFIX.startswith(incomplete) or incomplete.startswith(DIGEST_PREFIX)
+        )
+    items: list[CompletionItem] = []
+    if tags:
+        items += [
+            CompletionItem(prefix + tag, help=digest[:19])
+            for tag, digest in sorted(by_tag.items())
+            if tag.startswith(incomplete)
+        ]
+    if digests:
+        items += [
+            CompletionItem(prefix + digest, help=", ".join(sorted(names)) or "untagged")
+            for digest, names in sorted(by_digest.items())
+            if digest.startswith(incomplete)
+        ]
+    return items
+
+
+def _repository_in(ctx: click.Context) -> str | None:
+    """The repository already given on the command line (the first repository parameter)."""
+    for param in ctx.command.get_params(ctx):
+        if param is None or not _is_repository_param(param):
+            continue
+        value = ctx.params.get(param.name or "")
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+def complete_image_refs(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """Tags (and digests) of the repository given earlier on the command line."""
+    repository = _repository_in(ctx)
+    if repository is None:
+        return []
+    return _ref_items(completion_cache.image_ids(_scope(ctx), repository), incomplete)
+
+
+def complete_image_spec(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """``REPO``, then ``REPO:TAG`` or ``REPO@DIGEST`` once the separator is typed."""
+    if "@" in incomplete:
+        repository, _, digest = incomplete.partition("@")
+        images = completion_cache.image_ids(_scope(ctx), repository)
+        if not DIGEST_PREFIX.startswith(digest) and not digest.startswith(DIGEST_PREFIX):
+            return []
+        return _ref_items(images, digest, prefix=repository + "@", tags=False, digests=True)
+    if ":" in incomplete:
+        repository, _, tag = incomplete.partition(":")
+        images = completion_cache.image_ids(_scope(ctx), repository)
+        return _ref_items(images, tag, prefix=repository + ":", digests=False)
+    return complete_repositories(ctx, param, incomplete)
+
+
+def complete_profiles(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """Profiles from the AWS config and credentials files."""
+    return [CompletionItem(p) for p in completion_cache.profile_names() if p.startswith(incomplete)]
+
+
+def _regions() -> dict[str, str]:
+    """Region -> description, from botocore's partition data (read as a file, not imported)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("botocore")
+    if spec is None or spec.origin is None:
+        return {}
+    path = Path(spec.origin).parent / "data" / "partitions.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    regions: dict[str, str] = {}
+    for partition in data.get("partitions", []):
+        for name, info in partition.get("regions", {}).items():
+            if not name.endswith("-global"):
+                regions[name] = str(info.get("description", ""))
+    return regions
+
+
+def complete_regions(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """AWS regions, with their descriptions."""
+    return [
+        CompletionItem(name, help=description or None)
+        for name, description in sorted(_regions().items())
+        if name.startswith(incomplete)
+    ]
+
+
+def registry_hosts() -> list[str]:
+    """ECR hosts in the docker config, and hosts mapped in ecrctl's config file."""
+    hosts: set[str] = set()
+    docker_dir = os.environ.get("DOCKER_CONFIG") or str(Path.home() / ".docker")
+    try:
+        docker = json.loads((Path(docker_dir) / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        docker = {}
+    mapped: set[str] = set()
+    try:
+        from ecrctl.config import load_config
+
+        mapped = set(load_config().registries)
+    except Exception:
+        mapped = set()
+    helpers = docker.get("credHelpers") if isinstance(docker, dict) else None
+    auths = docker.get("auths") if isinstance(docker, dict) else None
+    for section in (auths, helpers):
+        if isinstance(section, dict):
+            for key in section:
+                host = str(key).split("://", 1)[-1].rstrip("/")
+                if ECR_HOST.fullmatch(host) or host in mapped:
+                    hosts.add(host)
+    if isinstance(helpers, dict):
+        hosts.update(h for h, v in helpers.items() if v in {"ecrctl", "ecr-login"})
+    return sorted(hosts | mapped)
+
+
+def complete_hosts(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """Registry hosts ecrctl can log in to or out of."""
+    return [CompletionItem(h) for h in registry_hosts() if h.startswith(incomplete)]
+
+
+def complete_files(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """Paths, completed by the shell itself."""
+    return [CompletionItem(incomplete, type="file")]
+
+
+def complete_names(source: str | Callable[[], Iterable[str]]) -> Completer:
+    """A completer over fixed names, e.g. templates.
+
+    ``source`` is a callable returning names, or ``"module:attribute"`` naming a
+    mapping, a list or a callable; the module is imported only when completing.
+    """
+
+    def names() -> Iterable[str]:
+        if callable(source):
+            return source()
+        module_name, _, attr = source.partition(":")
+        value = getattr(importlib.import_module(module_name), attr)
+        found: Iterable[str] = value() if callable(value) else value
+        return found
+
+    def complete(
+        ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[CompletionItem]:
+        return [CompletionItem(n) for n in sorted(names()) if n.startswith(incomplete)]
+
+    return complete
+
+
+# -- parameter types -------------------------------------------------------------------------
+
+
+class RepositoryName(StringType):
+    """A repository name argument or option: completes the names ECR knows.
+
+    The value is passed through unchanged; commands check it themselves
+    (``validation.check_repository_name``) for ecrctl's own error messages.
+    """
+
+    name = "repository"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        return value
+
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[CompletionItem]:
+        return complete_repositories(ctx, param, incomplete)
+
+
+class ImageRef(StringType):
+    """A tag or ``sha256:`` digest in the repository given before it on the command line."""
+
+    name = "ref"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        return value
+
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[CompletionItem]:
+        return complete_image_refs(ctx, param, incomplete)
+
+
+REPOSITORY = RepositoryName()
+IMAGE_REF = ImageRef()
+
+
+# -- completion by name or metavar -----------------------------------------------------------
+
+REPOSITORY_NAMES = {"repo", "repos", "repository", "repositories", "repository_name"}
+REF_NAMES = {"ref", "refs", "image_ref", "reference", "references"}
+HOST_NAMES = {"host", "hosts", "registry_host", "server"}
+FILE_NAMES = {"file", "files", "path", "filename"}
+
+
+def _metavar_word(param: click.Parameter) -> str | None:
+    """``[REPO]...`` -> ``REPO``; None when no metavar was given."""
+    if not param.metavar:
+        return None
+    return param.metavar.strip("[]. ").upper()
+
+
+def _is_repository_param(param: click.Parameter) -> bool:
+    if isinstance(param.type, RepositoryName):
+        return True
+    if not _plain(param):
+        return False
+    word = _metavar_word(param)
+    if word is not None:
+        return word in {"REPO", "REPOSITORY", "REPO_NAME", "REPOSITORY_NAME"}
+    return (param.name or "") in REPOSITORY_NAMES
+
+
+def _plain(param: click.Parameter) -> bool:
+    """A string parameter nobody gave a completer to."""
+    custom = getattr(param, "_custom_shell_complete", None)
+    return custom is None and isinstance(
+        param.type, click.types.StringParamType | click.types.UnprocessedParamType
+    )
+
+
+def completer_for(ctx: click.Context, param: click.Parameter) -> Completer | None:
+    """The completer a plain string parameter gets from its name or metavar."""
+    if not _plain(param) or getattr(param, "is_flag", False):
+        return None
+    word = _metavar_word(param)
+    name = param.name or ""
+    if word is not None:
+        if "FILE" in word:
+            return complete_files
+        if word.startswith(("REPO[:", "REPO:", "REPO@", "IMAGE[:", "REPOSITORY[:")):
+            return complete_image_spec
+        if _is_repository_param(param):
+            return complete_repositories
+        if word in {"REF", "IMAGE_REF", "TAG|DIGEST", "SOURCE"} and _has_repository(ctx, param):
+            return complete_image_refs
+        if word.split("[")[0] in {"HOST", "REGISTRY", "HOST:PORT"}:
+            return complete_hosts
+        return None
+    if name in FILE_NAMES:
+        return complete_files
+    if name in REPOSITORY_NAMES:
+        return complete_repositories
+    if (name in REF_NAMES or name == "source") and _has_repository(ctx, param):
+        return complete_image_refs
+    if name in HOST_NAMES:
+        return complete_hosts
+    return None
+
+
+def _has_repository(ctx: click.Context, param: click.Parameter) -> bool:
+    params = ctx.command.get_params(ctx)
+    return any(p is not param and _is_repository_param(p) for p in params)
+
+
+# -- the shells --------------------------------------------------------------------------------
+
+
+def _get_completions(
+    shell: ShellComplete, args: list[str], incomplete: str
+) -> list[CompletionItem]:
+    """click's resolution, then a completer chosen by name when the parameter has none."""
+    from click import shell_completion as sc
+
+    resolve_context = getattr(sc, "_resolve_context", None)
+    resolve_incomplete = getattr(sc, "_resolve_incomplete", None)
+    if resolve_context is None or resolve_incomplete is None:
+        return ShellComplete.get_completions(shell, args, incomplete)
+    ctx = resolve_context(shell.cli, shell.ctx_args, shell.prog_name, args)
+    obj, incomplete = resolve_incomplete(ctx, args, incomplete)
+    if isinstance(obj, click.Parameter):
+        completer = completer_for(ctx, obj)
+        if completer is not None:
+            return completer(ctx, obj, incomplete)
+    items: list[CompletionItem] = obj.shell_complete(ctx, incomplete)
+    return items
+
+
+class _Guarded(ShellComplete):
+    """Completion that never prints a traceback into the prompt."""
+
+    def get_completions(self, args: list[str], incomplete: str) -> list[CompletionItem]:
+        try:
+            return _get_completions(self, args, incomplete)
+        except Exception:
+            return []
+
+
+class EcrctlBash(_Guarded, BashComplete):
+    """bash splits words at ``:`` (COMP_WORDBREAKS), which breaks ``sha256:...`` digests
+    and ``REPO:TAG``: the script also sends the line up to the cursor, ecrctl completes
+    the whole word and answers only the part after its last ``:``, which is what bash
+    replaces."""
+
+    source_template = BashComplete.source_template.replace(
+        "COMP_CWORD=$COMP_CWORD ",
+        'COMP_CWORD=$COMP_CWORD COMP_LINE="$COMP_LINE" COMP_POINT=$COMP_POINT ',
+    )
+    _strip = ""
+
+    def get_completion_args(self) -> tuple[list[str], str]:
+        line = os.environ.get("COMP_LINE")
+        point = os.environ.get("COMP_POINT", "")
+        if line is None or not point.isdigit():
+            return super().get_completion_args()
+        from click.shell_completion import split_arg_string
+
+        before = line[: int(point)]
+        words = split_arg_string(before)
+        if not words or before[-1:].isspace():
+            words.append("")
+        args, incomplete = words[1:-1], words[-1]
+        self._strip = incomplete[: incomplete.rfind(":") + 1]
+        return args, incomplete
+
+    def format_completion(self, item: CompletionItem) -> str:
+        if self._strip and item.type == "plain" and item.value.startswith(self._strip):
+            item = CompletionItem(item.value[len(self._strip) :], help=item.help)
+        return super().format_completion(item)
+
+
+class EcrctlZsh(_Guarded, ZshComplete):
+    pass
+
+
+class EcrctlFish(_Guarded, FishComplete):
+    # click's script splits each answer at every comma, cutting help texts that
+    # contain one ("repo<TAB>Create, list, ..."): split at the first comma only.
+    source_template = FishComplete.source_template.replace(
+        '(string split "," $completion)', '(string split -m 1 "," $completion)'
+    )
+
+
+SHELL_CLASSES: dict[str, type[ShellComplete]] = {
+    "bash": EcrctlBash,
+    "zsh": EcrctlZsh,
+    "fish": EcrctlFish,
+}
+
+
+def install(instruction: str) -> None:
+    """Take over click's completion classes for this process; silence stderr while answering.
+
+    ``instruction`` is the value of ``_ECRCTL_COMPLETE`` (e.g. ``bash_complete``).
+    """
+    from click.shell_completion import add_completion_class
+
+    for name, cls in SHELL_CLASSES.items():
+        add_completion_class(cls, name)
+    if instruction.endswith("_complete"):
+        _silence_stderr()
+
+
+def _silence_stderr() -> None:
+    """Anything written to stderr would land in the user's prompt: send it nowhere."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    except OSError:
+        pass
+    sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process

@@ -1,0 +1,233 @@
+"""``ecrctl login`` (with ``login status``) and ``ecrctl logout``.
+
+``login`` is a group that runs itself when no subcommand follows, so
+``ecrctl login [OPTIONS]`` logs in and ``ecrctl login status`` reports.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+import click
+
+from ecrctl.app import App
+from ecrctl.cli.common import EcrctlCommand, _is_global, group, pass_app
+from ecrctl.cli.render import Table, emit, fmt_time, notice, warn
+
+if TYPE_CHECKING:
+    from ecrctl.login import LoginResult
+
+
+def _check_ids(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[str]:
+    from ecrctl.validation import check_registry_id
+
+    return [check_registry_id(value) for value in values]
+
+
+def _no_cache(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    from ecrctl.tokencache import cache_disabled_by_env
+
+    return value or cache_disabled_by_env()
+
+
+no_cache_option = click.option(
+    "--no-cache",
+    is_flag=True,
+    callback=_no_cache,
+    help="Neither read nor write the token cache (also ECRCTL_NO_CACHE=1).",
+)
+
+
+def _expiry(result: LoginResult) -> str:
+    from ecrctl.login import hours_left
+
+    left = hours_left(result.auth.expires_at)
+    when = fmt_time(result.auth.expires_at)
+    return f"{when} (expired)" if left <= 0 else f"{when} ({left:g} h left)"
+
+
+LOGIN_EPILOG = """\b
+Examples:
+  ecrctl login
+  ecrctl login --registry-id 137112412989 --region us-west-2
+  ecrctl login --helper --profile prod
+  ecrctl login --print-password | skopeo login --username AWS --password-stdin HOST
+  ecrctl login status
+The password never appears in argv, the environment of a child process,
+the output (except with --print-password) or --debug logs."""
+
+
+@group("login", invoke_without_command=True, epilog=LOGIN_EPILOG)
+@click.option(
+    "--registry-id",
+    "registry_ids",
+    multiple=True,
+    metavar="ACCOUNT",
+    callback=_check_ids,
+    help="Registry (AWS account) to log in to; repeatable (default: the caller's).",
+)
+@click.option(
+    "--registry-url",
+    metavar="HOST[:PORT]",
+    help="Address to log in to instead of ECR's proxyEndpoint (also ECRCTL_REGISTRY_URL "
+    "or the config file).",
+)
+@click.option(
+    "--helper",
+    is_flag=True,
+    help="Point docker at docker-credential-ecrctl for the host instead of storing a token.",
+)
+@click.option(
+    "--print-password",
+    is_flag=True,
+    help="Print only the password on stdout (for --password-stdin); store nothing.",
+)
+@click.option(
+    "--verify", is_flag=True, help="Have the Docker Engine log in with the credential first."
+)
+@no_cache_option
+@click.pass_context
+def login(
+    ctx: click.Context,
+    registry_ids: list[str],
+    registry_url: str | None,
+    helper: bool,
+    print_password: bool,
+    verify: bool,
+    no_cache: bool,
+) -> None:
+    """Log the docker CLI in to ECR registries without exposing the password.
+
+    Stores the token where the docker CLI looks for it (the configured
+    credsStore or credHelpers program, else config.json), or with --helper
+    makes docker ask docker-credential-ecrctl for it on every push and pull.
+    Tokens are cached in the OS keyring until half their 12 h lifetime.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    app = ctx.ensure_object(App)
+    from ecrctl import login as core
+
+    if app.settings.registry_id and app.settings.registry_id not in registry_ids:
+        registry_ids = [app.settings.registry_id, *registry_ids]
+    if print_password and (helper or verify or len(registry_ids) > 1):
+        raise click.UsageError("--print-password prints one password and does nothing else")
+    auths = core.fetch(app, registry_ids, registry_url=registry_url, use_cache=not no_cache)
+    if print_password:
+        sys.stdout.write(auths[0].password + "\n")
+        return
+    if verify:
+        core.verify(auths)
+    results = core.login(app, auths, helper=helper)
+    for result in results:
+        if result.location.kind == "helper" and not helper:
+            notice(
+                app,
+                f"docker-credential-{result.location.program} serves {result.auth.host}:"
+                " nothing stored",
+            )
+        if result.mapping is not None:
+            notice(
+                app,
+                f"mapped {result.auth.host} to account {result.mapping.account} in "
+                f"{result.mapping.region} in the ecrctl config file",
+            )
+        if result.auth.expires_at <= datetime.now(UTC):
+            warn(
+                app,
+                f"ECR returned a token for {result.auth.host} that has already expired "
+                f"({fmt_time(result.auth.expires_at)}); check the system clock",
+            )
+    emit(
+        app,
+        [r.to_json() for r in results],
+        table=lambda: Table(
+            ["HOST", "CREDENTIAL", "EXPIRES"],
+            [[r.auth.host, r.location.describe(), _expiry(r)] for r in results],
+        ),
+    )
+
+
+# ``--registry-id`` is login's own repeatable option: drop the global one of that name.
+login.params = [p for p in login.params if not (_is_global(p) and p.name == "registry_id")]
+
+
+@login.command(
+    "status",
+    epilog="\b\nExamples:\n  ecrctl login status\n  ecrctl login status -o json",
+)
+@pass_app
+def status(app: App) -> None:
+    """List every ECR host docker knows of or ecrctl has cached: where its
+    credential lives, when its token expires, its profile mapping. Never a secret."""
+    from ecrctl import login as core
+    from ecrctl.tokencache import open_cache
+
+    rows = core.status(open_cache())
+    emit(
+        app,
+        [r.to_json() for r in rows],
+        table=lambda: Table(
+            ["HOST", "ACCOUNT", "REGION", "CREDENTIAL", "EXPIRES", "CACHED", "PROFILE"],
+            [
+                [
+                    r.host,
+                    r.registry_id or "-",
+                    r.region or "-",
+                    r.stored_in,
+                    fmt_time(r.expires_at),
+                    "yes" if r.cached else "no",
+                    r.profile or "-",
+                ]
+                for r in rows
+            ],
+        ),
+    )
+
+
+@click.command(
+    "logout",
+    cls=EcrctlCommand,
+    epilog="\b\nExamples:\n  ecrctl logout\n"
+    "  ecrctl logout 123456789012.dkr.ecr.us-east-1.amazonaws.com\n"
+    "  ecrctl logout --helper 127.0.0.1:5000",
+)
+@click.argument("hosts", nargs=-1, metavar="[HOST]...")
+@click.option(
+    "--helper",
+    is_flag=True,
+    help="Also remove credHelpers entries (and config-file mappings) made by login --helper.",
+)
+@pass_app
+def logout(app: App, hosts: tuple[str, ...], helper: bool) -> None:
+    """Erase the credential wherever ecrctl put it, and the cached tokens.
+
+    Default: every host ecrctl logged in to.
+    """
+    from ecrctl import login as core
+    from ecrctl.tokencache import open_cache
+
+    results = core.logout(list(hosts), helper_entry=helper, cache=open_cache())
+    if not results:
+        notice(app, "ecrctl has no login to undo")
+    for result in results:
+        if result.helper_entry_kept:
+            notice(
+                app,
+                f"{result.host} still uses the credential helper: "
+                "ecrctl logout --helper removes that",
+            )
+
+    def row(r: core.LogoutResult) -> list[str]:
+        erased = r.erased_from or ("helper entry kept" if r.helper_entry_kept else "nothing stored")
+        return [r.host, erased, str(r.cached_tokens_dropped)]
+
+    emit(
+        app,
+        [r.to_json() for r in results],
+        table=lambda: Table(
+            ["HOST", "ERASED FROM", "CACHED TOKENS DROPPED"], [row(r) for r in results]
+        ),
+    )

@@ -1,0 +1,324 @@
+"""``ecrctl completion`` and the generated artefacts, and completion driven
+through the real bash, zsh and fish with the committed scripts."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import gen_docs
+import pytest
+
+from ecrctl import completion_cache as cc
+from ecrctl.completion_cache import ImageId, Scope
+from tests.conftest import REGION, Runner
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPLETIONS = ROOT / "completions"
+BIN = Path(sys.executable).parent
+DIGEST = "sha256:" + "c" * 64
+SHELLS = ["bash", "zsh", "fish"]
+
+
+# -- the generated files ------------------------------------------
+
+
+@pytest.mark.parametrize("path", sorted(gen_docs.generated()), ids=lambda p: p.name)
+def test_committed_file_is_current(path: Path) -> None:
+    expected = gen_docs.generated()[path]
+    assert path.read_text(encoding="utf-8") == expected, (
+        f"{path.relative_to(ROOT)} is stale: run python scripts/gen_docs.py"
+    )
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_completion_command_prints_the_committed_script(cli: Runner, shell: str) -> None:
+    result = cli("completion", shell)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == (COMPLETIONS / f"ecrctl.{shell}").read_text()
+    assert "_ECRCTL_COMPLETE" in result.stdout
+
+
+def test_completion_defaults_to_the_login_shell(cli: Runner, monkeypatch: Any) -> None:
+    monkeypatch.setenv("SHELL", "/usr/bin/fish")
+    assert cli("completion").stdout == (COMPLETIONS / "ecrctl.fish").read_text()
+    monkeypatch.setenv("SHELL", "/bin/sh")
+    result = cli("completion")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "ecrctl: error: cannot tell which shell to complete for; "
+        "name it: ecrctl completion bash|zsh|fish\n"
+    )
+
+
+def test_reference_lists_every_command_with_its_help() -> None:
+    readme = (ROOT / "README.md").read_text()
+    reference = readme[readme.index("## Command reference") :]
+    for ctx in gen_docs.walk():
+        assert f"### `{ctx.command_path}`" in reference
+        assert (ctx.command.get_short_help_str(limit=60)).rstrip(".")[:40] in reference
+
+
+@pytest.mark.parametrize("ctx", list(gen_docs.walk()), ids=lambda c: c.command_path)
+def test_every_command_has_help_and_an_example(ctx: Any) -> None:
+    command = ctx.command
+    assert (command.help or "").strip(), f"{ctx.command_path} has no help text"
+    assert "Example" in (command.epilog or ""), f"{ctx.command_path} has no example"
+    assert "ecrctl" in (command.epilog or "")
+
+
+# -- the real shells ------------------------------------------
+
+
+def shell_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    env.update(extra)
+    return env
+
+
+def run_shell(argv: list[str], env: dict[str, str] | None) -> list[str]:
+    proc = subprocess.run(argv, env=env or shell_env(), capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""  # nothing may land in the prompt
+    return [line for line in proc.stdout.splitlines() if line]
+
+
+def bash(line: str, env: dict[str, str] | None = None) -> list[str]:
+    """COMPREPLY after calling the completion function as bash would for ``line``
+    (bash's words break at spaces and at ``:``)."""
+    words = re.findall(r"[^ :]+|:", line) + ([""] if line.endswith(" ") else [])
+    script = (
+        f"source {shlex.quote(str(COMPLETIONS / 'ecrctl.bash'))}\n"
+        f"COMP_WORDS=({' '.join(shlex.quote(w) for w in words)})\n"
+        f"COMP_CWORD={len(words) - 1}\n"
+        f"COMP_LINE={shlex.quote(line)}\n"
+        f"COMP_POINT={len(line)}\n"
+        "COMPREPLY=()\n"
+        "_ecrctl_completion ecrctl\n"
+        'printf "%s\\n" "${COMPREPLY[@]}"\n'
+    )
+    return run_shell(["bash", "--norc", "--noprofile", "-c", script], env)
+
+
+ZSH_HARNESS = """
+compdef() { : }
+_describe() { print -rl -- "${(@P)3}" }
+compadd() { print -rl -- "${(@P)${@[-1]}}" }
+_path_files() { print -r -- "<files>" }
+source "$1"
+words=("${(@)=2}")
+[[ $2 == *" " ]] && words+=("")
+CURRENT=${#words}
+_ecrctl_completion
+"""
+
+
+def zsh(line: str, env: dict[str, str] | None = None) -> list[str]:
+    """What the zsh script hands to compadd/_describe (value:help) for ``line``."""
+    out = run_shell(
+        ["zsh", "-f", "-c", ZSH_HARNESS, "zsh", str(COMPLETIONS / "ecrctl.zsh"), line], env
+    )
+    return [entry.split(":", 1)[0].replace("\\", "") if ":" in entry else entry for entry in out]
+
+
+def fish(line: str, env: dict[str, str] | None = None) -> list[str]:
+    """``complete -C`` in fish, descriptions dropped."""
+    out = run_shell(
+        [
+            "fish",
+            "--no-config",
+            "-c",
+            "source $argv[1]; complete -C $argv[2]",
+            str(COMPLETIONS / "ecrctl.fish"),
+            line,
+        ],
+        env,
+    )
+    return [entry.split("\t", 1)[0] for entry in out]
+
+
+DRIVERS = {"bash": bash, "zsh": zsh, "fish": fish}
+
+
+@pytest.fixture
+def seeded() -> Scope:
+    scope = Scope.resolve()
+    cc.remember_repositories(scope, ["team/app", "team/api", "tools/ci"])
+    cc.remember_images(scope, "team/app", [ImageId("latest", DIGEST), ImageId("v1", DIGEST)])
+    return scope
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_subcommand_names(shell: str) -> None:
+    assert DRIVERS[shell]("ecrctl re") == ["repo"]
+    assert DRIVERS[shell]("ecrctl repo de") == ["delete"]
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_repository_names_from_the_cache(shell: str, seeded: Scope) -> None:
+    assert DRIVERS[shell]("ecrctl repo delete ") == ["team/api", "team/app", "tools/ci"]
+    assert DRIVERS[shell]("ecrctl repo show team/a") == ["team/api", "team/app"]
+    assert DRIVERS[shell]("ecrctl repo tag ") == ["team/api", "team/app", "tools/ci"]
+    # attached by the argument's name alone: policy repo declares a plain "repository"
+    assert DRIVERS[shell]("ecrctl policy repo get t") == ["team/api", "team/app", "tools/ci"]
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_global_options_choose_the_cache_scope(shell: str, seeded: Scope) -> None:
+    cc.remember_repositories(Scope.resolve(region="eu-west-1"), ["irish/app"])
+    assert DRIVERS[shell]("ecrctl --region eu-west-1 repo delete ") == ["irish/app"]
+    assert DRIVERS[shell]("ecrctl repo delete --region eu-west-1 ") == ["irish/app"]
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_profiles_and_regions(shell: str, isolated: Path) -> None:
+    (isolated / ".aws").mkdir()
+    (isolated / ".aws" / "config").write_text("[default]\n[profile dev]\n[profile prod]\n")
+    (isolated / ".aws" / "credentials").write_text("[ci]\n")
+    assert DRIVERS[shell]("ecrctl --profile ") == ["ci", "default", "dev", "prod"]
+    assert DRIVERS[shell]("ecrctl repo list --profile d") == ["default", "dev"]
+    assert DRIVERS[shell]("ecrctl --region eu-west-") == ["eu-west-1", "eu-west-2", "eu-west-3"]
+
+
+def test_fish_shows_whole_help_texts() -> None:
+    proc = subprocess.run(
+        [
+            "fish",
+            "--no-config",
+            "-c",
+            "source $argv[1]; complete -C 'ecrctl re'",
+            str(COMPLETIONS / "ecrctl.fish"),
+        ],
+        env=shell_env(),
+        capture_output=True,
+        text=True,
+    )
+    assert proc.stdout.startswith("repo\tCreate, list, inspect")
+
+
+def test_installed_for_the_user_each_shell_loads_it(tmp_path: Path) -> None:
+    """The per-user install paths the README gives: bash-completion's, zsh's fpath, fish's."""
+    bash_dir = tmp_path / "share" / "bash-completion" / "completions"
+    zsh_dir = tmp_path / "zfunc"
+    fish_dir = tmp_path / "config" / "fish" / "completions"
+    for directory, name, shell in (
+        (bash_dir, "ecrctl", "bash"),
+        (zsh_dir, "_ecrctl", "zsh"),
+        (fish_dir, "ecrctl.fish", "fish"),
+    ):
+        directory.mkdir(parents=True)
+        (directory / name).write_text((COMPLETIONS / f"ecrctl.{shell}").read_text())
+    loader = "source /usr/share/bash-completion/bash_completion; _completion_loader ecrctl"
+    env = shell_env(XDG_DATA_HOME=str(tmp_path / "share"), XDG_CONFIG_HOME=str(tmp_path / "config"))
+    assert run_shell(["bash", "--norc", "-c", f"{loader}; complete -p ecrctl"], env) == [
+        "complete -o nosort -F _ecrctl_completion ecrctl"
+    ]
+    compinit = (
+        f"fpath=({zsh_dir} $fpath); autoload -U compinit; "
+        f"compinit -u -d {tmp_path / 'zcompdump'}; print -r -- $_comps[ecrctl]"
+    )
+    assert run_shell(["zsh", "-f", "-c", compinit], env) == ["_ecrctl"]
+    assert run_shell(["fish", "-c", "complete -C 'ecrctl re'"], env) == [
+        "repo\tCreate, list, inspect, delete and tag..."
+    ]
+
+
+# -- the completion process itself ------------------------------------------
+
+
+def protocol(line: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """One completion request through click's env-var protocol, as the scripts send it."""
+    words = line.split(" ")
+    return subprocess.run(
+        [str(BIN / "ecrctl")],
+        env=shell_env(
+            _ECRCTL_COMPLETE="bash_complete",
+            COMP_WORDS=line,
+            COMP_CWORD=str(len(words) - 1),
+            **(env or {}),
+        ),
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+
+def test_a_fresh_cache_answers_without_aws_docker_or_rich(seeded: Scope, tmp_path: Path) -> None:
+    loaded = tmp_path / "modules"
+    code = (
+        "import atexit, sys\n"
+        f"atexit.register(lambda: open({str(loaded)!r}, 'w').write(' '.join(sys.modules)))\n"
+        "from ecrctl.cli.main import main\n"
+        "main()\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        env=shell_env(
+            _ECRCTL_COMPLETE="bash_complete", COMP_WORDS="ecrctl repo delete ", COMP_CWORD="3"
+        ),
+        capture_output=True,
+        text=True,
+    )
+    assert proc.stdout.split() == ["plain,team/api", "plain,team/app", "plain,tools/ci"]
+    modules = loaded.read_text().split()
+    assert "ecrctl.cli.repo" in modules
+    heavy = [m for m in modules if m.split(".")[0] in {"boto3", "botocore", "docker", "rich"}]
+    assert heavy == []
+
+
+def test_a_missing_cache_is_filled_by_one_call_to_the_endpoint(moto_url: str) -> None:
+    import boto3
+
+    boto3.client("ecr", region_name=REGION, endpoint_url=moto_url).create_repository(
+        repositoryName="from/moto"
+    )
+    proc = protocol("ecrctl repo delete ", {"AWS_ENDPOINT_URL_ECR": moto_url})
+    assert (proc.stdout, proc.stderr) == ("plain,from/moto\n", "")
+    scope = Scope.resolve(endpoint_url=moto_url)
+    assert cc.load(scope)["repositories"]["names"] == ["from/moto"]
+
+
+def test_failures_print_nothing_and_do_not_hang() -> None:
+    start = time.monotonic()
+    proc = protocol("ecrctl --debug repo delete ", {"AWS_ENDPOINT_URL_ECR": "http://127.0.0.1:9"})
+    assert time.monotonic() - start < 10
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "\n", "")
+
+
+def test_a_broken_subcommand_module_yields_no_candidates() -> None:
+    proc = protocol("ecrctl policy repo ")  # a lazily loaded module that may not exist
+    assert proc.returncode == 0
+    assert proc.stderr == ""
+
+
+# -- side effects of listing ------------------------------------------
+
+
+@pytest.mark.usefixtures("moto")
+def test_repo_list_fills_the_cache(cli: Runner, ecr: Any) -> None:
+    for name in ("b/two", "a/one"):
+        ecr.create_repository(repositoryName=name)
+    assert cli("repo", "list").exit_code == 0
+    scope = Scope.resolve()
+    entry = cc.load(scope)["repositories"]
+    assert entry["names"] == ["a/one", "b/two"]
+    assert time.time() - entry["updated"] < 60
+    ecr.delete_repository(repositoryName="b/two")
+    ecr.create_repository(repositoryName="b/three")
+    assert cli("repo", "list", "b/").exit_code == 0
+    assert cc.load(scope)["repositories"]["names"] == ["a/one", "b/three"]
+
+
+@pytest.mark.usefixtures("moto")
+def test_repo_list_with_a_registry_id_fills_that_scope(cli: Runner, ecr: Any) -> None:
+    ecr.create_repository(repositoryName="app")
+    assert cli("repo", "list", "--registry-id", "123456789012").exit_code == 0
+    assert cc.load(Scope.resolve(registry_id="123456789012"))["repositories"]["names"] == ["app"]
+    assert cc.load(Scope.resolve()) == {}

@@ -1,0 +1,448 @@
+"""``ecrctl login``, ``login status`` and ``logout``: in-process against moto,
+and end to end against moto_server, the Debian docker-registry and a real
+dockerd driven by the docker CLI."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ecrctl import dockerconfig, tokencache
+from tests.conftest import ACCOUNT, DockerBackends, Runner
+from tests.login_support import (  # noqa: F401 - fixture
+    BIN,
+    ECRCTL,
+    MOTO_PASSWORD,
+    ecr_host,
+    fresh_keyring,
+    install_vault,
+    seed_token,
+    use_keyring_backend,
+)
+
+HOST = ecr_host()
+
+
+def docker_json() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(dockerconfig.config_file().read_text())
+    return data
+
+
+def write_docker(data: dict[str, Any]) -> Path:
+    path = dockerconfig.config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data))
+    return path
+
+
+def inline_password(host: str) -> str:
+    return base64.b64decode(docker_json()["auths"][host]["auth"]).decode().split(":", 1)[1]
+
+
+# -- in-process, moto ----------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("moto")
+class TestLogin:
+    def test_stores_in_config_json_and_reports_without_secret(self, cli: Runner) -> None:
+        write_docker({"auths": {"ghcr.io": {"auth": "eDp5"}}, "detachKeys": "ctrl-e"})
+        result = cli("login")
+        assert result.exit_code == 0, result.stderr
+        assert inline_password(HOST) == MOTO_PASSWORD
+        assert docker_json()["auths"]["ghcr.io"] == {"auth": "eDp5"}
+        assert docker_json()["detachKeys"] == "ctrl-e"
+        header, *rows = [line.split() for line in result.stdout.splitlines() if line.strip()]
+        assert header == ["HOST", "CREDENTIAL", "EXPIRES"]
+        assert rows[-1][0] == HOST and "(expired)" in rows[-1]
+        assert "has already expired" in result.stderr  # moto's token is from 2015
+        for text in (result.stdout, result.stderr):
+            assert MOTO_PASSWORD not in text
+        mode = stat.S_IMODE(dockerconfig.config_file().stat().st_mode)
+        assert mode == 0o600
+
+    def test_json_output_shape(self, cli: Runner) -> None:
+        [entry] = cli("login", "--registry-id", "111111111111", "-o", "json").json
+        assert entry == {
+            "registryId": "111111111111",
+            "host": ecr_host("111111111111"),
+            "proxyEndpoint": f"https://{ecr_host('111111111111')}",
+            "storedIn": "config.json auths",
+            "expiresAt": "2015-01-01T00:00:00+00:00",
+            "hoursLeft": entry["hoursLeft"],
+            "cached": False,
+        }
+        assert entry["hoursLeft"] < 0
+
+    def test_several_registries_and_global_registry_id(self, cli: Runner) -> None:
+        result = cli(
+            "--registry-id", "111111111111", "login", "--registry-id", "222222222222", "-o", "json"
+        )
+        assert [e["registryId"] for e in result.json] == ["111111111111", "222222222222"]
+        assert inline_password(ecr_host("222222222222")) == "222222222222-auth-token"
+
+    def test_print_password_prints_only_the_password(self, cli: Runner) -> None:
+        result = cli("login", "--print-password")
+        assert result.stdout == MOTO_PASSWORD + "\n"
+        assert not dockerconfig.config_file().exists()
+
+    def test_print_password_with_other_actions_is_usage_error(self, cli: Runner) -> None:
+        result = cli("login", "--print-password", "--helper")
+        assert result.exit_code == 2
+        assert not dockerconfig.config_file().exists()
+
+    def test_cache_hit_and_no_cache(self, cli: Runner, monkeypatch: pytest.MonkeyPatch) -> None:
+        seed_token("cached-secret")
+        assert cli("login", "--print-password").stdout == "cached-secret\n"
+        assert cli("login", "--print-password", "--no-cache").stdout == MOTO_PASSWORD + "\n"
+        monkeypatch.setenv("ECRCTL_NO_CACHE", "1")
+        assert cli("login", "--print-password").stdout == MOTO_PASSWORD + "\n"
+
+    @pytest.mark.parametrize("bad", ["12", "abcdefghijkl", "1234567890123", "12345678901 "])
+    def test_malformed_registry_id_changes_nothing(self, cli: Runner, bad: str) -> None:
+        result = cli("login", "--registry-id", bad)
+        assert result.exit_code == 2
+        assert result.stderr.startswith(f"ecrctl: error: invalid registry id {bad!r}")
+        assert not dockerconfig.config_file().exists()
+
+    def test_registry_url_with_several_registries_is_refused(self, cli: Runner) -> None:
+        result = cli(
+            "login",
+            "--registry-id",
+            "111111111111",
+            "--registry-id",
+            "222222222222",
+            "--registry-url",
+            "127.0.0.1:5000",
+        )
+        assert result.exit_code == 2 and "names one address" in result.stderr
+        assert not dockerconfig.config_file().exists()
+
+    def test_corrupt_docker_config_is_left_untouched(self, cli: Runner) -> None:
+        path = write_docker({})
+        path.write_text('{"auths": {')
+        result = cli("login")
+        assert result.exit_code == 2
+        assert f"the docker config {path} is not valid JSON" in result.stderr
+        assert path.read_text() == '{"auths": {'
+
+    def test_ecr_helper_host_gets_nothing_stored(self, cli: Runner) -> None:
+        path = write_docker({"credHelpers": {HOST: "ecr-login"}})
+        before = path.read_text()
+        result = cli("login")
+        assert result.exit_code == 0
+        assert f"docker-credential-ecr-login serves {HOST}: nothing stored" in result.stderr
+        assert path.read_text() == before
+
+    def test_helper_writes_cred_helpers_and_mapping(self, cli: Runner) -> None:
+        aws = Path(os.environ["AWS_CONFIG_FILE"])
+        aws.parent.mkdir(parents=True, exist_ok=True)
+        aws.write_text("[profile dev]\naws_access_key_id = AKIADEV\naws_secret_access_key = x\n")
+        result = cli("login", "--helper", "--registry-url", "127.0.0.1:5999", "--profile", "dev")
+        assert result.exit_code == 0, result.stderr
+        data = docker_json()
+        assert data == {"credHelpers": {"127.0.0.1:5999": "ecrctl"}}
+        from ecrctl.config import load_config
+
+        mapping = load_config().mapping_for("127.0.0.1:5999")
+        assert mapping is not None
+        assert (mapping.account, mapping.region, mapping.profile, mapping.endpoint_url) == (
+            ACCOUNT,
+            "us-east-1",
+            "dev",
+            None,
+        )
+        assert MOTO_PASSWORD not in dockerconfig.config_file().read_text()
+
+    def test_helper_for_plain_ecr_host_needs_no_mapping(self, cli: Runner) -> None:
+        assert cli("login", "--helper").exit_code == 0
+        assert docker_json()["credHelpers"] == {HOST: "ecrctl"}
+        from ecrctl.config import config_path
+
+        assert not config_path().exists()
+
+    def test_raising_keyring_still_logs_in(
+        self, cli: Runner, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        use_keyring_backend(monkeypatch, "tests.raising_keyring.RaisingKeyring")
+        result = cli("login")
+        assert result.exit_code == 0
+        assert "ecrctl: warning: the keyring failed" in result.stderr
+        assert inline_password(HOST) == MOTO_PASSWORD
+
+    def test_verify_names_an_unreachable_docker_host(
+        self, cli: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/none.sock")
+        result = cli("login", "--verify")
+        assert result.exit_code == 1
+        assert f"cannot reach the Docker Engine at unix://{tmp_path}/none.sock" in result.stderr
+        assert not dockerconfig.config_file().exists()
+
+
+@pytest.mark.usefixtures("moto")
+class TestLogoutAndStatus:
+    def test_logout_defaults_to_what_ecrctl_logged_in(self, cli: Runner) -> None:
+        write_docker({"auths": {"ghcr.io": {"auth": "eDp5"}, ecr_host("999999999999"): {}}})
+        assert (
+            cli("login", "--registry-id", "111111111111", "--registry-id", "222222222222").exit_code
+            == 0
+        )
+        seed_token("cached", account="111111111111")
+        result = cli("logout", "-o", "json")
+        assert result.exit_code == 0
+        assert {r["host"] for r in result.json} == {
+            ecr_host("111111111111"),
+            ecr_host("222222222222"),
+        }
+        assert sum(r["cachedTokensDropped"] for r in result.json) == 1
+        assert set(docker_json()["auths"]) == {"ghcr.io", ecr_host("999999999999")}
+        assert tokencache.open_cache().entries() == []
+        again = cli("logout")
+        assert again.exit_code == 0 and "ecrctl has no login to undo" in again.stderr
+
+    def test_logout_named_host_and_helper_entries(self, cli: Runner) -> None:
+        cli("login", "--helper", "--registry-url", "127.0.0.1:5999")
+        kept = cli("logout", "http://127.0.0.1:5999/")
+        assert "still uses the credential helper" in kept.stderr
+        assert docker_json()["credHelpers"] == {"127.0.0.1:5999": "ecrctl"}
+        gone = cli("logout", "--helper", "127.0.0.1:5999", "-o", "json")
+        assert gone.json[0]["erasedFrom"].startswith("credHelpers: docker-credential-ecrctl")
+        assert "credHelpers" not in docker_json()
+        from ecrctl.config import load_config
+
+        assert load_config().registries == {}
+
+    def test_status_lists_docker_and_cache_hosts(self, cli: Runner) -> None:
+        write_docker(
+            {
+                "auths": {"ghcr.io": {"auth": "eDp5"}, HOST: {"auth": "QVdTOng="}},
+                "credHelpers": {ecr_host("333333333333", "eu-west-1"): "ecr-login"},
+            }
+        )
+        seed_token("cached", account="222222222222", host=ecr_host("222222222222"))
+        rows = {r["host"]: r for r in cli("login", "status", "-o", "json").json}
+        assert set(rows) == {HOST, ecr_host("222222222222"), ecr_host("333333333333", "eu-west-1")}
+        assert rows[HOST]["storedIn"] == "config.json auths"
+        assert rows[ecr_host("222222222222")]["cached"] is True
+        assert rows[ecr_host("222222222222")]["storedIn"] == "not in docker"
+        assert rows[ecr_host("333333333333", "eu-west-1")]["region"] == "eu-west-1"
+        assert rows[ecr_host("333333333333", "eu-west-1")]["storedIn"].startswith(
+            "credHelpers: docker-credential-ecr-login"
+        )
+        table = cli("login", "status").stdout
+        assert table.splitlines()[0].split() == [
+            "HOST",
+            "ACCOUNT",
+            "REGION",
+            "CREDENTIAL",
+            "EXPIRES",
+            "CACHED",
+            "PROFILE",
+        ]
+        assert "cached" not in table.replace("CACHED", "")  # no secret, only metadata
+
+
+# -- end to end: moto_server + docker-registry + dockerd + docker CLI ------------------
+
+
+@pytest.fixture
+def e2e(
+    moto_url: str, docker_env: DockerBackends, monkeypatch: pytest.MonkeyPatch
+) -> DockerBackends:
+    monkeypatch.setenv("AWS_ENDPOINT_URL_ECR", moto_url)
+    monkeypatch.setenv("PATH", f"{BIN}{os.pathsep}{os.environ['PATH']}")
+    return docker_env
+
+
+def run(*args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        list(args), input=input, capture_output=True, text=True, timeout=180, check=False
+    )
+
+
+def push_pull(backends: DockerBackends, name: str) -> subprocess.CompletedProcess[str]:
+    ref = f"{backends.registry}/{name}:1"
+    assert run("docker", "tag", backends.image, ref).returncode == 0
+    pushed = run("docker", "push", ref)
+    if pushed.returncode != 0:
+        return pushed
+    assert run("docker", "rmi", ref).returncode == 0
+    return run("docker", "pull", ref)
+
+
+@pytest.mark.services
+def test_e2e_login_push_pull_logout(e2e: DockerBackends) -> None:
+    done = run(ECRCTL, "login", "--registry-url", e2e.registry)
+    assert done.returncode == 0, done.stderr
+    assert e2e.password not in done.stdout + done.stderr
+    assert inline_password(e2e.registry) == e2e.password
+    pulled = push_pull(e2e, "e2e/store")
+    assert pulled.returncode == 0, pulled.stderr
+    assert run(ECRCTL, "logout").returncode == 0
+    assert e2e.registry not in docker_json().get("auths", {})
+    failed = run("docker", "push", f"{e2e.registry}/e2e/store:1")
+    assert failed.returncode != 0
+    assert "no basic auth credentials" in failed.stderr or "unauthorized" in failed.stderr
+
+
+@pytest.mark.services
+def test_e2e_helper_path(e2e: DockerBackends, moto_url: str) -> None:
+    done = run(ECRCTL, "login", "--helper", "--registry-url", e2e.registry)
+    assert done.returncode == 0, done.stderr
+    data = docker_json()
+    assert data["credHelpers"] == {e2e.registry: "ecrctl"}
+    assert e2e.password not in dockerconfig.config_file().read_text()
+    pulled = push_pull(e2e, "e2e/helper")  # docker runs docker-credential-ecrctl get
+    assert pulled.returncode == 0, pulled.stderr
+    # docker login/logout for the host work with the helper (store/erase succeed)
+    assert (
+        run(
+            "docker",
+            "login",
+            "--username",
+            "AWS",
+            "--password-stdin",
+            e2e.registry,
+            input=e2e.password,
+        ).returncode
+        == 0
+    )
+    assert run("docker", "logout", e2e.registry).returncode == 0
+    assert run(ECRCTL, "logout", "--helper").returncode == 0
+    assert "credHelpers" not in docker_json()
+    failed = run("docker", "push", f"{e2e.registry}/e2e/helper:1")
+    assert failed.returncode != 0
+
+
+@pytest.mark.services
+def test_e2e_no_secret_in_any_child_argv_or_environment(
+    e2e: DockerBackends, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    strace = shutil.which("strace")
+    assert strace, "strace is needed (apt-get install strace)"
+    vault = install_vault(tmp_path, monkeypatch)
+    write_docker({"credsStore": "testvault"})
+    trace = tmp_path / "trace"
+    done = run(
+        strace,
+        "-f",
+        "-qq",
+        "-v",
+        "-s",
+        "100000",
+        "-e",
+        "trace=execve",
+        "-o",
+        str(trace),
+        ECRCTL,
+        "login",
+        "--verify",
+        "--registry-url",
+        e2e.registry,
+    )
+    assert done.returncode == 0, done.stderr
+    text = trace.read_text()
+    assert "docker-credential-testvault" in text  # a child ran, and strace saw it
+    encoded = base64.b64encode(f"AWS:{e2e.password}".encode()).decode()
+    assert e2e.password not in text and encoded not in text
+    stored = json.loads((vault / "stored.json").read_text())
+    assert stored == {"ServerURL": e2e.registry, "Username": "AWS", "Secret": e2e.password}
+    assert docker_json() == {"credsStore": "testvault", "auths": {e2e.registry: {}}}
+    assert stat.S_IMODE(dockerconfig.config_file().stat().st_mode) == 0o600
+    pulled = push_pull(e2e, "e2e/vault")  # docker reads it back through the store
+    assert pulled.returncode == 0, pulled.stderr
+
+
+@pytest.mark.services
+def test_e2e_debug_output_redacts_the_token(e2e: DockerBackends) -> None:
+    done = run(ECRCTL, "--debug", "login", "--registry-url", e2e.registry)
+    assert done.returncode == 0
+    assert "GetAuthorizationToken" in done.stderr or "authorizationToken" in done.stderr
+    encoded = base64.b64encode(f"AWS:{e2e.password}".encode()).decode()
+    assert e2e.password not in done.stderr and encoded not in done.stderr
+    assert "not caching the token" in done.stderr  # moto's token expired in 2015
+
+
+@pytest.mark.services
+def test_e2e_verify_reports_a_rejected_credential(e2e: DockerBackends) -> None:
+    write_docker({"auths": {"ghcr.io": {}}})
+    before = dockerconfig.config_file().read_text()
+    done = run(
+        ECRCTL, "login", "--verify", "--registry-id", "111111111111", "--registry-url", e2e.registry
+    )
+    assert done.returncode == 1
+    assert f"the registry {e2e.registry} rejected the credential" in done.stderr
+    assert dockerconfig.config_file().read_text() == before
+
+
+@pytest.mark.services
+def test_e2e_two_concurrent_logins_keep_both(
+    moto_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL_ECR", moto_url)
+    procs = [
+        subprocess.Popen(
+            [ECRCTL, "login", "--registry-id", rid, "-q"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for rid in ("111111111111", "222222222222")
+    ]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    auths = docker_json()["auths"]
+    assert {ecr_host("111111111111"), ecr_host("222222222222")} <= set(auths)
+
+
+SECRET_SERVICE_SCRIPT = """
+import json, subprocess, sys
+from datetime import UTC, datetime, timedelta
+import keyring
+from ecrctl import tokencache
+backend = type(keyring.get_keyring())
+cache = tokencache.open_cache()
+source = tokencache.credential_source(None, None)
+arn = "arn:aws:iam::123456789012:user/ss"
+cache.remember_identity(source, tokencache.Identity(arn, "123456789012"))
+now = datetime.now(UTC)
+key = tokencache.CacheKey("aws", "123456789012", "us-east-1", arn)
+token = tokencache.CachedToken("AWS", "ss-secret", "https://x", now + timedelta(hours=12), now)
+stored = cache.put(key, token)
+got = subprocess.run([sys.argv[1], "get"], input="123456789012.dkr.ecr.us-east-1.amazonaws.com",
+                     capture_output=True, text=True)
+found = subprocess.run(["secret-tool", "lookup", "service", "ecrctl", "username", key.name],
+                       capture_output=True, text=True)
+print(json.dumps({"backend": backend.__module__, "stored": stored, "get": got.stdout,
+                  "lookup": found.stdout}))
+"""
+
+
+def test_secret_service_keyring_under_dbus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for tool in ("dbus-run-session", "gnome-keyring-daemon", "secret-tool"):
+        assert shutil.which(tool), (
+            f"{tool} is needed (apt-get install dbus gnome-keyring libsecret-tools)"
+        )
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.SecretService.Keyring")
+    script = tmp_path / "ss.py"
+    script.write_text(SECRET_SERVICE_SCRIPT)
+    import sys
+
+    shell = (
+        "export HOME=$(mktemp -d); "
+        "printf %s pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; "
+        f"exec {sys.executable} {script} {BIN / 'docker-credential-ecrctl'}"
+    )
+    done = run("dbus-run-session", "--", "sh", "-c", shell)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["backend"] == "keyring.backends.SecretService"
+    assert result["stored"] is True
+    assert json.loads(result["get"])["Secret"] == "ss-secret"
+    assert json.loads(result["lookup"])["password"] == "ss-secret"
