@@ -48,3 +48,48 @@ def translate(exc: BaseException) -> EcrctlError:
     if isinstance(exc, docker.errors.APIError):
         return ServiceError(f"Docker Engine error: {exc.explanation or exc}")
     return ServiceError(f"{type(exc).__name__}: {exc}")
+
+
+_AUTH_WORDS = (
+    "unauthorized",
+    "authentication required",
+    "no basic auth credentials",
+    "authorization token has expired",
+    "denied",
+)
+_REPO_MISSING_WORDS = ("does not exist", "name unknown", "repository not found")
+_IMAGE_MISSING_WORDS = ("manifest unknown", "not found")
+
+
+def registry_error(
+    message: str,
+    *,
+    action: str,
+    host: str,
+    repository: str,
+    ref: str | None = None,
+) -> EcrctlError:
+    """A registry's answer during push or pull (a stream ``error`` event or an
+    APIError) as a one-line ecrctl error with the fix."""
+    from ecrctl.errors import AuthError
+
+    text = " ".join(message.split())
+    lowered = text.lower()
+    if any(word in lowered for word in _AUTH_WORDS):
+        return AuthError(
+            f"the registry {host} refused the credentials for {action} of {repository}: {text}",
+            hint="check that --region/--registry-id match the registry, and the caller's "
+            "ecr:* permissions (tokens last 12 hours)",
+        )
+    if any(word in lowered for word in _REPO_MISSING_WORDS):
+        return NotFound(
+            f"repository {repository!r} does not exist at {host}: {text}",
+            hint=f"create it with: ecrctl repo create {repository} (or push with --create)",
+        )
+    if action == "pull" and any(word in lowered for word in _IMAGE_MISSING_WORDS):
+        return NotFound(
+            f"no image {repository}{'@' if ref and ref.startswith('sha256:') else ':'}{ref} "
+            f"at {host}: {text}",
+            hint=f"list the images with: ecrctl image list {repository}",
+        )
+    return ServiceError(f"{action} of {repository} via {host} failed: {text}")

@@ -18,6 +18,7 @@ from ecrctl.redact import redact
 SUBCOMMANDS = {
     "repo": "ecrctl.cli.repo:repo",
     "policy": "ecrctl.cli.policy:policy",
+    "image": "ecrctl.cli.image:image",
     "completion": "ecrctl.cli.completion:completion",
     "login": "ecrctl.cli.login:login",
     "logout": "ecrctl.cli.login:logout",

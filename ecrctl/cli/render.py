@@ -86,12 +86,41 @@ def console(app: App, *, stderr: bool = False) -> Console:
     )
 
 
+# Above this many rows, a table written to a pipe or file is laid out here
+# instead of by rich, which needs ~0.3 ms per row (3 s for 10,000 images).
+FAST_PLAIN_ROWS = 500
+
+
+def plain_table_text(table: Table) -> str:
+    """The layout rich gives a SIMPLE table without a terminal: columns three
+    spaces apart, every cell padded to its column, a rule under the header."""
+    widths = [len(name) for name in table.columns]
+    for row in table.rows:
+        for index, cell in enumerate(row):
+            widths[index] = max(widths[index], len(cell))
+
+    def line(cells: Sequence[str]) -> str:
+        parts = [
+            cell.rjust(width) if table.justify.get(name) == "right" else cell.ljust(width)
+            for cell, width, name in zip(cells, widths, table.columns, strict=False)
+        ]
+        return "   ".join(parts)
+
+    rule = "\u2500" * (sum(widths) + 3 * (len(widths) - 1))
+    lines = [table.title] if table.title else []
+    lines += [line(table.columns), rule, *(line(row) for row in table.rows)]
+    return "\n".join(lines) + "\n"
+
+
 def print_table(app: App, table: Table) -> None:
     from rich import box
     from rich.table import Table as RichTable
 
-    out = console(app)
     plain = not sys.stdout.isatty()
+    if plain and len(table.rows) > FAST_PLAIN_ROWS:
+        sys.stdout.write(plain_table_text(table))
+        return
+    out = console(app)
     rich_table = RichTable(
         title=table.title,
         box=box.SIMPLE_HEAD if not plain else box.SIMPLE,
