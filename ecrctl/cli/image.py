@@ -10,6 +10,7 @@ import click
 from ecrctl import images
 from ecrctl.app import App
 from ecrctl.cli.common import confirm, dry_run_option, group, pass_app, yes_option
+from ecrctl.cli.completers import remember_images
 from ecrctl.cli.render import (
     Table,
     emit,
@@ -97,6 +98,7 @@ def list_(app: App, repository: str, status: str | None, sort: str, limit: int |
         sort=sort,  # type: ignore[arg-type]
         limit=limit,
     )
+    remember_images(app, repository, found, complete=status is None and limit is None)
     emit(app, found, table=lambda: _list_table(found))
 
 

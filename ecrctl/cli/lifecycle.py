@@ -10,6 +10,7 @@ import click
 
 from ecrctl.app import App
 from ecrctl.cli.common import confirm, group, pass_app, read_source, yes_option
+from ecrctl.cli.completers import complete_names
 from ecrctl.cli.render import Table, emit, fmt_time, notice, to_json
 from ecrctl.errors import EcrctlError, InvalidInput
 from ecrctl.validation import check_repository_name
@@ -156,7 +157,9 @@ def validate_(ctx: click.Context, app: App, source: str) -> None:
     "  ecrctl policy lifecycle template expire-untagged days=30\n"
     "  ecrctl policy lifecycle template keep-per-prefix prefixes=prod,beta count=5",
 )
-@click.argument("name", required=False)
+@click.argument(
+    "name", required=False, shell_complete=complete_names("ecrctl.lifecycle.templates:TEMPLATES")
+)
 @click.argument("params", nargs=-1, metavar="[KEY=VALUE]...")
 @click.option("--list", "list_", is_flag=True, help="List the templates and their parameters.")
 @pass_app

@@ -6,6 +6,7 @@ import click
 
 from ecrctl.app import App
 from ecrctl.cli.common import group, pass_app
+from ecrctl.cli.completers import complete_names
 from ecrctl.cli.policy_repo import emit_template_list
 from ecrctl.cli.render import emit
 from ecrctl.errors import InvalidInput
@@ -27,7 +28,9 @@ def iam() -> None:
     "      --repository 'arn:aws:ecr:us-east-1:111122223333:repository/team/*'\n"
     "  ecrctl policy iam template deny-tagged --tag-key stage --tag-value prod",
 )
-@click.argument("name", required=False)
+@click.argument(
+    "name", required=False, shell_complete=complete_names("ecrctl.policy.templates:IAM_TEMPLATES")
+)
 @click.option(
     "--tag-key",
     metavar="K",

@@ -11,6 +11,7 @@ import click
 
 from ecrctl.app import App
 from ecrctl.cli.common import confirm, group, pass_app, read_source, yes_option
+from ecrctl.cli.completers import complete_names
 from ecrctl.cli.render import Table, emit, notice, to_json, warn
 from ecrctl.errors import InvalidInput
 from ecrctl.validation import check_repository_name
@@ -135,7 +136,11 @@ def delete(app: App, repository: str, yes: bool) -> None:
         " --admin arn:aws:iam::111122223333:user/admin",
     ),
 )
-@click.argument("name", required=False)
+@click.argument(
+    "name",
+    required=False,
+    shell_complete=complete_names("ecrctl.policy.templates:REPOSITORY_TEMPLATES"),
+)
 @click.option(
     "--principal",
     "principals",

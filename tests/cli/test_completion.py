@@ -322,3 +322,54 @@ def test_repo_list_with_a_registry_id_fills_that_scope(cli: Runner, ecr: Any) ->
     assert cli("repo", "list", "--registry-id", "123456789012").exit_code == 0
     assert cc.load(Scope.resolve(registry_id="123456789012"))["repositories"]["names"] == ["app"]
     assert cc.load(Scope.resolve()) == {}
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_image_tags_once_the_repository_is_typed(shell: str, seeded: Scope) -> None:
+    assert DRIVERS[shell]("ecrctl image retag team/app ") == ["latest", "v1"]
+    assert DRIVERS[shell]("ecrctl image show team/app l") == ["latest"]
+    assert DRIVERS[shell]("ecrctl image delete team/app ") == ["latest", "v1"]
+    assert DRIVERS[shell]("ecrctl image list t") == ["team/api", "team/app", "tools/ci"]
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_template_names(shell: str) -> None:
+    from ecrctl.lifecycle.templates import TEMPLATES
+    from ecrctl.policy.templates import IAM_TEMPLATES, REPOSITORY_TEMPLATES
+
+    assert DRIVERS[shell]("ecrctl policy lifecycle template ") == sorted(TEMPLATES)
+    assert DRIVERS[shell]("ecrctl policy repo template p") == sorted(
+        n for n in REPOSITORY_TEMPLATES if n.startswith("p")
+    )
+    assert DRIVERS[shell]("ecrctl policy iam template ") == sorted(IAM_TEMPLATES)
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_logout_hosts_from_the_docker_config(shell: str, isolated: Path) -> None:
+    host = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
+    docker = isolated / ".docker"
+    docker.mkdir(exist_ok=True)
+    (docker / "config.json").write_text(
+        '{"auths": {"%s": {"auth": "QVdTOnB3"}, "docker.io": {}}}' % host
+    )
+    assert DRIVERS[shell]("ecrctl logout ") == [host]
+
+
+@pytest.mark.usefixtures("moto")
+def test_image_list_fills_the_cache_for_tag_completion(cli: Any, ecr: Any) -> None:
+    from tests.image_samples import put, schema2
+
+    ecr.create_repository(repositoryName="team/web")
+    digest = put(
+        ecr,
+        "team/web",
+        schema2("w"),
+        "application/vnd.docker.distribution.manifest.v2+json",
+        tag="v7",
+    )
+    scope = Scope.resolve()
+    assert cc.load(scope).get("images", {}).get("team/web") is None
+    assert cli("image", "list", "team/web").exit_code == 0
+    entry = cc.load(scope)["images"]["team/web"]  # written by the listing, no refresh
+    assert entry["ids"] == [["v7", digest]]
+    assert entry["updated"] > 0
