@@ -3,6 +3,7 @@ through the real bash, zsh and fish with the committed scripts."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
@@ -349,9 +350,8 @@ def test_logout_hosts_from_the_docker_config(shell: str, isolated: Path) -> None
     host = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
     docker = isolated / ".docker"
     docker.mkdir(exist_ok=True)
-    (docker / "config.json").write_text(
-        '{"auths": {"%s": {"auth": "QVdTOnB3"}, "docker.io": {}}}' % host
-    )
+    config = {"auths": {host: {"auth": "QVdTOnB3"}, "docker.io": {}}}
+    (docker / "config.json").write_text(json.dumps(config))
     assert DRIVERS[shell]("ecrctl logout ") == [host]
 
 
