@@ -342,15 +342,18 @@ def plan_delete(
     for tag, digest in tag_refs.items():
         if digest not in whole:
             removed.setdefault(digest, set()).add(tag)
+    # Tags of one image go one by one: the one that leaves it with no tag takes the
+    # image (and is reported with every tag the image lost in this call).
+    left = {digest: set(tags_of[digest]) for digest in removed}
     for tag, digest in tag_refs.items():
         if digest in whole:
             continue  # the digest deletes the image and this tag with it
-        last = removed[digest] == set(tags_of[digest])
-        items.append(
-            DeleteItem(
-                {"imageTag": tag}, digest, IMAGE_DELETED if last else TAG_REMOVED, tags_lost=[tag]
-            )
-        )
+        left[digest].discard(tag)
+        if left[digest]:
+            items.append(DeleteItem({"imageTag": tag}, digest, TAG_REMOVED, tags_lost=[tag]))
+        else:
+            lost = [t for t in tag_refs if tag_refs[t] == digest]
+            items.append(DeleteItem({"imageTag": tag}, digest, IMAGE_DELETED, tags_lost=lost))
     return DeletePlan(repository, items)
 
 

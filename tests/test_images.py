@@ -265,6 +265,26 @@ def test_delete_by_tag_says_tag_removed_or_image_deleted(ecr: Any, repo: str) ->
     assert lone not in _tags(ecr, repo)
 
 
+def test_deleting_every_tag_of_an_image_deletes_it_once(ecr: Any, repo: str) -> None:
+    digest = s.put(ecr, repo, s.schema2("all"), m.DOCKER_SCHEMA2, tag="latest")
+    for tag in ("v1", "stable"):
+        ecr.put_image(
+            repositoryName=repo,
+            imageManifest=s.schema2("all"),
+            imageTag=tag,
+            imageManifestMediaType=m.DOCKER_SCHEMA2,
+        )
+    refs = [images.parse_ref(t) for t in ("stable", "v1", "latest")]
+    plan = images.plan_delete(ecr, repo, refs)
+    assert [(i.image_id["imageTag"], i.action, i.tags_lost) for i in plan.items] == [
+        ("stable", images.TAG_REMOVED, ["stable"]),
+        ("v1", images.TAG_REMOVED, ["v1"]),
+        ("latest", images.IMAGE_DELETED, ["stable", "v1", "latest"]),
+    ]
+    images.execute_delete(ecr, plan)
+    assert digest not in _tags(ecr, repo)
+
+
 def test_delete_by_digest_lists_the_tags_lost(ecr: Any, repo: str) -> None:
     digest = s.put(ecr, repo, s.schema2(), m.DOCKER_SCHEMA2, tag="v1")
     ecr.put_image(

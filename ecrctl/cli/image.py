@@ -266,7 +266,7 @@ def _delete_rows(plan: images.DeletePlan) -> list[list[str]]:
             lost = ", ".join(item.tags_lost) or "untagged"
             action = f"image deleted (tags: {lost})"
         else:
-            action = "tag removed (image kept: it has other tags)"
+            action = "tag removed (image kept: other tags remain)"
         status = item.status
         if item.failure_code:
             status = f"failed: {item.failure_code}"
