@@ -135,7 +135,7 @@ TEMPLATES: dict[str, Template] = {
             lambda p: [
                 _rule(
                     1,
-                    f"Keep the {_images(p['count'])} newest images",
+                    f"Keep the newest {_images(p['count'])}",
                     "any",
                     "imageCountMoreThan",
                     p["count"],
@@ -173,7 +173,7 @@ TEMPLATES: dict[str, Template] = {
                 ),
                 _rule(
                     len(p["prefixes"]) + 2,
-                    f"Keep the {_images(p['keep'])} newest images",
+                    f"Keep the newest {_images(p['keep'])}",
                     "any",
                     "imageCountMoreThan",
                     p["keep"],
