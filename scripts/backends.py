@@ -26,6 +26,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -285,6 +286,45 @@ def build_test_image(docker_host: str, name: str, workdir: Path) -> str:
     return name
 
 
+def mirror_image(registry: str, endpoint: str, repository: str, tag: str) -> str:
+    """Copy a manifest pushed to the local registry into moto's ECR, byte for byte.
+
+    On real ECR the registry and the API are one service; locally they are two
+    programs, so after a push the emulator is told about the image this way.
+    Returns the digest (sha256 of the manifest bytes, as both sides compute it).
+    """
+    import base64
+
+    import boto3
+
+    accept = ", ".join(
+        [
+            "application/vnd.oci.image.index.v1+json",
+            "application/vnd.oci.image.manifest.v1+json",
+            "application/vnd.docker.distribution.manifest.list.v2+json",
+            "application/vnd.docker.distribution.manifest.v2+json",
+        ]
+    )
+    auth = base64.b64encode(f"AWS:{MOTO_PASSWORD}".encode()).decode()
+    request = urllib.request.Request(
+        f"http://{registry}/v2/{repository}/manifests/{tag}",
+        headers={"Accept": accept, "Authorization": f"Basic {auth}"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        body = response.read()
+        media_type = response.headers["Content-Type"]
+    digest = "sha256:" + hashlib.sha256(body).hexdigest()
+    client = boto3.client("ecr", endpoint_url=endpoint, region_name="us-east-1")
+    client.put_image(
+        repositoryName=repository,
+        imageManifest=body.decode(),
+        imageTag=tag,
+        imageManifestMediaType=media_type,
+        imageDigest=digest,
+    )
+    return digest
+
+
 STARTERS = {"moto": start_moto, "registry": start_registry, "dockerd": start_dockerd}
 
 
@@ -323,6 +363,12 @@ def stop(workdir: Path) -> None:
 def cli(argv: list[str]) -> None:
     if argv and argv[0] == "moto-server":
         moto_main(argv[1:])
+        return
+    if argv and argv[0] == "mirror-image":  # mirror-image REGISTRY ENDPOINT REPOSITORY TAG
+        print(mirror_image(*argv[1:5]))
+        return
+    if argv and argv[0] == "build-image":  # build-image DOCKER_HOST NAME
+        print(build_test_image(argv[1], argv[2], Path(tempfile.mkdtemp(prefix="ecrctl-img-"))))
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("action", choices=["start", "stop"])
