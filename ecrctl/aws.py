@@ -10,6 +10,7 @@ import logging
 import os
 import re
 import sys
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ecrctl import errors
@@ -39,15 +40,71 @@ def make_session(settings: Settings) -> BotocoreSession:
 
     try:
         session = botocore.session.Session(profile=settings.profile)
+        session.register_component("data_loader", _service_loader(session))
         if settings.region:
             session.set_config_variable("region", settings.region)
         elif session.get_config_variable("region") is None and os.environ.get("AWS_REGION"):
             # AWS_REGION is what the other SDKs and the AWS CLI v2 read.
             session.set_config_variable("region", os.environ["AWS_REGION"])
         session.get_scoped_config()  # raises ProfileNotFound now rather than mid-command
+        session.get_component("response_parser_factory").set_parser_defaults(
+            timestamp_parser=parse_timestamp
+        )
         return session
     except botocore.exceptions.ProfileNotFound as exc:
         raise translate(exc, settings) from exc
+
+
+def _service_loader(session: BotocoreSession) -> Any:
+    """botocore's data loader, minus the scan of every service's model directory.
+
+    To load one service model, botocore first lists all ~400 services it ships
+    (thousands of stat calls, ~20 ms, paid by every command). ecrctl asks only
+    for services it knows exist; a name not found on disk falls back to the scan,
+    and so to botocore's own errors.
+    """
+    from botocore.loaders import Loader, create_loader
+
+    class ServiceLoader(Loader):
+        wanted: str | None = None
+
+        def load_service_model(
+            self, service_name: str, type_name: str, api_version: str | None = None
+        ) -> Any:
+            self.wanted = service_name
+            try:
+                return super().load_service_model(service_name, type_name, api_version)
+            finally:
+                self.wanted = None
+
+        def list_available_services(self, type_name: str) -> list[str]:
+            name = self.wanted
+            if name and any(os.path.isdir(os.path.join(p, name)) for p in self.search_paths):
+                return [name]
+            services: list[str] = super().list_available_services(type_name)
+            return services
+
+    base = create_loader(session.get_config_variable("data_path"))  # honours AWS_DATA_PATH
+    return ServiceLoader(
+        extra_search_paths=list(base.search_paths), include_default_search_paths=False
+    )
+
+
+def parse_timestamp(value: Any) -> datetime:
+    """Response timestamps as aware UTC datetimes, without dateutil for the common forms.
+
+    ECR sends epoch seconds; botocore's default parser builds a dateutil tz for
+    each one, which costs more than the request for a 10,000-image listing.
+    """
+    if isinstance(value, int | float):
+        return datetime.fromtimestamp(value, UTC)
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except ValueError:
+        from botocore.utils import parse_timestamp as botocore_parse
+
+        parsed = botocore_parse(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def make_client(

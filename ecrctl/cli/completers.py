@@ -19,14 +19,13 @@ no candidates.
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 from click.shell_completion import (
@@ -39,14 +38,15 @@ from click.shell_completion import (
 
 from ecrctl import completion_cache
 from ecrctl.app import App, Settings
+from ecrctl.cli.paramtypes import (  # noqa: F401 (re-exported for the command modules)
+    IMAGE_REF,
+    REPOSITORY,
+    Completer,
+    ImageRef,
+    RepositoryName,
+    complete_names,
+)
 from ecrctl.completion_cache import ImageId, Scope
-
-if TYPE_CHECKING:
-    StringType = click.ParamType[str]
-else:
-    StringType = click.ParamType
-
-Completer = Callable[[click.Context, click.Parameter, str], list[CompletionItem]]
 
 ECR_HOST = re.compile(
     r"\d{12}\.dkr\.ecr(?:-fips)?\.[a-z0-9-]+\.(?:amazonaws\.com(?:\.cn)?|[a-z0-9.-]+)"
@@ -274,66 +274,7 @@ def complete_files(
     return [CompletionItem(incomplete, type="file")]
 
 
-def complete_names(source: str | Callable[[], Iterable[str]]) -> Completer:
-    """A completer over fixed names, e.g. templates.
-
-    ``source`` is a callable returning names, or ``"module:attribute"`` naming a
-    mapping, a list or a callable; the module is imported only when completing.
-    """
-
-    def names() -> Iterable[str]:
-        if callable(source):
-            return source()
-        module_name, _, attr = source.partition(":")
-        value = getattr(importlib.import_module(module_name), attr)
-        found: Iterable[str] = value() if callable(value) else value
-        return found
-
-    def complete(
-        ctx: click.Context, param: click.Parameter, incomplete: str
-    ) -> list[CompletionItem]:
-        return [CompletionItem(n) for n in sorted(names()) if n.startswith(incomplete)]
-
-    return complete
-
-
 # -- parameter types -------------------------------------------------------------------------
-
-
-class RepositoryName(StringType):
-    """A repository name argument or option: completes the names ECR knows.
-
-    The value is passed through unchanged; commands check it themselves
-    (``validation.check_repository_name``) for ecrctl's own error messages.
-    """
-
-    name = "repository"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        return value
-
-    def shell_complete(
-        self, ctx: click.Context, param: click.Parameter, incomplete: str
-    ) -> list[CompletionItem]:
-        return complete_repositories(ctx, param, incomplete)
-
-
-class ImageRef(StringType):
-    """A tag or ``sha256:`` digest in the repository given before it on the command line."""
-
-    name = "ref"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        return value
-
-    def shell_complete(
-        self, ctx: click.Context, param: click.Parameter, incomplete: str
-    ) -> list[CompletionItem]:
-        return complete_image_refs(ctx, param, incomplete)
-
-
-REPOSITORY = RepositoryName()
-IMAGE_REF = ImageRef()
 
 
 # -- completion by name or metavar -----------------------------------------------------------

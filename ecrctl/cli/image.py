@@ -10,7 +10,7 @@ import click
 from ecrctl import images
 from ecrctl.app import App
 from ecrctl.cli.common import confirm, dry_run_option, group, pass_app, yes_option
-from ecrctl.cli.completers import remember_images
+from ecrctl.cli.paramtypes import remember_images
 from ecrctl.cli.render import (
     Table,
     emit,

@@ -10,7 +10,7 @@ import click
 
 from ecrctl.app import App
 from ecrctl.cli.common import confirm, group, pass_app, read_source, yes_option
-from ecrctl.cli.completers import complete_names
+from ecrctl.cli.paramtypes import complete_names
 from ecrctl.cli.render import Table, emit, fmt_time, notice, to_json
 from ecrctl.errors import EcrctlError, InvalidInput
 from ecrctl.validation import check_repository_name

@@ -6,7 +6,7 @@ import click
 
 from ecrctl.app import App
 from ecrctl.cli.common import group, pass_app
-from ecrctl.cli.completers import complete_names
+from ecrctl.cli.paramtypes import complete_names
 from ecrctl.cli.policy_repo import emit_template_list
 from ecrctl.cli.render import emit
 from ecrctl.errors import InvalidInput
