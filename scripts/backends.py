@@ -368,7 +368,8 @@ def cli(argv: list[str]) -> None:
         print(mirror_image(*argv[1:5]))
         return
     if argv and argv[0] == "build-image":  # build-image DOCKER_HOST NAME
-        print(build_test_image(argv[1], argv[2], Path(tempfile.mkdtemp(prefix="ecrctl-img-"))))
+        with tempfile.TemporaryDirectory(prefix="ecrctl-img-") as scratch:
+            print(build_test_image(argv[1], argv[2], Path(scratch)))
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("action", choices=["start", "stop"])
