@@ -195,6 +195,12 @@ def delete_repository(
     return dict(result["repository"])
 
 
+def check_name_or_arn(name_or_arn: str) -> None:
+    """Reject a bad repository name before any client is made (an ARN passes)."""
+    if not REPOSITORY_ARN.fullmatch(name_or_arn):
+        check_repository_name(name_or_arn)
+
+
 def repository_arn(ecr: ECRClient, name_or_arn: str, *, registry_id: str | None = None) -> str:
     """The ARN for a repository name (an ARN is returned as given)."""
     if REPOSITORY_ARN.fullmatch(name_or_arn):

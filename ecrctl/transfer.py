@@ -91,6 +91,21 @@ def parse_pull_reference(reference: str) -> tuple[str, ImageRef]:
     return check_repository_name(name), ImageRef(tag=check_image_tag(tag or "latest"))
 
 
+def check_local_image(api: Any, local_image: str) -> None:
+    """Fail with a clear error when the Docker Engine has no image ``local_image``."""
+    import docker.errors
+
+    from ecrctl.dockerutil import docker_host
+
+    try:
+        api.inspect_image(local_image)
+    except docker.errors.ImageNotFound:
+        raise NotFound(
+            f"no local image {local_image!r} in the Docker Engine at {docker_host()}",
+            hint="build or pull it first (docker images lists what is there)",
+        ) from None
+
+
 # -- ECR side ------------------------------------------------------------------------
 
 

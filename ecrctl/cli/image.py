@@ -173,9 +173,8 @@ def show(app: App, repository: str, ref: str, raw: bool) -> None:
     OCI index is shown as the list it is.
     """
     repository = check_repository_name(repository)
-    info = images.show_image(
-        app.ecr, repository, images.parse_ref(ref), registry_id=app.settings.registry_id
-    )
+    parsed = images.parse_ref(ref)  # checked before any client is made
+    info = images.show_image(app.ecr, repository, parsed, registry_id=app.settings.registry_id)
     if raw:
         text: str = info["imageManifest"]
         buffer = getattr(sys.stdout, "buffer", None)
@@ -359,6 +358,10 @@ def push(
     from ecrctl.cli.progress import ProgressView
 
     repository, tag = transfer.push_target(local_image, destination)
+    # the local side first: no daemon or no such image fails before AWS is asked
+    # anything, and before --create makes a repository for nothing
+    api = dockerutil.client().api
+    transfer.check_local_image(api, local_image)
     registry_id = app.settings.registry_id
     created = transfer.ensure_repository(
         app.ecr, repository, create=create, registry_id=registry_id, region=app.region
@@ -366,7 +369,6 @@ def push(
     if created:
         notice(app, f"created repository {repository}")
     auth = registry_auth(app, registry_id, registry_url=registry_url)
-    api = dockerutil.client().api
     with ProgressView(app, "push") as view:
         result = transfer.push_image(api, auth, local_image, repository, tag, on_progress=view)
     result["repositoryCreated"] = created
@@ -392,8 +394,8 @@ def pull(app: App, reference: str, registry_url: str | None) -> None:
     from ecrctl.cli.progress import ProgressView
 
     repository, ref = transfer.parse_pull_reference(reference)
+    api = dockerutil.client().api  # no daemon: fail before any AWS call
     auth = registry_auth(app, app.settings.registry_id, registry_url=registry_url)
-    api = dockerutil.client().api
     with ProgressView(app, "pull") as view:
         result = transfer.pull_image(api, auth, repository, ref, on_progress=view)
     notice(app, f"pulled {result['imageUri']} ({result['imageDigest']})")

@@ -48,7 +48,8 @@ def get(app: App, repository: str) -> None:
     """
     from ecrctl.lifecycle import store
 
-    response = store.get_policy(app.ecr, _repo(repository), registry_id=app.settings.registry_id)
+    name = _repo(repository)
+    response = store.get_policy(app.ecr, name, registry_id=app.settings.registry_id)
     document = store.policy_document(response)
     emit(app, document, text=lambda: to_json(store.canonical(document)))
 

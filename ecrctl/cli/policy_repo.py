@@ -381,9 +381,8 @@ def explain(
     if source is not None:
         text = read_source(source, what="policy file")
     else:
-        stored = get_policy(
-            app.ecr, check_repository_name(repository or ""), registry_id=app.settings.registry_id
-        )
+        name = check_repository_name(repository or "")
+        stored = get_policy(app.ecr, name, registry_id=app.settings.registry_id)
         text, registry_account = stored["policyText"], stored["registryId"]
     report = validate_text(text)
     if report.document is None:

@@ -174,6 +174,7 @@ def _tags_table(tags: list[dict[str, str]]) -> Table:
 def tag(app: App, name: str, pairs: tuple[str, ...]) -> None:
     """Add or overwrite resource tags on a repository (NAME or ARN)."""
     parsed = parse_tags(pairs)
+    repos.check_name_or_arn(name)
     arn = repos.repository_arn(app.ecr, name, registry_id=app.settings.registry_id)
     tags = repos.tag_repository(app.ecr, arn, parsed)
     notice(app, f"tagged {name}")
@@ -187,6 +188,7 @@ def tag(app: App, name: str, pairs: tuple[str, ...]) -> None:
 def untag(app: App, name: str, keys: tuple[str, ...]) -> None:
     """Remove resource tags from a repository (NAME or ARN)."""
     checked = check_tag_keys(keys)
+    repos.check_name_or_arn(name)
     arn = repos.repository_arn(app.ecr, name, registry_id=app.settings.registry_id)
     tags = repos.untag_repository(app.ecr, arn, checked)
     notice(app, f"untagged {name}")
@@ -198,6 +200,7 @@ def untag(app: App, name: str, keys: tuple[str, ...]) -> None:
 @pass_app
 def tags(app: App, name: str) -> None:
     """List the resource tags of a repository (NAME or ARN)."""
+    repos.check_name_or_arn(name)
     arn = repos.repository_arn(app.ecr, name, registry_id=app.settings.registry_id)
     found = repos.list_tags(app.ecr, arn)
     emit(app, found, table=lambda: _tags_table(found))

@@ -371,6 +371,24 @@ def test_push_unknown_local_image(cli: Runner, registry: Any, moto_url: str) -> 
     _one_line_error(cli("image", "push", "no/such:image", "team/app"), 1, "no local image")
 
 
+def test_push_unknown_local_image_with_create_creates_nothing(
+    cli: Runner, registry: Any, moto_url: str
+) -> None:
+    result = cli("image", "push", "no/such:image", "team/fresh", "--create")
+    _one_line_error(result, 1, "no local image 'no/such:image'")
+    assert _boto(moto_url).describe_repositories()["repositories"] == []
+
+
+def test_no_docker_daemon_is_reported_before_aws_is_asked(
+    cli: Runner, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    socket = f"unix://{tmp_path}/none.sock"
+    monkeypatch.setenv("DOCKER_HOST", socket)
+    monkeypatch.delenv("AWS_DEFAULT_REGION")  # an AWS call would fail on the region first
+    for command in (["push", "img:1", "team/app"], ["pull", "team/app:1"]):
+        _one_line_error(cli("image", *command), 1, f"cannot reach the Docker Engine at {socket}")
+
+
 def test_pull_unknown_tag(cli: Runner, registry: Any) -> None:
     result = cli("image", "pull", "team/never:v1")
     _one_line_error(result, 1, "no image team/never:v1")

@@ -229,3 +229,24 @@ def test_tag_limit_counts_existing_tags(cli: Runner, ecr: Any) -> None:
     result = cli("repo", "tag", "app", "x=1", "y=2")
     assert result.exit_code == 2
     assert "has 49 tags; 2 more would exceed 50" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["repo", "tags", "Bad/Name"],
+        ["repo", "tag", "Bad/Name", "k=v"],
+        ["repo", "untag", "Bad/Name", "k"],
+        ["image", "show", "app", "sha256:abc"],
+        ["policy", "lifecycle", "get", "Bad/Name"],
+        ["policy", "repo", "explain", "Bad/Name", "--principal", "111122223333"],
+    ],
+)
+def test_bad_input_is_named_even_without_a_region(
+    cli: Runner, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    result = cli(*args)
+    assert result.exit_code == 2
+    assert "region" not in result.stderr
+    assert "'Bad/Name'" in result.stderr or "'sha256:abc'" in result.stderr
