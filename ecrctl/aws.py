@@ -11,6 +11,7 @@ import os
 import re
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ecrctl import errors
@@ -84,10 +85,58 @@ def _service_loader(session: BotocoreSession) -> Any:
             services: list[str] = super().list_available_services(type_name)
             return services
 
+        def load_data_with_path(self, name: str) -> Any:
+            custom = [p for p in self.search_paths if p != self.BUILTIN_DATA_PATH]
+            if name != "endpoints" or any(
+                os.path.exists(os.path.join(p, "endpoints.json")) for p in custom
+            ):
+                return super().load_data_with_path(name)
+            return _endpoints(lambda: super(ServiceLoader, self).load_data_with_path(name))
+
     base = create_loader(session.get_config_variable("data_path"))  # honours AWS_DATA_PATH
     return ServiceLoader(
         extra_search_paths=list(base.search_paths), include_default_search_paths=False
     )
+
+
+CLIENT_SERVICES = ("ecr", "api.ecr", "sts")
+
+
+def _endpoints(load: Any) -> Any:
+    """botocore's endpoints.json (1.2 MB, ~15 ms to parse on every command) trimmed
+    to the services ecrctl makes clients for, kept in ecrctl's cache directory per
+    source file, size and modification time. Any cache trouble: the full file."""
+    import json
+
+    import botocore
+
+    endpoints_file = Path(botocore.__file__).parent / "data" / "endpoints.json"
+    try:
+        stat = endpoints_file.stat()
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        key = f"{botocore.__version__}-{stat.st_size}-{int(stat.st_mtime)}"
+        cached = Path(base) / "ecrctl" / f"endpoints-{key}.json"
+        if cached.is_file():
+            return json.loads(cached.read_text(encoding="utf-8")), str(endpoints_file)
+    except (OSError, ValueError):
+        return load()
+    data, path = load()
+    trimmed = dict(data)
+    trimmed["partitions"] = [
+        {
+            **part,
+            "services": {k: v for k, v in part.get("services", {}).items() if k in CLIENT_SERVICES},
+        }
+        for part in data.get("partitions", [])
+    ]
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cached.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(trimmed), encoding="utf-8")
+        os.replace(temporary, cached)
+    except OSError:
+        pass
+    return data, path
 
 
 def parse_timestamp(value: Any) -> datetime:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -50,3 +51,52 @@ def test_response_times_come_back_aware(ecr: object, cli: object) -> None:
     created = app.ecr.describe_repositories()["repositories"][0]["createdAt"]
     assert created.tzinfo is not None
     assert abs((datetime.now(UTC) - created).total_seconds()) < 60
+
+
+REGIONS = ["us-east-1", "eu-west-1", "ap-northeast-1", "cn-north-1", "us-gov-west-1"]
+
+
+def _endpoints_seen(settings: Settings) -> list[tuple[str, str, str, str]]:
+    seen = []
+    for region in REGIONS:
+        settings.region = region
+        session = make_session(settings)
+        for service in ("ecr", "sts"):
+            client = make_client(session, service, settings)
+            signer = client._request_signer
+            seen.append((region, service, client.meta.endpoint_url, signer.region_name))
+    return seen
+
+
+def test_trimmed_endpoints_resolve_exactly_as_botocore(isolated: Path) -> None:
+    import botocore.session
+
+    expected = []
+    for region in REGIONS:
+        plain = botocore.session.Session()
+        plain.set_config_variable("region", region)
+        for service in ("ecr", "sts"):
+            client = plain.create_client(service)
+            signer = client._request_signer
+            expected.append((region, service, client.meta.endpoint_url, signer.region_name))
+    cache = isolated / ".cache" / "ecrctl"
+    assert not list(cache.glob("endpoints-*.json"))
+    assert _endpoints_seen(Settings()) == expected  # from endpoints.json, writing the cache
+    assert len(list(cache.glob("endpoints-*.json"))) == 1
+    assert _endpoints_seen(Settings()) == expected  # from the trimmed copy
+
+
+def test_a_custom_data_path_is_used_as_it_is(
+    isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    import botocore
+
+    data_path = isolated / "models"
+    data_path.mkdir()
+    endpoints = json.loads((Path(botocore.__file__).parent / "data" / "endpoints.json").read_text())
+    (data_path / "endpoints.json").write_text(json.dumps(endpoints))
+    monkeypatch.setenv("AWS_DATA_PATH", str(data_path))
+    _endpoints_seen(Settings())
+    assert not list((isolated / ".cache" / "ecrctl").glob("endpoints-*.json"))
