@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ecrctl.dockerutil import registry_error
+from ecrctl.dockerutil import docker_host, registry_error
 from ecrctl.dockerutil import translate as translate_docker
 from ecrctl.errors import InvalidInput, NotFound
 from ecrctl.images import ImageRef, error_code, parse_ref
@@ -95,8 +95,6 @@ def check_local_image(api: Any, local_image: str) -> None:
     """Fail with a clear error when the Docker Engine has no image ``local_image``."""
     import docker.errors
 
-    from ecrctl.dockerutil import docker_host
-
     try:
         api.inspect_image(local_image)
     except docker.errors.ImageNotFound:
@@ -104,6 +102,8 @@ def check_local_image(api: Any, local_image: str) -> None:
             f"no local image {local_image!r} in the Docker Engine at {docker_host()}",
             hint="build or pull it first (docker images lists what is there)",
         ) from None
+    except Exception as exc:
+        raise translate_docker(exc) from exc
 
 
 # -- ECR side ------------------------------------------------------------------------
@@ -193,15 +193,7 @@ def push_image(
     def fail(message: str) -> Exception:
         return registry_error(message, action="push", host=auth.host, repository=repository)
 
-    try:
-        api.inspect_image(local_image)
-    except docker.errors.ImageNotFound:
-        raise NotFound(
-            f"no local image {local_image!r} in the Docker Engine",
-            hint="check the name with: docker images",
-        ) from None
-    except Exception as exc:
-        raise translate_docker(exc) from exc
+    check_local_image(api, local_image)
     try:
         api.tag(local_image, target, tag)
         stream = api.push(target, tag=tag, stream=True, decode=True, auth_config=_auth_config(auth))
