@@ -120,6 +120,8 @@ def login(
         return
     if verify:
         core.verify(auths)
+        for auth in auths:
+            notice(app, f"verified: the Docker Engine logged in to {auth.host} with the token")
     results = core.login(app, auths, helper=helper)
     for result in results:
         if result.location.kind == "helper" and not helper:

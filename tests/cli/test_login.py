@@ -349,6 +349,7 @@ def test_e2e_no_secret_in_any_child_argv_or_environment(
         e2e.registry,
     )
     assert done.returncode == 0, done.stderr
+    assert f"verified: the Docker Engine logged in to {e2e.registry}" in done.stderr
     text = trace.read_text()
     assert "docker-credential-testvault" in text  # a child ran, and strace saw it
     encoded = base64.b64encode(f"AWS:{e2e.password}".encode()).decode()
