@@ -119,7 +119,12 @@ def image_stats(ecr: ECRClient, name: str, *, registry_id: str | None = None) ->
 
 
 def count_images(ecr: ECRClient, name: str, *, registry_id: str | None = None) -> int:
-    count = 0
+    """How many images (not tags) the repository holds.
+
+    ListImages returns one id per tag (and one per untagged image), so ids are
+    counted by distinct digest.
+    """
+    digests: set[str] = set()
     kwargs: dict[str, Any] = {
         "repositoryName": name,
         "maxResults": PAGE_SIZE,
@@ -127,10 +132,10 @@ def count_images(ecr: ECRClient, name: str, *, registry_id: str | None = None) -
     }
     while True:
         page = ecr.list_images(**kwargs)
-        count += len(page.get("imageIds", []))
+        digests.update(str(i.get("imageDigest")) for i in page.get("imageIds", []))
         token = page.get("nextToken")
         if not token:
-            return count
+            return len(digests)
         kwargs["nextToken"] = token
 
 

@@ -190,6 +190,19 @@ def test_delete_refuses_non_empty_without_force(cli: Runner, ecr: Any) -> None:
     assert len(ecr.describe_repositories()["repositories"]) == 1
 
 
+def test_delete_counts_images_not_tags(cli: Runner, ecr: Any) -> None:
+    ecr.create_repository(repositoryName="app")
+    _put_image(ecr, "app", "v1")
+    manifest = ecr.batch_get_image(repositoryName="app", imageIds=[{"imageTag": "v1"}])
+    text = manifest["images"][0]["imageManifest"]
+    for tag in ("v2", "latest"):
+        ecr.put_image(repositoryName="app", imageManifest=text, imageTag=tag)
+    _put_image(ecr, "app", None)  # and one untagged image
+    result = cli("repo", "delete", "app")
+    assert result.exit_code == 1
+    assert "repository 'app' holds 2 images; pass --force" in result.stderr
+
+
 def test_delete_force_without_tty_needs_yes(cli: Runner, ecr: Any) -> None:
     ecr.create_repository(repositoryName="app")
     _put_image(ecr, "app", "v1")
