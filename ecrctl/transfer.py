@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ecrctl.dockerutil import docker_host, registry_error
 from ecrctl.dockerutil import translate as translate_docker
-from ecrctl.errors import InvalidInput, NotFound
+from ecrctl.errors import EcrctlError, InvalidInput, NotFound
 from ecrctl.images import ImageRef, error_code, parse_ref
 from ecrctl.repos import create_repository
 from ecrctl.validation import check_image_tag, check_repository_name
@@ -176,6 +176,28 @@ def _events(
     return digest
 
 
+def _run_stream(
+    start: Callable[[], Any],
+    on_progress: ProgressCallback,
+    fail: Callable[[str], Exception],
+) -> str | None:
+    """Run one engine stream (a push or a pull) to its end; the digest it reported.
+
+    Engine refusals become registry errors through ``fail``; anything else from
+    docker-py goes through the one docker translation.
+    """
+    import docker.errors
+
+    try:
+        return _events(start(), on_progress, fail)
+    except docker.errors.APIError as exc:
+        raise fail(str(exc.explanation or exc)) from exc
+    except EcrctlError:
+        raise
+    except Exception as exc:
+        raise translate_docker(exc) from exc
+
+
 def push_image(
     api: Any,
     auth: RegistryAuth,
@@ -186,24 +208,17 @@ def push_image(
     on_progress: ProgressCallback = _ignore,
 ) -> dict[str, Any]:
     """Tag ``local_image`` as HOST/REPOSITORY:TAG and push it; the pushed digest."""
-    import docker.errors
-
     target = f"{auth.host}/{repository}"
 
     def fail(message: str) -> Exception:
         return registry_error(message, action="push", host=auth.host, repository=repository)
 
-    check_local_image(api, local_image)
-    try:
+    def start() -> Any:
         api.tag(local_image, target, tag)
-        stream = api.push(target, tag=tag, stream=True, decode=True, auth_config=_auth_config(auth))
-        digest = _events(stream, on_progress, fail)
-    except docker.errors.APIError as exc:
-        raise fail(str(exc.explanation or exc)) from exc
-    except Exception as exc:
-        if type(exc).__module__.startswith("ecrctl"):
-            raise
-        raise translate_docker(exc) from exc
+        return api.push(target, tag=tag, stream=True, decode=True, auth_config=_auth_config(auth))
+
+    check_local_image(api, local_image)
+    digest = _run_stream(start, on_progress, fail)
     if not digest:
         raise fail("the engine reported no digest for the pushed image")
     return {
@@ -225,8 +240,6 @@ def pull_image(
     on_progress: ProgressCallback = _ignore,
 ) -> dict[str, Any]:
     """Pull HOST/REPOSITORY by tag or digest; what was pulled and its digest."""
-    import docker.errors
-
     target = f"{auth.host}/{repository}"
 
     def fail(message: str) -> Exception:
@@ -234,17 +247,12 @@ def pull_image(
             message, action="pull", host=auth.host, repository=repository, ref=str(ref)
         )
 
-    try:
-        stream = api.pull(
+    def start() -> Any:
+        return api.pull(
             target, tag=str(ref), stream=True, decode=True, auth_config=_auth_config(auth)
         )
-        digest = _events(stream, on_progress, fail)
-    except docker.errors.APIError as exc:
-        raise fail(str(exc.explanation or exc)) from exc
-    except Exception as exc:
-        if type(exc).__module__.startswith("ecrctl"):
-            raise
-        raise translate_docker(exc) from exc
+
+    digest = _run_stream(start, on_progress, fail)
     separator = "@" if ref.digest else ":"
     return {
         "repositoryName": repository,
