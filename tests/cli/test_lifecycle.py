@@ -395,20 +395,9 @@ def test_preview_diff_lists_changed_images(
 ) -> None:
     before = write(tmp_path, "a.json", EXAMPLES[2].policy)  # only A expires
     after = write(tmp_path, "b.json", EXAMPLES[3].policy)  # A and B expire
-    result = cli(
-        "policy",
-        "lifecycle",
-        "preview",
-        "team/app",
-        "--policy",
-        before,
-        "--diff",
-        after,
-        "--now",
-        NOW_ISO,
-        "-o",
-        "json",
-    )
+    args = ["policy", "lifecycle", "preview", "team/app", "--policy", before, "--diff", after]
+    args += ["--now", NOW_ISO]
+    result = cli(*args, "-o", "json")
     assert result.json["changes"] == [
         {
             "imageDigest": repo["B"],
@@ -422,18 +411,7 @@ def test_preview_diff_lists_changed_images(
         "before": {"expiringImageTotalCount": 1},
         "after": {"expiringImageTotalCount": 2},
     }
-    table = cli(
-        "policy",
-        "lifecycle",
-        "preview",
-        "team/app",
-        "--policy",
-        before,
-        "--diff",
-        after,
-        "--now",
-        NOW_ISO,
-    )
+    table = cli(*args)
     assert _rows(table) == [
         [
             "beta-2, prod-2",

@@ -185,38 +185,13 @@ def test_add_statement_creates_then_appends_then_replaces(cli: Runner, ecr: Any,
     assert stored["Statement"][1]["Condition"] == json.loads(condition)
     assert stored["Statement"][1]["Action"] == ["ecr:DescribeImages"]
 
-    duplicate = cli(
-        "policy",
-        "repo",
-        "add-statement",
-        repo,
-        "--sid",
-        "AllowPull",
-        "--effect",
-        "Allow",
-        "--principal",
-        ALICE,
-        "--action",
-        "push",
-    )
+    add_pull = ["policy", "repo", "add-statement", repo, "--sid", "AllowPull"]
+    add_pull += ["--effect", "Allow", "--principal", ALICE, "--action", "push"]
+    duplicate = cli(*add_pull)
     assert duplicate.exit_code == 2
     assert "already has a statement with Sid 'AllowPull'" in duplicate.stderr
     assert "--replace" in duplicate.stderr
-    replaced = cli(
-        "policy",
-        "repo",
-        "add-statement",
-        repo,
-        "--sid",
-        "AllowPull",
-        "--effect",
-        "Allow",
-        "--principal",
-        ALICE,
-        "--action",
-        "push",
-        "--replace",
-    )
+    replaced = cli(*add_pull, "--replace")
     assert replaced.exit_code == 0, replaced.stderr
     statement = _stored(ecr, repo)["Statement"][0]
     assert statement["Principal"] == {"AWS": ALICE}
