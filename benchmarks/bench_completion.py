@@ -39,7 +39,7 @@ def main() -> int:
         env = common.base_env()
         env.update({"HOME": str(home), "XDG_CACHE_HOME": str(home / "cache")})
         os.environ.update(env)
-        from ecrctl import completion_cache as cc
+        from ecrctl.completion import cache as cc
 
         scope = cc.Scope.resolve()
         cc.remember_repositories(scope, [f"team{i // 50}/app{i}" for i in range(500)])

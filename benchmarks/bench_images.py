@@ -209,8 +209,8 @@ def bench_retag(url: str, aws: str, ecrctl: str, env: dict[str, str], args: Any)
 def bench_retag_calls(url: str, runs: int, latency_ms: int) -> tuple[str, float, float]:
     """In one process, on one client: retag() of 100 new tags vs 100 sequential
     PutImage calls of the same manifest."""
-    from ecrctl.images import ImageRef
-    from ecrctl.retag import retag
+    from ecrctl.image.query import ImageRef
+    from ecrctl.image.retag import retag
 
     fresh(url)
     seed(url, 1, tagged=True)

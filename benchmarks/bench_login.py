@@ -30,7 +30,7 @@ TARGET_MS = 60
 
 SEED_ECRCTL = """
 from datetime import UTC, datetime, timedelta
-from ecrctl import tokencache
+from ecrctl.login import cache as tokencache
 cache = tokencache.open_cache()
 assert cache.usable, cache.reason
 endpoint = tokencache.endpoint_override(None)

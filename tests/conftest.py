@@ -87,7 +87,7 @@ class Runner:
 
     def __call__(self, *args: str, input: str | None = None, app: Any = None) -> Result:
         """``app``: an App to use (e.g. one whose ``ecr`` client is stubbed)."""
-        from ecrctl.app import App
+        from ecrctl.cli.app import App
         from ecrctl.cli.main import run
 
         out, err = io.StringIO(), io.StringIO()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ecrctl import tokencache
+from ecrctl.login import cache as tokencache
 from tests.conftest import ACCOUNT, REGION
 
 MOTO_PASSWORD = f"{ACCOUNT}-auth-token"

@@ -47,7 +47,7 @@ def modules_loaded_by(*args: str) -> set[str]:
     code = (
         "import sys\n"
         "from ecrctl.cli.main import run\n"
-        "from ecrctl.app import App\n"
+        "from ecrctl.cli.app import App\n"
         f"run({list(args)!r}, App())\n"
         "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n"
     )

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import click
 
-from ecrctl.app import App
+from ecrctl.cli.app import App
 from ecrctl.errors import ConfirmationRequired, InvalidInput
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -28,7 +28,7 @@ def _setter(attr: str, convert: Callable[[Any], Any] | None = None) -> Any:
         app = ctx.ensure_object(App)
         setattr(app.settings, attr, convert(value) if convert else value)
         if attr == "debug":
-            from ecrctl.aws import enable_debug_logging
+            from ecrctl.aws.session import enable_debug_logging
 
             enable_debug_logging()
 
@@ -129,7 +129,7 @@ def _global_params() -> list[click.Parameter]:
 
 
 def _check_registry_id(value: str) -> str:
-    from ecrctl.validation import check_registry_id
+    from ecrctl.registry.refs import check_registry_id
 
     return check_registry_id(value)
 

@@ -12,7 +12,7 @@ Two ways to give a parameter completion:
   paths. See :func:`completer_for`.
 
 Everything here is cheap to import (click and the standard library); names
-come from :mod:`ecrctl.completion_cache`, which asks AWS only when its cache is
+come from :mod:`ecrctl.completion.cache`, which asks AWS only when its cache is
 missing or stale. Completion never prints errors: a failing completer yields
 no candidates.
 """
@@ -36,8 +36,7 @@ from click.shell_completion import (
     ZshComplete,
 )
 
-from ecrctl import completion_cache
-from ecrctl.app import App, Settings
+from ecrctl.cli.app import App, Settings
 from ecrctl.cli.paramtypes import (  # noqa: F401 (re-exported for the command modules)
     IMAGE_REF,
     REPOSITORY,
@@ -46,7 +45,8 @@ from ecrctl.cli.paramtypes import (  # noqa: F401 (re-exported for the command m
     RepositoryName,
     complete_names,
 )
-from ecrctl.completion_cache import ImageId, Scope
+from ecrctl.completion import cache as completion_cache
+from ecrctl.completion.cache import ImageId, Scope
 
 ECR_HOST = re.compile(
     r"\d{12}\.dkr\.ecr(?:-fips)?\.[a-z0-9-]+\.(?:amazonaws\.com(?:\.cn)?|[a-z0-9.-]+)"
@@ -242,7 +242,7 @@ def registry_hosts() -> list[str]:
         docker = {}
     mapped: set[str] = set()
     try:
-        from ecrctl.config import load_config
+        from ecrctl.login.mappings import load_config
 
         mapped = set(load_config().registries)
     except Exception:

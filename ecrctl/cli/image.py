@@ -7,8 +7,7 @@ from typing import Any
 
 import click
 
-from ecrctl import images
-from ecrctl.app import App
+from ecrctl.cli.app import App
 from ecrctl.cli.common import confirm, dry_run_option, group, pass_app, yes_option
 from ecrctl.cli.paramtypes import remember_images
 from ecrctl.cli.render import (
@@ -22,7 +21,8 @@ from ecrctl.cli.render import (
     warn,
 )
 from ecrctl.errors import PartialFailure
-from ecrctl.validation import check_repository_name
+from ecrctl.image import query as images
+from ecrctl.registry.refs import check_repository_name
 
 
 @group(
@@ -106,7 +106,7 @@ def list_(app: App, repository: str, status: str | None, sort: str, limit: int |
 
 
 def _show_tables(info: dict[str, Any]) -> list[Table]:
-    from ecrctl.manifest import platform_text
+    from ecrctl.registry.manifest import platform_text
 
     d = info["imageDetail"]
     m = info["manifest"]
@@ -223,8 +223,8 @@ def retag(app: App, repository: str, source: str, new_tags: tuple[str, ...], dry
     tag is checked to resolve to the source digest. Tags in another repository
     are refused: ECR cannot copy layers this way.
     """
-    from ecrctl.retag import parse_new_tag
-    from ecrctl.retag import retag as do_retag
+    from ecrctl.image.retag import parse_new_tag
+    from ecrctl.image.retag import retag as do_retag
 
     repository = check_repository_name(repository)
     ref = images.parse_ref(source)
@@ -353,9 +353,10 @@ def push(
     nothing written to the docker config. Without REPO the local name is used;
     without TAG the local tag (else latest).
     """
-    from ecrctl import dockerutil, transfer
-    from ecrctl.auth import registry_auth
     from ecrctl.cli.progress import ProgressView
+    from ecrctl.image import transfer
+    from ecrctl.login.token import registry_auth
+    from ecrctl.registry import engine as dockerutil
 
     repository, tag = transfer.push_target(local_image, destination)
     # the local side first: no daemon or no such image fails before AWS is asked
@@ -389,9 +390,10 @@ def pull(app: App, reference: str, registry_url: str | None) -> None:
 
     The registry credential goes with the request: no `ecrctl login` first.
     """
-    from ecrctl import dockerutil, transfer
-    from ecrctl.auth import registry_auth
     from ecrctl.cli.progress import ProgressView
+    from ecrctl.image import transfer
+    from ecrctl.login.token import registry_auth
+    from ecrctl.registry import engine as dockerutil
 
     repository, ref = transfer.parse_pull_reference(reference)
     api = dockerutil.client().api  # no daemon: fail before any AWS call

@@ -12,22 +12,22 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ecrctl.app import App
+from ecrctl.cli.app import App
 from ecrctl.cli.common import EcrctlCommand, _is_global, group, pass_app
 from ecrctl.cli.render import Table, emit, fmt_time, notice, warn
 
 if TYPE_CHECKING:
-    from ecrctl.login import LoginResult
+    from ecrctl.login.workflow import LoginResult
 
 
 def _check_ids(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[str]:
-    from ecrctl.validation import check_registry_id
+    from ecrctl.registry.refs import check_registry_id
 
     return [check_registry_id(value) for value in values]
 
 
 def _no_cache(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
-    from ecrctl.tokencache import cache_disabled_by_env
+    from ecrctl.login.cache import cache_disabled_by_env
 
     return value or cache_disabled_by_env()
 
@@ -41,7 +41,7 @@ no_cache_option = click.option(
 
 
 def _expiry(result: LoginResult) -> str:
-    from ecrctl.login import hours_left
+    from ecrctl.login.workflow import hours_left
 
     left = hours_left(result.auth.expires_at)
     when = fmt_time(result.auth.expires_at)
@@ -108,7 +108,7 @@ def login(
     if ctx.invoked_subcommand is not None:
         return
     app = ctx.ensure_object(App)
-    from ecrctl import login as core
+    from ecrctl.login import workflow as core
 
     if app.settings.registry_id and app.settings.registry_id not in registry_ids:
         registry_ids = [app.settings.registry_id, *registry_ids]
@@ -164,8 +164,8 @@ login.params = [p for p in login.params if not (_is_global(p) and p.name == "reg
 def status(app: App) -> None:
     """List every ECR host docker knows of or ecrctl has cached: where its
     credential lives, when its token expires, its profile mapping. Never a secret."""
-    from ecrctl import login as core
-    from ecrctl.tokencache import open_cache
+    from ecrctl.login import workflow as core
+    from ecrctl.login.cache import open_cache
 
     rows = core.status(open_cache())
     emit(
@@ -208,8 +208,8 @@ def logout(app: App, hosts: tuple[str, ...], helper: bool) -> None:
 
     Default: every host ecrctl logged in to.
     """
-    from ecrctl import login as core
-    from ecrctl.tokencache import open_cache
+    from ecrctl.login import workflow as core
+    from ecrctl.login.cache import open_cache
 
     results = core.logout(list(hosts), helper_entry=helper, cache=open_cache())
     if not results:

@@ -10,7 +10,7 @@ from typing import NoReturn
 import click
 
 from ecrctl import __version__
-from ecrctl.app import App
+from ecrctl.cli.app import App
 from ecrctl.cli.common import group
 from ecrctl.errors import EcrctlError, ExitCode
 from ecrctl.redact import redact
@@ -83,7 +83,7 @@ def run(argv: list[str] | None, app: App) -> int:
 
 
 def _report(app: App, exc: Exception) -> int:
-    from ecrctl.errors_translate import translate_any
+    from ecrctl.translate import translate_any
 
     error = translate_any(app, exc)
     if app.settings.debug:

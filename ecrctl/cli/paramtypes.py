@@ -16,7 +16,7 @@ import click
 if TYPE_CHECKING:
     from click.shell_completion import CompletionItem
 
-    from ecrctl.app import App
+    from ecrctl.cli.app import App
 
     StringType = click.ParamType[str]
 else:

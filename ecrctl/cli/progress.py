@@ -9,8 +9,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ecrctl.app import App
-    from ecrctl.transfer import Progress
+    from ecrctl.cli.app import App
+    from ecrctl.image.transfer import Progress
 
 # statuses that repeat with byte counts; printed once per layer in plain mode
 BYTE_STATUSES = {"Pushing", "Downloading", "Extracting"}
@@ -26,7 +26,7 @@ FINISHED = {
 
 
 class ProgressView:
-    """A callback for :class:`ecrctl.transfer.Progress` events."""
+    """A callback for :class:`ecrctl.image.transfer.Progress` events."""
 
     def __init__(self, app: App, verb: str) -> None:
         self.verb = verb

@@ -19,7 +19,7 @@ from ecrctl.errors import InvalidInput
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from ecrctl.app import App
+    from ecrctl.cli.app import App
 
 
 @dataclass

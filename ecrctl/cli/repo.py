@@ -6,12 +6,12 @@ from typing import Any
 
 import click
 
-from ecrctl import repos
-from ecrctl.app import App
+from ecrctl.cli.app import App
 from ecrctl.cli.common import confirm, group, pass_app, yes_option
 from ecrctl.cli.paramtypes import REPOSITORY, remember_repositories
 from ecrctl.cli.render import Table, emit, fmt_bool, fmt_mib, fmt_time, notice
-from ecrctl.validation import check_repository_name, check_tag_keys, parse_tags
+from ecrctl.registry.refs import check_repository_name, check_tag_keys, parse_tags
+from ecrctl.repo import repository as repos
 
 
 @group(

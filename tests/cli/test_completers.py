@@ -10,11 +10,11 @@ import click
 import pytest
 from click.shell_completion import CompletionItem
 
-from ecrctl import completion_cache as cc
-from ecrctl.app import App, Settings
 from ecrctl.cli import completers as c
+from ecrctl.cli.app import App, Settings
 from ecrctl.cli.common import EcrctlCommand
-from ecrctl.completion_cache import ImageId, Scope
+from ecrctl.completion import cache as cc
+from ecrctl.completion.cache import ImageId, Scope
 
 TAGGED = "sha256:" + "a" * 64
 OTHER = "sha256:" + "b" * 64

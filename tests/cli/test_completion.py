@@ -16,8 +16,8 @@ from typing import Any
 import gen_docs
 import pytest
 
-from ecrctl import completion_cache as cc
-from ecrctl.completion_cache import ImageId, Scope
+from ecrctl.completion import cache as cc
+from ecrctl.completion.cache import ImageId, Scope
 from tests.conftest import REGION, Runner
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from ecrctl import manifest as m
+from ecrctl.registry import manifest as m
 from tests import image_samples as s
 from tests.conftest import Runner
 
@@ -427,8 +427,8 @@ def test_a_long_list_to_a_pipe_looks_as_rich_draws_it(monkeypatch: pytest.Monkey
     import sys
     from datetime import UTC, datetime
 
-    from ecrctl.app import App
     from ecrctl.cli import render
+    from ecrctl.cli.app import App
     from ecrctl.cli.image import _list_table
 
     details = [

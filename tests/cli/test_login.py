@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from ecrctl import dockerconfig, tokencache
+from ecrctl.login import cache as tokencache
+from ecrctl.login import dockerconfig
 from tests.conftest import ACCOUNT, DockerBackends, Runner
 from tests.login_support import (  # noqa: F401 - fixture
     BIN,
@@ -149,7 +150,7 @@ class TestLogin:
         assert result.exit_code == 0, result.stderr
         data = docker_json()
         assert data == {"credHelpers": {"127.0.0.1:5999": "ecrctl"}}
-        from ecrctl.config import load_config
+        from ecrctl.login.mappings import load_config
 
         mapping = load_config().mapping_for("127.0.0.1:5999")
         assert mapping is not None
@@ -164,7 +165,7 @@ class TestLogin:
     def test_helper_for_plain_ecr_host_needs_no_mapping(self, cli: Runner) -> None:
         assert cli("login", "--helper").exit_code == 0
         assert docker_json()["credHelpers"] == {HOST: "ecrctl"}
-        from ecrctl.config import config_path
+        from ecrctl.login.mappings import config_path
 
         assert not config_path().exists()
 
@@ -216,7 +217,7 @@ class TestLogoutAndStatus:
         gone = cli("logout", "--helper", "127.0.0.1:5999", "-o", "json")
         assert gone.json[0]["erasedFrom"].startswith("credHelpers: docker-credential-ecrctl")
         assert "credHelpers" not in docker_json()
-        from ecrctl.config import load_config
+        from ecrctl.login.mappings import load_config
 
         assert load_config().registries == {}
 
@@ -406,7 +407,7 @@ SECRET_SERVICE_SCRIPT = """
 import json, subprocess, sys
 from datetime import UTC, datetime, timedelta
 import keyring
-from ecrctl import tokencache
+from ecrctl.login import cache as tokencache
 backend = type(keyring.get_keyring())
 cache = tokencache.open_cache()
 source = tokencache.credential_source(None, None)

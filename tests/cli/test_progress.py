@@ -7,9 +7,9 @@ import sys
 
 import pytest
 
-from ecrctl.app import App, Settings
+from ecrctl.cli.app import App, Settings
 from ecrctl.cli.progress import ProgressView
-from ecrctl.transfer import Progress
+from ecrctl.image.transfer import Progress
 
 EVENTS = [
     Progress("a1b2c3d4e5f6", "Preparing"),

@@ -20,7 +20,7 @@ def test_core_modules_import_no_cli_or_aws_library() -> None:
 
 def test_the_cli_module_imports_no_heavy_library() -> None:
     code = (
-        "import sys\nimport ecrctl.cli.lifecycle\n"
+        "import sys\nimport ecrctl.cli.policy.lifecycle\n"
         "print(sorted(m for m in ('rich', 'boto3', 'botocore', 'docker', 'keyring') "
         "if m in sys.modules))\n"
     )

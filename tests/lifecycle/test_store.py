@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from botocore.stub import Stubber
 
-from ecrctl.aws import translate
+from ecrctl.aws.session import translate
 from ecrctl.errors import Conflict, NotFound
 from ecrctl.lifecycle import store
 from ecrctl.lifecycle.images import Image

@@ -1,0 +1,78 @@
+"""``ecrctl policy iam``: IAM policy templates from the ECR user guide."""
+
+from __future__ import annotations
+
+import click
+
+from ecrctl.cli.app import App
+from ecrctl.cli.common import group, pass_app
+from ecrctl.cli.paramtypes import complete_names
+from ecrctl.cli.policy.repo import emit_template_list
+from ecrctl.cli.render import emit
+from ecrctl.errors import InvalidInput
+
+
+@group(
+    "iam",
+    epilog="\b\nExamples:\n  ecrctl policy iam template --list\n"
+    "  ecrctl policy iam template read-only > ecr-read-only.json",
+)
+def iam() -> None:
+    """IAM policies for ECR users and roles, ready to paste into IAM."""
+
+
+@iam.command(
+    "template",
+    epilog="\b\nExamples:\n  ecrctl policy iam template power-user\n"
+    "  ecrctl policy iam template read-only \\\n"
+    "      --repository 'arn:aws:ecr:us-east-1:111122223333:repository/team/*'\n"
+    "  ecrctl policy iam template deny-tagged --tag-key stage --tag-value prod",
+)
+@click.argument(
+    "name", required=False, shell_complete=complete_names("ecrctl.policy.templates:IAM_TEMPLATES")
+)
+@click.option(
+    "--tag-key",
+    metavar="K",
+    help="Tag key (create-tagged-only, deny-tagged; default: environment).",
+)
+@click.option(
+    "--tag-value",
+    metavar="V",
+    help="Tag value (default: dev for create-tagged-only, prod for deny-tagged).",
+)
+@click.option(
+    "--repository",
+    "repositories",
+    multiple=True,
+    metavar="ARN",
+    help='Limit to these repository ARNs (repeatable; default: "*").',
+)
+@click.option("--list", "list_", is_flag=True, help="List the templates.")
+@pass_app
+def template(
+    app: App,
+    name: str | None,
+    tag_key: str | None,
+    tag_value: str | None,
+    repositories: tuple[str, ...],
+    list_: bool,
+) -> None:
+    """Print an IAM policy from the guide.
+
+    The managed policies, the ECS container-instance role statement and the
+    tag-based access-control examples, ready to paste into IAM.
+    """
+    from ecrctl.policy import templates
+
+    if list_:
+        emit_template_list(app, templates.IAM_TEMPLATES)
+        return
+    if name is None:
+        raise InvalidInput(
+            "give a template NAME or --list", hint="ecrctl policy iam template --list"
+        )
+    document = templates.iam_template(
+        name, tag_key=tag_key, tag_value=tag_value, repositories=repositories
+    )
+    emit(app, document)

@@ -1,0 +1,263 @@
+"""Push and pull through the Docker Engine API, with the registry credential
+sent along with each request (nothing is written to the docker config).
+
+Progress is reported as plain :class:`Progress` records to a callback; the CLI
+decides how to draw them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ecrctl.errors import EcrctlError, InvalidInput, NotFound
+from ecrctl.image.query import ImageRef, error_code, parse_ref
+from ecrctl.registry.engine import docker_host, registry_error
+from ecrctl.registry.engine import translate as translate_docker
+from ecrctl.registry.refs import check_image_tag, check_repository_name
+from ecrctl.repo.repository import create_repository
+
+if TYPE_CHECKING:
+    from mypy_boto3_ecr import ECRClient
+
+    from ecrctl.login.token import RegistryAuth
+
+DIGEST_IN_STATUS = re.compile(r"(?:digest|Digest):\s*(sha256:[a-f0-9]{64})")
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One event of a push or pull: a layer's state and bytes, or a message."""
+
+    layer: str | None
+    status: str
+    current: int | None = None
+    total: int | None = None
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+def _ignore(_: Progress) -> None:
+    return None
+
+
+# -- names ---------------------------------------------------------------------------
+
+
+def _strip_registry(name: str) -> str:
+    first, sep, rest = name.partition("/")
+    if sep and ("." in first or ":" in first or first == "localhost"):
+        return rest
+    return name
+
+
+def split_name(reference: str) -> tuple[str, str | None]:
+    """``[HOST/]NAME[:TAG]`` as (NAME without the host, TAG or None)."""
+    name = reference.split("@", 1)[0]
+    head, sep, tag = name.rpartition(":")
+    if sep and "/" not in tag:
+        name = head
+    else:
+        tag = ""
+    return _strip_registry(name), (tag or None)
+
+
+def push_target(local_image: str, destination: str | None) -> tuple[str, str]:
+    """The repository and tag to push ``local_image`` as.
+
+    Without a destination, the local name is used (a registry host in it is
+    dropped); a missing tag is the local image's tag, else ``latest``."""
+    local_name, local_tag = split_name(local_image)
+    if destination:
+        repository, tag = split_name(destination)
+    else:
+        repository, tag = local_name, None
+    if local_image.startswith("sha256:") and not destination:
+        raise InvalidInput(
+            f"{local_image!r} has no name to push it as", hint="give REPO[:TAG] as well"
+        )
+    return check_repository_name(repository), check_image_tag(tag or local_tag or "latest")
+
+
+def parse_pull_reference(reference: str) -> tuple[str, ImageRef]:
+    """``REPO[:TAG|@DIGEST]`` (an ECR host in front is dropped)."""
+    if "@" in reference:
+        name, _, digest = reference.partition("@")
+        return check_repository_name(_strip_registry(name)), parse_ref(digest)
+    name, tag = split_name(reference)
+    return check_repository_name(name), ImageRef(tag=check_image_tag(tag or "latest"))
+
+
+def check_local_image(api: Any, local_image: str) -> None:
+    """Fail with a clear error when the Docker Engine has no image ``local_image``."""
+    import docker.errors
+
+    try:
+        api.inspect_image(local_image)
+    except docker.errors.ImageNotFound:
+        raise NotFound(
+            f"no local image {local_image!r} in the Docker Engine at {docker_host()}",
+            hint="build or pull it first (docker images lists what is there)",
+        ) from None
+    except Exception as exc:
+        raise translate_docker(exc) from exc
+
+
+# -- ECR side ------------------------------------------------------------------------
+
+
+def ensure_repository(
+    ecr: ECRClient,
+    repository: str,
+    *,
+    create: bool,
+    registry_id: str | None = None,
+    region: str = "?",
+) -> bool:
+    """Check that the repository exists (ECR never creates one on push);
+    create it with ``create``. Returns whether it was created."""
+    reg: dict[str, Any] = {"registryId": registry_id} if registry_id else {}
+    try:
+        ecr.describe_repositories(repositoryNames=[repository], **reg)
+        return False
+    except Exception as exc:
+        if error_code(exc) != "RepositoryNotFoundException":
+            raise
+    if not create:
+        registry = f"registry {registry_id}" if registry_id else "the caller's registry"
+        raise NotFound(
+            f"repository {repository!r} does not exist in {registry} (region {region}): "
+            "ECR does not create repositories on push, so the registry would answer 404",
+            hint=f"create it with: ecrctl repo create {repository}, or push with --create",
+        )
+    create_repository(ecr, repository, registry_id=registry_id)
+    return True
+
+
+# -- the Docker Engine ---------------------------------------------------------------
+
+
+def _auth_config(auth: RegistryAuth) -> dict[str, str]:
+    return {"username": auth.username, "password": auth.password, "serveraddress": auth.host}
+
+
+def _events(
+    stream: Iterable[dict[str, Any]],
+    on_progress: ProgressCallback,
+    fail: Callable[[str], Exception],
+) -> str | None:
+    """Forward the engine's JSON events as Progress; the digest they report."""
+    digest: str | None = None
+    for event in stream:
+        if "error" in event or "errorDetail" in event:
+            detail = event.get("errorDetail") or {}
+            raise fail(str(detail.get("message") or event.get("error") or "unknown error"))
+        aux = event.get("aux")
+        if isinstance(aux, dict) and aux.get("Digest"):
+            digest = str(aux["Digest"])
+        status = str(event.get("status") or "")
+        found = DIGEST_IN_STATUS.search(status)
+        if found:
+            digest = found.group(1)
+        if not status:
+            continue
+        detail = event.get("progressDetail") or {}
+        on_progress(
+            Progress(
+                layer=event.get("id"),
+                status=status,
+                current=detail.get("current"),
+                total=detail.get("total"),
+            )
+        )
+    return digest
+
+
+def _run_stream(
+    start: Callable[[], Any],
+    on_progress: ProgressCallback,
+    fail: Callable[[str], Exception],
+) -> str | None:
+    """Run one engine stream (a push or a pull) to its end; the digest it reported.
+
+    Engine refusals become registry errors through ``fail``; anything else from
+    docker-py goes through the one docker translation.
+    """
+    import docker.errors
+
+    try:
+        return _events(start(), on_progress, fail)
+    except docker.errors.APIError as exc:
+        raise fail(str(exc.explanation or exc)) from exc
+    except EcrctlError:
+        raise
+    except Exception as exc:
+        raise translate_docker(exc) from exc
+
+
+def push_image(
+    api: Any,
+    auth: RegistryAuth,
+    local_image: str,
+    repository: str,
+    tag: str,
+    *,
+    on_progress: ProgressCallback = _ignore,
+) -> dict[str, Any]:
+    """Tag ``local_image`` as HOST/REPOSITORY:TAG and push it; the pushed digest."""
+    target = f"{auth.host}/{repository}"
+
+    def fail(message: str) -> Exception:
+        return registry_error(message, action="push", host=auth.host, repository=repository)
+
+    def start() -> Any:
+        api.tag(local_image, target, tag)
+        return api.push(target, tag=tag, stream=True, decode=True, auth_config=_auth_config(auth))
+
+    check_local_image(api, local_image)
+    digest = _run_stream(start, on_progress, fail)
+    if not digest:
+        raise fail("the engine reported no digest for the pushed image")
+    return {
+        "localImage": local_image,
+        "repositoryName": repository,
+        "imageTag": tag,
+        "imageDigest": digest,
+        "imageUri": f"{target}:{tag}",
+        "registry": auth.host,
+    }
+
+
+def pull_image(
+    api: Any,
+    auth: RegistryAuth,
+    repository: str,
+    ref: ImageRef,
+    *,
+    on_progress: ProgressCallback = _ignore,
+) -> dict[str, Any]:
+    """Pull HOST/REPOSITORY by tag or digest; what was pulled and its digest."""
+    target = f"{auth.host}/{repository}"
+
+    def fail(message: str) -> Exception:
+        return registry_error(
+            message, action="pull", host=auth.host, repository=repository, ref=str(ref)
+        )
+
+    def start() -> Any:
+        return api.pull(
+            target, tag=str(ref), stream=True, decode=True, auth_config=_auth_config(auth)
+        )
+
+    digest = _run_stream(start, on_progress, fail)
+    separator = "@" if ref.digest else ":"
+    return {
+        "repositoryName": repository,
+        "imageTag": ref.tag,
+        "imageDigest": digest or ref.digest,
+        "imageUri": f"{target}{separator}{ref}",
+        "registry": auth.host,
+    }

@@ -1,0 +1,231 @@
+"""``docker-credential-ecrctl``: the Docker credential-helper protocol for ECR.
+
+    get    server URL on stdin -> {"ServerURL", "Username", "Secret"} on stdout
+    list   {"<host>": "AWS", ...} for the hosts the helper knows of
+    store  reads and ignores the credential: exit 0, nothing stored
+    erase  drops the cached tokens for the host: exit 0
+
+It serves ECR hosts (``<account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn]``)
+and every host mapped in ecrctl's config file (account, region, profile,
+endpoint). Any other host gets the protocol's "credentials not found" answer
+and exit 1, so docker carries on without credentials.
+
+A cache hit must be fast: this module and what it imports on that path use
+the standard library, ecrctl's light modules and keyring, never boto3,
+botocore, click, rich or docker. Those load only when a token has to be
+fetched.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import sys
+import types
+from typing import IO, TYPE_CHECKING, NamedTuple
+
+from ecrctl import __version__
+
+if TYPE_CHECKING:
+    from ecrctl.login.cache import TokenCache
+
+NOT_FOUND = "credentials not found in native keychain"
+USAGE = "usage: docker-credential-ecrctl get|list|store|erase|version"
+
+# keyring's import chain loads modules that reading one password never uses:
+# urllib.request (jaraco.context's tarball helper, about 15 ms here),
+# importlib_metadata (plugin entry points, unused with a configured backend) and
+# more_itertools (jaraco.functools). The cache hit defers them; each loads for
+# real on first use, and all do before a token is fetched.
+_DEFERRED = ("urllib.request", "importlib_metadata", "more_itertools")
+
+
+class _DeferredModule(types.ModuleType):
+    def __getattr__(self, attr: str) -> object:
+        return getattr(_load_for_real(self.__name__), attr)
+
+
+def _load_for_real(name: str) -> types.ModuleType:
+    if isinstance(sys.modules.get(name), _DeferredModule):
+        del sys.modules[name]
+    module = importlib.import_module(name)
+    parent, _, child = name.rpartition(".")
+    if parent:
+        setattr(sys.modules[parent], child, module)
+    return module
+
+
+def _defer_imports() -> None:
+    for name in _DEFERRED:
+        if name in sys.modules:
+            continue
+        stub = _DeferredModule(name)
+        stub.__spec__ = None
+        sys.modules[name] = stub
+        parent, _, child = name.rpartition(".")
+        if parent:
+            setattr(importlib.import_module(parent), child, stub)
+
+
+def _undefer_imports() -> None:
+    for name in _DEFERRED:
+        if isinstance(sys.modules.get(name), _DeferredModule):
+            _load_for_real(name)
+
+
+class Target(NamedTuple):
+    host: str
+    account: str
+    region: str
+    profile: str | None = None
+    endpoint_url: str | None = None
+    fips: bool = False
+
+
+def resolve(server: str) -> Target | None:
+    """Which registry ``server`` is: a config-file mapping, else an ECR host."""
+    from ecrctl.login.mappings import load_config
+    from ecrctl.registry.hosts import parse_ecr_host, server_host
+
+    host = server_host(server)
+    mapping = load_config().mapping_for(host)
+    if mapping is not None:
+        return Target(host, mapping.account, mapping.region, mapping.profile, mapping.endpoint_url)
+    parsed = parse_ecr_host(host)
+    if parsed is None:
+        return None
+    return Target(host, parsed.account, parsed.region, fips=parsed.fips)
+
+
+def _credentials(host: str, username: str, secret: str) -> str:
+    return json.dumps({"ServerURL": host, "Username": username, "Secret": secret})
+
+
+def cached_answer(target: Target, cache: TokenCache) -> str | None:
+    """The ``get`` answer from the cache alone, without any AWS call."""
+    from ecrctl.login import cache as tokencache
+
+    if not cache.usable:
+        return None
+    endpoint = tokencache.endpoint_override(target.endpoint_url)
+    identity = cache.identity(tokencache.credential_source(target.profile, endpoint))
+    if identity is None:
+        return None
+    key = tokencache.CacheKey(
+        tokencache.partition_of(target.region),
+        target.account,
+        target.region,
+        identity.principal,
+        endpoint,
+    )
+    token = cache.get(key)
+    if token is None:
+        return None
+    return _credentials(target.host, token.username, token.password)
+
+
+def fetched_answer(target: Target, cache: TokenCache) -> str:
+    """The ``get`` answer from GetAuthorizationToken (cached for next time)."""
+    from ecrctl.cli.app import App, Settings
+    from ecrctl.login.token import registry_auths
+
+    endpoint = target.endpoint_url
+    if target.fips and not endpoint and not os.environ.get("AWS_ENDPOINT_URL_ECR"):
+        endpoint = f"https://ecr-fips.{target.region}.amazonaws.com"
+    settings = Settings(
+        profile=target.profile,
+        region=target.region,
+        endpoint_url=endpoint,
+        registry_id=target.account,
+    )
+    app = App(settings)
+    try:
+        auth = registry_auths(app, [target.account], registry_url=target.host, cache=cache)[0]
+    except Exception as exc:
+        from ecrctl.translate import translate_any
+
+        error = translate_any(app, exc)
+        if error is None:
+            raise
+        raise error from None
+    return _credentials(target.host, auth.username, auth.password)
+
+
+def get(server: str, out: IO[str]) -> int:
+    target = resolve(server)
+    if target is None:
+        out.write(NOT_FOUND + "\n")
+        return 1
+    from ecrctl.login.cache import open_cache
+
+    _defer_imports()
+    cache = open_cache()
+    answer = cached_answer(target, cache)
+    if answer is None:
+        _undefer_imports()
+        answer = fetched_answer(target, cache)
+    out.write(answer + "\n")
+    return 0
+
+
+def list_hosts(out: IO[str]) -> int:
+    from ecrctl.login.cache import open_cache
+    from ecrctl.login.mappings import load_config
+
+    hosts = {host: "AWS" for host in load_config().registries}
+    for entry in open_cache().entries():
+        if entry.host:
+            hosts.setdefault(entry.host, "AWS")
+    out.write(json.dumps(hosts) + "\n")
+    return 0
+
+
+def erase(server: str) -> int:
+    """``docker logout HOST``: forget the cached tokens for the host; store nothing."""
+    from ecrctl.login.cache import open_cache
+
+    target = resolve(server)
+    if target is not None:
+        owner = (target.account, target.region)
+        open_cache().drop_where(lambda e: e.host != target.host and (e.account, e.region) != owner)
+    return 0
+
+
+def run(argv: list[str], stdin: IO[str], out: IO[str]) -> int:
+    if len(argv) != 1:
+        sys.stderr.write(USAGE + "\n")
+        return 1
+    action = argv[0]
+    if action in {"version", "--version", "-v"}:
+        out.write(f"docker-credential-ecrctl (ecrctl) {__version__}\n")
+        return 0
+    if action == "list":
+        return list_hosts(out)
+    if action == "store":
+        stdin.read()  # the protocol hands over a credential; ecrctl keeps none
+        return 0
+    if action == "get":
+        return get(stdin.read().strip(), out)
+    if action == "erase":
+        return erase(stdin.read().strip())
+    sys.stderr.write(f"unknown action {action!r}\n{USAGE}\n")
+    return 1
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point."""
+    from ecrctl.errors import EcrctlError
+
+    try:
+        code = run(sys.argv[1:] if argv is None else argv, sys.stdin, sys.stdout)
+    except EcrctlError as exc:
+        from ecrctl.redact import redact
+
+        # docker shows a helper's stdout when it fails
+        sys.stdout.write(redact(f"ecrctl: error: {exc.one_line()}") + "\n")
+        code = int(exc.exit_code)
+    except KeyboardInterrupt:
+        code = 130
+    sys.stdout.flush()
+    sys.exit(code)

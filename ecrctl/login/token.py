@@ -1,0 +1,249 @@
+"""Registry credentials from GetAuthorizationToken, and the registry address
+to use them at.
+
+``registry_auth`` is what ``login``, ``image push/pull``, the credential helper
+and completion share; it goes through the token cache (:mod:`ecrctl.login.cache`)
+unless ``use_cache=False``. ``parse_ecr_host`` tells an ECR registry host from
+any other.
+
+Only the standard library is imported at module level (the credential helper
+imports this module on its fast path).
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from ecrctl import redact
+from ecrctl.errors import AuthError
+from ecrctl.login import cache as tokencache
+from ecrctl.login.mappings import load_config
+from ecrctl.registry.hosts import EcrHost, parse_ecr_host, partition_of, server_host
+
+if TYPE_CHECKING:
+    from ecrctl.cli.app import App
+
+log = logging.getLogger("ecrctl")
+
+__all__ = [
+    "EcrHost",
+    "RegistryAuth",
+    "decode_token",
+    "host_of",
+    "parse_ecr_host",
+    "registry_address",
+    "registry_auth",
+    "registry_auths",
+    "server_host",
+]
+
+
+@dataclass(frozen=True)
+class RegistryAuth:
+    registry_id: str
+    host: str  # the address docker talks to, without a scheme
+    proxy_endpoint: str  # what ECR returned, with its scheme
+    username: str
+    password: str
+    expires_at: datetime
+    from_cache: bool = False
+
+    def __repr__(self) -> str:  # never show the secret
+        return (
+            f"RegistryAuth(registry_id={self.registry_id!r}, host={self.host!r}, "
+            f"username={self.username!r}, expires_at={self.expires_at!r})"
+        )
+
+
+def decode_token(token: str) -> tuple[str, str]:
+    """``base64("AWS:<password>")`` as (user, password), split on the first colon."""
+    try:
+        decoded = base64.b64decode(token, validate=True).decode("utf-8")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise AuthError("ECR returned an authorization token that is not base64 text") from exc
+    user, sep, password = decoded.partition(":")
+    if not sep or not user or not password:
+        raise AuthError("ECR returned an authorization token without user:password")
+    redact.register(password)
+    redact.register(token)
+    return user, password
+
+
+def host_of(endpoint: str) -> str:
+    """``https://host:port/path`` -> ``host:port`` (a bare host stays as it is)."""
+    if "://" not in endpoint:
+        return endpoint.rstrip("/")
+    from urllib.parse import urlparse
+
+    parsed = urlparse(endpoint)
+    return parsed.netloc or endpoint
+
+
+def registry_address(
+    registry_id: str, region: str, proxy_endpoint: str, override: str | None = None
+) -> str:
+    """Where docker should talk to this registry: --registry-url, ECRCTL_REGISTRY_URL,
+    a config-file mapping, else the proxyEndpoint's host."""
+    explicit = override or os.environ.get("ECRCTL_REGISTRY_URL")
+    if explicit:
+        return host_of(explicit)
+    mapped = load_config().host_for(registry_id, region)
+    return mapped or host_of(proxy_endpoint)
+
+
+def fetch_tokens(ecr: Any, registry_ids: list[str] | None = None) -> list[dict[str, Any]]:
+    kwargs: dict[str, Any] = {"registryIds": registry_ids} if registry_ids else {}
+    data: list[dict[str, Any]] = ecr.get_authorization_token(**kwargs)["authorizationData"]
+    return data
+
+
+def registry_auth(
+    app: App,
+    registry_id: str | None = None,
+    *,
+    registry_url: str | None = None,
+    use_cache: bool = True,
+) -> RegistryAuth:
+    """Credentials for one registry (default: --registry-id, else the caller's)."""
+    wanted = registry_id or app.settings.registry_id
+    return registry_auths(app, [wanted], registry_url=registry_url, use_cache=use_cache)[0]
+
+
+def registry_auths(
+    app: App,
+    registry_ids: Sequence[str | None],
+    *,
+    registry_url: str | None = None,
+    use_cache: bool = True,
+    cache: tokencache.TokenCache | None = None,
+) -> list[RegistryAuth]:
+    """Credentials for each registry (``None``: the caller's), from the token
+    cache where it holds a fresh token, else from one GetAuthorizationToken call."""
+    wanted = list(dict.fromkeys(registry_ids))
+    cache = cache or tokencache.open_cache(disabled=not use_cache)
+    if not cache.usable:
+        log.debug("token cache not used: %s", cache.reason)
+    region = app.region
+    endpoint = tokencache.endpoint_override(app.settings.endpoint_url)
+    identity = caller_identity(app, cache, endpoint) if cache.usable else None
+    found: dict[str | None, RegistryAuth] = {}
+    keys: dict[str | None, tokencache.CacheKey] = {}
+    for rid in wanted:
+        account = rid or (identity.account if identity else None)
+        if identity is None or account is None:
+            continue
+        keys[rid] = key = tokencache.CacheKey(
+            partition_of(region), account, region, identity.principal, endpoint
+        )
+        token = cache.get(key)
+        if token is not None:
+            log.debug("token for %s served from the cache", key.name)
+            redact.register(token.password)
+            found[rid] = RegistryAuth(
+                registry_id=account,
+                host=registry_address(account, region, token.proxy_endpoint, registry_url),
+                proxy_endpoint=token.proxy_endpoint,
+                username=token.username,
+                password=token.password,
+                expires_at=token.expires_at,
+                from_cache=True,
+            )
+    missing = [rid for rid in wanted if rid not in found]
+    if missing:
+        issued = datetime.now(UTC)
+        for rid, data in _fetch(app, missing, identity):
+            auth = _auth_from(app, rid, data, region, registry_url)
+            found[rid] = auth
+            if rid in keys:
+                cache.put(keys[rid], _cached(auth, issued))
+    return [found[rid] for rid in wanted]
+
+
+def _fetch(
+    app: App, missing: list[str | None], identity: tokencache.Identity | None
+) -> list[tuple[str | None, dict[str, Any]]]:
+    """GetAuthorizationToken for the missing registries (one call when every account
+    is known), paired with the ids asked for."""
+    accounts = {rid: rid or (identity.account if identity else None) for rid in missing}
+    explicit = sorted({account for account in accounts.values() if account})
+    by_account: dict[str, dict[str, Any]] = {}
+    if explicit:
+        for data in fetch_tokens(app.ecr, explicit):
+            by_account[host_of(data["proxyEndpoint"]).split(".")[0]] = data
+    pairs: list[tuple[str | None, dict[str, Any]]] = []
+    for rid, account in accounts.items():
+        if account and account in by_account:
+            pairs.append((rid, by_account[account]))
+        else:
+            pairs.append((rid, fetch_tokens(app.ecr, [account] if account else None)[0]))
+    return pairs
+
+
+def _auth_from(
+    app: App, rid: str | None, data: dict[str, Any], region: str, registry_url: str | None
+) -> RegistryAuth:
+    user, password = decode_token(data["authorizationToken"])
+    endpoint = data["proxyEndpoint"]
+    account = rid or host_of(endpoint).split(".")[0]
+    expires = data["expiresAt"]
+    if expires.tzinfo is None:
+        expires = expires.replace(tzinfo=UTC)
+    return RegistryAuth(
+        registry_id=account,
+        host=registry_address(account, region, endpoint, registry_url),
+        proxy_endpoint=endpoint,
+        username=user,
+        password=password,
+        expires_at=expires,
+    )
+
+
+def _cached(auth: RegistryAuth, issued: datetime) -> tokencache.CachedToken:
+    return tokencache.CachedToken(
+        username=auth.username,
+        password=auth.password,
+        proxy_endpoint=auth.proxy_endpoint,
+        expires_at=auth.expires_at,
+        issued_at=issued,
+        host=auth.host,
+    )
+
+
+def caller_identity(
+    app: App, cache: tokencache.TokenCache, endpoint: str | None
+) -> tokencache.Identity | None:
+    """The caller's ARN and account: remembered, else from STS GetCallerIdentity.
+
+    ``None`` (work uncached) when STS cannot answer; the token request then
+    reports any credential problem itself.
+    """
+    source = tokencache.credential_source(app.settings.profile, endpoint)
+    known = cache.identity(source)
+    if known is not None:
+        return known
+    try:
+        answer = _sts_client(app, endpoint).get_caller_identity()
+    except Exception as exc:
+        log.debug("no caller identity from STS (%s): tokens are not cached", exc)
+        return None
+    identity = tokencache.Identity(arn=answer["Arn"], account=answer["Account"])
+    cache.remember_identity(source, identity)
+    return identity
+
+
+def _sts_client(app: App, endpoint: str | None) -> Any:
+    """STS for the caller identity; an emulator's endpoint serves STS too."""
+    own = os.environ.get("AWS_ENDPOINT_URL_STS") or os.environ.get("AWS_ENDPOINT_URL")
+    if endpoint and not own and ".amazonaws.com" not in host_of(endpoint):
+        from ecrctl.aws.session import make_client
+
+        settings = dataclasses.replace(app.settings, endpoint_url=endpoint)
+        return make_client(app.session, "sts", settings)
+    return app.sts

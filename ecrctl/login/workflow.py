@@ -1,0 +1,317 @@
+"""Logging the docker CLI in to ECR registries, out again, and what is logged in.
+
+``login`` gets a token per registry (through the token cache), then either
+stores it where the docker CLI looks (credHelpers/credsStore program, else
+config.json) or, with ``helper``, points ``credHelpers[host]`` at
+``docker-credential-ecrctl``. What ecrctl logged in to is recorded in
+``$XDG_STATE_HOME/ecrctl/logins.json`` (no secrets) so that ``logout`` with no
+host knows what to undo.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ecrctl.errors import AuthError, InvalidInput
+from ecrctl.login import cache as tokencache
+from ecrctl.login import dockerconfig
+from ecrctl.login.mappings import RegistryMapping, load_config, remove_mapping, save_mapping
+from ecrctl.login.token import RegistryAuth, parse_ecr_host, registry_auths, server_host
+
+if TYPE_CHECKING:
+    from ecrctl.cli.app import App
+
+log = logging.getLogger("ecrctl")
+
+
+def hours_left(expires_at: datetime, now: datetime | None = None) -> float:
+    now = now or datetime.now(UTC)
+    return round((expires_at - now).total_seconds() / 3600, 1)
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    auth: RegistryAuth
+    location: dockerconfig.Location
+    mapping: RegistryMapping | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "registryId": self.auth.registry_id,
+            "host": self.auth.host,
+            "proxyEndpoint": self.auth.proxy_endpoint,
+            "storedIn": self.location.describe(),
+            "expiresAt": self.auth.expires_at,
+            "hoursLeft": hours_left(self.auth.expires_at),
+            "cached": self.auth.from_cache,
+        }
+
+
+# -- login records ---------------------------------------------------------------------
+
+
+def records_path() -> Path:
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "ecrctl" / "logins.json"
+
+
+def read_records() -> dict[str, dict[str, Any]]:
+    try:
+        data = json.loads(records_path().read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _update_records(change: Callable[[dict[str, Any]], None]) -> None:
+    from ecrctl.atomicfile import locked, write_atomic
+
+    path = records_path()
+    with locked(path.parent):
+        data = read_records()
+        change(data)
+        write_atomic(path, json.dumps(data, indent=1, sort_keys=True, default=str).encode())
+
+
+# -- login -------------------------------------------------------------------------------
+
+
+def fetch(
+    app: App, registry_ids: list[str], *, registry_url: str | None, use_cache: bool
+) -> list[RegistryAuth]:
+    """A token per registry (the caller's when none is given)."""
+    wanted: list[str | None] = list(registry_ids) or [None]
+    if registry_url and len(wanted) > 1:
+        raise InvalidInput(
+            f"--registry-url {registry_url} names one address but {len(wanted)} registries "
+            "were given",
+            hint="log in to one registry per --registry-url, or map hosts in the config file",
+        )
+    return registry_auths(app, wanted, registry_url=registry_url, use_cache=use_cache)
+
+
+def verify(auths: list[RegistryAuth]) -> None:
+    """Have the Docker Engine log in with each credential (nothing is stored by it)."""
+    import tempfile
+
+    from ecrctl.registry import engine as dockerutil
+
+    client = dockerutil.client()
+    with tempfile.TemporaryDirectory() as scratch:
+        # an empty docker config: docker-py must not consult the user's credsStore
+        empty = Path(scratch) / "config.json"
+        empty.write_text("{}")
+        for auth in auths:
+            _engine_login(client, auth, empty)
+
+
+def _engine_login(client: Any, auth: RegistryAuth, dockercfg: Path) -> None:
+    from ecrctl.registry import engine as dockerutil
+
+    try:
+        client.login(
+            username=auth.username,
+            password=auth.password,
+            registry=auth.host,
+            reauth=True,
+            dockercfg_path=str(dockercfg),
+        )
+    except Exception as exc:
+        text = str(getattr(exc, "explanation", "") or exc)
+        if "401" in text or "unauthorized" in text.lower():
+            raise AuthError(
+                f"the registry {auth.host} rejected the credential ECR issued for account "
+                f"{auth.registry_id}",
+                hint="check --registry-url and the region; nothing was stored",
+            ) from None
+        raise dockerutil.translate(exc) from None
+
+
+def _profile(app: App) -> str | None:
+    return app.settings.profile or os.environ.get("AWS_PROFILE") or None
+
+
+def _mapping_for_helper(app: App, auth: RegistryAuth, region: str) -> RegistryMapping | None:
+    """The config-file mapping the helper needs to serve ``auth.host``, if any."""
+    endpoint = tokencache.endpoint_override(app.settings.endpoint_url)
+    profile = _profile(app)
+    parsed = parse_ecr_host(auth.host)
+    plain_ecr = parsed is not None and parsed.account == auth.registry_id
+    if plain_ecr and not profile and not endpoint:
+        return None
+    return RegistryMapping(
+        host=auth.host,
+        account=auth.registry_id,
+        region=region,
+        profile=profile,
+        endpoint_url=endpoint,
+    )
+
+
+def login(app: App, auths: list[RegistryAuth], *, helper: bool) -> list[LoginResult]:
+    """Store each credential (or install the helper for its host) and record it."""
+    results: list[LoginResult] = []
+    region = app.region
+    for auth in auths:
+        mapping = None
+        if helper:
+            location = dockerconfig.use_helper(auth.host)
+            mapping = _mapping_for_helper(app, auth, region)
+            if mapping is not None:
+                save_mapping(mapping)
+        else:
+            location = dockerconfig.store(auth.host, auth.username, auth.password)
+        results.append(LoginResult(auth, location, mapping))
+
+    def change(data: dict[str, Any]) -> None:
+        for result in results:
+            data[result.auth.host] = {
+                "registryId": result.auth.registry_id,
+                "region": region,
+                "storedIn": result.location.kind,
+                "program": result.location.program,
+                "expiresAt": result.auth.expires_at.isoformat(),
+                "profile": _profile(app),
+            }
+
+    _update_records(change)
+    return results
+
+
+# -- logout ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LogoutResult:
+    host: str
+    erased_from: str | None  # None: nothing erased (none stored, or the helper entry kept)
+    helper_entry_kept: bool
+    cached_tokens_dropped: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "host": self.host,
+            "erasedFrom": self.erased_from,
+            "helperEntryKept": self.helper_entry_kept,
+            "cachedTokensDropped": self.cached_tokens_dropped,
+        }
+
+
+def _account_region(host: str, records: dict[str, dict[str, Any]]) -> tuple[str, str] | None:
+    mapping = load_config().mapping_for(host)
+    if mapping:
+        return mapping.account, mapping.region
+    parsed = parse_ecr_host(host)
+    if parsed:
+        return parsed.account, parsed.region
+    record = records.get(host)
+    if record and record.get("registryId") and record.get("region"):
+        return str(record["registryId"]), str(record["region"])
+    return None
+
+
+def _not_for(host: str, owner: tuple[str, str] | None) -> Callable[[tokencache.CacheEntry], bool]:
+    def keep(entry: tokencache.CacheEntry) -> bool:
+        return entry.host != host and (owner is None or (entry.account, entry.region) != owner)
+
+    return keep
+
+
+def logout(
+    hosts: list[str], *, helper_entry: bool, cache: tokencache.TokenCache
+) -> list[LogoutResult]:
+    """Erase each host's credential and cached tokens (default: every recorded login)."""
+    records = read_records()
+    targets = [server_host(h) for h in hosts] or sorted(records)
+    results = []
+    for host in targets:
+        where = dockerconfig.erase(host, helper_entry=helper_entry)
+        kept = where is not None and where.kind == "helper" and not helper_entry
+        if helper_entry and where is not None and where.kind == "helper":
+            remove_mapping(host)
+        dropped = cache.drop_where(_not_for(host, _account_region(host, records)))
+        results.append(
+            LogoutResult(
+                host=host,
+                erased_from=where.describe() if where is not None and not kept else None,
+                helper_entry_kept=kept,
+                cached_tokens_dropped=len(dropped),
+            )
+        )
+
+    def change(data: dict[str, Any]) -> None:
+        for result in results:
+            if not result.helper_entry_kept:  # the helper still serves a kept entry
+                data.pop(result.host, None)
+
+    _update_records(change)
+    return results
+
+
+# -- status ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    host: str
+    registry_id: str | None
+    region: str | None
+    stored_in: str
+    expires_at: datetime | None
+    cached: bool
+    profile: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "host": self.host,
+            "registryId": self.registry_id,
+            "region": self.region,
+            "storedIn": self.stored_in,
+            "expiresAt": self.expires_at,
+            "hoursLeft": hours_left(self.expires_at) if self.expires_at else None,
+            "cached": self.cached,
+            "profile": self.profile,
+        }
+
+
+def status(cache: tokencache.TokenCache, now: datetime | None = None) -> list[StatusRow]:
+    """Every ECR (or mapped) host in the docker config, the cache and the records."""
+    now = now or datetime.now(UTC)
+    docker = dockerconfig.read_config()
+    config = load_config()
+    records = read_records()
+    entries = cache.entries()
+    hosts: set[str] = set(records) | set(config.registries) | {e.host for e in entries if e.host}
+    for section in ("auths", "credHelpers"):
+        keys = docker.get(section) or {}
+        hosts |= {server_host(k) for k in keys if parse_ecr_host(k)}
+    rows = []
+    for host in sorted(hosts):
+        owner = _account_region(host, records)
+        mine = [e for e in entries if e.host == host or (owner and (e.account, e.region) == owner)]
+        fresh = [e for e in mine if now < e.refresh_at and now < e.expires_at]
+        expiry = max((e.expires_at for e in mine), default=None)
+        if expiry is None and host in records and records[host].get("expiresAt"):
+            expiry = datetime.fromisoformat(records[host]["expiresAt"])
+        known = dockerconfig.has_credential(docker, host)
+        where = dockerconfig.location_for(docker, host).describe() if known else "not in docker"
+        mapping = config.mapping_for(host)
+        rows.append(
+            StatusRow(
+                host=host,
+                registry_id=owner[0] if owner else None,
+                region=owner[1] if owner else None,
+                stored_in=where,
+                expires_at=expiry,
+                cached=bool(fresh),
+                profile=mapping.profile if mapping else records.get(host, {}).get("profile"),
+            )
+        )
+    return rows

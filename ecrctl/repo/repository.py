@@ -1,0 +1,237 @@
+"""Repository workflows: create, list, show, delete, and resource tags.
+
+Pure functions over an ECR client; no click, no rich. Inputs are checked in
+:mod:`ecrctl.registry.refs` before any call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ecrctl.errors import Conflict, InvalidInput, NotFound
+from ecrctl.registry.refs import REPOSITORY_ARN, check_repository_name
+
+if TYPE_CHECKING:
+    from mypy_boto3_ecr import ECRClient
+
+PAGE_SIZE = 1000
+
+
+def _registry(registry_id: str | None) -> dict[str, Any]:
+    return {"registryId": registry_id} if registry_id else {}
+
+
+def create_repository(
+    ecr: ECRClient,
+    name: str,
+    *,
+    tags: list[dict[str, str]] | None = None,
+    immutable: bool = False,
+    scan_on_push: bool = False,
+    encryption: str | None = None,
+    kms_key: str | None = None,
+    registry_id: str | None = None,
+) -> dict[str, Any]:
+    if kms_key and encryption != "KMS":
+        raise InvalidInput(
+            f"--kms-key {kms_key!r} needs --encryption KMS",
+            hint="add --encryption KMS, or drop --kms-key",
+        )
+    kwargs: dict[str, Any] = {
+        "repositoryName": name,
+        "imageTagMutability": "IMMUTABLE" if immutable else "MUTABLE",
+        "imageScanningConfiguration": {"scanOnPush": scan_on_push},
+        **_registry(registry_id),
+    }
+    if tags:
+        kwargs["tags"] = tags
+    if encryption:
+        config: dict[str, str] = {"encryptionType": encryption}
+        if kms_key:
+            config["kmsKey"] = kms_key
+        kwargs["encryptionConfiguration"] = config
+    repository: dict[str, Any] = dict(ecr.create_repository(**kwargs)["repository"])
+    return repository
+
+
+def iter_repositories(
+    ecr: ECRClient, *, registry_id: str | None = None, names: list[str] | None = None
+) -> Iterator[dict[str, Any]]:
+    """Every repository, page by page (maxResults 1000, following nextToken)."""
+    kwargs: dict[str, Any] = {**_registry(registry_id)}
+    if names:
+        kwargs["repositoryNames"] = names
+    else:
+        kwargs["maxResults"] = PAGE_SIZE
+    while True:
+        page = ecr.describe_repositories(**kwargs)
+        yield from (dict(repo) for repo in page.get("repositories", []))
+        token = page.get("nextToken")
+        if not token:
+            return
+        kwargs["nextToken"] = token
+
+
+def list_repositories(
+    ecr: ECRClient, prefix: str | None = None, *, registry_id: str | None = None
+) -> list[dict[str, Any]]:
+    repos = [
+        r
+        for r in iter_repositories(ecr, registry_id=registry_id)
+        if not prefix or r["repositoryName"].startswith(prefix)
+    ]
+    return sorted(repos, key=lambda r: r["repositoryName"])
+
+
+def describe_repository(
+    ecr: ECRClient, name: str, *, registry_id: str | None = None
+) -> dict[str, Any]:
+    for repo in iter_repositories(ecr, registry_id=registry_id, names=[name]):
+        return repo
+    raise NotFound(f"repository {name!r} not found")  # ECR raises first; kept for emulators
+
+
+@dataclass
+class ImageStats:
+    count: int
+    total_size: int
+
+
+def image_stats(ecr: ECRClient, name: str, *, registry_id: str | None = None) -> ImageStats:
+    count = 0
+    total = 0
+    kwargs: dict[str, Any] = {
+        "repositoryName": name,
+        "maxResults": PAGE_SIZE,
+        **_registry(registry_id),
+    }
+    while True:
+        page = ecr.describe_images(**kwargs)
+        for image in page.get("imageDetails", []):
+            count += 1
+            total += int(image.get("imageSizeInBytes") or 0)
+        token = page.get("nextToken")
+        if not token:
+            return ImageStats(count, total)
+        kwargs["nextToken"] = token
+
+
+def count_images(ecr: ECRClient, name: str, *, registry_id: str | None = None) -> int:
+    """How many images (not tags) the repository holds.
+
+    ListImages returns one id per tag (and one per untagged image), so ids are
+    counted by distinct digest.
+    """
+    digests: set[str] = set()
+    kwargs: dict[str, Any] = {
+        "repositoryName": name,
+        "maxResults": PAGE_SIZE,
+        **_registry(registry_id),
+    }
+    while True:
+        page = ecr.list_images(**kwargs)
+        digests.update(str(i.get("imageDigest")) for i in page.get("imageIds", []))
+        token = page.get("nextToken")
+        if not token:
+            return len(digests)
+        kwargs["nextToken"] = token
+
+
+def _has_policy(call: Any, exc_name: str, **kwargs: Any) -> bool:
+    try:
+        call(**kwargs)
+    except Exception as exc:
+        if (
+            type(exc).__name__ == exc_name
+            or getattr(exc, "response", {}).get("Error", {}).get("Code") == exc_name
+        ):
+            return False
+        raise
+    return True
+
+
+def show_repository(ecr: ECRClient, name: str, *, registry_id: str | None = None) -> dict[str, Any]:
+    """The repository plus image count, total size, tags and which policies are set."""
+    repo = describe_repository(ecr, name, registry_id=registry_id)
+    stats = image_stats(ecr, name, registry_id=registry_id)
+    tags = ecr.list_tags_for_resource(resourceArn=repo["repositoryArn"]).get("tags", [])
+    reg = _registry(registry_id)
+    return {
+        "repository": repo,
+        "imageCount": stats.count,
+        "totalSizeInBytes": stats.total_size,
+        "tags": [dict(t) for t in tags],
+        "hasRepositoryPolicy": _has_policy(
+            ecr.get_repository_policy,
+            "RepositoryPolicyNotFoundException",
+            repositoryName=name,
+            **reg,
+        ),
+        "hasLifecyclePolicy": _has_policy(
+            ecr.get_lifecycle_policy, "LifecyclePolicyNotFoundException", repositoryName=name, **reg
+        ),
+    }
+
+
+def delete_repository(
+    ecr: ECRClient,
+    name: str,
+    *,
+    force: bool = False,
+    registry_id: str | None = None,
+    image_count: int | None = None,
+) -> dict[str, Any]:
+    """Delete a repository; a non-empty one only with ``force``."""
+    if not force:
+        count = (
+            image_count
+            if image_count is not None
+            else count_images(ecr, name, registry_id=registry_id)
+        )
+        if count:
+            noun = "image" if count == 1 else "images"
+            raise Conflict(
+                f"repository {name!r} holds {count} {noun}",
+                hint="pass --force to delete it with its images",
+            )
+    result = ecr.delete_repository(repositoryName=name, force=force, **_registry(registry_id))
+    return dict(result["repository"])
+
+
+def check_name_or_arn(name_or_arn: str) -> None:
+    """Reject a bad repository name before any client is made (an ARN passes)."""
+    if not REPOSITORY_ARN.fullmatch(name_or_arn):
+        check_repository_name(name_or_arn)
+
+
+def repository_arn(ecr: ECRClient, name_or_arn: str, *, registry_id: str | None = None) -> str:
+    """The ARN for a repository name (an ARN is returned as given)."""
+    if REPOSITORY_ARN.fullmatch(name_or_arn):
+        return name_or_arn
+    name = check_repository_name(name_or_arn)
+    arn: str = describe_repository(ecr, name, registry_id=registry_id)["repositoryArn"]
+    return arn
+
+
+def list_tags(ecr: ECRClient, arn: str) -> list[dict[str, str]]:
+    tags = ecr.list_tags_for_resource(resourceArn=arn).get("tags", [])
+    return [{"Key": str(t["Key"]), "Value": str(t["Value"])} for t in tags]
+
+
+def tag_repository(ecr: ECRClient, arn: str, tags: list[dict[str, str]]) -> list[dict[str, str]]:
+    existing = {t["Key"] for t in list_tags(ecr, arn)}
+    new_keys = {t["Key"] for t in tags} - existing
+    if len(existing) + len(new_keys) > 50:
+        raise InvalidInput(
+            f"the repository has {len(existing)} tags; {len(new_keys)} more would exceed 50",
+            hint="remove tags first with: ecrctl repo untag NAME KEY...",
+        )
+    ecr.tag_resource(resourceArn=arn, tags=tags)  # type: ignore[arg-type]
+    return list_tags(ecr, arn)
+
+
+def untag_repository(ecr: ECRClient, arn: str, keys: list[str]) -> list[dict[str, str]]:
+    ecr.untag_resource(resourceArn=arn, tagKeys=keys)
+    return list_tags(ecr, arn)

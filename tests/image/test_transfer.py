@@ -1,0 +1,108 @@
+"""Push/pull names and the translation of registry answers (pure functions;
+the real push and pull are in tests/cli/test_image.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ecrctl.errors import AuthError, EcrctlError, InvalidInput, NotFound, ServiceError
+from ecrctl.image.transfer import parse_pull_reference, push_target, split_name
+from ecrctl.registry.engine import registry_error
+
+DIGEST = "sha256:" + "cd" * 32
+
+
+@pytest.mark.parametrize(
+    ("reference", "expected"),
+    [
+        ("app", ("app", None)),
+        ("app:1", ("app", "1")),
+        ("team/app:1.0", ("team/app", "1.0")),
+        ("127.0.0.1:5000/team/app", ("team/app", None)),
+        ("127.0.0.1:5000/team/app:v2", ("team/app", "v2")),
+        ("123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v", ("app", "v")),
+        ("localhost/app:x", ("app", "x")),
+        (f"app@{DIGEST}", ("app", None)),
+    ],
+)
+def test_split_name(reference: str, expected: tuple[str, str | None]) -> None:
+    assert split_name(reference) == expected
+
+
+@pytest.mark.parametrize(
+    ("local", "destination", "expected"),
+    [
+        ("app:1", None, ("app", "1")),
+        ("app", None, ("app", "latest")),
+        ("app:1", "team/app", ("team/app", "1")),
+        ("app:1", "team/app:2", ("team/app", "2")),
+        ("127.0.0.1:5000/x/y:3", None, ("x/y", "3")),
+        (DIGEST, "team/app:4", ("team/app", "4")),
+    ],
+)
+def test_push_target(local: str, destination: str | None, expected: tuple[str, str]) -> None:
+    assert push_target(local, destination) == expected
+
+
+@pytest.mark.parametrize(
+    ("local", "destination", "message"),
+    [
+        (DIGEST, None, "has no name to push it as"),
+        ("App:1", None, "invalid repository name 'App'"),
+        ("app:1", "team/app:-x", "invalid image tag '-x'"),
+    ],
+)
+def test_push_target_rejects(local: str, destination: str | None, message: str) -> None:
+    with pytest.raises(InvalidInput, match=message):
+        push_target(local, destination)
+
+
+@pytest.mark.parametrize(
+    ("reference", "repository", "tag", "digest"),
+    [
+        ("app", "app", "latest", None),
+        ("team/app:v1", "team/app", "v1", None),
+        (f"team/app@{DIGEST}", "team/app", None, DIGEST),
+        (f"127.0.0.1:5000/team/app@{DIGEST}", "team/app", None, DIGEST),
+    ],
+)
+def test_parse_pull_reference(
+    reference: str, repository: str, tag: str | None, digest: str | None
+) -> None:
+    name, ref = parse_pull_reference(reference)
+    assert (name, ref.tag, ref.digest) == (repository, tag, digest)
+
+
+@pytest.mark.parametrize("reference", ["app@sha256:1", "app@md5:" + "a" * 32, "Bad:1"])
+def test_parse_pull_reference_rejects(reference: str) -> None:
+    with pytest.raises(InvalidInput):
+        parse_pull_reference(reference)
+
+
+@pytest.mark.parametrize(
+    ("message", "action", "kind", "text"),
+    [
+        ("unauthorized: authentication required", "push", AuthError, "refused the credentials"),
+        ("no basic auth credentials", "pull", AuthError, "refused the credentials"),
+        (
+            "denied: Your authorization token has expired. Reauthenticate and try again.",
+            "push",
+            AuthError,
+            "token has expired",
+        ),
+        (
+            "name unknown: The repository with name 'app' does not exist in the registry with id "
+            "'123456789012'",
+            "push",
+            NotFound,
+            "ecrctl repo create app",
+        ),
+        ("manifest for h/app:v1 not found: manifest unknown", "pull", NotFound, "no image app:v1"),
+        ("blob upload invalid", "push", ServiceError, "push of app via h failed"),
+    ],
+)
+def test_registry_error(message: str, action: str, kind: type[EcrctlError], text: str) -> None:
+    error = registry_error(message, action=action, host="h", repository="app", ref="v1")
+    assert type(error) is kind
+    assert text in error.one_line()
+    assert "\n" not in error.one_line()

@@ -1,0 +1,194 @@
+"""The token cache: freshness rules with an injected clock, the keyring and
+index split, identities, and the NullCache cases."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from ecrctl.login import cache as tokencache
+from ecrctl.login.cache import CachedToken, CacheKey, Identity, KeyringCache
+from tests.login_support import fresh_keyring, use_keyring_backend  # noqa: F401 - fixture
+
+T0 = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
+KEY = CacheKey("aws", "123456789012", "us-east-1", "arn:aws:iam::123456789012:user/dev")
+
+
+def token(password: str = "s3cret-value", lifetime: timedelta = timedelta(hours=12)) -> CachedToken:
+    return CachedToken("AWS", password, "https://x", T0 + lifetime, T0, host="h.example")
+
+
+def test_token_is_reused_until_half_its_lifetime() -> None:
+    cache = tokencache.open_cache()
+    assert cache.put(KEY, token(), now=T0)
+    assert cache.get(KEY, now=T0 + timedelta(hours=5, minutes=59)).password == "s3cret-value"
+    assert cache.get(KEY, now=T0 + timedelta(hours=6)) is None
+
+
+def test_token_is_never_served_after_expiry_even_with_clock_skew() -> None:
+    # the local clock ran ahead when it was fetched: its half-life lies after its expiry
+    skewed = CachedToken("AWS", "pw", "https://x", T0 + timedelta(hours=2), T0 + timedelta(hours=3))
+    cache = tokencache.open_cache()
+    assert cache.put(KEY, skewed, now=T0)
+    assert cache.get(KEY, now=T0 + timedelta(hours=1)) is not None
+    assert cache.get(KEY, now=T0 + timedelta(hours=2)) is None
+
+
+def test_already_expired_token_is_not_cached(caplog: pytest.LogCaptureFixture) -> None:
+    cache = tokencache.open_cache()
+    caplog.set_level("DEBUG", logger="ecrctl.cache")
+    assert cache.put(KEY, token(lifetime=timedelta(hours=1)), now=T0 + timedelta(hours=2)) is False
+    assert cache.get(KEY, now=T0) is None
+    assert "ECR says it expired at 2030-01-01T13:00:00+00:00" in caplog.text
+
+
+def test_secret_is_in_the_keyring_and_not_in_the_index() -> None:
+    import keyring
+
+    cache = tokencache.open_cache()
+    cache.put(KEY, token(), now=T0)
+    stored = json.loads(keyring.get_password("ecrctl", KEY.name))
+    assert stored["password"] == "s3cret-value"
+    index = tokencache.index_path()
+    assert "s3cret-value" not in index.read_text()
+    assert stat.S_IMODE(index.stat().st_mode) == 0o600
+    [entry] = cache.entries()
+    assert (entry.key, entry.host, entry.expires_at) == (
+        KEY.name,
+        "h.example",
+        T0 + timedelta(hours=12),
+    )
+    assert entry.refresh_at == T0 + timedelta(hours=6)
+
+
+def test_cache_key_name_includes_a_custom_endpoint() -> None:
+    assert KEY.name == "aws/123456789012/us-east-1/arn:aws:iam::123456789012:user/dev"
+    local = CacheKey("aws", "1", "r", "p", "http://127.0.0.1:5000")
+    assert local.name.endswith("@http://127.0.0.1:5000")
+
+
+def test_identity_is_remembered_per_source_with_a_ttl() -> None:
+    cache = tokencache.open_cache()
+    me = Identity("arn:aws:iam::123456789012:user/dev", "123456789012")
+    cache.remember_identity("src-a", me)
+    assert cache.identity("src-a") == me
+    assert cache.identity("src-b") is None
+    assert cache.identity("src-a", now=datetime.now(UTC) + timedelta(hours=13)) is None
+
+
+def test_credential_source_follows_boto3_precedence(
+    monkeypatch: pytest.MonkeyPatch, isolated: Path
+) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIA1")
+    by_key = tokencache.credential_source(None, None)
+    assert tokencache.credential_source("dev", None) != by_key  # explicit profile wins
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIA2")
+    assert tokencache.credential_source(None, None) != by_key
+    assert tokencache.credential_source(None, "http://127.0.0.1:1") != tokencache.credential_source(
+        None, None
+    )
+
+
+def test_editing_the_aws_config_forgets_the_profile_identity(isolated: Path) -> None:
+    config = Path(os.environ["AWS_CONFIG_FILE"])
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text("[profile dev]\nregion = us-east-1\n")
+    before = tokencache.credential_source("dev", None)
+    assert tokencache.credential_source("dev", None) == before
+    os.utime(config, ns=(1, 1))
+    assert tokencache.credential_source("dev", None) != before
+
+
+@pytest.mark.parametrize(
+    ("arn", "principal"),
+    [
+        ("arn:aws:sts::1:assumed-role/deploy/i-0abc", "arn:aws:sts::1:assumed-role/deploy"),
+        ("arn:aws-cn:sts::1:assumed-role/r/s", "arn:aws-cn:sts::1:assumed-role/r"),
+        ("arn:aws:iam::1:user/dev", "arn:aws:iam::1:user/dev"),
+        ("arn:aws:sts::1:federated-user/bob", "arn:aws:sts::1:federated-user/bob"),
+    ],
+)
+def test_principal_drops_the_role_session_name(arn: str, principal: str) -> None:
+    assert tokencache.principal_of(arn) == principal
+
+
+@pytest.mark.parametrize(
+    ("region", "partition"),
+    [
+        ("us-east-1", "aws"),
+        ("cn-north-1", "aws-cn"),
+        ("us-gov-west-1", "aws-us-gov"),
+        ("us-iso-east-1", "aws-iso"),
+        ("us-isob-east-1", "aws-iso-b"),
+    ],
+)
+def test_partition_of_region(region: str, partition: str) -> None:
+    assert tokencache.partition_of(region) == partition
+
+
+def test_no_cache_flag_and_env_give_a_null_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert tokencache.open_cache(disabled=True).reason == "the token cache is off (--no-cache)"
+    monkeypatch.setenv("ECRCTL_NO_CACHE", "yes")
+    null = tokencache.open_cache()
+    assert not null.usable and "ECRCTL_NO_CACHE" in null.reason
+    assert null.put(KEY, token(), now=T0) is False
+    assert null.get(KEY, now=T0) is None
+
+
+def test_fail_backend_gives_a_null_cache_explained_in_debug(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("DEBUG", logger="ecrctl.cache")
+    use_keyring_backend(monkeypatch, "keyring.backends.fail.Keyring")
+    cache = tokencache.open_cache()
+    assert not cache.usable
+    assert "no usable keyring backend" in cache.reason
+    assert "no usable keyring backend" in caplog.text
+
+
+def test_raising_keyring_turns_the_cache_off_with_one_warning() -> None:
+    from tests.raising_keyring import RaisingKeyring
+
+    warnings: list[str] = []
+    cache = KeyringCache(RaisingKeyring(), warn=warnings.append)
+    assert cache.get(KEY, now=T0) is None
+    assert cache.put(KEY, token(), now=T0) is False
+    assert len(warnings) == 1 and "the keyring daemon went away" in warnings[0]
+    assert not cache.usable
+
+
+def test_unreadable_keyring_value_is_dropped() -> None:
+    import keyring
+
+    keyring.set_password("ecrctl", KEY.name, "{not json")
+    cache = tokencache.open_cache()
+    assert cache.get(KEY, now=T0) is None
+    assert keyring.get_password("ecrctl", KEY.name) is None
+
+
+def test_drop_where_removes_secret_and_index_entry() -> None:
+    import keyring
+
+    cache = tokencache.open_cache()
+    other = CacheKey("aws", "222222222222", "us-east-1", "p")
+    cache.put(KEY, token(), now=T0)
+    cache.put(other, token("other-pw"), now=T0)
+    dropped = cache.drop_where(lambda e: e.account != "123456789012")
+    assert [e.key for e in dropped] == [KEY.name]
+    assert keyring.get_password("ecrctl", KEY.name) is None
+    assert [e.account for e in cache.entries()] == ["222222222222"]
+
+
+def test_corrupt_index_is_started_afresh() -> None:
+    index = tokencache.index_path()
+    index.parent.mkdir(parents=True)
+    index.write_text("][")
+    cache = tokencache.open_cache()
+    assert cache.entries() == []
+    cache.put(KEY, token(), now=T0)
+    assert [e.key for e in cache.entries()] == [KEY.name]

@@ -1,0 +1,159 @@
+"""docker-credential-ecrctl: the protocol, the import budget of a cache hit,
+and fetching through moto_server when the cache has nothing."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ecrctl.login import cache as tokencache
+from ecrctl.login import helper as credhelper
+from ecrctl.login.mappings import RegistryMapping, save_mapping
+from tests.conftest import ACCOUNT
+from tests.login_support import (  # noqa: F401 - fixture
+    HELPER,
+    MOTO_PASSWORD,
+    ecr_host,
+    fresh_keyring,
+    seed_token,
+)
+
+HEAVY = ("boto3", "botocore", "click", "rich", "docker", "requests", "urllib3")
+
+
+def helper(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [HELPER, *args], input=stdin, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+def test_get_answers_from_the_cache() -> None:
+    seed_token("cached-secret")
+    done = helper("get", stdin=f"https://{ecr_host()}\n")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert json.loads(done.stdout) == {
+        "ServerURL": ecr_host(),
+        "Username": "AWS",
+        "Secret": "cached-secret",
+    }
+
+
+def test_cache_hit_imports_nothing_heavy_and_calls_no_aws() -> None:
+    seed_token("cached-secret")
+    # without boto3/botocore loaded no AWS call can have been made
+    code = (
+        "import io, sys\nfrom ecrctl.login import helper as credhelper\n"
+        f"out = io.StringIO()\ncode = credhelper.run(['get'], io.StringIO({ecr_host()!r}), out)\n"
+        "print(code, out.getvalue().strip())\n"
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    first, modules = done.stdout.splitlines()
+    assert first.startswith("0 ") and "cached-secret" in first
+    assert modules == "[]"
+
+
+def test_deferred_import_still_works_after_a_hit() -> None:
+    seed_token("cached-secret")
+    out = io.StringIO()
+    assert credhelper.get(ecr_host(), out) == 0
+    import urllib.request
+
+    assert callable(urllib.request.urlopen)
+    assert type(sys.modules["urllib.request"]).__name__ == "module"
+
+
+def test_get_fetches_through_aws_on_a_miss(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL_ECR", moto_url)
+    done = helper("get", stdin=ecr_host())
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert json.loads(done.stdout)["Secret"] == MOTO_PASSWORD
+
+
+def test_mapped_host_uses_its_account_region_and_endpoint(moto_url: str) -> None:
+    save_mapping(
+        RegistryMapping("127.0.0.1:5999", "111111111111", "us-east-1", endpoint_url=moto_url)
+    )
+    done = helper("get", stdin="127.0.0.1:5999")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert json.loads(done.stdout) == {
+        "ServerURL": "127.0.0.1:5999",
+        "Username": "AWS",
+        "Secret": "111111111111-auth-token",
+    }
+
+
+def test_mapped_profile_is_used(moto_url: str) -> None:
+    save_mapping(
+        RegistryMapping(
+            "127.0.0.1:5999", ACCOUNT, "us-east-1", profile="prod", endpoint_url=moto_url
+        )
+    )
+    done = helper("get", stdin="127.0.0.1:5999")
+    assert done.returncode != 0
+    assert "AWS profile 'prod' is not in the AWS config files" in done.stdout
+    aws = Path(os.environ["AWS_CONFIG_FILE"])
+    aws.parent.mkdir(parents=True, exist_ok=True)
+    aws.write_text("[profile prod]\naws_access_key_id = AKIAPROD\naws_secret_access_key = x\n")
+    assert helper("get", stdin="127.0.0.1:5999").returncode == 0
+
+
+@pytest.mark.parametrize(
+    "server",
+    ["docker.io", "https://ghcr.io/v2/", "127.0.0.1:5000", "123.dkr.ecr.us-east-1.amazonaws.com"],
+)
+def test_other_hosts_are_not_found(server: str) -> None:
+    done = helper("get", stdin=server)
+    assert (done.returncode, done.stdout) == (1, "credentials not found in native keychain\n")
+
+
+def test_store_succeeds_and_stores_nothing() -> None:
+    payload = json.dumps({"ServerURL": ecr_host(), "Username": "AWS", "Secret": "typed-secret"})
+    done = helper("store", stdin=payload)
+    assert done.returncode == 0
+    assert tokencache.open_cache().entries() == []
+    import keyring
+
+    assert keyring.get_password("ecrctl", ecr_host()) is None
+    home = Path(os.environ["HOME"])
+    assert not any(
+        "typed-secret" in p.read_text(errors="replace") for p in home.rglob("*") if p.is_file()
+    )
+
+
+def test_erase_drops_the_cached_token() -> None:
+    seed_token("cached-secret")
+    seed_token("other-secret", account="222222222222")
+    done = helper("erase", stdin=ecr_host())
+    assert done.returncode == 0
+    assert [e.account for e in tokencache.open_cache().entries()] == ["222222222222"]
+
+
+def test_list_names_mapped_and_cached_hosts() -> None:
+    seed_token("cached-secret")
+    save_mapping(RegistryMapping("127.0.0.1:5999", ACCOUNT, "us-east-1"))
+    done = helper("list")
+    assert json.loads(done.stdout) == {ecr_host(): "AWS", "127.0.0.1:5999": "AWS"}
+
+
+def test_version_and_bad_usage() -> None:
+    assert helper("version").stdout.startswith("docker-credential-ecrctl (ecrctl) ")
+    bad = helper("fetch")
+    assert bad.returncode == 1 and "unknown action 'fetch'" in bad.stderr
+    assert helper().returncode == 1
+
+
+def test_fetch_failure_is_one_line_on_stdout(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("ECRCTL_MAX_ATTEMPTS", "1")
+    done = helper("get", stdin=ecr_host())
+    assert done.returncode == 1
+    assert done.stdout.startswith("ecrctl: error: cannot reach the ECR endpoint")
+    assert len(done.stdout.splitlines()) == 1
+    assert "Traceback" not in done.stderr
