@@ -39,9 +39,10 @@ def main() -> int:
         env = common.base_env()
         env.update({"HOME": str(home), "XDG_CACHE_HOME": str(home / "cache")})
         os.environ.update(env)
+        from ecrctl.aws.settings import AwsSettings
         from ecrctl.completion import cache as cc
 
-        scope = cc.Scope.resolve()
+        scope = cc.Scope.of(AwsSettings())
         cc.remember_repositories(scope, [f"team{i // 50}/app{i}" for i in range(500)])
         cc.remember_images(
             scope,

@@ -30,12 +30,14 @@ TARGET_MS = 60
 
 SEED_ECRCTL = """
 from datetime import UTC, datetime, timedelta
+from ecrctl.aws.settings import AwsSettings, resolve
 from ecrctl.login import cache as tokencache
 cache = tokencache.open_cache()
 assert cache.usable, cache.reason
-endpoint = tokencache.endpoint_override(None)
+resolved = resolve(AwsSettings())
+endpoint = resolved.endpoint_url
 arn = "arn:aws:sts::{account}:user/moto"
-cache.remember_identity(tokencache.credential_source(None, endpoint),
+cache.remember_identity(resolved.credential_source(),
                         tokencache.Identity(arn, "{account}"))
 now = datetime.now(UTC)
 key = tokencache.CacheKey("aws", "{account}", "{region}", arn, endpoint)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from ecrctl.redact import redact
+
 
 class ExitCode(IntEnum):
     """Exit codes, documented in the README."""
@@ -18,6 +20,11 @@ class ExitCode(IntEnum):
     FAILED = 1  # the operation failed, or some items of a batch did
     USAGE = 2  # bad usage or input; nothing was changed
     INTERRUPTED = 130  # Ctrl-C
+
+
+def error_line(message: str) -> str:
+    """The one form of an error line, ``ecrctl: error: <message>``, secrets redacted."""
+    return redact(f"ecrctl: error: {message}")
 
 
 class EcrctlError(Exception):
@@ -71,5 +78,11 @@ class PartialFailure(EcrctlError):
     """A batch finished, but some of its items failed (reported one by one)."""
 
 
+class Aborted(EcrctlError):
+    """The user answered no at a confirmation prompt: nothing was changed."""
+
+
 class Interrupted(EcrctlError):
+    """Ctrl-C (SIGINT)."""
+
     exit_code = ExitCode.INTERRUPTED

@@ -1,32 +1,37 @@
-"""Dispatch of any exception to the translator of the library it came from."""
+"""The one translation point: any exception to an ecrctl error, by the library it came from.
+
+botocore's go to :mod:`ecrctl.aws.errors`, docker-py's (and requests') to
+:mod:`ecrctl.registry.engine`, keyring's to a one-line keyring failure. ``None``
+means the exception is a bug: the caller reports it as unexpected.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from ecrctl.errors import EcrctlError
-
-if TYPE_CHECKING:
-    from ecrctl.cli.app import App
+from ecrctl.errors import EcrctlError, Interrupted, ServiceError
 
 
-def translate_any(app: App, exc: BaseException) -> EcrctlError | None:
+def translate(
+    exc: BaseException, *, region: str | None = None, profile: str | None = None
+) -> EcrctlError | None:
     """An ecrctl error for ``exc``, or ``None`` when it is a bug."""
     if isinstance(exc, EcrctlError):
         return exc
+    if isinstance(exc, KeyboardInterrupt):
+        return Interrupted("interrupted")
     module = type(exc).__module__
     if module.startswith(("botocore", "boto3")):
-        from ecrctl.aws.session import translate
+        from ecrctl.aws.errors import translate as translate_aws
 
-        if "ecr" in app.__dict__:
-            app.settings.extra.setdefault("resolved_region", app.__dict__["ecr"].meta.region_name)
-        return translate(exc, app.settings)
+        return translate_aws(exc, region=region, profile=profile)
     if module.startswith(("docker", "requests", "urllib3")):
         from ecrctl.registry.engine import translate as translate_docker
 
         return translate_docker(exc)
     if module.startswith(("keyring", "jeepney", "secretstorage")):
-        from ecrctl.errors import ServiceError
-
         return ServiceError(f"keyring failed: {exc}", hint="retry with --no-cache")
     return None
+
+
+def expected(exc: BaseException, *, region: str | None = None) -> EcrctlError:
+    """Like :func:`translate`, for a place where any failure is an expected one."""
+    return translate(exc, region=region) or ServiceError(f"{type(exc).__name__}: {exc}")

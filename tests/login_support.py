@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from ecrctl.aws.settings import AwsSettings, resolve
 from ecrctl.login import cache as tokencache
 from tests.conftest import ACCOUNT, REGION
 
@@ -66,9 +67,9 @@ def seed_token(
     """Put a caller identity and a token for ``account`` into the real cache."""
     cache = tokencache.open_cache()
     assert cache.usable, cache.reason
-    endpoint = tokencache.endpoint_override(endpoint)
+    endpoint = resolve(AwsSettings(endpoint_url=endpoint)).endpoint_url
     cache.remember_identity(
-        tokencache.credential_source(profile, endpoint),
+        credential_source(profile, endpoint),
         tokencache.Identity(arn=arn, account=arn.split(":")[4]),
     )
     key = tokencache.CacheKey(
@@ -108,3 +109,8 @@ def fresh_keyring() -> Iterator[None]:
     keyring.set_keyring(PlaintextKeyring())
     yield
     keyring.set_keyring(PlaintextKeyring())
+
+
+def credential_source(profile: str | None = None, endpoint: str | None = None) -> str:
+    """The token cache's credential source for these settings, as ecrctl resolves it."""
+    return resolve(AwsSettings(profile=profile, endpoint_url=endpoint)).credential_source()

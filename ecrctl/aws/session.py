@@ -1,59 +1,44 @@
-"""boto3 session and client factories, and the one translation point from
-botocore errors to ecrctl's error hierarchy.
+"""botocore session and client factories, made fast to start, and the --debug wire log.
 
-boto3/botocore are imported inside the functions: importing this module is cheap.
+They take :class:`~ecrctl.aws.settings.Resolved` settings: what is in force was
+decided once, by the resolver. botocore is imported inside the functions:
+importing this module is cheap.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import re
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ecrctl import errors
+from ecrctl import paths
 from ecrctl.redact import RedactingFilter
 
 if TYPE_CHECKING:
     from botocore.session import Session as BotocoreSession
 
-    from ecrctl.cli.app import Settings
+    from ecrctl.aws.settings import Resolved
 
 log = logging.getLogger("ecrctl")
 
-THROTTLING_CODES = {
-    "ThrottlingException",
-    "Throttling",
-    "TooManyRequestsException",
-    "RequestLimitExceeded",
-    "ThrottledException",
-}
 
-
-def make_session(settings: Settings) -> BotocoreSession:
+def make_session(resolved: Resolved) -> BotocoreSession:
     """A botocore session (boto3's resource layer and s3transfer are not needed:
     skipping them saves a third of the start-up time of every command)."""
-    import botocore.exceptions
     import botocore.session
 
-    try:
-        session = botocore.session.Session(profile=settings.profile)
-        session.register_component("data_loader", _service_loader(session))
-        if settings.region:
-            session.set_config_variable("region", settings.region)
-        elif session.get_config_variable("region") is None and os.environ.get("AWS_REGION"):
-            # AWS_REGION is what the other SDKs and the AWS CLI v2 read.
-            session.set_config_variable("region", os.environ["AWS_REGION"])
-        session.get_scoped_config()  # raises ProfileNotFound now rather than mid-command
-        session.get_component("response_parser_factory").set_parser_defaults(
-            timestamp_parser=parse_timestamp
-        )
-        return session
-    except botocore.exceptions.ProfileNotFound as exc:
-        raise translate(exc, settings) from exc
+    session = botocore.session.Session(profile=resolved.profile_arg)
+    session.register_component("data_loader", _service_loader(session))
+    if resolved.region:
+        # the resolver's answer, which also honours AWS_REGION
+        session.set_config_variable("region", resolved.region)
+    session.get_component("response_parser_factory").set_parser_defaults(
+        timestamp_parser=parse_timestamp
+    )
+    return session
 
 
 def _service_loader(session: BotocoreSession) -> Any:
@@ -113,9 +98,8 @@ def _endpoints(load: Any) -> Any:
     endpoints_file = Path(botocore.__file__).parent / "data" / "endpoints.json"
     try:
         stat = endpoints_file.stat()
-        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
         key = f"{botocore.__version__}-{stat.st_size}-{int(stat.st_mtime)}"
-        cached = Path(base) / "ecrctl" / f"endpoints-{key}.json"
+        cached = paths.endpoints_cache(key)
         if cached.is_file():
             return json.loads(cached.read_text(encoding="utf-8")), str(endpoints_file)
     except (OSError, ValueError):
@@ -157,26 +141,27 @@ def parse_timestamp(value: Any) -> datetime:
 
 
 def make_client(
-    session: BotocoreSession, service: str, settings: Settings, *, endpoint: bool = True
+    session: BotocoreSession,
+    service: str,
+    resolved: Resolved,
+    *,
+    endpoint_url: str | None = None,
+    timeout: float | None = None,
 ) -> Any:
+    """A client with the resolved retry settings; ``endpoint_url`` None leaves the
+    endpoint to botocore (AWS's, or the service's own AWS_ENDPOINT_URL_* setting).
+    ``timeout`` bounds connecting and each read (botocore's default: 60 s)."""
     from botocore.config import Config
 
-    config = Config(
-        retries={"mode": "standard", "total_max_attempts": settings.resolved_max_attempts()},
-        user_agent_extra="ecrctl",
-    )
+    retries: Any = {"mode": resolved.retry_mode, "total_max_attempts": resolved.max_attempts}
+    extra: dict[str, Any] = {}
+    if timeout is not None:
+        extra = {"connect_timeout": timeout, "read_timeout": timeout}
+    config = Config(retries=retries, user_agent_extra="ecrctl", **extra)
     kwargs: dict[str, Any] = {"config": config}
-    if endpoint and settings.endpoint_url:
-        kwargs["endpoint_url"] = settings.endpoint_url
-    try:
-        return session.create_client(service, **kwargs)
-    except Exception as exc:
-        raise translate(exc, settings) from exc
-
-
-def client_region(client: Any) -> str:
-    region: str = client.meta.region_name
-    return region
+    if endpoint_url:
+        kwargs["endpoint_url"] = endpoint_url
+    return session.create_client(service, **kwargs)
 
 
 def enable_debug_logging() -> None:
@@ -189,141 +174,3 @@ def enable_debug_logging() -> None:
         logger.setLevel(logging.DEBUG)
         logger.addHandler(handler)
         logger.propagate = False
-
-
-_DENIED = re.compile(
-    r"(?:User|Principal):\s*(?P<principal>\S+)\s+is not authorized to perform:"
-    r"\s*(?P<action>[\w:*-]+)"
-)
-
-
-def translate(exc: BaseException, settings: Settings | None = None) -> errors.EcrctlError:
-    """Turn a botocore/boto3 exception into an ecrctl error with a one-line fix.
-
-    Errors that are not from botocore come back as a generic ServiceError; the
-    caller decides whether that is expected.
-    """
-    if isinstance(exc, errors.EcrctlError):
-        return exc
-    module = type(exc).__module__
-    if not module.startswith(("botocore", "boto3")):
-        return errors.ServiceError(f"{type(exc).__name__}: {exc}")
-
-    import botocore.exceptions as bx
-
-    region = settings.region if settings and settings.region else None
-    if isinstance(exc, bx.ClientError):
-        return _translate_client_error(exc, settings)
-    if isinstance(exc, bx.NoCredentialsError | bx.PartialCredentialsError):
-        return errors.AuthError(
-            "no AWS credentials found",
-            hint="set AWS_PROFILE or --profile, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
-        )
-    if isinstance(exc, bx.NoRegionError):
-        return errors.InvalidInput(
-            "no AWS region is set", hint="pass --region REGION or set AWS_REGION"
-        )
-    if isinstance(exc, bx.ProfileNotFound):
-        name = settings.profile if settings and settings.profile else str(exc)
-        return errors.InvalidInput(
-            f"AWS profile {name!r} is not in the AWS config files",
-            hint="check ~/.aws/config, or run: aws configure --profile " + str(name),
-        )
-    if isinstance(exc, bx.EndpointConnectionError | bx.ConnectTimeoutError):
-        url = getattr(exc, "kwargs", {}).get("endpoint_url", "")
-        return errors.ServiceError(
-            f"cannot reach the ECR endpoint {url.rstrip('/') or '(unknown)'}",
-            hint="check --endpoint-url/AWS_ENDPOINT_URL_ECR, the region, and the network",
-        )
-    if isinstance(exc, bx.ReadTimeoutError):
-        return errors.ServiceError(
-            "the ECR endpoint did not answer in time", hint="retry, or raise --max-attempts"
-        )
-    if isinstance(exc, bx.ParamValidationError):
-        return errors.InvalidInput(str(exc).splitlines()[-1].strip())
-    where = f" in {region}" if region else ""
-    return errors.ServiceError(f"AWS request failed{where}: {exc}")
-
-
-def _translate_client_error(exc: Any, settings: Settings | None) -> errors.EcrctlError:
-    err = exc.response.get("Error", {})
-    code = str(err.get("Code", "Unknown"))
-    message = str(err.get("Message", "")).strip()
-    operation = getattr(exc, "operation_name", "")
-    region = _region_of(exc, settings)
-    if code == "RepositoryNotFoundException":
-        return errors.NotFound(
-            f"{message or 'repository not found'} (region {region})",
-            hint="check the name and --region/--registry-id, or create it: ecrctl repo create NAME",
-        )
-    if code == "RepositoryAlreadyExistsException":
-        return errors.Conflict(
-            message or "the repository already exists",
-            hint="pick another name, or use the existing repository",
-        )
-    if code == "RepositoryNotEmptyException":
-        return errors.Conflict(
-            message or "the repository is not empty",
-            hint="delete its images first, or pass --force",
-        )
-    if code in {"AccessDeniedException", "AccessDenied", "UnauthorizedOperation"}:
-        match = _DENIED.search(message)
-        if match:
-            return errors.AccessDenied(
-                f"{match['principal']} is not allowed to perform {match['action']}",
-                hint=f"grant {match['action']} in an IAM or repository policy, "
-                "or use --profile for a principal that has it",
-            )
-        return errors.AccessDenied(
-            f"access denied for {operation or 'the request'}: {message}",
-            hint="check the IAM and repository policies of the caller",
-        )
-    if code in THROTTLING_CODES:
-        attempts = exc.response.get("ResponseMetadata", {}).get("RetryAttempts", 0)
-        return errors.ServiceError(
-            f"AWS throttled {operation or 'the request'} ({code}) "
-            f"after {int(attempts) + 1} attempts",
-            hint="wait and retry, or raise --max-attempts / ECRCTL_MAX_ATTEMPTS",
-        )
-    if code in {"ExpiredTokenException", "ExpiredToken", "RequestExpired"}:
-        return errors.AuthError(
-            "the AWS session credentials have expired",
-            hint="refresh them (e.g. aws sso login) and retry",
-        )
-    if code in {
-        "UnrecognizedClientException",
-        "InvalidClientTokenId",
-        "InvalidSignatureException",
-        "SignatureDoesNotMatch",
-    }:
-        return errors.AuthError(
-            f"AWS rejected the credentials ({code}): {message}",
-            hint="check the access key, secret and --profile",
-        )
-    if code == "LifecyclePolicyPreviewInProgressException":
-        return errors.Conflict(
-            message or "a lifecycle policy preview is already running for this repository",
-            hint="wait a minute and retry, or preview locally (without --remote/--compare)",
-        )
-    if code in {
-        "ImageNotFoundException",
-        "LifecyclePolicyNotFoundException",
-        "RepositoryPolicyNotFoundException",
-        "LifecyclePolicyPreviewNotFoundException",
-    }:
-        return errors.NotFound(message or code)
-    if code in {
-        "InvalidParameterException",
-        "ValidationException",
-        "InvalidTagParameterException",
-        "TooManyTagsException",
-        "LimitExceededException",
-    }:
-        return errors.InvalidInput(f"{code}: {message}")
-    return errors.ServiceError(f"{operation or 'request'} failed: {code}: {message}")
-
-
-def _region_of(exc: Any, settings: Settings | None) -> str:
-    if settings and settings.region:
-        return settings.region
-    return str(settings.extra.get("resolved_region", "?")) if settings else "?"

@@ -21,12 +21,18 @@ F = TypeVar("F", bound=Callable[..., Any])
 pass_app = click.make_pass_decorator(App, ensure=True)
 
 
+_AWS_OPTIONS = {"profile", "region", "endpoint_url", "registry_id", "max_attempts"}
+
+
 def _setter(attr: str, convert: Callable[[Any], Any] | None = None) -> Any:
+    """Set an AWS setting (``app.settings``) or an output option (``app.out``)."""
+
     def callback(ctx: click.Context, param: click.Parameter, value: Any) -> None:
         if value is None or value is False:
             return
         app = ctx.ensure_object(App)
-        setattr(app.settings, attr, convert(value) if convert else value)
+        target = app.settings if attr in _AWS_OPTIONS else app.out
+        setattr(target, attr, convert(value) if convert else value)
         if attr == "debug":
             from ecrctl.aws.session import enable_debug_logging
 

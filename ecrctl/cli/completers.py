@@ -36,7 +36,8 @@ from click.shell_completion import (
     ZshComplete,
 )
 
-from ecrctl.cli.app import App, Settings
+from ecrctl.aws.settings import AwsSettings, profile_names
+from ecrctl.cli.app import App
 from ecrctl.cli.paramtypes import (  # noqa: F401 (re-exported for the command modules)
     IMAGE_REF,
     REPOSITORY,
@@ -54,19 +55,14 @@ ECR_HOST = re.compile(
 DIGEST_PREFIX = "sha256:"
 
 
-def scope_of(settings: Settings) -> Scope:
+def scope_of(settings: AwsSettings) -> Scope:
     """The cache scope for these global options (env and AWS config fill the gaps)."""
-    return Scope.resolve(
-        profile=settings.profile,
-        region=settings.region,
-        registry_id=settings.registry_id,
-        endpoint_url=settings.endpoint_url,
-    )
+    return Scope.of(settings)
 
 
 def _scope(ctx: click.Context) -> Scope:
     app = ctx.find_object(App)
-    return scope_of(app.settings if app is not None else Settings())
+    return scope_of(app.settings if app is not None else AwsSettings())
 
 
 # -- side effects of listing commands ------------------------------------------------------
@@ -198,7 +194,7 @@ def complete_profiles(
     ctx: click.Context, param: click.Parameter, incomplete: str
 ) -> list[CompletionItem]:
     """Profiles from the AWS config and credentials files."""
-    return [CompletionItem(p) for p in completion_cache.profile_names() if p.startswith(incomplete)]
+    return [CompletionItem(p) for p in profile_names() if p.startswith(incomplete)]
 
 
 def _regions() -> dict[str, str]:

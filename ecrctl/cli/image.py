@@ -186,7 +186,7 @@ def show(app: App, repository: str, ref: str, raw: bool) -> None:
             sys.stdout.write(text)
         return
     data = {k: v for k, v in info.items() if k != "imageManifest"}
-    if app.settings.output == "json" or app.settings.query:
+    if app.out.output == "json" or app.out.query:
         emit(app, data)
         return
     for table in _show_tables(info):
@@ -369,7 +369,7 @@ def push(
     )
     if created:
         notice(app, f"created repository {repository}")
-    auth = registry_auth(app, registry_id, registry_url=registry_url)
+    auth = registry_auth(app.aws, registry_id, registry_url=registry_url)
     with ProgressView(app, "push") as view:
         result = transfer.push_image(api, auth, local_image, repository, tag, on_progress=view)
     result["repositoryCreated"] = created
@@ -397,7 +397,7 @@ def pull(app: App, reference: str, registry_url: str | None) -> None:
 
     repository, ref = transfer.parse_pull_reference(reference)
     api = dockerutil.client().api  # no daemon: fail before any AWS call
-    auth = registry_auth(app, app.settings.registry_id, registry_url=registry_url)
+    auth = registry_auth(app.aws, app.registry_id, registry_url=registry_url)
     with ProgressView(app, "pull") as view:
         result = transfer.pull_image(api, auth, repository, ref, on_progress=view)
     notice(app, f"pulled {result['imageUri']} ({result['imageDigest']})")

@@ -114,7 +114,7 @@ def login(
         registry_ids = [app.settings.registry_id, *registry_ids]
     if print_password and (helper or verify or len(registry_ids) > 1):
         raise click.UsageError("--print-password prints one password and does nothing else")
-    auths = core.fetch(app, registry_ids, registry_url=registry_url, use_cache=not no_cache)
+    auths = core.fetch(app.aws, registry_ids, registry_url=registry_url, use_cache=not no_cache)
     if print_password:
         sys.stdout.write(auths[0].password + "\n")
         return
@@ -122,7 +122,7 @@ def login(
         core.verify(auths)
         for auth in auths:
             notice(app, f"verified: the Docker Engine logged in to {auth.host} with the token")
-    results = core.login(app, auths, helper=helper)
+    results = core.login(app.aws, auths, helper=helper)
     for result in results:
         if result.location.kind == "helper" and not helper:
             notice(

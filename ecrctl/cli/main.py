@@ -10,9 +10,10 @@ from typing import NoReturn
 import click
 
 from ecrctl import __version__
+from ecrctl.cli import render
 from ecrctl.cli.app import App
 from ecrctl.cli.common import group
-from ecrctl.errors import EcrctlError, ExitCode
+from ecrctl.errors import Aborted, EcrctlError, ExitCode
 from ecrctl.redact import redact
 
 SUBCOMMANDS = {
@@ -47,10 +48,6 @@ def cli() -> None:
     """
 
 
-def _print_error(message: str) -> None:
-    sys.stderr.write(redact(f"ecrctl: error: {message}") + "\n")
-
-
 def main(argv: list[str] | None = None) -> NoReturn:
     """Console-script entry point."""
     sys.exit(run(argv, App()))
@@ -58,41 +55,35 @@ def main(argv: list[str] | None = None) -> NoReturn:
 
 def run(argv: list[str] | None, app: App) -> int:
     """Run one command line with ``app``; return the exit code (never raises)."""
-    code: int = ExitCode.OK
     try:
         result = cli.main(args=argv, prog_name="ecrctl", standalone_mode=False, obj=app)
-        if isinstance(result, int):
-            code = result
     except click.exceptions.Exit as exc:
-        code = exc.exit_code
+        return exc.exit_code
     except click.Abort:
-        _print_error("aborted")
-        code = ExitCode.FAILED
+        return fail(app, Aborted("aborted"))
     except click.ClickException as exc:
         exc.show()
-        code = exc.exit_code
-    except KeyboardInterrupt:
-        _print_error("interrupted")
-        code = ExitCode.INTERRUPTED
+        return exc.exit_code
     except BrokenPipeError:
-        sys.stderr.close()
-        code = ExitCode.FAILED
-    except Exception as exc:  # the one translation point for all errors
-        code = _report(app, exc)
-    return code
+        sys.stderr.close()  # the reader went away: nothing more to say to anybody
+        return int(ExitCode.FAILED)
+    except (Exception, KeyboardInterrupt) as exc:
+        return fail(app, exc)
+    return result if isinstance(result, int) else int(ExitCode.OK)
 
 
-def _report(app: App, exc: Exception) -> int:
-    from ecrctl.translate import translate_any
+def fail(app: App, exc: BaseException) -> int:
+    """The one error path: translate, print one line (a traceback with --debug), exit code."""
+    from ecrctl.translate import translate
 
-    error = translate_any(app, exc)
-    if app.settings.debug:
+    error = translate(exc, region=app.aws.known_region(), profile=app.settings.profile)
+    if app.out.debug and not isinstance(exc, Aborted):
         sys.stderr.write(redact("".join(traceback.format_exception(exc))))
     if error is None:
-        hint = "" if app.settings.debug else " (run with --debug for the traceback)"
-        _print_error(f"unexpected {type(exc).__name__}: {exc}{hint}")
-        return ExitCode.FAILED
-    _print_error(error.one_line())
+        hint = "" if app.out.debug else " (run with --debug for the traceback)"
+        render.error(f"unexpected {type(exc).__name__}: {exc}{hint}")
+        return int(ExitCode.FAILED)
+    render.error(error.one_line())
     return int(error.exit_code)
 
 

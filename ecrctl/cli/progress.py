@@ -30,7 +30,7 @@ class ProgressView:
 
     def __init__(self, app: App, verb: str) -> None:
         self.verb = verb
-        if app.settings.quiet:
+        if app.out.quiet:
             self.mode = "quiet"
         elif sys.stderr.isatty():
             self.mode = "rich"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import IO, TYPE_CHECKING, Any
 
-from ecrctl.errors import InvalidInput
+from ecrctl.errors import InvalidInput, error_line
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -64,7 +64,7 @@ def apply_query(data: Any, query: str) -> Any:
 
 
 def color_enabled(app: App, stream: IO[str]) -> bool:
-    if not app.settings.color or "NO_COLOR" in os.environ:
+    if not app.out.color or "NO_COLOR" in os.environ:
         return False
     return stream.isatty()
 
@@ -148,13 +148,12 @@ def emit(
     text: str | Callable[[], str] | None = None,
 ) -> None:
     """Print a command's result: JSON (``-o json`` or --query), else a table or text."""
-    settings = app.settings
-    if settings.output == "json" or settings.query:
-        if settings.query:
-            data = apply_query(data, settings.query)
+    if app.out.output == "json" or app.out.query:
+        if app.out.query:
+            data = apply_query(data, app.out.query)
         sys.stdout.write(to_json(data) + "\n")
         return
-    if settings.quiet and text is None and table is None:
+    if app.out.quiet and text is None and table is None:
         return
     if table is not None:
         print_table(app, table() if callable(table) else table)
@@ -166,8 +165,13 @@ def emit(
 
 def notice(app: App, message: str) -> None:
     """A line for people on stderr; silent with -q."""
-    if not app.settings.quiet:
+    if not app.out.quiet:
         sys.stderr.write(message.rstrip("\n") + "\n")
+
+
+def error(message: str) -> None:
+    """An error line on stderr: ``ecrctl: error: ...`` (the CLI's only writer of one)."""
+    sys.stderr.write(error_line(message) + "\n")
 
 
 def warn(app: App, message: str) -> None:

@@ -16,6 +16,7 @@ maximum age in seconds (default 300).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -23,10 +24,12 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
-if TYPE_CHECKING:
-    import configparser
+from ecrctl import paths
+from ecrctl.aws.access import registry_kwargs
+from ecrctl.aws.settings import AwsSettings, resolve
+from ecrctl.errors import EcrctlError
 
 FORMAT_VERSION = 1
 DEFAULT_MAX_AGE = 300.0
@@ -57,28 +60,25 @@ class Scope:
     endpoint_url: str | None = None
 
     @classmethod
-    def resolve(
-        cls,
-        *,
-        profile: str | None = None,
-        region: str | None = None,
-        registry_id: str | None = None,
-        endpoint_url: str | None = None,
-    ) -> Scope:
-        """Fill profile, region and endpoint the way boto3 (and ecrctl) would, without boto3."""
-        env = os.environ
-        profile = profile or env.get("AWS_PROFILE") or env.get("AWS_DEFAULT_PROFILE") or None
-        region = (
-            region
-            or env.get("AWS_DEFAULT_REGION")
-            or profile_setting(profile or "default", "region")
-            or env.get("AWS_REGION")
-            or None
+    def of(cls, settings: AwsSettings) -> Scope:
+        """The scope of these settings, resolved as every AWS call resolves them."""
+        try:
+            resolved = resolve(settings, strict=False)
+        except EcrctlError:  # unreadable AWS config files: completion just finds nothing
+            return cls(
+                settings.profile, settings.region, settings.registry_id, settings.endpoint_url
+            )
+        return cls(
+            resolved.named_profile, resolved.region, settings.registry_id, resolved.endpoint_url
         )
-        endpoint_url = (
-            endpoint_url or env.get("AWS_ENDPOINT_URL_ECR") or env.get("AWS_ENDPOINT_URL") or None
-        )
-        return cls(profile, region, registry_id, endpoint_url)
+
+    def needs_a_prompt(self) -> bool:
+        """Credentials that would ask for an MFA code cannot be fetched during completion."""
+        try:
+            settings = AwsSettings(profile=self.profile)
+            return "mfa_serial" in resolve(settings, strict=False).profile_values
+        except EcrctlError:
+            return False
 
     def file_name(self) -> str:
         parts = [self.profile or "default", self.region or "no-region", self.registry_id or "self"]
@@ -91,8 +91,7 @@ class Scope:
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "ecrctl" / "completion"
+    return paths.completion_cache()
 
 
 def cache_path(scope: Scope) -> Path:
@@ -106,64 +105,6 @@ def max_age() -> float:
     except ValueError:
         return DEFAULT_MAX_AGE
     return value if value >= 0 else DEFAULT_MAX_AGE
-
-
-# -- the AWS config files, read without botocore ---------------------------------
-
-
-def aws_config_files() -> tuple[Path, Path]:
-    """(config, credentials), honouring AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE."""
-    home = Path.home() / ".aws"
-    config = os.environ.get("AWS_CONFIG_FILE") or str(home / "config")
-    credentials = os.environ.get("AWS_SHARED_CREDENTIALS_FILE") or str(home / "credentials")
-    return Path(config).expanduser(), Path(credentials).expanduser()
-
-
-def _read_ini(path: Path) -> configparser.RawConfigParser | None:
-    import configparser
-
-    if not path.is_file():
-        return None
-    parser = configparser.RawConfigParser(strict=False)
-    try:
-        parser.read(path, encoding="utf-8")
-    except (configparser.Error, OSError, UnicodeDecodeError):
-        return None
-    return parser
-
-
-def profile_names() -> list[str]:
-    """Every profile named in the AWS config and credentials files, sorted."""
-    config, credentials = aws_config_files()
-    names: set[str] = set()
-    parsed = _read_ini(config)
-    if parsed is not None:
-        for section in parsed.sections():
-            if section == "default":
-                names.add("default")
-            elif section.startswith("profile "):
-                names.add(section[len("profile ") :].strip())
-    parsed = _read_ini(credentials)
-    if parsed is not None:
-        names.update(section.strip() for section in parsed.sections())
-    return sorted(name for name in names if name)
-
-
-def profile_setting(profile: str, key: str) -> str | None:
-    """A setting of ``profile`` in the AWS config file, or None."""
-    parsed = _read_ini(aws_config_files()[0])
-    if parsed is None:
-        return None
-    sections = ["default", "profile default"] if profile == "default" else [f"profile {profile}"]
-    for section in sections:
-        if parsed.has_option(section, key):
-            return parsed.get(section, key).strip() or None
-    return None
-
-
-def _needs_a_prompt(scope: Scope) -> bool:
-    """Credentials that would ask for an MFA code cannot be fetched during completion."""
-    return profile_setting(scope.profile or "default", "mfa_serial") is not None
 
 
 # -- the file ---------------------------------------------------------------------
@@ -329,7 +270,7 @@ def _refresh(scope: Scope, what: str, fetch: Callable[[], T], now: float) -> T |
     until = pauses.get(what)
     if isinstance(until, int | float) and now < until <= now + RETRY_PAUSE:
         return None
-    if not scope.region or _needs_a_prompt(scope):
+    if not scope.region or scope.needs_a_prompt():
         return None
     result = _within_deadline(fetch, DEADLINE)
     data = load(scope)
@@ -362,33 +303,31 @@ def _within_deadline(fetch: Callable[[], T], seconds: float) -> T | None:
 
 
 def _client(scope: Scope) -> Any:
-    import botocore.session
-    from botocore.config import Config
+    """An ECR client for the scope: one attempt, short timeouts."""
+    from ecrctl.aws.session import make_client, make_session
 
-    session = botocore.session.Session(profile=scope.profile)
-    session.set_config_variable("region", scope.region)
-    config = Config(
-        connect_timeout=CALL_TIMEOUT,
-        read_timeout=CALL_TIMEOUT,
-        retries={"mode": "standard", "total_max_attempts": 1},
-        user_agent_extra="ecrctl-completion",
+    settings = AwsSettings(scope.profile, scope.region, scope.endpoint_url, scope.registry_id)
+    resolved = dataclasses.replace(resolve(settings, strict=False), max_attempts=1)
+    return make_client(
+        make_session(resolved),
+        "ecr",
+        resolved,
+        endpoint_url=scope.endpoint_url,
+        timeout=CALL_TIMEOUT,
     )
-    return session.create_client("ecr", endpoint_url=scope.endpoint_url, config=config)
-
-
-def _registry(scope: Scope) -> dict[str, str]:
-    return {"registryId": scope.registry_id} if scope.registry_id else {}
 
 
 def _fetch_repositories(scope: Scope) -> tuple[list[str], bool]:
-    page = _client(scope).describe_repositories(maxResults=PAGE_SIZE, **_registry(scope))
+    page = _client(scope).describe_repositories(
+        maxResults=PAGE_SIZE, **registry_kwargs(scope.registry_id)
+    )
     names = [str(r["repositoryName"]) for r in page.get("repositories", [])]
     return names, bool(page.get("nextToken"))
 
 
 def _fetch_images(scope: Scope, repository: str) -> list[ImageId]:
     page = _client(scope).list_images(
-        repositoryName=repository, maxResults=PAGE_SIZE, **_registry(scope)
+        repositoryName=repository, maxResults=PAGE_SIZE, **registry_kwargs(scope.registry_id)
     )
     return [
         ImageId(i.get("imageTag"), str(i["imageDigest"]))

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
+from ecrctl.aws.access import error_code, items, registry_kwargs
 from ecrctl.errors import InvalidInput, NotFound, ServiceError
 from ecrctl.registry.manifest import ACCEPTED_MEDIA_TYPES, digest_of, parse_manifest
 from ecrctl.registry.refs import check_digest, check_image_tag
@@ -17,24 +18,11 @@ from ecrctl.registry.refs import check_digest, check_image_tag
 if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient
 
-PAGE_SIZE = 1000  # DescribeImages maxResults limit
 DELETE_BATCH = 100  # BatchDeleteImage takes 1-100 image ids
 GET_BATCH = 100  # BatchGetImage takes 1-100 image ids
 
 SortKey = Literal["pushed", "size", "tag"]
 TagStatus = Literal["TAGGED", "UNTAGGED", "ANY"]
-
-
-def _registry(registry_id: str | None) -> dict[str, Any]:
-    return {"registryId": registry_id} if registry_id else {}
-
-
-def error_code(exc: BaseException) -> str:
-    """The AWS error code of a botocore ClientError ('' for anything else)."""
-    response = getattr(exc, "response", None)
-    if isinstance(response, dict):
-        return str(response.get("Error", {}).get("Code", ""))
-    return ""
 
 
 # -- references -------------------------------------------------------------------
@@ -78,25 +66,15 @@ def iter_image_details(
     registry_id: str | None = None,
     tag_status: TagStatus = "ANY",
 ) -> Iterator[dict[str, Any]]:
-    """Every image of a repository, page by page (maxResults 1000, nextToken)."""
-    kwargs: dict[str, Any] = {
-        "repositoryName": repository,
-        "maxResults": PAGE_SIZE,
-        **_registry(registry_id),
-    }
+    """Every image of a repository, page by page (maxResults 1000, nextToken followed)."""
+    kwargs: dict[str, Any] = {"repositoryName": repository, **registry_kwargs(registry_id)}
     if tag_status != "ANY":
         kwargs["filter"] = {"tagStatus": tag_status}
-    while True:
-        page = ecr.describe_images(**kwargs)
-        for detail in page.get("imageDetails", []):
-            tagged = bool(detail.get("imageTags"))
-            # filtered again here: some emulators ignore the server-side filter
-            if tag_status == "ANY" or tagged == (tag_status == "TAGGED"):
-                yield dict(detail)
-        token = page.get("nextToken")
-        if not token:
-            return
-        kwargs["nextToken"] = token
+    for detail in items(ecr, "describe_images", "imageDetails", **kwargs):
+        tagged = bool(detail.get("imageTags"))
+        # filtered again here: some emulators ignore the server-side filter
+        if tag_status == "ANY" or tagged == (tag_status == "TAGGED"):
+            yield detail
 
 
 def _epoch(value: Any) -> float:
@@ -161,7 +139,7 @@ def describe_image(
         page = ecr.describe_images(
             repositoryName=repository,
             imageIds=[ref.image_id],  # type: ignore[list-item]
-            **_registry(registry_id),
+            **registry_kwargs(registry_id),
         )
     except Exception as exc:
         if error_code(exc) == "ImageNotFoundException":
@@ -189,7 +167,7 @@ def get_manifest(
         repositoryName=repository,
         imageIds=[{"imageDigest": digest}],
         acceptedMediaTypes=ACCEPTED_MEDIA_TYPES,
-        **_registry(registry_id),
+        **registry_kwargs(registry_id),
     )
     for image in response.get("images", []):
         text = image.get("imageManifest")
@@ -217,7 +195,7 @@ def tag_digests(
             repositoryName=repository,
             imageIds=[{"imageTag": t} for t in chunk],
             acceptedMediaTypes=ACCEPTED_MEDIA_TYPES,
-            **_registry(registry_id),
+            **registry_kwargs(registry_id),
         )
         for image in response.get("images", []):
             image_id = image.get("imageId", {})
@@ -382,7 +360,7 @@ def execute_delete(ecr: ECRClient, plan: DeletePlan, *, registry_id: str | None 
         response = ecr.batch_delete_image(
             repositoryName=plan.repository,
             imageIds=[i.image_id for i in batch],  # type: ignore[misc]
-            **_registry(registry_id),
+            **registry_kwargs(registry_id),
         )
         calls += 1
         for failure in response.get("failures", []):

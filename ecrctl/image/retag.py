@@ -13,11 +13,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ecrctl.aws.access import error_code, error_message, registry_kwargs
 from ecrctl.errors import InvalidInput, ServiceError
 from ecrctl.image.query import (
     ImageRef,
     describe_image,
-    error_code,
     get_manifest,
     tag_digests,
 )
@@ -122,7 +122,7 @@ def retag(
     tags = list(dict.fromkeys(new_tags))
     if not tags:
         raise InvalidInput("no new tag given", hint="e.g. ecrctl image retag REPO latest v2")
-    reg: dict[str, Any] = {"registryId": registry_id} if registry_id else {}
+    reg = registry_kwargs(registry_id)
     detail = describe_image(ecr, repository, source, registry_id=registry_id)
     digest: str = detail["imageDigest"]
     stored = get_manifest(ecr, repository, digest, registry_id=registry_id)
@@ -170,7 +170,7 @@ def retag(
             if code not in TAG_EXISTS_CODES:
                 if not code:
                     raise
-                message = str(getattr(exc, "response", {}).get("Error", {}).get("Message", ""))
+                message = error_message(exc)
                 return TagOutcome(tag, FAILED, previous, code, message or code)
             now = tag_digests(ecr, repository, [tag], registry_id=registry_id).get(tag)
             if now == digest:

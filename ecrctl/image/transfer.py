@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ecrctl.errors import EcrctlError, InvalidInput, NotFound
-from ecrctl.image.query import ImageRef, error_code, parse_ref
+from ecrctl.aws.access import error_code, registry_kwargs
+from ecrctl.errors import InvalidInput, NotFound
+from ecrctl.image.query import ImageRef, parse_ref
 from ecrctl.registry.engine import docker_host, registry_error
-from ecrctl.registry.engine import translate as translate_docker
 from ecrctl.registry.refs import check_image_tag, check_repository_name
 from ecrctl.repo.repository import create_repository
 
@@ -102,8 +102,6 @@ def check_local_image(api: Any, local_image: str) -> None:
             f"no local image {local_image!r} in the Docker Engine at {docker_host()}",
             hint="build or pull it first (docker images lists what is there)",
         ) from None
-    except Exception as exc:
-        raise translate_docker(exc) from exc
 
 
 # -- ECR side ------------------------------------------------------------------------
@@ -119,9 +117,8 @@ def ensure_repository(
 ) -> bool:
     """Check that the repository exists (ECR never creates one on push);
     create it with ``create``. Returns whether it was created."""
-    reg: dict[str, Any] = {"registryId": registry_id} if registry_id else {}
     try:
-        ecr.describe_repositories(repositoryNames=[repository], **reg)
+        ecr.describe_repositories(repositoryNames=[repository], **registry_kwargs(registry_id))
         return False
     except Exception as exc:
         if error_code(exc) != "RepositoryNotFoundException":
@@ -184,7 +181,7 @@ def _run_stream(
     """Run one engine stream (a push or a pull) to its end; the digest it reported.
 
     Engine refusals become registry errors through ``fail``; anything else from
-    docker-py goes through the one docker translation.
+    docker-py leaves through the one error path.
     """
     import docker.errors
 
@@ -192,10 +189,6 @@ def _run_stream(
         return _events(start(), on_progress, fail)
     except docker.errors.APIError as exc:
         raise fail(str(exc.explanation or exc)) from exc
-    except EcrctlError:
-        raise
-    except Exception as exc:
-        raise translate_docker(exc) from exc
 
 
 def push_image(

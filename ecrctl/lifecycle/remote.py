@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ecrctl.aws.access import registry_kwargs
 from ecrctl.errors import ServiceError
 from ecrctl.lifecycle.images import iso, parse_time
 
@@ -38,9 +39,7 @@ def remote_preview(
     ``policy_text`` None previews the repository's own policy. ``on_wait`` is
     called with the seconds waited so far before each sleep.
     """
-    ids: dict[str, Any] = {"repositoryName": repository}
-    if registry_id:
-        ids["registryId"] = registry_id
+    ids: dict[str, Any] = {"repositoryName": repository, **registry_kwargs(registry_id)}
     start = dict(ids)
     if policy_text is not None:
         start["lifecyclePolicyText"] = policy_text
@@ -69,10 +68,11 @@ def remote_preview(
     results = list(page.get("previewResults", []))
     summary = page.get("summary", {})
     token = page.get("nextToken")
-    while token:
-        page = ecr.get_lifecycle_policy_preview(**ids, maxResults=PAGE_SIZE, nextToken=token)
-        results.extend(page.get("previewResults", []))
-        token = page.get("nextToken")
+    if token:  # the rest of the results, from where the polling call left off
+        config: Any = {"StartingToken": token, "PageSize": PAGE_SIZE}
+        paginator = ecr.get_paginator("get_lifecycle_policy_preview")
+        for rest in paginator.paginate(**ids, PaginationConfig=config):
+            results.extend(rest.get("previewResults", []))
     return normalise(results, summary)
 
 

@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from ecrctl.aws.access import error_code, registry_kwargs
 from ecrctl.errors import NotFound
+from ecrctl.image.query import iter_image_details
 from ecrctl.lifecycle.images import Image, from_details
 
 if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient
-
-PAGE_SIZE = 1000
-
-
-def _registry(registry_id: str | None) -> dict[str, Any]:
-    return {"registryId": registry_id} if registry_id else {}
-
-
-def _code(exc: Exception) -> str:
-    return str(getattr(exc, "response", {}).get("Error", {}).get("Code", ""))
 
 
 def get_policy(
@@ -28,9 +19,11 @@ def get_policy(
 ) -> dict[str, Any]:
     """GetLifecyclePolicy's response (``lifecyclePolicyText`` and friends)."""
     try:
-        response = ecr.get_lifecycle_policy(repositoryName=repository, **_registry(registry_id))
+        response = ecr.get_lifecycle_policy(
+            repositoryName=repository, **registry_kwargs(registry_id)
+        )
     except Exception as exc:
-        if _code(exc) == "LifecyclePolicyNotFoundException":
+        if error_code(exc) == "LifecyclePolicyNotFoundException":
             raise NotFound(
                 f"repository {repository!r} has no lifecycle policy",
                 hint=f"create one: ecrctl policy lifecycle put {repository} FILE",
@@ -57,7 +50,7 @@ def put_policy(
     ecr: ECRClient, repository: str, text: str, *, registry_id: str | None = None
 ) -> dict[str, Any]:
     response = ecr.put_lifecycle_policy(
-        repositoryName=repository, lifecyclePolicyText=text, **_registry(registry_id)
+        repositoryName=repository, lifecyclePolicyText=text, **registry_kwargs(registry_id)
     )
     return {k: v for k, v in response.items() if k != "ResponseMetadata"}
 
@@ -66,30 +59,14 @@ def delete_policy(
     ecr: ECRClient, repository: str, *, registry_id: str | None = None
 ) -> dict[str, Any]:
     try:
-        response = ecr.delete_lifecycle_policy(repositoryName=repository, **_registry(registry_id))
+        response = ecr.delete_lifecycle_policy(
+            repositoryName=repository, **registry_kwargs(registry_id)
+        )
     except Exception as exc:
-        if _code(exc) == "LifecyclePolicyNotFoundException":
+        if error_code(exc) == "LifecyclePolicyNotFoundException":
             raise NotFound(f"repository {repository!r} has no lifecycle policy to delete") from exc
         raise
     return {k: v for k, v in response.items() if k != "ResponseMetadata"}
-
-
-def iter_image_details(
-    ecr: ECRClient, repository: str, *, registry_id: str | None = None
-) -> Iterator[dict[str, Any]]:
-    """Every DescribeImages entry of the repository, page by page."""
-    kwargs: dict[str, Any] = {
-        "repositoryName": repository,
-        "maxResults": PAGE_SIZE,
-        **_registry(registry_id),
-    }
-    while True:
-        page = ecr.describe_images(**kwargs)
-        yield from (dict(d) for d in page.get("imageDetails", []))
-        token = page.get("nextToken")
-        if not token:
-            return
-        kwargs["nextToken"] = token
 
 
 def repository_images(

@@ -29,6 +29,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from ecrctl import paths
 from ecrctl.registry.hosts import partition_of
 
 log = logging.getLogger("ecrctl.cache")
@@ -49,8 +50,7 @@ def cache_disabled_by_env() -> bool:
 
 
 def index_path() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "ecrctl" / "tokens.json"
+    return paths.token_index()
 
 
 def principal_of(arn: str) -> str:
@@ -60,47 +60,6 @@ def principal_of(arn: str) -> str:
         return arn
     role = rest.split("/", 1)[0]
     return f"{head}:assumed-role/{role}"
-
-
-def endpoint_override(explicit: str | None = None) -> str | None:
-    """The ECR API endpoint when it is not AWS's default (part of the cache key)."""
-    return (
-        explicit
-        or os.environ.get("AWS_ENDPOINT_URL_ECR")
-        or os.environ.get("AWS_ENDPOINT_URL")
-        or None
-    )
-
-
-def credential_source(profile: str | None, endpoint: str | None) -> str:
-    """What identifies the caller's AWS credentials without asking AWS.
-
-    Follows boto3's precedence: an explicit profile, else the access key in the
-    environment, else AWS_PROFILE or the default profile. For profiles the AWS
-    config files' modification times are part of it, so editing a profile
-    forgets the identity remembered for it.
-    """
-    key_id = os.environ.get("AWS_ACCESS_KEY_ID")
-    if profile:
-        source = f"profile={profile}"
-    elif key_id:
-        source = f"key={key_id}"
-    else:
-        source = f"profile={os.environ.get('AWS_PROFILE') or 'default'}"
-    if source.startswith("profile="):
-        files = (
-            os.environ.get("AWS_CONFIG_FILE") or str(Path.home() / ".aws" / "config"),
-            os.environ.get("AWS_SHARED_CREDENTIALS_FILE")
-            or str(Path.home() / ".aws" / "credentials"),
-        )
-        for name in files:
-            try:
-                source += f" {name}@{os.stat(name).st_mtime_ns}"
-            except OSError:
-                source += f" {name}@-"
-    if endpoint:
-        source += f" endpoint={endpoint}"
-    return source
 
 
 class Identity(NamedTuple):

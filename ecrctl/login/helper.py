@@ -18,16 +18,18 @@ fetched.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import json
-import os
 import sys
 import types
 from typing import IO, TYPE_CHECKING, NamedTuple
 
 from ecrctl import __version__
+from ecrctl.errors import ExitCode
 
 if TYPE_CHECKING:
+    from ecrctl.aws.clients import Aws
     from ecrctl.login.cache import TokenCache
 
 NOT_FOUND = "credentials not found in native keychain"
@@ -102,14 +104,34 @@ def _credentials(host: str, username: str, secret: str) -> str:
     return json.dumps({"ServerURL": host, "Username": username, "Secret": secret})
 
 
+def _aws_for(target: Target) -> Aws:
+    """The AWS settings that serve ``target``: its mapping's profile and endpoint,
+    else the environment's; a FIPS host gets the FIPS API endpoint."""
+    from ecrctl.aws.clients import Aws
+    from ecrctl.aws.settings import AwsSettings
+
+    settings = AwsSettings(
+        target.profile,
+        target.region,
+        target.endpoint_url,
+        target.account,
+        given_by=f"the mapping of {target.host} in ecrctl's config",
+    )
+    aws = Aws(settings)
+    if target.fips and aws.resolved.endpoint_url is None:
+        fips = f"https://ecr-fips.{target.region}.amazonaws.com"
+        aws = Aws(dataclasses.replace(settings, endpoint_url=fips))
+    return aws
+
+
 def cached_answer(target: Target, cache: TokenCache) -> str | None:
     """The ``get`` answer from the cache alone, without any AWS call."""
     from ecrctl.login import cache as tokencache
 
     if not cache.usable:
         return None
-    endpoint = tokencache.endpoint_override(target.endpoint_url)
-    identity = cache.identity(tokencache.credential_source(target.profile, endpoint))
+    resolved = _aws_for(target).resolved
+    identity = cache.identity(resolved.credential_source())
     if identity is None:
         return None
     key = tokencache.CacheKey(
@@ -117,7 +139,7 @@ def cached_answer(target: Target, cache: TokenCache) -> str | None:
         target.account,
         target.region,
         identity.principal,
-        endpoint,
+        resolved.endpoint_url,
     )
     token = cache.get(key)
     if token is None:
@@ -127,25 +149,14 @@ def cached_answer(target: Target, cache: TokenCache) -> str | None:
 
 def fetched_answer(target: Target, cache: TokenCache) -> str:
     """The ``get`` answer from GetAuthorizationToken (cached for next time)."""
-    from ecrctl.cli.app import App, Settings
     from ecrctl.login.token import registry_auths
+    from ecrctl.translate import translate
 
-    endpoint = target.endpoint_url
-    if target.fips and not endpoint and not os.environ.get("AWS_ENDPOINT_URL_ECR"):
-        endpoint = f"https://ecr-fips.{target.region}.amazonaws.com"
-    settings = Settings(
-        profile=target.profile,
-        region=target.region,
-        endpoint_url=endpoint,
-        registry_id=target.account,
-    )
-    app = App(settings)
+    aws = _aws_for(target)
     try:
-        auth = registry_auths(app, [target.account], registry_url=target.host, cache=cache)[0]
+        auth = registry_auths(aws, [target.account], registry_url=target.host, cache=cache)[0]
     except Exception as exc:
-        from ecrctl.translate import translate_any
-
-        error = translate_any(app, exc)
+        error = translate(exc, region=target.region)
         if error is None:
             raise
         raise error from None
@@ -156,7 +167,7 @@ def get(server: str, out: IO[str]) -> int:
     target = resolve(server)
     if target is None:
         out.write(NOT_FOUND + "\n")
-        return 1
+        return ExitCode.FAILED
     from ecrctl.login.cache import open_cache
 
     _defer_imports()
@@ -166,7 +177,7 @@ def get(server: str, out: IO[str]) -> int:
         _undefer_imports()
         answer = fetched_answer(target, cache)
     out.write(answer + "\n")
-    return 0
+    return ExitCode.OK
 
 
 def list_hosts(out: IO[str]) -> int:
@@ -178,7 +189,7 @@ def list_hosts(out: IO[str]) -> int:
         if entry.host:
             hosts.setdefault(entry.host, "AWS")
     out.write(json.dumps(hosts) + "\n")
-    return 0
+    return ExitCode.OK
 
 
 def erase(server: str) -> int:
@@ -189,43 +200,41 @@ def erase(server: str) -> int:
     if target is not None:
         owner = (target.account, target.region)
         open_cache().drop_where(lambda e: e.host != target.host and (e.account, e.region) != owner)
-    return 0
+    return ExitCode.OK
 
 
 def run(argv: list[str], stdin: IO[str], out: IO[str]) -> int:
     if len(argv) != 1:
         sys.stderr.write(USAGE + "\n")
-        return 1
+        return ExitCode.FAILED
     action = argv[0]
     if action in {"version", "--version", "-v"}:
         out.write(f"docker-credential-ecrctl (ecrctl) {__version__}\n")
-        return 0
+        return ExitCode.OK
     if action == "list":
         return list_hosts(out)
     if action == "store":
         stdin.read()  # the protocol hands over a credential; ecrctl keeps none
-        return 0
+        return ExitCode.OK
     if action == "get":
         return get(stdin.read().strip(), out)
     if action == "erase":
         return erase(stdin.read().strip())
     sys.stderr.write(f"unknown action {action!r}\n{USAGE}\n")
-    return 1
+    return ExitCode.FAILED
 
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point."""
-    from ecrctl.errors import EcrctlError
+    from ecrctl.errors import EcrctlError, ExitCode, error_line
 
     try:
         code = run(sys.argv[1:] if argv is None else argv, sys.stdin, sys.stdout)
     except EcrctlError as exc:
-        from ecrctl.redact import redact
-
         # docker shows a helper's stdout when it fails
-        sys.stdout.write(redact(f"ecrctl: error: {exc.one_line()}") + "\n")
+        sys.stdout.write(error_line(exc.one_line()) + "\n")
         code = int(exc.exit_code)
     except KeyboardInterrupt:
-        code = 130
+        code = ExitCode.INTERRUPTED
     sys.stdout.flush()
     sys.exit(code)

@@ -13,7 +13,6 @@ imports this module on its fast path).
 from __future__ import annotations
 
 import base64
-import dataclasses
 import logging
 import os
 from collections.abc import Sequence
@@ -28,7 +27,7 @@ from ecrctl.login.mappings import load_config
 from ecrctl.registry.hosts import EcrHost, parse_ecr_host, partition_of, server_host
 
 if TYPE_CHECKING:
-    from ecrctl.cli.app import App
+    from ecrctl.aws.clients import Aws
 
 log = logging.getLogger("ecrctl")
 
@@ -105,19 +104,19 @@ def fetch_tokens(ecr: Any, registry_ids: list[str] | None = None) -> list[dict[s
 
 
 def registry_auth(
-    app: App,
+    aws: Aws,
     registry_id: str | None = None,
     *,
     registry_url: str | None = None,
     use_cache: bool = True,
 ) -> RegistryAuth:
     """Credentials for one registry (default: --registry-id, else the caller's)."""
-    wanted = registry_id or app.settings.registry_id
-    return registry_auths(app, [wanted], registry_url=registry_url, use_cache=use_cache)[0]
+    wanted = registry_id or aws.registry_id
+    return registry_auths(aws, [wanted], registry_url=registry_url, use_cache=use_cache)[0]
 
 
 def registry_auths(
-    app: App,
+    aws: Aws,
     registry_ids: Sequence[str | None],
     *,
     registry_url: str | None = None,
@@ -130,9 +129,9 @@ def registry_auths(
     cache = cache or tokencache.open_cache(disabled=not use_cache)
     if not cache.usable:
         log.debug("token cache not used: %s", cache.reason)
-    region = app.region
-    endpoint = tokencache.endpoint_override(app.settings.endpoint_url)
-    identity = caller_identity(app, cache, endpoint) if cache.usable else None
+    region = aws.region
+    endpoint = aws.resolved.endpoint_url
+    identity = caller_identity(aws, cache) if cache.usable else None
     found: dict[str | None, RegistryAuth] = {}
     keys: dict[str | None, tokencache.CacheKey] = {}
     for rid in wanted:
@@ -158,8 +157,8 @@ def registry_auths(
     missing = [rid for rid in wanted if rid not in found]
     if missing:
         issued = datetime.now(UTC)
-        for rid, data in _fetch(app, missing, identity):
-            auth = _auth_from(app, rid, data, region, registry_url)
+        for rid, data in _fetch(aws, missing, identity):
+            auth = _auth_from(rid, data, region, registry_url)
             found[rid] = auth
             if rid in keys:
                 cache.put(keys[rid], _cached(auth, issued))
@@ -167,7 +166,7 @@ def registry_auths(
 
 
 def _fetch(
-    app: App, missing: list[str | None], identity: tokencache.Identity | None
+    aws: Aws, missing: list[str | None], identity: tokencache.Identity | None
 ) -> list[tuple[str | None, dict[str, Any]]]:
     """GetAuthorizationToken for the missing registries (one call when every account
     is known), paired with the ids asked for."""
@@ -175,19 +174,19 @@ def _fetch(
     explicit = sorted({account for account in accounts.values() if account})
     by_account: dict[str, dict[str, Any]] = {}
     if explicit:
-        for data in fetch_tokens(app.ecr, explicit):
+        for data in fetch_tokens(aws.ecr, explicit):
             by_account[host_of(data["proxyEndpoint"]).split(".")[0]] = data
     pairs: list[tuple[str | None, dict[str, Any]]] = []
     for rid, account in accounts.items():
         if account and account in by_account:
             pairs.append((rid, by_account[account]))
         else:
-            pairs.append((rid, fetch_tokens(app.ecr, [account] if account else None)[0]))
+            pairs.append((rid, fetch_tokens(aws.ecr, [account] if account else None)[0]))
     return pairs
 
 
 def _auth_from(
-    app: App, rid: str | None, data: dict[str, Any], region: str, registry_url: str | None
+    rid: str | None, data: dict[str, Any], region: str, registry_url: str | None
 ) -> RegistryAuth:
     user, password = decode_token(data["authorizationToken"])
     endpoint = data["proxyEndpoint"]
@@ -216,34 +215,21 @@ def _cached(auth: RegistryAuth, issued: datetime) -> tokencache.CachedToken:
     )
 
 
-def caller_identity(
-    app: App, cache: tokencache.TokenCache, endpoint: str | None
-) -> tokencache.Identity | None:
+def caller_identity(aws: Aws, cache: tokencache.TokenCache) -> tokencache.Identity | None:
     """The caller's ARN and account: remembered, else from STS GetCallerIdentity.
 
     ``None`` (work uncached) when STS cannot answer; the token request then
     reports any credential problem itself.
     """
-    source = tokencache.credential_source(app.settings.profile, endpoint)
+    source = aws.resolved.credential_source()
     known = cache.identity(source)
     if known is not None:
         return known
     try:
-        answer = _sts_client(app, endpoint).get_caller_identity()
+        answer = aws.sts.get_caller_identity()
     except Exception as exc:
         log.debug("no caller identity from STS (%s): tokens are not cached", exc)
         return None
     identity = tokencache.Identity(arn=answer["Arn"], account=answer["Account"])
     cache.remember_identity(source, identity)
     return identity
-
-
-def _sts_client(app: App, endpoint: str | None) -> Any:
-    """STS for the caller identity; an emulator's endpoint serves STS too."""
-    own = os.environ.get("AWS_ENDPOINT_URL_STS") or os.environ.get("AWS_ENDPOINT_URL")
-    if endpoint and not own and ".amazonaws.com" not in host_of(endpoint):
-        from ecrctl.aws.session import make_client
-
-        settings = dataclasses.replace(app.settings, endpoint_url=endpoint)
-        return make_client(app.session, "sts", settings)
-    return app.sts

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ecrctl import paths
 from ecrctl.errors import AuthError, InvalidInput
 from ecrctl.login import cache as tokencache
 from ecrctl.login import dockerconfig
@@ -26,7 +26,7 @@ from ecrctl.login.mappings import RegistryMapping, load_config, remove_mapping, 
 from ecrctl.login.token import RegistryAuth, parse_ecr_host, registry_auths, server_host
 
 if TYPE_CHECKING:
-    from ecrctl.cli.app import App
+    from ecrctl.aws.clients import Aws
 
 log = logging.getLogger("ecrctl")
 
@@ -58,8 +58,7 @@ class LoginResult:
 
 
 def records_path() -> Path:
-    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base) / "ecrctl" / "logins.json"
+    return paths.login_records()
 
 
 def read_records() -> dict[str, dict[str, Any]]:
@@ -84,7 +83,7 @@ def _update_records(change: Callable[[dict[str, Any]], None]) -> None:
 
 
 def fetch(
-    app: App, registry_ids: list[str], *, registry_url: str | None, use_cache: bool
+    aws: Aws, registry_ids: list[str], *, registry_url: str | None, use_cache: bool
 ) -> list[RegistryAuth]:
     """A token per registry (the caller's when none is given)."""
     wanted: list[str | None] = list(registry_ids) or [None]
@@ -94,16 +93,16 @@ def fetch(
             "were given",
             hint="log in to one registry per --registry-url, or map hosts in the config file",
         )
-    return registry_auths(app, wanted, registry_url=registry_url, use_cache=use_cache)
+    return registry_auths(aws, wanted, registry_url=registry_url, use_cache=use_cache)
 
 
 def verify(auths: list[RegistryAuth]) -> None:
     """Have the Docker Engine log in with each credential (nothing is stored by it)."""
     import tempfile
 
-    from ecrctl.registry import engine as dockerutil
+    from ecrctl.registry import engine
 
-    client = dockerutil.client()
+    client = engine.client()
     with tempfile.TemporaryDirectory() as scratch:
         # an empty docker config: docker-py must not consult the user's credsStore
         empty = Path(scratch) / "config.json"
@@ -113,8 +112,6 @@ def verify(auths: list[RegistryAuth]) -> None:
 
 
 def _engine_login(client: Any, auth: RegistryAuth, dockercfg: Path) -> None:
-    from ecrctl.registry import engine as dockerutil
-
     try:
         client.login(
             username=auth.username,
@@ -131,17 +128,13 @@ def _engine_login(client: Any, auth: RegistryAuth, dockercfg: Path) -> None:
                 f"{auth.registry_id}",
                 hint="check --registry-url and the region; nothing was stored",
             ) from None
-        raise dockerutil.translate(exc) from None
+        raise
 
 
-def _profile(app: App) -> str | None:
-    return app.settings.profile or os.environ.get("AWS_PROFILE") or None
-
-
-def _mapping_for_helper(app: App, auth: RegistryAuth, region: str) -> RegistryMapping | None:
+def _mapping_for_helper(aws: Aws, auth: RegistryAuth, region: str) -> RegistryMapping | None:
     """The config-file mapping the helper needs to serve ``auth.host``, if any."""
-    endpoint = tokencache.endpoint_override(app.settings.endpoint_url)
-    profile = _profile(app)
+    endpoint = aws.resolved.endpoint_url
+    profile = aws.resolved.named_profile
     parsed = parse_ecr_host(auth.host)
     plain_ecr = parsed is not None and parsed.account == auth.registry_id
     if plain_ecr and not profile and not endpoint:
@@ -155,15 +148,15 @@ def _mapping_for_helper(app: App, auth: RegistryAuth, region: str) -> RegistryMa
     )
 
 
-def login(app: App, auths: list[RegistryAuth], *, helper: bool) -> list[LoginResult]:
+def login(aws: Aws, auths: list[RegistryAuth], *, helper: bool) -> list[LoginResult]:
     """Store each credential (or install the helper for its host) and record it."""
     results: list[LoginResult] = []
-    region = app.region
+    region = aws.region
     for auth in auths:
         mapping = None
         if helper:
             location = dockerconfig.use_helper(auth.host)
-            mapping = _mapping_for_helper(app, auth, region)
+            mapping = _mapping_for_helper(aws, auth, region)
             if mapping is not None:
                 save_mapping(mapping)
         else:
@@ -178,7 +171,7 @@ def login(app: App, auths: list[RegistryAuth], *, helper: bool) -> list[LoginRes
                 "storedIn": result.location.kind,
                 "program": result.location.program,
                 "expiresAt": result.auth.expires_at.isoformat(),
-                "profile": _profile(app),
+                "profile": aws.resolved.named_profile,
             }
 
     _update_records(change)

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ecrctl.aws.access import error_code, registry_kwargs
 from ecrctl.errors import InvalidInput, NotFound
 from ecrctl.policy import actions
 from ecrctl.policy.explain import lockout_problem, statements_of
@@ -47,20 +48,12 @@ class Written:
         }
 
 
-def _registry(registry_id: str | None) -> dict[str, Any]:
-    return {"registryId": registry_id} if registry_id else {}
-
-
-def _code(exc: Exception) -> str:
-    return str(getattr(exc, "response", {}).get("Error", {}).get("Code", ""))
-
-
 def get_policy(ecr: ECRClient, name: str, *, registry_id: str | None = None) -> dict[str, Any]:
     """``{"registryId", "repositoryName", "policyText"}``; NotFound when there is none."""
     try:
-        response = ecr.get_repository_policy(repositoryName=name, **_registry(registry_id))
+        response = ecr.get_repository_policy(repositoryName=name, **registry_kwargs(registry_id))
     except Exception as exc:
-        if _code(exc) == "RepositoryPolicyNotFoundException":
+        if error_code(exc) == "RepositoryPolicyNotFoundException":
             raise NotFound(
                 f"repository {name!r} has no repository policy",
                 hint="create one with: ecrctl policy repo set NAME FILE "
@@ -96,7 +89,7 @@ def check(report: Report, source: str = "the policy") -> None:
 
 
 def _registry_account(ecr: ECRClient, name: str, registry_id: str | None) -> str:
-    found = ecr.describe_repositories(repositoryNames=[name], **_registry(registry_id))
+    found = ecr.describe_repositories(repositoryNames=[name], **registry_kwargs(registry_id))
     account: str = found["repositories"][0]["registryId"]
     return account
 
@@ -126,7 +119,7 @@ def _write(
     account = registry_account or _registry_account(ecr, name, registry_id)
     _guard(sts, report.document, account, force=force)
     response = ecr.set_repository_policy(
-        repositoryName=name, policyText=text, force=force, **_registry(registry_id)
+        repositoryName=name, policyText=text, force=force, **registry_kwargs(registry_id)
     )
     return Written(
         name, response["registryId"], json.loads(response["policyText"]), report.warnings
@@ -148,9 +141,9 @@ def set_policy(
 
 def delete_policy(ecr: ECRClient, name: str, *, registry_id: str | None = None) -> Written:
     try:
-        response = ecr.delete_repository_policy(repositoryName=name, **_registry(registry_id))
+        response = ecr.delete_repository_policy(repositoryName=name, **registry_kwargs(registry_id))
     except Exception as exc:
-        if _code(exc) == "RepositoryPolicyNotFoundException":
+        if error_code(exc) == "RepositoryPolicyNotFoundException":
             raise NotFound(f"repository {name!r} has no repository policy to delete") from exc
         raise
     return Written(name, response["registryId"], None, deleted=True)

@@ -1,4 +1,5 @@
-"""The Docker Engine client factory and the translation of docker-py errors.
+"""The Docker Engine: the client factory, and docker-py's errors and registry
+refusals as ecrctl errors (called from :mod:`ecrctl.translate` and from push/pull).
 
 docker-py is imported inside the functions only.
 """
@@ -19,11 +20,8 @@ def client(timeout: int = 120) -> Any:
     """A docker-py client for DOCKER_HOST (or the default socket), checked with a ping."""
     import docker
 
-    try:
-        api = docker.from_env(timeout=timeout)
-        api.ping()
-    except Exception as exc:
-        raise translate(exc) from exc
+    api = docker.from_env(timeout=timeout)
+    api.ping()  # fails now, through the one error path, when the engine is not there
     return api
 
 

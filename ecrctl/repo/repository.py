@@ -10,17 +10,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ecrctl.aws.access import error_code, items, registry_kwargs
 from ecrctl.errors import Conflict, InvalidInput, NotFound
 from ecrctl.registry.refs import REPOSITORY_ARN, check_repository_name
 
 if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient
-
-PAGE_SIZE = 1000
-
-
-def _registry(registry_id: str | None) -> dict[str, Any]:
-    return {"registryId": registry_id} if registry_id else {}
 
 
 def create_repository(
@@ -43,7 +38,7 @@ def create_repository(
         "repositoryName": name,
         "imageTagMutability": "IMMUTABLE" if immutable else "MUTABLE",
         "imageScanningConfiguration": {"scanOnPush": scan_on_push},
-        **_registry(registry_id),
+        **registry_kwargs(registry_id),
     }
     if tags:
         kwargs["tags"] = tags
@@ -59,19 +54,18 @@ def create_repository(
 def iter_repositories(
     ecr: ECRClient, *, registry_id: str | None = None, names: list[str] | None = None
 ) -> Iterator[dict[str, Any]]:
-    """Every repository, page by page (maxResults 1000, following nextToken)."""
-    kwargs: dict[str, Any] = {**_registry(registry_id)}
-    if names:
-        kwargs["repositoryNames"] = names
-    else:
-        kwargs["maxResults"] = PAGE_SIZE
-    while True:
-        page = ecr.describe_repositories(**kwargs)
-        yield from (dict(repo) for repo in page.get("repositories", []))
-        token = page.get("nextToken")
-        if not token:
-            return
-        kwargs["nextToken"] = token
+    """Every repository, page by page (maxResults 1000, nextToken followed)."""
+    if names:  # the API takes no maxResults with repositoryNames
+        yield from items(
+            ecr,
+            "describe_repositories",
+            "repositories",
+            page_size=0,
+            repositoryNames=names,
+            **registry_kwargs(registry_id),
+        )
+        return
+    yield from items(ecr, "describe_repositories", "repositories", **registry_kwargs(registry_id))
 
 
 def list_repositories(
@@ -102,20 +96,11 @@ class ImageStats:
 def image_stats(ecr: ECRClient, name: str, *, registry_id: str | None = None) -> ImageStats:
     count = 0
     total = 0
-    kwargs: dict[str, Any] = {
-        "repositoryName": name,
-        "maxResults": PAGE_SIZE,
-        **_registry(registry_id),
-    }
-    while True:
-        page = ecr.describe_images(**kwargs)
-        for image in page.get("imageDetails", []):
-            count += 1
-            total += int(image.get("imageSizeInBytes") or 0)
-        token = page.get("nextToken")
-        if not token:
-            return ImageStats(count, total)
-        kwargs["nextToken"] = token
+    reg = registry_kwargs(registry_id)
+    for image in items(ecr, "describe_images", "imageDetails", repositoryName=name, **reg):
+        count += 1
+        total += int(image.get("imageSizeInBytes") or 0)
+    return ImageStats(count, total)
 
 
 def count_images(ecr: ECRClient, name: str, *, registry_id: str | None = None) -> int:
@@ -124,29 +109,16 @@ def count_images(ecr: ECRClient, name: str, *, registry_id: str | None = None) -
     ListImages returns one id per tag (and one per untagged image), so ids are
     counted by distinct digest.
     """
-    digests: set[str] = set()
-    kwargs: dict[str, Any] = {
-        "repositoryName": name,
-        "maxResults": PAGE_SIZE,
-        **_registry(registry_id),
-    }
-    while True:
-        page = ecr.list_images(**kwargs)
-        digests.update(str(i.get("imageDigest")) for i in page.get("imageIds", []))
-        token = page.get("nextToken")
-        if not token:
-            return len(digests)
-        kwargs["nextToken"] = token
+    reg = registry_kwargs(registry_id)
+    ids = items(ecr, "list_images", "imageIds", repositoryName=name, **reg)
+    return len({str(i.get("imageDigest")) for i in ids})
 
 
 def _has_policy(call: Any, exc_name: str, **kwargs: Any) -> bool:
     try:
         call(**kwargs)
     except Exception as exc:
-        if (
-            type(exc).__name__ == exc_name
-            or getattr(exc, "response", {}).get("Error", {}).get("Code") == exc_name
-        ):
+        if error_code(exc) == exc_name:
             return False
         raise
     return True
@@ -157,7 +129,7 @@ def show_repository(ecr: ECRClient, name: str, *, registry_id: str | None = None
     repo = describe_repository(ecr, name, registry_id=registry_id)
     stats = image_stats(ecr, name, registry_id=registry_id)
     tags = ecr.list_tags_for_resource(resourceArn=repo["repositoryArn"]).get("tags", [])
-    reg = _registry(registry_id)
+    reg = registry_kwargs(registry_id)
     return {
         "repository": repo,
         "imageCount": stats.count,
@@ -196,7 +168,7 @@ def delete_repository(
                 f"repository {name!r} holds {count} {noun}",
                 hint="pass --force to delete it with its images",
             )
-    result = ecr.delete_repository(repositoryName=name, force=force, **_registry(registry_id))
+    result = ecr.delete_repository(repositoryName=name, force=force, **registry_kwargs(registry_id))
     return dict(result["repository"])
 
 

@@ -10,14 +10,15 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from ecrctl.cli.app import App, Settings
+from ecrctl.aws.settings import AwsSettings
+from ecrctl.cli.app import App
 from tests.conftest import ACCOUNT, REGION, Runner
 
 
 def stubbed_app() -> tuple[App, Stubber]:
-    app = App(Settings(region=REGION))
+    app = App(AwsSettings(region=REGION))
     client = boto3.client("ecr", region_name=REGION)
-    app.__dict__["ecr"] = client  # the lazily built client, replaced before first use
+    app.aws.__dict__["ecr"] = client  # the lazily built client, replaced before first use
     return app, Stubber(client)
 
 
@@ -135,13 +136,13 @@ def test_bad_max_attempts_env(cli: Runner, monkeypatch: pytest.MonkeyPatch) -> N
             "",
             ["repo", "list", "--profile", "ghost"],
             2,
-            "AWS profile 'ghost' is not in the AWS config files",
+            "AWS profile 'ghost' (from --profile) is not in",
         ),
         (
             "",
             ["repo", "list", "--endpoint-url", "http://127.0.0.1:9", "--max-attempts", "1"],
             1,
-            "cannot reach the ECR endpoint http://127.0.0.1:9",
+            "cannot reach the AWS endpoint http://127.0.0.1:9",
         ),
     ],
 )
@@ -173,7 +174,7 @@ def test_debug_shows_traceback_and_redacted_wire_log(cli: Runner) -> None:
     assert result.exit_code == 1
     assert "Traceback" in result.stderr
     assert result.stderr.rstrip().endswith(
-        "cannot reach the ECR endpoint http://127.0.0.1:9; "
+        "cannot reach the AWS endpoint http://127.0.0.1:9; "
         "check --endpoint-url/AWS_ENDPOINT_URL_ECR, the "
         "region, and the network"
     )

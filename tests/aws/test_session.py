@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ecrctl.aws.session import make_client, make_session, parse_timestamp
-from ecrctl.cli.app import Settings
+from ecrctl.aws.settings import AwsSettings, resolve
 
 
 @pytest.mark.parametrize(
@@ -35,7 +35,7 @@ def test_parse_timestamp(raw: object, expected: datetime) -> None:
 def test_service_loader_loads_ecr_and_sts_and_rejects_unknown_services() -> None:
     from botocore.exceptions import UnknownServiceError
 
-    settings = Settings(region="us-east-1")
+    settings = resolve(AwsSettings(region="us-east-1"))
     session = make_session(settings)
     assert make_client(session, "ecr", settings).meta.service_model.service_name == "ecr"
     assert make_client(session, "sts", settings).meta.service_model.service_name == "sts"
@@ -46,7 +46,7 @@ def test_service_loader_loads_ecr_and_sts_and_rejects_unknown_services() -> None
 def test_response_times_come_back_aware(ecr: object, cli: object) -> None:
     from ecrctl.cli.app import App
 
-    app = App(Settings(region="us-east-1"))
+    app = App(AwsSettings(region="us-east-1"))
     app.ecr.create_repository(repositoryName="app")
     created = app.ecr.describe_repositories()["repositories"][0]["createdAt"]
     assert created.tzinfo is not None
@@ -56,13 +56,14 @@ def test_response_times_come_back_aware(ecr: object, cli: object) -> None:
 REGIONS = ["us-east-1", "eu-west-1", "ap-northeast-1", "cn-north-1", "us-gov-west-1"]
 
 
-def _endpoints_seen(settings: Settings) -> list[tuple[str, str, str, str]]:
+def _endpoints_seen(settings: AwsSettings) -> list[tuple[str, str, str, str]]:
     seen = []
     for region in REGIONS:
         settings.region = region
-        session = make_session(settings)
+        resolved = resolve(settings)
+        session = make_session(resolved)
         for service in ("ecr", "sts"):
-            client = make_client(session, service, settings)
+            client = make_client(session, service, resolved)
             signer = client._request_signer
             seen.append((region, service, client.meta.endpoint_url, signer.region_name))
     return seen
@@ -81,9 +82,9 @@ def test_trimmed_endpoints_resolve_exactly_as_botocore(isolated: Path) -> None:
             expected.append((region, service, client.meta.endpoint_url, signer.region_name))
     cache = isolated / ".cache" / "ecrctl"
     assert not list(cache.glob("endpoints-*.json"))
-    assert _endpoints_seen(Settings()) == expected  # from endpoints.json, writing the cache
+    assert _endpoints_seen(AwsSettings()) == expected  # from endpoints.json, writing the cache
     assert len(list(cache.glob("endpoints-*.json"))) == 1
-    assert _endpoints_seen(Settings()) == expected  # from the trimmed copy
+    assert _endpoints_seen(AwsSettings()) == expected  # from the trimmed copy
 
 
 def test_a_custom_data_path_is_used_as_it_is(
@@ -98,5 +99,5 @@ def test_a_custom_data_path_is_used_as_it_is(
     endpoints = json.loads((Path(botocore.__file__).parent / "data" / "endpoints.json").read_text())
     (data_path / "endpoints.json").write_text(json.dumps(endpoints))
     monkeypatch.setenv("AWS_DATA_PATH", str(data_path))
-    _endpoints_seen(Settings())
+    _endpoints_seen(AwsSettings())
     assert not list((isolated / ".cache" / "ecrctl").glob("endpoints-*.json"))

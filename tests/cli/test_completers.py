@@ -10,8 +10,9 @@ import click
 import pytest
 from click.shell_completion import CompletionItem
 
+from ecrctl.aws.settings import AwsSettings
 from ecrctl.cli import completers as c
-from ecrctl.cli.app import App, Settings
+from ecrctl.cli.app import App
 from ecrctl.cli.common import EcrctlCommand
 from ecrctl.completion import cache as cc
 from ecrctl.completion.cache import ImageId, Scope
@@ -26,7 +27,7 @@ def values(items: list[CompletionItem]) -> list[str]:
 
 @pytest.fixture
 def seeded() -> Scope:
-    scope = Scope.resolve()
+    scope = Scope.of(AwsSettings())
     cc.remember_repositories(scope, ["team/app", "team/api"])
     cc.remember_images(
         scope,
@@ -143,9 +144,11 @@ def test_refs_need_the_repository_first(seeded: Scope) -> None:
 
 
 def test_refs_follow_the_registry_id_given(seeded: Scope) -> None:
-    cc.remember_images(Scope.resolve(registry_id="111122223333"), "team/app", [ImageId("x", OTHER)])
+    cc.remember_images(
+        Scope.of(AwsSettings(registry_id="111122223333")), "team/app", [ImageId("x", OTHER)]
+    )
     ctx = context(retag, ["team/app"])
-    ctx.ensure_object(App).settings = Settings(registry_id="111122223333")
+    ctx.ensure_object(App).settings = AwsSettings(registry_id="111122223333")
     assert values(param(retag, "ref").shell_complete(ctx, "")) == ["x"]
 
 
@@ -240,19 +243,19 @@ def test_remember_images_takes_details_or_ids(isolated: Path) -> None:
         "app",
         [{"imageDigest": TAGGED, "imageTags": ["v1", "v2"]}, {"imageDigest": OTHER}],
     )
-    assert cc.image_ids(Scope.resolve(), "app") == [
+    assert cc.image_ids(Scope.of(AwsSettings()), "app") == [
         ImageId("v1", TAGGED),
         ImageId("v2", TAGGED),
         ImageId(None, OTHER),
     ]
     c.remember_images(app, "ids", [{"imageDigest": OTHER, "imageTag": "t"}])
-    assert cc.image_ids(Scope.resolve(), "ids") == [ImageId("t", OTHER)]
+    assert cc.image_ids(Scope.of(AwsSettings()), "ids") == [ImageId("t", OTHER)]
 
 
 def test_remembering_never_fails_the_command(isolated: Path) -> None:
     c.remember_repositories(App(), [{"no": "name"}])
     c.remember_images(App(), "app", [{"no": "digest"}])
-    assert cc.load(Scope.resolve()) == {}
+    assert cc.load(Scope.of(AwsSettings())) == {}
 
 
 def test_a_failing_completer_yields_no_candidates() -> None:

@@ -16,6 +16,7 @@ from typing import Any
 import gen_docs
 import pytest
 
+from ecrctl.aws.settings import AwsSettings
 from ecrctl.completion import cache as cc
 from ecrctl.completion.cache import ImageId, Scope
 from tests.conftest import REGION, Runner
@@ -150,7 +151,7 @@ DRIVERS = {"bash": bash, "zsh": zsh, "fish": fish}
 
 @pytest.fixture
 def seeded() -> Scope:
-    scope = Scope.resolve()
+    scope = Scope.of(AwsSettings())
     cc.remember_repositories(scope, ["team/app", "team/api", "tools/ci"])
     cc.remember_images(scope, "team/app", [ImageId("latest", DIGEST), ImageId("v1", DIGEST)])
     return scope
@@ -173,7 +174,7 @@ def test_repository_names_from_the_cache(shell: str, seeded: Scope) -> None:
 
 @pytest.mark.parametrize("shell", SHELLS)
 def test_global_options_choose_the_cache_scope(shell: str, seeded: Scope) -> None:
-    cc.remember_repositories(Scope.resolve(region="eu-west-1"), ["irish/app"])
+    cc.remember_repositories(Scope.of(AwsSettings(region="eu-west-1")), ["irish/app"])
     assert DRIVERS[shell]("ecrctl --region eu-west-1 repo delete ") == ["irish/app"]
     assert DRIVERS[shell]("ecrctl repo delete --region eu-west-1 ") == ["irish/app"]
 
@@ -282,7 +283,7 @@ def test_a_missing_cache_is_filled_by_one_call_to_the_endpoint(moto_url: str) ->
     )
     proc = protocol("ecrctl repo delete ", {"AWS_ENDPOINT_URL_ECR": moto_url})
     assert (proc.stdout, proc.stderr) == ("plain,from/moto\n", "")
-    scope = Scope.resolve(endpoint_url=moto_url)
+    scope = Scope.of(AwsSettings(endpoint_url=moto_url))
     assert cc.load(scope)["repositories"]["names"] == ["from/moto"]
 
 
@@ -307,7 +308,7 @@ def test_repo_list_fills_the_cache(cli: Runner, ecr: Any) -> None:
     for name in ("b/two", "a/one"):
         ecr.create_repository(repositoryName=name)
     assert cli("repo", "list").exit_code == 0
-    scope = Scope.resolve()
+    scope = Scope.of(AwsSettings())
     entry = cc.load(scope)["repositories"]
     assert entry["names"] == ["a/one", "b/two"]
     assert time.time() - entry["updated"] < 60
@@ -321,8 +322,10 @@ def test_repo_list_fills_the_cache(cli: Runner, ecr: Any) -> None:
 def test_repo_list_with_a_registry_id_fills_that_scope(cli: Runner, ecr: Any) -> None:
     ecr.create_repository(repositoryName="app")
     assert cli("repo", "list", "--registry-id", "123456789012").exit_code == 0
-    assert cc.load(Scope.resolve(registry_id="123456789012"))["repositories"]["names"] == ["app"]
-    assert cc.load(Scope.resolve()) == {}
+    assert cc.load(Scope.of(AwsSettings(registry_id="123456789012")))["repositories"]["names"] == [
+        "app"
+    ]
+    assert cc.load(Scope.of(AwsSettings())) == {}
 
 
 @pytest.mark.parametrize("shell", SHELLS)
@@ -367,7 +370,7 @@ def test_image_list_fills_the_cache_for_tag_completion(cli: Any, ecr: Any) -> No
         "application/vnd.docker.distribution.manifest.v2+json",
         tag="v7",
     )
-    scope = Scope.resolve()
+    scope = Scope.of(AwsSettings())
     assert cc.load(scope).get("images", {}).get("team/web") is None
     assert cli("image", "list", "team/web").exit_code == 0
     entry = cc.load(scope)["images"]["team/web"]  # written by the listing, no refresh

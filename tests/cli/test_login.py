@@ -407,10 +407,11 @@ SECRET_SERVICE_SCRIPT = """
 import json, subprocess, sys
 from datetime import UTC, datetime, timedelta
 import keyring
+from ecrctl.aws.settings import AwsSettings, resolve
 from ecrctl.login import cache as tokencache
 backend = type(keyring.get_keyring())
 cache = tokencache.open_cache()
-source = tokencache.credential_source(None, None)
+source = resolve(AwsSettings()).credential_source()
 arn = "arn:aws:iam::123456789012:user/ss"
 cache.remember_identity(source, tokencache.Identity(arn, "123456789012"))
 now = datetime.now(UTC)

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from ecrctl.cli.app import App, Settings
+from ecrctl.cli.app import App, Output
 from ecrctl.cli.progress import ProgressView
 from ecrctl.image.transfer import Progress
 
@@ -28,7 +28,7 @@ class Terminal(io.StringIO):
 
 def _run(monkeypatch: pytest.MonkeyPatch, stream: io.StringIO, quiet: bool = False) -> str:
     monkeypatch.setattr(sys, "stderr", stream)
-    with ProgressView(App(Settings(quiet=quiet)), "push") as view:
+    with ProgressView(App(out=Output(quiet=quiet)), "push") as view:
         for event in EVENTS:
             view(event)
     return stream.getvalue()

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from ecrctl.aws.settings import AwsSettings
 from ecrctl.completion import cache as cc
 from ecrctl.completion.cache import ImageId, Scope
 from tests.conftest import REGION
@@ -79,17 +80,17 @@ def endpoint() -> Iterator[Endpoint]:
 
 def test_scope_follows_env_and_the_profiles_region(isolated: Path, monkeypatch: Any) -> None:
     write(isolated / ".aws" / "config", "[profile dev]\nregion = eu-west-3\n")
-    assert Scope.resolve() == Scope(None, REGION, None, None)
+    assert Scope.of(AwsSettings()) == Scope(None, REGION, None, None)
     monkeypatch.delenv("AWS_DEFAULT_REGION")
     monkeypatch.setenv("AWS_PROFILE", "dev")
-    assert Scope.resolve().region == "eu-west-3"
-    assert Scope.resolve(region="ap-south-1").region == "ap-south-1"
+    assert Scope.of(AwsSettings()).region == "eu-west-3"
+    assert Scope.of(AwsSettings(region="ap-south-1")).region == "ap-south-1"
     monkeypatch.setenv("AWS_PROFILE", "other")
     monkeypatch.setenv("AWS_REGION", "sa-east-1")
-    assert Scope.resolve().region == "sa-east-1"
+    assert Scope.of(AwsSettings()).region == "sa-east-1"
     monkeypatch.setenv("AWS_ENDPOINT_URL_ECR", "http://127.0.0.1:9")
-    assert Scope.resolve().endpoint_url == "http://127.0.0.1:9"
-    assert Scope.resolve(endpoint_url="http://x").endpoint_url == "http://x"
+    assert Scope.of(AwsSettings()).endpoint_url == "http://127.0.0.1:9"
+    assert Scope.of(AwsSettings(endpoint_url="http://x")).endpoint_url == "http://x"
 
 
 def test_each_scope_has_its_own_file(isolated: Path) -> None:
@@ -105,23 +106,6 @@ def test_each_scope_has_its_own_file(isolated: Path) -> None:
     assert len(paths) == len(scopes)
     assert all(p.parent == isolated / ".cache" / "ecrctl" / "completion" for p in paths)
     assert cc.cache_path(Scope("a/b..c", "r", None, None)).name == "a_b_c.r.self.json"
-
-
-def test_profile_names_from_both_files(isolated: Path) -> None:
-    write(
-        isolated / ".aws" / "config",
-        "[default]\nregion = us-east-1\n[profile dev]\n[sso-session corp]\n[profile prod ]\n",
-    )
-    write(isolated / ".aws" / "credentials", "[default]\n[ci]\n")
-    assert cc.profile_names() == ["ci", "default", "dev", "prod"]
-
-
-def test_profile_names_survive_broken_or_missing_files(isolated: Path) -> None:
-    assert cc.profile_names() == []
-    write(isolated / ".aws" / "config", "not an ini file\n[profile ok]\n")
-    assert cc.profile_names() == []
-    write(isolated / ".aws" / "credentials", "[ci]\n")
-    assert cc.profile_names() == ["ci"]
 
 
 # -- writing and reading without AWS ------------------------------------------

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from botocore.stub import Stubber
 
-from ecrctl.aws.session import translate
 from ecrctl.errors import Conflict, NotFound
 from ecrctl.lifecycle import store
 from ecrctl.lifecycle.images import Image
 from ecrctl.lifecycle.remote import remote_preview
+from ecrctl.translate import translate
 
 
 @pytest.fixture

@@ -4,10 +4,8 @@ index split, identities, and the NullCache cases."""
 from __future__ import annotations
 
 import json
-import os
 import stat
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -79,29 +77,6 @@ def test_identity_is_remembered_per_source_with_a_ttl() -> None:
     assert cache.identity("src-a") == me
     assert cache.identity("src-b") is None
     assert cache.identity("src-a", now=datetime.now(UTC) + timedelta(hours=13)) is None
-
-
-def test_credential_source_follows_boto3_precedence(
-    monkeypatch: pytest.MonkeyPatch, isolated: Path
-) -> None:
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIA1")
-    by_key = tokencache.credential_source(None, None)
-    assert tokencache.credential_source("dev", None) != by_key  # explicit profile wins
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIA2")
-    assert tokencache.credential_source(None, None) != by_key
-    assert tokencache.credential_source(None, "http://127.0.0.1:1") != tokencache.credential_source(
-        None, None
-    )
-
-
-def test_editing_the_aws_config_forgets_the_profile_identity(isolated: Path) -> None:
-    config = Path(os.environ["AWS_CONFIG_FILE"])
-    config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text("[profile dev]\nregion = us-east-1\n")
-    before = tokencache.credential_source("dev", None)
-    assert tokencache.credential_source("dev", None) == before
-    os.utime(config, ns=(1, 1))
-    assert tokencache.credential_source("dev", None) != before
 
 
 @pytest.mark.parametrize(

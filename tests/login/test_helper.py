@@ -97,7 +97,10 @@ def test_mapped_profile_is_used(moto_url: str) -> None:
     )
     done = helper("get", stdin="127.0.0.1:5999")
     assert done.returncode != 0
-    assert "AWS profile 'prod' is not in the AWS config files" in done.stdout
+    assert (
+        "AWS profile 'prod' (from the mapping of 127.0.0.1:5999 in ecrctl's config) is not in"
+        in done.stdout
+    )
     aws = Path(os.environ["AWS_CONFIG_FILE"])
     aws.parent.mkdir(parents=True, exist_ok=True)
     aws.write_text("[profile prod]\naws_access_key_id = AKIAPROD\naws_secret_access_key = x\n")
@@ -154,6 +157,6 @@ def test_fetch_failure_is_one_line_on_stdout(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("ECRCTL_MAX_ATTEMPTS", "1")
     done = helper("get", stdin=ecr_host())
     assert done.returncode == 1
-    assert done.stdout.startswith("ecrctl: error: cannot reach the ECR endpoint")
+    assert done.stdout.startswith("ecrctl: error: cannot reach the AWS endpoint")
     assert len(done.stdout.splitlines()) == 1
     assert "Traceback" not in done.stderr

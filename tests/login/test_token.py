@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from ecrctl.cli.app import App, Settings
+from ecrctl.aws.clients import Aws
+from ecrctl.aws.settings import AwsSettings
 from ecrctl.errors import AuthError
 from ecrctl.login import cache as tokencache
 from ecrctl.login.token import (
@@ -23,6 +24,7 @@ from ecrctl.login.token import (
 from tests.conftest import ACCOUNT, REGION
 from tests.login_support import (  # noqa: F401 - fixture
     MOTO_PASSWORD,
+    credential_source,
     ecr_host,
     fresh_keyring,
     seed_token,
@@ -113,8 +115,8 @@ def test_decode_token_rejects_malformed_tokens(raw: str) -> None:
 pytestmark_moto = pytest.mark.usefixtures("moto")
 
 
-def _app(**settings: Any) -> App:
-    return App(Settings(region=REGION, **settings))
+def _app(**settings: Any) -> Aws:
+    return Aws(AwsSettings(region=REGION, **settings))
 
 
 @pytestmark_moto
@@ -126,7 +128,7 @@ def test_caller_registry_from_ecr_and_expired_token_not_cached() -> None:
     # moto's token expired in 2015: it must not be cached, but the identity is remembered
     cache = tokencache.open_cache()
     assert cache.entries() == []
-    source = tokencache.credential_source(None, None)
+    source = credential_source()
     assert cache.identity(source) == tokencache.Identity(
         arn=f"arn:aws:sts::{ACCOUNT}:user/moto", account=ACCOUNT
     )
@@ -172,7 +174,7 @@ def test_no_cache_env_ignores_the_cache(monkeypatch: pytest.MonkeyPatch) -> None
 @pytestmark_moto
 def test_cache_is_keyed_by_region_and_account() -> None:
     seed_token("us-secret")
-    other_region = App(Settings(region="eu-west-1"))
+    other_region = Aws(AwsSettings(region="eu-west-1"))
     assert registry_auth(other_region).password == MOTO_PASSWORD
     assert registry_auth(_app(), "111111111111").password == "111111111111-auth-token"
 

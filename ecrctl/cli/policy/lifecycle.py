@@ -11,8 +11,8 @@ import click
 from ecrctl.cli.app import App
 from ecrctl.cli.common import confirm, group, pass_app, read_source, yes_option
 from ecrctl.cli.paramtypes import complete_names
-from ecrctl.cli.render import Table, emit, fmt_time, notice, to_json
-from ecrctl.errors import EcrctlError, InvalidInput
+from ecrctl.cli.render import Table, emit, error, fmt_time, notice, to_json
+from ecrctl.errors import EcrctlError, ExitCode, InvalidInput
 from ecrctl.registry.refs import check_repository_name
 
 if TYPE_CHECKING:
@@ -133,7 +133,6 @@ def validate_(ctx: click.Context, app: App, source: str) -> None:
     Each problem names its JSON path, e.g. rules[1].selection.countUnit
     (rules[0] is the first rule of the document).
     """
-    import sys
 
     from ecrctl.lifecycle.validate import check_text
 
@@ -145,11 +144,11 @@ def validate_(ctx: click.Context, app: App, source: str) -> None:
         emit(app, data, text=f"valid: {count} rule(s)")
         return
     data = {"valid": False, "problems": [{"path": p.path, "message": p.message} for p in problems]}
-    if app.settings.output == "json" or app.settings.query:
+    if app.out.output == "json" or app.out.query:
         emit(app, data)
     for problem in problems:
-        sys.stderr.write(f"ecrctl: error: {problem}\n")
-    ctx.exit(2)
+        error(str(problem))
+    ctx.exit(ExitCode.USAGE)
 
 
 @lifecycle.command(
@@ -284,7 +283,7 @@ def _show(app: App, data: Callable[[], Any], table: Callable[[], Table]) -> None
     """emit(), with long tables printed as plain aligned text."""
     import sys
 
-    if app.settings.output == "json" or app.settings.query:
+    if app.out.output == "json" or app.out.query:
         emit(app, data())
         return
     built = table()
@@ -335,7 +334,7 @@ def _remote(app: App, repository: str, text: str | None, timeout: float) -> dict
     from ecrctl.lifecycle.remote import POLL_SECONDS, remote_preview
 
     registry_id = app.settings.registry_id
-    if not sys.stderr.isatty() or app.settings.quiet:
+    if not sys.stderr.isatty() or app.out.quiet:
         notice(
             app,
             f"waiting for AWS's lifecycle policy preview of {repository} "
@@ -475,7 +474,7 @@ def _preview_remote(app: App, name: str, policy_source: str | None, timeout: flo
 def _preview_local(app: App, result: Preview, only_expiring: bool) -> None:
     import sys
 
-    if app.settings.output == "json" and not app.settings.query:
+    if app.out.output == "json" and not app.out.query:
         from ecrctl.lifecycle.jsontext import preview_text
 
         sys.stdout.write(preview_text(result) + "\n")

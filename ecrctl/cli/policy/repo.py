@@ -12,8 +12,8 @@ import click
 from ecrctl.cli.app import App
 from ecrctl.cli.common import confirm, group, pass_app, read_source, yes_option
 from ecrctl.cli.paramtypes import complete_names
-from ecrctl.cli.render import Table, emit, notice, to_json, warn
-from ecrctl.errors import InvalidInput
+from ecrctl.cli.render import Table, emit, error, notice, to_json, warn
+from ecrctl.errors import ExitCode, InvalidInput
 from ecrctl.registry.refs import check_repository_name
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ def get(app: App, repository: str) -> None:
     name = check_repository_name(repository)
     stored = get_policy(app.ecr, name, registry_id=app.settings.registry_id)
     text = stored["policyText"]
-    if app.settings.output == "json" and not app.settings.query:
+    if app.out.output == "json" and not app.out.query:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
     document = json.loads(text)
@@ -100,7 +100,7 @@ def set_(app: App, repository: str, source: str, force: bool) -> None:
     name = check_repository_name(repository)
     text = read_source(source, what="policy file")
     written = set_policy(
-        app.ecr, app.sts, name, text, force=force, registry_id=app.settings.registry_id
+        app.ecr, app.aws.sts, name, text, force=force, registry_id=app.settings.registry_id
     )
     _report_written(app, written, "policy set")
 
@@ -265,7 +265,7 @@ def add_statement(
     statement = core.build_statement(sid, effect, list(principals), list(action_list), condition)
     written = core.add_statement(
         app.ecr,
-        app.sts,
+        app.aws.sts,
         name,
         statement,
         replace=replace,
@@ -292,7 +292,7 @@ def remove_statement(app: App, repository: str, sid: str, force: bool) -> None:
 
     name = check_repository_name(repository)
     written = core.remove_statement(
-        app.ecr, app.sts, name, sid, force=force, registry_id=app.settings.registry_id
+        app.ecr, app.aws.sts, name, sid, force=force, registry_id=app.settings.registry_id
     )
     _report_written(app, written, f"statement {sid!r} removed")
 
@@ -301,8 +301,8 @@ def _print_report(app: App, report: Report, source: str) -> None:
     for finding in report.warnings:
         warn(app, str(finding))
     for finding in report.errors:
-        sys.stderr.write(f"ecrctl: error: {finding}\n")
-    if app.settings.output == "json" or app.settings.query:
+        error(str(finding))
+    if app.out.output == "json" or app.out.query:
         emit(app, report.to_dict())
     elif report.valid:
         notice(
@@ -330,7 +330,7 @@ def validate(app: App, source: str) -> int:
 
     report = validate_text(read_source(source, what="policy file"))
     _print_report(app, report, "stdin" if source == "-" else source)
-    return 0 if report.valid else 2
+    return int(ExitCode.OK if report.valid else ExitCode.USAGE)
 
 
 @repo_policy.command(

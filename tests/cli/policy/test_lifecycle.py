@@ -480,7 +480,7 @@ def run_with(client: Any, *args: str, stdin: str = "") -> Result:
     from ecrctl.cli.main import run
 
     app = App()
-    app.__dict__["ecr"] = client  # the cached client the commands use
+    app.aws.__dict__["ecr"] = client  # the cached client the commands use
     out, err = io.StringIO(), io.StringIO()
     old = sys.stdin, sys.stdout, sys.stderr
     sys.stdin, sys.stdout, sys.stderr = io.StringIO(stdin), out, err

@@ -1,0 +1,95 @@
+"""The AWS side of one command: resolved settings, and clients built on first use.
+
+Core workflows receive an :class:`Aws` (or just its ECR client), never the CLI's
+context. Nothing heavy is imported until a client is asked for.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from ecrctl.aws.settings import AwsSettings, Resolved, resolve
+
+if TYPE_CHECKING:
+    from botocore.session import Session as BotocoreSession
+    from mypy_boto3_ecr import ECRClient
+    from mypy_boto3_sts import STSClient
+
+
+class Aws:
+    """AWS clients for one set of settings (``--profile``, ``--region``, ...)."""
+
+    def __init__(self, settings: AwsSettings | None = None) -> None:
+        self.settings = settings or AwsSettings()
+
+    @cached_property
+    def resolved(self) -> Resolved:
+        return resolve(self.settings)
+
+    @cached_property
+    def session(self) -> BotocoreSession:
+        from ecrctl.aws.session import make_session
+
+        return make_session(self.resolved)
+
+    @cached_property
+    def ecr(self) -> ECRClient:
+        from ecrctl.aws.session import make_client
+
+        client: ECRClient = make_client(
+            self.session, "ecr", self.resolved, endpoint_url=self.resolved.endpoint_url
+        )
+        return client
+
+    @cached_property
+    def sts(self) -> STSClient:
+        """STS with its own endpoint settings; an emulator's ECR endpoint serves STS
+        too, so it is used when STS has no endpoint of its own."""
+        from ecrctl.aws.session import make_client
+
+        endpoint = self.resolved.endpoint_url
+        env = self.resolved.environ
+        own = env.get("AWS_ENDPOINT_URL_STS") or env.get("AWS_ENDPOINT_URL")
+        emulator = endpoint and not own and ".amazonaws.com" not in _host(endpoint)
+        client: STSClient = make_client(
+            self.session, "sts", self.resolved, endpoint_url=endpoint if emulator else None
+        )
+        return client
+
+    def client(self, service: str) -> Any:
+        """Any other service's client (its endpoint from botocore's own settings)."""
+        from ecrctl.aws.session import make_client
+
+        return make_client(self.session, service, self.resolved)
+
+    @property
+    def region(self) -> str:
+        """The region the ECR client uses (after --region, the environment, the profile)."""
+        region: str = self.ecr.meta.region_name
+        return region
+
+    def known_region(self) -> str | None:
+        """The region, if known without building a client (for error messages)."""
+        if "ecr" in self.__dict__:
+            return self.region
+        try:
+            return self.resolved.region
+        except Exception:
+            return self.settings.region
+
+    @property
+    def registry_id(self) -> str | None:
+        return self.settings.registry_id
+
+    def registry_kwargs(self) -> dict[str, Any]:
+        """``{"registryId": ...}`` when --registry-id is set, else nothing."""
+        from ecrctl.aws.access import registry_kwargs
+
+        return registry_kwargs(self.settings.registry_id)
+
+
+def _host(endpoint: str) -> str:
+    from urllib.parse import urlparse
+
+    return urlparse(endpoint).netloc if "://" in endpoint else endpoint

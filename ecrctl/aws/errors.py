@@ -1,0 +1,193 @@
+"""botocore's exceptions as ecrctl errors: one line that names what failed, and the fix.
+
+Called only from :mod:`ecrctl.translate`, the one translation point. ``region`` is
+what the command used (for messages such as "repository not found in eu-west-1").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from ecrctl import errors
+from ecrctl.aws.access import error_code, error_message
+
+THROTTLING_CODES = frozenset(
+    {
+        "ThrottlingException",
+        "Throttling",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+        "ThrottledException",
+    }
+)
+
+_DENIED = re.compile(
+    r"(?:User|Principal):\s*(?P<principal>\S+)\s+is not authorized to perform:"
+    r"\s*(?P<action>[\w:*-]+)"
+)
+
+
+class Failure:
+    """A ClientError's parts, as the rules below read them."""
+
+    def __init__(self, exc: Any, region: str | None) -> None:
+        self.code = error_code(exc) or "Unknown"
+        self.message = error_message(exc)
+        self.operation = str(getattr(exc, "operation_name", "") or "")
+        self.region = region or "?"
+        metadata = getattr(exc, "response", {}).get("ResponseMetadata", {})
+        self.attempts = int(metadata.get("RetryAttempts", 0)) + 1
+
+
+Rule = Callable[[Failure], errors.EcrctlError]
+
+
+def _repository_not_found(f: Failure) -> errors.EcrctlError:
+    return errors.NotFound(
+        f"{f.message or 'repository not found'} (region {f.region})",
+        hint="check the name and --region/--registry-id, or create it: ecrctl repo create NAME",
+    )
+
+
+def _denied(f: Failure) -> errors.EcrctlError:
+    match = _DENIED.search(f.message)
+    if match:
+        return errors.AccessDenied(
+            f"{match['principal']} is not allowed to perform {match['action']}",
+            hint=f"grant {match['action']} in an IAM or repository policy, "
+            "or use --profile for a principal that has it",
+        )
+    return errors.AccessDenied(
+        f"access denied for {f.operation or 'the request'}: {f.message}",
+        hint="check the IAM and repository policies of the caller",
+    )
+
+
+def _throttled(f: Failure) -> errors.EcrctlError:
+    return errors.ServiceError(
+        f"AWS throttled {f.operation or 'the request'} ({f.code}) after {f.attempts} attempts",
+        hint="wait and retry, or raise --max-attempts / ECRCTL_MAX_ATTEMPTS",
+    )
+
+
+def _rejected_credentials(f: Failure) -> errors.EcrctlError:
+    return errors.AuthError(
+        f"AWS rejected the credentials ({f.code}): {f.message}",
+        hint="check the access key, secret and --profile",
+    )
+
+
+def _conflict(default: str, hint: str) -> Rule:
+    return lambda f: errors.Conflict(f.message or default, hint=hint)
+
+
+def _invalid(f: Failure) -> errors.EcrctlError:
+    return errors.InvalidInput(f"{f.code}: {f.message}")
+
+
+def _not_found(f: Failure) -> errors.EcrctlError:
+    return errors.NotFound(f.message or f.code)
+
+
+def _expired(f: Failure) -> errors.EcrctlError:
+    return errors.AuthError(
+        "the AWS session credentials have expired",
+        hint="refresh them (e.g. aws sso login) and retry",
+    )
+
+
+RULES: dict[str, Rule] = {
+    "RepositoryNotFoundException": _repository_not_found,
+    "RepositoryAlreadyExistsException": _conflict(
+        "the repository already exists", "pick another name, or use the existing repository"
+    ),
+    "RepositoryNotEmptyException": _conflict(
+        "the repository is not empty", "delete its images first, or pass --force"
+    ),
+    "LifecyclePolicyPreviewInProgressException": _conflict(
+        "a lifecycle policy preview is already running for this repository",
+        "wait a minute and retry, or preview locally (without --remote/--compare)",
+    ),
+    **dict.fromkeys(("AccessDeniedException", "AccessDenied", "UnauthorizedOperation"), _denied),
+    **dict.fromkeys(THROTTLING_CODES, _throttled),
+    **dict.fromkeys(("ExpiredTokenException", "ExpiredToken", "RequestExpired"), _expired),
+    **dict.fromkeys(
+        (
+            "UnrecognizedClientException",
+            "InvalidClientTokenId",
+            "InvalidSignatureException",
+            "SignatureDoesNotMatch",
+        ),
+        _rejected_credentials,
+    ),
+    **dict.fromkeys(
+        (
+            "ImageNotFoundException",
+            "LifecyclePolicyNotFoundException",
+            "RepositoryPolicyNotFoundException",
+            "LifecyclePolicyPreviewNotFoundException",
+        ),
+        _not_found,
+    ),
+    **dict.fromkeys(
+        (
+            "InvalidParameterException",
+            "ValidationException",
+            "InvalidTagParameterException",
+            "TooManyTagsException",
+            "LimitExceededException",
+        ),
+        _invalid,
+    ),
+}
+
+
+def translate_client_error(exc: Any, region: str | None = None) -> errors.EcrctlError:
+    failure = Failure(exc, region)
+    rule = RULES.get(failure.code)
+    if rule is not None:
+        return rule(failure)
+    return errors.ServiceError(
+        f"{failure.operation or 'request'} failed: {failure.code}: {failure.message}"
+    )
+
+
+def translate(
+    exc: BaseException, *, region: str | None = None, profile: str | None = None
+) -> errors.EcrctlError:
+    """A botocore exception as an ecrctl error with a one-line fix."""
+    import botocore.exceptions as bx
+
+    if isinstance(exc, bx.ClientError):
+        return translate_client_error(exc, region)
+    if isinstance(exc, bx.NoCredentialsError | bx.PartialCredentialsError):
+        return errors.AuthError(
+            "no AWS credentials found",
+            hint="set AWS_PROFILE or --profile, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+        )
+    if isinstance(exc, bx.NoRegionError):
+        return errors.InvalidInput(
+            "no AWS region is set", hint="pass --region REGION or set AWS_REGION"
+        )
+    if isinstance(exc, bx.ProfileNotFound):
+        name = profile or str(getattr(exc, "kwargs", {}).get("profile", "")) or str(exc)
+        return errors.InvalidInput(
+            f"AWS profile {name!r} is not in the AWS config files",
+            hint=f"check ~/.aws/config, or run: aws configure --profile {name}",
+        )
+    if isinstance(exc, bx.EndpointConnectionError | bx.ConnectTimeoutError):
+        url = str(getattr(exc, "kwargs", {}).get("endpoint_url", "")).rstrip("/")
+        return errors.ServiceError(
+            f"cannot reach the AWS endpoint {url or '(unknown)'}",
+            hint="check --endpoint-url/AWS_ENDPOINT_URL_ECR, the region, and the network",
+        )
+    if isinstance(exc, bx.ReadTimeoutError):
+        return errors.ServiceError(
+            "the AWS endpoint did not answer in time", hint="retry, or raise --max-attempts"
+        )
+    if isinstance(exc, bx.ParamValidationError):
+        return errors.InvalidInput(str(exc).splitlines()[-1].strip())
+    where = f" in {region}" if region else ""
+    return errors.ServiceError(f"AWS request failed{where}: {exc}")

@@ -1,0 +1,85 @@
+"""Every file ecrctl reads or writes, in one place.
+
+Each function reads the environment when it is called (tests and the
+credential helper change it between calls), and none touches the disk:
+
+=====================  ================================================  ==========================
+what                   where                                             override
+=====================  ================================================  ==========================
+ecrctl's config file   ``$XDG_CONFIG_HOME/ecrctl/config.toml``           ``ECRCTL_CONFIG``
+login records          ``$XDG_STATE_HOME/ecrctl/logins.json``            ``XDG_STATE_HOME``
+token cache index      ``$XDG_CACHE_HOME/ecrctl/tokens.json``            ``XDG_CACHE_HOME``
+completion names       ``$XDG_CACHE_HOME/ecrctl/completion/``            ``XDG_CACHE_HOME``
+trimmed endpoints      ``$XDG_CACHE_HOME/ecrctl/endpoints-*.json``       ``XDG_CACHE_HOME``
+docker's config        ``~/.docker/config.json``                         ``DOCKER_CONFIG`` (a dir)
+AWS config files       ``~/.aws/config``, ``~/.aws/credentials``         ``AWS_CONFIG_FILE``,
+                                                                         ``AWS_SHARED_CREDENTIALS_FILE``
+=====================  ================================================  ==========================
+
+Only the standard library is imported: the credential helper's fast path uses it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP = "ecrctl"
+
+
+def _xdg(variable: str, *default: str) -> Path:
+    value = os.environ.get(variable)
+    return Path(value) if value else Path.home().joinpath(*default)
+
+
+def config_home() -> Path:
+    return _xdg("XDG_CONFIG_HOME", ".config") / APP
+
+
+def state_home() -> Path:
+    return _xdg("XDG_STATE_HOME", ".local", "state") / APP
+
+
+def cache_home() -> Path:
+    return _xdg("XDG_CACHE_HOME", ".cache") / APP
+
+
+def config_file() -> Path:
+    """ecrctl's own config file (registry mappings)."""
+    explicit = os.environ.get("ECRCTL_CONFIG")
+    return Path(explicit).expanduser() if explicit else config_home() / "config.toml"
+
+
+def login_records() -> Path:
+    return state_home() / "logins.json"
+
+
+def token_index() -> Path:
+    return cache_home() / "tokens.json"
+
+
+def completion_cache() -> Path:
+    return cache_home() / "completion"
+
+
+def endpoints_cache(key: str) -> Path:
+    return cache_home() / f"endpoints-{key}.json"
+
+
+def docker_config_dir() -> Path:
+    explicit = os.environ.get("DOCKER_CONFIG")
+    return Path(explicit).expanduser() if explicit else Path.home() / ".docker"
+
+
+def docker_config_file() -> Path:
+    return docker_config_dir() / "config.json"
+
+
+def aws_config_file() -> Path:
+    explicit = os.environ.get("AWS_CONFIG_FILE")
+    return Path(explicit).expanduser() if explicit else Path.home() / ".aws" / "config"
+
+
+def aws_credentials_file() -> Path:
+    explicit = os.environ.get("AWS_SHARED_CREDENTIALS_FILE")
+    return Path(explicit).expanduser() if explicit else Path.home() / ".aws" / "credentials"
