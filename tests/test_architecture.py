@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -60,3 +61,147 @@ def test_help_imports_no_aws_or_docker(args: list[str]) -> None:
     loaded = modules_loaded_by(*args)
     heavy = sorted(m for m in loaded if m.split(".")[0] in {"boto3", "botocore", "docker"})
     assert heavy == []
+
+
+# -- the layout: sizes, cycles, dependencies ------------------------------------------------
+
+MAX_MODULE_LINES = 350
+MAX_FUNCTION_LINES = 60
+ALL = sorted(PACKAGE.rglob("*.py"))
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def ecrctl_imports(path: Path) -> set[str]:
+    """Every ecrctl module ``path`` imports, anywhere in it, ``TYPE_CHECKING`` blocks included."""
+    known = {module_name(p) for p in ALL}
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name in known)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module in known:
+                found.add(node.module)
+            found.update(f"{node.module}.{a.name}" for a in node.names)
+    return (found & known) - {module_name(path)}
+
+
+def import_cycles() -> list[list[str]]:
+    graph = {module_name(p): ecrctl_imports(p) for p in ALL}
+    # a package's __init__ is imported with any of its modules: that is no cycle
+    cycles: list[list[str]] = []
+    state: dict[str, int] = {}
+
+    def visit(node: str, stack: list[str]) -> None:
+        state[node] = 1
+        for target in sorted(graph.get(node, ())):
+            if node.startswith(target + "."):
+                continue
+            if state.get(target) == 1:
+                cycles.append([*stack[stack.index(target) :], target])
+            elif target not in state:
+                visit(target, [*stack, target])
+        state[node] = 2
+
+    for name in sorted(graph):
+        if name not in state:
+            visit(name, [name])
+    return cycles
+
+
+def test_no_import_cycles() -> None:
+    assert import_cycles() == []
+
+
+def test_the_cycle_check_finds_a_cycle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = tmp_path / "ecrctl"
+    fake.mkdir()
+    (fake / "__init__.py").write_text("")
+    (fake / "a.py").write_text("from ecrctl import b\n")
+    (fake / "b.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import ecrctl.a\n"
+    )
+    monkeypatch.setattr(sys.modules[__name__], "PACKAGE", fake)
+    monkeypatch.setattr(sys.modules[__name__], "ALL", sorted(fake.rglob("*.py")))
+    assert import_cycles() == [["ecrctl.a", "ecrctl.b", "ecrctl.a"]]
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_modules_and_functions_stay_small(path: Path) -> None:
+    text = path.read_text()
+    lines = len(text.splitlines())
+    assert lines <= MAX_MODULE_LINES, f"{lines} lines: split the module"
+    long = [
+        f"{node.name} ({node.end_lineno - node.lineno + 1} lines)"
+        for node in ast.walk(ast.parse(text))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.end_lineno is not None
+        and node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES
+    ]
+    assert long == []
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_every_module_says_what_it_owns(path: Path) -> None:
+    if path.name == "__main__.py":
+        return
+    assert ast.get_docstring(ast.parse(path.read_text())), "add a module docstring"
+
+
+# what an import name is installed as
+DISTRIBUTIONS = {
+    "botocore": "botocore",
+    "click": "click",
+    "docker": "docker",
+    "jmespath": "jmespath",
+    "keyring": "keyring",
+    "requests": "requests",
+    "rich": "rich",
+}
+TYPE_ONLY = {"mypy_boto3_ecr", "mypy_boto3_sts"}  # stubs, imported under TYPE_CHECKING
+
+
+def runtime_third_party_imports() -> set[str]:
+    stdlib = set(sys.stdlib_module_names)
+    found: set[str] = set()
+    for path in ALL:
+        for node in ast.walk(ast.parse(path.read_text())):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            found.update(n.split(".")[0] for n in names)
+    return found - stdlib - {"ecrctl", "__future__"} - TYPE_ONLY
+
+
+def test_dependencies_are_exactly_what_ecrctl_imports() -> None:
+    import tomllib
+
+    project = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())["project"]
+    declared = {
+        re.split(r"[<>=!~\[ ;]", spec, maxsplit=1)[0].lower() for spec in project["dependencies"]
+    }
+    imported = runtime_third_party_imports()
+    assert imported <= set(DISTRIBUTIONS), f"map {imported - set(DISTRIBUTIONS)} to a distribution"
+    assert declared == {DISTRIBUTIONS[name] for name in imported}
+
+
+def test_type_only_imports_stay_under_type_checking() -> None:
+    offending = []
+    for path in ALL:
+        tree = ast.parse(path.read_text())
+        guarded = {
+            id(n)
+            for block in ast.walk(tree)
+            if isinstance(block, ast.If) and "TYPE_CHECKING" in ast.unparse(block.test)
+            for n in ast.walk(block)
+        }
+        for node in ast.walk(tree):
+            module = node.module if isinstance(node, ast.ImportFrom) else None
+            if (module or "").split(".")[0] in TYPE_ONLY and id(node) not in guarded:
+                offending.append(f"{path.name}: {module}")
+    assert offending == []

@@ -55,83 +55,99 @@ def _complete_regions(ctx: click.Context, param: click.Parameter, incomplete: st
 
 def _global_params() -> list[click.Parameter]:
     """Fresh Option objects for every command (click keeps per-param state)."""
+    flags: dict[str, Any] = {"is_flag": True, "default": False}
     return [
         click.Option(
-            ["--profile"],
-            metavar="NAME",
+            decls,
             expose_value=False,
-            callback=_setter("profile"),
-            shell_complete=_complete_profiles,
-            help="AWS profile from the shared config files (default: AWS_PROFILE).",
-        ),
-        click.Option(
-            ["--region"],
-            metavar="REGION",
-            expose_value=False,
-            callback=_setter("region"),
-            shell_complete=_complete_regions,
-            help="AWS region (default: AWS_REGION or the profile's).",
-        ),
-        click.Option(
-            ["--endpoint-url"],
-            metavar="URL",
-            expose_value=False,
-            callback=_setter("endpoint_url"),
-            help="ECR API endpoint (default: AWS_ENDPOINT_URL_ECR or AWS's).",
-        ),
-        click.Option(
-            ["--registry-id"],
-            metavar="ACCOUNT",
-            expose_value=False,
-            callback=_setter("registry_id", _check_registry_id),
-            help="Account whose registry to act on (default: the caller's).",
-        ),
-        click.Option(
-            ["-o", "--output"],
-            type=click.Choice(["table", "json"]),
-            expose_value=False,
-            callback=_setter("output"),
-            help="Output format (default: table).",
-        ),
-        click.Option(
-            ["--query"],
-            metavar="JMESPATH",
-            expose_value=False,
-            callback=_setter("query"),
-            help="JMESPath expression applied to the JSON output (implies -o json).",
-        ),
-        click.Option(
-            ["--max-attempts"],
-            type=click.IntRange(min=1),
-            expose_value=False,
-            callback=_setter("max_attempts"),
-            help="AWS call attempts with backoff (default: ECRCTL_MAX_ATTEMPTS or 5).",
-        ),
-        click.Option(
-            ["--debug"],
-            is_flag=True,
-            default=False,
-            expose_value=False,
-            callback=_setter("debug"),
-            help="Show tracebacks and a redacted AWS wire log on stderr.",
-        ),
-        click.Option(
-            ["--no-color"],
-            is_flag=True,
-            default=False,
-            expose_value=False,
-            callback=_setter("color", lambda _: False),
-            help="No colour (also NO_COLOR, or when not a terminal).",
-        ),
-        click.Option(
-            ["-q", "--quiet"],
-            is_flag=True,
-            default=False,
-            expose_value=False,
-            callback=_setter("quiet"),
-            help="Print only results and errors.",
-        ),
+            callback=_setter(attr, convert),
+            **(flags if flag else {}),
+            **extra,
+        )
+        for decls, attr, convert, flag, extra in _GLOBAL_OPTIONS
     ]
+
+
+_GLOBAL_OPTIONS: list[tuple[list[str], str, Callable[[Any], Any] | None, bool, dict[str, Any]]] = [
+    (
+        ["--profile"],
+        "profile",
+        None,
+        False,
+        {
+            "metavar": "NAME",
+            "shell_complete": _complete_profiles,
+            "help": "AWS profile from the shared config files (default: AWS_PROFILE).",
+        },
+    ),
+    (
+        ["--region"],
+        "region",
+        None,
+        False,
+        {
+            "metavar": "REGION",
+            "shell_complete": _complete_regions,
+            "help": "AWS region (default: AWS_REGION or the profile's).",
+        },
+    ),
+    (
+        ["--endpoint-url"],
+        "endpoint_url",
+        None,
+        False,
+        {"metavar": "URL", "help": "ECR API endpoint (default: AWS_ENDPOINT_URL_ECR or AWS's)."},
+    ),
+    (
+        ["--registry-id"],
+        "registry_id",
+        lambda value: _check_registry_id(value),
+        False,
+        {"metavar": "ACCOUNT", "help": "Account whose registry to act on (default: the caller's)."},
+    ),
+    (
+        ["-o", "--output"],
+        "output",
+        None,
+        False,
+        {"type": click.Choice(["table", "json"]), "help": "Output format (default: table)."},
+    ),
+    (
+        ["--query"],
+        "query",
+        None,
+        False,
+        {
+            "metavar": "JMESPATH",
+            "help": "JMESPath expression applied to the JSON output (implies -o json).",
+        },
+    ),
+    (
+        ["--max-attempts"],
+        "max_attempts",
+        None,
+        False,
+        {
+            "type": click.IntRange(min=1),
+            "help": "AWS call attempts with backoff (default: ECRCTL_MAX_ATTEMPTS or 5).",
+        },
+    ),
+    (
+        ["--debug"],
+        "debug",
+        None,
+        True,
+        {"help": "Show tracebacks and a redacted AWS wire log on stderr."},
+    ),
+    (
+        ["--no-color"],
+        "color",
+        lambda _: False,
+        True,
+        {"help": "No colour (also NO_COLOR, or when not a terminal)."},
+    ),
+    (["-q", "--quiet"], "quiet", None, True, {"help": "Print only results and errors."}),
+]
 
 
 def _check_registry_id(value: str) -> str:
@@ -202,7 +218,7 @@ class EcrctlGroup(click.Group):
         name = prog_name.replace("-", "_").replace(".", "_")
         instruction = os.environ.get(complete_var or f"_{name}_COMPLETE".upper())
         if instruction:
-            from ecrctl.cli.completers import install
+            from ecrctl.cli.shells import install
 
             install(instruction)
         super()._main_shell_completion(ctx_args, prog_name, complete_var)
@@ -223,6 +239,11 @@ def group(
         return cmd
 
     return decorator
+
+
+def command(name: str, **kwargs: Any) -> Callable[[Callable[..., Any]], click.Command]:
+    """Declare a command that is loaded on its own (a group's ``lazy`` entry)."""
+    return click.command(name, cls=EcrctlCommand, **kwargs)
 
 
 def yes_option(func: F) -> F:

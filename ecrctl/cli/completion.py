@@ -14,15 +14,15 @@ import click
 
 from ecrctl.cli.common import EcrctlCommand
 
-SHELLS = ("bash", "zsh", "fish")  # the keys of completers.SHELL_CLASSES
+SHELLS = ("bash", "zsh", "fish")  # the keys of shells.SHELL_CLASSES
 PROG_NAME = "ecrctl"
 COMPLETE_VAR = "_ECRCTL_COMPLETE"
 
 
 def script(shell: str) -> str:
     """The completion script for ``shell``, exactly as committed in completions/."""
-    from ecrctl.cli.completers import SHELL_CLASSES
     from ecrctl.cli.main import cli
+    from ecrctl.cli.shells import SHELL_CLASSES
 
     cls = SHELL_CLASSES[shell]
     text = cls(cli, {}, PROG_NAME, COMPLETE_VAR).source()

@@ -114,16 +114,36 @@ def login(
         registry_ids = [app.settings.registry_id, *registry_ids]
     if print_password and (helper or verify or len(registry_ids) > 1):
         raise click.UsageError("--print-password prints one password and does nothing else")
-    auths = core.fetch(app.aws, registry_ids, registry_url=registry_url, use_cache=not no_cache)
     if print_password:
+        auths = core.fetch(app.aws, registry_ids, registry_url=registry_url, use_cache=not no_cache)
         sys.stdout.write(auths[0].password + "\n")
         return
-    if verify:
-        core.verify(auths)
-        for auth in auths:
-            notice(app, f"verified: the Docker Engine logged in to {auth.host} with the token")
-    results = core.login(app.aws, auths, helper=helper)
+    results = core.log_in(
+        app.aws,
+        registry_ids,
+        registry_url=registry_url,
+        use_cache=not no_cache,
+        helper=helper,
+        verify=verify,
+    )
+    _tell(app, results, helper=helper, verified=verify)
+    emit(
+        app,
+        [r.to_json() for r in results],
+        table=lambda: Table(
+            ["HOST", "CREDENTIAL", "EXPIRES"],
+            [[r.auth.host, r.location.describe(), _expiry(r)] for r in results],
+        ),
+    )
+
+
+def _tell(app: App, results: list[LoginResult], *, helper: bool, verified: bool) -> None:
+    """What each login did beyond storing a token, on stderr."""
     for result in results:
+        if verified:
+            notice(
+                app, f"verified: the Docker Engine logged in to {result.auth.host} with the token"
+            )
         if result.location.kind == "helper" and not helper:
             notice(
                 app,
@@ -142,14 +162,6 @@ def login(
                 f"ECR returned a token for {result.auth.host} that has already expired "
                 f"({fmt_time(result.auth.expires_at)}); check the system clock",
             )
-    emit(
-        app,
-        [r.to_json() for r in results],
-        table=lambda: Table(
-            ["HOST", "CREDENTIAL", "EXPIRES"],
-            [[r.auth.host, r.location.describe(), _expiry(r)] for r in results],
-        ),
-    )
 
 
 # ``--registry-id`` is login's own repeatable option: drop the global one of that name.

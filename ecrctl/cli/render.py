@@ -203,6 +203,16 @@ def fmt_age(value: datetime | None, now: datetime | None = None) -> str:
     return f"{seconds}s ago"
 
 
+def fmt_digest(digest: str) -> str:
+    """The short form of a digest in tables: ``sha256:`` and its first 12 hex digits."""
+    return digest[:19] if digest.startswith("sha256:") else digest
+
+
+def fmt_tags(detail: dict[str, Any]) -> str:
+    """An image's tags, comma-separated, or ``<untagged>``."""
+    return ", ".join(detail.get("imageTags") or []) or "<untagged>"
+
+
 def fmt_mib(size: int | None) -> str:
     if size is None:
         return "-"

@@ -10,8 +10,10 @@ from ecrctl.cli.app import App
 from ecrctl.cli.common import confirm, group, pass_app, yes_option
 from ecrctl.cli.paramtypes import REPOSITORY, remember_repositories
 from ecrctl.cli.render import Table, emit, fmt_bool, fmt_mib, fmt_time, notice
-from ecrctl.registry.refs import check_repository_name, check_tag_keys, parse_tags
-from ecrctl.repo import repository as repos
+from ecrctl.registry.refs import check_repository_name
+from ecrctl.repo import repository
+from ecrctl.repo import tags as repo_tags
+from ecrctl.repo.tags import parse_tags
 
 
 @group(
@@ -59,7 +61,7 @@ def create(
     """Create repository NAME and print its URI."""
     name = check_repository_name(name)
     parsed = parse_tags(tags)
-    repository = repos.create_repository(
+    created = repository.create_repository(
         app.ecr,
         name,
         tags=parsed,
@@ -67,9 +69,9 @@ def create(
         scan_on_push=scan_on_push,
         encryption=encryption,
         kms_key=kms_key,
-        registry_id=app.settings.registry_id,
+        registry_id=app.registry_id,
     )
-    emit(app, repository, text=repository["repositoryUri"])
+    emit(app, created, text=created["repositoryUri"])
 
 
 def _repo_row(r: dict[str, Any]) -> list[str]:
@@ -88,7 +90,7 @@ def _repo_row(r: dict[str, Any]) -> list[str]:
 @pass_app
 def list_(app: App, prefix: str | None) -> None:
     """List every repository (whose name starts with PREFIX)."""
-    found = repos.list_repositories(app.ecr, prefix, registry_id=app.settings.registry_id)
+    found = repository.list_repositories(app.ecr, prefix, registry_id=app.registry_id)
     remember_repositories(app, found, prefix=prefix)
     emit(
         app,
@@ -105,7 +107,7 @@ def list_(app: App, prefix: str | None) -> None:
 def show(app: App, name: str) -> None:
     """Show a repository with its image count, size, tags and policies."""
     name = check_repository_name(name)
-    info = repos.show_repository(app.ecr, name, registry_id=app.settings.registry_id)
+    info = repository.show_repository(app.ecr, name, registry_id=app.registry_id)
 
     def table() -> Table:
         r = info["repository"]
@@ -144,8 +146,8 @@ def show(app: App, name: str) -> None:
 def delete(app: App, name: str, force: bool, yes: bool) -> None:
     """Delete a repository (a non-empty one only with --force)."""
     name = check_repository_name(name)
-    registry_id = app.settings.registry_id
-    count = repos.count_images(app.ecr, name, registry_id=registry_id)
+    registry_id = app.registry_id
+    count = repository.count_images(app.ecr, name, registry_id=registry_id)
     if force and count:
         noun = "image" if count == 1 else "images"
         confirm(
@@ -153,7 +155,7 @@ def delete(app: App, name: str, force: bool, yes: bool) -> None:
             yes=yes,
             what=f"delete {name!r} with its {count} {noun}",
         )
-    deleted = repos.delete_repository(
+    deleted = repository.delete_repository(
         app.ecr, name, force=force, registry_id=registry_id, image_count=count
     )
     emit(
@@ -173,10 +175,7 @@ def _tags_table(tags: list[dict[str, str]]) -> Table:
 @pass_app
 def tag(app: App, name: str, pairs: tuple[str, ...]) -> None:
     """Add or overwrite resource tags on a repository (NAME or ARN)."""
-    parsed = parse_tags(pairs)
-    repos.check_name_or_arn(name)
-    arn = repos.repository_arn(app.ecr, name, registry_id=app.settings.registry_id)
-    tags = repos.tag_repository(app.ecr, arn, parsed)
+    tags = repo_tags.tag(app.aws, name, pairs)
     notice(app, f"tagged {name}")
     emit(app, tags, table=lambda: _tags_table(tags))
 
@@ -187,10 +186,7 @@ def tag(app: App, name: str, pairs: tuple[str, ...]) -> None:
 @pass_app
 def untag(app: App, name: str, keys: tuple[str, ...]) -> None:
     """Remove resource tags from a repository (NAME or ARN)."""
-    checked = check_tag_keys(keys)
-    repos.check_name_or_arn(name)
-    arn = repos.repository_arn(app.ecr, name, registry_id=app.settings.registry_id)
-    tags = repos.untag_repository(app.ecr, arn, checked)
+    tags = repo_tags.untag(app.aws, name, keys)
     notice(app, f"untagged {name}")
     emit(app, tags, table=lambda: _tags_table(tags))
 
@@ -200,7 +196,5 @@ def untag(app: App, name: str, keys: tuple[str, ...]) -> None:
 @pass_app
 def tags(app: App, name: str) -> None:
     """List the resource tags of a repository (NAME or ARN)."""
-    repos.check_name_or_arn(name)
-    arn = repos.repository_arn(app.ecr, name, registry_id=app.settings.registry_id)
-    found = repos.list_tags(app.ecr, arn)
+    found = repo_tags.tags_of(app.aws, name)
     emit(app, found, table=lambda: _tags_table(found))

@@ -15,14 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from ecrctl.aws.access import error_code, error_message, registry_kwargs
 from ecrctl.errors import InvalidInput, ServiceError
-from ecrctl.image.query import (
-    ImageRef,
-    describe_image,
-    get_manifest,
-    tag_digests,
-)
+from ecrctl.image.query import StoredManifest, describe_image, get_manifest, tag_digests
 from ecrctl.registry.manifest import digest_of
-from ecrctl.registry.refs import check_image_tag, check_repository_name
+from ecrctl.registry.refs import ImageRef, check_image_tag, check_repository_name
 
 if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient
@@ -122,7 +117,6 @@ def retag(
     tags = list(dict.fromkeys(new_tags))
     if not tags:
         raise InvalidInput("no new tag given", hint="e.g. ecrctl image retag REPO latest v2")
-    reg = registry_kwargs(registry_id)
     detail = describe_image(ecr, repository, source, registry_id=registry_id)
     digest: str = detail["imageDigest"]
     stored = get_manifest(ecr, repository, digest, registry_id=registry_id)
@@ -131,77 +125,98 @@ def retag(
         raise ServiceError(
             f"the manifest ECR returned for {digest} hashes to {actual}; nothing was retagged"
         )
+    job = _Retag(ecr, repository, stored, registry_id)
+    job.current = tag_digests(ecr, repository, tags, registry_id=registry_id)
     result = RetagResult(repository, str(source), digest, stored.media_type, dry_run)
-    current = tag_digests(ecr, repository, tags, registry_id=registry_id)
-    mutability: list[str] = []
+    result.outcomes = job.preview(tags) if dry_run else job.run(tags, max_workers)
+    return result
 
-    def repository_mutability() -> str:
-        if not mutability:
-            repo = ecr.describe_repositories(repositoryNames=[repository], **reg)
-            mutability.append(str(repo["repositories"][0].get("imageTagMutability", "MUTABLE")))
-        return mutability[0]
 
-    def conflict(tag: str, previous: str) -> TagOutcome:
-        state = repository_mutability()
+class _Retag:
+    """One retag: the source manifest, what each tag points at now, and the puts."""
+
+    def __init__(
+        self, ecr: ECRClient, repository: str, stored: StoredManifest, registry_id: str | None
+    ) -> None:
+        self.ecr = ecr
+        self.repository = repository
+        self.stored = stored
+        self.digest = stored.digest
+        self.registry_id = registry_id
+        self.current: dict[str, str] = {}
+        self._mutability: str | None = None
+
+    def mutability(self) -> str:
+        if self._mutability is None:
+            repo = self.ecr.describe_repositories(
+                repositoryNames=[self.repository], **registry_kwargs(self.registry_id)
+            )
+            self._mutability = str(repo["repositories"][0].get("imageTagMutability", "MUTABLE"))
+        return self._mutability
+
+    def conflict(self, tag: str, previous: str) -> TagOutcome:
         return TagOutcome(
             tag,
             FAILED,
             previous_digest=previous,
             failure_code="ImageTagAlreadyExistsException",
             reason=f"tag {tag!r} already points at {previous} and repository "
-            f"{repository!r} is {state}: its tags cannot be moved",
+            f"{self.repository!r} is {self.mutability()}: its tags cannot be moved",
         )
 
-    def put(tag: str) -> TagOutcome:
-        previous = current.get(tag)
+    def preview(self, tags: list[str]) -> list[TagOutcome]:
+        """``--dry-run``: what each tag would become, with no PutImage."""
+        todo = [t for t in tags if self.current.get(t) != self.digest]
+        immutable = bool(todo) and self.mutability().startswith("IMMUTABLE")
+        outcomes = []
+        for tag in tags:
+            previous = self.current.get(tag)
+            if previous == self.digest:
+                outcomes.append(TagOutcome(tag, UNCHANGED))
+            elif previous is None:
+                outcomes.append(TagOutcome(tag, WOULD_CREATE))
+            elif immutable:
+                outcomes.append(self.conflict(tag, previous))
+            else:
+                outcomes.append(TagOutcome(tag, WOULD_MOVE, previous))
+        return outcomes
+
+    def run(self, tags: list[str], max_workers: int) -> list[TagOutcome]:
+        """PutImage for every tag not already on the image (concurrently), then verify."""
+        todo = [t for t in tags if self.current.get(t) != self.digest]
+        done = {t: TagOutcome(t, UNCHANGED) for t in tags if t not in todo}
+        if todo:
+            workers = max(1, min(max_workers, len(todo)))
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                for outcome in pool.map(self.put, todo):
+                    done[outcome.tag] = outcome
+        _verify(self.ecr, self.repository, self.digest, done, registry_id=self.registry_id)
+        return [done[t] for t in tags]
+
+    def put(self, tag: str) -> TagOutcome:
+        previous = self.current.get(tag)
         kwargs: dict[str, Any] = {
-            "repositoryName": repository,
-            "imageManifest": stored.manifest,
+            "repositoryName": self.repository,
+            "imageManifest": self.stored.manifest,
             "imageTag": tag,
-            "imageDigest": digest,
-            **reg,
+            "imageDigest": self.digest,
+            **registry_kwargs(self.registry_id),
         }
-        if stored.media_type:
-            kwargs["imageManifestMediaType"] = stored.media_type
+        if self.stored.media_type:
+            kwargs["imageManifestMediaType"] = self.stored.media_type
         try:
-            ecr.put_image(**kwargs)
+            self.ecr.put_image(**kwargs)
         except Exception as exc:
             code = error_code(exc)
             if code not in TAG_EXISTS_CODES:
                 if not code:
                     raise
-                message = error_message(exc)
-                return TagOutcome(tag, FAILED, previous, code, message or code)
-            now = tag_digests(ecr, repository, [tag], registry_id=registry_id).get(tag)
-            if now == digest:
+                return TagOutcome(tag, FAILED, previous, code, error_message(exc) or code)
+            now = tag_digests(self.ecr, self.repository, [tag], registry_id=self.registry_id)
+            if now.get(tag) == self.digest:
                 return TagOutcome(tag, UNCHANGED)
-            return conflict(tag, now or previous or "another image")
+            return self.conflict(tag, now.get(tag) or previous or "another image")
         return TagOutcome(tag, MOVED if previous else CREATED, previous)
-
-    todo = [t for t in tags if current.get(t) != digest]
-    if dry_run:
-        immutable = bool(todo) and repository_mutability().startswith("IMMUTABLE")
-        for tag in tags:
-            previous = current.get(tag)
-            if previous == digest:
-                result.outcomes.append(TagOutcome(tag, UNCHANGED))
-            elif previous is None:
-                result.outcomes.append(TagOutcome(tag, WOULD_CREATE))
-            elif immutable:
-                result.outcomes.append(conflict(tag, previous))
-            else:
-                result.outcomes.append(TagOutcome(tag, WOULD_MOVE, previous))
-        return result
-
-    done: dict[str, TagOutcome] = {t: TagOutcome(t, UNCHANGED) for t in tags if t not in todo}
-    if todo:
-        workers = max(1, min(max_workers, len(todo)))
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            for outcome in pool.map(put, todo):
-                done[outcome.tag] = outcome
-    _verify(ecr, repository, digest, done, registry_id=registry_id)
-    result.outcomes = [done[t] for t in tags]
-    return result
 
 
 def _verify(

@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 from ecrctl.aws.access import error_code, registry_kwargs
 from ecrctl.errors import InvalidInput, NotFound
-from ecrctl.image.query import ImageRef, parse_ref
 from ecrctl.registry.engine import docker_host, registry_error
-from ecrctl.registry.refs import check_image_tag, check_repository_name
+from ecrctl.registry.refs import ImageRef, check_image_tag, check_repository_name, parse_ref
 from ecrctl.repo.repository import create_repository
 
 if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient
 
+    from ecrctl.aws.clients import Aws
     from ecrctl.login.token import RegistryAuth
 
 DIGEST_IN_STATUS = re.compile(r"(?:digest|Digest):\s*(sha256:[a-f0-9]{64})")
@@ -254,3 +254,50 @@ def pull_image(
         "imageUri": f"{target}{separator}{ref}",
         "registry": auth.host,
     }
+
+
+# -- the workflows ------------------------------------------------------------------
+
+
+def push(
+    aws: Aws,
+    local_image: str,
+    destination: str | None,
+    *,
+    create: bool = False,
+    registry_url: str | None = None,
+    on_progress: ProgressCallback = _ignore,
+) -> dict[str, Any]:
+    """``image push``: check the local side, then the repository, then push."""
+    from ecrctl.login.token import registry_auth
+    from ecrctl.registry import engine
+
+    repository, tag = push_target(local_image, destination)
+    # the local side first: no daemon or no such image fails before AWS is asked
+    # anything, and before --create makes a repository for nothing
+    api = engine.client().api
+    check_local_image(api, local_image)
+    created = ensure_repository(
+        aws.ecr, repository, create=create, registry_id=aws.registry_id, region=aws.region
+    )
+    auth = registry_auth(aws, aws.registry_id, registry_url=registry_url)
+    result = push_image(api, auth, local_image, repository, tag, on_progress=on_progress)
+    result["repositoryCreated"] = created
+    return result
+
+
+def pull(
+    aws: Aws,
+    reference: str,
+    *,
+    registry_url: str | None = None,
+    on_progress: ProgressCallback = _ignore,
+) -> dict[str, Any]:
+    """``image pull``: the engine first (no daemon fails before any AWS call), then pull."""
+    from ecrctl.login.token import registry_auth
+    from ecrctl.registry import engine
+
+    repository, ref = parse_pull_reference(reference)
+    api = engine.client().api
+    auth = registry_auth(aws, aws.registry_id, registry_url=registry_url)
+    return pull_image(api, auth, repository, ref, on_progress=on_progress)

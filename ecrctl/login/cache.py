@@ -25,11 +25,20 @@ import logging
 import os
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from ecrctl import paths
+from ecrctl.login.cache_entries import (
+    CachedToken,
+    CacheEntry,
+    CacheKey,
+    Identity,
+    _parse_time,
+    now_utc,
+    principal_of,
+)
 from ecrctl.registry.hosts import partition_of
 
 log = logging.getLogger("ecrctl.cache")
@@ -51,102 +60,6 @@ def cache_disabled_by_env() -> bool:
 
 def index_path() -> Path:
     return paths.token_index()
-
-
-def principal_of(arn: str) -> str:
-    """The caller ARN, with an assumed role's session name dropped."""
-    head, sep, rest = arn.partition(":assumed-role/")
-    if not sep:
-        return arn
-    role = rest.split("/", 1)[0]
-    return f"{head}:assumed-role/{role}"
-
-
-class Identity(NamedTuple):
-    arn: str
-    account: str
-
-    @property
-    def principal(self) -> str:
-        return principal_of(self.arn)
-
-
-class CacheKey(NamedTuple):
-    partition: str
-    account: str
-    region: str
-    principal: str
-    endpoint: str | None = None
-
-    @property
-    def name(self) -> str:
-        name = f"{self.partition}/{self.account}/{self.region}/{self.principal}"
-        return f"{name}@{self.endpoint}" if self.endpoint else name
-
-
-class CachedToken(NamedTuple):
-    username: str
-    password: str
-    proxy_endpoint: str
-    expires_at: datetime
-    issued_at: datetime
-    host: str = ""
-
-    def __repr__(self) -> str:  # never show the secret
-        return f"CachedToken(host={self.host!r}, expires_at={self.expires_at!r})"
-
-    def refresh_at(self) -> datetime:
-        """Half-way through the token's lifetime."""
-        return self.issued_at + (self.expires_at - self.issued_at) / 2
-
-    def fresh(self, now: datetime) -> bool:
-        return now < self.refresh_at() and now < self.expires_at
-
-    def to_json(self) -> str:
-        return json.dumps(
-            {
-                "username": self.username,
-                "password": self.password,
-                "proxyEndpoint": self.proxy_endpoint,
-                "expiresAt": self.expires_at.isoformat(),
-                "issuedAt": self.issued_at.isoformat(),
-                "host": self.host,
-            }
-        )
-
-    @classmethod
-    def from_json(cls, text: str) -> CachedToken:
-        data = json.loads(text)
-        return cls(
-            username=data["username"],
-            password=data["password"],
-            proxy_endpoint=data["proxyEndpoint"],
-            expires_at=_parse_time(data["expiresAt"]),
-            issued_at=_parse_time(data["issuedAt"]),
-            host=data.get("host", ""),
-        )
-
-
-class CacheEntry(NamedTuple):
-    """What the index knows about a cached token (no secret)."""
-
-    key: str
-    account: str
-    region: str
-    principal: str
-    host: str
-    expires_at: datetime
-    refresh_at: datetime
-    endpoint: str | None = None
-
-
-def _parse_time(text: str) -> datetime:
-    value = datetime.fromisoformat(text)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)
 
 
 class TokenCache:
@@ -391,6 +304,8 @@ __all__ = [
     "KeyringCache",
     "NullCache",
     "TokenCache",
+    "now_utc",
     "open_cache",
     "partition_of",
+    "principal_of",
 ]

@@ -96,7 +96,24 @@ def fetch(
     return registry_auths(aws, wanted, registry_url=registry_url, use_cache=use_cache)
 
 
-def verify(auths: list[RegistryAuth]) -> None:
+def log_in(
+    aws: Aws,
+    registry_ids: list[str],
+    *,
+    registry_url: str | None,
+    use_cache: bool,
+    helper: bool,
+    verify: bool,
+) -> list[LoginResult]:
+    """``ecrctl login``: a token per registry, checked by the engine with ``verify``,
+    then stored (or the helper installed) and recorded."""
+    auths = fetch(aws, registry_ids, registry_url=registry_url, use_cache=use_cache)
+    if verify:
+        verify_with_engine(auths)
+    return login(aws, auths, helper=helper)
+
+
+def verify_with_engine(auths: list[RegistryAuth]) -> None:
     """Have the Docker Engine log in with each credential (nothing is stored by it)."""
     import tempfile
 

@@ -1,4 +1,5 @@
-"""Checks made before any AWS call, so that bad input creates nothing.
+"""Names in a registry: repository names, registry ids, tags, digests, and the
+references that combine them; checked before any call, so that bad input creates nothing.
 
 Each check raises :class:`InvalidInput` naming the bad value and the fix.
 """
@@ -6,7 +7,7 @@ Each check raises :class:`InvalidInput` naming the bad value and the fix.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from dataclasses import dataclass
 
 from ecrctl.errors import InvalidInput
 
@@ -16,11 +17,6 @@ REPOSITORY_ARN = re.compile(r"arn:aws[a-z-]*:ecr:[a-z0-9-]+:\d{12}:repository/(?
 REGISTRY_ID = re.compile(r"\d{12}")
 IMAGE_TAG = re.compile(r"[\w][\w.-]{0,299}")
 DIGEST = re.compile(r"sha256:[a-f0-9]{64}")
-TAG_KEY_CHARS = re.compile(r"[\w\s+\-=.:/@]*", re.UNICODE)
-
-MAX_TAGS = 50
-MAX_TAG_KEY = 128
-MAX_TAG_VALUE = 256
 
 
 def check_repository_name(name: str) -> str:
@@ -70,56 +66,32 @@ def check_digest(digest: str) -> str:
     return digest
 
 
-def _check_tag_key(key: str, raw: str) -> None:
-    if not 1 <= len(key) <= MAX_TAG_KEY:
-        raise InvalidInput(f"invalid tag key in {raw!r}: a key is 1 to {MAX_TAG_KEY} characters")
-    if key.lower().startswith("aws:"):
-        raise InvalidInput(
-            f"invalid tag key {key!r}: the aws: prefix is reserved for AWS",
-            hint="drop the aws: prefix",
-        )
-    if not TAG_KEY_CHARS.fullmatch(key):
-        raise InvalidInput(
-            f"invalid tag key {key!r}", hint="use letters, digits, spaces and + - = . _ : / @"
-        )
+# -- references -------------------------------------------------------------------
 
 
-def _check_tag_value(key: str, value: str) -> None:
-    if len(value) > MAX_TAG_VALUE:
-        raise InvalidInput(
-            f"invalid value for tag {key!r}: {len(value)} characters, at most {MAX_TAG_VALUE}"
-        )
-    if not TAG_KEY_CHARS.fullmatch(value):
-        raise InvalidInput(
-            f"invalid value {value!r} for tag {key!r}",
-            hint="use letters, digits, spaces and + - = . _ : / @",
-        )
+@dataclass(frozen=True)
+class ImageRef:
+    """A tag or a digest naming one image of a repository."""
+
+    tag: str | None = None
+    digest: str | None = None
+
+    @property
+    def image_id(self) -> dict[str, str]:
+        return {"imageDigest": self.digest} if self.digest else {"imageTag": str(self.tag)}
+
+    def __str__(self) -> str:
+        return self.digest or str(self.tag)
 
 
-def parse_tags(pairs: Iterable[str]) -> list[dict[str, str]]:
-    """``KEY=VALUE`` strings as ECR's ``[{"Key": ..., "Value": ...}]``."""
-    tags: list[dict[str, str]] = []
-    seen: set[str] = set()
-    for raw in pairs:
-        if "=" not in raw:
-            raise InvalidInput(f"malformed tag {raw!r}: expected KEY=VALUE", hint="e.g. env=dev")
-        key, value = raw.split("=", 1)
-        _check_tag_key(key, raw)
-        _check_tag_value(key, value)
-        if key in seen:
-            raise InvalidInput(f"duplicate tag key {key!r}", hint="give each key once")
-        seen.add(key)
-        tags.append({"Key": key, "Value": value})
-    if len(tags) > MAX_TAGS:
-        raise InvalidInput(f"{len(tags)} tags given: a repository takes at most {MAX_TAGS}")
-    return tags
-
-
-def check_tag_keys(keys: Iterable[str]) -> list[str]:
-    result: list[str] = []
-    for key in keys:
-        _check_tag_key(key, key)
-        if key in result:
-            raise InvalidInput(f"duplicate tag key {key!r}", hint="give each key once")
-        result.append(key)
-    return result
+def parse_ref(ref: str) -> ImageRef:
+    """``TAG``, ``sha256:<64 hex>`` or ``@sha256:...`` as an ImageRef (checked)."""
+    text = ref[1:] if ref.startswith("@") else ref
+    if ":" in text or text.startswith("sha256"):
+        if not text.startswith("sha256:"):
+            raise InvalidInput(
+                f"invalid image reference {ref!r}: only sha256 digests are used by ECR",
+                hint="give a tag, or a digest sha256:<64 hex digits>",
+            )
+        return ImageRef(digest=check_digest(text))
+    return ImageRef(tag=check_image_tag(text))

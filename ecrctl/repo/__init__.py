@@ -1,0 +1,1 @@
+"""Repositories: create, list, show, delete, and their resource tags."""

@@ -1,4 +1,4 @@
-"""Repository workflows: create, list, show, delete, and resource tags.
+"""Repository workflows: create, list, show and delete.
 
 Pure functions over an ECR client; no click, no rich. Inputs are checked in
 :mod:`ecrctl.registry.refs` before any call.
@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 from ecrctl.aws.access import error_code, items, registry_kwargs
 from ecrctl.errors import Conflict, InvalidInput, NotFound
-from ecrctl.registry.refs import REPOSITORY_ARN, check_repository_name
 
 if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient
@@ -170,40 +169,3 @@ def delete_repository(
             )
     result = ecr.delete_repository(repositoryName=name, force=force, **registry_kwargs(registry_id))
     return dict(result["repository"])
-
-
-def check_name_or_arn(name_or_arn: str) -> None:
-    """Reject a bad repository name before any client is made (an ARN passes)."""
-    if not REPOSITORY_ARN.fullmatch(name_or_arn):
-        check_repository_name(name_or_arn)
-
-
-def repository_arn(ecr: ECRClient, name_or_arn: str, *, registry_id: str | None = None) -> str:
-    """The ARN for a repository name (an ARN is returned as given)."""
-    if REPOSITORY_ARN.fullmatch(name_or_arn):
-        return name_or_arn
-    name = check_repository_name(name_or_arn)
-    arn: str = describe_repository(ecr, name, registry_id=registry_id)["repositoryArn"]
-    return arn
-
-
-def list_tags(ecr: ECRClient, arn: str) -> list[dict[str, str]]:
-    tags = ecr.list_tags_for_resource(resourceArn=arn).get("tags", [])
-    return [{"Key": str(t["Key"]), "Value": str(t["Value"])} for t in tags]
-
-
-def tag_repository(ecr: ECRClient, arn: str, tags: list[dict[str, str]]) -> list[dict[str, str]]:
-    existing = {t["Key"] for t in list_tags(ecr, arn)}
-    new_keys = {t["Key"] for t in tags} - existing
-    if len(existing) + len(new_keys) > 50:
-        raise InvalidInput(
-            f"the repository has {len(existing)} tags; {len(new_keys)} more would exceed 50",
-            hint="remove tags first with: ecrctl repo untag NAME KEY...",
-        )
-    ecr.tag_resource(resourceArn=arn, tags=tags)  # type: ignore[arg-type]
-    return list_tags(ecr, arn)
-
-
-def untag_repository(ecr: ECRClient, arn: str, keys: list[str]) -> list[dict[str, str]]:
-    ecr.untag_resource(resourceArn=arn, tagKeys=keys)
-    return list_tags(ecr, arn)

@@ -12,6 +12,7 @@ from click.shell_completion import CompletionItem
 
 from ecrctl.aws.settings import AwsSettings
 from ecrctl.cli import completers as c
+from ecrctl.cli import paramtypes, shells
 from ecrctl.cli.app import App
 from ecrctl.cli.common import EcrctlCommand
 from ecrctl.completion import cache as cc
@@ -83,7 +84,7 @@ def sample(**kwargs: Any) -> None:
 )
 def test_completer_chosen_by_name_or_metavar(name: str, expected: Any) -> None:
     ctx = context(sample, [])
-    assert c.completer_for(ctx, param(sample, name)) is expected
+    assert shells.completer_for(ctx, param(sample, name)) is expected
 
 
 def test_source_without_a_repository_is_not_a_ref() -> None:
@@ -92,19 +93,19 @@ def test_source_without_a_repository_is_not_a_ref() -> None:
     def other(source: str) -> None:
         """x"""
 
-    assert c.completer_for(context(other, []), param(other, "source")) is None
+    assert shells.completer_for(context(other, []), param(other, "source")) is None
 
 
 def test_explicit_types_are_respected() -> None:
     @click.command()
-    @click.argument("name", type=c.REPOSITORY)
-    @click.argument("ref", type=c.IMAGE_REF)
+    @click.argument("name", type=paramtypes.REPOSITORY)
+    @click.argument("ref", type=paramtypes.IMAGE_REF)
     @click.argument("repo", shell_complete=lambda ctx, p, i: [CompletionItem("mine")])
     def cmd(**kwargs: Any) -> None:
         """x"""
 
     ctx = context(cmd, [])
-    assert all(c.completer_for(ctx, p) is None for p in cmd.params)
+    assert all(shells.completer_for(ctx, p) is None for p in cmd.params)
     assert c._is_repository_param(param(cmd, "name"))
     assert values(param(cmd, "repo").shell_complete(ctx, "")) == ["mine"]
 
@@ -113,8 +114,8 @@ def test_explicit_types_are_respected() -> None:
 
 
 @click.command()
-@click.argument("repository", type=c.REPOSITORY)
-@click.argument("ref", type=c.IMAGE_REF)
+@click.argument("repository", type=paramtypes.REPOSITORY)
+@click.argument("ref", type=paramtypes.IMAGE_REF)
 def retag(repository: str, ref: str) -> None:
     """x"""
 
@@ -227,9 +228,9 @@ def test_files_are_left_to_the_shell() -> None:
 
 def test_names_from_a_module_attribute_or_a_callable() -> None:
     ctx = context(sample, [])
-    by_path = c.complete_names("ecrctl.cli.completion:SHELLS")
+    by_path = paramtypes.complete_names("ecrctl.cli.completion:SHELLS")
     assert values(by_path(ctx, param(sample, "name"), "")) == ["bash", "fish", "zsh"]
-    by_call = c.complete_names(lambda: {"keep-10": 1, "expire-untagged": 2})
+    by_call = paramtypes.complete_names(lambda: {"keep-10": 1, "expire-untagged": 2})
     assert values(by_call(ctx, param(sample, "name"), "e")) == ["expire-untagged"]
 
 
@@ -267,7 +268,7 @@ def test_a_failing_completer_yields_no_candidates() -> None:
     def cmd(thing: str) -> None:
         """x"""
 
-    shell = c.EcrctlBash(cmd, {}, "ecrctl", "_ECRCTL_COMPLETE")
+    shell = shells.EcrctlBash(cmd, {}, "ecrctl", "_ECRCTL_COMPLETE")
     assert shell.get_completions([], "") == []
 
 
@@ -278,10 +279,10 @@ def test_bash_answers_only_what_follows_the_last_colon(seeded: Scope, monkeypatc
     monkeypatch.setenv("COMP_POINT", str(len(line)))
     monkeypatch.setenv("COMP_WORDS", "ecrctl team/app sha256 : a")
     monkeypatch.setenv("COMP_CWORD", "4")
-    shell = c.EcrctlBash(retag, {"obj": App()}, "ecrctl", "_ECRCTL_COMPLETE")
+    shell = shells.EcrctlBash(retag, {"obj": App()}, "ecrctl", "_ECRCTL_COMPLETE")
     assert shell.complete() == f"plain,{TAGGED.removeprefix('sha256:')}"
     line = "ecrctl x --target team/app:"
     monkeypatch.setenv("COMP_LINE", line)
     monkeypatch.setenv("COMP_POINT", str(len(line)))
-    shell = c.EcrctlBash(sample, {"obj": App()}, "ecrctl", "_ECRCTL_COMPLETE")
+    shell = shells.EcrctlBash(sample, {"obj": App()}, "ecrctl", "_ECRCTL_COMPLETE")
     assert shell.complete().splitlines() == ["plain,latest", "plain,v1"]

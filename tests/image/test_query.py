@@ -13,53 +13,17 @@ from botocore.stub import Stubber
 from ecrctl.errors import InvalidInput, NotFound
 from ecrctl.image import query as images
 from ecrctl.registry import manifest as m
+from ecrctl.registry.refs import parse_ref
 from tests import image_samples as s
 from tests.conftest import REGION
+
+DIGEST = "sha256:" + "ab" * 32
 
 
 @pytest.fixture
 def repo(ecr: Any) -> str:
     ecr.create_repository(repositoryName="team/app")
     return "team/app"
-
-
-# -- references ---------------------------------------------------------------------
-
-DIGEST = "sha256:" + "ab" * 32
-
-
-@pytest.mark.parametrize(
-    ("text", "tag", "digest"),
-    [
-        ("v1.2.0", "v1.2.0", None),
-        ("latest", "latest", None),
-        ("a" * 300, "a" * 300, None),
-        (DIGEST, None, DIGEST),
-        ("@" + DIGEST, None, DIGEST),
-    ],
-)
-def test_parse_ref(text: str, tag: str | None, digest: str | None) -> None:
-    ref = images.parse_ref(text)
-    assert (ref.tag, ref.digest) == (tag, digest)
-    assert ref.image_id == ({"imageDigest": digest} if digest else {"imageTag": tag})
-
-
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ("sha256:abc", "invalid image digest 'sha256:abc'"),
-        ("sha256:" + "AB" * 32, "invalid image digest"),
-        ("md5:" + "a" * 32, "only sha256 digests"),
-        ("sha256", "only sha256 digests"),
-        (".hidden", "invalid image tag '.hidden'"),
-        ("-x", "invalid image tag"),
-        ("a b", "invalid image tag"),
-        ("a" * 301, "invalid image tag"),
-    ],
-)
-def test_parse_ref_rejects(text: str, message: str) -> None:
-    with pytest.raises(InvalidInput, match=message):
-        images.parse_ref(text)
 
 
 # -- list ----------------------------------------------------------------------------
@@ -183,7 +147,7 @@ EXPECTED_TYPES = {
 def test_show_every_media_type(ecr: Any, repo: str, kind: str, by: str) -> None:
     samples = s.put_every_type(ecr, repo)
     tag, digest, text = samples[kind]
-    ref = images.parse_ref(tag if by == "tag" else digest)
+    ref = parse_ref(tag if by == "tag" else digest)
     info = images.show_image(ecr, repo, ref)
     assert info["imageManifest"] == text  # exactly as stored
     assert info["manifestDigest"] == digest == s.sha(text)
@@ -203,9 +167,9 @@ def test_show_every_media_type(ecr: Any, repo: str, kind: str, by: str) -> None:
 def test_show_unknown_tag_and_digest(ecr: Any, repo: str) -> None:
     s.put(ecr, repo, s.schema2(), m.DOCKER_SCHEMA2, tag="v1")
     with pytest.raises(NotFound, match="no image with tag v2 in repository 'team/app'"):
-        images.show_image(ecr, repo, images.parse_ref("v2"))
+        images.show_image(ecr, repo, parse_ref("v2"))
     with pytest.raises(NotFound, match=f"no image with digest {DIGEST}"):
-        images.show_image(ecr, repo, images.parse_ref(DIGEST))
+        images.show_image(ecr, repo, parse_ref(DIGEST))
 
 
 def test_get_manifest_asks_for_every_media_type() -> None:
@@ -232,131 +196,3 @@ def test_get_manifest_asks_for_every_media_type() -> None:
         )
         stored = images.get_manifest(client, "app", s.sha(text))  # type: ignore[arg-type]
     assert stored.manifest == text and stored.media_type == m.OCI_INDEX
-
-
-# -- delete --------------------------------------------------------------------------
-
-
-def _tags(ecr: Any, repo: str) -> dict[str, list[str]]:
-    return {
-        d["imageDigest"]: sorted(d.get("imageTags", []))
-        for d in ecr.describe_images(repositoryName=repo)["imageDetails"]
-    }
-
-
-def test_delete_by_tag_says_tag_removed_or_image_deleted(ecr: Any, repo: str) -> None:
-    shared = s.put(ecr, repo, s.schema2("shared"), m.DOCKER_SCHEMA2, tag="v1")
-    ecr.put_image(
-        repositoryName=repo,
-        imageManifest=s.schema2("shared"),
-        imageTag="latest",
-        imageManifestMediaType=m.DOCKER_SCHEMA2,
-    )
-    lone = s.put(ecr, repo, s.schema2("lone"), m.DOCKER_SCHEMA2, tag="old")
-
-    plan = images.plan_delete(ecr, repo, [images.parse_ref("v1"), images.parse_ref("old")])
-    assert [(i.image_id, i.action) for i in plan.items] == [
-        ({"imageTag": "v1"}, images.TAG_REMOVED),
-        ({"imageTag": "old"}, images.IMAGE_DELETED),
-    ]
-    assert images.execute_delete(ecr, plan) == 1
-    assert [i.status for i in plan.items] == ["done", "done"]
-    assert _tags(ecr, repo) == {shared: ["latest"]}
-    assert lone not in _tags(ecr, repo)
-
-
-def test_deleting_every_tag_of_an_image_deletes_it_once(ecr: Any, repo: str) -> None:
-    digest = s.put(ecr, repo, s.schema2("all"), m.DOCKER_SCHEMA2, tag="latest")
-    for tag in ("v1", "stable"):
-        ecr.put_image(
-            repositoryName=repo,
-            imageManifest=s.schema2("all"),
-            imageTag=tag,
-            imageManifestMediaType=m.DOCKER_SCHEMA2,
-        )
-    refs = [images.parse_ref(t) for t in ("stable", "v1", "latest")]
-    plan = images.plan_delete(ecr, repo, refs)
-    assert [(i.image_id["imageTag"], i.action, i.tags_lost) for i in plan.items] == [
-        ("stable", images.TAG_REMOVED, ["stable"]),
-        ("v1", images.TAG_REMOVED, ["v1"]),
-        ("latest", images.IMAGE_DELETED, ["stable", "v1", "latest"]),
-    ]
-    images.execute_delete(ecr, plan)
-    assert digest not in _tags(ecr, repo)
-
-
-def test_delete_by_digest_lists_the_tags_lost(ecr: Any, repo: str) -> None:
-    digest = s.put(ecr, repo, s.schema2(), m.DOCKER_SCHEMA2, tag="v1")
-    ecr.put_image(
-        repositoryName=repo,
-        imageManifest=s.schema2(),
-        imageTag="prod",
-        imageManifestMediaType=m.DOCKER_SCHEMA2,
-    )
-    plan = images.plan_delete(ecr, repo, [images.parse_ref(digest), images.parse_ref("prod")])
-    assert len(plan.items) == 1  # the tag goes with the digest: sent once
-    assert plan.by_digest[0].tags_lost == ["prod", "v1"]
-    images.execute_delete(ecr, plan)
-    assert _tags(ecr, repo) == {}
-
-
-def test_delete_untagged_in_batches_of_100(ecr: Any, repo: str) -> None:
-    keep = s.put(ecr, repo, s.schema2("keep"), m.DOCKER_SCHEMA2, tag="keep")
-    for n in range(230):
-        s.put(ecr, repo, s.schema2(f"u{n}", (n + 1,)), m.DOCKER_SCHEMA2)
-    calls: list[int] = []
-    ecr.meta.events.register(
-        "before-parameter-build.ecr.BatchDeleteImage",
-        lambda params, **_: calls.append(len(params["imageIds"])),
-    )
-    plan = images.plan_delete(ecr, repo, [], untagged=True)
-    assert len(plan.items) == 230
-    assert images.execute_delete(ecr, plan) == 3
-    assert calls == [100, 100, 30]
-    assert all(i.status == "done" for i in plan.items)
-    assert _tags(ecr, repo) == {keep: ["keep"]}
-
-
-def test_delete_unknown_refs_delete_nothing(ecr: Any, repo: str) -> None:
-    s.put(ecr, repo, s.schema2(), m.DOCKER_SCHEMA2, tag="v1")
-    with pytest.raises(NotFound, match="no image with tag nope"):
-        images.plan_delete(ecr, repo, [images.parse_ref("v1"), images.parse_ref("nope")])
-    with pytest.raises(NotFound, match=f"no image with digest {DIGEST}"):
-        images.plan_delete(ecr, repo, [images.parse_ref(DIGEST)])
-    with pytest.raises(InvalidInput, match="nothing to delete"):
-        images.plan_delete(ecr, repo, [])
-    assert len(_tags(ecr, repo)) == 1
-
-
-def test_delete_reports_per_id_failures() -> None:
-    """A child of a manifest list cannot be deleted: ECR answers with a failure
-    for that id only (moto does not model this)."""
-    client = boto3.client("ecr", region_name=REGION)
-    child, other = "sha256:" + "11" * 32, "sha256:" + "22" * 32
-    plan = images.DeletePlan(
-        "app",
-        [
-            images.DeleteItem({"imageDigest": child}, child, images.IMAGE_DELETED),
-            images.DeleteItem({"imageTag": "v2"}, other, images.IMAGE_DELETED, ["v2"]),
-        ],
-    )
-    reason = "Requested image referenced by manifest list: [sha256:" + "33" * 32 + "]"
-    with Stubber(client) as stub:
-        stub.add_response(
-            "batch_delete_image",
-            {
-                "imageIds": [{"imageTag": "v2", "imageDigest": other}],
-                "failures": [
-                    {
-                        "imageId": {"imageDigest": child},
-                        "failureCode": "ImageReferencedByManifestList",
-                        "failureReason": reason,
-                    }
-                ],
-            },
-            {"repositoryName": "app", "imageIds": [{"imageDigest": child}, {"imageTag": "v2"}]},
-        )
-        assert images.execute_delete(client, plan) == 1  # type: ignore[arg-type]
-    assert [i.status for i in plan.items] == ["failed", "done"]
-    assert plan.failed[0].failure_code == "ImageReferencedByManifestList"
-    assert plan.to_dict()["results"][0]["failureReason"] == reason

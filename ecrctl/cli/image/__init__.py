@@ -1,0 +1,29 @@
+"""``ecrctl image``: list, show, retag, delete, push and pull.
+
+One module per core module: ``query`` (list, show), ``retag``, ``delete`` and
+``transfer`` (push, pull), each loaded only when its command runs.
+"""
+
+from __future__ import annotations
+
+from ecrctl.cli.common import group
+
+COMMANDS = {
+    "list": "ecrctl.cli.image.query:list_",
+    "show": "ecrctl.cli.image.query:show",
+    "retag": "ecrctl.cli.image.retag:retag",
+    "delete": "ecrctl.cli.image.delete:delete",
+    "push": "ecrctl.cli.image.transfer:push",
+    "pull": "ecrctl.cli.image.transfer:pull",
+}
+
+
+@group(
+    "image",
+    lazy=COMMANDS,
+    epilog="\b\nExamples:\n  ecrctl image list team/app --untagged\n"
+    "  ecrctl image retag team/app v1.2.0 latest stable\n"
+    "  ecrctl image push myapp:dev team/app:dev --create",
+)
+def image() -> None:
+    """List, inspect, retag, delete, push and pull images."""

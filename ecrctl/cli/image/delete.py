@@ -1,0 +1,78 @@
+"""``ecrctl image delete``: tags or images, planned first, then deleted in batches."""
+
+from __future__ import annotations
+
+import click
+
+from ecrctl.cli.app import App
+from ecrctl.cli.common import command, confirm, dry_run_option, pass_app, yes_option
+from ecrctl.cli.render import Table, emit, fmt_digest, warn
+from ecrctl.errors import PartialFailure
+from ecrctl.image import delete as core
+from ecrctl.registry.refs import check_repository_name, parse_ref
+
+
+def _delete_rows(plan: core.DeletePlan) -> list[list[str]]:
+    rows = []
+    for item in plan.items:
+        what = item.image_id.get("imageTag") or fmt_digest(item.digest)
+        if item.action == core.IMAGE_DELETED:
+            lost = ", ".join(item.tags_lost) or "untagged"
+            action = f"image deleted (tags: {lost})"
+        else:
+            action = "tag removed (image kept: other tags remain)"
+        status = item.status
+        if item.failure_code:
+            status = f"failed: {item.failure_code}"
+        rows.append([what, fmt_digest(item.digest), action, status])
+    return rows
+
+
+@command(
+    "delete",
+    epilog="\b\nExamples:\n  ecrctl image delete team/app v1 v2\n"
+    "  ecrctl image delete team/app sha256:4ccc... --yes\n"
+    "  ecrctl image delete team/app --untagged --dry-run",
+)
+@click.argument("repository")
+@click.argument("refs", nargs=-1, metavar="[TAG|DIGEST]...")
+@click.option("--untagged", is_flag=True, help="Also delete every untagged image.")
+@dry_run_option
+@yes_option
+@pass_app
+def delete(
+    app: App, repository: str, refs: tuple[str, ...], untagged: bool, dry_run: bool, yes: bool
+) -> None:
+    """Delete tags or images.
+
+    A TAG removes that tag; when it is the image's last tag the image goes
+    too (each line says which happened). A DIGEST deletes the image with all
+    its tags, after a confirmation listing them. Ids are sent 100 per call.
+    """
+    repository = check_repository_name(repository)
+    parsed = [parse_ref(r) for r in refs]
+    registry_id = app.registry_id
+    plan = core.plan_delete(app.ecr, repository, parsed, untagged=untagged, registry_id=registry_id)
+
+    def table() -> Table:
+        return Table(["ID", "DIGEST", "ACTION", "STATUS"], _delete_rows(plan))
+
+    if dry_run or not plan.items:
+        emit(app, plan.to_dict(dry_run=True), table=table)
+        return
+    whole = plan.by_digest
+    if whole:
+        lost = sorted({t for i in whole for t in i.tags_lost})
+        confirm(
+            f"Delete {len(whole)} image(s) from {repository!r}, losing tags: "
+            f"{', '.join(lost) or 'none (untagged)'}?",
+            yes=yes,
+            what=f"delete {len(whole)} image(s) by digest",
+        )
+    calls = core.execute_delete(app.ecr, plan, registry_id=registry_id)
+    emit(app, plan.to_dict(batches=calls), table=table)
+    for item in plan.failed:
+        what = item.image_id.get("imageTag") or item.digest
+        warn(app, f"{what}: {item.failure_code}: {item.failure_reason}")
+    if plan.failed:
+        raise PartialFailure(f"{len(plan.failed)} of {len(plan.items)} deletions failed")

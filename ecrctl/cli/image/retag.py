@@ -1,0 +1,68 @@
+"""``ecrctl image retag``: new tags for an image, by manifest, in its repository."""
+
+from __future__ import annotations
+
+import click
+
+from ecrctl.cli.app import App
+from ecrctl.cli.common import command, dry_run_option, pass_app
+from ecrctl.cli.render import Table, emit, fmt_digest, notice, warn
+from ecrctl.errors import PartialFailure
+from ecrctl.image.retag import parse_new_tag
+from ecrctl.image.retag import retag as retag_image
+from ecrctl.registry.refs import check_repository_name, parse_ref
+
+_STATUS_TEXT = {
+    "created": "created",
+    "moved": "moved here",
+    "unchanged": "unchanged (already this image)",
+    "failed": "FAILED",
+    "would-create": "would be created",
+    "would-move": "would be moved here",
+}
+
+
+@command(
+    "retag",
+    epilog="\b\nExamples:\n  ecrctl image retag team/app v1.2.0 latest stable\n"
+    "  ecrctl image retag team/app sha256:4ccc... release-7 --dry-run",
+)
+@click.argument("repository")
+@click.argument("source", metavar="SOURCE")
+@click.argument("new_tags", nargs=-1, required=True, metavar="NEW_TAG...")
+@dry_run_option
+@pass_app
+def retag(app: App, repository: str, source: str, new_tags: tuple[str, ...], dry_run: bool) -> None:
+    """Add tags to an image without pulling or pushing it.
+
+    SOURCE is a tag or sha256 digest. The stored manifest is put back byte for
+    byte under each NEW_TAG (digest-exact, any manifest type), then every new
+    tag is checked to resolve to the source digest. Tags in another repository
+    are refused: ECR cannot copy layers this way.
+    """
+    repository = check_repository_name(repository)
+    ref = parse_ref(source)
+    tags = [parse_new_tag(t, repository) for t in new_tags]
+    result = retag_image(
+        app.ecr, repository, ref, tags, registry_id=app.registry_id, dry_run=dry_run
+    )
+    rows = [
+        [
+            o.tag,
+            _STATUS_TEXT.get(o.status, o.status),
+            o.failure_code or (f"was {fmt_digest(o.previous_digest)}" if o.previous_digest else ""),
+        ]
+        for o in result.outcomes
+    ]
+    emit(app, result.to_dict(), table=lambda: Table(["TAG", "STATUS", "DETAIL"], rows))
+    for outcome in result.failed:
+        warn(app, str(outcome.reason or outcome.failure_code))
+    failed = len(result.failed)
+    done = len(result.outcomes) - failed
+    notice(
+        app,
+        f"{repository}@{result.digest}: {done} tag(s) "
+        f"{'would be ' if dry_run else ''}ok, {failed} failed",
+    )
+    if failed:
+        raise PartialFailure(f"{failed} of {len(result.outcomes)} tags failed (see above)")
