@@ -180,7 +180,7 @@ def test_fish_shows_whole_help_texts() -> None:
 
 
 def test_installed_for_the_user_each_shell_loads_it(tmp_path: Path) -> None:
-    """The per-user install paths the README gives: bash-completion's, zsh's fpath, fish's."""
+    """The per-user install paths of docs/completion.md: bash-completion's, zsh's fpath, fish's."""
     bash_dir = tmp_path / "share" / "bash-completion" / "completions"
     zsh_dir = tmp_path / "zfunc"
     fish_dir = tmp_path / "config" / "fish" / "completions"
