@@ -1,4 +1,4 @@
-"""The user guide's lifecycle examples (ライフサイクルポリシーの例) as data: the
+"""The user guide's lifecycle examples ("Examples of lifecycle policies") as data: the
 repository contents, the policy text exactly as printed (with ``"day"`` fixed
 to ``"days"`` where the guide has it wrong), and the result the guide states."""
 
