@@ -1,8 +1,9 @@
 """The policies printed in the ECR user guide (ecr-user-guide-ja.txt), verbatim.
 
-Repository policies: Amazon ECR のリポジトリポリシー and リポジトリポリシーの例.
-IAM policies: Amazon ECR 管理ポリシー, the ECS container-instance role
-(Amazon ECS で Amazon ECR を使用する) and タグベースのアクセスコントロールを使用する.
+Repository policies: the chapters "Private repository policies in Amazon ECR" and
+"Private repository policy examples". IAM policies: "AWS managed policies for
+Amazon ECR", the ECS container-instance role ("Using Amazon ECR images with
+Amazon ECS") and "Using tag-based access control".
 """
 
 from __future__ import annotations
