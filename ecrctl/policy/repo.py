@@ -17,7 +17,8 @@ from ecrctl.errors import InvalidInput, NotFound
 from ecrctl.policy import actions
 from ecrctl.policy.explain import lockout_problem, statements_of
 from ecrctl.policy.principals import SERVICE, principal_problem
-from ecrctl.policy.validate import Finding, Report, validate_text
+from ecrctl.policy.report import Finding, Report
+from ecrctl.policy.validate import validate_text
 
 if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient

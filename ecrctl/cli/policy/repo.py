@@ -18,7 +18,7 @@ from ecrctl.registry.refs import check_repository_name
 
 if TYPE_CHECKING:
     from ecrctl.policy.repo import Written
-    from ecrctl.policy.validate import Report
+    from ecrctl.policy.report import Report
 
 
 def _ex(*lines: str) -> str:
