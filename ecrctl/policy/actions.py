@@ -16,7 +16,7 @@ PREFIX = "ecr:"
 # cache imports; they have no API operation of their own.
 PERMISSION_ONLY = ("ReplicateImage", "BatchImportUpstreamImage")
 
-# The guide's action sets (リポジトリポリシーの例).
+# The guide's action sets (chapter "Private repository policy examples").
 PULL = (
     "ecr:GetDownloadUrlForLayer",
     "ecr:BatchGetImage",

@@ -1,5 +1,5 @@
-"""Repository-policy workflows over an ECR client: get, set, delete, and
-statement edits (read, modify, validate, write).
+"""Repository-policy workflows over an ECR client: get, set, delete, statement
+edits (read, modify, validate, write) and explaining a stored or given policy.
 
 Every write is validated locally first and checked for lock-out: a policy that
 would stop the caller from changing it again is refused unless ``force``,
@@ -9,15 +9,15 @@ which is also passed to ECR's own ``force`` flag.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ecrctl.aws.access import error_code, registry_kwargs
 from ecrctl.errors import InvalidInput, NotFound
-from ecrctl.policy import actions
-from ecrctl.policy.explain import lockout_problem, statements_of
-from ecrctl.policy.principals import SERVICE, principal_problem
-from ecrctl.policy.validate import Finding, Report, validate_text
+from ecrctl.policy.explain import Explanation, explain, lockout_problem, statements_of
+from ecrctl.policy.report import Finding
+from ecrctl.policy.validate import check, validate_text
 
 if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient
@@ -74,18 +74,6 @@ def _current(ecr: ECRClient, name: str, registry_id: str | None) -> dict[str, An
         return None
     document: dict[str, Any] = json.loads(stored["policyText"])
     return document
-
-
-def check(report: Report, source: str = "the policy") -> None:
-    """Raise InvalidInput naming the first error when ``report`` has errors."""
-    if report.valid:
-        return
-    errors = report.errors
-    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-    raise InvalidInput(
-        f"{source} is invalid: {errors[0]}{more}",
-        hint="see every finding with: ecrctl policy repo validate FILE",
-    )
 
 
 def _registry_account(ecr: ECRClient, name: str, registry_id: str | None) -> str:
@@ -149,75 +137,6 @@ def delete_policy(ecr: ECRClient, name: str, *, registry_id: str | None = None) 
     return Written(name, response["registryId"], None, deleted=True)
 
 
-def build_statement(
-    sid: str,
-    effect: str,
-    principals: list[str],
-    action_list: list[str],
-    condition: str | None = None,
-) -> dict[str, Any]:
-    """A statement from add-statement's options (checked before any call)."""
-    if not sid:
-        raise InvalidInput("--sid must not be empty", hint="e.g. --sid AllowPull")
-    normalized = effect.capitalize()
-    if normalized not in ("Allow", "Deny"):
-        raise InvalidInput(f"invalid --effect {effect!r}", hint="use Allow or Deny")
-    statement: dict[str, Any] = {
-        "Sid": sid,
-        "Effect": normalized,
-        "Principal": _principal(principals),
-        "Action": _actions(action_list),
-    }
-    if condition is not None:
-        try:
-            parsed = json.loads(condition)
-        except json.JSONDecodeError as exc:
-            raise InvalidInput(
-                f"--condition is not valid JSON: {exc.msg} at column {exc.colno}",
-                hint='e.g. --condition \'{"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}\'',
-            ) from None
-        statement["Condition"] = parsed
-    return statement
-
-
-def _principal(values: list[str]) -> Any:
-    if not values:
-        raise InvalidInput(
-            "add-statement needs at least one --principal", hint='e.g. --principal "*"'
-        )
-    if "*" in values:
-        if len(values) > 1:
-            raise InvalidInput('--principal "*" already covers everyone', hint="give it alone")
-        return "*"
-    aws = [v for v in values if not SERVICE.fullmatch(v)]
-    services = [v for v in values if SERVICE.fullmatch(v)]
-    for value in aws:
-        problem = principal_problem(value)
-        if problem:
-            raise InvalidInput(f"invalid --principal {value!r}: it {problem}")
-    principal: dict[str, Any] = {}
-    if aws:
-        principal["AWS"] = aws[0] if len(aws) == 1 else aws
-    if services:
-        principal["Service"] = services[0] if len(services) == 1 else services
-    return principal
-
-
-def _actions(values: list[str]) -> list[str]:
-    if not values:
-        raise InvalidInput("add-statement needs at least one --action", hint="e.g. --action pull")
-    result: list[str] = []
-    for value in values:
-        if value.lower() in ("pull", "push"):
-            expanded = list(actions.PULL if value.lower() == "pull" else actions.PUSH)
-        elif ":" not in value:
-            expanded = [actions.PREFIX + value]
-        else:
-            expanded = [value]
-        result.extend(a for a in expanded if a not in result)
-    return result
-
-
 def add_statement(
     ecr: ECRClient,
     sts: STSClient,
@@ -228,12 +147,23 @@ def add_statement(
     force: bool = False,
     registry_id: str | None = None,
 ) -> Written:
-    """Add ``statement`` to the policy (creating it), or replace the one with its Sid."""
+    """Add ``statement`` (see ``statement.build_statement``) to the policy, creating
+    it, or replace the one with its Sid."""
     document = _current(ecr, name, registry_id)
     created = document is None
     if document is None:
         document = {"Version": NEW_POLICY_VERSION, "Statement": []}
-    statements = statements_of(document)
+    document["Statement"] = _with_statement(statements_of(document), statement, name, replace)
+    written = _write(
+        ecr, sts, name, json.dumps(document, indent=2), force=force, registry_id=registry_id
+    )
+    written.created = created
+    return written
+
+
+def _with_statement(
+    statements: list[dict[str, Any]], statement: dict[str, Any], name: str, replace: bool
+) -> list[dict[str, Any]]:
     sid = statement["Sid"]
     position = next((i for i, s in enumerate(statements) if s.get("Sid") == sid), None)
     if position is not None and not replace:
@@ -245,17 +175,7 @@ def add_statement(
         statements.append(statement)
     else:
         statements[position] = statement
-    document["Statement"] = statements
-    written = _write(
-        ecr,
-        sts,
-        name,
-        json.dumps(document, indent=2),
-        force=force,
-        registry_id=registry_id,
-    )
-    written.created = created
-    return written
+    return statements
 
 
 def remove_statement(
@@ -284,4 +204,50 @@ def remove_statement(
     document["Statement"] = kept
     return _write(
         ecr, sts, name, json.dumps(document, indent=2), force=force, registry_id=registry_id
+    )
+
+
+def _ignore(finding: Finding) -> None:
+    pass
+
+
+def explain_text(
+    text: str,
+    principal: str,
+    requested: list[str],
+    *,
+    registry_account: str | None = None,
+    on_error: Callable[[Finding], None] = _ignore,
+) -> Explanation:
+    """Explain the policy ``text`` as written.
+
+    A policy that is not a JSON object is refused; other validation errors are
+    passed to ``on_error`` (before explaining) and the document explained anyway.
+    """
+    report = validate_text(text)
+    if report.document is None:
+        check(report)
+    assert report.document is not None
+    for finding in report.errors:
+        on_error(finding)
+    return explain(report.document, principal, requested, registry_account=registry_account)
+
+
+def explain_repository(
+    ecr: ECRClient,
+    name: str,
+    principal: str,
+    requested: list[str],
+    *,
+    registry_id: str | None = None,
+    on_error: Callable[[Finding], None] = _ignore,
+) -> Explanation:
+    """Explain the policy stored on repository ``name`` (see ``explain_text``)."""
+    stored = get_policy(ecr, name, registry_id=registry_id)
+    return explain_text(
+        stored["policyText"],
+        principal,
+        requested,
+        registry_account=stored["registryId"],
+        on_error=on_error,
     )

@@ -1,77 +1,30 @@
-"""Ready-to-use policies from the ECR user guide, with their parameters.
+"""Repository-policy templates (``ecrctl policy repo template``): the guide's
+examples from its chapter "Private repository policy examples", with their
+parameters (principals and an admin).
 
-Repository policies (リポジトリポリシーの例) take principals; IAM policies (the
-managed policies, the ECS container-instance role statement and the tag-based
-access-control examples) take repository ARNs and a tag.
+The IAM policy templates live in ``iam``, next to ``ecrctl policy iam``; what
+both kinds share (the template record, lookup, the listing) is ``catalog``.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from ecrctl.errors import InvalidInput
 from ecrctl.policy import actions
+from ecrctl.policy.catalog import Policy, Template, find
+from ecrctl.policy.iam import IAM_TEMPLATES  # still importable from here, as before
 from ecrctl.policy.principals import ACCOUNT, principal_problem
 
-Policy = dict[str, Any]
-
-REPOSITORY_ARN = re.compile(r"arn:aws[a-z-]*:ecr:(?:[a-z0-9-]+|\*):(?:\d{12}|\*):repository/\S+")
-
-POWER_USER = (
-    "ecr:GetAuthorizationToken",
-    "ecr:BatchCheckLayerAvailability",
-    "ecr:GetDownloadUrlForLayer",
-    "ecr:GetRepositoryPolicy",
-    "ecr:DescribeRepositories",
-    "ecr:ListImages",
-    "ecr:DescribeImages",
-    "ecr:BatchGetImage",
-    "ecr:InitiateLayerUpload",
-    "ecr:UploadLayerPart",
-    "ecr:CompleteLayerUpload",
-    "ecr:PutImage",
-)
-READ_ONLY = POWER_USER[:8]
-ECS_INSTANCE = (
-    "ecr:BatchCheckLayerAvailability",
-    "ecr:BatchGetImage",
-    "ecr:GetDownloadUrlForLayer",
-    "ecr:GetAuthorizationToken",
-)
+__all__ = ["IAM_TEMPLATES", "REPOSITORY_TEMPLATES", "RepoArgs", "repository_template"]
 
 
 @dataclass(frozen=True)
 class RepoArgs:
     principals: list[str]  # --principal values and --account values as root ARNs
     admin: str | None
-
-
-@dataclass(frozen=True)
-class IamArgs:
-    tag_key: str
-    tag_value: str | None
-    repositories: list[str]
-
-
-@dataclass(frozen=True)
-class Template:
-    name: str
-    description: str
-    options: tuple[str, ...]  # the options it takes; (required ones end with "!")
-    build: Callable[[Any], Policy]
-    aliases: tuple[str, ...] = field(default=())
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "description": self.description,
-            "required": [o.rstrip("!") for o in self.options if o.endswith("!")],
-            "optional": [o for o in self.options if not o.endswith("!")],
-            "aliases": list(self.aliases),
-        }
 
 
 def _aws(principals: Sequence[str]) -> dict[str, Any]:
@@ -174,143 +127,6 @@ REPOSITORY_TEMPLATES = {
 }
 
 
-def _iam(*statements: Policy) -> Policy:
-    return {"Version": "2012-10-17", "Statement": list(statements)}
-
-
-def _scoped(action_list: Sequence[str], repositories: list[str]) -> list[Policy]:
-    """Allow statements; with repositories, GetAuthorizationToken keeps Resource "*"
-    (it has no resource) and the rest is limited to the repositories."""
-    if not repositories:
-        return [{"Effect": "Allow", "Action": list(action_list), "Resource": "*"}]
-    statements: list[Policy] = []
-    if actions.AUTH_TOKEN in action_list or action_list == ("ecr:*",):
-        statements.append({"Effect": "Allow", "Action": [actions.AUTH_TOKEN], "Resource": "*"})
-    rest = [a for a in action_list if a != actions.AUTH_TOKEN]
-    statements.append({"Effect": "Allow", "Action": rest, "Resource": _resource(repositories)})
-    return statements
-
-
-def _resource(repositories: list[str]) -> str | list[str]:
-    if not repositories:
-        return "*"
-    return repositories[0] if len(repositories) == 1 else list(repositories)
-
-
-def _full_access(args: IamArgs) -> Policy:
-    return _iam(*_scoped(("ecr:*",), args.repositories))
-
-
-def _power_user(args: IamArgs) -> Policy:
-    return _iam(*_scoped(POWER_USER, args.repositories))
-
-
-def _read_only(args: IamArgs) -> Policy:
-    return _iam(*_scoped(READ_ONLY, args.repositories))
-
-
-def _ecs_instance(args: IamArgs) -> Policy:
-    return _iam(*_scoped(ECS_INSTANCE, args.repositories))
-
-
-def _request_tag(args: IamArgs, default: str) -> dict[str, Any]:
-    value = default if args.tag_value is None else args.tag_value
-    return {"StringEquals": {f"aws:RequestTag/{args.tag_key}": value}}
-
-
-def _create_tagged_only(args: IamArgs) -> Policy:
-    condition = _request_tag(args, "dev")
-    resource = _resource(args.repositories)
-    return _iam(
-        {
-            "Sid": "AllowCreateTaggedRepository",
-            "Effect": "Allow",
-            "Action": ["ecr:CreateRepository"],
-            "Resource": resource,
-            "Condition": condition,
-        },
-        {
-            "Sid": "AllowTagRepository",
-            "Effect": "Allow",
-            "Action": ["ecr:TagResource"],
-            "Resource": resource,
-            "Condition": condition,
-        },
-    )
-
-
-def _deny_tagged(args: IamArgs) -> Policy:
-    value = "prod" if args.tag_value is None else args.tag_value
-    resource = _resource(args.repositories)
-    return _iam(
-        {"Effect": "Allow", "Action": "ecr:*", "Resource": resource},
-        {
-            "Effect": "Deny",
-            "Action": "ecr:*",
-            "Resource": resource,
-            "Condition": {"StringEquals": {f"ecr:ResourceTag/{args.tag_key}": value}},
-        },
-    )
-
-
-_REPOS = "--repository ARN"
-_TAG = ("--tag-key K", "--tag-value V")
-IAM_TEMPLATES = {
-    t.name: t
-    for t in (
-        Template(
-            "full-access",
-            "AmazonEC2ContainerRegistryFullAccess: ecr:*",
-            (_REPOS,),
-            _full_access,
-            ("AmazonEC2ContainerRegistryFullAccess",),
-        ),
-        Template(
-            "power-user",
-            "AmazonEC2ContainerRegistryPowerUser: read and push, no delete or policy change",
-            (_REPOS,),
-            _power_user,
-            ("AmazonEC2ContainerRegistryPowerUser",),
-        ),
-        Template(
-            "read-only",
-            "AmazonEC2ContainerRegistryReadOnly: list, describe and pull",
-            (_REPOS,),
-            _read_only,
-            ("AmazonEC2ContainerRegistryReadOnly",),
-        ),
-        Template(
-            "ecs-instance",
-            "the ECS container-instance role's ECR permissions (pull)",
-            (_REPOS,),
-            _ecs_instance,
-        ),
-        Template(
-            "create-tagged-only",
-            "create or tag repositories only with the tag (default environment=dev)",
-            (_REPOS, *_TAG),
-            _create_tagged_only,
-        ),
-        Template(
-            "deny-tagged",
-            "everything except repositories with the tag (default environment=prod)",
-            (_REPOS, *_TAG),
-            _deny_tagged,
-        ),
-    )
-}
-
-
-def _find(table: dict[str, Template], name: str, command: str) -> Template:
-    for template in table.values():
-        if name == template.name or name in template.aliases:
-            return template
-    raise InvalidInput(
-        f"unknown template {name!r}",
-        hint=f"one of {', '.join(table)} (see: ecrctl policy {command} template --list)",
-    )
-
-
 def _check_principals(principals: Sequence[str], accounts: Sequence[str]) -> list[str]:
     for account in accounts:
         if not ACCOUNT.fullmatch(account):
@@ -336,7 +152,7 @@ def repository_template(
     admin: str | None = None,
 ) -> Policy:
     """The repository policy template ``name`` filled with its parameters."""
-    template = _find(REPOSITORY_TEMPLATES, name, "repo")
+    template = find(REPOSITORY_TEMPLATES, name, "repo")
     who = _check_principals(principals, accounts)
     takes_who = _WHO in template.options
     if who and not takes_who:
@@ -359,28 +175,3 @@ def repository_template(
             )
         _check_principals([admin], [])
     return template.build(RepoArgs(who, admin))
-
-
-def iam_template(
-    name: str,
-    *,
-    tag_key: str | None = None,
-    tag_value: str | None = None,
-    repositories: Sequence[str] = (),
-) -> Policy:
-    """The IAM policy template ``name`` filled with its parameters."""
-    template = _find(IAM_TEMPLATES, name, "iam")
-    if (tag_key is not None or tag_value is not None) and "--tag-key K" not in template.options:
-        raise InvalidInput(
-            f"template {template.name!r} takes no --tag-key or --tag-value",
-            hint="tags apply to create-tagged-only and deny-tagged",
-        )
-    for arn in repositories:
-        if not REPOSITORY_ARN.fullmatch(arn):
-            raise InvalidInput(
-                f"invalid --repository {arn!r}: expected a repository ARN",
-                hint="e.g. arn:aws:ecr:us-east-1:111122223333:repository/team/* (wildcards work)",
-            )
-    if tag_key is not None and not 1 <= len(tag_key) <= 128:
-        raise InvalidInput(f"invalid --tag-key {tag_key!r}: a key is 1 to 128 characters")
-    return template.build(IamArgs(tag_key or "environment", tag_value, list(repositories)))

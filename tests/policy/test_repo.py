@@ -1,83 +1,92 @@
-"""add-statement's options turned into a statement, checked before any call."""
+"""Repository-policy workflows with stub clients: explain a given or stored
+policy as written, and a taken Sid refused before anything is written."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
 from ecrctl.errors import InvalidInput
-from ecrctl.policy.repo import build_statement
+from ecrctl.policy import repo
+from ecrctl.policy.report import Finding
 
 ROLE = "arn:aws:iam::111122223333:role/ci"
-
-
-@pytest.mark.parametrize(
-    ("principals", "action_list", "principal", "expected_actions"),
-    [
-        (
-            ["*"],
-            ["pull"],
-            "*",
-            ["ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage", "ecr:BatchCheckLayerAvailability"],
-        ),
-        ([ROLE], ["PutImage", "ecr:PutImage"], {"AWS": ROLE}, ["ecr:PutImage"]),
-        (
-            [ROLE, "111122223333"],
-            ["ecr:Describe*"],
-            {"AWS": [ROLE, "111122223333"]},
-            ["ecr:Describe*"],
-        ),
-        (
-            ["ecs.amazonaws.com", ROLE],
-            ["pull", "push"],
-            {"AWS": ROLE, "Service": "ecs.amazonaws.com"},
-            [
-                "ecr:GetDownloadUrlForLayer",
-                "ecr:BatchGetImage",
-                "ecr:BatchCheckLayerAvailability",
-                "ecr:PutImage",
-                "ecr:InitiateLayerUpload",
-                "ecr:UploadLayerPart",
-                "ecr:CompleteLayerUpload",
-            ],
-        ),
+DUPLICATE = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {"Sid": "A", "Effect": "Allow", "Principal": "*", "Action": "ecr:ListImages"},
+        {"Sid": "A", "Effect": "Deny", "Principal": "*", "Action": "ecr:PutImage"},
     ],
-)
-def test_build_statement(
-    principals: list[str], action_list: list[str], principal: Any, expected_actions: list[str]
-) -> None:
-    statement = build_statement("S", "deny", principals, action_list)
-    assert statement == {
-        "Sid": "S",
-        "Effect": "Deny",
-        "Principal": principal,
-        "Action": expected_actions,
-    }
+}
 
 
-def test_condition_is_parsed() -> None:
-    statement = build_statement(
-        "S", "Allow", ["*"], ["pull"], '{"Bool": {"aws:SecureTransport": true}}'
+class NoCalls:
+    """A client that fails the test when anything is asked of AWS."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise AssertionError(f"unexpected call: {name}")
+
+
+class StoredPolicy:
+    def __init__(self, document: Any) -> None:
+        self.text = json.dumps(document)
+
+    def get_repository_policy(self, **kwargs: Any) -> dict[str, str]:
+        assert kwargs == {"repositoryName": "team/app", "registryId": "444455556666"}
+        return {
+            "registryId": "444455556666",
+            "repositoryName": "team/app",
+            "policyText": self.text,
+        }
+
+
+def test_explain_text_reports_errors_then_explains_as_written() -> None:
+    found: list[Finding] = []
+    result = repo.explain_text(
+        json.dumps(DUPLICATE), ROLE, ["ListImages", "PutImage"], on_error=found.append
     )
-    assert statement["Condition"] == {"Bool": {"aws:SecureTransport": True}}
+    assert [str(f) for f in found] == ['statement "A": Sid: duplicate: statement #1 has it too']
+    assert [(a.action, a.decision) for a in result.answers] == [
+        ("ecr:ListImages", "allowed"),
+        ("ecr:PutImage", "denied"),
+    ]
+    assert result.summary == {}
 
 
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (("", "Allow", ["*"], ["pull"]), "--sid must not be empty"),
-        (("S", "Maybe", ["*"], ["pull"]), "invalid --effect 'Maybe'"),
-        (("S", "Allow", [], ["pull"]), "add-statement needs at least one --principal"),
-        (("S", "Allow", ["*", ROLE], ["pull"]), '--principal "*" already covers everyone'),
-        (
-            ("S", "Allow", ["arn:aws:iam::1:user/x"], ["pull"]),
-            "invalid --principal 'arn:aws:iam::1:user/x': it is not an AWS account id",
-        ),
-        (("S", "Allow", ["*"], []), "add-statement needs at least one --action"),
-    ],
-)
-def test_bad_options(args: tuple[Any, ...], message: str) -> None:
+def test_explain_text_passes_errors_on_even_when_the_principal_is_refused() -> None:
+    found: list[Finding] = []
+    with pytest.raises(InvalidInput, match="invalid principal 'nobody'"):
+        repo.explain_text(json.dumps(DUPLICATE), "nobody", [], on_error=found.append)
+    assert len(found) == 1
+
+
+def test_explain_text_refuses_what_is_not_a_policy_object() -> None:
     with pytest.raises(InvalidInput) as info:
-        build_statement(*args)
-    assert info.value.message.startswith(message)
+        repo.explain_text("[]", ROLE, [])
+    assert (
+        info.value.message
+        == "the policy is invalid: policy: JSON: the policy must be a JSON object"
+    )
+
+
+def test_explain_repository_knows_the_registry_account() -> None:
+    ecr: Any = StoredPolicy(DUPLICATE)
+    result = repo.explain_repository(
+        ecr, "team/app", ROLE, ["ListImages"], registry_id="444455556666"
+    )
+    assert result.answers[0].decision == "allowed"
+    assert result.notes[0] == (
+        f"{ROLE} is outside the registry's account 444455556666: "
+        "an IAM policy in its own account must allow the action too"
+    )
+
+
+def test_add_statement_refuses_a_taken_sid_before_writing() -> None:
+    stored: Any = StoredPolicy(DUPLICATE)  # it has no set_repository_policy
+    statement = {"Sid": "A", "Effect": "Deny", "Principal": "*", "Action": ["ecr:PutImage"]}
+    with pytest.raises(InvalidInput) as info:
+        repo.add_statement(stored, NoCalls(), "team/app", statement, registry_id="444455556666")
+    assert info.value.message == "the policy of 'team/app' already has a statement with Sid 'A'"
+    assert info.value.hint == "pass --replace to overwrite it, or choose another --sid"

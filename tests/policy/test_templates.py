@@ -1,5 +1,5 @@
-"""Templates against the guide: with the guide's own parameters they reproduce
-its examples, and every template validates."""
+"""Repository-policy templates against the guide: with the guide's own
+parameters they reproduce its examples, and every template validates."""
 
 from __future__ import annotations
 
@@ -44,69 +44,25 @@ def test_describe_only_has_the_guide_s_actions() -> None:
     assert statement["Principal"] == expected["Principal"]
 
 
-@pytest.mark.parametrize("name", sorted(templates.IAM_TEMPLATES))
-def test_iam_templates_reproduce_the_guide(name: str) -> None:
-    assert templates.iam_template(name) == guide.IAM[name]
+WHO = {"principals": [U + "a"], "accounts": ["111122223333"]}
+# every template, with the parameters it needs
+ALL_REPOSITORY = {
+    "push-pull": WHO,
+    "cross-account-push": WHO,
+    "public-pull": {},
+    "pull-and-admin": {**WHO, "admin": U + "admin"},
+    "deny-pull-all": {},
+    "describe-only": WHO,
+}
 
 
-@pytest.mark.parametrize(
-    "alias",
-    [
-        "AmazonEC2ContainerRegistryFullAccess",
-        "AmazonEC2ContainerRegistryPowerUser",
-        "AmazonEC2ContainerRegistryReadOnly",
-    ],
-)
-def test_managed_policy_names_are_aliases(alias: str) -> None:
-    assert templates.iam_template(alias) in guide.IAM.values()
+def test_the_repository_templates_in_listing_order() -> None:
+    assert list(templates.REPOSITORY_TEMPLATES) == list(ALL_REPOSITORY)
 
 
-def _all_repository_templates() -> list[tuple[str, dict[str, Any]]]:
-    who = {"principals": [U + "a"], "accounts": ["111122223333"]}
-    out = []
-    for name, template in templates.REPOSITORY_TEMPLATES.items():
-        params: dict[str, Any] = {}
-        if any(o.startswith("--principal") for o in template.options):
-            params.update(who)
-        if any(o.startswith("--admin") for o in template.options):
-            params["admin"] = U + "admin"
-        out.append((name, params))
-    return out
-
-
-@pytest.mark.parametrize(("name", "params"), _all_repository_templates())
-def test_every_repository_template_validates(name: str, params: dict[str, Any]) -> None:
-    assert validate_document(templates.repository_template(name, **params)).valid
-
-
-REPOS = ["arn:aws:ecr:us-east-1:123456789012:repository/team/*"]
-
-
-@pytest.mark.parametrize("name", sorted(templates.IAM_TEMPLATES))
-def test_every_iam_template_validates_with_and_without_repositories(name: str) -> None:
-    for repositories in ([], REPOS):
-        report = validate_document(templates.iam_template(name, repositories=repositories), "iam")
-        assert report.findings == [], name
-
-
-def test_repositories_keep_get_authorization_token_on_star() -> None:
-    policy = templates.iam_template("read-only", repositories=REPOS)
-    assert policy["Statement"][0] == {
-        "Effect": "Allow",
-        "Action": ["ecr:GetAuthorizationToken"],
-        "Resource": "*",
-    }
-    assert policy["Statement"][1]["Resource"] == REPOS[0]
-    assert "ecr:GetAuthorizationToken" not in policy["Statement"][1]["Action"]
-    full = templates.iam_template("full-access", repositories=REPOS * 2)
-    assert full["Statement"][1] == {"Effect": "Allow", "Action": ["ecr:*"], "Resource": REPOS * 2}
-
-
-def test_tag_templates_take_key_and_value() -> None:
-    create = templates.iam_template("create-tagged-only", tag_key="team", tag_value="ops")
-    assert create["Statement"][0]["Condition"] == {"StringEquals": {"aws:RequestTag/team": "ops"}}
-    deny = templates.iam_template("deny-tagged", tag_key="stage")
-    assert deny["Statement"][1]["Condition"] == {"StringEquals": {"ecr:ResourceTag/stage": "prod"}}
+@pytest.mark.parametrize("name", ALL_REPOSITORY)
+def test_every_repository_template_validates(name: str) -> None:
+    assert validate_document(templates.repository_template(name, **ALL_REPOSITORY[name])).valid
 
 
 @pytest.mark.parametrize(
@@ -140,18 +96,6 @@ def test_tag_templates_take_key_and_value() -> None:
         (
             lambda: templates.repository_template("push-pull", principals=[U + "a"], admin=U + "b"),
             "template 'push-pull' takes no --admin",
-        ),
-        (
-            lambda: templates.iam_template("read-only", tag_key="env"),
-            "template 'read-only' takes no --tag-key or --tag-value",
-        ),
-        (
-            lambda: templates.iam_template("read-only", repositories=["team/app"]),
-            "invalid --repository 'team/app': expected a repository ARN",
-        ),
-        (
-            lambda: templates.iam_template("deny-tagged", tag_key=""),
-            "invalid --tag-key '': a key is 1 to 128 characters",
         ),
     ],
 )

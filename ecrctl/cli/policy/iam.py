@@ -9,7 +9,6 @@ from ecrctl.cli.common import group, pass_app
 from ecrctl.cli.paramtypes import complete_names
 from ecrctl.cli.policy.repo import emit_template_list
 from ecrctl.cli.render import emit
-from ecrctl.errors import InvalidInput
 
 
 @group(
@@ -29,7 +28,7 @@ def iam() -> None:
     "  ecrctl policy iam template deny-tagged --tag-key stage --tag-value prod",
 )
 @click.argument(
-    "name", required=False, shell_complete=complete_names("ecrctl.policy.templates:IAM_TEMPLATES")
+    "name", required=False, shell_complete=complete_names("ecrctl.policy.iam:IAM_TEMPLATES")
 )
 @click.option(
     "--tag-key",
@@ -63,16 +62,13 @@ def template(
     The managed policies, the ECS container-instance role statement and the
     tag-based access-control examples, ready to paste into IAM.
     """
-    from ecrctl.policy import templates
+    from ecrctl.policy import iam as core
+    from ecrctl.policy.catalog import require_name
 
     if list_:
-        emit_template_list(app, templates.IAM_TEMPLATES)
+        emit_template_list(app, core.IAM_TEMPLATES.values())
         return
-    if name is None:
-        raise InvalidInput(
-            "give a template NAME or --list", hint="ecrctl policy iam template --list"
-        )
-    document = templates.iam_template(
-        name, tag_key=tag_key, tag_value=tag_value, repositories=repositories
+    document = core.iam_template(
+        require_name(name, "iam"), tag_key=tag_key, tag_value=tag_value, repositories=repositories
     )
     emit(app, document)

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from ecrctl.policy import templates
 from tests.conftest import ACCOUNT, Runner
 from tests.policy import guide
 
@@ -195,7 +194,14 @@ def test_add_statement_creates_then_appends_then_replaces(cli: Runner, ecr: Any,
     assert replaced.exit_code == 0, replaced.stderr
     statement = _stored(ecr, repo)["Statement"][0]
     assert statement["Principal"] == {"AWS": ALICE}
-    assert statement["Action"] == list(templates.actions.PUSH)
+    assert statement["Action"] == [
+        "ecr:GetDownloadUrlForLayer",
+        "ecr:BatchCheckLayerAvailability",
+        "ecr:PutImage",
+        "ecr:InitiateLayerUpload",
+        "ecr:UploadLayerPart",
+        "ecr:CompleteLayerUpload",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -389,25 +395,37 @@ def test_template_list_and_errors(cli: Runner) -> None:
         "describe-only",
     ]
     table = cli("policy", "repo", "template", "--list").stdout
-    assert "pull-and-admin" in table and "--admin ARN" in table
+    assert [line.rstrip() for line in table.splitlines()] == [
+        "NAME                 DESCRIPTION" + " " * 38 + "OPTIONS",
+        "─" * 110,
+        "push-pull            push and pull for IAM users or roles             "
+        "--principal ARN|--account ID",
+        "cross-account-push   push for other accounts (their root principal)   "
+        "--principal ARN|--account ID",
+        "public-pull          pull for every AWS account",
+        "pull-and-admin       pull for some principals, ecr:* for an admin     "
+        "--principal ARN|--account ID --admin ARN",
+        "deny-pull-all        deny pull to everyone",
+        "describe-only        describe the repository and its images           "
+        "--principal ARN|--account ID",
+    ]
     assert cli("policy", "repo", "template").exit_code == 2
     missing = cli("policy", "repo", "template", "push-pull")
     assert missing.exit_code == 2 and "needs at least one --principal" in missing.stderr
 
 
-def _template_args() -> list[list[str]]:
-    args = []
-    for name, template in templates.REPOSITORY_TEMPLATES.items():
-        row = [name]
-        if any(o.startswith("--principal") for o in template.options):
-            row += ["--principal", ALICE, "--account", "111122223333"]
-        if any(o.startswith("--admin") for o in template.options):
-            row += ["--admin", f"arn:aws:iam::{ACCOUNT}:role/admin"]
-        args.append(row)
-    return args
+WHO = ["--principal", ALICE, "--account", "111122223333"]
+TEMPLATE_ARGS = [
+    ["push-pull", *WHO],
+    ["cross-account-push", *WHO],
+    ["public-pull"],
+    ["pull-and-admin", *WHO, "--admin", f"arn:aws:iam::{ACCOUNT}:role/admin"],
+    ["deny-pull-all"],
+    ["describe-only", *WHO],
+]
 
 
-@pytest.mark.parametrize("args", _template_args(), ids=lambda a: a[0])
+@pytest.mark.parametrize("args", TEMPLATE_ARGS, ids=lambda a: a[0])
 def test_every_template_validates_and_moto_accepts_it(
     cli: Runner, ecr: Any, repo: str, args: list[str]
 ) -> None:

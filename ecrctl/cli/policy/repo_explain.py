@@ -1,0 +1,93 @@
+"""``ecrctl policy repo explain``: who may do what under a repository policy
+(the core is ``ecrctl.policy.repo``'s explain workflow over ``ecrctl.policy.explain``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from ecrctl.cli.app import App
+from ecrctl.cli.common import EcrctlCommand, pass_app, read_source
+from ecrctl.cli.policy.repo import examples
+from ecrctl.cli.render import Table, emit, notice, warn
+from ecrctl.errors import InvalidInput
+from ecrctl.registry.refs import check_repository_name
+
+if TYPE_CHECKING:
+    from ecrctl.policy.explain import Explanation
+    from ecrctl.policy.report import Finding
+
+
+@click.command(
+    "explain",
+    cls=EcrctlCommand,
+    epilog=examples(
+        "ecrctl policy repo explain team/app --principal 111122223333",
+        "ecrctl policy repo explain --file policy.json \\",
+        "    --principal arn:aws:iam::111122223333:role/ci --action ecr:PutImage",
+    ),
+)
+@click.argument("repository", required=False)
+@click.option(
+    "--file", "source", metavar="FILE|-", help="Explain this policy file instead of a repository's."
+)
+@click.option(
+    "--principal",
+    required=True,
+    metavar="ARN|ACCOUNT",
+    help="Who is asking: an IAM ARN or an account id.",
+)
+@click.option(
+    "--action",
+    "action_list",
+    multiple=True,
+    metavar="ACTION",
+    help="Action, wildcard, pull or push (repeatable; default: the push and pull actions).",
+)
+@pass_app
+def explain(
+    app: App,
+    repository: str | None,
+    source: str | None,
+    principal: str,
+    action_list: tuple[str, ...],
+) -> None:
+    """Explain who may do what under a repository policy.
+
+    Answers per action: allowed, denied (by which statement), not granted here,
+    or depends on condition. With --file nothing is asked of AWS.
+    """
+    from ecrctl.policy import repo as core
+
+    if (repository is None) == (source is None):
+        raise InvalidInput("give either REPOSITORY or --file FILE", hint="not both")
+
+    def on_error(finding: Finding) -> None:
+        warn(app, f"{finding} (explained as written)")
+
+    if source is not None:
+        text = read_source(source, what="policy file")
+        result = core.explain_text(text, principal, list(action_list), on_error=on_error)
+    else:
+        name = check_repository_name(repository or "")  # before app.ecr needs a region
+        result = core.explain_repository(
+            app.ecr,
+            name,
+            principal,
+            list(action_list),
+            registry_id=app.settings.registry_id,
+            on_error=on_error,
+        )
+    for line in result.notes:
+        notice(app, f"note: {line}")
+    emit(app, result.to_dict(), table=lambda: _explanation_table(result))
+
+
+def _explanation_table(result: Explanation) -> Table:
+    rows = [
+        [a.action, a.decision, ", ".join(h.label for h in a.statements) or "-"]
+        for a in result.answers
+    ]
+    rows += [[f"({what})", decision, ""] for what, decision in result.summary.items()]
+    return Table(["ACTION", "DECISION", "STATEMENTS"], rows, title=f"for {result.principal}")

@@ -1,0 +1,96 @@
+"""What validation finds: findings, the report that collects them, and ``Where``,
+the place (document or statement) the checks file a finding against.
+
+Every finding names the statement (by Sid, else by 1-based position) and the
+field. Errors make a policy unusable; warnings flag what is legal but risky or
+ineffective.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Kind = Literal["repository", "iam"]
+Severity = Literal["error", "warning"]
+
+
+def quoted(value: Any) -> str:
+    """``value`` as JSON, the way findings quote what the policy says."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: Severity
+    field: str
+    message: str
+    index: int | None = None  # 0-based statement position; None for the document
+    sid: str | None = None
+
+    @property
+    def where(self) -> str:
+        if self.index is None:
+            return "policy"
+        if self.sid:
+            return f"statement {quoted(self.sid)}"
+        return f"statement #{self.index + 1}"
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.field}: {self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "severity": self.severity,
+            "statement": self.index,
+            "sid": self.sid,
+            "field": self.field,
+            "message": self.message,
+            "text": str(self),
+        }
+
+
+@dataclass
+class Report:
+    kind: Kind
+    findings: list[Finding] = field(default_factory=list)
+    document: dict[str, Any] | None = None
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "valid": self.valid,
+            "errors": [f.to_dict() for f in self.errors],
+            "warnings": [f.to_dict() for f in self.warnings],
+        }
+
+
+@dataclass(frozen=True)
+class Where:
+    """Files findings in ``report`` against one statement (or, index None, the document)."""
+
+    report: Report
+    index: int | None = None
+    sid: str | None = None
+
+    @property
+    def kind(self) -> Kind:
+        return self.report.kind
+
+    def error(self, field_: str, message: str) -> None:
+        self.report.findings.append(Finding("error", field_, message, self.index, self.sid))
+
+    def warning(self, field_: str, message: str) -> None:
+        self.report.findings.append(Finding("warning", field_, message, self.index, self.sid))
