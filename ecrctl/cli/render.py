@@ -93,7 +93,12 @@ FAST_PLAIN_ROWS = 500
 
 def plain_table_text(table: Table) -> str:
     """The layout rich gives a SIMPLE table without a terminal: columns three
-    spaces apart, every cell padded to its column, a rule under the header."""
+    spaces apart, every cell padded to its column, a rule under the header.
+
+    Written without rich for tables too long for it: print_table's past
+    FAST_PLAIN_ROWS, and the lifecycle preview's longest ones even on a
+    terminal. Columns are never narrowed to fit the width.
+    """
     widths = [len(name) for name in table.columns]
     for row in table.rows:
         for index, cell in enumerate(row):
