@@ -575,6 +575,20 @@ def test_the_plain_layout_is_what_rich_prints_without_a_terminal(
     assert plain_table_text(built) == text
 
 
+def test_the_plain_layout_keeps_the_title_and_stops_at_a_short_row() -> None:
+    from ecrctl.cli.render import Table, plain_table_text
+
+    table = Table(
+        ["NAME", "SIZE", "NOTE"],
+        [["a", "10", "x"], ["bbb", "2"]],
+        title="for me",
+        justify={"SIZE": "right"},
+    )
+    assert plain_table_text(table) == (
+        "for me\nNAME   SIZE   NOTE\n──────────────────\na        10   x   \nbbb       2\n"
+    )
+
+
 def test_pushed_column_is_fmt_time_of_the_push(
     cli: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
