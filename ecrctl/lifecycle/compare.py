@@ -7,8 +7,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ecrctl.lifecycle.engine import KEEP, Preview
+from ecrctl.lifecycle.engine import Preview
 from ecrctl.lifecycle.images import iso
+from ecrctl.lifecycle.rules import KEEP
 
 
 @dataclass(frozen=True)

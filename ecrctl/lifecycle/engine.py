@@ -19,72 +19,34 @@ Together these mean an image's fate is decided by the FIRST rule (of its
 storage class) whose tag requirements it matches; that rule's count still
 includes images claimed earlier.
 
-Cost: the images are sorted newest first once per storage class; tags are
-sorted once so that a prefix (or a pattern's literal head) is a binary-search
-range. Each rule then costs O(k log k) for its k matching images.
+The rules are compiled by :mod:`ecrctl.lifecycle.rules`; which images a rule
+selects by tags is :mod:`ecrctl.lifecycle.tagindex`. Cost: the images are
+sorted newest first once per storage class, then each rule costs O(k log k)
+for its k matching images.
 """
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain
 from typing import Any
 
-from ecrctl.lifecycle.images import ARCHIVE, STANDARD, Image, iso
+from ecrctl.lifecycle.images import ARCHIVE, Image, iso
+from ecrctl.lifecycle.rules import DAY, EXPIRE, KEEP, TRANSITION, Rule, compile_rules
+from ecrctl.lifecycle.tagindex import TagIndex, candidates
 
-DAY = 86_400.0
-
-EXPIRE = "expire"
-TRANSITION = "transition"
-KEEP = "keep"
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    priority: int
-    description: str
-    tag_status: str
-    prefixes: tuple[str, ...]
-    patterns: tuple[str, ...]
-    storage_class: str
-    count_type: str
-    count_number: int
-    action: str
-    target_storage_class: str | None
-
-    @property
-    def name(self) -> str:
-        return f"rule {self.priority}"
-
-    @property
-    def label(self) -> str:
-        return f"{self.name} ({self.description})" if self.description else self.name
-
-
-def compile_rules(policy: Mapping[str, Any]) -> list[Rule]:
-    """The rules of a (validated) policy document, in ascending priority."""
-    rules = []
-    for raw in policy["rules"]:
-        sel = raw["selection"]
-        action = raw["action"]
-        rules.append(
-            Rule(
-                priority=int(raw["rulePriority"]),
-                description=str(raw.get("description") or ""),
-                tag_status=sel["tagStatus"],
-                prefixes=tuple(sel.get("tagPrefixList") or ()),
-                patterns=tuple(sel.get("tagPatternList") or ()),
-                storage_class=sel.get("storageClass", STANDARD),
-                count_type=sel["countType"],
-                count_number=int(sel["countNumber"]),
-                action=action["type"],
-                target_storage_class=action.get("targetStorageClass"),
-            )
-        )
-    return sorted(rules, key=lambda r: r.priority)
+__all__ = [
+    "DAY",
+    "EXPIRE",
+    "KEEP",
+    "TRANSITION",
+    "Fate",
+    "Preview",
+    "Rule",
+    "ago",
+    "compile_rules",
+    "preview",
+]
 
 
 @dataclass(slots=True)
@@ -254,75 +216,25 @@ def preview(policy: Mapping[str, Any], images: Iterable[Image], now: float) -> P
     return result
 
 
-class _TagIndex:
-    """The distinct tags, sorted, each with the positions of the images carrying it.
-
-    A tag names one image of a repository, so the map is usually tag -> one
-    position; a hand-made images file may repeat a tag, then tag -> tuple.
-    """
-
-    def __init__(self, images: Sequence[Image], ordered: Sequence[int]) -> None:
-        # Built in input order (memory order), then mapped to newest-first positions.
-        position = dict(zip(ordered, range(len(ordered)), strict=True))
-        members = sorted(ordered) if len(ordered) != len(images) else range(len(images))
-        owner: dict[str, Any] = {tag: i for i in members for tag in images[i].tags}
-        self.shared = sum(len(images[i].tags) for i in members) != len(owner)
-        if self.shared:
-            owner = {}
-            for i in members:
-                for tag in images[i].tags:
-                    owner[tag] = (*owner.get(tag, ()), i)
-        self.owner = owner
-        self.position = position
-        self.tags = sorted(owner)
-        self._cache: dict[tuple[bool, str], set[int]] = {}
-
-    def _positions(self, tags: Iterable[str]) -> set[int]:
-        found = map(self.owner.__getitem__, tags)
-        indexes = chain.from_iterable(found) if self.shared else found
-        return set(map(self.position.__getitem__, indexes))
-
-    def _range(self, prefix: str) -> tuple[int, int]:
-        if not prefix:
-            return 0, len(self.tags)
-        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-        return bisect_left(self.tags, prefix), bisect_left(self.tags, upper)
-
-    def prefix(self, prefix: str) -> set[int]:
-        key = (False, prefix)
-        if key not in self._cache:
-            lo, hi = self._range(prefix)
-            self._cache[key] = self._positions(self.tags[lo:hi])
-        return self._cache[key]
-
-    def pattern(self, pattern: str) -> set[int]:
-        key = (True, pattern)
-        if key not in self._cache:
-            if "*" not in pattern:
-                found = self._positions([pattern] if pattern in self.owner else [])
-            else:
-                lo, hi = self._range(pattern.split("*", 1)[0])
-                regex = re.compile(".*".join(re.escape(p) for p in pattern.split("*")), re.DOTALL)
-                found = self._positions(filter(regex.fullmatch, self.tags[lo:hi]))
-            self._cache[key] = found
-        return self._cache[key]
-
-
-def _candidates(
-    rule: Rule, images: Sequence[Image], ordered: list[int], index: _TagIndex | None
-) -> list[int]:
-    """The images the rule selects by their tags, newest first."""
-    if rule.tag_status == "any":
-        return ordered
-    if rule.tag_status == "untagged":
-        return [i for i in ordered if not images[i].tags]
-    assert index is not None
-    sets = [index.prefix(p) for p in rule.prefixes] or [index.pattern(p) for p in rule.patterns]
-    sets.sort(key=len)
-    found = set(sets[0])
-    for other in sets[1:]:
-        found &= other
-    return [ordered[pos] for pos in sorted(found)]
+def _selected(rule: Rule, images: Sequence[Image], candidates: list[int], now: float) -> list[bool]:
+    """For each candidate (newest first): does the rule's count act on it?"""
+    total = len(candidates)
+    threshold = now - rule.count_number * DAY
+    count_type = rule.count_type
+    if count_type == "imageCountMoreThan":
+        kept = min(rule.count_number, total)
+        return [False] * kept + [True] * (total - kept)
+    if count_type == "sinceImagePushed":
+        return [images[i].pushed_at < threshold for i in candidates]
+    if count_type == "sinceImagePulled":
+        return [
+            (image.pushed_at if image.last_pulled_at is None else image.last_pulled_at) < threshold
+            for image in (images[i] for i in candidates)
+        ]
+    return [
+        image.archived_at is not None and image.archived_at < threshold
+        for image in (images[i] for i in candidates)
+    ]
 
 
 def _evaluate(
@@ -333,33 +245,15 @@ def _evaluate(
     now: float,
 ) -> None:
     tagged = any(r.tag_status == "tagged" for r in rules)
-    index = _TagIndex(images, ordered) if tagged else None
+    index = TagIndex(images, ordered) if tagged else None
     actions, owners, ranks, totals = result.action, result.rule, result.rank, result.of
     protected = result.protected_from
     for rule in rules:
-        candidates = _candidates(rule, images, ordered, index)
-        total = len(candidates)
-        threshold = now - rule.count_number * DAY
-        count_type = rule.count_type
-        if count_type == "imageCountMoreThan":
-            selected = [False] * min(rule.count_number, total) + [True] * max(
-                0, total - rule.count_number
-            )
-        elif count_type == "sinceImagePushed":
-            selected = [images[i].pushed_at < threshold for i in candidates]
-        elif count_type == "sinceImagePulled":
-            selected = [
-                (image.pushed_at if image.last_pulled_at is None else image.last_pulled_at)
-                < threshold
-                for image in (images[i] for i in candidates)
-            ]
-        else:
-            selected = [
-                image.archived_at is not None and image.archived_at < threshold
-                for image in (images[i] for i in candidates)
-            ]
+        chosen = candidates(rule, images, ordered, index)
+        total = len(chosen)
+        selected = _selected(rule, images, chosen, now)
         act = rule.action
-        for rank, (i, hit) in enumerate(zip(candidates, selected, strict=True), start=1):
+        for rank, (i, hit) in enumerate(zip(chosen, selected, strict=True), start=1):
             if owners[i] is None:
                 owners[i] = rule
                 ranks[i] = rank

@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 from json.encoder import encode_basestring
 
-from ecrctl.lifecycle.engine import KEEP, TRANSITION, Preview, Rule
+from ecrctl.lifecycle.engine import Preview
 from ecrctl.lifecycle.images import ARCHIVE, iso
+from ecrctl.lifecycle.rules import KEEP, TRANSITION, Rule
 
 _ITEM = "\n      "
 _TAG = ",\n        "

@@ -11,6 +11,8 @@ def test_core_modules_import_no_cli_or_aws_library() -> None:
         "import sys\n"
         "import ecrctl.lifecycle.validate, ecrctl.lifecycle.engine, ecrctl.lifecycle.images\n"
         "import ecrctl.lifecycle.templates, ecrctl.lifecycle.compare, ecrctl.lifecycle.jsontext\n"
+        "import ecrctl.lifecycle.rules, ecrctl.lifecycle.tagindex, ecrctl.lifecycle.problems\n"
+        "import ecrctl.lifecycle.rulecheck, ecrctl.lifecycle.preview\n"
         "import ecrctl.lifecycle.store, ecrctl.lifecycle.remote\n"
         "print(sorted(m for m in ('click', 'rich', 'boto3', 'botocore') if m in sys.modules))\n"
     )
@@ -18,9 +20,9 @@ def test_core_modules_import_no_cli_or_aws_library() -> None:
     assert out.stdout.strip() == "[]"
 
 
-def test_the_cli_module_imports_no_heavy_library() -> None:
+def test_the_cli_modules_import_no_heavy_library() -> None:
     code = (
-        "import sys\nimport ecrctl.cli.policy.lifecycle\n"
+        "import sys\nimport ecrctl.cli.policy.lifecycle, ecrctl.cli.policy.lifecycle_preview\n"
         "print(sorted(m for m in ('rich', 'boto3', 'botocore', 'docker', 'keyring') "
         "if m in sys.modules))\n"
     )

@@ -1,0 +1,61 @@
+"""What lifecycle validation reports: :class:`Problem` (a JSON path and a
+message), :class:`PolicyInvalid` (the error carrying every problem), and the
+small helpers the checks share to word them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, TypeGuard
+
+from ecrctl.errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+class PolicyInvalid(InvalidInput):
+    """A lifecycle policy failed validation; ``problems`` lists every reason."""
+
+    def __init__(self, problems: list[Problem], *, name: str = "lifecycle policy") -> None:
+        first = problems[0]
+        more = len(problems) - 1
+        super().__init__(
+            f"invalid {name}: {first}" + (f" (and {more} more)" if more else ""),
+            hint="see every problem with: ecrctl policy lifecycle validate FILE" if more else None,
+        )
+        self.problems = problems
+
+
+def is_int(value: Any) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def show(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def case_fix(value: Any, allowed: tuple[str, ...]) -> str:
+    if isinstance(value, str) and value.lower() in allowed:
+        return f"; use {value.lower()!r}"
+    return ""
+
+
+def unknown_keys(obj: dict[str, Any], allowed: tuple[str, ...], path: str) -> list[Problem]:
+    import difflib
+
+    problems = []
+    for key in obj:
+        if key in allowed:
+            continue
+        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+        fix = f"did you mean {close[0]}?" if close else "allowed: " + ", ".join(allowed)
+        where = f"{path}.{key}" if path else key
+        problems.append(Problem(where, f"unknown key; {fix}"))
+    return problems

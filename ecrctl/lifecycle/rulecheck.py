@@ -1,0 +1,237 @@
+"""The checks of one lifecycle rule, section by section: its priority and
+description, its ``selection`` (tag status and lists, storage class, count),
+and its ``action``. Checks across rules are in :mod:`ecrctl.lifecycle.validate`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ecrctl.lifecycle.problems import Problem, case_fix, is_int, show, unknown_keys
+
+MAX_WILDCARDS = 4
+ARCHIVE_MINIMUM_DAYS = 90
+
+TAG_STATUSES = ("tagged", "untagged", "any")
+COUNT_TYPES = (
+    "imageCountMoreThan",
+    "sinceImagePushed",
+    "sinceImagePulled",
+    "sinceImageTransitioned",
+)
+AGE_COUNT_TYPES = frozenset(COUNT_TYPES[1:])
+STANDARD_COUNT_TYPES = frozenset(COUNT_TYPES[:3])
+STORAGE_CLASSES = ("standard", "archive")
+ACTION_TYPES = ("expire", "transition")
+
+RULE_KEYS = ("rulePriority", "description", "selection", "action")
+SELECTION_KEYS = (
+    "tagStatus",
+    "tagPrefixList",
+    "tagPatternList",
+    "storageClass",
+    "countType",
+    "countUnit",
+    "countNumber",
+)
+ACTION_KEYS = ("type", "targetStorageClass")
+
+AWS_TAGGED_NEEDS_LIST = "Must specify tagPrefixList or tagPatternList when tagStatus=TAGGED."
+
+
+def check_rule(rule: Any, path: str) -> list[Problem]:
+    """Every problem of one rule (``path`` is where it sits, e.g. ``rules[0]``)."""
+    if not isinstance(rule, dict):
+        return [Problem(path, "must be an object with rulePriority, selection and action")]
+    problems = unknown_keys(rule, RULE_KEYS, path)
+    priority = rule.get("rulePriority")
+    if priority is None:
+        problems.append(Problem(f"{path}.rulePriority", "required: an integer >= 1"))
+    elif not is_int(priority) or priority < 1:
+        problems.append(
+            Problem(f"{path}.rulePriority", f"must be an integer >= 1, not {show(priority)}")
+        )
+    if "description" in rule and not isinstance(rule["description"], str):
+        problems.append(Problem(f"{path}.description", "must be a string"))
+    selection = rule.get("selection")
+    if selection is None:
+        problems.append(Problem(f"{path}.selection", "required: an object"))
+    elif not isinstance(selection, dict):
+        problems.append(Problem(f"{path}.selection", "must be an object"))
+    else:
+        problems.extend(_check_selection(selection, f"{path}.selection"))
+    action = rule.get("action")
+    if action is None:
+        problems.append(Problem(f"{path}.action", 'required: {"type": "expire"}'))
+    elif not isinstance(action, dict):
+        problems.append(Problem(f"{path}.action", 'must be an object such as {"type": "expire"}'))
+    else:
+        sel = selection if isinstance(selection, dict) else {}
+        problems.extend(_check_action(action, sel, f"{path}.action", path))
+    return problems
+
+
+def _check_selection(sel: dict[str, Any], path: str) -> list[Problem]:
+    return [
+        *unknown_keys(sel, SELECTION_KEYS, path),
+        *_check_tags(sel, path),
+        *_check_storage_and_count(sel, path),
+    ]
+
+
+def _check_tags(sel: dict[str, Any], path: str) -> list[Problem]:
+    """tagStatus, and the tag lists it needs or forbids."""
+    problems = []
+    status = sel.get("tagStatus")
+    if status is None:
+        problems.append(Problem(f"{path}.tagStatus", "required: tagged, untagged or any"))
+    elif status not in TAG_STATUSES:
+        fix = case_fix(status, TAG_STATUSES)
+        problems.append(
+            Problem(
+                f"{path}.tagStatus", f"must be tagged, untagged or any, not {show(status)}{fix}"
+            )
+        )
+    lists = [key for key in ("tagPrefixList", "tagPatternList") if key in sel]
+    if status == "tagged":
+        if not lists:
+            problems.append(Problem(path, AWS_TAGGED_NEEDS_LIST))
+        elif len(lists) == 2:
+            problems.append(
+                Problem(path, "tagPrefixList and tagPatternList cannot both be given; keep one")
+            )
+    elif status in ("untagged", "any"):
+        for key in lists:
+            problems.append(
+                Problem(f"{path}.{key}", f"not allowed with tagStatus {status}; remove it")
+            )
+    for key in lists:
+        problems.extend(_check_tag_list(sel[key], f"{path}.{key}", pattern=key == "tagPatternList"))
+    return problems
+
+
+def _check_storage_and_count(sel: dict[str, Any], path: str) -> list[Problem]:
+    """storageClass, countType, countUnit and countNumber, and how they fit together."""
+    problems = []
+    storage = sel.get("storageClass", "standard")
+    if storage not in STORAGE_CLASSES:
+        problems.append(
+            Problem(f"{path}.storageClass", f"must be standard or archive, not {show(storage)}")
+        )
+    count_type = sel.get("countType")
+    if count_type is None:
+        problems.append(Problem(f"{path}.countType", "required: " + ", ".join(COUNT_TYPES)))
+    elif count_type not in COUNT_TYPES:
+        problems.append(
+            Problem(
+                f"{path}.countType",
+                f"must be one of {', '.join(COUNT_TYPES)}, not {show(count_type)}",
+            )
+        )
+    problems.extend(_check_count(sel, count_type, path))
+    if count_type == "sinceImageTransitioned" and storage != "archive":
+        problems.append(
+            Problem(
+                f"{path}.storageClass", 'sinceImageTransitioned needs "storageClass": "archive"'
+            )
+        )
+    if storage == "archive" and count_type in STANDARD_COUNT_TYPES:
+        problems.append(
+            Problem(
+                f"{path}.countType",
+                f"{count_type} only works on the standard storage class; "
+                "archived images take sinceImageTransitioned",
+            )
+        )
+    return problems
+
+
+def _check_tag_list(value: Any, path: str, *, pattern: bool) -> list[Problem]:
+    if not isinstance(value, list) or not value:
+        return [Problem(path, "must be a non-empty list of strings")]
+    problems = []
+    for index, entry in enumerate(value):
+        where = f"{path}[{index}]"
+        if not isinstance(entry, str) or not entry:
+            problems.append(Problem(where, f"must be a non-empty string, not {show(entry)}"))
+        elif pattern and entry.count("*") > MAX_WILDCARDS:
+            problems.append(
+                Problem(
+                    where,
+                    f"{show(entry)} has {entry.count('*')} wildcards; "
+                    f"a pattern takes at most {MAX_WILDCARDS}",
+                )
+            )
+    return problems
+
+
+def _check_count(sel: dict[str, Any], count_type: Any, path: str) -> list[Problem]:
+    problems = []
+    unit = sel.get("countUnit")
+    if count_type in AGE_COUNT_TYPES:
+        if unit is None:
+            problems.append(
+                Problem(f"{path}.countUnit", f'required with countType {count_type}: use "days"')
+            )
+        elif unit != "days":
+            fix = '; use "days"' if unit == "day" else " (the only unit ECR accepts)"
+            problems.append(Problem(f"{path}.countUnit", f'must be "days", not {show(unit)}{fix}'))
+    elif count_type == "imageCountMoreThan" and "countUnit" in sel:
+        problems.append(
+            Problem(f"{path}.countUnit", "not allowed with countType imageCountMoreThan; remove it")
+        )
+    number = sel.get("countNumber")
+    if number is None:
+        problems.append(Problem(f"{path}.countNumber", "required: an integer >= 1"))
+    elif not is_int(number) or number < 1:
+        problems.append(
+            Problem(f"{path}.countNumber", f"must be an integer >= 1, not {show(number)}")
+        )
+    elif count_type == "sinceImageTransitioned" and number < ARCHIVE_MINIMUM_DAYS:
+        problems.append(
+            Problem(
+                f"{path}.countNumber",
+                f"{number} days is under the {ARCHIVE_MINIMUM_DAYS}-day minimum "
+                "of the archive storage class",
+            )
+        )
+    return problems
+
+
+def _check_action(
+    action: dict[str, Any], sel: dict[str, Any], path: str, rule_path: str
+) -> list[Problem]:
+    problems = unknown_keys(action, ACTION_KEYS, path)
+    kind = action.get("type")
+    if kind is None:
+        problems.append(Problem(f"{path}.type", "required: expire or transition"))
+        return problems
+    if kind not in ACTION_TYPES:
+        fix = case_fix(kind, ACTION_TYPES)
+        problems.append(
+            Problem(f"{path}.type", f"must be expire or transition, not {show(kind)}{fix}")
+        )
+        return problems
+    target = action.get("targetStorageClass")
+    if kind == "transition":
+        if target is None:
+            problems.append(
+                Problem(f"{path}.targetStorageClass", 'required with transition: use "archive"')
+            )
+        elif target != "archive":
+            problems.append(
+                Problem(f"{path}.targetStorageClass", f'must be "archive", not {show(target)}')
+            )
+        if sel.get("storageClass") == "archive":
+            problems.append(Problem(path, "archived images cannot transition again; use expire"))
+    elif "targetStorageClass" in action:
+        problems.append(
+            Problem(f"{path}.targetStorageClass", "only allowed with type transition; remove it")
+        )
+    if kind == "expire" and sel.get("countType") == "sinceImagePulled":
+        problems.append(
+            Problem(
+                f"{rule_path}.selection.countType",
+                "sinceImagePulled is only accepted with the transition action",
+            )
+        )
+    return problems
