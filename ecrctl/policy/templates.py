@@ -15,10 +15,9 @@ from typing import Any
 from ecrctl.errors import InvalidInput
 from ecrctl.policy import actions
 from ecrctl.policy.catalog import Policy, Template, find
-from ecrctl.policy.iam import IAM_TEMPLATES  # still importable from here, as before
 from ecrctl.policy.principals import ACCOUNT, principal_problem
 
-__all__ = ["IAM_TEMPLATES", "REPOSITORY_TEMPLATES", "RepoArgs", "repository_template"]
+__all__ = ["REPOSITORY_TEMPLATES", "RepoArgs", "repository_template"]
 
 
 @dataclass(frozen=True)

@@ -314,7 +314,8 @@ def test_image_tags_once_the_repository_is_typed(shell: str, seeded: Scope) -> N
 @pytest.mark.parametrize("shell", SHELLS)
 def test_template_names(shell: str) -> None:
     from ecrctl.lifecycle.templates import TEMPLATES
-    from ecrctl.policy.templates import IAM_TEMPLATES, REPOSITORY_TEMPLATES
+    from ecrctl.policy.iam import IAM_TEMPLATES
+    from ecrctl.policy.templates import REPOSITORY_TEMPLATES
 
     assert DRIVERS[shell]("ecrctl policy lifecycle template ") == sorted(TEMPLATES)
     assert DRIVERS[shell]("ecrctl policy repo template p") == sorted(

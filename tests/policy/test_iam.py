@@ -18,12 +18,6 @@ def test_one_template_per_guide_policy_in_the_guide_s_order() -> None:
     assert list(iam.IAM_TEMPLATES) == list(guide.IAM)
 
 
-def test_the_iam_tables_stay_importable_from_templates() -> None:
-    from ecrctl.policy import templates
-
-    assert templates.IAM_TEMPLATES is iam.IAM_TEMPLATES
-
-
 @pytest.mark.parametrize("name", sorted(guide.IAM))
 def test_iam_templates_reproduce_the_guide(name: str) -> None:
     assert iam.iam_template(name) == guide.IAM[name]
