@@ -20,7 +20,6 @@ no candidates.
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -31,6 +30,7 @@ from click.shell_completion import (
     CompletionItem,
 )
 
+from ecrctl import paths
 from ecrctl.aws.settings import AwsSettings, profile_names
 from ecrctl.cli.app import App
 from ecrctl.completion import cache as completion_cache
@@ -218,9 +218,8 @@ def complete_regions(
 def registry_hosts() -> list[str]:
     """ECR hosts in the docker config, and hosts mapped in ecrctl's config file."""
     hosts: set[str] = set()
-    docker_dir = os.environ.get("DOCKER_CONFIG") or str(Path.home() / ".docker")
     try:
-        docker = json.loads((Path(docker_dir) / "config.json").read_text(encoding="utf-8"))
+        docker = json.loads(paths.docker_config_file().read_text(encoding="utf-8"))
     except (OSError, ValueError):
         docker = {}
     mapped: set[str] = set()

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ecrctl import redact
+from ecrctl import paths, redact
 from ecrctl.errors import InvalidInput, ServiceError
 
 # credHelpers values that serve ECR hosts themselves: nothing is stored for them.
@@ -31,8 +30,7 @@ T = TypeVar("T")
 
 
 def config_dir() -> Path:
-    explicit = os.environ.get("DOCKER_CONFIG")
-    return Path(explicit) if explicit else Path.home() / ".docker"
+    return paths.docker_config_dir()
 
 
 def config_file() -> Path:

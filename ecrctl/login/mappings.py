@@ -18,11 +18,11 @@ or replaces the table of its host and leaves the rest of the file as it was.
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 from typing import NamedTuple
 
+from ecrctl import paths
 from ecrctl.errors import InvalidInput
 
 
@@ -56,11 +56,7 @@ class Config:
 
 
 def config_path() -> Path:
-    explicit = os.environ.get("ECRCTL_CONFIG")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "ecrctl" / "config.toml"
+    return paths.config_file()
 
 
 def load_config(path: Path | None = None) -> Config:
