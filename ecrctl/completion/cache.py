@@ -16,7 +16,6 @@ maximum age in seconds (default 300).
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import re
@@ -307,7 +306,7 @@ def _client(scope: Scope) -> Any:
     from ecrctl.aws.session import make_client, make_session
 
     settings = AwsSettings(scope.profile, scope.region, scope.endpoint_url, scope.registry_id)
-    resolved = dataclasses.replace(resolve(settings, strict=False), max_attempts=1)
+    resolved = resolve(settings, strict=False)._replace(max_attempts=1)
     return make_client(
         make_session(resolved),
         "ecr",

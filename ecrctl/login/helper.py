@@ -18,7 +18,6 @@ fetched.
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
 import json
 import sys
@@ -120,7 +119,7 @@ def _aws_for(target: Target) -> Aws:
     aws = Aws(settings)
     if target.fips and aws.resolved.endpoint_url is None:
         fips = f"https://ecr-fips.{target.region}.amazonaws.com"
-        aws = Aws(dataclasses.replace(settings, endpoint_url=fips))
+        aws = Aws(settings.replace(endpoint_url=fips))
     return aws
 
 
