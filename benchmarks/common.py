@@ -41,6 +41,7 @@ def base_env(endpoint: str | None = None) -> dict[str, str]:
             "AWS_CONFIG_FILE": os.devnull,
             "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
             "AWS_PAGER": "",
+            "AWS_EC2_METADATA_DISABLED": "true",
         }
     )
     if endpoint:

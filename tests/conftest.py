@@ -49,6 +49,8 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(home / ".aws" / "credentials"))
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.setenv("ECRCTL_MAX_ATTEMPTS", "2")
+    # never ask the instance metadata service (a non-loopback address) for credentials
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     return home
 
 
