@@ -96,9 +96,10 @@ class Facts:
         return value
 
     def need(self, name: str, compute: Callable[[], T], *, see: str) -> T:
-        """Like :meth:`once`, but a failure means "skip: see the check that reports it"."""
+        """``compute()`` (a memoised fact), where a failure means "skip: see the check
+        that reports it"."""
         try:
-            return self.once(name, compute)
+            return compute()
         except Skipped:
             raise
         except Exception:
@@ -166,14 +167,18 @@ class Facts:
             endpoint = f"https://{account}.dkr.ecr.{region}.amazonaws.com{suffix}"
             return Target(registry_address(account, region, endpoint), account, region)
 
-        return self.need("registry host", find, see="aws.credentials")
+        return self.need("registry host", lambda: self.once("target", find), see="aws.credentials")
 
     # -- docker ------------------------------------------------------------------------
 
     def docker_config(self) -> dict[str, Any]:
         from ecrctl.login import dockerconfig
 
-        return self.need("docker config", dockerconfig.read_config, see="registry.credential")
+        return self.need(
+            "docker config",
+            lambda: self.once("docker config", dockerconfig.read_config),
+            see="registry.credential",
+        )
 
     def engine(self) -> Any:
         from ecrctl.registry import engine
@@ -185,7 +190,9 @@ class Facts:
             found: dict[str, Any] = self.engine().info()
             return found
 
-        return self.need("docker engine", info, see="docker.engine")
+        return self.need(
+            "docker engine", lambda: self.once("engine info", info), see="docker.engine"
+        )
 
 
 def _emulated(endpoint: str | None, service: str, environ: Mapping[str, str]) -> str | None:

@@ -35,6 +35,18 @@ def applicable(request: Request) -> list[Spec]:
     return [spec for spec in SPECS if spec.applies(request)]
 
 
+def import_first() -> None:
+    """Import what the checks use before their threads start: two threads importing
+    one package for the first time can see it half initialised."""
+    import botocore.config
+    import botocore.session
+    import docker
+    import requests
+    import requests.utils
+
+    del botocore, docker, requests
+
+
 def diagnose(
     settings: AwsSettings,
     request: Request,
@@ -45,6 +57,7 @@ def diagnose(
 ) -> Report:
     """Run every check that applies to ``request``; ``clients``: ready-made botocore
     clients by service name (``ecr``, ``sts``, ``service-quotas``), e.g. stubbed ones."""
+    import_first()
     bounded = replace(settings, max_attempts=settings.max_attempts or ATTEMPTS)
     facts = Facts(Aws(bounded), request, clients=clients)
     return Report(run_checks(applicable(request), facts, timeout=timeout, on_done=on_done))
