@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ecrctl.doctor.facts import Facts, proxy_fix, proxy_note
-from ecrctl.doctor.model import Outcome, Skipped, Spec, fail, ok, skip, warn
+from ecrctl.doctor.model import Outcome, Skipped, fail, ok, skip, warn
+from ecrctl.doctor.runner import Spec
 
 SKEW_WARN = 60.0  # seconds
 SKEW_FAIL = 300.0  # SigV4 refuses requests signed more than 5 minutes off

@@ -14,8 +14,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ecrctl.doctor.facts import Facts
-from ecrctl.doctor.model import Outcome, Skipped, Spec, fail, ok, skip, warn
+from ecrctl.doctor.model import Outcome, Skipped, fail, ok, skip, warn
 from ecrctl.doctor.registry import login_fix, v2_answer
+from ecrctl.doctor.runner import Spec
 
 WARN_HOURS = 1.0
 

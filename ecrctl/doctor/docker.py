@@ -9,7 +9,8 @@ import os
 import shutil
 
 from ecrctl.doctor.facts import Facts
-from ecrctl.doctor.model import Outcome, Skipped, Spec, fail, ok, skip, warn
+from ecrctl.doctor.model import Outcome, Skipped, fail, ok, skip, warn
+from ecrctl.doctor.runner import Spec
 
 MIN_VERSION = (1, 10)
 GIB = 1024**3

@@ -10,7 +10,8 @@ from typing import Any
 
 from ecrctl.aws.access import items, registry_kwargs
 from ecrctl.doctor.facts import Facts
-from ecrctl.doctor.model import Outcome, Spec, always, fail, ok, warn, with_repository
+from ecrctl.doctor.model import Outcome, always, fail, ok, warn, with_repository
+from ecrctl.doctor.runner import Spec
 
 WARN_RATIO = 0.8
 

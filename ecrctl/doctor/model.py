@@ -6,12 +6,8 @@ A check's ``id`` is stable (scripts match on it); ``status`` is one of
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from ecrctl.doctor.facts import Facts
+from typing import Any
 
 OK = "ok"
 WARN = "warn"
@@ -93,16 +89,6 @@ def always(request: Request) -> bool:
 
 def with_repository(request: Request) -> bool:
     return request.repository is not None
-
-
-@dataclass(frozen=True)
-class Spec:
-    """A check: its stable id, its title, when it applies, and the function that runs it."""
-
-    id: str
-    title: str
-    run: Callable[[Facts], Outcome]
-    applies: Callable[[Request], bool] = always
 
 
 @dataclass

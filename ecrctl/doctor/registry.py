@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from ecrctl.doctor.facts import Facts, proxy_fix, proxy_note
-from ecrctl.doctor.model import Outcome, Spec, fail, ok, warn
+from ecrctl.doctor.model import Outcome, fail, ok, warn
+from ecrctl.doctor.runner import Spec
 
 S3_NOTE = "layers download from S3: allow *.s3.amazonaws.com too"
 

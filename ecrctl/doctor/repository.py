@@ -13,7 +13,8 @@ from typing import Any
 
 from ecrctl.aws.access import error_code, items, registry_kwargs
 from ecrctl.doctor.facts import Facts
-from ecrctl.doctor.model import Outcome, Spec, fail, ok, skip, warn, with_repository
+from ecrctl.doctor.model import Outcome, fail, ok, skip, warn, with_repository
+from ecrctl.doctor.runner import Spec
 
 SOON_DAYS = 7
 _ZERO_DIGEST = "sha256:" + "0" * 64

@@ -11,11 +11,22 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from ecrctl.doctor.facts import CHECK_TIMEOUT, Facts
-from ecrctl.doctor.model import Check, Outcome, Skipped, Spec, fail, skip
+from ecrctl.doctor.model import Check, Outcome, Request, Skipped, always, fail, skip
 
 OnDone = Callable[[Check], None]
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A check: its stable id, its title, when it applies, and the function that runs it."""
+
+    id: str
+    title: str
+    run: Callable[[Facts], Outcome]
+    applies: Callable[[Request], bool] = always
 
 
 def _outcome(spec: Spec, facts: Facts) -> Outcome:

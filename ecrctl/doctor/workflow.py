@@ -15,8 +15,8 @@ from ecrctl.aws.clients import Aws
 from ecrctl.aws.settings import AwsSettings
 from ecrctl.doctor import aws, credentials, docker, limits, registry, repository
 from ecrctl.doctor.facts import CHECK_TIMEOUT, Facts
-from ecrctl.doctor.model import Report, Request, Spec
-from ecrctl.doctor.runner import OnDone, run_checks
+from ecrctl.doctor.model import Report, Request
+from ecrctl.doctor.runner import OnDone, Spec, run_checks
 
 ATTEMPTS = 2
 

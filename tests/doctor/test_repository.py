@@ -13,8 +13,8 @@ import pytest
 
 from ecrctl.aws.settings import AwsSettings
 from ecrctl.doctor.facts import Facts
-from ecrctl.doctor.model import FAIL, OK, Check, Outcome, Request, Spec
-from ecrctl.doctor.runner import run_checks
+from ecrctl.doctor.model import FAIL, OK, Check, Outcome, Request
+from ecrctl.doctor.runner import Spec, run_checks
 from ecrctl.doctor.workflow import diagnose
 from tests.conftest import ACCOUNT, REGION
 from tests.doctor.conftest import MOTO_ARN
