@@ -126,11 +126,13 @@ def check_endpoint(facts: Facts) -> Outcome:
     except Exception as exc:
         from urllib.parse import urlparse
 
-        host = urlparse(url).hostname
+        resolved = facts.aws.resolved
+        where = f"check the network, DNS and firewall for {urlparse(url).hostname} (HTTPS)"
+        if resolved.endpoint_url:
+            where = f"check that {url} (from {resolved.endpoint_from}) is up and reachable"
         return fail(
             f"cannot reach {url}: {short_reason(exc)}{note}",
-            proxy_fix(url, facts.environ)
-            or f"check the network, DNS and firewall for {host} (HTTPS, port 443)",
+            proxy_fix(url, facts.environ) or where,
         )
     return ok(f"{url} answers (HTTP {answer.status}){note}")
 

@@ -191,7 +191,7 @@ class Facts:
             return found
 
         return self.need(
-            "docker engine", lambda: self.once("engine info", info), see="docker.engine"
+            "Docker Engine", lambda: self.once("engine info", info), see="docker.engine"
         )
 
 

@@ -310,3 +310,27 @@ def test_clock_skew_through_a_date_rewriting_proxy(
         assert "ahead of the service's" in clock.detail
     if status != "ok":
         assert clock.fix is not None and "timedatectl set-ntp true" in clock.fix
+
+
+def test_expired_ecr_token_in_docker_config(healthy: str) -> None:
+    import base64
+
+    payload = {"payload": "x", "datakey": "y", "version": "2", "type": "DATA_KEY"}
+    payload["expiration"] = int((datetime.now(UTC) - timedelta(hours=1)).timestamp())
+    secret = base64.b64encode(json.dumps(payload).encode()).decode()
+    dockerconfig.store(healthy, "AWS", secret)
+    credential = run()["registry.credential"]
+    assert credential.status == "fail"
+    assert "expired at" in credential.detail and "tokens last 12 hours" in credential.detail
+    assert credential.fix == f"ecrctl login --region {REGION}"
+
+
+def test_endpoint_that_does_not_answer_names_where_it_was_set(
+    healthy: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"http://127.0.0.1:{closed_port()}"
+    monkeypatch.setenv("AWS_ENDPOINT_URL_ECR", url)
+    endpoint = run()["aws.endpoint"]
+    assert endpoint.status == "fail"
+    assert endpoint.detail == f"cannot reach {url}: connection refused"
+    assert endpoint.fix == f"check that {url} (from AWS_ENDPOINT_URL_ECR) is up and reachable"
