@@ -143,7 +143,8 @@ def _engine_login(client: Any, auth: RegistryAuth, dockercfg: Path) -> None:
             raise AuthError(
                 f"the registry {auth.host} rejected the credential ECR issued for account "
                 f"{auth.registry_id}",
-                hint="check --registry-url and the region; nothing was stored",
+                hint="check --registry-url and the region; nothing was stored; "
+                "to see why: ecrctl doctor",
             ) from None
         raise
 

@@ -77,12 +77,13 @@ def registry_error(
         return AuthError(
             f"the registry {host} refused the credentials for {action} of {repository}: {text}",
             hint="check that --region/--registry-id match the registry, and the caller's "
-            "ecr:* permissions (tokens last 12 hours)",
+            f"ecr:* permissions (tokens last 12 hours); to see why: ecrctl doctor {repository}",
         )
     if any(word in lowered for word in _REPO_MISSING_WORDS):
         return NotFound(
             f"repository {repository!r} does not exist at {host}: {text}",
-            hint=f"create it with: ecrctl repo create {repository} (or push with --create)",
+            hint=f"create it with: ecrctl repo create {repository} (or push with --create); "
+            f"to see why: ecrctl doctor {repository}",
         )
     if action == "pull" and any(word in lowered for word in _IMAGE_MISSING_WORDS):
         return NotFound(
@@ -90,4 +91,7 @@ def registry_error(
             f"at {host}: {text}",
             hint=f"list the images with: ecrctl image list {repository}",
         )
-    return ServiceError(f"{action} of {repository} via {host} failed: {text}")
+    return ServiceError(
+        f"{action} of {repository} via {host} failed: {text}",
+        hint=f"to see why: ecrctl doctor {repository} --{action}",
+    )

@@ -1,0 +1,112 @@
+"""What a doctor check reports, and the report of a whole run.
+
+A check's ``id`` is stable (scripts match on it); ``status`` is one of
+``ok``, ``warn``, ``fail``, ``skip``; ``fix`` is a command where there is one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+OK = "ok"
+WARN = "warn"
+FAIL = "fail"
+SKIP = "skip"
+STATUSES = (OK, WARN, FAIL, SKIP)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a check found: its status, what it saw, and the fix (a command where possible)."""
+
+    status: str
+    detail: str
+    fix: str | None = None
+
+
+def ok(detail: str) -> Outcome:
+    return Outcome(OK, detail)
+
+
+def warn(detail: str, fix: str | None = None) -> Outcome:
+    return Outcome(WARN, detail, fix)
+
+
+def fail(detail: str, fix: str | None = None) -> Outcome:
+    return Outcome(FAIL, detail, fix)
+
+
+def skip(detail: str) -> Outcome:
+    return Outcome(SKIP, detail)
+
+
+class Skipped(Exception):
+    """Raised by a check that cannot run because something it needs is missing."""
+
+
+@dataclass(frozen=True)
+class Check:
+    """One row of the report."""
+
+    id: str
+    title: str
+    status: str
+    detail: str
+    fix: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail,
+            "fix": self.fix,
+        }
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the user asked to check: a repository (and a tag), for push, pull or both."""
+
+    repository: str | None = None
+    tag: str | None = None
+    push: bool = False
+    pull: bool = False
+
+    @property
+    def wants_push(self) -> bool:
+        return self.push or not self.pull
+
+    @property
+    def wants_pull(self) -> bool:
+        return self.pull or not self.push
+
+
+def always(request: Request) -> bool:
+    return True
+
+
+def with_repository(request: Request) -> bool:
+    return request.repository is not None
+
+
+@dataclass
+class Report:
+    """Every check that applied, in a stable order, and how many ended in each status."""
+
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def summary(self) -> dict[str, int]:
+        counts = dict.fromkeys(STATUSES, 0)
+        for check in self.checks:
+            counts[check.status] += 1
+        return counts
+
+    @property
+    def failed(self) -> bool:
+        return any(check.status == FAIL for check in self.checks)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"checks": [c.to_json() for c in self.checks], "summary": self.summary}
