@@ -8,7 +8,6 @@ says otherwise): a doctor that hangs on the fault it should name helps nobody.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 from ecrctl.aws.clients import Aws
@@ -58,6 +57,6 @@ def diagnose(
     """Run every check that applies to ``request``; ``clients``: ready-made botocore
     clients by service name (``ecr``, ``sts``, ``service-quotas``), e.g. stubbed ones."""
     import_first()
-    bounded = replace(settings, max_attempts=settings.max_attempts or ATTEMPTS)
+    bounded = settings.replace(max_attempts=settings.max_attempts or ATTEMPTS)
     facts = Facts(Aws(bounded), request, clients=clients)
     return Report(run_checks(applicable(request), facts, timeout=timeout, on_done=on_done))
