@@ -15,6 +15,7 @@ Pure: no click, no rich, no botocore.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -48,7 +49,7 @@ class Item:
         return self.status != NOT_ATTEMPTED
 
 
-I = TypeVar("I", bound=Item)
+ItemT = TypeVar("ItemT", bound=Item)
 
 
 def count(items: Iterable[Item], status: str) -> int:
@@ -119,15 +120,15 @@ def settle_unsettled(items: Iterable[Item], status: str = UNKNOWN) -> None:
             item.settle(status)
 
 
-Call = Callable[[list[I]], None]
-Reconcile = Callable[[list[I]], None]
+Call = Callable[[list[ItemT]], None]
+Reconcile = Callable[[list[ItemT]], None]
 
 
 def run_chunks(
-    items: list[I],
+    items: list[ItemT],
     size: int,
-    call: Call[I],
-    reconcile: Reconcile[I] | None = None,
+    call: Call[ItemT],
+    reconcile: Reconcile[ItemT] | None = None,
     *,
     verb: str = "done",
 ) -> int:
@@ -143,10 +144,8 @@ def run_chunks(
             call(chunk)
         except (Exception, KeyboardInterrupt, Signalled) as exc:
             if reconcile is not None and isinstance(exc, Exception):
-                try:
+                with contextlib.suppress(Exception):  # the service cannot say either
                     reconcile(chunk)
-                except Exception:  # the service cannot say either: unknown
-                    pass
             settle_unsettled(chunk)
             raise stopped(exc, items, verb) from exc
         settle_unsettled(chunk, DONE)

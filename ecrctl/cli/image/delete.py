@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
+from ecrctl.batch import outcome_error
 from ecrctl.cli.app import App
 from ecrctl.cli.common import command, confirm, dry_run_option, pass_app, yes_option
-from ecrctl.batch import outcome_error
 from ecrctl.cli.render import Table, emit, fmt_digest, warn
 from ecrctl.image import delete as core
 from ecrctl.registry.refs import check_repository_name, parse_ref
