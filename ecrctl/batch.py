@@ -28,6 +28,9 @@ NOT_ATTEMPTED = "not-attempted"
 UNKNOWN = "unknown"  # sent, but the answer never came and the state could not be read
 
 UNKNOWN_REASON = "the call was sent but its answer was lost"
+# the failureCode of an item whose call raised and whose state, read back, shows it
+# was not done: failed, and the batch did not run to its end
+CALL_FAILED = "CallFailed"
 
 
 @dataclass
@@ -57,8 +60,11 @@ def count(items: Iterable[Item], status: str) -> int:
 
 
 def complete(items: Sequence[Item]) -> bool:
-    """Every item done or failed with an answer from the service."""
-    return all(item.status in {DONE, FAILED} for item in items)
+    """The batch ran to its end: every item done, or failed by the service's answer."""
+    return all(
+        item.status == DONE or (item.status == FAILED and item.failure_code != CALL_FAILED)
+        for item in items
+    )
 
 
 def report(items: Sequence[Item]) -> dict[str, Any]:

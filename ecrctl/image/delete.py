@@ -197,7 +197,9 @@ class _Deleter:
             if gone:
                 item.settle(batch.DONE)
             else:
-                item.settle(batch.FAILED, "NotDeleted", "the call failed; the id is still there")
+                item.settle(
+                    batch.FAILED, batch.CALL_FAILED, "the call failed; the id is still there"
+                )
 
 
 def _registry_id(registry: dict[str, Any]) -> dict[str, Any]:

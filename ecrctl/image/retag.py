@@ -251,7 +251,7 @@ class RetagJob:
                 outcome.status = MOVED if outcome.previous_digest else CREATED
             else:
                 code = error_code(exc) or type(exc).__name__
-                outcome.status, outcome.failure_code = FAILED, code
+                outcome.status, outcome.failure_code = FAILED, batch.CALL_FAILED
                 outcome.reason = f"PutImage failed ({code}); the tag is not on the image"
 
     def put(self, outcome: TagOutcome) -> None:

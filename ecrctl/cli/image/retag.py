@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
+from ecrctl.batch import outcome_error, summary
 from ecrctl.cli.app import App
 from ecrctl.cli.common import command, dry_run_option, pass_app
-from ecrctl.batch import summary
 from ecrctl.cli.render import Table, emit, fmt_digest, notice, warn
 from ecrctl.errors import PartialFailure
 from ecrctl.image import retag as core
@@ -51,15 +51,19 @@ def retag(app: App, repository: str, source: str, new_tags: tuple[str, ...], dry
     )
     if dry_run:
         job.preview()
-        _report(app, job.result)
-        return
-    try:
-        job.run()
-    finally:  # also when a put, the connection or a signal stopped the batch
-        _report(app, job.result)
+    else:
+        try:
+            job.run()
+        except BaseException:  # a put, the connection or a signal stopped the batch
+            _report(app, job.result)
+            raise
+    error = _report(app, job.result)
+    if error is not None:
+        raise error
 
 
-def _report(app: App, result: core.RetagResult) -> None:
+def _report(app: App, result: core.RetagResult) -> PartialFailure | None:
+    """The table or JSON, the warnings and the summary line; the exit-1 error if any."""
     rows = [
         [
             o.tag,
@@ -78,9 +82,8 @@ def _report(app: App, result: core.RetagResult) -> None:
             app, f"{where}: {len(result.outcomes) - failed} tag(s) would be ok, {failed} refused"
         )
         if failed:
-            raise PartialFailure(f"{failed} of {len(result.outcomes)} tags would be refused")
-        return
+            return PartialFailure(f"{failed} of {len(result.outcomes)} tags would be refused")
+        return None
     items = result.items()
     notice(app, f"{where}: {summary(items, 'tagged')}")
-    if any(i.status != "done" for i in items):
-        raise PartialFailure(f"{summary(items, 'tagged')} (see above)")
+    return outcome_error(items, "tagged")
