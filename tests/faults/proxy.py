@@ -16,6 +16,7 @@ and the operation's call number (1-based, counted by the proxy):
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import socket
@@ -141,10 +142,8 @@ class Proxy:
 
 def _hang_up(request: BaseHTTPRequestHandler) -> None:
     request.close_connection = True
-    try:
+    with contextlib.suppress(OSError):
         request.connection.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
 
 
 def _answer(
