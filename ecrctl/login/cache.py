@@ -88,6 +88,10 @@ class TokenCache:
     def entries(self) -> list[CacheEntry]:
         return []
 
+    def held(self) -> list[CacheEntry]:
+        """The index entries whose token the keyring really holds."""
+        return []
+
     def drop_where(self, keep: Callable[[CacheEntry], bool]) -> list[CacheEntry]:
         return []
 
@@ -257,6 +261,9 @@ class KeyringCache(TokenCache):
                 continue
         return sorted(found, key=lambda e: e.key)
 
+    def held(self) -> list[CacheEntry]:
+        return [e for e in self.entries() if self._keyring_get(e.key) is not None]
+
     def drop_where(self, keep: Callable[[CacheEntry], bool]) -> list[CacheEntry]:
         """Drop every entry for which ``keep`` is false; return those dropped."""
         dropped = [entry for entry in self.entries() if not keep(entry)]
@@ -280,6 +287,14 @@ def open_cache(*, disabled: bool = False, warn: Warn | None = None) -> TokenCach
         reason = f"keyring could not start ({type(exc).__name__}: {exc})"
         (warn or _stderr_warning)(f"{reason}; working without the token cache")
         return NullCache(reason)
+    plaintext = _not_an_os_store(backend)
+    if plaintext:
+        reason = (
+            f"the keyring backend {plaintext} does not keep secrets in an OS store: tokens are "
+            "not cached; run a Secret Service (e.g. gnome-keyring) or choose another backend"
+        )
+        log.debug(reason)
+        return NullCache(reason)
     if isinstance(backend, keyring.backends.fail.Keyring) or not _has_backends(backend):
         reason = (
             "no usable keyring backend (keyring chose its fail backend): tokens are not cached; "
@@ -289,6 +304,36 @@ def open_cache(*, disabled: bool = False, warn: Warn | None = None) -> TokenCach
         return NullCache(reason)
     log.debug("token cache: keyring backend %s", type(backend).__module__)
     return KeyringCache(backend, warn=warn)
+
+
+# keyring's backends that keep secrets in the operating system's store
+OS_STORES = (
+    "keyring.backends.SecretService",
+    "keyring.backends.libsecret",
+    "keyring.backends.kwallet",
+    "keyring.backends.macOS",
+    "keyring.backends.Windows",
+)
+
+
+def _not_an_os_store(backend: Any) -> str | None:
+    """The name of a backend (or of a chained one) that would write secrets
+    anywhere but an OS store (keyrings.alt's files, ...); ``None`` when none would.
+
+    A backend may declare ``keeps_secrets_in_os_store = True`` itself."""
+    import keyring.backends.fail
+
+    inner = getattr(backend, "backends", None)
+    if inner is not None:  # the chainer writes through its first backend
+        return _not_an_os_store(inner[0]) if inner else None
+    if isinstance(backend, keyring.backends.fail.Keyring):
+        return None
+    if getattr(backend, "keeps_secrets_in_os_store", False):
+        return None
+    module = type(backend).__module__
+    if module.startswith(OS_STORES):
+        return None
+    return f"{module}.{type(backend).__name__}"
 
 
 def _has_backends(backend: Any) -> bool:
