@@ -50,6 +50,7 @@ def test_a_mapped_host_gets_its_mapping(isolated: object, tmp_path: object) -> N
 
 @pytest.mark.parametrize("host", ["example.com", "127.0.0.1:5998"])
 def test_other_hosts_are_refused_with_the_docker_hint(host: str) -> None:
-    with pytest.raises(InvalidInput, match="use docker for it") as info:
+    with pytest.raises(InvalidInput, match="not an ECR registry host") as info:
         aws_for_host(Aws(AwsSettings()), host, None)
     assert info.value.exit_code == 2 and host in info.value.one_line()
+    assert "use docker for it" in info.value.one_line()
