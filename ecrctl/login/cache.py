@@ -36,6 +36,7 @@ from ecrctl.login.cache_entries import (
     CacheKey,
     Identity,
     _parse_time,
+    not_an_os_store,
     now_utc,
     principal_of,
 )
@@ -287,7 +288,7 @@ def open_cache(*, disabled: bool = False, warn: Warn | None = None) -> TokenCach
         reason = f"keyring could not start ({type(exc).__name__}: {exc})"
         (warn or _stderr_warning)(f"{reason}; working without the token cache")
         return NullCache(reason)
-    plaintext = _not_an_os_store(backend)
+    plaintext = not_an_os_store(backend)
     if plaintext:
         reason = (
             f"the keyring backend {plaintext} does not keep secrets in an OS store: tokens are "
@@ -304,36 +305,6 @@ def open_cache(*, disabled: bool = False, warn: Warn | None = None) -> TokenCach
         return NullCache(reason)
     log.debug("token cache: keyring backend %s", type(backend).__module__)
     return KeyringCache(backend, warn=warn)
-
-
-# keyring's backends that keep secrets in the operating system's store
-OS_STORES = (
-    "keyring.backends.SecretService",
-    "keyring.backends.libsecret",
-    "keyring.backends.kwallet",
-    "keyring.backends.macOS",
-    "keyring.backends.Windows",
-)
-
-
-def _not_an_os_store(backend: Any) -> str | None:
-    """The name of a backend (or of a chained one) that would write secrets
-    anywhere but an OS store (keyrings.alt's files, ...); ``None`` when none would.
-
-    A backend may declare ``keeps_secrets_in_os_store = True`` itself."""
-    import keyring.backends.fail
-
-    inner = getattr(backend, "backends", None)
-    if inner is not None:  # the chainer writes through its first backend
-        return _not_an_os_store(inner[0]) if inner else None
-    if isinstance(backend, keyring.backends.fail.Keyring):
-        return None
-    if getattr(backend, "keeps_secrets_in_os_store", False):
-        return None
-    module = type(backend).__module__
-    if module.startswith(OS_STORES):
-        return None
-    return f"{module}.{type(backend).__name__}"
 
 
 def _has_backends(backend: Any) -> bool:
