@@ -49,6 +49,7 @@ class Proxy:
     counts: Counter[str] = field(default_factory=Counter)
     log: list[tuple[str, int, str, dict[str, Any]]] = field(default_factory=list)
     dead: bool = False
+    stopped: bool = False  # a delayed call still waiting when the test ends is dropped
     server: ThreadingHTTPServer | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -97,6 +98,7 @@ class Proxy:
         return self
 
     def stop(self) -> None:
+        self.stopped = True
         if self.server is not None:
             self.server.shutdown()
             self.server.server_close()
@@ -120,6 +122,9 @@ class Proxy:
             return
         if fault is not None and fault.action == "delay":
             time.sleep(fault.seconds)
+            if self.stopped:
+                _hang_up(request)
+                return
         status, headers, answer = self.forward(request, body)
         if fault is not None and fault.action == "lose":
             _hang_up(request)

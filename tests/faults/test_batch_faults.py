@@ -98,14 +98,15 @@ def test_delete_server_dead_mid_batch(proxy: Proxy, state: Any) -> None:
 
 @pytest.mark.parametrize(("signum", "code"), [(SIGINT, 130), (SIGTERM, 143)])
 def test_delete_signalled_mid_batch(proxy: Proxy, state: Any, signum: int, code: int) -> None:
-    tags = fill(state, "sig", N)
+    repo = f"sig{signum}"
+    tags = fill(state, repo, N)
     proxy.faults = [Fault("BatchDeleteImage", {2}, "delay", 3.0)]
     run = signal_midway(
-        proxy, "BatchDeleteImage", 2, signum, "image", "delete", "sig", *tags, "-o", "json"
+        proxy, "BatchDeleteImage", 2, signum, "image", "delete", repo, *tags, "-o", "json"
     )
     assert run.code == code, run.stderr
     check_lists(run)
-    assert misreported_deletes(run, state, "sig") == []
+    assert misreported_deletes(run, state, repo) == []
     data = run.json
     assert len(data["done"]) == 100 and len(data["notAttempted"]) == 50
     assert "Traceback" not in run.stderr
@@ -163,14 +164,15 @@ def test_retag_lost_answers_are_done(proxy: Proxy, state: Any) -> None:
 
 @pytest.mark.parametrize(("signum", "code"), [(SIGINT, 130), (SIGTERM, 143)])
 def test_retag_signalled(proxy: Proxy, state: Any, signum: int, code: int) -> None:
-    fill(state, "rs", 1)
-    digest = source_digest(state, "rs")
+    repo = f"rs{signum}"
+    fill(state, repo, 1)
+    digest = source_digest(state, repo)
     proxy.faults = [Fault("PutImage", set(range(13, 999)), "delay", 2.0)]
     run = signal_midway(
-        proxy, "PutImage", 14, signum, "image", "retag", "rs", "t0", *NEW, "-o", "json"
+        proxy, "PutImage", 14, signum, "image", "retag", repo, "t0", *NEW, "-o", "json"
     )
     assert run.code == code, run.stderr
-    assert misreported_tags(run, state, "rs", digest) == []
+    assert misreported_tags(run, state, repo, digest) == []
     assert run.json["complete"] is False and run.json["notAttempted"]
     assert "Traceback" not in run.stderr
 
