@@ -19,7 +19,8 @@ class ExitCode(IntEnum):
     OK = 0
     FAILED = 1  # the operation failed, or some items of a batch did
     USAGE = 2  # bad usage or input; nothing was changed
-    INTERRUPTED = 130  # Ctrl-C
+    INTERRUPTED = 130  # Ctrl-C (SIGINT)
+    TERMINATED = 143  # SIGTERM
 
 
 def error_line(message: str) -> str:
@@ -86,3 +87,33 @@ class Interrupted(EcrctlError):
     """Ctrl-C (SIGINT)."""
 
     exit_code = ExitCode.INTERRUPTED
+
+
+class Terminated(Interrupted):
+    """SIGTERM."""
+
+    exit_code = ExitCode.TERMINATED
+
+
+class Signalled(BaseException):
+    """Raised by ecrctl's SIGINT/SIGTERM handlers wherever the main thread is.
+
+    A BaseException, like KeyboardInterrupt, so that no ``except Exception``
+    swallows it; batch work settles its items and leaves as
+    :class:`Interrupted` or :class:`Terminated`.
+    """
+
+    SIGINT = 2
+    SIGTERM = 15
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+    @property
+    def name(self) -> str:
+        return "terminated (SIGTERM)" if self.signum == self.SIGTERM else "interrupted"
+
+    def as_error(self) -> Interrupted:
+        kind = Terminated if self.signum == self.SIGTERM else Interrupted
+        return kind(self.name)

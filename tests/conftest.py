@@ -41,7 +41,9 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
     monkeypatch.setenv("DOCKER_CONFIG", str(home / ".docker"))
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+    # a stand-in for an OS store: the token cache refuses plaintext backends
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.store_keyring.StoreKeyring")
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)

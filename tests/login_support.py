@@ -104,11 +104,12 @@ def use_keyring_backend(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
 def fresh_keyring() -> Iterator[None]:
     """keyring keeps its backend in a global: start and end each test with the pinned one."""
     import keyring
-    from keyrings.alt.file import PlaintextKeyring
 
-    keyring.set_keyring(PlaintextKeyring())
+    from tests.store_keyring import StoreKeyring
+
+    keyring.set_keyring(StoreKeyring())
     yield
-    keyring.set_keyring(PlaintextKeyring())
+    keyring.set_keyring(StoreKeyring())
 
 
 def credential_source(profile: str | None = None, endpoint: str | None = None) -> str:

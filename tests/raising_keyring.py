@@ -10,7 +10,10 @@ from keyring.errors import KeyringError, KeyringLocked
 
 
 class RaisingKeyring(KeyringBackend):
+    """An OS store whose daemon went away."""
+
     priority = 1  # type: ignore[assignment]
+    keeps_secrets_in_os_store = True
 
     def get_password(self, service: str, username: str) -> str | None:
         raise KeyringError("the keyring daemon went away")

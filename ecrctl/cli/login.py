@@ -179,7 +179,10 @@ def status(app: App) -> None:
     from ecrctl.login import workflow as core
     from ecrctl.login.cache import open_cache
 
-    rows = core.status(open_cache())
+    cache = open_cache()
+    if not cache.usable:
+        notice(app, cache.reason)
+    rows = core.status(cache)
     emit(
         app,
         [r.to_json() for r in rows],

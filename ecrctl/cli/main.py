@@ -13,7 +13,7 @@ from ecrctl import __version__
 from ecrctl.cli import render
 from ecrctl.cli.app import App
 from ecrctl.cli.common import group
-from ecrctl.errors import Aborted, EcrctlError, ExitCode
+from ecrctl.errors import Aborted, EcrctlError, ExitCode, Interrupted, Signalled
 from ecrctl.redact import redact
 
 SUBCOMMANDS = {
@@ -30,7 +30,8 @@ EPILOG = """\b
 Examples:
   ecrctl repo create team/app --tag env=dev
   ecrctl repo list -o json --query '[].repositoryUri'
-Exit codes: 0 ok, 1 failed, 2 bad usage or input, 130 interrupted."""
+Exit codes: 0 ok, 1 failed, 2 bad usage or input, 130 interrupted,
+143 terminated."""
 
 
 @group(
@@ -50,8 +51,22 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
-    """Console-script entry point."""
-    sys.exit(run(argv, App()))
+    """Console-script entry point: SIGINT and SIGTERM raise :class:`Signalled`
+    in the main thread, so that work in progress settles and reports."""
+    import signal
+
+    def raise_signalled(signum: int, frame: object) -> None:
+        # once: the report of what was done must not be cut short by a second signal
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise Signalled(signum)
+
+    signal.signal(signal.SIGINT, raise_signalled)
+    signal.signal(signal.SIGTERM, raise_signalled)
+    code = run(argv, App())
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # done: a late signal changes nothing
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    sys.exit(code)
 
 
 def run(argv: list[str] | None, app: App) -> int:
@@ -60,7 +75,10 @@ def run(argv: list[str] | None, app: App) -> int:
         result = cli.main(args=argv, prog_name="ecrctl", standalone_mode=False, obj=app)
     except click.exceptions.Exit as exc:
         return exc.exit_code
-    except click.Abort:
+    except click.Abort as exc:
+        # click turns Ctrl-C (KeyboardInterrupt) into Abort, like a "no" at a prompt
+        if isinstance(exc.__context__, KeyboardInterrupt):
+            return fail(app, Interrupted("interrupted"))
         return fail(app, Aborted("aborted"))
     except click.ClickException as exc:
         exc.show()
@@ -68,6 +86,8 @@ def run(argv: list[str] | None, app: App) -> int:
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away: nothing more to say to anybody
         return int(ExitCode.FAILED)
+    except Signalled as exc:
+        return fail(app, exc.as_error())
     except (Exception, KeyboardInterrupt) as exc:
         return fail(app, exc)
     return result if isinstance(result, int) else int(ExitCode.OK)

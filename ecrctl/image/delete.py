@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ecrctl import batch
 from ecrctl.aws.access import registry_kwargs
 from ecrctl.errors import InvalidInput
 from ecrctl.image.query import image_not_found, iter_image_details
@@ -25,24 +26,27 @@ TAG_REMOVED = "TAG_REMOVED"
 IMAGE_DELETED = "IMAGE_DELETED"
 
 
+# BatchDeleteImage failure codes that mean "this id is not there (any more)": for an
+# id the plan saw a moment ago, that is a deletion (ours, answered to a retried call
+# whose first answer was lost, or somebody else's), never a failure.
+GONE_CODES = {"ImageNotFound", "ImageNotFoundException"}
+
+
 @dataclass
-class DeleteItem:
+class DeleteItem(batch.Item):
     """One image id sent to BatchDeleteImage, and what it does."""
 
-    image_id: dict[str, str]
-    digest: str
-    action: str  # TAG_REMOVED or IMAGE_DELETED
+    image_id: dict[str, str] = field(default_factory=dict)
+    digest: str = ""
+    action: str = IMAGE_DELETED  # TAG_REMOVED or IMAGE_DELETED
     tags_lost: list[str] = field(default_factory=list)
-    status: str = "planned"  # planned, done or failed
-    failure_code: str | None = None
-    failure_reason: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, dry_run: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {
             "imageId": dict(self.image_id, imageDigest=self.digest),
             "action": self.action,
             "tagsRemoved": list(self.tags_lost),
-            "status": self.status,
+            "status": "planned" if dry_run else self.status,
         }
         if self.failure_code:
             data["failureCode"] = self.failure_code
@@ -54,6 +58,7 @@ class DeleteItem:
 class DeletePlan:
     repository: str
     items: list[DeleteItem]
+    calls: int = 0  # BatchDeleteImage calls made
 
     @property
     def by_digest(self) -> list[DeleteItem]:
@@ -61,15 +66,18 @@ class DeletePlan:
 
     @property
     def failed(self) -> list[DeleteItem]:
-        return [i for i in self.items if i.status == "failed"]
+        return [i for i in self.items if i.status == batch.FAILED]
 
-    def to_dict(self, *, dry_run: bool = False, batches: int = 0) -> dict[str, Any]:
-        return {
+    def to_dict(self, *, dry_run: bool = False) -> dict[str, Any]:
+        data = {
             "repositoryName": self.repository,
             "dryRun": dry_run,
-            "batchDeleteImageCalls": batches,
-            "results": [i.to_dict() for i in self.items],
+            "batchDeleteImageCalls": self.calls,
+            "results": [i.to_dict(dry_run=dry_run) for i in self.items],
         }
+        if not dry_run:
+            data.update(batch.report(self.items))
+        return data
 
 
 def plan_delete(
@@ -109,10 +117,7 @@ def plan_delete(
             if not tags:
                 whole[digest] = None
 
-    items = [
-        DeleteItem({"imageDigest": d}, d, IMAGE_DELETED, tags_lost=sorted(tags_of[d]))
-        for d in whole
-    ]
+    items = [delete_item({"imageDigest": d}, d, IMAGE_DELETED, sorted(tags_of[d])) for d in whole]
     removed: dict[str, set[str]] = {}
     for tag, digest in tag_refs.items():
         if digest not in whole:
@@ -125,48 +130,87 @@ def plan_delete(
             continue  # the digest deletes the image and this tag with it
         left[digest].discard(tag)
         if left[digest]:
-            items.append(DeleteItem({"imageTag": tag}, digest, TAG_REMOVED, tags_lost=[tag]))
+            items.append(delete_item({"imageTag": tag}, digest, TAG_REMOVED, [tag]))
         else:
             lost = [t for t in tag_refs if tag_refs[t] == digest]
-            items.append(DeleteItem({"imageTag": tag}, digest, IMAGE_DELETED, tags_lost=lost))
+            items.append(delete_item({"imageTag": tag}, digest, IMAGE_DELETED, lost))
     return DeletePlan(repository, items)
+
+
+def delete_item(image_id: dict[str, str], digest: str, action: str, lost: list[str]) -> DeleteItem:
+    key = image_id.get("imageTag") or digest
+    return DeleteItem(key, image_id=image_id, digest=digest, action=action, tags_lost=lost)
 
 
 def _match_failure(failure: dict[str, Any], pending: list[DeleteItem]) -> DeleteItem | None:
     failed_id = failure.get("imageId", {})
     for item in pending:
-        if item.status != "planned":
+        if item.settled:
             continue
         if "imageTag" in item.image_id and failed_id.get("imageTag") == item.image_id["imageTag"]:
             return item
         if "imageDigest" in item.image_id and failed_id.get("imageDigest") == item.digest:
             return item
     for item in pending:  # a failure that names only the digest of a tag's image
-        if item.status == "planned" and failed_id.get("imageDigest") == item.digest:
+        if not item.settled and failed_id.get("imageDigest") == item.digest:
             return item
     return None
 
 
-def execute_delete(ecr: ECRClient, plan: DeletePlan, *, registry_id: str | None = None) -> int:
-    """Run the plan in BatchDeleteImage calls of at most 100 ids; mark every
-    item done or failed (with ECR's failureCode and reason). Returns the number
-    of calls made."""
-    calls = 0
-    for start in range(0, len(plan.items), DELETE_BATCH):
-        batch = plan.items[start : start + DELETE_BATCH]
-        response = ecr.batch_delete_image(
-            repositoryName=plan.repository,
-            imageIds=[i.image_id for i in batch],  # type: ignore[misc]
-            **registry_kwargs(registry_id),
+class _Deleter:
+    """The BatchDeleteImage calls of one plan, and reading back what they did."""
+
+    def __init__(self, ecr: ECRClient, plan: DeletePlan, registry_id: str | None) -> None:
+        self.ecr = ecr
+        self.plan = plan
+        self.registry = registry_kwargs(registry_id)
+
+    def call(self, chunk: list[DeleteItem]) -> None:
+        """One BatchDeleteImage; every id of ``chunk`` settled from its answer."""
+        self.plan.calls += 1
+        response = self.ecr.batch_delete_image(
+            repositoryName=self.plan.repository,
+            imageIds=[i.image_id for i in chunk],  # type: ignore[misc]
+            **self.registry,
         )
-        calls += 1
         for failure in response.get("failures", []):
-            item = _match_failure(dict(failure), batch)
-            if item is not None:
-                item.status = "failed"
-                item.failure_code = str(failure.get("failureCode", ""))
-                item.failure_reason = str(failure.get("failureReason", ""))
-        for item in batch:
-            if item.status == "planned":
-                item.status = "done"
-    return calls
+            item = _match_failure(dict(failure), chunk)
+            if item is None:
+                continue
+            code = str(failure.get("failureCode", ""))
+            if code in GONE_CODES:
+                item.settle(batch.DONE)
+            else:
+                item.settle(batch.FAILED, code, str(failure.get("failureReason", "")))
+
+    def reconcile(self, chunk: list[DeleteItem]) -> None:
+        """After a call whose answer never came: what the repository holds now says
+        which ids of ``chunk`` are gone (done) and which are not (not done)."""
+        images = iter_image_details(self.ecr, self.plan.repository, **_registry_id(self.registry))
+        tags_of = {d["imageDigest"]: set(d.get("imageTags") or []) for d in images}
+        for item in chunk:
+            tag = item.image_id.get("imageTag")
+            if tag is not None:
+                gone = tag not in tags_of.get(item.digest, set())
+            else:
+                gone = item.digest not in tags_of
+            if gone:
+                item.settle(batch.DONE)
+            else:
+                item.settle(
+                    batch.FAILED, batch.CALL_FAILED, "the call failed; the id is still there"
+                )
+
+
+def _registry_id(registry: dict[str, Any]) -> dict[str, Any]:
+    return {"registry_id": registry.get("registryId")}
+
+
+def execute_delete(ecr: ECRClient, plan: DeletePlan, *, registry_id: str | None = None) -> int:
+    """Run the plan in BatchDeleteImage calls of at most 100 ids; settle every item
+    done, failed (with ECR's failureCode and reason), not attempted or unknown.
+    Returns the number of calls; a call that raises stops the batch with an error
+    that counts what was done (the plan holds the rest)."""
+    deleter = _Deleter(ecr, plan, registry_id)
+    batch.run_chunks(plan.items, DELETE_BATCH, deleter.call, deleter.reconcile, verb="deleted")
+    return plan.calls

@@ -9,13 +9,15 @@ the puts, every new tag is checked to resolve to the source digest.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ecrctl import batch
 from ecrctl.aws.access import error_code, error_message, registry_kwargs
-from ecrctl.errors import InvalidInput, ServiceError
-from ecrctl.image.query import StoredManifest, describe_image, get_manifest, tag_digests
+from ecrctl.errors import InvalidInput, ServiceError, Signalled
+from ecrctl.image.query import StoredManifest, describe_image, get_manifest
+from ecrctl.image.tagstate import Mutability, tag_digests
 from ecrctl.registry.manifest import digest_of
 from ecrctl.registry.refs import ImageRef, check_image_tag, check_repository_name
 
@@ -23,6 +25,8 @@ if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient
 
 MAX_WORKERS = 12
+# how long an interrupted retag waits for the PutImage calls already sent
+IN_FLIGHT_WAIT = 5.0
 # moto answers a re-put of an existing tag with ImageAlreadyExistsException where
 # ECR says ImageTagAlreadyExistsException; neither name decides anything here.
 TAG_EXISTS_CODES = {"ImageAlreadyExistsException", "ImageTagAlreadyExistsException"}
@@ -31,27 +35,38 @@ CREATED = "created"
 MOVED = "moved"
 UNCHANGED = "unchanged"
 FAILED = "failed"
+NOT_ATTEMPTED = batch.NOT_ATTEMPTED
+UNKNOWN = batch.UNKNOWN
 WOULD_CREATE = "would-create"
 WOULD_MOVE = "would-move"
+WOULD_BE_REFUSED = "would-be-refused"
+DONE_STATES = {CREATED, MOVED, UNCHANGED}
 
 
 @dataclass
 class TagOutcome:
     tag: str
-    status: str
+    status: str = NOT_ATTEMPTED
     previous_digest: str | None = None
     failure_code: str | None = None
     reason: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"imageTag": self.tag, "status": self.status}
-        if self.previous_digest:
-            data["previousDigest"] = self.previous_digest
+        data: dict[str, Any] = {
+            "imageTag": self.tag,
+            "status": self.status,
+            "previousDigest": self.previous_digest,
+        }
         if self.failure_code:
             data["failureCode"] = self.failure_code
         if self.reason:
             data["reason"] = self.reason
         return data
+
+    def item(self) -> batch.Item:
+        """This tag as a batch item (created, moved and unchanged are done)."""
+        status = batch.DONE if self.status in DONE_STATES else self.status
+        return batch.Item(self.tag, status, self.failure_code, self.reason)
 
 
 @dataclass
@@ -65,10 +80,13 @@ class RetagResult:
 
     @property
     def failed(self) -> list[TagOutcome]:
-        return [o for o in self.outcomes if o.status == FAILED]
+        return [o for o in self.outcomes if o.status in {FAILED, WOULD_BE_REFUSED}]
+
+    def items(self) -> list[batch.Item]:
+        return [o.item() for o in self.outcomes]
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "repositoryName": self.repository,
             "source": self.source,
             "imageDigest": self.digest,
@@ -76,6 +94,9 @@ class RetagResult:
             "dryRun": self.dry_run,
             "tags": [o.to_dict() for o in self.outcomes],
         }
+        if not self.dry_run:
+            data.update(batch.report(self.items()))
+        return data
 
 
 def parse_new_tag(value: str, repository: str) -> str:
@@ -103,7 +124,7 @@ def parse_new_tag(value: str, repository: str) -> str:
     return check_image_tag(tag)
 
 
-def retag(
+def plan_retag(
     ecr: ECRClient,
     repository: str,
     source: ImageRef,
@@ -111,9 +132,8 @@ def retag(
     *,
     registry_id: str | None = None,
     dry_run: bool = False,
-    max_workers: int = MAX_WORKERS,
-) -> RetagResult:
-    """Point every tag in ``new_tags`` at the image ``source`` names."""
+) -> RetagJob:
+    """The source manifest, checked, and what each tag points at now; nothing put."""
     tags = list(dict.fromkeys(new_tags))
     if not tags:
         raise InvalidInput("no new tag given", hint="e.g. ecrctl image retag REPO latest v2")
@@ -125,14 +145,33 @@ def retag(
         raise ServiceError(
             f"the manifest ECR returned for {digest} hashes to {actual}; nothing was retagged"
         )
-    job = _Retag(ecr, repository, stored, registry_id)
+    job = RetagJob(ecr, repository, stored, registry_id)
     job.current = tag_digests(ecr, repository, tags, registry_id=registry_id)
-    result = RetagResult(repository, str(source), digest, stored.media_type, dry_run)
-    result.outcomes = job.preview(tags) if dry_run else job.run(tags, max_workers)
-    return result
+    job.result = RetagResult(repository, str(source), digest, stored.media_type, dry_run)
+    job.result.outcomes = [TagOutcome(t, previous_digest=job.current.get(t)) for t in tags]
+    return job
 
 
-class _Retag:
+def retag(
+    ecr: ECRClient,
+    repository: str,
+    source: ImageRef,
+    new_tags: list[str],
+    *,
+    registry_id: str | None = None,
+    dry_run: bool = False,
+    max_workers: int = MAX_WORKERS,
+) -> RetagResult:
+    """Point every tag in ``new_tags`` at the image ``source`` names."""
+    job = plan_retag(ecr, repository, source, new_tags, registry_id=registry_id, dry_run=dry_run)
+    if dry_run:
+        job.preview()
+    else:
+        job.run(max_workers)
+    return job.result
+
+
+class RetagJob:
     """One retag: the source manifest, what each tag points at now, and the puts."""
 
     def __init__(
@@ -144,61 +183,84 @@ class _Retag:
         self.digest = stored.digest
         self.registry_id = registry_id
         self.current: dict[str, str] = {}
-        self._mutability: str | None = None
+        self.result = RetagResult(repository, "", stored.digest, stored.media_type, False)
+        self.mutability = Mutability(ecr, repository, registry_id)
 
-    def mutability(self) -> str:
-        if self._mutability is None:
-            repo = self.ecr.describe_repositories(
-                repositoryNames=[self.repository], **registry_kwargs(self.registry_id)
-            )
-            self._mutability = str(repo["repositories"][0].get("imageTagMutability", "MUTABLE"))
-        return self._mutability
+    def conflict(self, outcome: TagOutcome, previous: str | None, *, dry_run: bool) -> None:
+        outcome.status = WOULD_BE_REFUSED if dry_run else FAILED
+        outcome.previous_digest = previous
+        outcome.failure_code = "ImageTagAlreadyExistsException"
+        where = f"points at {previous}" if previous else "exists"
+        why = self.mutability.why_pinned(outcome.tag)
+        outcome.reason = f"tag {outcome.tag!r} already {where} and {why}"
 
-    def conflict(self, tag: str, previous: str) -> TagOutcome:
-        return TagOutcome(
-            tag,
-            FAILED,
-            previous_digest=previous,
-            failure_code="ImageTagAlreadyExistsException",
-            reason=f"tag {tag!r} already points at {previous} and repository "
-            f"{self.repository!r} is {self.mutability()}: its tags cannot be moved",
-        )
-
-    def preview(self, tags: list[str]) -> list[TagOutcome]:
+    def preview(self) -> None:
         """``--dry-run``: what each tag would become, with no PutImage."""
-        todo = [t for t in tags if self.current.get(t) != self.digest]
-        immutable = bool(todo) and self.mutability().startswith("IMMUTABLE")
-        outcomes = []
-        for tag in tags:
-            previous = self.current.get(tag)
+        for outcome in self.result.outcomes:
+            previous = self.current.get(outcome.tag)
             if previous == self.digest:
-                outcomes.append(TagOutcome(tag, UNCHANGED))
+                outcome.status, outcome.previous_digest = UNCHANGED, None
             elif previous is None:
-                outcomes.append(TagOutcome(tag, WOULD_CREATE))
-            elif immutable:
-                outcomes.append(self.conflict(tag, previous))
+                outcome.status = WOULD_CREATE
+            elif self.mutability.pinned(outcome.tag):
+                self.conflict(outcome, previous, dry_run=True)
             else:
-                outcomes.append(TagOutcome(tag, WOULD_MOVE, previous))
-        return outcomes
+                outcome.status = WOULD_MOVE
 
-    def run(self, tags: list[str], max_workers: int) -> list[TagOutcome]:
-        """PutImage for every tag not already on the image (concurrently), then verify."""
-        todo = [t for t in tags if self.current.get(t) != self.digest]
-        done = {t: TagOutcome(t, UNCHANGED) for t in tags if t not in todo}
+    def run(self, max_workers: int = MAX_WORKERS) -> None:
+        """PutImage for every tag not already on the image (concurrently), then verify.
+
+        A put that raises, or a signal, stops the batch: puts not started are
+        not attempted, those in flight are waited for (briefly), and what could
+        not be settled is read back from ECR, else unknown."""
+        todo = [o for o in self.result.outcomes if self.current.get(o.tag) != self.digest]
+        for outcome in self.result.outcomes:
+            if outcome not in todo:
+                outcome.status, outcome.previous_digest = UNCHANGED, None
         if todo:
-            workers = max(1, min(max_workers, len(todo)))
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                for outcome in pool.map(self.put, todo):
-                    done[outcome.tag] = outcome
-        _verify(self.ecr, self.repository, self.digest, done, registry_id=self.registry_id)
-        return [done[t] for t in tags]
+            self._put_all(todo, max(1, min(max_workers, len(todo))))
+        _verify(self, [o for o in self.result.outcomes if o.status in DONE_STATES])
 
-    def put(self, tag: str) -> TagOutcome:
-        previous = self.current.get(tag)
+    def _put_all(self, todo: list[TagOutcome], workers: int) -> None:
+        pool = ThreadPoolExecutor(max_workers=workers)
+        futures: list[Future[None]] = [pool.submit(self.put, o) for o in todo]
+        try:
+            done, _ = wait(futures, return_when=FIRST_EXCEPTION)
+            for future in done:
+                future.result()  # the first error of a put, if any
+        except (Exception, KeyboardInterrupt, Signalled) as exc:
+            pool.shutdown(wait=False, cancel_futures=True)
+            wait(futures, timeout=IN_FLIGHT_WAIT)
+            self._reconcile([o for o in todo if o.status == UNKNOWN], exc)
+            raise batch.stopped(exc, self.result.items()) from exc
+        finally:
+            pool.shutdown(wait=False)
+
+    def _reconcile(self, unsettled: list[TagOutcome], exc: BaseException) -> None:
+        """Tags whose put raised or never answered: done when ECR says the tag is ours."""
+        if not unsettled or not isinstance(exc, Exception):
+            return
+        try:
+            now = tag_digests(
+                self.ecr, self.repository, [o.tag for o in unsettled], registry_id=self.registry_id
+            )
+        except Exception:
+            return
+        for outcome in unsettled:
+            if now.get(outcome.tag) == self.digest:
+                outcome.status = MOVED if outcome.previous_digest else CREATED
+            else:
+                code = error_code(exc) or type(exc).__name__
+                outcome.status, outcome.failure_code = FAILED, batch.CALL_FAILED
+                outcome.reason = f"PutImage failed ({code}); the tag is not on the image"
+
+    def put(self, outcome: TagOutcome) -> None:
+        outcome.status, outcome.failure_code = UNKNOWN, "Unconfirmed"
+        outcome.reason = batch.UNKNOWN_REASON
         kwargs: dict[str, Any] = {
             "repositoryName": self.repository,
             "imageManifest": self.stored.manifest,
-            "imageTag": tag,
+            "imageTag": outcome.tag,
             "imageDigest": self.digest,
             **registry_kwargs(self.registry_id),
         }
@@ -208,42 +270,47 @@ class _Retag:
             self.ecr.put_image(**kwargs)
         except Exception as exc:
             code = error_code(exc)
+            if not code:
+                raise
             if code not in TAG_EXISTS_CODES:
-                if not code:
-                    raise
-                return TagOutcome(tag, FAILED, previous, code, error_message(exc) or code)
-            now = tag_digests(self.ecr, self.repository, [tag], registry_id=self.registry_id)
-            if now.get(tag) == self.digest:
-                return TagOutcome(tag, UNCHANGED)
-            return self.conflict(tag, now.get(tag) or previous or "another image")
-        return TagOutcome(tag, MOVED if previous else CREATED, previous)
+                outcome.status, outcome.failure_code = FAILED, code
+                outcome.reason = error_message(exc) or code
+                return
+            self._already_exists(outcome)
+            return
+        outcome.status = MOVED if outcome.previous_digest else CREATED
+        outcome.failure_code = outcome.reason = None
+
+    def _already_exists(self, outcome: TagOutcome) -> None:
+        """The tag exists: ours (a retried put whose first answer was lost, or a
+        concurrent retag) is done; another image's is the mutability conflict."""
+        now = tag_digests(self.ecr, self.repository, [outcome.tag], registry_id=self.registry_id)
+        if now.get(outcome.tag) == self.digest:
+            outcome.status = MOVED if outcome.previous_digest else CREATED
+            outcome.failure_code = outcome.reason = None
+            return
+        self.conflict(outcome, now.get(outcome.tag) or outcome.previous_digest, dry_run=False)
 
 
-def _verify(
-    ecr: ECRClient,
-    repository: str,
-    digest: str,
-    outcomes: dict[str, TagOutcome],
-    *,
-    registry_id: str | None,
-) -> None:
-    """Every tag reported as done must now resolve to ``digest``."""
-    claimed = [t for t, o in outcomes.items() if o.status in {CREATED, MOVED, UNCHANGED}]
+def _verify(job: RetagJob, claimed: list[TagOutcome]) -> None:
+    """Every tag reported as done must now resolve to the source digest."""
     if not claimed:
         return
-    detail = describe_image(ecr, repository, ImageRef(digest=digest), registry_id=registry_id)
+    detail = describe_image(
+        job.ecr, job.repository, ImageRef(digest=job.digest), registry_id=job.registry_id
+    )
     present = set(detail.get("imageTags") or [])
-    missing = [t for t in claimed if t not in present]
-    if missing:
-        # DescribeImages may truncate a very long tag list: ask for those tags directly
-        resolved = tag_digests(ecr, repository, missing, registry_id=registry_id)
-        for tag in missing:
-            if resolved.get(tag) != digest:
-                outcomes[tag] = TagOutcome(
-                    tag,
-                    FAILED,
-                    outcomes[tag].previous_digest,
-                    "VerificationFailed",
-                    f"after PutImage, tag {tag!r} resolves to {resolved.get(tag) or 'nothing'}, "
-                    f"not {digest}",
-                )
+    missing = [o for o in claimed if o.tag not in present]
+    if not missing:
+        return
+    # DescribeImages may truncate a very long tag list: ask for those tags directly
+    resolved = tag_digests(
+        job.ecr, job.repository, [o.tag for o in missing], registry_id=job.registry_id
+    )
+    for outcome in missing:
+        if resolved.get(outcome.tag) != job.digest:
+            outcome.status, outcome.failure_code = FAILED, "VerificationFailed"
+            outcome.reason = (
+                f"after PutImage, tag {outcome.tag!r} resolves to "
+                f"{resolved.get(outcome.tag) or 'nothing'}, not {job.digest}"
+            )

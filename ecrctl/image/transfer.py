@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ecrctl.aws.access import error_code, registry_kwargs
 from ecrctl.errors import InvalidInput, NotFound
+from ecrctl.image.target import aws_for_host, registry_host
 from ecrctl.registry.engine import docker_host, registry_error
 from ecrctl.registry.refs import ImageRef, check_image_tag, check_repository_name, parse_ref
 from ecrctl.repo.repository import create_repository
@@ -273,14 +274,17 @@ def push(
     from ecrctl.registry import engine
 
     repository, tag = push_target(local_image, destination)
+    aws, registry_id, registry_url = aws_for_host(
+        aws, registry_host(destination or local_image) if destination else None, registry_url
+    )
     # the local side first: no daemon or no such image fails before AWS is asked
     # anything, and before --create makes a repository for nothing
     api = engine.client().api
     check_local_image(api, local_image)
     created = ensure_repository(
-        aws.ecr, repository, create=create, registry_id=aws.registry_id, region=aws.region
+        aws.ecr, repository, create=create, registry_id=registry_id, region=aws.region
     )
-    auth = registry_auth(aws, aws.registry_id, registry_url=registry_url)
+    auth = registry_auth(aws, registry_id, registry_url=registry_url)
     result = push_image(api, auth, local_image, repository, tag, on_progress=on_progress)
     result["repositoryCreated"] = created
     return result
@@ -298,6 +302,7 @@ def pull(
     from ecrctl.registry import engine
 
     repository, ref = parse_pull_reference(reference)
+    aws, registry_id, registry_url = aws_for_host(aws, registry_host(reference), registry_url)
     api = engine.client().api
-    auth = registry_auth(aws, aws.registry_id, registry_url=registry_url)
+    auth = registry_auth(aws, registry_id, registry_url=registry_url)
     return pull_image(api, auth, repository, ref, on_progress=on_progress)

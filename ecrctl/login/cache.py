@@ -36,6 +36,7 @@ from ecrctl.login.cache_entries import (
     CacheKey,
     Identity,
     _parse_time,
+    not_an_os_store,
     now_utc,
     principal_of,
 )
@@ -86,6 +87,10 @@ class TokenCache:
         return None
 
     def entries(self) -> list[CacheEntry]:
+        return []
+
+    def held(self) -> list[CacheEntry]:
+        """The index entries whose token the keyring really holds."""
         return []
 
     def drop_where(self, keep: Callable[[CacheEntry], bool]) -> list[CacheEntry]:
@@ -257,6 +262,9 @@ class KeyringCache(TokenCache):
                 continue
         return sorted(found, key=lambda e: e.key)
 
+    def held(self) -> list[CacheEntry]:
+        return [e for e in self.entries() if self._keyring_get(e.key) is not None]
+
     def drop_where(self, keep: Callable[[CacheEntry], bool]) -> list[CacheEntry]:
         """Drop every entry for which ``keep`` is false; return those dropped."""
         dropped = [entry for entry in self.entries() if not keep(entry)]
@@ -279,6 +287,14 @@ def open_cache(*, disabled: bool = False, warn: Warn | None = None) -> TokenCach
     except Exception as exc:
         reason = f"keyring could not start ({type(exc).__name__}: {exc})"
         (warn or _stderr_warning)(f"{reason}; working without the token cache")
+        return NullCache(reason)
+    plaintext = not_an_os_store(backend)
+    if plaintext:
+        reason = (
+            f"the keyring backend {plaintext} does not keep secrets in an OS store: tokens are "
+            "not cached; run a Secret Service (e.g. gnome-keyring) or choose another backend"
+        )
+        log.debug(reason)
         return NullCache(reason)
     if isinstance(backend, keyring.backends.fail.Keyring) or not _has_backends(backend):
         reason = (

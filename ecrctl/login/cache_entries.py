@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 
 def principal_of(arn: str) -> str:
@@ -105,3 +105,33 @@ def _parse_time(text: str) -> datetime:
 
 def now_utc() -> datetime:
     return datetime.now(UTC)
+
+
+# keyring's backends that keep secrets in the operating system's store
+OS_STORES = (
+    "keyring.backends.SecretService",
+    "keyring.backends.libsecret",
+    "keyring.backends.kwallet",
+    "keyring.backends.macOS",
+    "keyring.backends.Windows",
+)
+
+
+def not_an_os_store(backend: Any) -> str | None:
+    """The name of a backend (or of a chained one) that would write secrets
+    anywhere but an OS store (keyrings.alt's files, ...); ``None`` when none would.
+
+    A backend may declare ``keeps_secrets_in_os_store = True`` itself."""
+    import keyring.backends.fail
+
+    inner = getattr(backend, "backends", None)
+    if inner is not None:  # the chainer writes through its first backend
+        return not_an_os_store(inner[0]) if inner else None
+    if isinstance(backend, keyring.backends.fail.Keyring):
+        return None
+    if getattr(backend, "keeps_secrets_in_os_store", False):
+        return None
+    module = type(backend).__module__
+    if module.startswith(OS_STORES):
+        return None
+    return f"{module}.{type(backend).__name__}"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,40 +41,114 @@ def config_file() -> Path:
 def read_config(path: Path | None = None) -> dict[str, Any]:
     """The parsed file ({} when missing); a clear error when it is not a JSON object."""
     path = path or config_file()
+    fix = "fix or move the file, then retry"
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8")
     except FileNotFoundError:
         return {}
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(
+            f"the docker config {path} is not UTF-8 text (byte {exc.start}); it was left untouched",
+            hint=fix,
+        ) from None
     except OSError as exc:
-        raise InvalidInput(f"cannot read the docker config {path}: {exc.strerror}") from None
+        raise ServiceError(
+            f"cannot read the docker config {path}: {exc.strerror or exc}",
+            hint="check the file's permissions (or set DOCKER_CONFIG), then retry",
+        ) from None
     if not text.strip():
         return {}
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise InvalidInput(
+            f"the docker config {path} is nested too deeply to read; it was left untouched",
+            hint=fix,
+        ) from None
     except ValueError as exc:
         raise InvalidInput(
             f"the docker config {path} is not valid JSON ({exc}); it was left untouched",
-            hint="fix or move the file, then retry",
+            hint=fix,
         ) from None
     if not isinstance(data, dict):
         raise InvalidInput(
-            f"the docker config {path} is not a JSON object; it was left untouched",
-            hint="fix or move the file, then retry",
+            f"the docker config {path} is not a JSON object; it was left untouched", hint=fix
         )
+    _check_sections(data, path)
     return data
+
+
+_SECTIONS = {"auths": dict, "credHelpers": dict, "credsStore": str}
+
+
+def _check_sections(data: dict[str, Any], path: Path) -> None:
+    """The sections ecrctl reads must have docker's types (null counts as absent)."""
+    for key, kind in _SECTIONS.items():
+        value = data.get(key)
+        if value is None:
+            data.pop(key, None)  # docker reads null as absent
+            continue
+        if not isinstance(value, kind):
+            want = "an object" if kind is dict else "a string"
+            raise InvalidInput(
+                f"the docker config {path}: {key!r} is {_json_type(value)}, not {want}; "
+                "it was left untouched",
+                hint=f"fix or remove {key!r} in the file, then retry",
+            )
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    return type(value).__name__
+
+
+def _non_finite(value: Any, where: str = "") -> str | None:
+    """The key path of the first NaN or infinite number (docker cannot parse them)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return where or "(top level)"
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        found = _non_finite(item, f"{where}.{key}" if where else str(key))
+        if found:
+            return found
+    return None
+
+
+def _encode(data: dict[str, Any], path: Path) -> bytes:
+    bad = _non_finite(data)
+    if bad is not None:
+        raise InvalidInput(
+            f"the docker config {path} has {bad!r} = NaN or an out-of-range number, which "
+            "docker cannot read; nothing was written",
+            hint=f"fix the value of {bad!r} in the file, then retry",
+        )
+    return (json.dumps(data, indent="\t", allow_nan=False) + "\n").encode("utf-8")
 
 
 def update_config(change: Callable[[dict[str, Any]], T], path: Path | None = None) -> T:
     """Lock, re-read, apply ``change`` (which edits the dict in place), write atomically."""
-    from ecrctl.atomicfile import locked, write_atomic
+    from ecrctl.atomicfile import locked, target_of, write_atomic
 
     path = path or config_file()
-    with locked(path.parent):
+    target = target_of(path)  # a symlinked config.json: lock and write the target
+    with locked(target.parent):
         data = read_config(path)
         before = json.dumps(data, sort_keys=True)
         result = change(data)
         if json.dumps(data, sort_keys=True) != before or not path.exists():
-            write_atomic(path, (json.dumps(data, indent="\t") + "\n").encode("utf-8"))
+            write_atomic(path, _encode(data, path))
     return result
 
 

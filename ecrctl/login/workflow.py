@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ecrctl import paths
-from ecrctl.errors import AuthError, InvalidInput
+from ecrctl.errors import AuthError, InvalidInput, Signalled
 from ecrctl.login import cache as tokencache
 from ecrctl.login import dockerconfig
 from ecrctl.login.mappings import RegistryMapping, load_config, remove_mapping, save_mapping
@@ -166,33 +166,53 @@ def _mapping_for_helper(aws: Aws, auth: RegistryAuth, region: str) -> RegistryMa
     )
 
 
-def login(aws: Aws, auths: list[RegistryAuth], *, helper: bool) -> list[LoginResult]:
-    """Store each credential (or install the helper for its host) and record it."""
-    results: list[LoginResult] = []
-    region = aws.region
-    for auth in auths:
-        mapping = None
-        if helper:
-            location = dockerconfig.use_helper(auth.host)
-            mapping = _mapping_for_helper(aws, auth, region)
-            if mapping is not None:
-                save_mapping(mapping)
-        else:
-            location = dockerconfig.store(auth.host, auth.username, auth.password)
-        results.append(LoginResult(auth, location, mapping))
+def _record(aws: Aws, result: LoginResult, region: str) -> None:
+    """Record one stored credential at once, so that ``logout`` can undo it even
+    when a later registry of the same login fails."""
 
     def change(data: dict[str, Any]) -> None:
-        for result in results:
-            data[result.auth.host] = {
-                "registryId": result.auth.registry_id,
-                "region": region,
-                "storedIn": result.location.kind,
-                "program": result.location.program,
-                "expiresAt": result.auth.expires_at.isoformat(),
-                "profile": aws.resolved.named_profile,
-            }
+        data[result.auth.host] = {
+            "registryId": result.auth.registry_id,
+            "region": region,
+            "storedIn": result.location.kind,
+            "program": result.location.program,
+            "expiresAt": result.auth.expires_at.isoformat(),
+            "profile": aws.resolved.named_profile,
+        }
 
     _update_records(change)
+
+
+def login(aws: Aws, auths: list[RegistryAuth], *, helper: bool) -> list[LoginResult]:
+    """Store each credential (or install the helper for its host) and record it.
+
+    The state dir is checked first: nothing is stored that could not be recorded.
+    A registry that fails stops the login with an error counting what was done.
+    """
+    from ecrctl import batch
+    from ecrctl.atomicfile import check_writable
+
+    check_writable(records_path().parent)
+    results: list[LoginResult] = []
+    region = aws.region
+    items = [batch.Item(auth.host) for auth in auths]
+    for auth, item in zip(auths, items, strict=True):
+        try:
+            mapping = None
+            if helper:
+                location = dockerconfig.use_helper(auth.host)
+                mapping = _mapping_for_helper(aws, auth, region)
+                if mapping is not None:
+                    save_mapping(mapping)
+            else:
+                location = dockerconfig.store(auth.host, auth.username, auth.password)
+            result = LoginResult(auth, location, mapping)
+            _record(aws, result, region)
+        except (Exception, KeyboardInterrupt, Signalled) as exc:
+            item.settle(batch.UNKNOWN if not isinstance(exc, Exception) else batch.FAILED)
+            raise batch.stopped(exc, items, "logged in") from exc
+        item.settle(batch.DONE)
+        results.append(result)
     return results
 
 
@@ -298,7 +318,7 @@ def status(cache: tokencache.TokenCache, now: datetime | None = None) -> list[St
     docker = dockerconfig.read_config()
     config = load_config()
     records = read_records()
-    entries = cache.entries()
+    entries = cache.held()  # what the keyring really holds, not only what the index says
     hosts: set[str] = set(records) | set(config.registries) | {e.host for e in entries if e.host}
     for section in ("auths", "credHelpers"):
         keys = docker.get(section) or {}

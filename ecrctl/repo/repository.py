@@ -167,5 +167,27 @@ def delete_repository(
                 f"repository {name!r} holds {count} {noun}",
                 hint="pass --force to delete it with its images",
             )
-    result = ecr.delete_repository(repositoryName=name, force=force, **registry_kwargs(registry_id))
+    try:
+        result = ecr.delete_repository(
+            repositoryName=name, force=force, **registry_kwargs(registry_id)
+        )
+    except Exception as exc:
+        # the repository was there a moment ago: when it is gone now, this call (a
+        # retry whose first answer was lost) or the one before it deleted it
+        if _still_there(ecr, name, registry_id, exc):
+            raise
+        return {"repositoryName": name, "registryId": registry_id, "reconciled": True}
     return dict(result["repository"])
+
+
+def _still_there(ecr: ECRClient, name: str, registry_id: str | None, exc: Exception) -> bool:
+    """After a failed DeleteRepository: whether the repository still exists."""
+    if error_code(exc) == "RepositoryNotFoundException":
+        return False
+    if error_code(exc):  # an answer from ECR that it did not delete it
+        return True
+    try:
+        describe_repository(ecr, name, registry_id=registry_id)
+    except Exception as again:
+        return error_code(again) != "RepositoryNotFoundException"
+    return True

@@ -117,7 +117,7 @@ def test_retag_reports_each_tag(cli: Runner, ecr: Any, repo: str) -> None:
     assert result.exit_code == 0, result.stderr
     assert "v2" in result.stdout and "created" in result.stdout
     assert "unchanged" in result.stdout
-    assert f"{repo}@{digest}: 3 tag(s) ok, 0 failed" in result.stderr
+    assert f"{repo}@{digest}: 3 of 3 tagged" in result.stderr
     for tag in ("v2", "v3"):
         stored = ecr.batch_get_image(repositoryName=repo, imageIds=[{"imageTag": tag}])
         assert stored["images"][0]["imageManifest"] == text
@@ -132,7 +132,7 @@ def test_retag_immutable_conflict_exit_1_others_done(cli: Runner, ecr: Any) -> N
     assert result.exit_code == 1
     statuses = {t["imageTag"]: t["status"] for t in result.json["tags"]}
     assert statuses == {"prod": "failed", "next": "created"}
-    assert "1 of 2 tags failed" in result.stderr
+    assert "1 of 2 tagged, 1 failed" in result.stderr
     assert "tag 'prod' already points at sha256:" in result.stderr
     assert "repository 'locked' is IMMUTABLE" in result.stderr
 

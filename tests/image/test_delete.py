@@ -123,8 +123,8 @@ def test_delete_reports_per_id_failures() -> None:
     plan = images.DeletePlan(
         "app",
         [
-            images.DeleteItem({"imageDigest": child}, child, images.IMAGE_DELETED),
-            images.DeleteItem({"imageTag": "v2"}, other, images.IMAGE_DELETED, ["v2"]),
+            images.delete_item({"imageDigest": child}, child, images.IMAGE_DELETED, []),
+            images.delete_item({"imageTag": "v2"}, other, images.IMAGE_DELETED, ["v2"]),
         ],
     )
     reason = "Requested image referenced by manifest list: [sha256:" + "33" * 32 + "]"

@@ -120,7 +120,7 @@ def test_dry_run_in_an_immutable_repository_reports_the_conflict(ecr: Any) -> No
     s.put(ecr, "locked", s.schema2("one"), m.DOCKER_SCHEMA2, tag="v1")
     s.put(ecr, "locked", s.schema2("two"), m.DOCKER_SCHEMA2, tag="prod")
     result = retag(ecr, "locked", ImageRef(tag="v1"), ["prod"], dry_run=True)
-    assert result.outcomes[0].status == "failed"
+    assert result.outcomes[0].status == "would-be-refused"  # a dry run never says failed
 
 
 def test_many_tags_are_put_concurrently_within_the_bound(ecr: Any, repo: str) -> None:
@@ -215,6 +215,9 @@ def test_ecr_tag_already_exists_is_decided_by_the_current_digest(
                 "failures": [],
             },
         )
+        stub.add_response(
+            "describe_images", {"imageDetails": [{"imageDigest": elsewhere, "imageTags": ["prod"]}]}
+        )
         stub.add_client_error(
             "put_image",
             "ImageTagAlreadyExistsException",
@@ -225,6 +228,9 @@ def test_ecr_tag_already_exists_is_decided_by_the_current_digest(
         stub.add_response(
             "batch_get_image",
             {"images": [{"imageId": {"imageTag": "prod", "imageDigest": now}}], "failures": []},
+        )
+        stub.add_response(
+            "describe_images", {"imageDetails": [{"imageDigest": now, "imageTags": ["prod"]}]}
         )
         if not now_points_at_source:
             stub.add_response(
@@ -244,7 +250,7 @@ def test_ecr_tag_already_exists_is_decided_by_the_current_digest(
         stub.assert_no_pending_responses()
     outcome = result.outcomes[0]
     if now_points_at_source:
-        assert outcome.status == "unchanged"
+        assert outcome.status == "moved"  # put by this retag (or a concurrent one): done
     else:
         assert outcome.status == "failed"
         assert outcome.failure_code == "ImageTagAlreadyExistsException"
@@ -292,3 +298,20 @@ def test_a_manifest_that_does_not_hash_to_its_digest_is_refused() -> None:
         )
         with pytest.raises(Exception, match="hashes to"):
             retag(client, "app", ImageRef(tag="v1"), ["v2"])
+
+
+def test_tags_are_looked_up_from_the_image_tag_list(ecr: Any, repo: str) -> None:
+    """moto answers BatchGetImage by tag with another tag of the image (v1 asked,
+    stable answered): the lookup must use the image's tag list, not the answer."""
+    digest = s.put(ecr, repo, s.schema2("one"), m.DOCKER_SCHEMA2, tag="v1")
+    for tag in ("stable", "latest"):
+        s.put(ecr, repo, s.schema2("one"), m.DOCKER_SCHEMA2, tag=tag)
+    other = s.put(ecr, repo, s.schema2("two"), m.DOCKER_SCHEMA2, tag="prod")
+    result = retag(ecr, repo, ImageRef(tag="v1"), ["latest", "stable", "prod"])
+    assert [(o.tag, o.status, o.previous_digest) for o in result.outcomes] == [
+        ("latest", "unchanged", None),
+        ("stable", "unchanged", None),
+        ("prod", "moved", other),
+    ]
+    assert result.to_dict()["complete"] is True
+    assert _stored(ecr, repo, "prod")["imageId"]["imageDigest"] == digest

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import click
 
+from ecrctl.batch import outcome_error
 from ecrctl.cli.app import App
 from ecrctl.cli.common import command, confirm, dry_run_option, pass_app, yes_option
 from ecrctl.cli.render import Table, emit, fmt_digest, warn
-from ecrctl.errors import PartialFailure
 from ecrctl.image import delete as core
 from ecrctl.registry.refs import check_repository_name, parse_ref
 
 
-def _delete_rows(plan: core.DeletePlan) -> list[list[str]]:
+def _delete_rows(plan: core.DeletePlan, dry_run: bool) -> list[list[str]]:
     rows = []
     for item in plan.items:
         what = item.image_id.get("imageTag") or fmt_digest(item.digest)
@@ -21,9 +21,9 @@ def _delete_rows(plan: core.DeletePlan) -> list[list[str]]:
             action = f"image deleted (tags: {lost})"
         else:
             action = "tag removed (image kept: other tags remain)"
-        status = item.status
-        if item.failure_code:
-            status = f"failed: {item.failure_code}"
+        status = "planned" if dry_run else item.status
+        if item.failure_code and not dry_run:
+            status = f"{item.status}: {item.failure_code}"
         rows.append([what, fmt_digest(item.digest), action, status])
     return rows
 
@@ -54,11 +54,11 @@ def delete(
     registry_id = app.registry_id
     plan = core.plan_delete(app.ecr, repository, parsed, untagged=untagged, registry_id=registry_id)
 
-    def table() -> Table:
-        return Table(["ID", "DIGEST", "ACTION", "STATUS"], _delete_rows(plan))
+    def table(dry: bool = False) -> Table:
+        return Table(["ID", "DIGEST", "ACTION", "STATUS"], _delete_rows(plan, dry))
 
     if dry_run or not plan.items:
-        emit(app, plan.to_dict(dry_run=True), table=table)
+        emit(app, plan.to_dict(dry_run=True), table=lambda: table(True))
         return
     whole = plan.by_digest
     if whole:
@@ -69,10 +69,13 @@ def delete(
             yes=yes,
             what=f"delete {len(whole)} image(s) by digest",
         )
-    calls = core.execute_delete(app.ecr, plan, registry_id=registry_id)
-    emit(app, plan.to_dict(batches=calls), table=table)
-    for item in plan.failed:
-        what = item.image_id.get("imageTag") or item.digest
-        warn(app, f"{what}: {item.failure_code}: {item.failure_reason}")
-    if plan.failed:
-        raise PartialFailure(f"{len(plan.failed)} of {len(plan.items)} deletions failed")
+    try:
+        core.execute_delete(app.ecr, plan, registry_id=registry_id)
+    finally:  # also when a call, the connection or a signal stopped the batch
+        emit(app, plan.to_dict(), table=table)
+        for item in plan.failed:
+            what = item.image_id.get("imageTag") or item.digest
+            warn(app, f"{what}: {item.failure_code}: {item.failure_reason}")
+    error = outcome_error(plan.items, "deleted")
+    if error:
+        raise error

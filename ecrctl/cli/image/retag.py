@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import click
 
+from ecrctl.batch import outcome_error, summary
 from ecrctl.cli.app import App
 from ecrctl.cli.common import command, dry_run_option, pass_app
 from ecrctl.cli.render import Table, emit, fmt_digest, notice, warn
 from ecrctl.errors import PartialFailure
-from ecrctl.image.retag import parse_new_tag
-from ecrctl.image.retag import retag as retag_image
+from ecrctl.image import retag as core
 from ecrctl.registry.refs import check_repository_name, parse_ref
 
 _STATUS_TEXT = {
@@ -17,8 +17,11 @@ _STATUS_TEXT = {
     "moved": "moved here",
     "unchanged": "unchanged (already this image)",
     "failed": "FAILED",
+    "not-attempted": "not attempted",
+    "unknown": "unknown (sent, answer lost)",
     "would-create": "would be created",
     "would-move": "would be moved here",
+    "would-be-refused": "would be refused",
 }
 
 
@@ -42,10 +45,25 @@ def retag(app: App, repository: str, source: str, new_tags: tuple[str, ...], dry
     """
     repository = check_repository_name(repository)
     ref = parse_ref(source)
-    tags = [parse_new_tag(t, repository) for t in new_tags]
-    result = retag_image(
+    tags = [core.parse_new_tag(t, repository) for t in new_tags]
+    job = core.plan_retag(
         app.ecr, repository, ref, tags, registry_id=app.registry_id, dry_run=dry_run
     )
+    if dry_run:
+        job.preview()
+    else:
+        try:
+            job.run()
+        except BaseException:  # a put, the connection or a signal stopped the batch
+            _report(app, job.result)
+            raise
+    error = _report(app, job.result)
+    if error is not None:
+        raise error
+
+
+def _report(app: App, result: core.RetagResult) -> PartialFailure | None:
+    """The table or JSON, the warnings and the summary line; the exit-1 error if any."""
     rows = [
         [
             o.tag,
@@ -58,11 +76,14 @@ def retag(app: App, repository: str, source: str, new_tags: tuple[str, ...], dry
     for outcome in result.failed:
         warn(app, str(outcome.reason or outcome.failure_code))
     failed = len(result.failed)
-    done = len(result.outcomes) - failed
-    notice(
-        app,
-        f"{repository}@{result.digest}: {done} tag(s) "
-        f"{'would be ' if dry_run else ''}ok, {failed} failed",
-    )
-    if failed:
-        raise PartialFailure(f"{failed} of {len(result.outcomes)} tags failed (see above)")
+    where = f"{result.repository}@{result.digest}"
+    if result.dry_run:
+        notice(
+            app, f"{where}: {len(result.outcomes) - failed} tag(s) would be ok, {failed} refused"
+        )
+        if failed:
+            return PartialFailure(f"{failed} of {len(result.outcomes)} tags would be refused")
+        return None
+    items = result.items()
+    notice(app, f"{where}: {summary(items, 'tagged')}")
+    return outcome_error(items, "tagged")

@@ -1,0 +1,59 @@
+"""Which registry an image reference names: its host decides the account, the
+region and the token (``image push`` and ``image pull``).
+
+Pure: the AWS side is built lazily from the caller's settings; no click, no rich.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from ecrctl.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from ecrctl.aws.clients import Aws
+
+
+def registry_host(reference: str) -> str | None:
+    """The registry host in front of a reference, ``None`` when it names none."""
+    first, sep, _ = reference.split("@", 1)[0].partition("/")
+    if sep and ("." in first or ":" in first or first == "localhost"):
+        return first
+    return None
+
+
+def aws_for_host(
+    aws: Aws, host: str | None, registry_url: str | None
+) -> tuple[Aws, str | None, str | None]:
+    """The AWS side, registry id and registry address that serve ``host``.
+
+    No host (or the ``--registry-url`` one): the caller's. A host mapped in
+    ecrctl's config: its account, region, profile and endpoint. Another ECR
+    host: that account and region. Any other host is refused: docker serves it.
+    """
+    from ecrctl.aws.clients import Aws as AwsClients
+    from ecrctl.login.mappings import load_config
+    from ecrctl.registry.hosts import parse_ecr_host, server_host
+
+    given = registry_url or os.environ.get("ECRCTL_REGISTRY_URL")
+    if host is None or (given and server_host(given) == host):
+        return aws, aws.registry_id, registry_url
+    mapping = load_config().mapping_for(host)
+    if mapping is not None:
+        settings = aws.settings.replace(
+            profile=mapping.profile or aws.settings.profile,
+            region=mapping.region,
+            endpoint_url=mapping.endpoint_url or aws.settings.endpoint_url,
+            registry_id=mapping.account,
+        )
+        return AwsClients(settings), mapping.account, host
+    parsed = parse_ecr_host(host)
+    if parsed is None:
+        raise InvalidInput(
+            f"{host} is not an ECR registry host and is not mapped in ecrctl's config",
+            hint=f"use docker for it (docker pull/push {host}/...), or map it with "
+            "ecrctl login --helper --registry-url",
+        )
+    settings = aws.settings.replace(region=parsed.region, registry_id=parsed.account)
+    return AwsClients(settings), parsed.account, registry_url

@@ -1,0 +1,162 @@
+"""A fault-injecting HTTP proxy on 127.0.0.1, between the installed ``ecrctl``
+and a real moto_server: every fault is real (a closed socket, a lost answer, a
+429, a delay, a dead server), nothing in ecrctl is patched.
+
+Faults are matched by the AWS operation (the ``X-Amz-Target`` header's tail)
+and the operation's call number (1-based, counted by the proxy):
+
+- ``drop``: close the connection before forwarding (the server never saw it);
+- ``lose``: forward, let the server act, then close without answering (botocore
+  retries a call the server already did);
+- ``throttle``: answer HTTP 400 ThrottlingException without forwarding;
+- ``delay``: sleep ``seconds`` before forwarding;
+- ``dead``: from that call on, close every connection of any operation unanswered
+  (the server died, as far as the client can tell).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import json
+import socket
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit
+
+
+@dataclass
+class Fault:
+    operation: str  # e.g. "BatchDeleteImage", or "*" for any
+    calls: set[int] | None  # the call numbers hit; None: every call
+    action: str  # drop, lose, throttle, delay, dead
+    seconds: float = 0.0
+
+    def hits(self, operation: str, number: int) -> bool:
+        if self.operation not in {"*", operation}:
+            return False
+        return self.calls is None or number in self.calls
+
+
+@dataclass
+class Proxy:
+    upstream: str
+    faults: list[Fault] = field(default_factory=list)
+    counts: Counter[str] = field(default_factory=Counter)
+    log: list[tuple[str, int, str, dict[str, Any]]] = field(default_factory=list)
+    dead: bool = False
+    stopped: bool = False  # a delayed call still waiting when the test ends is dropped
+    server: ThreadingHTTPServer | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def url(self) -> str:
+        assert self.server is not None
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def injected(self, action: str | None = None) -> int:
+        """How many faults were injected (of one action)."""
+        return sum(
+            1 for entry in self.log if entry[2] != "forwarded" and action in {None, entry[2]}
+        )
+
+    def decide(self, operation: str) -> tuple[int, Fault | None]:
+        with self.lock:
+            self.counts[operation] += 1
+            number = self.counts[operation]
+            if self.dead:
+                return number, Fault("*", None, "dead")
+            for fault in self.faults:
+                if fault.hits(operation, number):
+                    if fault.action == "dead":
+                        self.dead = True
+                    return number, fault
+            return number, None
+
+    def start(self) -> Proxy:
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return None
+
+            def do_POST(self) -> None:
+                proxy.handle(self)
+
+            do_GET = do_POST
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self.stopped = True
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+
+    def handle(self, request: BaseHTTPRequestHandler) -> None:
+        length = int(request.headers.get("Content-Length") or 0)
+        body = request.rfile.read(length) if length else b""
+        operation = (request.headers.get("X-Amz-Target") or "").rpartition(".")[2] or "-"
+        number, fault = self.decide(operation)
+        try:
+            params = json.loads(body) if body else {}
+        except ValueError:
+            params = {}
+        action = fault.action if fault else "forwarded"
+        self.log.append((operation, number, action, params))
+        if fault is not None and fault.action in {"drop", "dead"}:
+            _hang_up(request)
+            return
+        if fault is not None and fault.action == "throttle":
+            _answer(request, 400, b'{"__type":"ThrottlingException","message":"Rate exceeded"}')
+            return
+        if fault is not None and fault.action == "delay":
+            time.sleep(fault.seconds)
+            if self.stopped:
+                _hang_up(request)
+                return
+        status, headers, answer = self.forward(request, body)
+        if fault is not None and fault.action == "lose":
+            _hang_up(request)
+            return
+        _answer(request, status, answer, headers)
+
+    def forward(
+        self, request: BaseHTTPRequestHandler, body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
+        target = urlsplit(self.upstream)
+        connection = http.client.HTTPConnection(target.hostname, target.port, timeout=60)
+        headers = {k: v for k, v in request.headers.items() if k.lower() != "host"}
+        connection.request(request.command, request.path, body=body, headers=headers)
+        response = connection.getresponse()
+        answer = response.read()
+        connection.close()
+        keep = {"Content-Type", "x-amzn-RequestId", "x-amz-request-id"}
+        return response.status, {k: v for k, v in response.getheaders() if k in keep}, answer
+
+
+def _hang_up(request: BaseHTTPRequestHandler) -> None:
+    request.close_connection = True
+    with contextlib.suppress(OSError):
+        request.connection.shutdown(socket.SHUT_RDWR)
+
+
+def _answer(
+    request: BaseHTTPRequestHandler, status: int, body: bytes, headers: dict[str, str] | None = None
+) -> None:
+    request.send_response(status)
+    for name, value in (headers or {"Content-Type": "application/x-amz-json-1.1"}).items():
+        request.send_header(name, value)
+    request.send_header("Content-Length", str(len(body)))
+    request.end_headers()
+    request.wfile.write(body)
