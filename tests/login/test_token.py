@@ -77,7 +77,7 @@ A = "123456789012"
         (f"{A}.dkr.ecr.us-east-1.amazonaws.com:5000", None),
         (f"x{A}.dkr.ecr.us-east-1.amazonaws.com", None),
         (f"{A}.ecr.us-east-1.amazonaws.com", None),
-        (f"{A}.dkr.ecr.us-east-1.on.aws", None),
+        (f"{A}.dkr.ecr.us-east-1.on.aws.example", None),
     ],
 )
 def test_parse_ecr_host(server: str, expected: EcrHost | None) -> None:
