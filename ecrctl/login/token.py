@@ -303,7 +303,7 @@ def public_registry_auth(
                 "", host, endpoint, token.username, token.password, token.expires_at, True
             )
     issued = datetime.now(UTC)
-    data = public.client("ecr-public").get_authorization_token()["authorizationData"]
+    data = _public_token(public)
     user, password = decode_token(data["authorizationToken"])
     expires = data["expiresAt"]
     expires = expires if expires.tzinfo else expires.replace(tzinfo=UTC)
@@ -311,3 +311,19 @@ def public_registry_auth(
     if identity is not None:
         cache.put(public_key(identity), _cached(auth, issued))
     return auth
+
+
+def _public_token(public: Aws) -> dict[str, Any]:
+    from ecrctl.aws.access import error_code, error_message
+
+    try:
+        data: dict[str, Any] = public.client("ecr-public").get_authorization_token()
+    except Exception as exc:
+        if not error_code(exc).startswith("AccessDenied"):
+            raise
+        raise AuthError(
+            f"ECR Public refused a token: {error_message(exc)}",
+            hint="a public login needs sts:GetServiceBearerToken and "
+            "ecr-public:GetAuthorizationToken; pulling public images needs no login",
+        ) from None
+    return dict(data["authorizationData"])
