@@ -51,8 +51,11 @@ def refuse(given: dict[str, Any], *, public: bool) -> None:
         spelled.get(name, "--" + name.replace("_", "-")) for name, value in given.items() if value
     ]
     if named:
-        where = "ECR Public" if public else "private repositories (add --public)"
-        raise click.UsageError(f"{', '.join(named)} cannot be used for {where}")
+        from ecrctl.errors import InvalidInput
+
+        where = "ECR Public" if public else "private repositories"
+        hint = f"drop {', '.join(named)}" + ("" if public else " or add --public")
+        raise InvalidInput(f"{', '.join(named)} cannot be used for {where}", hint=hint)
 
 
 def _client(app: App) -> Any:
@@ -160,7 +163,11 @@ def delete_images(app: App, repository: str, refs: tuple[str, ...], *, yes: bool
 
     parsed = [parse_ref(r) for r in refs]
     if not parsed:
-        raise click.UsageError("name the images to delete by digest (sha256:...)")
+        from ecrctl.errors import InvalidInput
+
+        raise InvalidInput(
+            "no image named", hint=f"ecrctl image delete --public {repository} sha256:..."
+        )
     core.refuse_tags(repository, parsed)
     confirm(f"Delete {len(parsed)} image(s) and all their tags from public {repository!r}?",
             yes=yes, what=f"delete {len(parsed)} public image(s)")  # fmt: skip
