@@ -116,7 +116,7 @@ def _aws_for(target: Target) -> Aws:
     their API endpoints, ECR Public is served from us-east-1."""
     from ecrctl.aws.clients import Aws
     from ecrctl.aws.settings import AwsSettings
-    from ecrctl.login.token import aws_for_host
+    from ecrctl.login.hostaws import aws_for_host
 
     if target.parsed is not None and not target.public:
         return aws_for_host(AwsSettings(), target.parsed)
@@ -133,7 +133,7 @@ def _aws_for(target: Target) -> Aws:
 def cached_answer(target: Target, cache: TokenCache) -> str | None:
     """The ``get`` answer from the cache alone, without any AWS call."""
     from ecrctl.login import cache as tokencache
-    from ecrctl.login.token import public_key
+    from ecrctl.login.hostaws import public_key
 
     if not cache.usable:
         return None
@@ -225,12 +225,13 @@ def list_hosts(out: IO[str]) -> int:
 def erase(server: str) -> int:
     """``docker logout HOST``: forget the cached tokens for the host; store nothing."""
     from ecrctl.login.cache import open_cache
+    from ecrctl.login.hostaws import PUBLIC_KEY_ACCOUNT
 
     target = resolve(server)
     if target is not None:
         owner = (target.account, target.region)
         if target.public:
-            owner = ("public", target.region)
+            owner = (PUBLIC_KEY_ACCOUNT, target.region)
         open_cache().drop_where(lambda e: e.host != target.host and (e.account, e.region) != owner)
     return ExitCode.OK
 

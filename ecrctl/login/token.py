@@ -6,8 +6,8 @@ and completion share; it goes through the token cache (:mod:`ecrctl.login.cache`
 unless ``use_cache=False``. ``parse_ecr_host`` tells an ECR registry host from
 any other; a token for a named host comes from that host's region, partition and
 account, and FIPS and dual-stack hosts get FIPS and dual-stack API endpoints
-(:func:`aws_for_host`). ``public_registry_auth`` is ECR Public's token, from
-``ecr-public`` in us-east-1.
+(:func:`ecrctl.login.hostaws.aws_for_host`). ``public_registry_auth`` is ECR
+Public's token, from ``ecr-public`` in us-east-1.
 
 Only the standard library is imported at module level (the credential helper
 imports this module on its fast path).
@@ -39,14 +39,12 @@ from ecrctl.registry.hosts import (
 
 if TYPE_CHECKING:
     from ecrctl.aws.clients import Aws
-    from ecrctl.aws.settings import AwsSettings
 
 log = logging.getLogger("ecrctl")
 
 __all__ = [
     "EcrHost",
     "RegistryAuth",
-    "aws_for_host",
     "decode_token",
     "host_of",
     "parse_ecr_host",
@@ -141,6 +139,8 @@ def registry_auths(
     cache where it holds a fresh token, else from one GetAuthorizationToken call."""
     named = _named_host(registry_url)
     if named is not None:
+        from ecrctl.login.hostaws import aws_for_host
+
         aws = aws_for_host(aws.settings, named)
         registry_ids = [rid or named.account for rid in registry_ids]
     wanted = list(dict.fromkeys(registry_ids))
@@ -263,26 +263,6 @@ def _named_host(registry_url: str | None) -> EcrHost | None:
     return parse_ecr_host(host)
 
 
-def aws_for_host(settings: AwsSettings, host: EcrHost) -> Aws:
-    """AWS settings that serve ``host``: its region (so its partition) and account;
-    a FIPS or dual-stack host gets its API endpoint unless one is configured."""
-    from ecrctl.aws.clients import Aws
-
-    mine = dataclasses.replace(settings, region=host.region, registry_id=host.account)
-    aws = Aws(mine)
-    endpoint = host.api_endpoint()
-    if endpoint and aws.resolved.endpoint_url is None:
-        aws = Aws(dataclasses.replace(mine, endpoint_url=endpoint))
-    return aws
-
-
-PUBLIC_KEY_ACCOUNT = "public"  # ECR Public's tokens are the caller's, for every alias
-
-
-def public_key(identity: tokencache.Identity) -> tokencache.CacheKey:
-    return tokencache.CacheKey("aws", PUBLIC_KEY_ACCOUNT, PUBLIC_REGION, identity.principal)
-
-
 def public_registry_auth(
     aws: Aws, *, use_cache: bool = True, cache: tokencache.TokenCache | None = None
 ) -> RegistryAuth:
@@ -290,6 +270,7 @@ def public_registry_auth(
     GetAuthorizationToken, served only in us-east-1 (it needs
     ``sts:GetServiceBearerToken`` too), through the token cache."""
     from ecrctl.aws.clients import Aws
+    from ecrctl.login.hostaws import public_key
 
     public = Aws(dataclasses.replace(aws.settings, region=PUBLIC_REGION, registry_id=None))
     cache = cache or tokencache.open_cache(disabled=not use_cache)

@@ -309,3 +309,24 @@ def test_a_broken_config_file_is_one_error_line(tmp_path: Path) -> None:
     assert done.stdout.startswith("ecrctl: error: ecrctl config file ")
     assert "is not valid TOML" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(
+    "server", ["public.ecr.aws", f"{ACCOUNT}.dkr-ecr-fips.us-gov-east-1.on.aws"]
+)
+def test_cache_hits_of_other_forms_import_nothing_heavy(ecr_public: Any, server: str) -> None:
+    from ecrctl.registry.hosts import parse_ecr_host
+
+    parsed = parse_ecr_host(server)
+    if parsed is None:
+        assert helper("get", stdin=server).returncode == 0  # fetched once, then cached
+    else:
+        seed_token("s", region=parsed.region, host=server, endpoint=parsed.api_endpoint())
+    code = (
+        "import io, sys\nfrom ecrctl.login import helper as credhelper\n"
+        f"out = io.StringIO()\ncode = credhelper.run(['get'], io.StringIO({server!r}), out)\n"
+        "print(code)\n"
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines() == ["0", "[]"], done.stdout + done.stderr
