@@ -120,10 +120,14 @@ def login(
     if print_password and (helper or verify or len(registry_ids) > 1):
         raise click.UsageError("--print-password prints one password and does nothing else")
     if public:
-        public_cli.refuse({"registry_id": registry_ids, "registry_url": registry_url,
-                           "verify": verify}, public=True)  # fmt: skip
-        return public_cli.login(app, print_password=print_password, helper=helper,
-                                no_cache=no_cache)  # fmt: skip
+        public_cli.refuse({"registry_id": registry_ids, "verify": verify}, public=True)
+        return public_cli.login(
+            app,
+            print_password=print_password,
+            helper=helper,
+            no_cache=no_cache,
+            registry_url=registry_url,
+        )
     if print_password:
         auths = core.fetch(app.aws, registry_ids, registry_url=registry_url, use_cache=not no_cache)
         sys.stdout.write(auths[0].password + "\n")

@@ -64,13 +64,15 @@ def _client(app: App) -> Any:
     return public_client(app.aws)
 
 
-def login(app: App, *, print_password: bool, helper: bool, no_cache: bool) -> None:
+def login(
+    app: App, *, print_password: bool, helper: bool, no_cache: bool, registry_url: str | None
+) -> None:
     from ecrctl.public import login as core
 
     if print_password:
         sys.stdout.write(core.fetch(app.aws, use_cache=not no_cache).password + "\n")
         return
-    result = core.log_in(app.aws, use_cache=not no_cache, helper=helper)
+    result = core.log_in(app.aws, use_cache=not no_cache, helper=helper, registry_url=registry_url)
     notice(app, "pulling public images needs no login; a login raises the pull rate limit")
     emit(
         app,

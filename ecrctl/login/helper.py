@@ -83,7 +83,7 @@ class Target(NamedTuple):
     region: str
     profile: str | None = None
     endpoint_url: str | None = None
-    parsed: EcrHost | None = None  # the host's own parts; None for a mapped host
+    parsed: EcrHost | None = None  # the host's own parts; None for a mapped private host
 
     @property
     def public(self) -> bool:
@@ -94,12 +94,15 @@ def resolve(server: str) -> Target | None:
     """Which registry ``server`` is: a config-file mapping, else an ECR host
     (private in any partition, or ECR Public)."""
     from ecrctl.login.mappings import load_config
-    from ecrctl.registry.hosts import parse_registry_host, server_host
+    from ecrctl.registry.hosts import PUBLIC_HOSTS, parse_registry_host, server_host
 
     host = server_host(server)
     mapping = load_config().mapping_for(host)
     if mapping is not None:
-        return Target(host, mapping.account, mapping.region, mapping.profile, mapping.endpoint_url)
+        public = parse_registry_host(PUBLIC_HOSTS[0]) if mapping.public else None
+        return Target(
+            host, mapping.account, mapping.region, mapping.profile, mapping.endpoint_url, public
+        )
     parsed = parse_registry_host(host)
     if parsed is None:
         return None

@@ -6,13 +6,16 @@ from __future__ import annotations
 import base64
 import json
 import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import Runner
+from ecrctl.login.mappings import RegistryMapping, load_config
+from tests.conftest import DockerBackends, Runner
+from tests.login_support import BIN, ECRCTL
 from tests.public_support import PUBLIC_PASSWORD, FakeEcrPublic, access_denied, serving
 
 ACCOUNT = "123456789012"
@@ -172,3 +175,55 @@ def test_image_delete_public_by_tag_says_ecr_public_cannot(
     assert result.exit_code == 2
     assert "ECR Public has no tag-only delete" in result.stderr
     assert fake.calls == []
+
+
+# -- the registry side: a real docker-registry mapped as ECR Public, dockerd, docker CLI ---
+
+
+def _token_for_the_registry(password: str) -> Any:
+    def answer(body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        token = base64.b64encode(f"AWS:{password}".encode()).decode()
+        return 200, {"authorizationData": {"authorizationToken": token, "expiresAt": 4102444800}}
+
+    return answer
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(list(args), capture_output=True, text=True, timeout=180, check=False)
+
+
+def _push_pull(registry: str, image: str, name: str) -> subprocess.CompletedProcess[str]:
+    ref = f"{registry}/{name}:1"
+    assert _run("docker", "tag", image, ref).returncode == 0
+    pushed = _run("docker", "push", ref)
+    if pushed.returncode != 0:
+        return pushed
+    assert _run("docker", "rmi", ref).returncode == 0
+    return _run("docker", "pull", ref)
+
+
+@pytest.mark.services
+@pytest.mark.parametrize("helper", [True, False], ids=["helper", "store"])
+def test_push_and_pull_with_ecr_publics_token(
+    fake: FakeEcrPublic,
+    docker_env: DockerBackends,
+    monkeypatch: pytest.MonkeyPatch,
+    helper: bool,
+) -> None:
+    """docker-registry stands in for public.ecr.aws through a ``public = true`` mapping."""
+    monkeypatch.setenv("PATH", f"{BIN}{os.pathsep}{os.environ['PATH']}")
+    fake.answers["GetAuthorizationToken"] = _token_for_the_registry(docker_env.password)
+    args = ["login", "--public", "--registry-url", docker_env.registry] + ["--helper"] * helper
+    done = _run(ECRCTL, *args)
+    assert done.returncode == 0, done.stderr
+    if helper:
+        assert load_config().mapping_for(docker_env.registry) == RegistryMapping(
+            docker_env.registry, "", "us-east-1", public=True
+        )
+        config = json.loads((Path(os.environ["DOCKER_CONFIG"]) / "config.json").read_text())
+        assert config["credHelpers"] == {docker_env.registry: "ecrctl"}
+    pulled = _push_pull(
+        docker_env.registry, docker_env.image, "public/helper" if helper else "public/store"
+    )
+    assert pulled.returncode == 0, pulled.stderr
+    assert fake.operations().count("GetAuthorizationToken") == 1  # then the token cache
