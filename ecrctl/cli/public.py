@@ -46,7 +46,11 @@ def catalog_options(func: F) -> F:
 
 def refuse(given: dict[str, Any], *, public: bool) -> None:
     """Options of one registry kind given with the other: exit 2, naming them."""
-    spelled = {"architectures": "--architecture", "operating_systems": "--os"}
+    spelled = {
+        "architectures": "--architecture",
+        "operating_systems": "--os",
+        "status": "--tagged/--untagged",
+    }
     named = [
         spelled.get(name, "--" + name.replace("_", "-")) for name, value in given.items() if value
     ]

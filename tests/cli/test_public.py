@@ -227,3 +227,9 @@ def test_push_and_pull_with_ecr_publics_token(
     )
     assert pulled.returncode == 0, pulled.stderr
     assert fake.operations().count("GetAuthorizationToken") == 1  # then the token cache
+
+
+def test_image_list_public_refuses_private_only_options(cli: Runner) -> None:
+    result = cli("image", "list", "shell", "--public", "--untagged", "--limit", "3")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("ecrctl: error: --tagged/--untagged, --limit cannot be used")

@@ -74,6 +74,7 @@ def list_(
     """
     repository = check_repository_name(repository)
     if public:
+        public_cli.refuse({"status": status, "sort": sort != "pushed", "limit": limit}, public=True)
         return public_cli.list_images(app, repository)
     found = query.list_images(
         app.ecr,
