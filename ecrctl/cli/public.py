@@ -31,14 +31,20 @@ def catalog_options(func: F) -> F:
         click.option("--about", metavar="TEXT", help="--public: the 'About' text (Markdown)."),
         click.option("--usage", metavar="TEXT", help="--public: the 'Usage' text (Markdown)."),
         click.option(
-            "--architecture", "architectures", multiple=True, metavar="ARCH",
+            "--architecture",
+            "architectures",
+            multiple=True,
+            metavar="ARCH",
             help="--public: ARM, ARM 64, x86 or x86-64 (repeatable).",
         ),
         click.option(
-            "--os", "operating_systems", multiple=True, metavar="OS",
+            "--os",
+            "operating_systems",
+            multiple=True,
+            metavar="OS",
             help="--public: Linux or Windows (repeatable).",
         ),
-    ]  # fmt: skip
+    ]
     for option in reversed(options):
         func = option(func)
     return func
@@ -137,8 +143,11 @@ def delete_repo(app: App, name: str, *, force: bool, yes: bool) -> None:
     from ecrctl.public import repository as core
 
     if force:
-        confirm(f"Delete public repository {name!r} and its images?", yes=yes,
-                what=f"delete public repository {name!r} with its images")  # fmt: skip
+        confirm(
+            f"Delete public repository {name!r} and its images?",
+            yes=yes,
+            what=f"delete public repository {name!r} with its images",
+        )
     deleted = core.delete_repository(_client(app), name, force=force, registry_id=app.registry_id)
     emit(app, deleted, text=f"deleted {deleted['repositoryName']}")
 
@@ -175,8 +184,11 @@ def delete_images(app: App, repository: str, refs: tuple[str, ...], *, yes: bool
             "no image named", hint=f"ecrctl image delete --public {repository} sha256:..."
         )
     core.refuse_tags(repository, parsed)
-    confirm(f"Delete {len(parsed)} image(s) and all their tags from public {repository!r}?",
-            yes=yes, what=f"delete {len(parsed)} public image(s)")  # fmt: skip
+    confirm(
+        f"Delete {len(parsed)} image(s) and all their tags from public {repository!r}?",
+        yes=yes,
+        what=f"delete {len(parsed)} public image(s)",
+    )
     result = core.delete_images(_client(app), repository, parsed, registry_id=app.registry_id)
     emit(app, result, text=f"deleted {len(result['deleted'])} image(s) from {repository}")
     for failure in result["failures"]:

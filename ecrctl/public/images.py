@@ -20,8 +20,15 @@ def list_images(
     client: Any, repository: str, *, registry_id: str | None = None
 ) -> list[dict[str, Any]]:
     """Every image of a public repository, newest first."""
-    found = list(items(client, "describe_images", "imageDetails", page_size=0,
-                       repositoryName=repository, **registry_kwargs(registry_id)))  # fmt: skip
+    found = list(
+        items(
+            client,
+            "describe_images",
+            "imageDetails",
+            repositoryName=repository,
+            **registry_kwargs(registry_id),
+        )
+    )
     found.sort(key=lambda i: i.get("imagePushedAt") or 0, reverse=True)
     return found
 

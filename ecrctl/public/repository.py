@@ -82,9 +82,7 @@ def list_repositories(
     client: Any, prefix: str | None = None, *, registry_id: str | None = None
 ) -> list[dict[str, Any]]:
     """Every public repository of the registry (whose name starts with ``prefix``)."""
-    found = items(
-        client, "describe_repositories", "repositories", page_size=0, **registry_kwargs(registry_id)
-    )
+    found = items(client, "describe_repositories", "repositories", **registry_kwargs(registry_id))
     return [r for r in found if not prefix or r["repositoryName"].startswith(prefix)]
 
 
@@ -103,8 +101,7 @@ def show_repository(client: Any, name: str, *, registry_id: str | None = None) -
     kwargs = registry_kwargs(registry_id)
     repository = client.describe_repositories(repositoryNames=[name], **kwargs)["repositories"][0]
     catalog = client.get_repository_catalog_data(repositoryName=name, **kwargs)
-    images = list(items(client, "describe_images", "imageDetails", page_size=0,
-                        repositoryName=name, **kwargs))  # fmt: skip
+    images = list(items(client, "describe_images", "imageDetails", repositoryName=name, **kwargs))
     return {
         "repository": repository,
         "catalogData": catalog.get("catalogData", {}),

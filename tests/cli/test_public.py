@@ -94,9 +94,23 @@ def test_repo_create_public_sends_catalog_data(cli: Runner, fake: FakeEcrPublic)
 
     fake.answers["CreateRepository"] = create
     result = cli(
-        "repo", "create", "shell", "--public", "--description", "tiny", "--about", "# A",
-        "--usage", "pull it", "--architecture", "ARM 64", "--os", "Linux", "--tag", "k=v",
-    )  # fmt: skip
+        "repo",
+        "create",
+        "shell",
+        "--public",
+        "--description",
+        "tiny",
+        "--about",
+        "# A",
+        "--usage",
+        "pull it",
+        "--architecture",
+        "ARM 64",
+        "--os",
+        "Linux",
+        "--tag",
+        "k=v",
+    )
     assert (result.exit_code, result.stdout) == (0, "public.ecr.aws/alias/shell\n"), result.stderr
     assert fake.calls[-1] == (
         "CreateRepository",

@@ -48,10 +48,12 @@ def test_list_follows_next_token_and_filters_by_prefix(stubbed: tuple[Any, Stubb
     stub.add_response(
         "describe_repositories",
         {"repositories": [repo("team/a"), repo("other")], "nextToken": "t1"},
-        {},
+        {"maxResults": 1000},
     )
     stub.add_response(
-        "describe_repositories", {"repositories": [repo("team/b")]}, {"nextToken": "t1"}
+        "describe_repositories",
+        {"repositories": [repo("team/b")]},
+        {"nextToken": "t1", "maxResults": 1000},
     )
     found = repository.list_repositories(client, "team/")
     assert [r["repositoryName"] for r in found] == ["team/a", "team/b"]
@@ -113,12 +115,14 @@ def test_show_reads_the_catalog_and_counts_images(stubbed: tuple[Any, Stubber]) 
         {"imageDigest": "sha256:" + "b" * 64, "imageSizeInBytes": 32},
     ]
     stub.add_response(
-        "describe_images", {"imageDetails": details, "nextToken": "n"}, {"repositoryName": "shell"}
+        "describe_images",
+        {"imageDetails": details, "nextToken": "n"},
+        {"repositoryName": "shell", "maxResults": 1000},
     )
     stub.add_response(
         "describe_images",
         {"imageDetails": [{"imageDigest": "sha256:" + "c" * 64}]},
-        {"repositoryName": "shell", "nextToken": "n"},
+        {"repositoryName": "shell", "nextToken": "n", "maxResults": 1000},
     )
     info = repository.show_repository(client, "shell")
     assert info["catalogData"] == {"description": "tiny", "architectures": ["ARM"]}
@@ -158,5 +162,9 @@ def test_list_images_is_newest_first(stubbed: tuple[Any, Stubber]) -> None:
     client, stub = stubbed
     old = {"imageDigest": "sha256:" + "a" * 64, "imagePushedAt": datetime(2025, 1, 1, tzinfo=UTC)}
     new = {"imageDigest": "sha256:" + "b" * 64, "imagePushedAt": NOW}
-    stub.add_response("describe_images", {"imageDetails": [old, new]}, {"repositoryName": "app"})
+    stub.add_response(
+        "describe_images",
+        {"imageDetails": [old, new]},
+        {"repositoryName": "app", "maxResults": 1000},
+    )
     assert images.list_images(client, "app") == [new, old]

@@ -183,9 +183,12 @@ def test_fips_and_dual_stack_endpoints_are_the_ones_botocore_builds() -> None:
         assert parsed is not None
         config = Config(use_fips_endpoint=parsed.fips, use_dualstack_endpoint=parsed.dual_stack)
         client = session.create_client(
-            "ecr", region_name=parsed.region, config=config, aws_access_key_id="k",
+            "ecr",
+            region_name=parsed.region,
+            config=config,
+            aws_access_key_id="k",
             aws_secret_access_key="s",
-        )  # fmt: skip
+        )
         assert client.meta.endpoint_url == parsed.api_endpoint()
 
 
