@@ -20,7 +20,6 @@ no candidates.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -36,9 +35,6 @@ from ecrctl.cli.app import App
 from ecrctl.completion import cache as completion_cache
 from ecrctl.completion.cache import ImageId, Scope
 
-ECR_HOST = re.compile(
-    r"\d{12}\.dkr\.ecr(?:-fips)?\.[a-z0-9-]+\.(?:amazonaws\.com(?:\.cn)?|[a-z0-9.-]+)"
-)
 DIGEST_PREFIX = "sha256:"
 
 
@@ -216,7 +212,10 @@ def complete_regions(
 
 
 def registry_hosts() -> list[str]:
-    """ECR hosts in the docker config, and hosts mapped in ecrctl's config file."""
+    """ECR hosts in the docker config (every form: FIPS, dual-stack, China, the isolated
+    partitions, ECR Public), and hosts mapped in ecrctl's config file."""
+    from ecrctl.registry.hosts import parse_registry_host
+
     hosts: set[str] = set()
     try:
         docker = json.loads(paths.docker_config_file().read_text(encoding="utf-8"))
@@ -235,7 +234,7 @@ def registry_hosts() -> list[str]:
         if isinstance(section, dict):
             for key in section:
                 host = str(key).split("://", 1)[-1].rstrip("/")
-                if ECR_HOST.fullmatch(host) or host in mapped:
+                if parse_registry_host(host) or host in mapped:
                     hosts.add(host)
     if isinstance(helpers, dict):
         hosts.update(h for h, v in helpers.items() if v in {"ecrctl", "ecr-login"})

@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ecrctl.cli import public as public_cli
 from ecrctl.cli.app import App
 from ecrctl.cli.common import EcrctlCommand, _is_global, group, pass_app
+from ecrctl.cli.public import public_option
 from ecrctl.cli.render import Table, emit, fmt_time, notice, warn
 
 if TYPE_CHECKING:
@@ -54,6 +56,7 @@ Examples:
   ecrctl login --registry-id 137112412989 --region us-west-2
   ecrctl login --helper --profile prod
   ecrctl login --print-password | skopeo login --username AWS --password-stdin HOST
+  ecrctl login --public
   ecrctl login status
 The password never appears in argv, the environment of a child process,
 the output (except with --print-password) or --debug logs."""
@@ -88,6 +91,7 @@ the output (except with --print-password) or --debug logs."""
     "--verify", is_flag=True, help="Have the Docker Engine log in with the credential first."
 )
 @no_cache_option
+@public_option
 @click.pass_context
 def login(
     ctx: click.Context,
@@ -97,6 +101,7 @@ def login(
     print_password: bool,
     verify: bool,
     no_cache: bool,
+    public: bool,
 ) -> None:
     """Log the docker CLI in to ECR registries without exposing the password.
 
@@ -114,6 +119,15 @@ def login(
         registry_ids = [app.settings.registry_id, *registry_ids]
     if print_password and (helper or verify or len(registry_ids) > 1):
         raise click.UsageError("--print-password prints one password and does nothing else")
+    if public:
+        public_cli.refuse({"registry_id": registry_ids, "verify": verify}, public=True)
+        return public_cli.login(
+            app,
+            print_password=print_password,
+            helper=helper,
+            no_cache=no_cache,
+            registry_url=registry_url,
+        )
     if print_password:
         auths = core.fetch(app.aws, registry_ids, registry_url=registry_url, use_cache=not no_cache)
         sys.stdout.write(auths[0].password + "\n")

@@ -6,9 +6,11 @@ from typing import Any
 
 import click
 
+from ecrctl.cli import public as public_cli
 from ecrctl.cli.app import App
 from ecrctl.cli.common import confirm, group, pass_app, yes_option
 from ecrctl.cli.paramtypes import REPOSITORY, remember_repositories
+from ecrctl.cli.public import catalog_options, public_option
 from ecrctl.cli.render import Table, emit, fmt_bool, fmt_mib, fmt_time, notice
 from ecrctl.registry.refs import check_repository_name
 from ecrctl.repo import repository
@@ -48,6 +50,8 @@ def repo() -> None:
 @click.option(
     "--kms-key", metavar="ARN", help="KMS key for --encryption KMS (default: AWS managed)."
 )
+@public_option
+@catalog_options
 @pass_app
 def create(
     app: App,
@@ -57,10 +61,24 @@ def create(
     scan_on_push: bool,
     encryption: str | None,
     kms_key: str | None,
+    public: bool,
+    description: str | None,
+    about: str | None,
+    usage: str | None,
+    architectures: tuple[str, ...],
+    operating_systems: tuple[str, ...],
 ) -> None:
-    """Create repository NAME and print its URI."""
+    """Create repository NAME and print its URI (--public: an ECR Public one,
+    with its catalog data)."""
     name = check_repository_name(name)
     parsed = parse_tags(tags)
+    catalog: dict[str, Any] = {"description": description, "about": about, "usage": usage}
+    catalog |= {"architectures": architectures, "operating_systems": operating_systems}
+    if public:
+        private = {"immutable": immutable, "scan_on_push": scan_on_push}
+        public_cli.refuse({**private, "encryption": encryption, "kms_key": kms_key}, public=True)
+        return public_cli.create_repo(app, name, parsed, **catalog)
+    public_cli.refuse(catalog, public=False)
     created = repository.create_repository(
         app.ecr,
         name,
@@ -87,9 +105,12 @@ def _repo_row(r: dict[str, Any]) -> list[str]:
 
 @repo.command("list", epilog="\b\nExamples:\n  ecrctl repo list\n  ecrctl repo list team/ -o json")
 @click.argument("prefix", required=False, type=REPOSITORY)
+@public_option
 @pass_app
-def list_(app: App, prefix: str | None) -> None:
+def list_(app: App, prefix: str | None, public: bool) -> None:
     """List every repository (whose name starts with PREFIX)."""
+    if public:
+        return public_cli.list_repos(app, prefix)
     found = repository.list_repositories(app.ecr, prefix, registry_id=app.registry_id)
     remember_repositories(app, found, prefix=prefix)
     emit(
@@ -103,10 +124,13 @@ def list_(app: App, prefix: str | None) -> None:
 
 @repo.command("show", epilog="\b\nExample:\n  ecrctl repo show team/app")
 @click.argument("name", type=REPOSITORY)
+@public_option
 @pass_app
-def show(app: App, name: str) -> None:
+def show(app: App, name: str, public: bool) -> None:
     """Show a repository with its image count, size, tags and policies."""
     name = check_repository_name(name)
+    if public:
+        return public_cli.show_repo(app, name)
     info = repository.show_repository(app.ecr, name, registry_id=app.registry_id)
 
     def table() -> Table:
@@ -142,10 +166,13 @@ def show(app: App, name: str) -> None:
 @click.argument("name", type=REPOSITORY)
 @click.option("--force", is_flag=True, help="Also delete the images the repository holds.")
 @yes_option
+@public_option
 @pass_app
-def delete(app: App, name: str, force: bool, yes: bool) -> None:
+def delete(app: App, name: str, force: bool, yes: bool, public: bool) -> None:
     """Delete a repository (a non-empty one only with --force)."""
     name = check_repository_name(name)
+    if public:
+        return public_cli.delete_repo(app, name, force=force, yes=yes)
     registry_id = app.registry_id
     count = repository.count_images(app.ecr, name, registry_id=registry_id)
     if force and count:

@@ -5,7 +5,8 @@
     store  reads and ignores the credential: exit 0, nothing stored
     erase  drops the cached tokens for the host: exit 0
 
-It serves ECR hosts (``<account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn]``)
+It serves every ECR registry host (private ones in every partition, FIPS and
+dual-stack included, and ECR Public's ``public.ecr.aws``; see ecrctl.registry.hosts)
 and every host mapped in ecrctl's config file (account, region, profile,
 endpoint). Any other host gets the protocol's "credentials not found" answer
 and exit 1, so docker carries on without credentials.
@@ -30,6 +31,7 @@ from ecrctl.errors import ExitCode
 if TYPE_CHECKING:
     from ecrctl.aws.clients import Aws
     from ecrctl.login.cache import TokenCache
+    from ecrctl.registry.hosts import EcrHost
 
 NOT_FOUND = "credentials not found in native keychain"
 USAGE = "usage: docker-credential-ecrctl get|list|store|erase|version"
@@ -81,22 +83,30 @@ class Target(NamedTuple):
     region: str
     profile: str | None = None
     endpoint_url: str | None = None
-    fips: bool = False
+    parsed: EcrHost | None = None  # the host's own parts; None for a mapped private host
+
+    @property
+    def public(self) -> bool:
+        return self.parsed is not None and self.parsed.public
 
 
 def resolve(server: str) -> Target | None:
-    """Which registry ``server`` is: a config-file mapping, else an ECR host."""
+    """Which registry ``server`` is: a config-file mapping, else an ECR host
+    (private in any partition, or ECR Public)."""
     from ecrctl.login.mappings import load_config
-    from ecrctl.registry.hosts import parse_ecr_host, server_host
+    from ecrctl.registry.hosts import PUBLIC_HOSTS, parse_registry_host, server_host
 
     host = server_host(server)
     mapping = load_config().mapping_for(host)
     if mapping is not None:
-        return Target(host, mapping.account, mapping.region, mapping.profile, mapping.endpoint_url)
-    parsed = parse_ecr_host(host)
+        public = parse_registry_host(PUBLIC_HOSTS[0]) if mapping.public else None
+        return Target(
+            host, mapping.account, mapping.region, mapping.profile, mapping.endpoint_url, public
+        )
+    parsed = parse_registry_host(host)
     if parsed is None:
         return None
-    return Target(host, parsed.account, parsed.region, fips=parsed.fips)
+    return Target(host.lower(), parsed.account, parsed.region, parsed=parsed)
 
 
 def _credentials(host: str, username: str, secret: str) -> str:
@@ -105,27 +115,28 @@ def _credentials(host: str, username: str, secret: str) -> str:
 
 def _aws_for(target: Target) -> Aws:
     """The AWS settings that serve ``target``: its mapping's profile and endpoint,
-    else the environment's; a FIPS host gets the FIPS API endpoint."""
+    else the environment's in the host's region; FIPS and dual-stack hosts get
+    their API endpoints, ECR Public is served from us-east-1."""
     from ecrctl.aws.clients import Aws
     from ecrctl.aws.settings import AwsSettings
+    from ecrctl.login.hostaws import aws_for_host
 
+    if target.parsed is not None and not target.public:
+        return aws_for_host(AwsSettings(), target.parsed)
     settings = AwsSettings(
         target.profile,
         target.region,
         target.endpoint_url,
-        target.account,
+        target.account or None,
         given_by=f"the mapping of {target.host} in ecrctl's config",
     )
-    aws = Aws(settings)
-    if target.fips and aws.resolved.endpoint_url is None:
-        fips = f"https://ecr-fips.{target.region}.amazonaws.com"
-        aws = Aws(settings.replace(endpoint_url=fips))
-    return aws
+    return Aws(settings)
 
 
 def cached_answer(target: Target, cache: TokenCache) -> str | None:
     """The ``get`` answer from the cache alone, without any AWS call."""
     from ecrctl.login import cache as tokencache
+    from ecrctl.login.hostaws import public_key
 
     if not cache.usable:
         return None
@@ -140,7 +151,7 @@ def cached_answer(target: Target, cache: TokenCache) -> str | None:
         identity.principal,
         resolved.endpoint_url,
     )
-    token = cache.get(key)
+    token = cache.get(public_key(identity) if target.public else key)
     if token is None:
         return None
     return _credentials(target.host, token.username, token.password)
@@ -148,12 +159,15 @@ def cached_answer(target: Target, cache: TokenCache) -> str | None:
 
 def fetched_answer(target: Target, cache: TokenCache) -> str:
     """The ``get`` answer from GetAuthorizationToken (cached for next time)."""
-    from ecrctl.login.token import registry_auths
+    from ecrctl.login.token import public_registry_auth, registry_auths
     from ecrctl.translate import translate
 
     aws = _aws_for(target)
     try:
-        auth = registry_auths(aws, [target.account], registry_url=target.host, cache=cache)[0]
+        if target.public:
+            auth = public_registry_auth(aws, cache=cache)
+        else:
+            auth = registry_auths(aws, [target.account], registry_url=target.host, cache=cache)[0]
     except Exception as exc:
         error = translate(exc, region=target.region)
         if error is None:
@@ -174,7 +188,27 @@ def get(server: str, out: IO[str]) -> int:
     answer = cached_answer(target, cache)
     if answer is None:
         _undefer_imports()
+        if target.public:
+            return _public_answer(target, cache, out)
         answer = fetched_answer(target, cache)
+    out.write(answer + "\n")
+    return ExitCode.OK
+
+
+def _public_answer(target: Target, cache: TokenCache, out: IO[str]) -> int:
+    """ECR Public without a token (no credentials, no ``sts:GetServiceBearerToken``)
+    is still ECR Public: docker pulls anonymously when told "not found"."""
+    from ecrctl.errors import EcrctlError
+
+    try:
+        answer = fetched_answer(target, cache)
+    except EcrctlError as exc:
+        sys.stderr.write(
+            f"docker-credential-ecrctl: no ECR Public token ({exc.one_line()}); "
+            f"pulling public images from {target.host} needs no login\n"
+        )
+        out.write(NOT_FOUND + "\n")
+        return ExitCode.FAILED
     out.write(answer + "\n")
     return ExitCode.OK
 
@@ -194,15 +228,28 @@ def list_hosts(out: IO[str]) -> int:
 def erase(server: str) -> int:
     """``docker logout HOST``: forget the cached tokens for the host; store nothing."""
     from ecrctl.login.cache import open_cache
+    from ecrctl.login.hostaws import PUBLIC_KEY_ACCOUNT
 
     target = resolve(server)
     if target is not None:
         owner = (target.account, target.region)
+        if target.public:
+            owner = (PUBLIC_KEY_ACCOUNT, target.region)
         open_cache().drop_where(lambda e: e.host != target.host and (e.account, e.region) != owner)
     return ExitCode.OK
 
 
-def run(argv: list[str], stdin: IO[str], out: IO[str]) -> int:
+def _read(stdin: IO[str] | None) -> str:
+    """The server URL docker writes; nothing when stdin is closed or unreadable."""
+    if stdin is None:
+        return ""
+    try:
+        return stdin.read()
+    except (OSError, ValueError):
+        return ""
+
+
+def run(argv: list[str], stdin: IO[str] | None, out: IO[str]) -> int:
     if len(argv) != 1:
         sys.stderr.write(USAGE + "\n")
         return ExitCode.FAILED
@@ -213,27 +260,30 @@ def run(argv: list[str], stdin: IO[str], out: IO[str]) -> int:
     if action == "list":
         return list_hosts(out)
     if action == "store":
-        stdin.read()  # the protocol hands over a credential; ecrctl keeps none
+        _read(stdin)  # the protocol hands over a credential; ecrctl keeps none
         return ExitCode.OK
     if action == "get":
-        return get(stdin.read().strip(), out)
+        return get(_read(stdin).strip(), out)
     if action == "erase":
-        return erase(stdin.read().strip())
+        return erase(_read(stdin).strip())
     sys.stderr.write(f"unknown action {action!r}\n{USAGE}\n")
     return ExitCode.FAILED
 
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point."""
-    from ecrctl.errors import EcrctlError, ExitCode, error_line
+    from ecrctl.errors import ExitCode, error_line
 
     try:
         code = run(sys.argv[1:] if argv is None else argv, sys.stdin, sys.stdout)
-    except EcrctlError as exc:
-        # docker shows a helper's stdout when it fails
-        sys.stdout.write(error_line(exc.one_line()) + "\n")
-        code = int(exc.exit_code)
     except KeyboardInterrupt:
         code = ExitCode.INTERRUPTED
+    except Exception as exc:
+        from ecrctl.translate import expected
+
+        error = expected(exc)
+        # docker shows a helper's stdout when it fails
+        sys.stdout.write(error_line(error.one_line()) + "\n")
+        code = int(error.exit_code)
     sys.stdout.flush()
     sys.exit(code)

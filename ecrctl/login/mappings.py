@@ -9,6 +9,9 @@ Path: ``$ECRCTL_CONFIG``, else ``$XDG_CONFIG_HOME/ecrctl/config.toml``
     profile = "dev"                        # optional
     endpoint_url = "http://127.0.0.1:5001" # optional: the ECR API endpoint
 
+    [registries."127.0.0.1:5002"]
+    public = true                          # ECR Public's token (no account or region)
+
 A mapped host is served by the credential helper with that account's token, and
 is the address ``login``/``image push``/``image pull`` use for that account and
 region instead of the proxyEndpoint ECR returns. ``ecrctl login --helper`` adds
@@ -32,6 +35,7 @@ class RegistryMapping(NamedTuple):
     region: str
     profile: str | None = None
     endpoint_url: str | None = None
+    public: bool = False  # served with ECR Public's token
 
 
 class Config:
@@ -83,12 +87,13 @@ def load_config(path: Path | None = None) -> Config:
     for host, entry in (raw.get("registries") or {}).items():
         if not isinstance(entry, dict):
             raise InvalidInput(f"{path}: registries.{host!r} must be a table")
+        public = entry.get("public") is True
         account = str(entry.get("account", ""))
-        region = str(entry.get("region", ""))
-        if not REGISTRY_ID.fullmatch(account) or not region:
+        region = str(entry.get("region", "us-east-1" if public else ""))
+        if not public and (not REGISTRY_ID.fullmatch(account) or not region):
             raise InvalidInput(
                 f"{path}: registries.{host!r} needs account (12 digits) and region",
-                hint='e.g. account = "123456789012", region = "us-east-1"',
+                hint='e.g. account = "123456789012", region = "us-east-1" (or public = true)',
             )
         config.registries[host] = RegistryMapping(
             host=host,
@@ -96,6 +101,7 @@ def load_config(path: Path | None = None) -> Config:
             region=region,
             profile=entry.get("profile"),
             endpoint_url=entry.get("endpoint_url"),
+            public=public,
         )
     return config
 
@@ -105,11 +111,12 @@ def _table_header(host: str) -> str:
 
 
 def render_mapping(mapping: RegistryMapping) -> str:
-    lines = [
-        _table_header(mapping.host),
-        f"account = {json.dumps(mapping.account)}",
-        f"region = {json.dumps(mapping.region)}",
-    ]
+    lines = [_table_header(mapping.host)]
+    if mapping.public:
+        lines.append("public = true")
+    else:
+        lines.append(f"account = {json.dumps(mapping.account)}")
+        lines.append(f"region = {json.dumps(mapping.region)}")
     if mapping.profile:
         lines.append(f"profile = {json.dumps(mapping.profile)}")
     if mapping.endpoint_url:

@@ -4,7 +4,10 @@ to use them at.
 ``registry_auth`` is what ``login``, ``image push/pull``, the credential helper
 and completion share; it goes through the token cache (:mod:`ecrctl.login.cache`)
 unless ``use_cache=False``. ``parse_ecr_host`` tells an ECR registry host from
-any other.
+any other; a token for a named host comes from that host's region, partition and
+account, and FIPS and dual-stack hosts get FIPS and dual-stack API endpoints
+(:func:`ecrctl.login.hostaws.aws_for_host`). ``public_registry_auth`` is ECR
+Public's token, from ``ecr-public`` in us-east-1.
 
 Only the standard library is imported at module level (the credential helper
 imports this module on its fast path).
@@ -24,7 +27,14 @@ from ecrctl import redact
 from ecrctl.errors import AuthError
 from ecrctl.login import cache as tokencache
 from ecrctl.login.mappings import load_config
-from ecrctl.registry.hosts import EcrHost, parse_ecr_host, partition_of, server_host
+from ecrctl.registry.hosts import (
+    PUBLIC_HOSTS,
+    PUBLIC_REGION,
+    EcrHost,
+    parse_ecr_host,
+    partition_of,
+    server_host,
+)
 
 if TYPE_CHECKING:
     from ecrctl.aws.clients import Aws
@@ -37,6 +47,7 @@ __all__ = [
     "decode_token",
     "host_of",
     "parse_ecr_host",
+    "public_registry_auth",
     "registry_address",
     "registry_auth",
     "registry_auths",
@@ -125,6 +136,12 @@ def registry_auths(
 ) -> list[RegistryAuth]:
     """Credentials for each registry (``None``: the caller's), from the token
     cache where it holds a fresh token, else from one GetAuthorizationToken call."""
+    named = _named_host(registry_url)
+    if named is not None:
+        from ecrctl.login.hostaws import aws_for_host
+
+        aws = aws_for_host(aws.settings, named)
+        registry_ids = [rid or named.account for rid in registry_ids]
     wanted = list(dict.fromkeys(registry_ids))
     cache = cache or tokencache.open_cache(disabled=not use_cache)
     if not cache.usable:
@@ -233,3 +250,60 @@ def caller_identity(aws: Aws, cache: tokencache.TokenCache) -> tokencache.Identi
     identity = tokencache.Identity(arn=answer["Arn"], account=answer["Account"])
     cache.remember_identity(source, identity)
     return identity
+
+
+def _named_host(registry_url: str | None) -> EcrHost | None:
+    """The ECR host ``registry_url`` names, unless ecrctl's config maps it elsewhere."""
+    if not registry_url:
+        return None
+    host = server_host(registry_url)
+    if load_config().mapping_for(host) is not None:
+        return None
+    return parse_ecr_host(host)
+
+
+def public_registry_auth(
+    aws: Aws, *, use_cache: bool = True, cache: tokencache.TokenCache | None = None
+) -> RegistryAuth:
+    """ECR Public's registry credentials (``public.ecr.aws``): ecr-public's
+    GetAuthorizationToken, served only in us-east-1 (it needs
+    ``sts:GetServiceBearerToken`` too), through the token cache."""
+    from ecrctl.aws.clients import Aws
+    from ecrctl.login.hostaws import public_key
+
+    public = Aws(aws.settings.replace(region=PUBLIC_REGION, registry_id=None))
+    cache = cache or tokencache.open_cache(disabled=not use_cache)
+    identity = caller_identity(public, cache) if cache.usable else None
+    host, endpoint = PUBLIC_HOSTS[0], f"https://{PUBLIC_HOSTS[0]}"
+    if identity is not None:
+        token = cache.get(public_key(identity))
+        if token is not None:
+            redact.register(token.password)
+            return RegistryAuth(
+                "", host, endpoint, token.username, token.password, token.expires_at, True
+            )
+    issued = datetime.now(UTC)
+    data = _public_token(public)
+    user, password = decode_token(data["authorizationToken"])
+    expires = data["expiresAt"]
+    expires = expires if expires.tzinfo else expires.replace(tzinfo=UTC)
+    auth = RegistryAuth("", host, endpoint, user, password, expires)
+    if identity is not None:
+        cache.put(public_key(identity), _cached(auth, issued))
+    return auth
+
+
+def _public_token(public: Aws) -> dict[str, Any]:
+    from ecrctl.aws.access import error_code, error_message
+
+    try:
+        data: dict[str, Any] = public.client("ecr-public").get_authorization_token()
+    except Exception as exc:
+        if not error_code(exc).startswith("AccessDenied"):
+            raise
+        raise AuthError(
+            f"ECR Public refused a token: {error_message(exc)}",
+            hint="a public login needs sts:GetServiceBearerToken and "
+            "ecr-public:GetAuthorizationToken; pulling public images needs no login",
+        ) from None
+    return dict(data["authorizationData"])

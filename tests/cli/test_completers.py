@@ -203,6 +203,23 @@ def test_hosts_from_the_docker_config_and_ecrctl_config(isolated: Path) -> None:
     ]
 
 
+def test_hosts_of_every_ecr_form_complete(isolated: Path) -> None:
+    forms = [
+        "111122223333.dkr-ecr.us-west-2.on.aws",
+        "111122223333.dkr-ecr-fips.us-gov-east-1.on.aws",
+        "111122223333.dkr.ecr-fips.us-gov-west-1.amazonaws.com",
+        "111122223333.dkr.ecr.cn-north-1.amazonaws.com.cn",
+        "111122223333.dkr.ecr.us-isof-south-1.csp.hci.ic.gov",
+        "111122223333.dkr.ecr.eusc-de-east-1.amazonaws.eu",
+        "public.ecr.aws",
+    ]
+    rejected = ["111122223333.dkr.ecr.xx-fake-9.amazonaws.com", "ghcr.io"]
+    (isolated / ".docker").mkdir()
+    auths = {f"https://{host}": {} for host in forms + rejected}
+    (isolated / ".docker" / "config.json").write_text(json.dumps({"auths": auths}))
+    assert c.registry_hosts() == sorted(forms)
+
+
 def test_hosts_survive_broken_files(isolated: Path) -> None:
     (isolated / ".docker").mkdir()
     (isolated / ".docker" / "config.json").write_text("{broken")

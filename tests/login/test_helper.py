@@ -9,12 +9,14 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from ecrctl.login import cache as tokencache
 from ecrctl.login import helper as credhelper
 from ecrctl.login.mappings import RegistryMapping, save_mapping
+from ecrctl.registry.hosts import server_host
 from tests.conftest import ACCOUNT
 from tests.login_support import (  # noqa: F401 - fixture
     HELPER,
@@ -160,3 +162,171 @@ def test_fetch_failure_is_one_line_on_stdout(monkeypatch: pytest.MonkeyPatch) ->
     assert done.stdout.startswith("ecrctl: error: cannot reach the AWS endpoint")
     assert len(done.stdout.splitlines()) == 1
     assert "Traceback" not in done.stderr
+
+
+# -- every host form --------------------------------------------------------------------
+
+PRIVATE_FORMS = [
+    # (host docker names, region, partition's API endpoint for the token; None: botocore's)
+    (f"{ACCOUNT}.dkr.ecr.us-west-2.amazonaws.com", "us-west-2", None),
+    (
+        f"{ACCOUNT}.dkr.ecr-fips.us-east-1.amazonaws.com",
+        "us-east-1",
+        "ecr-fips.us-east-1.amazonaws.com",
+    ),
+    (f"{ACCOUNT}.dkr-ecr.us-west-2.on.aws", "us-west-2", "ecr.us-west-2.api.aws"),
+    (f"{ACCOUNT}.dkr-ecr-fips.us-west-2.on.aws", "us-west-2", "ecr-fips.us-west-2.api.aws"),
+    (f"{ACCOUNT}.dkr-ecr.us-gov-east-1.on.aws", "us-gov-east-1", "ecr.us-gov-east-1.api.aws"),
+    (
+        f"{ACCOUNT}.dkr.ecr-fips.us-gov-west-1.amazonaws.com",
+        "us-gov-west-1",
+        "ecr-fips.us-gov-west-1.amazonaws.com",
+    ),
+    (f"{ACCOUNT}.dkr.ecr.cn-north-1.amazonaws.com.cn", "cn-north-1", None),
+    (
+        f"{ACCOUNT}.dkr-ecr.cn-north-1.on.amazonwebservices.com.cn",
+        "cn-north-1",
+        "ecr.cn-north-1.api.amazonwebservices.com.cn",
+    ),
+    (f"{ACCOUNT}.dkr.ecr.us-iso-east-1.c2s.ic.gov", "us-iso-east-1", None),
+    (f"{ACCOUNT}.dkr.ecr.us-isob-east-1.sc2s.sgov.gov", "us-isob-east-1", None),
+    (f"{ACCOUNT}.dkr.ecr.eu-isoe-west-1.cloud.adc-e.uk", "eu-isoe-west-1", None),
+    (f"{ACCOUNT}.dkr.ecr.us-isof-south-1.csp.hci.ic.gov", "us-isof-south-1", None),
+    (f"{ACCOUNT}.dkr.ecr.eusc-de-east-1.amazonaws.eu", "eusc-de-east-1", None),
+]
+
+# botocore's own endpoint for each region, where the host does not name one
+DEFAULT_API = {
+    "us-west-2": "api.ecr.us-west-2.amazonaws.com",
+    "cn-north-1": "api.ecr.cn-north-1.amazonaws.com.cn",
+    "us-iso-east-1": "api.ecr.us-iso-east-1.c2s.ic.gov",
+    "us-isob-east-1": "api.ecr.us-isob-east-1.sc2s.sgov.gov",
+    "eu-isoe-west-1": "api.ecr.eu-isoe-west-1.cloud.adc-e.uk",
+    "us-isof-south-1": "api.ecr.us-isof-south-1.csp.hci.ic.gov",
+    "eusc-de-east-1": "api.ecr.eusc-de-east-1.amazonaws.eu",
+}
+
+
+@pytest.mark.parametrize(("host", "region", "api"), PRIVATE_FORMS)
+def test_every_private_form_is_answered_for_the_host_docker_named(
+    host: str, region: str, api: str | None
+) -> None:
+    seed_token(
+        f"secret-{region}", region=region, host=host, endpoint=f"https://{api}" if api else None
+    )
+    done = helper("get", stdin=f"https://{host.upper()}:443/v2/")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert json.loads(done.stdout) == {
+        "ServerURL": host,
+        "Username": "AWS",
+        "Secret": f"secret-{region}",
+    }
+
+
+@pytest.mark.parametrize(("host", "region", "api"), PRIVATE_FORMS)
+def test_every_private_form_asks_its_region_partition_and_api_endpoint(
+    host: str, region: str, api: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A real HTTPS proxy on loopback records where botocore went, and refuses."""
+    from tests.public_support import ConnectRecorder, serving
+
+    proxy = ConnectRecorder()
+    monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+    monkeypatch.setenv("ECRCTL_MAX_ATTEMPTS", "1")
+    with serving(proxy.server):
+        done = helper("get", stdin=host)
+    assert done.returncode == 1
+    assert done.stdout.startswith("ecrctl: error: "), done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
+    assert f"{api or DEFAULT_API[region]}:443" in proxy.targets, proxy.targets
+
+
+def test_a_made_up_region_is_not_an_ecr_host() -> None:
+    done = helper("get", stdin=f"{ACCOUNT}.dkr.ecr.xx-fake-9.amazonaws.com")
+    assert (done.returncode, done.stdout) == (1, credhelper.NOT_FOUND + "\n")
+
+
+# -- ECR Public ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def ecr_public(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> Any:
+    from tests.public_support import FakeEcrPublic, serving
+
+    fake = FakeEcrPublic()
+    monkeypatch.setenv("AWS_ENDPOINT_URL_ECR_PUBLIC", fake.url)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", moto_url)
+    with serving(fake.server):
+        yield fake
+
+
+@pytest.mark.parametrize("server", ["public.ecr.aws", "https://ecr-public.aws.com/v2/"])
+def test_public_hosts_get_ecr_publics_token_then_the_cached_one(
+    ecr_public: Any, server: str
+) -> None:
+    from tests.public_support import PUBLIC_PASSWORD
+
+    host = server_host(server)
+    for _ in range(2):
+        done = helper("get", stdin=server)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert json.loads(done.stdout) == {
+            "ServerURL": host,
+            "Username": "AWS",
+            "Secret": PUBLIC_PASSWORD,
+        }
+    assert ecr_public.operations() == ["GetAuthorizationToken"]  # the second from the cache
+
+
+def test_public_host_without_a_token_lets_docker_pull_anonymously(ecr_public: Any) -> None:
+    from tests.public_support import access_denied
+
+    ecr_public.answers["GetAuthorizationToken"] = access_denied
+    done = helper("get", stdin="public.ecr.aws")
+    assert (done.returncode, done.stdout) == (1, credhelper.NOT_FOUND + "\n")
+    assert "pulling public images from public.ecr.aws needs no login" in done.stderr
+    assert "sts:GetServiceBearerToken" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+# -- expected failures answer in the protocol ---------------------------------------------
+
+
+def test_get_with_a_closed_stdin_is_not_found() -> None:
+    done = subprocess.run(
+        f"exec {HELPER} get <&-", shell=True, capture_output=True, text=True, check=False
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (1, credhelper.NOT_FOUND + "\n", "")
+
+
+def test_a_broken_config_file_is_one_error_line(tmp_path: Path) -> None:
+    from ecrctl.login.mappings import config_path
+
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text("[registries.\n")
+    done = helper("get", stdin=ecr_host())
+    assert done.returncode == 2
+    assert done.stdout.startswith("ecrctl: error: ecrctl config file ")
+    assert "is not valid TOML" in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(
+    "server", ["public.ecr.aws", f"{ACCOUNT}.dkr-ecr-fips.us-gov-east-1.on.aws"]
+)
+def test_cache_hits_of_other_forms_import_nothing_heavy(ecr_public: Any, server: str) -> None:
+    from ecrctl.registry.hosts import parse_ecr_host
+
+    parsed = parse_ecr_host(server)
+    if parsed is None:
+        assert helper("get", stdin=server).returncode == 0  # fetched once, then cached
+    else:
+        seed_token("s", region=parsed.region, host=server, endpoint=parsed.api_endpoint())
+    code = (
+        "import io, sys\nfrom ecrctl.login import helper as credhelper\n"
+        f"out = io.StringIO()\ncode = credhelper.run(['get'], io.StringIO({server!r}), out)\n"
+        "print(code)\n"
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines() == ["0", "[]"], done.stdout + done.stderr

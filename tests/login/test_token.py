@@ -77,7 +77,7 @@ A = "123456789012"
         (f"{A}.dkr.ecr.us-east-1.amazonaws.com:5000", None),
         (f"x{A}.dkr.ecr.us-east-1.amazonaws.com", None),
         (f"{A}.ecr.us-east-1.amazonaws.com", None),
-        (f"{A}.dkr.ecr.us-east-1.on.aws", None),
+        (f"{A}.dkr.ecr.us-east-1.on.aws.example", None),
     ],
 )
 def test_parse_ecr_host(server: str, expected: EcrHost | None) -> None:
@@ -230,3 +230,25 @@ def test_locked_keyring_works_uncached_silently(
     use_keyring_backend(monkeypatch, "tests.raising_keyring.LockedKeyring")
     assert registry_auth(_app()).password == MOTO_PASSWORD
     assert "warning" not in capsys.readouterr().err
+
+
+@pytestmark_moto
+def test_a_named_host_gets_its_own_regions_and_accounts_token() -> None:
+    """--registry-url naming an ECR host: the token comes from that region and
+    account, and docker is logged in to the host as named."""
+    host = "111111111111.dkr.ecr.eu-west-1.amazonaws.com"
+    auth = registry_auth(_app(), registry_url=f"https://{host}/")
+    assert auth.host == host
+    assert auth.registry_id == "111111111111"
+    assert auth.password == "111111111111-auth-token"
+    assert auth.proxy_endpoint == "https://111111111111.dkr.ecr.eu-west-1.amazonaws.com"
+
+
+@pytestmark_moto
+def test_a_named_dual_stack_host_stays_dual_stack(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a configured endpoint wins over the host's dual-stack one (in-process moto answers it)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_ECR", "https://api.ecr.us-west-2.amazonaws.com")
+    host = "111111111111.dkr-ecr.us-west-2.on.aws"
+    auth = registry_auth(_app(), registry_url=host)
+    assert auth.host == host
+    assert auth.proxy_endpoint == "https://111111111111.dkr.ecr.us-west-2.amazonaws.com"

@@ -5,8 +5,10 @@ from __future__ import annotations
 import click
 
 from ecrctl.batch import outcome_error
+from ecrctl.cli import public as public_cli
 from ecrctl.cli.app import App
 from ecrctl.cli.common import command, confirm, dry_run_option, pass_app, yes_option
+from ecrctl.cli.public import public_option
 from ecrctl.cli.render import Table, emit, fmt_digest, warn
 from ecrctl.image import delete as core
 from ecrctl.registry.refs import check_repository_name, parse_ref
@@ -39,9 +41,16 @@ def _delete_rows(plan: core.DeletePlan, dry_run: bool) -> list[list[str]]:
 @click.option("--untagged", is_flag=True, help="Also delete every untagged image.")
 @dry_run_option
 @yes_option
+@public_option
 @pass_app
 def delete(
-    app: App, repository: str, refs: tuple[str, ...], untagged: bool, dry_run: bool, yes: bool
+    app: App,
+    repository: str,
+    refs: tuple[str, ...],
+    untagged: bool,
+    dry_run: bool,
+    yes: bool,
+    public: bool,
 ) -> None:
     """Delete tags or images.
 
@@ -50,6 +59,9 @@ def delete(
     its tags, after a confirmation listing them. Ids are sent 100 per call.
     """
     repository = check_repository_name(repository)
+    if public:
+        public_cli.refuse({"untagged": untagged, "dry_run": dry_run}, public=True)
+        return public_cli.delete_images(app, repository, refs, yes=yes)
     parsed = [parse_ref(r) for r in refs]
     registry_id = app.registry_id
     plan = core.plan_delete(app.ecr, repository, parsed, untagged=untagged, registry_id=registry_id)

@@ -7,9 +7,11 @@ from typing import Any
 
 import click
 
+from ecrctl.cli import public as public_cli
 from ecrctl.cli.app import App
 from ecrctl.cli.common import command, pass_app
 from ecrctl.cli.paramtypes import remember_images
+from ecrctl.cli.public import public_option
 from ecrctl.cli.render import (
     Table,
     emit,
@@ -60,14 +62,20 @@ def _list_table(found: list[dict[str, Any]]) -> Table:
     help="pushed: newest first; size: largest first; tag: by name, untagged last.",
 )
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Show at most N images.")
+@public_option
 @pass_app
-def list_(app: App, repository: str, status: str | None, sort: str, limit: int | None) -> None:
+def list_(
+    app: App, repository: str, status: str | None, sort: str, limit: int | None, public: bool
+) -> None:
     """List the images of REPOSITORY.
 
     SIZE is the compressed size stored in ECR (what the console shows), not the
     unpacked size docker reports. JSON is a list of DescribeImages imageDetails.
     """
     repository = check_repository_name(repository)
+    if public:
+        public_cli.refuse({"status": status, "sort": sort != "pushed", "limit": limit}, public=True)
+        return public_cli.list_images(app, repository)
     found = query.list_images(
         app.ecr,
         repository,

@@ -1,0 +1,1 @@
+"""ECR Public: repositories with catalog data, their images, and what ECR Public lacks."""

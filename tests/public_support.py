@@ -1,0 +1,103 @@
+"""Loopback servers for what moto cannot be: ECR Public's API (botocore speaks
+its real JSON protocol to it through AWS_ENDPOINT_URL_ECR_PUBLIC), and an HTTPS
+proxy that records where botocore tried to go and refuses every tunnel, so no
+request ever leaves the machine."""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+PUBLIC_PASSWORD = "public-bearer-token"
+Answer = Callable[[dict[str, Any]], tuple[int, dict[str, Any]]]
+
+
+def public_token_answer(body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    token = base64.b64encode(f"AWS:{PUBLIC_PASSWORD}".encode()).decode()
+    data = {"authorizationToken": token, "expiresAt": time.time() + 12 * 3600}
+    return 200, {"authorizationData": data}
+
+
+def access_denied(body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    message = (
+        "User: arn:aws:iam::123456789012:user/dev is not authorized to perform: "
+        "sts:GetServiceBearerToken on resource: *"
+    )
+    return 400, {"__type": "AccessDeniedException", "message": message}
+
+
+class FakeEcrPublic:
+    """ECR Public's API on 127.0.0.1: operations answer from ``answers``."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.answers: dict[str, Answer] = {"GetAuthorizationToken": public_token_answer}
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                target = self.headers.get("X-Amz-Target", "")
+                operation = target.rsplit(".", 1)[-1]
+                length = int(self.headers.get("Content-Length") or 0)
+                body = json.loads(self.rfile.read(length) or b"{}")
+                fake.calls.append((operation, body))
+                answer = fake.answers.get(operation)
+                status, payload = answer(body) if answer else (400, _unknown(operation))
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/x-amz-json-1.1")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return None
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def operations(self) -> list[str]:
+        return [name for name, _ in self.calls]
+
+
+def _unknown(operation: str) -> dict[str, Any]:
+    return {"__type": "UnsupportedCommandException", "message": f"{operation} not faked"}
+
+
+class ConnectRecorder:
+    """An HTTPS proxy that writes down each CONNECT target and answers 502."""
+
+    def __init__(self) -> None:
+        self.targets: list[str] = []
+        recorder = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_CONNECT(self) -> None:
+                recorder.targets.append(self.path)
+                self.send_response(502)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return None
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+
+@contextmanager
+def serving(server: ThreadingHTTPServer) -> Iterator[None]:
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
