@@ -68,11 +68,12 @@ def scanning(app: App) -> Iterator[Progress | None]:
         yield advance
 
 
-def report(app: App, usage: RepositoryUsage) -> None:
-    """The scope on stderr (a notice), and a warning per missing permission."""
+def report(app: App, usage: RepositoryUsage, *, scope: bool = True) -> None:
+    """A warning per missing permission, and the scope on stderr (a notice)."""
     for gap in usage.usage.gaps:
         warn(app, gap.warning())
-    notice(app, f"usage scanned: {usage.usage.scope.text()}")
+    if scope:
+        notice(app, f"usage scanned: {usage.usage.scope.text()}")
     if not usage.complete:
         notice(app, "images not found in use are shown as unknown, not as unused")
 
@@ -135,9 +136,10 @@ def fail_if_in_use(usage: RepositoryUsage, digests: list[str]) -> None:
 
 
 def guard(app: App, repository: str, targets: Any, revisions: int) -> None:
-    """Refuse (exit 1, naming the users) to delete images or tags in use."""
+    """Refuse (exit 1, naming the users) to delete images or tags in use; warn
+    when the scan lacked a permission (the deletion then goes ahead)."""
     from ecrctl.usage.guard import guard_delete
 
     with scanning(app) as progress:
         found = guard_delete(app.aws, repository, targets, scan_options(revisions), progress)
-    report(app, found)
+    report(app, found, scope=False)

@@ -78,6 +78,24 @@ class User:
         return data
 
 
+def short_text(users: list[User], most: int = 3) -> str:
+    """``service prod/web, task def web:3, 2 task(s)``: tasks counted, ``most`` names."""
+    names = []
+    for user in users:
+        if user.kind == "ecs-service":
+            names.append("service " + user.name.split(" (", 1)[0])
+        elif user.kind == "lambda-function":
+            aliases = f" ({', '.join(user.aliases)})" if user.aliases else ""
+            names.append(f"function {user.name}{aliases}")
+        elif user.kind != "ecs-task":
+            names.append(f"task def {user.name}")
+    tasks = sum(user.kind == "ecs-task" for user in users)
+    shown = names[:most] + ([f"{tasks} task(s)"] if tasks else [])
+    if len(names) > most:
+        shown.append(f"{len(names) - most} more")
+    return ", ".join(shown)
+
+
 @dataclass(frozen=True)
 class Reference:
     """One user's reference to one image, as written (``uri``) and parsed."""
@@ -201,11 +219,11 @@ class RepositoryUsage:
         return None if status == UNKNOWN else status == IN_USE
 
     def users_text(self, digest: str) -> str:
-        """The cell of an IN USE column: who uses it, ``-``, or ``unknown``."""
+        """The cell of an IN USE column: who uses it, in short, ``-``, or ``unknown``."""
         uses = self.users(digest)
-        if uses:
-            return "; ".join(use.text() for use in uses)
-        return "-" if self.complete else UNKNOWN
+        if not uses:
+            return "-" if self.complete else UNKNOWN
+        return short_text([use.user for use in uses])
 
     def to_json(self) -> dict[str, Any]:
         """The scan's scope and gaps, as ``usage`` in JSON output."""

@@ -16,6 +16,7 @@ from ecrctl.usage.model import (
     Use,
     User,
     parse_image_uri,
+    short_text,
 )
 
 HOST = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
@@ -59,9 +60,9 @@ def _usage(complete: bool) -> RepositoryUsage:
 @pytest.mark.parametrize(
     ("complete", "digest", "status", "cell", "json"),
     [
-        (True, D, IN_USE, "service prod/web (web:3) [tag v1]", True),
+        (True, D, IN_USE, "service prod/web", True),
         (True, "sha256:other", NOT_IN_USE, "-", False),
-        (False, D, IN_USE, "service prod/web (web:3) [tag v1]", True),
+        (False, D, IN_USE, "service prod/web", True),
         (False, "sha256:other", UNKNOWN, "unknown", None),
     ],
 )
@@ -86,3 +87,11 @@ def test_lambda_user_names_its_aliases() -> None:
     user = User("lambda-function", "fn:3", "arn:fn:3", ("live", "prod"))
     assert user.text() == "function fn:3 (alias live, prod)"
     assert user.to_json()["aliases"] == ["live", "prod"]
+
+
+def test_the_short_form_counts_tasks_and_caps_names() -> None:
+    users = [User("ecs-task", f"prod/t{n}", f"arn:t{n}") for n in range(3)]
+    users += [User("ecs-task-definition", f"web:{n}", f"arn:web:{n}") for n in range(1, 5)]
+    users.append(User("lambda-function", "fn:1", "arn:fn:1", ("live",)))
+    assert short_text(users) == "task def web:1, task def web:2, task def web:3, 3 task(s), 2 more"
+    assert short_text(users[-1:]) == "function fn:1 (live)"

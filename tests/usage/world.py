@@ -38,9 +38,7 @@ class World:
         containers = [
             {"name": f"c{i}", "image": image, "memory": 128} for i, image in enumerate(images)
         ]
-        response = self.ecs.register_task_definition(
-            family=family, containerDefinitions=containers
-        )
+        response = self.ecs.register_task_definition(family=family, containerDefinitions=containers)
         return str(response["taskDefinition"]["taskDefinitionArn"])
 
     def service(self, cluster: str, name: str, task_definition: str) -> None:
