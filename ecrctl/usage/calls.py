@@ -58,11 +58,11 @@ def _action(prefix: str, operation: str) -> str:
 class Calls:
     """One scan's API access: gaps and a pool of workers shared by every step."""
 
-    def __init__(self, progress: Progress | None = None) -> None:
+    def __init__(self, progress: Progress | None = None, workers: int = WORKERS) -> None:
         self.gaps: list[Gap] = []
         self._lock = threading.Lock()
         self._progress = progress
-        self._pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="ecrctl-usage")
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ecrctl-usage")
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from ecrctl.aws.access import registry_kwargs
 from ecrctl.errors import InvalidInput
 from ecrctl.usage.awslambda import LambdaScan
-from ecrctl.usage.calls import Calls, Progress, service_client
+from ecrctl.usage.calls import WORKERS, Calls, Progress, service_client
 from ecrctl.usage.ecs import EcsScan
 from ecrctl.usage.model import BY_DIGEST, RUNNING, RepositoryUsage, Scope, Usage, Use
 
@@ -29,6 +29,7 @@ class ScanOptions:
     """What the scan covers beyond the running tasks, services and functions."""
 
     revisions: int = DEFAULT_REVISIONS  # the newest N revisions of each task-definition family
+    workers: int = WORKERS  # calls in flight at once
 
     def __post_init__(self) -> None:
         if self.revisions < 1:
@@ -48,7 +49,7 @@ def scan_usage(
     ``repositories`` only (None: every repository referenced in the region)."""
     options = options or ScanOptions()
     region = aws.region
-    calls = Calls(progress)
+    calls = Calls(progress, options.workers)
     try:
         usage = Usage(Scope(region, options.revisions))
         usage.references += EcsScan(service_client(aws, "ecs"), calls, usage.scope).run()

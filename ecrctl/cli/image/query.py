@@ -83,7 +83,8 @@ def list_(
     """List the images of REPOSITORY.
 
     SIZE is the compressed size stored in ECR (what the console shows), not the
-    unpacked size docker reports. JSON is a list of DescribeImages imageDetails.
+    unpacked size docker reports. JSON is a list of DescribeImages imageDetails
+    (with --in-use, each adds inUse and inUseBy).
     """
     repository = check_repository_name(repository)
     found = query.list_images(
