@@ -87,7 +87,8 @@ class EcsScan:
         tasks = self.calls.map(
             "ECS tasks", lambda c: (c, self._items("list_tasks", "taskArns", cluster=c)), clusters
         )
-        families = [str(f) for f in self._items("list_task_definition_families", "families")]
+        listed = self._items("list_task_definition_families", "families", status="ACTIVE")
+        families = [str(f) for f in listed]
         self.scope.families = len(families)
         newest = self.calls.map("task-definition families", self._newest, families)
         wanted: dict[str, list[User]] = {}

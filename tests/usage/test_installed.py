@@ -240,3 +240,42 @@ def test_remote_preview_marks_in_use(usage_url: str, scene: w.World) -> None:
     rows = _by_digest(data)
     assert rows[v2]["inUse"] is True and rows[old]["inUse"] is False
     assert data["usage"]["affectedInUse"] == 1
+
+
+def test_progress_on_a_terminal_and_none_when_piped(scene: w.World, usage_url: str) -> None:
+    import pty
+    import threading
+
+    master, slave = pty.openpty()
+    chunks: list[bytes] = []
+
+    def drain() -> None:  # read as it comes: a full terminal would block the child
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            chunks.append(chunk)
+
+    reader = threading.Thread(target=drain)
+    reader.start()
+    env = dict(os.environ, AWS_ENDPOINT_URL_ECR=usage_url, TERM="xterm")
+    proc = subprocess.Popen(
+        [str(BIN / "ecrctl"), "image", "list", "app", "--in-use", "-o", "json"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=slave,
+        text=True,
+    )
+    os.close(slave)
+    stdout, _ = proc.communicate(timeout=120)
+    reader.join(timeout=10)
+    os.close(master)
+    seen = b"".join(chunks)
+    assert proc.returncode == 0
+    assert b"scanning usage: " in seen  # the bar, drawn on the terminal
+    assert len(json.loads(stdout)) == 5  # stdout stays parseable
+    piped = ecrctl(usage_url, "image", "list", "app", "--in-use", "-o", "json")
+    assert "scanning usage" not in piped.stderr

@@ -119,7 +119,8 @@ def test_pages_are_followed_and_services_described_ten_at_a_time() -> None:
         rest = {"serviceArns": services[7:]}
         stub.add_response("list_services", rest, {"cluster": CLUSTER, "nextToken": "s"})
         stub.add_response("list_tasks", {"taskArns": []}, {"cluster": CLUSTER})
-        stub.add_response("list_task_definition_families", {"families": []}, {})
+        families = {"status": "ACTIVE"}
+        stub.add_response("list_task_definition_families", {"families": []}, families)
         for size in (10, 2):
             described = [
                 {"serviceArn": s, "serviceName": s[-3:], "taskDefinition": f"td:{size}"}
@@ -137,3 +138,24 @@ def test_pages_are_followed_and_services_described_ten_at_a_time() -> None:
         stub.assert_no_pending_responses()
     assert (scope.clusters, scope.services) == (1, 12)
     assert sorted(batches) == [2, 10]
+
+
+@pytest.mark.parametrize(
+    ("env", "endpoint", "expected"),
+    [
+        ({}, "http://127.0.0.1:5000", "http://127.0.0.1:5000"),  # ECR emulated: ECS too
+        ({"AWS_ENDPOINT_URL_ECS": "http://127.0.0.1:6000"}, "http://127.0.0.1:5000", "6000"),
+        ({"AWS_ENDPOINT_URL": "http://127.0.0.1:7000"}, "http://127.0.0.1:5000", "7000"),
+        ({}, None, "https://ecs.us-east-1.amazonaws.com"),
+    ],
+)
+def test_ecs_follows_an_emulated_ecr_unless_it_has_its_own_endpoint(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], endpoint: str | None, expected: str
+) -> None:
+    from ecrctl.aws.settings import AwsSettings
+    from ecrctl.usage.calls import service_client
+
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    client = service_client(Aws(AwsSettings(endpoint_url=endpoint)), "ecs")
+    assert expected in client.meta.endpoint_url  # no call is made
