@@ -21,11 +21,8 @@ MAX_PAGE = 100  # ListTaskDefinitions' maxResults limit
 
 
 def _name(arn: str) -> str:
-    return arn.rsplit("/", 1)[-1]
-
-
-def _task_definition_name(arn: str) -> str:
-    """``family:revision`` from a task definition ARN (or a name already)."""
+    """The last part of an ARN: a cluster's or task's name, a task definition's
+    ``family:revision``."""
     return arn.rsplit("/", 1)[-1]
 
 
@@ -94,7 +91,7 @@ class EcsScan:
         wanted: dict[str, list[User]] = {}
         for family_arns in newest:
             for arn in family_arns:
-                user = User("ecs-task-definition", _task_definition_name(arn), arn)
+                user = User("ecs-task-definition", _name(arn), arn)
                 wanted.setdefault(arn, []).append(user)
         for arn, user in self._service_task_definitions(services):
             wanted.setdefault(arn, []).append(user)
@@ -175,6 +172,6 @@ class EcsScan:
             images = [str(c.get("image") or "") for c in definition.get("containerDefinitions", [])]
             for user in wanted[arn]:
                 if user.kind == "ecs-service":  # the service launches this definition
-                    name = _task_definition_name(arn)
+                    name = _name(arn)
                     user = User(user.kind, f"{user.name} ({name})", user.arn)
                 self.references += references_to(user, images)
