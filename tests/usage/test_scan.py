@@ -97,6 +97,7 @@ def test_revisions_must_be_a_count() -> None:
 # -- what moto cannot do: pagination and batches ------------------------------------
 
 CLUSTER = "arn:aws:ecs:us-east-1:123456789012:cluster/prod"
+DEFINITION = "arn:aws:ecs:us-east-1:123456789012:task-definition/web"
 
 
 def test_pages_are_followed_and_services_described_ten_at_a_time() -> None:
@@ -159,3 +160,62 @@ def test_ecs_follows_an_emulated_ecr_unless_it_has_its_own_endpoint(
         monkeypatch.setenv(key, value)
     client = service_client(Aws(AwsSettings(endpoint_url=endpoint)), "ecs")
     assert expected in client.meta.endpoint_url  # no call is made
+
+
+def test_every_deployment_of_a_service_counts() -> None:
+    """A rolling deployment keeps the old task definition running (moto keeps one)."""
+    import boto3
+    from botocore.stub import Stubber
+
+    from ecrctl.usage.model import Usage
+    from ecrctl.usage.scan import for_repository
+
+    client = boto3.client("ecs", region_name="us-east-1")
+    service = {
+        "serviceArn": "arn:aws:ecs:us-east-1:123456789012:service/prod/web",
+        "serviceName": "web",
+        "taskDefinition": f"{DEFINITION}:8",
+        "deployments": [
+            {"status": "PRIMARY", "taskDefinition": f"{DEFINITION}:8"},
+            {"status": "ACTIVE", "taskDefinition": f"{DEFINITION}:7"},
+        ],
+    }
+    image = {
+        "taskDefinition": {"containerDefinitions": [{"name": "a", "image": w.uri("app", "v7")}]}
+    }
+    with Stubber(client) as stub:
+        stub.add_response("list_clusters", {"clusterArns": [CLUSTER]}, {})
+        stub.add_response("list_services", {"serviceArns": [service["serviceArn"]]})
+        stub.add_response("list_tasks", {"taskArns": []})
+        stub.add_response("list_task_definition_families", {"families": []})
+        stub.add_response("describe_services", {"services": [service]})
+        stub.add_response("describe_task_definition", image)
+        stub.add_response("describe_task_definition", {"taskDefinition": {}})
+        scope = Scope("us-east-1", 5)
+        calls = Calls()
+        try:
+            references = EcsScan(client, calls, scope).run()
+        finally:
+            calls.close()
+        stub.assert_no_pending_responses()  # web:7 was read too
+    usage = Usage(scope, references, tags={(w.ACCOUNT, w.REGION, "app"): {"v7": "sha256:7"}})
+    found = for_repository(usage, (w.ACCOUNT, w.REGION, "app"))
+    assert [u.user.kind for u in found.users("sha256:7")] == ["ecs-service"]
+    assert found.users("sha256:7")[0].user.name.startswith("prod/web (web:")
+
+
+def test_a_weighted_alias_marks_both_versions(in_process: None) -> None:
+    world = w.clients()
+    world.ecr.create_repository(repositoryName="app")
+    one, two = world.image("app", "one", "v1"), world.image("app", "two", "v2")
+    w.lambda_role(world)
+    world.function("fn", w.uri("app", "v1"), publish=True)
+    world.awslambda.update_function_code(FunctionName="fn", ImageUri=w.uri("app", "v2"))
+    world.awslambda.publish_version(FunctionName="fn")
+    routing = {"AdditionalVersionWeights": {"2": 0.1}}
+    world.awslambda.create_alias(
+        FunctionName="fn", Name="live", FunctionVersion="1", RoutingConfig=routing
+    )
+    usage = repository_usage(Aws(), "app")
+    assert "function fn:1 (alias live) [running]" in _texts(usage, one)
+    assert "function fn:2 (alias live) [running]" in _texts(usage, two)
