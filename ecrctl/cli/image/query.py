@@ -34,7 +34,7 @@ def _list_table(found: list[dict[str, Any]], usage: RepositoryUsage | None = Non
     columns = ["TAGS", "DIGEST", "SIZE (MiB)", "PUSHED"]
     columns += ["LAST PULLED"] if pulled else []
     columns += ["SCAN"] if scanned else []
-    columns += ["IN USE"] if usage else []
+    columns += ["IN USE"] if usage is not None else []
     rows = []
     for d in found:
         pushed = d.get("imagePushedAt")
@@ -44,7 +44,7 @@ def _list_table(found: list[dict[str, Any]], usage: RepositoryUsage | None = Non
             row.append(fmt_time(d.get("lastRecordedPullTime")))
         if scanned:
             row.append(str((d.get("imageScanStatus") or {}).get("status", "-")))
-        if usage:
+        if usage is not None:
             row.append(usage.users_text(d["imageDigest"]))
         rows.append(row)
     return Table(columns, rows, justify={"SIZE (MiB)": "right"})
