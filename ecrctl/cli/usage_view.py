@@ -1,6 +1,7 @@
 """The usage scan as the commands show it: the ``--usage-revisions`` option,
 progress on a terminal's stderr (nothing when piped or with -q), the scope
-notice, and one warning per permission the scan lacked."""
+notice, one warning per permission the scan lacked, the lifecycle preview's
+in-use JSON, summary and ``--fail-if-in-use``, and ``image delete``'s refusal."""
 
 from __future__ import annotations
 
