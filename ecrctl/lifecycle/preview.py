@@ -26,6 +26,8 @@ from ecrctl.registry.refs import check_repository_name
 if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient
 
+    from ecrctl.usage.model import RepositoryUsage
+
 DEFAULT_TIMEOUT = 300.0  # seconds to wait for AWS's preview
 
 Reader = Callable[[str, str], str]
@@ -53,6 +55,7 @@ class PreviewRequest:
     compare: bool = False
     diff: str | None = None  # the other policy file
     timeout: float = DEFAULT_TIMEOUT
+    in_use: bool = False  # also scan which images ECS and Lambda use
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ class PreviewIO:
     registry_id: str | None = None
     waiting: Waiting = _no_wait
     clock: Callable[[], float] = time.time
+    usage: Callable[[str], RepositoryUsage] | None = None  # repository -> who uses its images
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,7 @@ class LocalPreview:
     """The offline preview: every image's fate and why."""
 
     preview: engine.Preview
+    usage: RepositoryUsage | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,7 @@ class RemotePreview:
     """AWS's preview, in GetLifecyclePolicyPreview's shape (affected images only)."""
 
     results: dict[str, Any]
+    usage: RepositoryUsage | None = None
 
 
 @dataclass(frozen=True)
@@ -130,7 +136,7 @@ def run_preview(request: PreviewRequest, io: PreviewIO) -> PreviewResult:
     now = parse_now(request.now, io.clock)
     if request.remote:
         assert name is not None
-        return RemotePreview(_remote_only(request, name, io))
+        return RemotePreview(_remote_only(request, name, io), _usage(request, name, io))
     document, text = _load_policy(request.policy, name, io)
     found = _load_images(request.images, name, io)
     result = engine.preview(document, found, now)
@@ -140,7 +146,14 @@ def run_preview(request: PreviewRequest, io: PreviewIO) -> PreviewResult:
         return _compare(result, name, policy_text, request.timeout, io)
     if request.diff is not None:
         return _diff(result, found, request.diff, io)
-    return LocalPreview(result)
+    return LocalPreview(result, _usage(request, name, io))
+
+
+def _usage(request: PreviewRequest, name: str | None, io: PreviewIO) -> RepositoryUsage | None:
+    if not request.in_use:
+        return None
+    assert name is not None and io.usage is not None
+    return io.usage(name)
 
 
 def check_usage(request: PreviewRequest, name: str | None) -> None:
@@ -148,6 +161,13 @@ def check_usage(request: PreviewRequest, name: str | None) -> None:
     remote, compare, other = request.remote, request.compare, request.diff
     if remote + compare + (other is not None) > 1:
         raise InvalidInput("--remote, --compare and --diff exclude each other", hint="pick one")
+    if request.in_use and (compare or other is not None):
+        raise InvalidInput(
+            "--in-use goes with the local preview or --remote, not --compare or --diff",
+            hint="drop one of them",
+        )
+    if request.in_use and name is None:
+        raise InvalidInput("--in-use needs a REPOSITORY", hint="give the images' repository")
     if (remote or compare) and request.now is not None:
         raise InvalidInput(
             "--now cannot be used with --remote or --compare",

@@ -287,3 +287,26 @@ def test_no_cyclic_gc_restores_the_collector_as_it_was(enabled: bool) -> None:
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
+
+
+# -- --in-use ---------------------------------------------------------------------
+
+
+def test_in_use_asks_for_the_repositorys_usage_once() -> None:
+    from ecrctl.usage.model import RepositoryUsage, Scope, Usage
+
+    asked: list[str] = []
+    found = RepositoryUsage("app", "123456789012", Usage(Scope("us-east-1", 5)))
+
+    def usage(repository: str) -> RepositoryUsage:
+        asked.append(repository)
+        return found
+
+    io = PreviewIO(read=Reads(), ecr=no_aws, clock=lambda: NOW, usage=usage)
+    request = PreviewRequest("app", policy="p.json", images="i.json", now=NOW_ISO, in_use=True)
+    result = run_preview(request, io)
+    assert isinstance(result, LocalPreview) and result.usage is found
+    assert asked == ["app"]
+    without = run_preview(PreviewRequest("app", policy="p.json", images="i.json"), io)
+    assert isinstance(without, LocalPreview) and without.usage is None
+    assert asked == ["app"]

@@ -10,6 +10,7 @@ from ecrctl.cli.app import App
 from ecrctl.cli.common import command, confirm, dry_run_option, pass_app, yes_option
 from ecrctl.cli.public import public_option
 from ecrctl.cli.render import Table, emit, fmt_digest, warn
+from ecrctl.cli.usage_view import revisions_option
 from ecrctl.image import delete as core
 from ecrctl.registry.refs import check_repository_name, parse_ref
 
@@ -34,11 +35,14 @@ def _delete_rows(plan: core.DeletePlan, dry_run: bool) -> list[list[str]]:
     "delete",
     epilog="\b\nExamples:\n  ecrctl image delete team/app v1 v2\n"
     "  ecrctl image delete team/app sha256:4ccc... --yes\n"
-    "  ecrctl image delete team/app --untagged --dry-run",
+    "  ecrctl image delete team/app --untagged --dry-run\n"
+    "  ecrctl image delete team/app v1 --force   # even if ECS or Lambda uses it",
 )
 @click.argument("repository")
 @click.argument("refs", nargs=-1, metavar="[TAG|DIGEST]...")
 @click.option("--untagged", is_flag=True, help="Also delete every untagged image.")
+@click.option("--force", is_flag=True, help="Delete even what ECS or Lambda uses (no usage scan).")
+@revisions_option
 @dry_run_option
 @yes_option
 @public_option
@@ -48,6 +52,8 @@ def delete(
     repository: str,
     refs: tuple[str, ...],
     untagged: bool,
+    force: bool,
+    usage_revisions: int,
     dry_run: bool,
     yes: bool,
     public: bool,
@@ -57,6 +63,8 @@ def delete(
     A TAG removes that tag; when it is the image's last tag the image goes
     too (each line says which happened). A DIGEST deletes the image with all
     its tags, after a confirmation listing them. Ids are sent 100 per call.
+    An image or tag that ECS or Lambda uses is refused, naming who uses it,
+    unless --force.
     """
     repository = check_repository_name(repository)
     if public:
@@ -65,6 +73,10 @@ def delete(
     parsed = [parse_ref(r) for r in refs]
     registry_id = app.registry_id
     plan = core.plan_delete(app.ecr, repository, parsed, untagged=untagged, registry_id=registry_id)
+    if plan.items and not force:
+        from ecrctl.cli.usage_view import guard
+
+        guard(app, repository, plan.items, usage_revisions)
 
     def table(dry: bool = False) -> Table:
         return Table(["ID", "DIGEST", "ACTION", "STATUS"], _delete_rows(plan, dry))

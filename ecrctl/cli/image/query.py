@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -22,16 +22,21 @@ from ecrctl.cli.render import (
     fmt_time,
     print_table,
 )
+from ecrctl.cli.usage_view import revisions_option
 from ecrctl.image import query
 from ecrctl.registry.refs import check_repository_name, parse_ref
 
+if TYPE_CHECKING:
+    from ecrctl.usage.model import RepositoryUsage
 
-def _list_table(found: list[dict[str, Any]]) -> Table:
+
+def _list_table(found: list[dict[str, Any]], usage: RepositoryUsage | None = None) -> Table:
     pulled = any(d.get("lastRecordedPullTime") for d in found)
     scanned = any(d.get("imageScanStatus") for d in found)
     columns = ["TAGS", "DIGEST", "SIZE (MiB)", "PUSHED"]
     columns += ["LAST PULLED"] if pulled else []
     columns += ["SCAN"] if scanned else []
+    columns += ["IN USE"] if usage is not None else []
     rows = []
     for d in found:
         pushed = d.get("imagePushedAt")
@@ -41,6 +46,8 @@ def _list_table(found: list[dict[str, Any]]) -> Table:
             row.append(fmt_time(d.get("lastRecordedPullTime")))
         if scanned:
             row.append(str((d.get("imageScanStatus") or {}).get("status", "-")))
+        if usage is not None:
+            row.append(usage.users_text(d["imageDigest"]))
         rows.append(row)
     return Table(columns, rows, justify={"SIZE (MiB)": "right"})
 
@@ -49,7 +56,8 @@ def _list_table(found: list[dict[str, Any]]) -> Table:
     "list",
     epilog="\b\nExamples:\n  ecrctl image list team/app\n"
     "  ecrctl image list team/app --untagged -o json --query '[].imageDigest'\n"
-    "  ecrctl image list team/app --sort size --limit 5",
+    "  ecrctl image list team/app --sort size --limit 5\n"
+    "  ecrctl image list team/app --in-use",
 )
 @click.argument("repository")
 @click.option("--tagged", "status", flag_value="TAGGED", help="Only images with tags.")
@@ -62,19 +70,30 @@ def _list_table(found: list[dict[str, Any]]) -> Table:
     help="pushed: newest first; size: largest first; tag: by name, untagged last.",
 )
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Show at most N images.")
+@click.option("--in-use", is_flag=True, help="Add who in ECS or Lambda uses each image.")
+@revisions_option
 @public_option
 @pass_app
 def list_(
-    app: App, repository: str, status: str | None, sort: str, limit: int | None, public: bool
+    app: App,
+    repository: str,
+    status: str | None,
+    sort: str,
+    limit: int | None,
+    in_use: bool,
+    usage_revisions: int,
+    public: bool,
 ) -> None:
     """List the images of REPOSITORY.
 
     SIZE is the compressed size stored in ECR (what the console shows), not the
-    unpacked size docker reports. JSON is a list of DescribeImages imageDetails.
+    unpacked size docker reports. JSON is a list of DescribeImages imageDetails
+    (with --in-use, each adds inUse and inUseBy).
     """
     repository = check_repository_name(repository)
     if public:
-        public_cli.refuse({"status": status, "sort": sort != "pushed", "limit": limit}, public=True)
+        refused = {"status": status, "sort": sort != "pushed", "limit": limit, "in_use": in_use}
+        public_cli.refuse(refused, public=True)
         return public_cli.list_images(app, repository)
     found = query.list_images(
         app.ecr,
@@ -85,7 +104,14 @@ def list_(
         limit=limit,
     )
     remember_images(app, repository, found, complete=status is None and limit is None)
-    emit(app, found, table=lambda: _list_table(found))
+    if not in_use:
+        emit(app, found, table=lambda: _list_table(found))
+        return
+    from ecrctl.cli.usage_view import scan
+    from ecrctl.usage.guard import annotate
+
+    usage = scan(app, repository, usage_revisions)
+    emit(app, annotate(usage, found), table=lambda: _list_table(found, usage))
 
 
 def _show_tables(info: dict[str, Any]) -> list[Table]:

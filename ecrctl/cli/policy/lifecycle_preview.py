@@ -14,11 +14,13 @@ import click
 from ecrctl.cli.app import App
 from ecrctl.cli.common import EcrctlCommand, pass_app, read_source
 from ecrctl.cli.render import Table, emit, fmt_time, notice, plain_table_text
+from ecrctl.cli.usage_view import revisions_option
 from ecrctl.errors import EcrctlError
 
 if TYPE_CHECKING:
     from ecrctl.lifecycle.engine import Fate, Preview
     from ecrctl.lifecycle.preview import Comparison, Diff, OnWait, PreviewResult
+    from ecrctl.usage.model import RepositoryUsage
 
 PLAIN_ABOVE = 1000  # rows; rich needs about half a millisecond per row
 
@@ -31,7 +33,8 @@ PLAIN_ABOVE = 1000  # rows; rich needs about half a millisecond per row
     "  ecrctl policy lifecycle preview --policy policy.json --images images.json "
     "--now 2024-05-01T00:00:00Z\n"
     "  ecrctl policy lifecycle preview team/app --diff stricter.json\n"
-    "  ecrctl policy lifecycle preview team/app --compare",
+    "  ecrctl policy lifecycle preview team/app --compare\n"
+    "  ecrctl policy lifecycle preview team/app --policy policy.json --fail-if-in-use",
 )
 @click.argument("repository", required=False)
 @click.option(
@@ -73,6 +76,13 @@ PLAIN_ABOVE = 1000  # rows; rich needs about half a millisecond per row
     show_default=True,
     help="Seconds to wait for AWS's preview (--remote, --compare).",
 )
+@click.option("--in-use", is_flag=True, help="Mark the images ECS or Lambda use (a usage scan).")
+@click.option(
+    "--fail-if-in-use",
+    is_flag=True,
+    help="Exit 1 if an image the policy affects is in use or of unknown use (implies --in-use).",
+)
+@revisions_option
 @pass_app
 def preview(
     app: App,
@@ -85,6 +95,9 @@ def preview(
     compare: bool,
     other_source: str | None,
     timeout: float,
+    in_use: bool,
+    fail_if_in_use: bool,
+    usage_revisions: int,
 ) -> None:
     """Show what a lifecycle policy does to each image, and why, with ECR's rules.
 
@@ -92,19 +105,29 @@ def preview(
     policy from --policy FILE or the repository. -o json prints
     GetLifecyclePolicyPreview's shape: the affected images, oldest first.
     """
+    from ecrctl.cli.usage_view import scan
     from ecrctl.lifecycle.preview import PreviewIO, PreviewRequest, no_cyclic_gc, run_preview
 
     request = PreviewRequest(
-        repository, policy_source, images_source, now_value, remote, compare, other_source, timeout
+        repository,
+        policy_source,
+        images_source,
+        now_value,
+        remote,
+        compare,
+        other_source,
+        timeout,
+        in_use or fail_if_in_use,
     )
     io = PreviewIO(
         read=lambda source, what: read_source(source, what=what),
         ecr=lambda: app.ecr,
         registry_id=app.settings.registry_id,
         waiting=lambda name, seconds: _waiting(app, name, seconds),
+        usage=lambda name: scan(app, name, usage_revisions),
     )
     with no_cyclic_gc():  # rendering 100,000 rows builds as many small objects again
-        _render(app, run_preview(request, io), only_expiring)
+        _render(app, run_preview(request, io), only_expiring, fail_if_in_use)
 
 
 @contextmanager
@@ -127,28 +150,54 @@ def _waiting(app: App, repository: str, timeout: float) -> Iterator[OnWait | Non
         yield lambda waited: status.update(f"{label} ({waited:.0f} s)")
 
 
-def _render(app: App, result: PreviewResult, only_expiring: bool) -> None:
+def _render(app: App, result: PreviewResult, only_expiring: bool, fail_if_in_use: bool) -> None:
+    from ecrctl.cli import usage_view
     from ecrctl.lifecycle.preview import Comparison, Diff, RemotePreview
 
+    if isinstance(result, Comparison):
+        _render_comparison(app, result)
+        return
+    if isinstance(result, Diff):
+        _render_diff(app, result)
+        return
+    usage = result.usage
     if isinstance(result, RemotePreview):
         data = result.results
-        _show(app, lambda: data, lambda: _results_table(data))
-    elif isinstance(result, Comparison):
-        _render_comparison(app, result)
-    elif isinstance(result, Diff):
-        _render_diff(app, result)
+        affected = [str(r["imageDigest"]) for r in data["previewResults"]]
+        shown = (lambda: usage_view.mark_results(usage, data)) if usage else (lambda: data)
+        _show(app, shown, lambda: _results_table(data, usage))
+        if usage is not None:
+            notice(
+                app,
+                f"{len(affected)} image(s) affected" + usage_view.affected_text(usage, affected),
+            )
     else:
-        _render_local(app, result.preview, only_expiring)
+        affected = [fate.image.digest for fate in result.preview.affected()]
+        _render_local(app, result.preview, only_expiring, usage)
+    if usage is not None and fail_if_in_use:
+        usage_view.fail_if_in_use(usage, affected)
 
 
-def _render_local(app: App, result: Preview, only_expiring: bool) -> None:
-    if app.out.output == "json" and not app.out.query:
+def _render_local(
+    app: App, result: Preview, only_expiring: bool, usage: RepositoryUsage | None
+) -> None:
+    from ecrctl.cli import usage_view
+
+    summary = _summary(result.counts(), result.now)
+    if usage is not None:
+        summary += usage_view.affected_text(usage, [f.image.digest for f in result.affected()])
+        _show(
+            app,
+            lambda: usage_view.mark_results(usage, result.to_json()),
+            lambda: _fate_table(result, only_expiring, usage),
+        )
+    elif app.out.output == "json" and not app.out.query:
         from ecrctl.lifecycle.jsontext import preview_text
 
         sys.stdout.write(preview_text(result) + "\n")
     else:
         _show(app, result.to_json, lambda: _fate_table(result, only_expiring))
-    notice(app, _summary(result.counts(), result.now))
+    notice(app, summary)
 
 
 def _render_comparison(app: App, result: Comparison) -> None:
@@ -217,7 +266,9 @@ def _short(digest: str) -> str:
     return digest.split(":", 1)[-1][:12]
 
 
-def _fate_table(result: Preview, only_expiring: bool) -> Table:
+def _fate_table(
+    result: Preview, only_expiring: bool, usage: RepositoryUsage | None = None
+) -> Table:
     now = result.now
     rows = []
     fates: list[Fate] = result.affected() if only_expiring else result.fates
@@ -233,10 +284,17 @@ def _fate_table(result: Preview, only_expiring: bool) -> Table:
                 fate.reason(now),
             ]
         )
-    return Table(["TAGS", "DIGEST", "PUSHED", "FATE", "RULE", "WHY"], rows)
+        if usage is not None:
+            rows[-1].insert(4, usage.users_text(image.digest))
+    columns = ["TAGS", "DIGEST", "PUSHED", "FATE", "RULE", "WHY"]
+    return Table(columns if usage is None else _with_in_use(columns), rows)
 
 
-def _results_table(data: dict[str, Any]) -> Table:
+def _with_in_use(columns: list[str]) -> list[str]:
+    return [*columns[:4], "IN USE", *columns[4:]]
+
+
+def _results_table(data: dict[str, Any], usage: RepositoryUsage | None = None) -> Table:
     rows = [
         [
             _tags(r["imageTags"]),
@@ -247,7 +305,12 @@ def _results_table(data: dict[str, Any]) -> Table:
         ]
         for r in data["previewResults"]
     ]
-    return Table(["TAGS", "DIGEST", "PUSHED", "FATE", "RULE"], rows)
+    columns = ["TAGS", "DIGEST", "PUSHED", "FATE", "RULE"]
+    if usage is None:
+        return Table(columns, rows)
+    for row, r in zip(rows, data["previewResults"], strict=True):
+        row.insert(4, usage.users_text(str(r["imageDigest"])))
+    return Table(_with_in_use(columns), rows)
 
 
 def _changes_table(

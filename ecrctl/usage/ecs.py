@@ -1,0 +1,177 @@
+"""What ECS runs and will launch: every cluster's running and pending tasks
+(with the digest ECS reports for each container), its services' current and
+recent task definitions (every deployment), and the newest N revisions of each
+active task-definition family.
+
+ListTasks' default filter, desired status RUNNING, covers pending tasks too (a
+PENDING filter returns nothing, says the API reference). Each step runs its
+calls concurrently through :class:`~ecrctl.usage.calls.Calls`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from ecrctl.usage.calls import Calls, chunks
+from ecrctl.usage.model import BY_DIGEST, BY_TAG, RUNNING, Reference, Scope, User, parse_image_uri
+
+PREFIX = "ecs"
+MAX_PAGE = 100  # ListTaskDefinitions' maxResults limit
+
+
+def _name(arn: str) -> str:
+    """The last part of an ARN: a cluster's or task's name, a task definition's
+    ``family:revision``."""
+    return arn.rsplit("/", 1)[-1]
+
+
+def _revision(arn: str) -> int:
+    tail = arn.rsplit(":", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
+
+
+def references_to(user: User, images: list[str], *, running: bool = False) -> list[Reference]:
+    """References from ``user`` to each ECR image URI in ``images`` (others skipped)."""
+    found = []
+    for uri in images:
+        parsed = parse_image_uri(uri) if uri else None
+        if parsed is None:
+            continue
+        how = RUNNING if running else (BY_DIGEST if parsed.digest else BY_TAG)
+        found.append(Reference(user, uri, parsed, how))
+    return found
+
+
+def _task_references(cluster: str, task: dict[str, Any]) -> list[Reference]:
+    arn = str(task.get("taskArn", ""))
+    user = User("ecs-task", f"{_name(cluster)}/{_name(arn)}", arn)
+    found = []
+    for container in task.get("containers") or []:
+        image = str(container.get("image") or "")
+        digest = container.get("imageDigest")
+        parsed = parse_image_uri(image) if image else None
+        if digest and parsed is not None:  # what the task actually pulled
+            running = replace(parsed, tag=None, digest=str(digest))
+            found.append(Reference(user, f"{image}@{digest}", running, RUNNING))
+        found += references_to(user, [image])  # what it pulls when it restarts
+    return found
+
+
+class EcsScan:
+    """One region's ECS usage."""
+
+    def __init__(self, client: Any, calls: Calls, scope: Scope) -> None:
+        self.client = client
+        self.calls = calls
+        self.scope = scope
+        self.references: list[Reference] = []
+
+    def _items(self, operation: str, key: str, **kwargs: Any) -> list[Any]:
+        return self.calls.items(self.client, PREFIX, operation, key, **kwargs)
+
+    def _call(self, operation: str, **kwargs: Any) -> dict[str, Any]:
+        return self.calls.call(self.client, PREFIX, operation, **kwargs)
+
+    def run(self) -> list[Reference]:
+        clusters = [str(arn) for arn in self._items("list_clusters", "clusterArns")]
+        self.scope.clusters = len(clusters)
+        services = self.calls.map(
+            "ECS services",
+            lambda c: (c, self._items("list_services", "serviceArns", cluster=c)),
+            clusters,
+        )
+        tasks = self.calls.map(
+            "ECS tasks", lambda c: (c, self._items("list_tasks", "taskArns", cluster=c)), clusters
+        )
+        listed = self._items("list_task_definition_families", "families", status="ACTIVE")
+        families = [str(f) for f in listed]
+        self.scope.families = len(families)
+        newest = self.calls.map("task-definition families", self._newest, families)
+        wanted: dict[str, list[User]] = {}
+        for family_arns in newest:
+            for arn in family_arns:
+                user = User("ecs-task-definition", _name(arn), arn)
+                wanted.setdefault(arn, []).append(user)
+        for arn, user in self._service_task_definitions(services):
+            wanted.setdefault(arn, []).append(user)
+        self._tasks(tasks)
+        self._task_definitions(wanted)
+        return self.references
+
+    def _newest(self, family: str) -> list[str]:
+        """The newest ``revisions`` ACTIVE revisions of ``family``, newest first.
+
+        Sorted here too: ECS sorts by revision, but an emulator may not."""
+        wanted = self.scope.revisions
+        arns = self._items(
+            "list_task_definitions",
+            "taskDefinitionArns",
+            familyPrefix=family,
+            status="ACTIVE",
+            sort="DESC",
+            page_size=min(wanted, MAX_PAGE),
+            stop_after=wanted,
+        )
+        return sorted(map(str, arns), key=_revision, reverse=True)[:wanted]
+
+    def _service_task_definitions(
+        self, listed: list[tuple[str, list[Any]]]
+    ) -> list[tuple[str, User]]:
+        batches = [(cluster, batch) for cluster, arns in listed for batch in chunks(arns, 10)]
+        described = self.calls.map(
+            "ECS services (described)",
+            lambda item: (
+                item[0],
+                self._call("describe_services", cluster=item[0], services=item[1]).get(
+                    "services", []
+                ),
+            ),
+            batches,
+        )
+        found = []
+        for cluster, services in described:
+            for service in services:
+                self.scope.services += 1
+                arn = str(service.get("serviceArn", ""))
+                user = User("ecs-service", f"{_name(cluster)}/{service.get('serviceName')}", arn)
+                definitions = {service.get("taskDefinition")}
+                definitions |= {d.get("taskDefinition") for d in service.get("deployments") or []}
+                definitions |= {s.get("taskDefinition") for s in service.get("taskSets") or []}
+                found += [(str(td), user) for td in sorted(filter(None, definitions))]
+        return found
+
+    def _tasks(self, listed: list[tuple[str, list[Any]]]) -> None:
+        batches = [(cluster, batch) for cluster, arns in listed for batch in chunks(arns, 100)]
+        described = self.calls.map(
+            "ECS tasks (described)",
+            lambda item: (
+                item[0],
+                self._call("describe_tasks", cluster=item[0], tasks=item[1]).get("tasks", []),
+            ),
+            batches,
+        )
+        for cluster, tasks in described:
+            for task in tasks:
+                self.scope.tasks += 1
+                self.references += _task_references(cluster, task)
+
+    def _task_definitions(self, wanted: dict[str, list[User]]) -> None:
+        arns = sorted(wanted)
+        described = self.calls.map(
+            "task definitions",
+            lambda arn: self._call("describe_task_definition", taskDefinition=arn).get(
+                "taskDefinition"
+            ),
+            arns,
+        )
+        for arn, definition in zip(arns, described, strict=True):
+            if not definition:
+                continue
+            self.scope.task_definitions += 1
+            images = [str(c.get("image") or "") for c in definition.get("containerDefinitions", [])]
+            for user in wanted[arn]:
+                if user.kind == "ecs-service":  # the service launches this definition
+                    name = _name(arn)
+                    user = User(user.kind, f"{user.name} ({name})", user.arn)
+                self.references += references_to(user, images)

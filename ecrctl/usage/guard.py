@@ -1,0 +1,99 @@
+"""What the commands ask of the usage scan: refuse to delete an image (or the
+tag) something runs or will launch, mark the images a lifecycle policy would
+expire, and annotate image details and preview results for JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
+
+from ecrctl.errors import Conflict
+from ecrctl.usage.model import IN_USE, UNKNOWN, RepositoryUsage, Use
+
+if TYPE_CHECKING:
+    from ecrctl.aws.clients import Aws
+    from ecrctl.usage.calls import Progress
+    from ecrctl.usage.scan import ScanOptions
+
+IMAGE_DELETED = "IMAGE_DELETED"  # a delete plan item's action when the image goes
+SHOWN_USERS = 3  # per image in the refusal line
+
+
+class DeleteTarget(Protocol):
+    """A planned deletion: an image id (by tag or digest), its image's digest, what goes."""
+
+    image_id: dict[str, str]
+    digest: str
+    action: str
+
+
+def blocked(usage: RepositoryUsage, targets: Iterable[DeleteTarget]) -> list[tuple[str, list[Use]]]:
+    """The targets something uses, as ``(what, users)``: an image that goes and
+    is in use, or a tag that a task definition, service or function launches by."""
+    found = []
+    for target in targets:
+        tag = target.image_id.get("imageTag")
+        uses = list(usage.by_tag.get(tag, [])) if tag else []
+        if target.action == IMAGE_DELETED:
+            uses += [u for u in usage.users(target.digest) if u not in uses]
+        if uses:
+            what = f"{usage.repository}:{tag}" if tag else f"{usage.repository}@{target.digest}"
+            found.append((what, uses))
+    return found
+
+
+def refusal(found: Sequence[tuple[str, list[Use]]]) -> Conflict:
+    """One line naming each in-use image and who uses it."""
+    parts = []
+    for what, uses in found:
+        users = ", ".join(use.text() for use in uses[:SHOWN_USERS])
+        if len(uses) > SHOWN_USERS:
+            users += f" and {len(uses) - SHOWN_USERS} more"
+        parts.append(f"{what} is used by {users}")
+    return Conflict(
+        f"refusing to delete {len(found)} image(s) or tag(s) in use: " + "; ".join(parts),
+        hint="stop using them first, or pass --force to delete anyway",
+    )
+
+
+def guard_delete(
+    aws: Aws,
+    repository: str,
+    targets: Sequence[DeleteTarget],
+    options: ScanOptions | None = None,
+    progress: Progress | None = None,
+) -> RepositoryUsage:
+    """Scan usage and raise :class:`~ecrctl.errors.Conflict` (exit 1) when a
+    planned deletion removes an image or tag in use. Returns the usage (its
+    ``complete`` says whether the scan saw everything)."""
+    from ecrctl.usage.scan import repository_usage
+
+    usage = repository_usage(aws, repository, options, progress)
+    found = blocked(usage, targets)
+    if found:
+        raise refusal(found)
+    return usage
+
+
+def usage_fields(usage: RepositoryUsage, digest: str) -> dict[str, Any]:
+    """``inUse`` (true, false or null for unknown) and ``inUseBy`` for one image."""
+    return {
+        "inUse": usage.in_use_json(digest),
+        "inUseBy": [use.to_json() for use in usage.users(digest)],
+    }
+
+
+def annotate(usage: RepositoryUsage, records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Image details or preview results, each with :func:`usage_fields` added."""
+    return [{**record, **usage_fields(usage, str(record["imageDigest"]))} for record in records]
+
+
+def in_use_counts(usage: RepositoryUsage, digests: Iterable[str]) -> dict[str, int]:
+    """How many of ``digests`` are in use, and how many unknown."""
+    counts = {IN_USE: 0, UNKNOWN: 0}
+    for digest in digests:
+        status = usage.status(digest)
+        if status in counts:
+            counts[status] += 1
+    return counts

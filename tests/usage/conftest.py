@@ -1,0 +1,44 @@
+"""A moto_server of the usage tests' own: its Lambda checks image URIs against
+its ECR (MOTO_LAMBDA_STUB_ECR=false), so ResolvedImageUri carries real digests."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import backends
+import pytest
+
+
+@pytest.fixture(scope="session")
+def usage_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    workdir = tmp_path_factory.mktemp("usage-moto")
+    before = os.environ.get("MOTO_LAMBDA_STUB_ECR")
+    os.environ["MOTO_LAMBDA_STUB_ECR"] = "false"
+    try:
+        env = backends.start(workdir, ["moto"])
+    finally:
+        if before is None:
+            del os.environ["MOTO_LAMBDA_STUB_ECR"]
+        else:
+            os.environ["MOTO_LAMBDA_STUB_ECR"] = before
+    try:
+        yield env["AWS_ENDPOINT_URL_ECR"]
+    finally:
+        backends.stop(workdir)
+
+
+@pytest.fixture
+def usage_url(usage_server: str) -> str:
+    """The server, reset for this test."""
+    import urllib.request
+
+    request = urllib.request.Request(f"{usage_server}/moto-api/reset", method="POST")
+    urllib.request.urlopen(request).close()
+    return usage_server
+
+
+@pytest.fixture
+def in_process(monkeypatch: pytest.MonkeyPatch, moto: None) -> None:
+    """moto in-process, its Lambda checking image URIs against its ECR."""
+    monkeypatch.setenv("MOTO_LAMBDA_STUB_ECR", "false")
