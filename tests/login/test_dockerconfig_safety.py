@@ -12,6 +12,7 @@ import pytest
 
 from ecrctl.errors import InvalidInput, ServiceError
 from ecrctl.login import dockerconfig
+from tests.unprivileged import NOBODY, private_dir, run_as_nobody
 
 HOST = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
 
@@ -92,14 +93,25 @@ def test_stale_temp_files_are_removed_on_the_next_write(config: Path) -> None:
     assert not stale.exists()
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores permissions")
-def test_read_only_docker_dir_is_exit_1_and_the_file_is_kept(config: Path) -> None:
+def test_read_only_docker_dir_is_exit_1_and_the_file_is_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    docker_dir = private_dir()
+    config = docker_dir / "config.json"
     config.write_text("{}")
-    config.parent.chmod(0o500)
-    try:
-        with pytest.raises(ServiceError, match=str(config.parent)) as info:
+    if os.geteuid() == 0:
+        os.chown(config, NOBODY, NOBODY)
+    docker_dir.chmod(0o500)
+    monkeypatch.setenv("DOCKER_CONFIG", str(docker_dir))
+
+    def check() -> None:
+        with pytest.raises(ServiceError, match=str(docker_dir)) as info:
             dockerconfig.store(HOST, "AWS", "pw")
         assert info.value.exit_code == 1
+
+    try:
+        run_as_nobody(check)
     finally:
-        config.parent.chmod(0o700)
+        docker_dir.chmod(0o700)
     assert config.read_text() == "{}"
+    assert not list(docker_dir.glob(".*.tmp"))
