@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from ecrctl.errors import InvalidInput
+from ecrctl.jsonstrict import JsonProblem, loads
 from ecrctl.policy.report import Kind, Report, Where, quoted
 from ecrctl.policy.statement_checks import Seen, check_statement
 
@@ -30,9 +31,9 @@ def validate_text(text: str, kind: Kind = "repository") -> Report:
             "length", f"{len(text):,} characters; a repository policy is at most {MAX_LENGTH:,}"
         )
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        where.error("JSON", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
+        document = loads(text)
+    except JsonProblem as exc:
+        where.error("JSON", f"not valid JSON: {exc}")
         return report
     _check_document(document, where)
     return report
