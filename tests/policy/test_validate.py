@@ -43,8 +43,8 @@ INVALID = [
     (
         "{",
         [
-            "policy: JSON: not valid JSON: Expecting property name enclosed in double quotes"
-            " at line 1 column 2"
+            "policy: JSON: not valid JSON: line 1, column 2: "
+            "Expecting property name enclosed in double quotes"
         ],
     ),
     ("[]", ["policy: JSON: the policy must be a JSON object"]),
