@@ -29,9 +29,19 @@ class Aws:
 
     @cached_property
     def session(self) -> BotocoreSession:
+        from ecrctl.aws.regions import check_known_region
         from ecrctl.aws.session import make_session
 
-        return make_session(self.resolved)
+        session = make_session(self.resolved)
+        resolved = self.resolved
+        if resolved.region:
+            check_known_region(
+                resolved.region,
+                str(resolved.region_from),
+                session.get_data("endpoints"),
+                custom_endpoint=resolved.endpoint_url is not None,
+            )
+        return session
 
     @cached_property
     def ecr(self) -> ECRClient:

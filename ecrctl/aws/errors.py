@@ -163,7 +163,7 @@ def translate(
     if isinstance(exc, bx.ClientError):
         return translate_client_error(exc, region)
     if isinstance(exc, bx.NoCredentialsError | bx.PartialCredentialsError):
-        return errors.AuthError(
+        return errors.InvalidInput(
             "no AWS credentials found",
             hint="set AWS_PROFILE or --profile, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
         )
@@ -172,7 +172,9 @@ def translate(
             "no AWS region is set", hint="pass --region REGION or set AWS_REGION"
         )
     if isinstance(exc, bx.ProfileNotFound):
-        name = profile or str(getattr(exc, "kwargs", {}).get("profile", "")) or str(exc)
+        found = re.search(r"\((.+)\)", str(exc))
+        name = profile or str(getattr(exc, "kwargs", {}).get("profile") or "")
+        name = name or (found[1] if found else "?")
         return errors.InvalidInput(
             f"AWS profile {name!r} is not in the AWS config files",
             hint=f"check ~/.aws/config, or run: aws configure --profile {name}",
