@@ -98,4 +98,3 @@ class Aws:
         from ecrctl.aws.access import registry_kwargs
 
         return registry_kwargs(self.settings.registry_id)
-

@@ -61,8 +61,11 @@ def run(argv: list[str] | None, app: App) -> int:
         return exc.exit_code
     except click.Abort:
         return fail(app, Aborted("aborted"))
+    except click.UsageError as exc:
+        render.error(usage_line(exc))
+        return int(ExitCode.USAGE)
     except click.ClickException as exc:
-        exc.show()
+        render.error(" ".join(exc.format_message().split()))
         return exc.exit_code
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away: nothing more to say to anybody
@@ -70,6 +73,27 @@ def run(argv: list[str] | None, app: App) -> int:
     except (Exception, KeyboardInterrupt) as exc:
         return fail(app, exc)
     return result if isinstance(result, int) else int(ExitCode.OK)
+
+
+def usage_line(exc: click.UsageError) -> str:
+    """click's usage error in ecrctl's one-line form: the message, its did-you-mean,
+    and where to read the usage (``see: ecrctl repo create -h``)."""
+    import difflib
+    import re
+
+    message = " ".join(exc.format_message().split())
+    message, _, suggestion = message.partition(" Did you mean ")
+    message = message.rstrip(".")
+    message = message[:1].lower() + message[1:]
+    if not suggestion and isinstance(exc, click.NoSuchOption) and exc.ctx is not None:
+        names = [n for p in exc.ctx.command.params for n in (*p.opts, *p.secondary_opts)]
+        close = difflib.get_close_matches(exc.option_name, names, n=1)
+        suggestion = f"{close[0]}?" if close else ""
+    if suggestion:
+        message += f" (did you mean {suggestion.rstrip('?').strip()}?)"
+    message = re.sub(r"\s*\(Possible options: [^)]*\)", "", message)
+    where = exc.ctx.command_path if exc.ctx is not None else "ecrctl"
+    return f"{message}; see: {where} -h"
 
 
 def fail(app: App, exc: BaseException) -> int:

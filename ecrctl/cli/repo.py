@@ -96,7 +96,9 @@ def list_(app: App, prefix: str | None) -> None:
         app,
         found,
         table=lambda: Table(
-            ["NAME", "URI", "CREATED", "MUTABILITY", "SCAN ON PUSH"], [_repo_row(r) for r in found]
+            ["NAME", "URI", "CREATED", "MUTABILITY", "SCAN ON PUSH"],
+            [_repo_row(r) for r in found],
+            empty=f"no repositories start with {prefix!r}" if prefix else "no repositories",
         ),
     )
 
@@ -166,7 +168,7 @@ def delete(app: App, name: str, force: bool, yes: bool) -> None:
 
 
 def _tags_table(tags: list[dict[str, str]]) -> Table:
-    return Table(["KEY", "VALUE"], [[t["Key"], t["Value"]] for t in tags])
+    return Table(["KEY", "VALUE"], [[t["Key"], t["Value"]] for t in tags], empty="no tags")
 
 
 @repo.command("tag", epilog="\b\nExample:\n  ecrctl repo tag team/app env=prod owner=ops")

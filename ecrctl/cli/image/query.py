@@ -40,7 +40,7 @@ def _list_table(found: list[dict[str, Any]]) -> Table:
         if scanned:
             row.append(str((d.get("imageScanStatus") or {}).get("status", "-")))
         rows.append(row)
-    return Table(columns, rows, justify={"SIZE (MiB)": "right"})
+    return Table(columns, rows, justify={"SIZE (MiB)": "right"}, empty="no images")
 
 
 @command(
