@@ -160,7 +160,10 @@ INVALID = [
     (
         "tagged without list",
         sel(0, tagPrefixList=None),
-        ["rules[0].selection: Must specify tagPrefixList or tagPatternList when tagStatus=TAGGED."],
+        [
+            "rules[0].selection: Must specify tagPrefixList or tagPatternList when "
+            'tagStatus=TAGGED. (to select every tagged image, add "tagPatternList": ["*"])'
+        ],
     ),
     (
         "tagged with both lists",
@@ -490,3 +493,51 @@ def test_the_guide_templates_reproduce_the_guide_examples() -> None:
     assert strip(render("expire-tagged-older")) == strip(EXAMPLES[4].policy)
     assert strip(render("keep-latest")) == strip(EXAMPLES[6].policy)
     assert strip(render("combined")) == strip(EXAMPLES[7].policy)
+
+
+def test_null_fields_are_named_as_null() -> None:
+    text = json.dumps(
+        {
+            "rules": [
+                {
+                    "rulePriority": 1,
+                    "description": None,
+                    "selection": {
+                        "tagStatus": "untagged",
+                        "tagPrefixList": None,
+                        "countType": "imageCountMoreThan",
+                        "countNumber": 1,
+                    },
+                    "action": {"type": "expire"},
+                }
+            ]
+        }
+    )
+    _, problems = check_text(text)
+    assert [str(p) for p in problems] == [
+        "rules[0].description: is null; give it a value or remove the key",
+        "rules[0].selection.tagPrefixList: is null; give it a value or remove the key",
+    ]
+
+
+def test_integers_ecr_cannot_hold_are_refused() -> None:
+    text = json.dumps(
+        {
+            "rules": [
+                {
+                    "rulePriority": 1,
+                    "selection": {
+                        "tagStatus": "any",
+                        "countType": "imageCountMoreThan",
+                        "countNumber": 99999999999999999999999999999,
+                    },
+                    "action": {"type": "expire"},
+                }
+            ]
+        }
+    )
+    _, problems = check_text(text)
+    assert [str(p) for p in problems] == [
+        "policy: not valid JSON (rules[0].selection.countNumber: 99999999999999999999999999999 "
+        "is out of range; ECR holds integers up to 2,147,483,647)"
+    ]
