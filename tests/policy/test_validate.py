@@ -56,7 +56,8 @@ def test_duplicate_keys_are_errors_with_their_path() -> None:
         ' "Principal": "*", "Action": "ecr:BatchGetImage"}]}'
     )
     assert [str(e) for e in validate_text(text).errors] == [
-        "policy: JSON: not valid JSON: Statement[0].Effect: this key appears twice; keep one of them"
+        "policy: JSON: not valid JSON: Statement[0].Effect: "
+        "this key appears twice; keep one of them"
     ]
 
 
