@@ -45,11 +45,13 @@ class Aws:
 
     @cached_property
     def ecr(self) -> ECRClient:
+        from ecrctl.aws import suggest
         from ecrctl.aws.session import make_client
 
         client: ECRClient = make_client(
             self.session, "ecr", self.resolved, endpoint_url=self.resolved.endpoint_url
         )
+        suggest.install(client)
         return client
 
     @cached_property

@@ -35,6 +35,7 @@ class Failure:
     def __init__(self, exc: Any, region: str | None) -> None:
         self.code = error_code(exc) or "Unknown"
         self.message = error_message(exc)
+        self.details: dict[str, Any] = getattr(exc, "response", {}).get("Error", {})
         self.operation = str(getattr(exc, "operation_name", "") or "")
         self.region = region or "?"
         metadata = getattr(exc, "response", {}).get("ResponseMetadata", {})
@@ -44,11 +45,22 @@ class Failure:
 Rule = Callable[[Failure], errors.EcrctlError]
 
 
+_NOT_FOUND_NAME = re.compile(r"repository with name '(?P<name>[^']+)'")
+
+
 def _repository_not_found(f: Failure) -> errors.EcrctlError:
-    return errors.NotFound(
-        f"{f.message or 'repository not found'} (region {f.region})",
-        hint="check the name and --region/--registry-id, or create it: ecrctl repo create NAME",
-    )
+    from ecrctl.aws.suggest import SUGGESTION
+
+    found = _NOT_FOUND_NAME.search(f.message)
+    close = f.details.get(SUGGESTION)
+    if close:
+        hint = f"did you mean {close!r}? (else check --region/--registry-id)"
+    elif found:
+        create = f"ecrctl repo create {found['name']}"
+        hint = f"check the name and --region/--registry-id, or create it: {create}"
+    else:
+        hint = "check the name and --region/--registry-id (ecrctl repo list shows them)"
+    return errors.NotFound(f"{f.message or 'repository not found'} (region {f.region})", hint=hint)
 
 
 def _denied(f: Failure) -> errors.EcrctlError:
