@@ -124,9 +124,12 @@ def _check_across(rules: list[tuple[int, dict[str, Any]]]) -> list[Problem]:
     return problems
 
 
-def parse(text: str, *, name: str = "lifecycle policy") -> dict[str, Any]:
-    """A valid policy document from its text, or :class:`PolicyInvalid`."""
+def parse(
+    text: str, *, name: str = "lifecycle policy", source: str | None = None
+) -> dict[str, Any]:
+    """A valid policy document from its text (read from ``source``, a file or ``-``),
+    or :class:`PolicyInvalid`."""
     document, problems = check_text(text)
     if problems or document is None:
-        raise PolicyInvalid(problems, name=name)
+        raise PolicyInvalid(problems, name=name, source=source)
     return document

@@ -125,9 +125,10 @@ def _write(
     force: bool,
     registry_id: str | None,
     registry_account: str | None = None,
+    source: str | None = None,
 ) -> Written:
     report = validate_text(text)
-    check(report)
+    check(report, file=source)
     assert report.document is not None
     account = registry_account or _registry_account(ecr, name, registry_id)
     notes = _guard(sts, report.document, account, force=force)
@@ -147,9 +148,10 @@ def set_policy(
     *,
     force: bool = False,
     registry_id: str | None = None,
+    source: str | None = None,
 ) -> Written:
-    """Validate ``text``, check for lock-out, then SetRepositoryPolicy."""
-    return _write(ecr, sts, name, text, force=force, registry_id=registry_id)
+    """Validate ``text`` (read from ``source``), check for lock-out, then SetRepositoryPolicy."""
+    return _write(ecr, sts, name, text, force=force, registry_id=registry_id, source=source)
 
 
 def delete_policy(ecr: ECRClient, name: str, *, registry_id: str | None = None) -> Written:

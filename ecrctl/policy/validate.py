@@ -44,15 +44,18 @@ def validate_document(document: Any, kind: Kind = "repository") -> Report:
     return validate_text(json.dumps(document, indent=2), kind)
 
 
-def check(report: Report, source: str = "the policy") -> None:
-    """Raise InvalidInput naming the first error when ``report`` has errors."""
+def check(report: Report, source: str = "the policy", file: str | None = None) -> None:
+    """Raise InvalidInput naming the first error when ``report`` has errors
+    (``file``: where the text came from, for the hint)."""
+    from ecrctl.lifecycle.problems import every_finding_hint
+
     if report.valid:
         return
     errors = report.errors
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
     raise InvalidInput(
         f"{source} is invalid: {errors[0]}{more}",
-        hint="see every finding with: ecrctl policy repo validate FILE",
+        hint=every_finding_hint("repo", file) if more else None,
     )
 
 

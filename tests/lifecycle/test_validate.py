@@ -408,10 +408,10 @@ def test_text_checks(text: str, message: str) -> None:
 def test_parse_raises_one_line_naming_the_first_problem_and_the_count() -> None:
     text = json.dumps(doc(lambda d: (sel(0, countNumber=0)(d), sel(1, countUnit="day")(d))))
     with pytest.raises(PolicyInvalid) as caught:
-        parse(text, name="lifecycle policy in p.json")
+        parse(text, name="lifecycle policy in p.json", source="p.json")
     assert caught.value.one_line() == (
         "invalid lifecycle policy in p.json: rules[0].selection.countNumber: must be an integer "
-        ">= 1, not 0 (and 1 more); see every problem with: ecrctl policy lifecycle validate FILE"
+        ">= 1, not 0 (and 1 more); see every problem with: ecrctl policy lifecycle validate p.json"
     )
     assert isinstance(caught.value, InvalidInput)
 

@@ -136,4 +136,6 @@ def test_check_names_the_first_error_and_counts_the_rest() -> None:
     assert info.value.message == (
         'policy.json is invalid: statement "S": Effect: "x" is not "Allow" or "Deny" (and 1 more)'
     )
-    assert info.value.hint == "see every finding with: ecrctl policy repo validate FILE"
+    assert info.value.hint == (
+        "see every problem by piping the same document to: ecrctl policy repo validate -"
+    )

@@ -108,7 +108,13 @@ def set_(app: App, repository: str, source: str, force: bool) -> None:
     name = check_repository_name(repository)
     text = read_source(source, what="policy file")
     written = set_policy(
-        app.ecr, app.aws.sts, name, text, force=force, registry_id=app.settings.registry_id
+        app.ecr,
+        app.aws.sts,
+        name,
+        text,
+        force=force,
+        registry_id=app.settings.registry_id,
+        source=source,
     )
     report_written(app, written, "policy set")
 

@@ -85,7 +85,8 @@ def test_set_validates_locally_before_any_call(cli: Runner, ecr: Any, repo: str)
     assert result.exit_code == 2
     assert result.stderr == (
         'ecrctl: error: the policy is invalid: statement "X": Action: "ecr:Pul*" matches no '
-        "ECR action (and 1 more); see every finding with: ecrctl policy repo validate FILE\n"
+        "ECR action (and 1 more); see every problem by piping the same document to: "
+        "ecrctl policy repo validate -\n"
     )
     assert "RepositoryPolicyNotFoundException" in _error_code(ecr, repo)
 
