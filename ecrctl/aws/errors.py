@@ -161,6 +161,12 @@ def translate_client_error(exc: Any, region: str | None = None) -> errors.Ecrctl
     rule = RULES.get(failure.code)
     if rule is not None:
         return rule(failure)
+    if failure.code.isdigit() and "<" in failure.message:  # an HTML error page, not AWS's JSON
+        return errors.ServiceError(
+            f"{failure.operation or 'request'} failed: the endpoint answered HTTP {failure.code} "
+            "with an HTML page, not an AWS error",
+            hint="check --region and --endpoint-url/AWS_ENDPOINT_URL_ECR",
+        )
     return errors.ServiceError(
         f"{failure.operation or 'request'} failed: {failure.code}: {failure.message}"
     )

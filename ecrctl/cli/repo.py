@@ -10,7 +10,7 @@ from ecrctl.cli.app import App
 from ecrctl.cli.common import confirm, group, pass_app, yes_option
 from ecrctl.cli.paramtypes import REPOSITORY, remember_repositories
 from ecrctl.cli.render import Table, emit, fmt_bool, fmt_mib, fmt_time, notice
-from ecrctl.registry.refs import check_repository_name
+from ecrctl.registry.refs import check_repository_name, check_repository_prefix
 from ecrctl.repo import repository
 from ecrctl.repo import tags as repo_tags
 from ecrctl.repo.tags import parse_tags
@@ -90,6 +90,8 @@ def _repo_row(r: dict[str, Any]) -> list[str]:
 @pass_app
 def list_(app: App, prefix: str | None) -> None:
     """List every repository (whose name starts with PREFIX)."""
+    if prefix:
+        check_repository_prefix(prefix)
     found = repository.list_repositories(app.ecr, prefix, registry_id=app.registry_id)
     remember_repositories(app, found, prefix=prefix)
     emit(

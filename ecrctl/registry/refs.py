@@ -41,6 +41,20 @@ def check_repository_name(name: str) -> str:
     return candidate
 
 
+def check_repository_prefix(prefix: str) -> str:
+    """The start of a repository name (``team/``): what a name may start with."""
+    candidate = prefix.rstrip("/._-") or "ab"
+    if len(prefix) > 256 or not REPOSITORY_NAME.fullmatch(candidate):
+        lowered = candidate.lower()
+        fix = (
+            f"use lowercase: {prefix.lower()!r}"
+            if REPOSITORY_NAME.fullmatch(lowered)
+            else "give the start of a name such as team/ (lowercase letters, digits, . _ - /)"
+        )
+        raise InvalidInput(f"no repository name can start with {prefix!r}", hint=fix)
+    return prefix
+
+
 def check_registry_id(value: str) -> str:
     if not REGISTRY_ID.fullmatch(value):
         raise InvalidInput(
