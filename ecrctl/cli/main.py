@@ -76,24 +76,31 @@ def run(argv: list[str] | None, app: App) -> int:
 
 
 def usage_line(exc: click.UsageError) -> str:
-    """click's usage error in ecrctl's one-line form: the message, its did-you-mean,
+    """click's usage error in ecrctl's one-line form: the message, one did-you-mean,
     and where to read the usage (``see: ecrctl repo create -h``)."""
-    import difflib
     import re
 
     message = " ".join(exc.format_message().split())
-    message, _, suggestion = message.partition(" Did you mean ")
-    message = message.rstrip(".")
+    found = re.search(r"\.?\s*\(?Did you mean (?:one of: )?(?P<s>.+?)\?\)?$", message)
+    suggestion = found["s"] if found else ""
+    message = (message[: found.start()] if found else message).rstrip(".")
     message = message[:1].lower() + message[1:]
-    if not suggestion and isinstance(exc, click.NoSuchOption) and exc.ctx is not None:
-        names = [n for p in exc.ctx.command.params for n in (*p.opts, *p.secondary_opts)]
-        close = difflib.get_close_matches(exc.option_name, names, n=1)
-        suggestion = f"{close[0]}?" if close else ""
+    if isinstance(exc, click.NoSuchOption):
+        suggestion = _closest_option(exc) or ""
     if suggestion:
-        message += f" (did you mean {suggestion.rstrip('?').strip()}?)"
-    message = re.sub(r"\s*\(Possible options: [^)]*\)", "", message)
+        message += f" (did you mean {suggestion}?)"
     where = exc.ctx.command_path if exc.ctx is not None else "ecrctl"
     return f"{message}; see: {where} -h"
+
+
+def _closest_option(exc: click.NoSuchOption) -> str | None:
+    import difflib
+
+    names = list(exc.possibilities or [])
+    if not names and exc.ctx is not None:
+        names = [n for p in exc.ctx.command.params for n in (*p.opts, *p.secondary_opts)]
+    close = difflib.get_close_matches(exc.option_name, names, n=1)
+    return close[0] if close else None
 
 
 def fail(app: App, exc: BaseException) -> int:
