@@ -161,7 +161,7 @@ def show(app: App, repository: str, ref: str, raw: bool) -> None:
             sys.stdout.write(text)
         return
     data = {k: v for k, v in info.items() if k != "imageManifest"}
-    if app.out.output == "json" or app.out.query:
+    if app.out.output != "table" or app.out.query:
         emit(app, data)
         return
     for table in _show_tables(info):

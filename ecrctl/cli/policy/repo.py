@@ -212,7 +212,7 @@ def _print_report(app: App, report: Report, source: str) -> None:
         warn(app, str(finding))
     for finding in report.errors:
         error(str(finding))
-    if app.out.output == "json" or app.out.query:
+    if app.out.output != "table" or app.out.query:
         emit(app, report.to_dict())
     elif report.valid:
         notice(
