@@ -83,3 +83,27 @@ def aws_config_file() -> Path:
 def aws_credentials_file() -> Path:
     explicit = os.environ.get("AWS_SHARED_CREDENTIALS_FILE")
     return Path(explicit).expanduser() if explicit else Path.home() / ".aws" / "credentials"
+
+
+def path_failure(exc: OSError) -> str | None:
+    """The one-line message for a file ecrctl could not read or write (an
+    environment failure: exit 1), or None when ``exc`` names no path."""
+    if not exc.filename:
+        return None
+    name = str(exc.filename)
+    reason = (exc.strerror or type(exc).__name__).lower()
+    fix = f"check the path and its permissions, or point {_override(name)} elsewhere"
+    return f"cannot use {name}: {reason}; {fix}"
+
+
+def _override(name: str) -> str:
+    path = Path(name)
+    if path == config_file() or config_home() in path.parents:
+        return "ECRCTL_CONFIG / XDG_CONFIG_HOME"
+    if path == docker_config_file() or docker_config_dir() in (path, *path.parents):
+        return "DOCKER_CONFIG"
+    if state_home() in (path, *path.parents):
+        return "XDG_STATE_HOME"
+    if cache_home() in (path, *path.parents):
+        return "XDG_CACHE_HOME"
+    return "HOME"

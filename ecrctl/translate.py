@@ -1,7 +1,8 @@
 """The one translation point: any exception to an ecrctl error, by the library it came from.
 
 botocore's go to :mod:`ecrctl.aws.errors`, docker-py's (and requests') to
-:mod:`ecrctl.registry.engine`, keyring's to a one-line keyring failure. ``None``
+:mod:`ecrctl.registry.engine`, keyring's to a one-line keyring failure, a file
+that cannot be read or written to a line naming it (exit 1). ``None``
 means the exception is a bug: the caller reports it as unexpected.
 """
 
@@ -29,6 +30,11 @@ def translate(
         return translate_docker(exc)
     if module.startswith(("keyring", "jeepney", "secretstorage")):
         return ServiceError(f"keyring failed: {exc}", hint="retry with --no-cache")
+    if isinstance(exc, OSError):
+        from ecrctl.paths import path_failure
+
+        message = path_failure(exc)
+        return EcrctlError(message) if message else None
     return None
 
 

@@ -11,7 +11,8 @@ exactly those PIDs. The same functions are imported by the pytest fixtures.
 
 moto's ECR emulator is started through :func:`moto_main`, which first applies
 :func:`apply_moto_fixes` so that digests are sha256 of the manifest bytes, as
-in ECR.
+in ECR, and :func:`apply_token_expiry` so that its tokens expire 12 hours after
+issue, as ECR's do (the token cache then works against it).
 """
 
 from __future__ import annotations
@@ -89,9 +90,36 @@ def apply_moto_fixes() -> None:
     image_cls._ecrctl_fixed = True
 
 
+TOKEN_LIFETIME_HOURS = 12
+
+
+def apply_token_expiry() -> None:
+    """GetAuthorizationToken answers with tokens that expire 12 hours after issue, as
+    ECR's do (moto's expired on 2015-01-01), so the token cache keeps them (idempotent)."""
+    from datetime import UTC, datetime, timedelta
+
+    from moto.ecr.responses import ECRResponse
+
+    responses: Any = ECRResponse
+    if getattr(responses, "_ecrctl_token_fixed", False):
+        return
+    original = responses.get_authorization_token
+
+    def get_authorization_token(self: Any) -> Any:
+        answer = original(self)
+        expires = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=TOKEN_LIFETIME_HOURS)
+        for data in answer.result["authorizationData"]:
+            data["expiresAt"] = expires
+        return answer
+
+    responses.get_authorization_token = get_authorization_token
+    responses._ecrctl_token_fixed = True
+
+
 def moto_main(argv: list[str]) -> None:
-    """``moto_server`` with :func:`apply_moto_fixes` applied."""
+    """``moto_server`` with :func:`apply_moto_fixes` and :func:`apply_token_expiry`."""
     apply_moto_fixes()
+    apply_token_expiry()
     from moto.server import main
 
     main(argv)

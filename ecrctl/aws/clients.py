@@ -29,32 +29,45 @@ class Aws:
 
     @cached_property
     def session(self) -> BotocoreSession:
+        from ecrctl.aws.regions import check_known_region
         from ecrctl.aws.session import make_session
 
-        return make_session(self.resolved)
+        session = make_session(self.resolved)
+        resolved = self.resolved
+        if resolved.region:
+            check_known_region(
+                resolved.region,
+                str(resolved.region_from),
+                session.get_data("endpoints"),
+                custom_endpoint=resolved.endpoint_url is not None,
+            )
+        return session
 
     @cached_property
     def ecr(self) -> ECRClient:
+        from ecrctl.aws import suggest
         from ecrctl.aws.session import make_client
 
         client: ECRClient = make_client(
             self.session, "ecr", self.resolved, endpoint_url=self.resolved.endpoint_url
         )
+        suggest.install(client)
         return client
 
     @cached_property
     def sts(self) -> STSClient:
-        """STS with its own endpoint settings; an emulator's ECR endpoint serves STS
-        too, so it is used when STS has no endpoint of its own."""
+        """STS with its own endpoint settings (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL,
+        the profile's), never the ECR endpoint: an ECR-only VPC endpoint or an
+        emulator serving ECR says nothing about where STS is. Short timeouts: it is
+        asked only for the caller's identity."""
+        from ecrctl.aws.regions import check_endpoint_url
         from ecrctl.aws.session import make_client
 
-        endpoint = self.resolved.endpoint_url
         env = self.resolved.environ
-        own = env.get("AWS_ENDPOINT_URL_STS") or env.get("AWS_ENDPOINT_URL")
-        emulator = endpoint and not own and ".amazonaws.com" not in _host(endpoint)
-        client: STSClient = make_client(
-            self.session, "sts", self.resolved, endpoint_url=endpoint if emulator else None
-        )
+        for name in ("AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"):
+            if env.get(name):
+                check_endpoint_url(env[name], name)
+        client: STSClient = make_client(self.session, "sts", self.resolved, timeout=10)
         return client
 
     def client(self, service: str) -> Any:
@@ -87,9 +100,3 @@ class Aws:
         from ecrctl.aws.access import registry_kwargs
 
         return registry_kwargs(self.settings.registry_id)
-
-
-def _host(endpoint: str) -> str:
-    from urllib.parse import urlparse
-
-    return urlparse(endpoint).netloc if "://" in endpoint else endpoint

@@ -35,6 +35,7 @@ class Failure:
     def __init__(self, exc: Any, region: str | None) -> None:
         self.code = error_code(exc) or "Unknown"
         self.message = error_message(exc)
+        self.details: dict[str, Any] = getattr(exc, "response", {}).get("Error", {})
         self.operation = str(getattr(exc, "operation_name", "") or "")
         self.region = region or "?"
         metadata = getattr(exc, "response", {}).get("ResponseMetadata", {})
@@ -44,11 +45,22 @@ class Failure:
 Rule = Callable[[Failure], errors.EcrctlError]
 
 
+_NOT_FOUND_NAME = re.compile(r"repository with name '(?P<name>[^']+)'")
+
+
 def _repository_not_found(f: Failure) -> errors.EcrctlError:
-    return errors.NotFound(
-        f"{f.message or 'repository not found'} (region {f.region})",
-        hint="check the name and --region/--registry-id, or create it: ecrctl repo create NAME",
-    )
+    from ecrctl.aws.suggest import SUGGESTION
+
+    found = _NOT_FOUND_NAME.search(f.message)
+    close = f.details.get(SUGGESTION)
+    if close:
+        hint = f"did you mean {close!r}? (else check --region/--registry-id)"
+    elif found:
+        create = f"ecrctl repo create {found['name']}"
+        hint = f"check the name and --region/--registry-id, or create it: {create}"
+    else:
+        hint = "check the name and --region/--registry-id (ecrctl repo list shows them)"
+    return errors.NotFound(f"{f.message or 'repository not found'} (region {f.region})", hint=hint)
 
 
 def _denied(f: Failure) -> errors.EcrctlError:
@@ -149,6 +161,12 @@ def translate_client_error(exc: Any, region: str | None = None) -> errors.Ecrctl
     rule = RULES.get(failure.code)
     if rule is not None:
         return rule(failure)
+    if failure.code.isdigit() and "<" in failure.message:  # an HTML error page, not AWS's JSON
+        return errors.ServiceError(
+            f"{failure.operation or 'request'} failed: the endpoint answered HTTP {failure.code} "
+            "with an HTML page, not an AWS error",
+            hint="check --region and --endpoint-url/AWS_ENDPOINT_URL_ECR",
+        )
     return errors.ServiceError(
         f"{failure.operation or 'request'} failed: {failure.code}: {failure.message}"
     )
@@ -163,7 +181,7 @@ def translate(
     if isinstance(exc, bx.ClientError):
         return translate_client_error(exc, region)
     if isinstance(exc, bx.NoCredentialsError | bx.PartialCredentialsError):
-        return errors.AuthError(
+        return errors.InvalidInput(
             "no AWS credentials found",
             hint="set AWS_PROFILE or --profile, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
         )
@@ -172,7 +190,9 @@ def translate(
             "no AWS region is set", hint="pass --region REGION or set AWS_REGION"
         )
     if isinstance(exc, bx.ProfileNotFound):
-        name = profile or str(getattr(exc, "kwargs", {}).get("profile", "")) or str(exc)
+        found = re.search(r"\((.+)\)", str(exc))
+        name = profile or str(getattr(exc, "kwargs", {}).get("profile") or "")
+        name = name or (found[1] if found else "?")
         return errors.InvalidInput(
             f"AWS profile {name!r} is not in the AWS config files",
             hint=f"check ~/.aws/config, or run: aws configure --profile {name}",

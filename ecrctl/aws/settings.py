@@ -31,6 +31,7 @@ from functools import cached_property
 from typing import Any, NamedTuple
 
 from ecrctl import paths
+from ecrctl.aws.regions import check_endpoint_url, check_region
 from ecrctl.errors import InvalidInput
 
 DEFAULT_MAX_ATTEMPTS = 5
@@ -263,7 +264,11 @@ def resolve(
         region, region_from = _first(
             (scoped().get("region"), f"profile {profile}"), (env.get("AWS_REGION"), "AWS_REGION")
         )
+    if region is not None:
+        check_region(region, str(region_from))
     endpoint, endpoint_from = _endpoint(settings, env, scoped, files)
+    if endpoint is not None:
+        check_endpoint_url(endpoint, str(endpoint_from))
     return Resolved(
         profile=profile,
         profile_from=profile_from or "default",

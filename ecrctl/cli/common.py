@@ -110,16 +110,20 @@ _GLOBAL_OPTIONS: list[tuple[list[str], str, Callable[[Any], Any] | None, bool, d
         "output",
         None,
         False,
-        {"type": click.Choice(["table", "json"]), "help": "Output format (default: table)."},
+        {
+            "type": click.Choice(["table", "json", "text"]),
+            "help": "Output format: table, json, or text (tab-separated, for shell scripts).",
+        },
     ),
     (
         ["--query"],
         "query",
-        None,
+        lambda value: _compile_query(value),
         False,
         {
             "metavar": "JMESPATH",
-            "help": "JMESPath expression applied to the JSON output (implies -o json).",
+            "help": "JMESPath expression applied to the JSON output (implies -o json "
+            "unless -o text).",
         },
     ),
     (
@@ -148,6 +152,15 @@ _GLOBAL_OPTIONS: list[tuple[list[str], str, Callable[[Any], Any] | None, bool, d
     ),
     (["-q", "--quiet"], "quiet", None, True, {"help": "Print only results and errors."}),
 ]
+
+
+def _compile_query(value: str) -> str:
+    """``--query`` compiled while the options are parsed: a bad one stops the
+    command before it calls anything."""
+    from ecrctl.cli.render import compile_query
+
+    compile_query(value)
+    return value
 
 
 def _check_registry_id(value: str) -> str:

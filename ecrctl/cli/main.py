@@ -80,8 +80,11 @@ def run(argv: list[str] | None, app: App) -> int:
         if isinstance(exc.__context__, KeyboardInterrupt):
             return fail(app, Interrupted("interrupted"))
         return fail(app, Aborted("aborted"))
+    except click.UsageError as exc:
+        render.error(usage_line(exc))
+        return int(ExitCode.USAGE)
     except click.ClickException as exc:
-        exc.show()
+        render.error(" ".join(exc.format_message().split()))
         return exc.exit_code
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away: nothing more to say to anybody
@@ -91,6 +94,34 @@ def run(argv: list[str] | None, app: App) -> int:
     except (Exception, KeyboardInterrupt) as exc:
         return fail(app, exc)
     return result if isinstance(result, int) else int(ExitCode.OK)
+
+
+def usage_line(exc: click.UsageError) -> str:
+    """click's usage error in ecrctl's one-line form: the message, one did-you-mean,
+    and where to read the usage (``see: ecrctl repo create -h``)."""
+    import re
+
+    message = " ".join(exc.format_message().split())
+    found = re.search(r"\.?\s*\(?Did you mean (?:one of: )?(?P<s>.+?)\?\)?$", message)
+    suggestion = found["s"] if found else ""
+    message = (message[: found.start()] if found else message).rstrip(".")
+    message = message[:1].lower() + message[1:]
+    if isinstance(exc, click.NoSuchOption):
+        suggestion = _closest_option(exc) or ""
+    if suggestion:
+        message += f" (did you mean {suggestion}?)"
+    where = exc.ctx.command_path if exc.ctx is not None else "ecrctl"
+    return f"{message}; see: {where} -h"
+
+
+def _closest_option(exc: click.NoSuchOption) -> str | None:
+    import difflib
+
+    names = list(exc.possibilities or [])
+    if not names and exc.ctx is not None:
+        names = [n for p in exc.ctx.command.params for n in (*p.opts, *p.secondary_opts)]
+    close = difflib.get_close_matches(exc.option_name, names, n=1)
+    return close[0] if close else None
 
 
 def fail(app: App, exc: BaseException) -> int:

@@ -31,6 +31,7 @@ class Table:
     rows: Sequence[Sequence[str]]
     title: str | None = None
     justify: dict[str, str] = field(default_factory=dict)
+    empty: str | None = None  # with no rows: said on stderr instead of a bare header
 
 
 def _json_default(value: Any) -> Any:
@@ -51,17 +52,70 @@ def to_json(data: Any) -> str:
     return json.dumps(data, indent=2, default=_json_default, ensure_ascii=False)
 
 
-def apply_query(data: Any, query: str) -> Any:
+def compile_query(query: str) -> Any:
+    """The compiled JMESPath expression, or InvalidInput naming it."""
     import jmespath
     from jmespath.exceptions import JMESPathError
 
     try:
-        return jmespath.search(query, json.loads(to_json(data)))
+        return jmespath.compile(query)
     except JMESPathError as exc:
-        first = str(exc).splitlines()[0]
+        first = " ".join(str(exc).split())
         raise InvalidInput(
             f"invalid --query {query!r}: {first}", hint="see https://jmespath.org for the syntax"
-        ) from exc
+        ) from None
+
+
+def apply_query(data: Any, query: str) -> Any:
+    from jmespath.exceptions import JMESPathError
+
+    try:
+        return compile_query(query).search(json.loads(to_json(data)))
+    except JMESPathError as exc:
+        first = " ".join(str(exc).split())
+        raise InvalidInput(f"--query {query!r} failed: {first}") from None
+
+
+def _text_cell(value: Any) -> str:
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    if value is None:
+        return "None"
+    return str(value)
+
+
+def _text_lines(value: Any, key: str | None, lines: list[str]) -> None:
+    """The AWS CLI's text output: scalars of one object or list on one
+    tab-separated line (an object's in key order), nested values on the lines
+    after it, prefixed with their key in capitals."""
+    prefix = [key.upper()] if key else []
+    if isinstance(value, dict):
+        scalars = [_text_cell(value[k]) for k in sorted(value) if not _nested(value[k])]
+        if scalars:
+            lines.append("\t".join(prefix + scalars))
+        for k in sorted(value):
+            if _nested(value[k]):
+                _text_lines(value[k], k, lines)
+    elif isinstance(value, list):
+        if not any(_nested(item) for item in value):
+            if value:
+                lines.append("\t".join(prefix + [_text_cell(item) for item in value]))
+            return
+        for item in value:
+            _text_lines(item, key, lines)
+    else:
+        lines.append("\t".join([*prefix, _text_cell(value)]))
+
+
+def _nested(value: Any) -> bool:
+    return isinstance(value, dict | list)
+
+
+def to_text(data: Any) -> str:
+    """``data`` (JSON-like) as the AWS CLI's tab-separated text output."""
+    lines: list[str] = []
+    _text_lines(json.loads(to_json(data)), None, lines)
+    return "".join(line + "\n" for line in lines)
 
 
 def color_enabled(app: App, stream: IO[str]) -> bool:
@@ -128,7 +182,7 @@ def print_table(app: App, table: Table) -> None:
     from rich.table import Table as RichTable
 
     plain = not sys.stdout.isatty()
-    if plain and len(table.rows) > FAST_PLAIN_ROWS:
+    if plain:  # never narrowed to a width: a pipe keeps every cell whole
         sys.stdout.write(plain_table_text(table))
         return
     out = console(app)
@@ -158,7 +212,11 @@ def emit(
     table: Table | Callable[[], Table] | None = None,
     text: str | Callable[[], str] | None = None,
 ) -> None:
-    """Print a command's result: JSON (``-o json`` or --query), else a table or text."""
+    """Print a command's result: JSON (``-o json`` or --query), tab-separated
+    text (``-o text``), else a table or text; an empty table says so on stderr."""
+    if app.out.output == "text":
+        sys.stdout.write(to_text(apply_query(data, app.out.query) if app.out.query else data))
+        return
     if app.out.output == "json" or app.out.query:
         if app.out.query:
             data = apply_query(data, app.out.query)
@@ -167,7 +225,11 @@ def emit(
     if app.out.quiet and text is None and table is None:
         return
     if table is not None:
-        print_table(app, table() if callable(table) else table)
+        built = table() if callable(table) else table
+        if built.rows or built.empty is None:
+            print_table(app, built)
+        else:
+            notice(app, built.empty)
     elif text is not None:
         sys.stdout.write((text() if callable(text) else text).rstrip("\n") + "\n")
     else:

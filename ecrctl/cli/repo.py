@@ -12,7 +12,7 @@ from ecrctl.cli.common import confirm, group, pass_app, yes_option
 from ecrctl.cli.paramtypes import REPOSITORY, remember_repositories
 from ecrctl.cli.public import catalog_options, public_option
 from ecrctl.cli.render import Table, emit, fmt_bool, fmt_mib, fmt_time, notice
-from ecrctl.registry.refs import check_repository_name
+from ecrctl.registry.refs import check_repository_name, check_repository_prefix
 from ecrctl.repo import repository
 from ecrctl.repo import tags as repo_tags
 from ecrctl.repo.tags import parse_tags
@@ -109,6 +109,8 @@ def _repo_row(r: dict[str, Any]) -> list[str]:
 @pass_app
 def list_(app: App, prefix: str | None, public: bool) -> None:
     """List every repository (whose name starts with PREFIX)."""
+    if prefix:
+        check_repository_prefix(prefix)
     if public:
         return public_cli.list_repos(app, prefix)
     found = repository.list_repositories(app.ecr, prefix, registry_id=app.registry_id)
@@ -117,7 +119,9 @@ def list_(app: App, prefix: str | None, public: bool) -> None:
         app,
         found,
         table=lambda: Table(
-            ["NAME", "URI", "CREATED", "MUTABILITY", "SCAN ON PUSH"], [_repo_row(r) for r in found]
+            ["NAME", "URI", "CREATED", "MUTABILITY", "SCAN ON PUSH"],
+            [_repo_row(r) for r in found],
+            empty=f"no repositories start with {prefix!r}" if prefix else "no repositories",
         ),
     )
 
@@ -193,7 +197,7 @@ def delete(app: App, name: str, force: bool, yes: bool, public: bool) -> None:
 
 
 def _tags_table(tags: list[dict[str, str]]) -> Table:
-    return Table(["KEY", "VALUE"], [[t["Key"], t["Value"]] for t in tags])
+    return Table(["KEY", "VALUE"], [[t["Key"], t["Value"]] for t in tags], empty="no tags")
 
 
 @repo.command("tag", epilog="\b\nExample:\n  ecrctl repo tag team/app env=prod owner=ops")

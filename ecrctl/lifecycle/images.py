@@ -7,12 +7,12 @@ Times are kept as float epoch seconds (UTC): comparisons are cheap and a
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
+from ecrctl import jsonstrict
 from ecrctl.errors import InvalidInput
 
 STANDARD = "standard"
@@ -143,11 +143,9 @@ def from_details(
 def load_images_json(text: str, *, name: str = "images file") -> list[Image]:
     """Images from ``{"imageDetails": [...]}`` (the output of ``aws ecr describe-images``)."""
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(
-            f"{name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from None
+        document = jsonstrict.loads(text, max_int=2**63 - 1)
+    except jsonstrict.JsonProblem as exc:
+        raise InvalidInput(f"{name} is not valid JSON ({exc})") from None
     if not isinstance(document, dict) or not isinstance(document.get("imageDetails"), list):
         raise InvalidInput(
             f'{name} has no "imageDetails" list',

@@ -23,14 +23,26 @@ class Problem:
 class PolicyInvalid(InvalidInput):
     """A lifecycle policy failed validation; ``problems`` lists every reason."""
 
-    def __init__(self, problems: list[Problem], *, name: str = "lifecycle policy") -> None:
+    def __init__(
+        self, problems: list[Problem], *, name: str = "lifecycle policy", source: str | None = None
+    ) -> None:
         first = problems[0]
         more = len(problems) - 1
         super().__init__(
             f"invalid {name}: {first}" + (f" (and {more} more)" if more else ""),
-            hint="see every problem with: ecrctl policy lifecycle validate FILE" if more else None,
+            hint=every_finding_hint("lifecycle", source) if more else None,
         )
         self.problems = problems
+
+
+def every_finding_hint(kind: str, source: str | None) -> str:
+    """Where to see every problem: ``validate`` on the same file (or stdin)."""
+    import shlex
+
+    command = f"ecrctl policy {kind} validate"
+    if source and source != "-":
+        return f"see every problem with: {command} {shlex.quote(source)}"
+    return f"see every problem by piping the same document to: {command} -"
 
 
 def is_int(value: Any) -> TypeGuard[int]:

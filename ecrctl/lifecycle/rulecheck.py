@@ -36,12 +36,32 @@ SELECTION_KEYS = (
 ACTION_KEYS = ("type", "targetStorageClass")
 
 AWS_TAGGED_NEEDS_LIST = "Must specify tagPrefixList or tagPatternList when tagStatus=TAGGED."
+TAGGED_FIX = 'to select every tagged image, add "tagPatternList": ["*"]'
+
+
+def _strip_nulls(rule: dict[str, Any], path: str) -> tuple[dict[str, Any], list[str]]:
+    """The rule without its null values (in it, its selection and its action), and
+    the paths of those values: a null is reported as a null, not as missing or wrong."""
+    nulls = [f"{path}.{key}" for key, value in rule.items() if value is None]
+    cleaned = {key: value for key, value in rule.items() if value is not None}
+    for part in ("selection", "action"):
+        inner = cleaned.get(part)
+        if isinstance(inner, dict):
+            nulls += [f"{path}.{part}.{key}" for key, value in inner.items() if value is None]
+            cleaned[part] = {key: value for key, value in inner.items() if value is not None}
+    return cleaned, nulls
 
 
 def check_rule(rule: Any, path: str) -> list[Problem]:
     """Every problem of one rule (``path`` is where it sits, e.g. ``rules[0]``)."""
     if not isinstance(rule, dict):
         return [Problem(path, "must be an object with rulePriority, selection and action")]
+    cleaned, nulls = _strip_nulls(rule, path)
+    found = [Problem(where, "is null; give it a value or remove the key") for where in nulls]
+    return found + [p for p in _check_rule(cleaned, path) if p.path not in nulls]
+
+
+def _check_rule(rule: dict[str, Any], path: str) -> list[Problem]:
     problems = unknown_keys(rule, RULE_KEYS, path)
     priority = rule.get("rulePriority")
     if priority is None:
@@ -94,7 +114,7 @@ def _check_tags(sel: dict[str, Any], path: str) -> list[Problem]:
     lists = [key for key in ("tagPrefixList", "tagPatternList") if key in sel]
     if status == "tagged":
         if not lists:
-            problems.append(Problem(path, AWS_TAGGED_NEEDS_LIST))
+            problems.append(Problem(path, f"{AWS_TAGGED_NEEDS_LIST} ({TAGGED_FIX})"))
         elif len(lists) == 2:
             problems.append(
                 Problem(path, "tagPrefixList and tagPatternList cannot both be given; keep one")

@@ -10,9 +10,9 @@ stopping at the first. The checks of a single rule are in
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from ecrctl.jsonstrict import JsonProblem, loads
 from ecrctl.lifecycle.problems import PolicyInvalid, Problem, is_int, unknown_keys
 from ecrctl.lifecycle.rulecheck import check_rule
 
@@ -40,11 +40,9 @@ def check_text(text: str) -> tuple[dict[str, Any] | None, list[Problem]]:
             )
         )
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        problems.append(
-            Problem("policy", f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})")
-        )
+        document = loads(text)
+    except JsonProblem as exc:
+        problems.append(Problem("policy", f"not valid JSON ({exc})"))
         return None, problems
     problems.extend(check_policy(document))
     return (document if isinstance(document, dict) else None), problems
@@ -126,9 +124,12 @@ def _check_across(rules: list[tuple[int, dict[str, Any]]]) -> list[Problem]:
     return problems
 
 
-def parse(text: str, *, name: str = "lifecycle policy") -> dict[str, Any]:
-    """A valid policy document from its text, or :class:`PolicyInvalid`."""
+def parse(
+    text: str, *, name: str = "lifecycle policy", source: str | None = None
+) -> dict[str, Any]:
+    """A valid policy document from its text (read from ``source``, a file or ``-``),
+    or :class:`PolicyInvalid`."""
     document, problems = check_text(text)
     if problems or document is None:
-        raise PolicyInvalid(problems, name=name)
+        raise PolicyInvalid(problems, name=name, source=source)
     return document

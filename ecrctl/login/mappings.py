@@ -69,13 +69,16 @@ def load_config(path: Path | None = None) -> Config:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return Config(path)
+    except IsADirectoryError:
+        raise InvalidInput(
+            f"ecrctl config file {path} is a directory",
+            hint="remove it, or point ECRCTL_CONFIG at a file",
+        ) from None
     except UnicodeDecodeError as exc:
         raise InvalidInput(
             f"ecrctl config file {path} is not UTF-8 text: {exc}", hint="fix or remove the file"
         ) from None
     import tomllib
-
-    from ecrctl.registry.refs import REGISTRY_ID
 
     try:
         raw = tomllib.loads(text)
@@ -84,26 +87,51 @@ def load_config(path: Path | None = None) -> Config:
             f"ecrctl config file {path} is not valid TOML: {exc}", hint="fix or remove the file"
         ) from None
     config = Config(path)
-    for host, entry in (raw.get("registries") or {}).items():
-        if not isinstance(entry, dict):
-            raise InvalidInput(f"{path}: registries.{host!r} must be a table")
-        public = entry.get("public") is True
-        account = str(entry.get("account", ""))
-        region = str(entry.get("region", "us-east-1" if public else ""))
-        if not public and (not REGISTRY_ID.fullmatch(account) or not region):
-            raise InvalidInput(
-                f"{path}: registries.{host!r} needs account (12 digits) and region",
-                hint='e.g. account = "123456789012", region = "us-east-1" (or public = true)',
-            )
-        config.registries[host] = RegistryMapping(
-            host=host,
-            account=account,
-            region=region,
-            profile=entry.get("profile"),
-            endpoint_url=entry.get("endpoint_url"),
-            public=public,
+    registries = raw.get("registries") or {}
+    if not isinstance(registries, dict):
+        raise InvalidInput(
+            f'{path}: registries must be tables such as [registries."127.0.0.1:5000"]',
+            hint="fix or remove the file",
         )
+    for host, entry in registries.items():
+        config.registries[host] = _mapping(path, host, entry)
     return config
+
+
+def _mapping(path: Path, host: str, entry: object) -> RegistryMapping:
+    from ecrctl.aws.regions import check_endpoint_url, check_region
+    from ecrctl.registry.refs import REGISTRY_ID
+
+    if not isinstance(entry, dict):
+        raise InvalidInput(f"{path}: registries.{host!r} must be a table")
+    public = entry.get("public") is True
+    account = entry.get("account", "")
+    region = entry.get("region", "us-east-1" if public else "")
+    if not public and (
+        not isinstance(account, str) or not REGISTRY_ID.fullmatch(account) or not region
+    ):
+        raise InvalidInput(
+            f"{path}: registries.{host!r} needs account (12 digits, quoted) and region",
+            hint='e.g. account = "123456789012", region = "us-east-1" (or public = true)',
+        )
+    for key in ("region", "profile", "endpoint_url"):
+        if key in entry and not (isinstance(entry[key], str) and entry[key]):
+            raise InvalidInput(
+                f"{path}: registries.{host!r}: {key} must be a non-empty string",
+                hint=f'e.g. {key} = "..." (quoted), or remove it',
+            )
+    where = f"{path} registries.{host!r}"
+    check_region(region, where)
+    if entry.get("endpoint_url"):
+        check_endpoint_url(entry["endpoint_url"], where)
+    return RegistryMapping(
+        host=host,
+        account=str(account),
+        region=region,
+        profile=entry.get("profile"),
+        endpoint_url=entry.get("endpoint_url"),
+        public=public,
+    )
 
 
 def _table_header(host: str) -> str:

@@ -198,4 +198,9 @@ def iam_template(
             )
     if tag_key is not None and not 1 <= len(tag_key) <= 128:
         raise InvalidInput(f"invalid --tag-key {tag_key!r}: a key is 1 to 128 characters")
+    if tag_key is not None and tag_key.lower().startswith("aws:"):
+        raise InvalidInput(
+            f"invalid --tag-key {tag_key!r}: keys starting with aws: are reserved for AWS",
+            hint="use your own key, e.g. --tag-key environment",
+        )
     return template.build(IamArgs(tag_key or "environment", tag_value, list(repositories)))

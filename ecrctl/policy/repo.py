@@ -82,13 +82,38 @@ def _registry_account(ecr: ECRClient, name: str, registry_id: str | None) -> str
     return account
 
 
-def _guard(sts: STSClient, document: dict[str, Any], registry_account: str, *, force: bool) -> None:
+def _caller(sts: STSClient) -> tuple[str | None, Finding | None]:
+    """The caller's ARN, or, when STS cannot be reached, a warning saying so."""
+    from ecrctl.errors import ServiceError
+    from ecrctl.translate import translate
+
+    try:
+        return sts.get_caller_identity()["Arn"], None
+    except Exception as exc:
+        error = translate(exc)
+        if not isinstance(error, ServiceError):
+            raise
+        endpoint = str(getattr(getattr(sts, "meta", None), "endpoint_url", "STS"))
+        return None, Finding(
+            "warning",
+            "lock-out check",
+            f"skipped: cannot reach STS at {endpoint} to learn who you are; "
+            "ECR's own lock-out check still applies (set AWS_ENDPOINT_URL_STS to check here)",
+        )
+
+
+def _guard(
+    sts: STSClient, document: dict[str, Any], registry_account: str, *, force: bool
+) -> list[Finding]:
     if force:
-        return
-    caller = sts.get_caller_identity()["Arn"]
+        return []
+    caller, unreachable = _caller(sts)
+    if caller is None:
+        return [unreachable] if unreachable else []
     problem = lockout_problem(document, caller, registry_account)
     if problem:
         raise InvalidInput(problem, hint="pass --force if that is what you want")
+    return []
 
 
 def _write(
@@ -100,17 +125,18 @@ def _write(
     force: bool,
     registry_id: str | None,
     registry_account: str | None = None,
+    source: str | None = None,
 ) -> Written:
     report = validate_text(text)
-    check(report)
+    check(report, file=source)
     assert report.document is not None
     account = registry_account or _registry_account(ecr, name, registry_id)
-    _guard(sts, report.document, account, force=force)
+    notes = _guard(sts, report.document, account, force=force)
     response = ecr.set_repository_policy(
         repositoryName=name, policyText=text, force=force, **registry_kwargs(registry_id)
     )
     return Written(
-        name, response["registryId"], json.loads(response["policyText"]), report.warnings
+        name, response["registryId"], json.loads(response["policyText"]), report.warnings + notes
     )
 
 
@@ -122,9 +148,10 @@ def set_policy(
     *,
     force: bool = False,
     registry_id: str | None = None,
+    source: str | None = None,
 ) -> Written:
-    """Validate ``text``, check for lock-out, then SetRepositoryPolicy."""
-    return _write(ecr, sts, name, text, force=force, registry_id=registry_id)
+    """Validate ``text`` (read from ``source``), check for lock-out, then SetRepositoryPolicy."""
+    return _write(ecr, sts, name, text, force=force, registry_id=registry_id, source=source)
 
 
 def delete_policy(ecr: ECRClient, name: str, *, registry_id: str | None = None) -> Written:

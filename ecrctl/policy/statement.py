@@ -5,10 +5,10 @@ pull/push action sets expanded. Checked before any call to AWS.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ecrctl.errors import InvalidInput
+from ecrctl.jsonstrict import JsonProblem, loads
 from ecrctl.policy import actions
 from ecrctl.policy.principals import SERVICE, principal_problem
 
@@ -34,10 +34,10 @@ def build_statement(
     }
     if condition is not None:
         try:
-            parsed = json.loads(condition)
-        except json.JSONDecodeError as exc:
+            parsed = loads(condition)
+        except JsonProblem as exc:
             raise InvalidInput(
-                f"--condition is not valid JSON: {exc.msg} at column {exc.colno}",
+                f"--condition is not valid JSON: {exc}",
                 hint='e.g. --condition \'{"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}\'',
             ) from None
         statement["Condition"] = parsed

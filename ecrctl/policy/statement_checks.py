@@ -133,7 +133,11 @@ def _check_resource(statement: dict[str, Any], where: Where) -> None:
         if _string_list(statement[key]) is None:
             where.error(key, _STRINGS)
         elif where.kind == "repository":
-            where.warning(key, "has no effect: a repository policy applies to its own repository")
+            where.error(
+                key,
+                "not allowed in a repository policy (ECR answers 'Invalid repository policy "
+                "provided'): it applies to its own repository; remove it",
+            )
     if where.kind == "iam" and not has:
         where.error("Resource", 'missing: use "*" or repository ARNs')
 
@@ -162,6 +166,11 @@ def _describe(granted: set[str]) -> str:
     return ", ".join(sorted(granted))
 
 
+def _services_only(principal: Any) -> bool:
+    """Only AWS service principals: they need no ecr:GetAuthorizationToken from IAM."""
+    return isinstance(principal, dict) and set(principal) == {"Service"}
+
+
 def _allow_warnings(statement: dict[str, Any], where: Where, seen: Seen) -> None:
     granted = granted_actions(statement)
     principal = statement.get("Principal")
@@ -174,7 +183,7 @@ def _allow_warnings(statement: dict[str, Any], where: Where, seen: Seen) -> None
             f'"*" with no Condition: anyone with an AWS account can use {_describe(granted)}'
             "; add a Condition (e.g. aws:PrincipalOrgID) to narrow it",
         )
-    if not seen.reminded and granted & set(actions.PUSH_PULL):
+    if not seen.reminded and granted & set(actions.PUSH_PULL) and not _services_only(principal):
         seen.reminded = True
         where.warning(
             "Action",

@@ -31,7 +31,7 @@ def _aws(principals: Sequence[str]) -> dict[str, Any]:
 
 
 def _repo_policy(*statements: Policy) -> Policy:
-    return {"Version": "2008-10-17", "Statement": list(statements)}
+    return {"Version": "2012-10-17", "Statement": list(statements)}
 
 
 def _push_pull(args: RepoArgs) -> Policy:

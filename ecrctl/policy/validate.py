@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from ecrctl.errors import InvalidInput
+from ecrctl.jsonstrict import JsonProblem, loads
 from ecrctl.policy.report import Kind, Report, Where, quoted
 from ecrctl.policy.statement_checks import Seen, check_statement
 
@@ -30,9 +31,9 @@ def validate_text(text: str, kind: Kind = "repository") -> Report:
             "length", f"{len(text):,} characters; a repository policy is at most {MAX_LENGTH:,}"
         )
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        where.error("JSON", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
+        document = loads(text)
+    except JsonProblem as exc:
+        where.error("JSON", f"not valid JSON: {exc}")
         return report
     _check_document(document, where)
     return report
@@ -43,15 +44,18 @@ def validate_document(document: Any, kind: Kind = "repository") -> Report:
     return validate_text(json.dumps(document, indent=2), kind)
 
 
-def check(report: Report, source: str = "the policy") -> None:
-    """Raise InvalidInput naming the first error when ``report`` has errors."""
+def check(report: Report, source: str = "the policy", file: str | None = None) -> None:
+    """Raise InvalidInput naming the first error when ``report`` has errors
+    (``file``: where the text came from, for the hint)."""
+    from ecrctl.lifecycle.problems import every_finding_hint
+
     if report.valid:
         return
     errors = report.errors
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
     raise InvalidInput(
         f"{source} is invalid: {errors[0]}{more}",
-        hint="see every finding with: ecrctl policy repo validate FILE",
+        hint=every_finding_hint("repo", file) if more else None,
     )
 
 

@@ -15,7 +15,9 @@ from ecrctl.errors import InvalidInput
 REPOSITORY_NAME = re.compile(r"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*")
 REPOSITORY_ARN = re.compile(r"arn:aws[a-z-]*:ecr:[a-z0-9-]+:\d{12}:repository/(?P<name>.+)")
 REGISTRY_ID = re.compile(r"\d{12}")
-IMAGE_TAG = re.compile(r"[\w][\w.-]{0,299}")
+# ECR takes 1-300 characters; docker's rule for the characters (ASCII only: dockerd
+# refuses a tag like "tä" after ECR has accepted it)
+IMAGE_TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,299}")
 DIGEST = re.compile(r"sha256:[a-f0-9]{64}")
 
 
@@ -39,6 +41,20 @@ def check_repository_name(name: str) -> str:
     return candidate
 
 
+def check_repository_prefix(prefix: str) -> str:
+    """The start of a repository name (``team/``): what a name may start with."""
+    candidate = prefix.rstrip("/._-") or "ab"
+    if len(prefix) > 256 or not REPOSITORY_NAME.fullmatch(candidate):
+        lowered = candidate.lower()
+        fix = (
+            f"use lowercase: {prefix.lower()!r}"
+            if REPOSITORY_NAME.fullmatch(lowered)
+            else "give the start of a name such as team/ (lowercase letters, digits, . _ - /)"
+        )
+        raise InvalidInput(f"no repository name can start with {prefix!r}", hint=fix)
+    return prefix
+
+
 def check_registry_id(value: str) -> str:
     if not REGISTRY_ID.fullmatch(value):
         raise InvalidInput(
@@ -49,10 +65,13 @@ def check_registry_id(value: str) -> str:
 
 
 def check_image_tag(tag: str) -> str:
+    if not tag:
+        raise InvalidInput("empty image tag", hint="give a tag such as latest or v1.0")
     if not IMAGE_TAG.fullmatch(tag):
         raise InvalidInput(
             f"invalid image tag {tag!r}",
-            hint="a tag is 1-300 characters: letters, digits, _ . - (not starting with . or -)",
+            hint="a tag is 1-300 characters: ASCII letters, digits, _ . - "
+            "(not starting with . or -)",
         )
     return tag
 
@@ -95,3 +114,34 @@ def parse_ref(ref: str) -> ImageRef:
             )
         return ImageRef(digest=check_digest(text))
     return ImageRef(tag=check_image_tag(text))
+
+
+def check_reference(reference: str, *, what: str, digest: bool) -> str:
+    """``[HOST/]REPO[:TAG]`` (and ``@DIGEST`` when ``digest``), checked before any call:
+    an empty tag or digest, a digest where a tag is needed, a bad tag or digest."""
+    name, at, pinned = reference.partition("@")
+    if at and not digest:
+        raise InvalidInput(
+            f"{what} {reference!r} names a digest; a digest cannot be pushed to",
+            hint=f"give a tag instead: {name}:TAG",
+        )
+    if at:
+        if not pinned:
+            raise InvalidInput(
+                f"{what} {reference!r} has nothing after '@'",
+                hint=f"give {name}@sha256:<64 hex digits> or {name}:TAG",
+            )
+        check_digest(pinned)
+    head, colon, tag = name.rpartition(":")
+    if colon and "/" not in tag:
+        if not tag:
+            raise InvalidInput(
+                f"{what} {reference!r} has an empty tag after ':'",
+                hint=f"give a tag ({head}:latest) or leave out the ':'",
+            )
+        if at:
+            raise InvalidInput(
+                f"{what} {reference!r} has both a tag and a digest", hint="give one of them"
+            )
+        check_image_tag(tag)
+    return reference

@@ -130,7 +130,7 @@ def test_bad_max_attempts_env(cli: Runner, monkeypatch: pytest.MonkeyPatch) -> N
 @pytest.mark.parametrize(
     ("setup", "args", "code", "message"),
     [
-        ("no-credentials", ["repo", "list"], 1, "no AWS credentials found"),
+        ("no-credentials", ["repo", "list"], 2, "no AWS credentials found"),
         ("no-region", ["repo", "list"], 2, "no AWS region is set; pass --region REGION"),
         (
             "",

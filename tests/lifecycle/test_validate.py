@@ -160,7 +160,10 @@ INVALID = [
     (
         "tagged without list",
         sel(0, tagPrefixList=None),
-        ["rules[0].selection: Must specify tagPrefixList or tagPatternList when tagStatus=TAGGED."],
+        [
+            "rules[0].selection: Must specify tagPrefixList or tagPatternList when "
+            'tagStatus=TAGGED. (to select every tagged image, add "tagPatternList": ["*"])'
+        ],
     ),
     (
         "tagged with both lists",
@@ -405,10 +408,10 @@ def test_text_checks(text: str, message: str) -> None:
 def test_parse_raises_one_line_naming_the_first_problem_and_the_count() -> None:
     text = json.dumps(doc(lambda d: (sel(0, countNumber=0)(d), sel(1, countUnit="day")(d))))
     with pytest.raises(PolicyInvalid) as caught:
-        parse(text, name="lifecycle policy in p.json")
+        parse(text, name="lifecycle policy in p.json", source="p.json")
     assert caught.value.one_line() == (
         "invalid lifecycle policy in p.json: rules[0].selection.countNumber: must be an integer "
-        ">= 1, not 0 (and 1 more); see every problem with: ecrctl policy lifecycle validate FILE"
+        ">= 1, not 0 (and 1 more); see every problem with: ecrctl policy lifecycle validate p.json"
     )
     assert isinstance(caught.value, InvalidInput)
 
@@ -490,3 +493,51 @@ def test_the_guide_templates_reproduce_the_guide_examples() -> None:
     assert strip(render("expire-tagged-older")) == strip(EXAMPLES[4].policy)
     assert strip(render("keep-latest")) == strip(EXAMPLES[6].policy)
     assert strip(render("combined")) == strip(EXAMPLES[7].policy)
+
+
+def test_null_fields_are_named_as_null() -> None:
+    text = json.dumps(
+        {
+            "rules": [
+                {
+                    "rulePriority": 1,
+                    "description": None,
+                    "selection": {
+                        "tagStatus": "untagged",
+                        "tagPrefixList": None,
+                        "countType": "imageCountMoreThan",
+                        "countNumber": 1,
+                    },
+                    "action": {"type": "expire"},
+                }
+            ]
+        }
+    )
+    _, problems = check_text(text)
+    assert [str(p) for p in problems] == [
+        "rules[0].description: is null; give it a value or remove the key",
+        "rules[0].selection.tagPrefixList: is null; give it a value or remove the key",
+    ]
+
+
+def test_integers_ecr_cannot_hold_are_refused() -> None:
+    text = json.dumps(
+        {
+            "rules": [
+                {
+                    "rulePriority": 1,
+                    "selection": {
+                        "tagStatus": "any",
+                        "countType": "imageCountMoreThan",
+                        "countNumber": 99999999999999999999999999999,
+                    },
+                    "action": {"type": "expire"},
+                }
+            ]
+        }
+    )
+    _, problems = check_text(text)
+    assert [str(p) for p in problems] == [
+        "policy: not valid JSON (rules[0].selection.countNumber: 99999999999999999999999999999 "
+        "is out of range; ECR holds integers up to 2,147,483,647)"
+    ]

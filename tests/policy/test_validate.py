@@ -15,9 +15,6 @@ from tests.policy.samples import PUBLIC, REMINDER, policy, stmt
 
 GUIDE_WARNINGS = {
     "describe-user": [],
-    "describe-user-with-resource": [
-        "statement #1: Resource: has no effect: a repository policy applies to its own repository"
-    ],
     "push-pull-users": [f'statement "AllowPushPull": {REMINDER}'],
     "cross-account-push": [f'statement "AllowCrossAccountPush": {REMINDER}'],
     "public-pull": [f'statement "AllowPull": {PUBLIC}', f'statement "AllowPull": {REMINDER}'],
@@ -26,11 +23,42 @@ GUIDE_WARNINGS = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(guide.REPOSITORY))
+@pytest.mark.parametrize("name", sorted(GUIDE_WARNINGS))
 def test_guide_repository_examples_are_valid(name: str) -> None:
     report = validate_document(guide.REPOSITORY[name])
     assert report.errors == []
     assert [str(w) for w in report.warnings] == GUIDE_WARNINGS[name]
+
+
+def test_resource_in_a_repository_policy_is_an_error_as_in_ecr() -> None:
+    # the guide's 2019 example with Resource: ECR now answers "Invalid repository policy
+    # provided", and AWS removed the line from the example
+    report = validate_document(guide.REPOSITORY["describe-user-with-resource"])
+    assert [f"{e.field}: {e.message}" for e in report.errors] == [
+        "Resource: not allowed in a repository policy (ECR answers 'Invalid repository policy "
+        "provided'): it applies to its own repository; remove it"
+    ]
+
+
+def test_service_principals_get_no_get_authorization_token_reminder() -> None:
+    statement = {
+        "Effect": "Allow",
+        "Principal": {"Service": "codebuild.amazonaws.com"},
+        "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+    }
+    report = validate_document({"Version": "2012-10-17", "Statement": [statement]})
+    assert report.findings == []
+
+
+def test_duplicate_keys_are_errors_with_their_path() -> None:
+    text = (
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Effect": "Allow",'
+        ' "Principal": "*", "Action": "ecr:BatchGetImage"}]}'
+    )
+    assert [str(e) for e in validate_text(text).errors] == [
+        "policy: JSON: not valid JSON: Statement[0].Effect: "
+        "this key appears twice; keep one of them"
+    ]
 
 
 @pytest.mark.parametrize("name", sorted(guide.IAM))
@@ -43,8 +71,8 @@ INVALID = [
     (
         "{",
         [
-            "policy: JSON: not valid JSON: Expecting property name enclosed in double quotes"
-            " at line 1 column 2"
+            "policy: JSON: not valid JSON: line 1, column 2: "
+            "Expecting property name enclosed in double quotes"
         ],
     ),
     ("[]", ["policy: JSON: the policy must be a JSON object"]),
@@ -108,4 +136,6 @@ def test_check_names_the_first_error_and_counts_the_rest() -> None:
     assert info.value.message == (
         'policy.json is invalid: statement "S": Effect: "x" is not "Allow" or "Deny" (and 1 more)'
     )
-    assert info.value.hint == "see every finding with: ecrctl policy repo validate FILE"
+    assert info.value.hint == (
+        "see every problem by piping the same document to: ecrctl policy repo validate -"
+    )

@@ -49,7 +49,7 @@ def _list_table(found: list[dict[str, Any]], usage: RepositoryUsage | None = Non
         if usage is not None:
             row.append(usage.users_text(d["imageDigest"]))
         rows.append(row)
-    return Table(columns, rows, justify={"SIZE (MiB)": "right"})
+    return Table(columns, rows, justify={"SIZE (MiB)": "right"}, empty="no images")
 
 
 @command(
@@ -195,7 +195,7 @@ def show(app: App, repository: str, ref: str, raw: bool) -> None:
             sys.stdout.write(text)
         return
     data = {k: v for k, v in info.items() if k != "imageManifest"}
-    if app.out.output == "json" or app.out.query:
+    if app.out.output != "table" or app.out.query:
         emit(app, data)
         return
     for table in _show_tables(info):

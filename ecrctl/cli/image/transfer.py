@@ -36,7 +36,11 @@ def push(
     """
     from ecrctl.cli.progress import ProgressView
     from ecrctl.image import transfer
+    from ecrctl.registry.refs import check_reference
 
+    check_reference(local_image, what="local image", digest=True)
+    if destination is not None:
+        check_reference(destination, what="destination", digest=False)
     with ProgressView(app, "push") as view:
         result = transfer.push(
             app.aws,
@@ -67,7 +71,9 @@ def pull(app: App, reference: str, registry_url: str | None) -> None:
     """
     from ecrctl.cli.progress import ProgressView
     from ecrctl.image import transfer
+    from ecrctl.registry.refs import check_reference
 
+    check_reference(reference, what="reference", digest=True)
     with ProgressView(app, "pull") as view:
         result = transfer.pull(app.aws, reference, registry_url=registry_url, on_progress=view)
     notice(app, f"pulled {result['imageUri']} ({result['imageDigest']})")

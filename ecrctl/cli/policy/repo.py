@@ -108,7 +108,13 @@ def set_(app: App, repository: str, source: str, force: bool) -> None:
     name = check_repository_name(repository)
     text = read_source(source, what="policy file")
     written = set_policy(
-        app.ecr, app.aws.sts, name, text, force=force, registry_id=app.settings.registry_id
+        app.ecr,
+        app.aws.sts,
+        name,
+        text,
+        force=force,
+        registry_id=app.settings.registry_id,
+        source=source,
     )
     report_written(app, written, "policy set")
 
@@ -206,7 +212,7 @@ def _print_report(app: App, report: Report, source: str) -> None:
         warn(app, str(finding))
     for finding in report.errors:
         error(str(finding))
-    if app.out.output == "json" or app.out.query:
+    if app.out.output != "table" or app.out.query:
         emit(app, report.to_dict())
     elif report.valid:
         notice(

@@ -1,0 +1,112 @@
+"""The strict JSON reader for documents users write: policies, conditions, image lists.
+
+``json.loads`` lets the last of two equal keys win silently (``"Effect": "Deny",
+"Effect": "Allow"`` reads as Allow), accepts ``NaN`` and ``Infinity``, reads any
+integer however large, and fails with a RecursionError on deep nesting. :func:`loads`
+refuses all four with a :class:`JsonProblem` that names where the bad value is.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+MAX_DEPTH = 64
+MAX_INT = 2**31 - 1  # ECR's numbers (countNumber, rulePriority) are 32-bit integers
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+class JsonProblem(ValueError):
+    """Why a text is not acceptable JSON; ``where`` is a JSON path or a line/column."""
+
+    def __init__(self, where: str, message: str) -> None:
+        super().__init__(f"{where}: {message}")
+        self.where = where
+        self.message = message
+
+
+class _Object(dict[str, Any]):
+    """A parsed object that remembers the first key it saw twice."""
+
+    duplicate: str | None = None
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> _Object:
+    found = _Object()
+    for key, value in pairs:
+        if key in found and found.duplicate is None:
+            found.duplicate = key
+        found[key] = value
+    return found
+
+
+def _constant(name: str) -> Any:
+    raise JsonProblem("JSON", f"{name} is not a JSON number; write a number or a string")
+
+
+def _depth(text: str) -> int:
+    deepest = depth = 0
+    for bracket in _BRACKETS.findall(_STRING.sub('""', text)):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _find_duplicate(value: Any, path: str) -> str | None:
+    if isinstance(value, _Object):
+        if value.duplicate is not None:
+            return f"{path}.{value.duplicate}" if path else value.duplicate
+        for key, item in value.items():
+            found = _find_duplicate(item, f"{path}.{key}" if path else key)
+            if found:
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _find_duplicate(item, f"{path}[{index}]")
+            if found:
+                return found
+    return None
+
+
+def _find_big_int(value: Any, path: str, limit: int) -> tuple[str, int] | None:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > limit:
+        return path or "JSON", value
+    items: Any = ()
+    if isinstance(value, dict):
+        items = ((f"{path}.{k}" if path else k, v) for k, v in value.items())
+    elif isinstance(value, list):
+        items = ((f"{path}[{i}]", v) for i, v in enumerate(value))
+    for where, item in items:
+        found = _find_big_int(item, where, limit)
+        if found:
+            return found
+    return None
+
+
+def loads(text: str, *, max_depth: int = MAX_DEPTH, max_int: int = MAX_INT) -> Any:
+    """``text`` as JSON, refusing duplicate keys, deep nesting, NaN/Infinity and huge integers.
+
+    Raises :class:`JsonProblem` (a ValueError) naming the place and the fix;
+    syntax errors keep json's line and column.
+    """
+    depth = _depth(text)
+    if depth > max_depth:
+        raise JsonProblem(
+            "JSON", f"nested {depth} levels deep; at most {max_depth} levels are accepted"
+        )
+    try:
+        value = json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant)
+    except json.JSONDecodeError as exc:
+        raise JsonProblem(f"line {exc.lineno}, column {exc.colno}", exc.msg) from None
+    except RecursionError:  # brackets hidden from the scan cannot nest this deep
+        raise JsonProblem("JSON", f"nested too deeply; at most {max_depth} levels") from None
+    duplicate = _find_duplicate(value, "")
+    if duplicate:
+        raise JsonProblem(duplicate, "this key appears twice; keep one of them")
+    big = _find_big_int(value, "", max_int)
+    if big:
+        raise JsonProblem(big[0], f"{big[1]} is out of range; ECR holds integers up to {max_int:,}")
+    return value
