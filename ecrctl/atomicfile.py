@@ -45,9 +45,12 @@ def locked(directory: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
         ensure_dir(directory)
         fd = os.open(directory, os.O_RDONLY)
     except OSError as exc:
+        from ecrctl.paths import override_for
+
         raise ServiceError(
             f"cannot use the directory {directory}: {exc.strerror or exc}; nothing was changed",
-            hint=f"make {directory} a writable directory, then retry",
+            hint=f"make {directory} a writable directory, or point {override_for(directory)} "
+            "elsewhere",
         ) from None
     try:
         deadline = time.monotonic() + timeout

@@ -92,11 +92,12 @@ def path_failure(exc: OSError) -> str | None:
         return None
     name = str(exc.filename)
     reason = (exc.strerror or type(exc).__name__).lower()
-    fix = f"check the path and its permissions, or point {_override(name)} elsewhere"
+    fix = f"check the path and its permissions, or point {override_for(name)} elsewhere"
     return f"cannot use {name}: {reason}; {fix}"
 
 
-def _override(name: str) -> str:
+def override_for(name: str | os.PathLike[str]) -> str:
+    """The setting that moves the file or directory ``name`` elsewhere."""
     path = Path(name)
     if path == config_file() or config_home() in path.parents:
         return "ECRCTL_CONFIG / XDG_CONFIG_HOME"

@@ -22,6 +22,7 @@ import pytest
 from tests.bad_input_cases import CASES, Case
 
 BIN = Path(sys.executable).parent
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass
@@ -106,7 +107,9 @@ def _environment(case: Case, moto: Moto, home: Path) -> dict[str, str]:
         "XDG_DATA_HOME": str(home / ".local" / "share"),
         "DOCKER_CONFIG": str(home / ".docker"),
         "DOCKER_HOST": f"unix://{home}/no-docker.sock",
-        "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring",
+        # a stand-in OS store: the token cache refuses plaintext backends (tests/store_keyring.py)
+        "PYTHON_KEYRING_BACKEND": "tests.store_keyring.StoreKeyring",
+        "PYTHONPATH": str(ROOT),
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_DEFAULT_REGION": "us-east-1",

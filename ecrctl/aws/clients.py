@@ -57,9 +57,8 @@ class Aws:
     @cached_property
     def sts(self) -> STSClient:
         """STS with its own endpoint settings (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL,
-        the profile's), never the ECR endpoint: an ECR-only VPC endpoint or an
-        emulator serving ECR says nothing about where STS is. Short timeouts: it is
-        asked only for the caller's identity."""
+        the profile's); see :meth:`client` for an emulator's endpoint. Short timeouts:
+        it is asked only for the caller's identity."""
         from ecrctl.aws.regions import check_endpoint_url
         from ecrctl.aws.session import make_client
 
@@ -67,14 +66,35 @@ class Aws:
         for name in ("AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"):
             if env.get(name):
                 check_endpoint_url(env[name], name)
-        client: STSClient = make_client(self.session, "sts", self.resolved, timeout=10)
+        client: STSClient = make_client(
+            self.session, "sts", self.resolved, endpoint_url=self.lent_endpoint("sts"), timeout=10
+        )
         return client
 
     def client(self, service: str) -> Any:
-        """Any other service's client (its endpoint from botocore's own settings)."""
+        """Any other service's client: its endpoint from botocore's own settings, or
+        ECR's emulator endpoint (see :meth:`lent_endpoint`)."""
         from ecrctl.aws.session import make_client
 
-        return make_client(self.session, service, self.resolved)
+        endpoint = self.lent_endpoint(service)
+        return make_client(self.session, service, self.resolved, endpoint_url=endpoint)
+
+    def lent_endpoint(self, service: str) -> str | None:
+        """ECR's endpoint for ``service`` when it points at an emulator (not an AWS
+        host) and ``service`` has no endpoint of its own: emulators serve every service
+        on one address, and a call meant for one must never leave for AWS's real
+        endpoint. An AWS endpoint (an ECR-only VPC endpoint) is never lent."""
+        endpoint = self.resolved.endpoint_url
+        if not endpoint or ".amazonaws.com" in _host(endpoint):
+            return None
+        env = self.resolved.environ
+        variable = "AWS_ENDPOINT_URL_" + service.upper().replace("-", "_")
+        profile = self.resolved.profile_values
+        if env.get(variable) or env.get("AWS_ENDPOINT_URL"):
+            return None
+        if profile.get("endpoint_url") or profile.get("services"):
+            return None
+        return endpoint
 
     @property
     def region(self) -> str:
@@ -100,3 +120,9 @@ class Aws:
         from ecrctl.aws.access import registry_kwargs
 
         return registry_kwargs(self.settings.registry_id)
+
+
+def _host(endpoint: str) -> str:
+    from urllib.parse import urlparse
+
+    return urlparse(endpoint).netloc if "://" in endpoint else endpoint

@@ -37,17 +37,8 @@ Progress = Callable[[str, int, int], None]
 
 
 def service_client(aws: Any, service: str) -> Any:
-    """``aws.client(service)``, or a client on ECR's emulator endpoint (see above)."""
-    from urllib.parse import urlparse
-
-    resolved = aws.resolved
-    endpoint = resolved.endpoint_url
-    env = resolved.environ
-    own = env.get(f"AWS_ENDPOINT_URL_{service.upper()}") or env.get("AWS_ENDPOINT_URL")
-    if endpoint and not own and ".amazonaws.com" not in (urlparse(endpoint).netloc or endpoint):
-        from ecrctl.aws.session import make_client
-
-        return make_client(aws.session, service, resolved, endpoint_url=endpoint)
+    """The ECS or Lambda client (on ECR's emulator endpoint when that is one: see
+    :meth:`ecrctl.aws.clients.Aws.lent_endpoint`)."""
     return aws.client(service)
 
 

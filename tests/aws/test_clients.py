@@ -1,5 +1,6 @@
-"""STS keeps to its own endpoint settings, and a policy write works with only
-the ECR endpoint reachable (the lock-out pre-check says it was skipped)."""
+"""Which endpoint each service's client gets (its own, or an emulator's ECR endpoint,
+never AWS's real one by accident), and a policy write works with only the ECR
+endpoint reachable (the lock-out pre-check says it was skipped)."""
 
 from __future__ import annotations
 
@@ -19,11 +20,46 @@ from ecrctl.errors import InvalidInput
 BIN = Path(sys.executable).parent
 
 
-def test_sts_never_borrows_the_ecr_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("AWS_ENDPOINT_URL_ECR", "http://127.0.0.1:1")
-    aws = Aws(AwsSettings())
-    assert aws.ecr.meta.endpoint_url == "http://127.0.0.1:1"
-    assert aws.sts.meta.endpoint_url == "https://sts.us-east-1.amazonaws.com"
+EMULATOR = "http://127.0.0.1:5000"
+
+
+@pytest.mark.parametrize(
+    ("ecr_endpoint", "env", "service", "lent"),
+    [
+        (EMULATOR, {}, "sts", EMULATOR),  # an emulator serves every service
+        (EMULATOR, {}, "ecr-public", EMULATOR),
+        (EMULATOR, {"AWS_ENDPOINT_URL_STS": "http://127.0.0.1:6000"}, "sts", None),
+        (
+            EMULATOR,
+            {"AWS_ENDPOINT_URL_SERVICE_QUOTAS": "http://127.0.0.1:6000"},
+            "service-quotas",
+            None,
+        ),
+        (EMULATOR, {"AWS_ENDPOINT_URL": "http://127.0.0.1:6000"}, "lambda", None),
+        # an ECR-only VPC endpoint says nothing about where STS is
+        ("https://vpce-1.api.ecr.eu-west-1.vpce.amazonaws.com", {}, "sts", None),
+        (None, {}, "sts", None),
+    ],
+)
+def test_lent_endpoint(
+    ecr_endpoint: str | None,
+    env: dict[str, str],
+    service: str,
+    lent: str | None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    aws = Aws(AwsSettings(region="eu-west-1", endpoint_url=ecr_endpoint))
+    assert aws.lent_endpoint(service) == lent
+
+
+def test_clients_use_the_lent_endpoint() -> None:
+    aws = Aws(AwsSettings(region="eu-west-1", endpoint_url=EMULATOR))
+    assert aws.sts.meta.endpoint_url == EMULATOR
+    assert aws.client("ecs").meta.endpoint_url == EMULATOR
+    real = Aws(AwsSettings(region="eu-west-1"))
+    assert real.sts.meta.endpoint_url == "https://sts.eu-west-1.amazonaws.com"
 
 
 @pytest.mark.parametrize("variable", ["AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"])

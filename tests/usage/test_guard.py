@@ -82,4 +82,4 @@ def test_preview_options_that_do_not_go_together(
 def test_usage_revisions_must_be_positive(cli: Runner) -> None:
     result = cli("image", "list", "app", "--in-use", "--usage-revisions", "0")
     assert result.exit_code == 2
-    assert "Invalid value for '--usage-revisions': 0 is not in the range x>=1" in result.stderr
+    assert "invalid value for '--usage-revisions': 0 is not in the range x>=1" in result.stderr
