@@ -214,6 +214,7 @@ def status(app: App) -> None:
                 ]
                 for r in rows
             ],
+            empty="no ECR logins: nothing in the docker config, ecrctl's records or the cache",
         ),
     )
 

@@ -31,7 +31,8 @@ class Image(NamedTuple):
 
     @property
     def short_digest(self) -> str:
-        return self.digest.split(":", 1)[-1][:12]
+        """``sha256:`` and the first 12 hex digits: the short form every table uses."""
+        return self.digest[:19] if self.digest.startswith("sha256:") else self.digest
 
 
 def parse_time(value: Any, where: str) -> float:

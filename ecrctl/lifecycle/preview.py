@@ -223,7 +223,7 @@ def _load_policy(
 ) -> tuple[dict[str, Any], str]:
     if source is not None:
         text = io.read(source, "policy file")
-        return validate.parse(text, name=f"lifecycle policy {_shown(source)}"), text
+        return validate.parse(text, name=f"lifecycle policy {_shown(source)}", source=source), text
     from ecrctl.lifecycle import store
 
     assert repository is not None
@@ -262,7 +262,9 @@ def _remote_only(request: PreviewRequest, repository: str, io: PreviewIO) -> dic
     text = None
     if request.policy is not None:  # checked here: AWS's error would be less precise
         text = io.read(request.policy, "policy file")
-        validate.parse(text, name=f"lifecycle policy {_shown(request.policy)}")
+        validate.parse(
+            text, name=f"lifecycle policy {_shown(request.policy)}", source=request.policy
+        )
     return _aws_preview(repository, text, request.timeout, io)
 
 

@@ -118,4 +118,4 @@ def test_from_describe_images_api_results() -> None:
     pushed = datetime(2023, 11, 14, 22, 13, 20, tzinfo=UTC)
     images = from_details([{"imageDigest": "sha256:a", "imagePushedAt": pushed}])
     assert images == [Image("sha256:a", (), T)]
-    assert images[0].short_digest == "a"
+    assert images[0].short_digest == "sha256:a"

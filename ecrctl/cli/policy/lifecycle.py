@@ -69,7 +69,7 @@ def put(app: App, repository: str, source: str, yes: bool) -> None:
 
     name = _repo(repository)
     text = read_source(source, what="policy file")
-    document = validate.parse(text, name=f"lifecycle policy {_shown(source)}")
+    document = validate.parse(text, name=f"lifecycle policy {_shown(source)}", source=source)
     registry_id = app.settings.registry_id
     images = store.repository_images(app.ecr, name, registry_id=registry_id)
     counts = engine.preview(document, images, time.time()).counts()

@@ -13,7 +13,7 @@ import click
 
 from ecrctl.cli.app import App
 from ecrctl.cli.common import EcrctlCommand, pass_app, read_source
-from ecrctl.cli.render import Table, emit, fmt_time, notice, plain_table_text
+from ecrctl.cli.render import Table, emit, fmt_digest, fmt_time, notice, plain_table_text
 from ecrctl.cli.usage_view import revisions_option
 from ecrctl.errors import EcrctlError
 
@@ -263,7 +263,7 @@ def _dt(value: str | None) -> Any:
 
 
 def _short(digest: str) -> str:
-    return digest.split(":", 1)[-1][:12]
+    return fmt_digest(digest)
 
 
 def _fate_table(

@@ -55,21 +55,21 @@ def test_preview_table_explains_every_image(
     assert [(r[0], r[1], r[3], r[4], r[5]) for r in rows] == [
         (
             "beta-1, prod-1",
-            repo["A"].split(":")[1][:12],
+            repo["A"][:19],
             "expire",
             "1",
             "rule 1 (Rule 1): 2nd newest of 2, keeps 1",
         ),
         (
             "beta-2, prod-2",
-            repo["B"].split(":")[1][:12],
+            repo["B"][:19],
             "keep",
             "-",
             "kept: matches rule 1's tags, protected from rule 2",
         ),
         (
             "beta-3",
-            repo["C"].split(":")[1][:12],
+            repo["C"][:19],
             "keep",
             "-",
             "kept: rule 2 (Rule 2): 1st newest of 3, keeps 1",
@@ -244,7 +244,7 @@ def test_preview_diff_lists_changed_images(
     assert _rows(table) == [
         [
             "beta-2, prod-2",
-            repo["B"][7:19],
+            repo["B"][:19],
             "2023-11-05 22:13",
             "keep",
             "expire (rule 1)",
@@ -480,9 +480,9 @@ def _untagged(count: int) -> dict[str, Any]:
 
 
 HEADER = (
-    "TAGS         DIGEST         PUSHED             FATE     RULE   "
+    "TAGS         DIGEST                PUSHED             FATE     RULE   "
     "WHY                                                     \n"
-    "──────────────────────────────────────────────────────────────"
+    "─────────────────────────────────────────────────────────────────────"
     "─────────────────────────────────────────────────────────\n"
 )
 
@@ -499,11 +499,11 @@ def _preview_untagged(cli: Runner, tmp_path: Path, count: int) -> Result:
 def test_preview_prints_this_table(cli: Runner, tmp_path: Path, utc: None) -> None:
     result = _preview_untagged(cli, tmp_path, 3)
     assert result.stdout == HEADER + (
-        "<untagged>   000000000002   2023-10-25 20:13   expire   1      "
+        "<untagged>   sha256:000000000002   2023-10-25 20:13   expire   1      "
         "rule 1 (Rule 1): older than 14 days (pushed 20 days ago)\n"
-        "<untagged>   000000000001   2023-10-25 21:13   expire   1      "
+        "<untagged>   sha256:000000000001   2023-10-25 21:13   expire   1      "
         "rule 1 (Rule 1): older than 14 days (pushed 20 days ago)\n"
-        "<untagged>   000000000000   2023-10-25 22:13   expire   1      "
+        "<untagged>   sha256:000000000000   2023-10-25 22:13   expire   1      "
         "rule 1 (Rule 1): older than 14 days (pushed 20 days ago)\n"
     )
     assert result.stderr == "3 image(s): 3 expire, 0 kept (now = 2023-11-14T22:13:20+00:00)\n"
@@ -515,11 +515,11 @@ def test_long_tables_are_laid_out_like_short_ones(cli: Runner, tmp_path: Path, u
     assert len(lines) == 2 + 1001
     assert "".join(lines[:2]) == HEADER
     assert "".join([*lines[2:4], lines[-1]]) == (
-        "<untagged>   000000001000   2023-09-14 06:13   expire   1      "
+        "<untagged>   sha256:000000001000   2023-09-14 06:13   expire   1      "
         "rule 1 (Rule 1): older than 14 days (pushed 61 days ago)\n"
-        "<untagged>   000000000999   2023-09-14 07:13   expire   1      "
+        "<untagged>   sha256:000000000999   2023-09-14 07:13   expire   1      "
         "rule 1 (Rule 1): older than 14 days (pushed 61 days ago)\n"
-        "<untagged>   000000000000   2023-10-25 22:13   expire   1      "
+        "<untagged>   sha256:000000000000   2023-10-25 22:13   expire   1      "
         "rule 1 (Rule 1): older than 14 days (pushed 20 days ago)\n"
     )
 
