@@ -23,6 +23,7 @@ SUBCOMMANDS = {
     "completion": "ecrctl.cli.completion:completion",
     "login": "ecrctl.cli.login:login",
     "logout": "ecrctl.cli.login:logout",
+    "registry": "ecrctl.cli.registry:registry",
 }
 
 EPILOG = """\b
