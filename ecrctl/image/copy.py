@@ -124,9 +124,12 @@ def copy_image(
             hint="give the destination a tag, or no tag (the source's tag, or untagged)",
         )
     src_ep = endpoint(aws, src_ref.host)
+    source_client = src_ep.client()
+    if manifest_digest(source_client, src_ref.repository, src_ref.ref) is None:
+        get_manifest(source_client, src_ref.repository, src_ref.ref)  # raises NotFound
     dst_ep = endpoint(aws, dst_ref.host)
     dest = open_destination(dst_ep, dst_ref.repository, create=create, dry_run=dry_run)
-    copier = ImageCopier(src_ep.client(), BlobMover(on_event), jobs=jobs)
+    copier = ImageCopier(source_client, BlobMover(on_event), jobs=jobs)
     tag = dst_ref.tag or (src_ref.tag if not src_ref.digest else None)
     if tag is None and not src_ref.digest:
         tag = "latest"

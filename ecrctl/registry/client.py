@@ -63,7 +63,10 @@ class RegistryClient:
         attempts: int = 5,
         backoff: float = 0.3,
         timeout: float = 60.0,
+        basic: bool = False,
     ) -> None:
+        """``basic``: send the credential with the first request (ECR always
+        answers Basic), instead of waiting for the challenge."""
         import requests
 
         self.host = host
@@ -78,7 +81,7 @@ class RegistryClient:
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self._lock = threading.Lock()
-        self._basic = False
+        self._basic = basic and credential is not None
         self._tokens: dict[str, str] = {}
         if credential:
             redact.register(credential.password)
@@ -108,7 +111,7 @@ class RegistryClient:
             if self.credential is None:
                 raise self._no_credential()
             if self._basic:
-                raise self._rejected(response)
+                raise self._rejected(response)  # the credential was sent, and refused
             with self._lock:
                 self._basic = True
             return

@@ -56,7 +56,7 @@ class Endpoint:
         import os
 
         attempts = int(os.environ.get("ECRCTL_REGISTRY_ATTEMPTS", "5") or 5)
-        return RegistryClient(self.host, self.credential, attempts=attempts)
+        return RegistryClient(self.host, self.credential, attempts=attempts, basic=self.is_ecr)
 
 
 def endpoint(aws: Aws, host: str | None) -> Endpoint:

@@ -4,7 +4,7 @@ account's moto token), mapped in ecrctl's config.toml to moto accounts in two
 regions, and the ECR API of moto_server behind both.
 
 Import the fixtures into a test module with
-``from tests.registry.copy_support import copy_env, registries  # noqa: F401``.
+``from tests.registry.copy_support import copy_env_fixture, registries_fixture  # noqa: F401``.
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ class Registries:
     workdir: Path
 
 
-@pytest.fixture(scope="session")
-def registries(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Registries]:
+@pytest.fixture(scope="session", name="registries")
+def registries_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Registries]:
     workdir = tmp_path_factory.mktemp("copy-registries")
     env = backends.start(workdir, ["registry", "registry2"])
     try:
@@ -79,8 +79,8 @@ def unique(prefix: str = "app") -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
-@pytest.fixture
-def copy_env(
+@pytest.fixture(name="copy_env")
+def copy_env_fixture(
     registries: Registries, moto_url: str, isolated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> CopyEnv:
     monkeypatch.setenv("AWS_ENDPOINT_URL_ECR", moto_url)
