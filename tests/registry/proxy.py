@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import http.client
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -36,6 +37,7 @@ class Proxy:
         self.counters = Counters()
         self.corrupt_blobs = False
         self.faults: list[Fault] = []
+        self.delay: tuple[str, float] | None = None  # (path part, seconds) before forwarding
         self.lock = threading.Lock()
         proxy = self
 
@@ -93,6 +95,8 @@ class Proxy:
                     with proxy.lock:
                         proxy.counters.requests.append((self.command, self.path, status))
                     return
+                if proxy.delay and proxy.delay[0] in self.path:
+                    time.sleep(proxy.delay[1])
                 conn = http.client.HTTPConnection(proxy.upstream, timeout=120)
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP}
                 chunked = self.headers.get("Transfer-Encoding", "").lower() == "chunked"
