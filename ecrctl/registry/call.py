@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ecrctl.errors import InvalidInput
 from ecrctl.registry.api import next_link
+from ecrctl.registry.client import MANIFEST_ACCEPT
 from ecrctl.registry.credentials import endpoint
 
 if TYPE_CHECKING:
@@ -62,7 +63,10 @@ def call_api(
     ep = endpoint(aws, host)
     client = ep.client()
     ok = tuple(range(200, 400))
-    response = client.request(method, path, scope=_scope(path), ok=ok)
+    # as the guide's curl should: ask for every manifest type, or a registry may
+    # convert (ECR by tag, docker-registry to schema 1)
+    headers = {"Accept": MANIFEST_ACCEPT} if "/manifests/" in path else {}
+    response = client.request(method, path, scope=_scope(path), ok=ok, headers=headers)
     answer = _answer(ep.host, response)
     if not paginate or method != "GET":
         return answer
