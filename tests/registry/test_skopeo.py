@@ -64,12 +64,10 @@ def test_skopeo_reads_what_ecrctl_wrote(copy_env: CopyEnv, cli: Runner, skopeo) 
     )  # fmt: skip
     assert info["Architecture"] == "arm64" and info["Digest"] == index.digest
     skopeo(
-        "copy", "--all", "--src-tls-verify=false", "--dest-tls-verify=false", *auth,
+        "copy", "--all", "--preserve-digests", "--src-tls-verify=false", "--dest-tls-verify=false", *auth,
         f"docker://{copy_env.b.host}/{dst}:multi", f"docker://{copy_env.a.host}/{back}:multi",
     )  # fmt: skip
-    # skopeo re-serializes an index it copies with --all: same document, other bytes
-    assert copy_env.a.manifest(back, "multi").json() == json.loads(index.body)
-    assert all(copy_env.a.manifest(back, child).status_code == 200 for child in index.children)
+    assert copy_env.a.manifest(back, "multi").content == index.body
 
 
 def test_ecrctl_reads_what_skopeo_wrote(copy_env: CopyEnv, cli: Runner, skopeo) -> None:  # type: ignore[no-untyped-def]
