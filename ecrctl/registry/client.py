@@ -116,9 +116,7 @@ class RegistryClient:
                 self._basic = True
             return
         if scheme == "bearer" and "realm" in params:
-            if scope in self._tokens:
-                raise self._rejected(response)
-            token = self._fetch_token(params, extra)
+            token = self._fetch_token(params, [scope, *extra])
             with self._lock:
                 self._tokens[scope] = token
             return
@@ -130,7 +128,7 @@ class RegistryClient:
         query: list[tuple[str, str]] = []
         if params.get("service"):
             query.append(("service", params["service"]))
-        for scope in [params.get("scope", ""), *extra]:
+        for scope in dict.fromkeys([params.get("scope", ""), *extra]):
             if scope:
                 query.append(("scope", scope))
         auth = (self.credential.username, self.credential.password) if self.credential else None
@@ -184,7 +182,7 @@ class RegistryClient:
         anything else an error. Redirects are followed without Authorization."""
         import requests
 
-        attempt = 0
+        attempt = challenges = 0
         while True:
             attempt += 1
             sent = {**(headers or {}), **self._auth_header(scope)}
@@ -208,7 +206,8 @@ class RegistryClient:
                     f"cannot reach registry {self.host}: {type(exc).__name__}",
                     hint="check the address and that the registry is up",
                 ) from None
-            if response.status_code == 401 and replayable:
+            if response.status_code == 401 and replayable and challenges < 2:
+                challenges += 1  # a second one: the token expired, or lacked a scope
                 self._answer_challenge(response, scope, extra_scopes or [])
                 continue
             if response.status_code in RETRY_STATUSES and replayable and attempt < self.attempts:

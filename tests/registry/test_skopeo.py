@@ -54,7 +54,9 @@ def test_skopeo_reads_what_ecrctl_wrote(copy_env: CopyEnv, cli: Runner, skopeo) 
     result = cli("image", "copy", f"{copy_env.a.host}/{src}:multi", f"{copy_env.b.host}/{dst}")
     assert result.exit_code == 0, result.stderr
     auth = ["--authfile", skopeo.authfile]
-    raw = skopeo("inspect", "--tls-verify=false", *auth, "--raw", f"docker://{copy_env.b.host}/{dst}:multi")
+    raw = skopeo(
+        "inspect", "--tls-verify=false", *auth, "--raw", f"docker://{copy_env.b.host}/{dst}:multi"
+    )
     assert raw.encode() == index.body
     info = json.loads(
         skopeo(
