@@ -66,7 +66,8 @@ def test_skopeo_reads_what_ecrctl_wrote(copy_env: CopyEnv, cli: Runner, skopeo) 
     )  # fmt: skip
     assert info["Architecture"] == "arm64" and info["Digest"] == index.digest
     skopeo(
-        "copy", "--all", "--preserve-digests", "--src-tls-verify=false", "--dest-tls-verify=false", *auth,
+        "copy", "--all", "--preserve-digests",
+        "--src-tls-verify=false", "--dest-tls-verify=false", *auth,
         f"docker://{copy_env.b.host}/{dst}:multi", f"docker://{copy_env.a.host}/{back}:multi",
     )  # fmt: skip
     assert copy_env.a.manifest(back, "multi").content == index.body
