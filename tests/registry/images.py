@@ -92,7 +92,10 @@ class Registry:
         oci: bool = False,
         platform: tuple[str, str] = ("linux", "amd64"),
         config_extra: dict[str, Any] | None = None,
+        diff_ids: list[str] | None = None,
     ) -> Pushed:
+        """``diff_ids``: digests of the uncompressed layers, when they are real
+        gzip'd tars (the docker engine checks them); else the layers' own."""
         layers = layers if layers is not None else [os.urandom(3000), os.urandom(5000)]
         config = json.dumps(
             {
@@ -100,7 +103,7 @@ class Registry:
                 "os": platform[0],
                 "created": "2026-01-02T03:04:05Z",
                 "config": {"Env": ["PATH=/bin"], "Cmd": ["sh"], **(config_extra or {})},
-                "rootfs": {"type": "layers", "diff_ids": [digest(x) for x in layers]},
+                "rootfs": {"type": "layers", "diff_ids": diff_ids or [digest(x) for x in layers]},
                 "history": [{"created_by": f"layer {i}"} for i in range(len(layers))],
             }
         ).encode()

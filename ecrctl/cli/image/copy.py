@@ -10,7 +10,7 @@ from ecrctl.cli.render import emit, notice
 
 _STATUS = {
     "copied": "copied",
-    "unchanged": "unchanged: the destination already has this image (nothing moved)",
+    "unchanged": "unchanged: the destination already has this image",
     "would-copy": "would be copied",
 }
 
