@@ -175,6 +175,9 @@ class BlobMover:
         origin = src_repo if src.host == dst.host else None
         with self._lock:
             origin = origin or self._known.get((dst.host, digest))
+        # else the source's repository name there: a migration that keeps names mounts
+        # what an earlier copy brought (a 202 is the upload session the bytes go to)
+        origin = origin or src_repo
         path = f"/v2/{dst_repo}/blobs/uploads/"
         extra: list[str] = []
         if origin and origin != dst_repo:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 import threading
 import time
 from collections.abc import Mapping
@@ -37,6 +38,7 @@ MANIFEST_ACCEPT = ", ".join(
 )
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 LOOPBACK = ("127.", "localhost", "[::1]")
+_PARAM = re.compile(r'(?P<key>[\w-]+)\s*=\s*(?:"(?P<quoted>[^"]*)"|(?P<bare>[^,\s]*))')
 
 
 @dataclass(frozen=True)
@@ -249,27 +251,14 @@ class RegistryClient:
 
 
 def parse_challenge(header: str) -> tuple[str, dict[str, str]]:
-    """``Bearer realm="...",service="...",scope="..."`` as ("bearer", {...})."""
+    """``Bearer realm="...",service="...",scope="..."`` as ("bearer", {...});
+    commas inside quotes (``scope="repository:a:pull,push"``) stay in the value."""
     scheme, _, rest = header.strip().partition(" ")
     params: dict[str, str] = {}
-    key, value, quoted, i = "", "", False, 0
-    buf = ""
-    while i < len(rest):
-        ch = rest[i]
-        if ch == '"':
-            quoted = not quoted
-        elif ch == "=" and not quoted and not key:
-            key, buf = buf.strip(), ""
-        elif ch == "," and not quoted:
-            if key:
-                params[key.lower()] = buf.strip()
-            key, buf = "", ""
-        else:
-            buf += ch
-        i += 1
-    if key:
-        value = buf.strip()
-        params[key.lower()] = value
+    for match in _PARAM.finditer(rest):
+        params[match["key"].lower()] = (
+            match["quoted"] if match["quoted"] is not None else match["bare"]
+        )
     return scheme.lower(), params
 
 

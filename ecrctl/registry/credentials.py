@@ -55,7 +55,12 @@ class Endpoint:
     def client(self) -> RegistryClient:
         import os
 
-        attempts = int(os.environ.get("ECRCTL_REGISTRY_ATTEMPTS", "5") or 5)
+        raw = os.environ.get("ECRCTL_REGISTRY_ATTEMPTS", "") or "5"
+        if not raw.isdigit() or not 1 <= int(raw) <= 20:
+            raise InvalidInput(
+                f"invalid ECRCTL_REGISTRY_ATTEMPTS {raw!r}", hint="give a number from 1 to 20"
+            )
+        attempts = int(raw)
         return RegistryClient(self.host, self.credential, attempts=attempts, basic=self.is_ecr)
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ecrctl.aws.access import items, registry_kwargs
 from ecrctl.errors import AuthError, EcrctlError, InvalidInput
-from ecrctl.image.copy import DEFAULT_JOBS, ImageCopier, open_destination
+from ecrctl.image.copy import DEFAULT_JOBS, Destination, ImageCopier, open_destination
 from ecrctl.registry.api import tags as list_tags
 from ecrctl.registry.blobs import BlobCallback, BlobMover
 from ecrctl.registry.credentials import endpoint
@@ -141,7 +141,7 @@ def _untagged(aws: Any, repository: str, registry_id: str | None) -> list[str]:
 def _run(
     copier: ImageCopier,
     src: RemoteRef,
-    dest: Any,
+    dest: Destination,
     work: list[str],
     report: RepoCopyReport,
     on_item: ItemCallback | None,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -18,7 +19,6 @@ from tests.registry.copy_support import (  # noqa: F401 - fixtures
     registries_fixture,
     unique,
 )
-from tests.registry.images import Registry
 from tests.registry.proxy import Proxy
 
 
@@ -89,6 +89,24 @@ def test_within_one_registry_mounts_and_moves_no_layer_bytes(
     mounts = [p for m, p, s in proxy_a.counters.requests if m == "POST" and s == 201]
     assert len(mounts) == 3 and all(f"from={src}" in p for p in mounts)
     assert copy_env.a.manifest(dst, "1").content == pushed.body
+
+
+def test_blobs_an_earlier_copy_brought_are_mounted_not_sent(
+    copy_env: CopyEnv, proxy_b: Proxy, cli: Runner
+) -> None:
+    """A migration keeps the repository's name; a second copy into another
+    repository of the same registry mounts from it."""
+    name, other = unique(), unique()
+    copy_env.a.push_image(name, "1", layers=[b"m" * 100_000])
+    copy_env.create_repo(name, second=True)
+    copy_env.create_repo(other, second=True)
+    src = f"{copy_env.a.host}/{name}:1"
+    assert cli("image", "copy", src, f"{proxy_b.host}/{name}:1").exit_code == 0
+    proxy_b.reset()
+    result = cli("image", "copy", src, f"{proxy_b.host}/{other}:1", "-o", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json["blobs"] == {"copied": 0, "mounted": 2, "exists": 0}
+    assert proxy_b.counters.uploaded == 0
 
 
 @pytest.mark.parametrize("oci", [True, False], ids=["oci-index", "docker-manifest-list"])
@@ -219,7 +237,7 @@ def test_bad_input_exits_2_with_one_line(
     assert text in result.stderr and result.stderr.count("\n") == 1
 
 
-def test_other_host_uses_the_docker_config(copy_env: CopyEnv, cli: Runner, isolated) -> None:  # type: ignore[no-untyped-def]
+def test_other_host_uses_the_docker_config(copy_env: CopyEnv, cli: Runner, isolated: Path) -> None:
     """An unmapped host: the credential comes from config.json auths; without one,
     the 401 names the host and how to log in."""
     with Proxy(copy_env.a.host) as plain:  # not mapped: not an ECR host for ecrctl
@@ -243,7 +261,3 @@ def test_unreachable_registry(copy_env: CopyEnv, cli: Runner) -> None:
     result = cli("image", "copy", "127.0.0.1:9/app:1", f"{copy_env.a.host}/app1:1")
     assert result.exit_code == 1
     assert "cannot reach registry 127.0.0.1:9" in result.stderr
-
-
-def _registry(copy_env: CopyEnv) -> Registry:
-    return copy_env.a

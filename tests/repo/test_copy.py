@@ -153,3 +153,33 @@ def test_repository_arguments_take_no_tag(copy_env: CopyEnv, cli: Runner) -> Non
     result = cli("repo", "copy", "team/app:1", "team/other")
     assert result.exit_code == 2
     assert "names an image, not a repository" in result.stderr
+
+
+def test_include_untagged_from_an_ecr_source(copy_env: CopyEnv, cli: Runner) -> None:
+    """The untagged digests come from ECR's ListImages (moto is told about the image
+    the registry holds, as ECR, one service, knows by itself)."""
+    src, dst = unique(), unique()
+    tagged = copy_env.a.push_image(src, "1")
+    loose = copy_env.a.push_image(src, None)
+    copy_env.create_repo(src)
+    copy_env.create_repo(dst, second=True)
+    copy_env.ecr().put_image(
+        repositoryName=src,
+        imageManifest=loose.body.decode(),
+        imageDigest=loose.digest,
+        imageManifestMediaType="application/vnd.docker.distribution.manifest.v2+json",
+    )
+    args = ("repo", "copy", f"{copy_env.a.host}/{src}", f"{copy_env.b.host}/{dst}", "-o", "json")
+    result = cli(*args, "--include-untagged")
+    assert result.exit_code == 0, result.stderr
+    assert [d["item"] for d in result.json["done"]] == ["1", loose.digest]
+    assert copy_env.b.manifest(dst, loose.digest).content == loose.body
+    assert copy_env.b.manifest(dst, "1").content == tagged.body
+    assert copy_env.b.tags(dst) == ["1"]
+
+
+def test_include_untagged_needs_an_ecr_source(copy_env: CopyEnv, cli: Runner) -> None:
+    with Proxy(copy_env.a.host) as plain:  # not mapped: no ECR API behind it
+        result = cli("repo", "copy", f"{plain.host}/team/app", "team/app", "--include-untagged")
+    assert result.exit_code == 2
+    assert "--include-untagged needs an ECR source" in result.stderr
