@@ -2,6 +2,7 @@
 local docker-registry servers standing for two ECR accounts.
 
 python benchmarks/bench_copy.py [--runs N] [--mib N] [--layers N] [--tags N] [--big-mib N]
+                                [--only fresh,bytes,repo,big]
 
 Every timed copy moves fresh random content (a new image per run). skopeo
 gets a fresh HOME per run, so its blob-info cache is empty (it would mount
@@ -247,9 +248,9 @@ def bytes_moved(bench: Bench) -> None:
         ]
         for case, s, d, proxy in cases:
             proxy.reset()
-            _, _, out = run_rss(bench.ecrctl_copy(s, d), bench.env)
+            seconds, _, out = run_rss(bench.ecrctl_copy(s, d), bench.env)
             blobs = json.loads(out)["blobs"]
-            rows.append((case, proxy.counters.uploaded, blobs))
+            rows.append((f"{case}, {seconds:.2f} s", proxy.counters.uploaded, blobs))
         bench.config.write_text(
             bench.config.read_text()
             + f'\n[registries."{proxy_a.host}"]\naccount = "{backends.MOTO_ACCOUNT}"\n'
@@ -341,17 +342,17 @@ def main() -> None:
     parser.add_argument("--layers", type=int, default=8)
     parser.add_argument("--tags", type=int, default=200)
     parser.add_argument("--big-mib", type=int, default=1024)
+    parser.add_argument("--only", default="fresh,bytes,repo,big", help="parts to run, in order")
     args = parser.parse_args()
     for tool in ("skopeo", "docker", "docker-registry", "/usr/bin/time"):
         if not shutil.which(tool):
             sys.exit(f"{tool} is not installed: run scripts/install-deps")
     workdir = Path(tempfile.mkdtemp(prefix="ecrctl-bench-copy-"))
     bench = Bench(args, workdir)
+    parts = {"fresh": fresh_copies, "bytes": bytes_moved, "repo": repo_copy, "big": big_layer}
     try:
-        fresh_copies(bench)
-        bytes_moved(bench)
-        repo_copy(bench)
-        big_layer(bench)
+        for name in args.only.split(","):
+            parts[name](bench)
     finally:
         backends.stop(workdir)
         shutil.rmtree(workdir, ignore_errors=True)

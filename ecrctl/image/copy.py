@@ -20,7 +20,14 @@ from typing import TYPE_CHECKING, Any
 from ecrctl.aws.access import error_code, registry_kwargs
 from ecrctl.errors import Conflict, InvalidInput, NotFound
 from ecrctl.registry import manifest as mt
-from ecrctl.registry.api import Manifest, get_manifest, manifest_digest, put_manifest, sha256_digest
+from ecrctl.registry.api import (
+    Manifest,
+    get_manifest,
+    get_small_blob,
+    manifest_digest,
+    put_manifest,
+    sha256_digest,
+)
 from ecrctl.registry.blobs import BlobCallback, BlobMover
 from ecrctl.registry.credentials import Endpoint, endpoint
 from ecrctl.registry.reference import RemoteRef, parse_remote_ref
@@ -125,15 +132,15 @@ def copy_image(
         )
     src_ep = endpoint(aws, src_ref.host)
     source_client = src_ep.client()
-    if manifest_digest(source_client, src_ref.repository, src_ref.ref) is None:
-        get_manifest(source_client, src_ref.repository, src_ref.ref)  # raises NotFound
+    top = get_manifest(source_client, src_ref.repository, src_ref.ref)  # before the destination
     dst_ep = endpoint(aws, dst_ref.host)
     dest = open_destination(dst_ep, dst_ref.repository, create=create, dry_run=dry_run)
     copier = ImageCopier(source_client, BlobMover(on_event), jobs=jobs)
     tag = dst_ref.tag or (src_ref.tag if not src_ref.digest else None)
     if tag is None and not src_ref.digest:
         tag = "latest"
-    return copier.copy(src_ref.with_host(src_ep.host), dest, tag, platforms=wanted, dry_run=dry_run)
+    origin = src_ref.with_host(src_ep.host)
+    return copier.copy(origin, dest, tag, platforms=wanted, dry_run=dry_run, top=top)
 
 
 class ImageCopier:
@@ -152,8 +159,10 @@ class ImageCopier:
         *,
         platforms: list[str] | None = None,
         dry_run: bool = False,
+        top: Manifest | None = None,
     ) -> CopyResult:
-        top = get_manifest(self.source, src.repository, src.ref)
+        """``top``: the source manifest, when the caller has read it already."""
+        top = top or get_manifest(self.source, src.repository, src.ref)
         top = self._select(src.repository, top, platforms or [])
         dst_name = f"{dest.client.host}/{dest.repository}"
         result = CopyResult(
@@ -198,7 +207,7 @@ class ImageCopier:
         if not platforms:
             return top
         if not top.is_index:
-            return top
+            return self._check_platform(repository, top, platforms)
         document = top.document
         entries = [
             entry
@@ -218,6 +227,21 @@ class ImageCopier:
             return get_manifest(self.source, repository, entries[0]["digest"])
         body = json.dumps({**document, "manifests": entries}, indent=3).encode()
         return Manifest(body, top.media_type, sha256_digest(body))
+
+    def _check_platform(self, repository: str, top: Manifest, platforms: list[str]) -> Manifest:
+        """A single image is copied for --platform only when its config says that platform."""
+        config_digest = (top.document.get("config") or {}).get("digest")
+        if not config_digest:
+            return top
+        config = json.loads(get_small_blob(self.source, repository, str(config_digest)))
+        platform = {k: config.get(k) for k in ("os", "architecture", "variant")}
+        if any(_matches(platform, wanted) for wanted in platforms):
+            return top
+        raise NotFound(
+            f"{self.source.host}/{repository}@{top.digest} is a single image for "
+            f"{mt.platform_text(platform)}, not {', '.join(platforms)}",
+            hint="drop --platform, or name the image of that platform",
+        )
 
     def _children(self, repository: str, top: Manifest) -> list[tuple[str, Manifest]]:
         """The manifests an index points at (depth first), with their platforms."""

@@ -261,3 +261,14 @@ def test_unreachable_registry(copy_env: CopyEnv, cli: Runner) -> None:
     result = cli("image", "copy", "127.0.0.1:9/app:1", f"{copy_env.a.host}/app1:1")
     assert result.exit_code == 1
     assert "cannot reach registry 127.0.0.1:9" in result.stderr
+
+
+def test_platform_of_a_single_image_is_checked(copy_env: CopyEnv, cli: Runner) -> None:
+    src, dst = unique(), unique()
+    copy_env.a.push_image(src, "1", platform=("linux", "amd64"))
+    copy_env.create_repo(dst)
+    args = ("image", "copy", f"{copy_env.a.host}/{src}:1", f"{dst}:1", "--platform")
+    wrong = cli(*args, "linux/arm64")
+    assert wrong.exit_code == 1
+    assert "is a single image for linux/amd64, not linux/arm64" in wrong.stderr
+    assert cli(*args, "linux/amd64").exit_code == 0
