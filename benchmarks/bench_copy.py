@@ -175,7 +175,8 @@ class Bench:
         ecr.create_repository(repositoryName=repository, registryId=backends.SECOND_ACCOUNT)
 
     def ecrctl_copy(self, src: str, dst: str) -> list[str]:
-        return [self.ecrctl, "image", "copy", src, dst, "-o", "json"]
+        jobs = ["--jobs", str(self.args.jobs)]
+        return [self.ecrctl, "image", "copy", src, dst, "-o", "json", *jobs]
 
     def skopeo_copy(self, src: str, dst: str, home: Path) -> tuple[list[str], dict[str, str]]:
         env = {**self.env, "HOME": str(home)}
@@ -342,6 +343,7 @@ def main() -> None:
     parser.add_argument("--layers", type=int, default=8)
     parser.add_argument("--tags", type=int, default=200)
     parser.add_argument("--big-mib", type=int, default=1024)
+    parser.add_argument("--jobs", type=int, default=4, help="ecrctl image copy --jobs")
     parser.add_argument("--only", default="fresh,bytes,repo,big", help="parts to run, in order")
     args = parser.parse_args()
     for tool in ("skopeo", "docker", "docker-registry", "/usr/bin/time"):
