@@ -25,29 +25,34 @@ from tests.registry.copy_support import (  # noqa: F401 - fixtures
 pytestmark = pytest.mark.skipif(not shutil.which("skopeo"), reason="skopeo is not installed")
 
 
-@pytest.fixture
-def skopeo(copy_env: CopyEnv, tmp_path: Path):  # type: ignore[no-untyped-def]
-    authfile = tmp_path / "auth.json"
-    helpers = {copy_env.a.host: "ecrctl", copy_env.b.host: "ecrctl"}
-    authfile.write_text(json.dumps({"credHelpers": helpers}))
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+class Skopeo:
+    """``skopeo --insecure-policy ARGS`` with a private auth file of credHelpers."""
 
-    def run(*args: str) -> str:
+    def __init__(self, authfile: Path) -> None:
+        self.authfile = str(authfile)
+        self.env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+
+    def __call__(self, *args: str) -> str:
         done = subprocess.run(
             ["skopeo", "--insecure-policy", *args],
             capture_output=True,
             text=True,
-            env=env,
+            env=self.env,
             timeout=120,
         )
         assert done.returncode == 0, done.stderr
         return done.stdout
 
-    run.authfile = str(authfile)  # type: ignore[attr-defined]
-    return run
+
+@pytest.fixture
+def skopeo(copy_env: CopyEnv, tmp_path: Path) -> Skopeo:
+    authfile = tmp_path / "auth.json"
+    helpers = {copy_env.a.host: "ecrctl", copy_env.b.host: "ecrctl"}
+    authfile.write_text(json.dumps({"credHelpers": helpers}))
+    return Skopeo(authfile)
 
 
-def test_skopeo_reads_what_ecrctl_wrote(copy_env: CopyEnv, cli: Runner, skopeo) -> None:  # type: ignore[no-untyped-def]
+def test_skopeo_reads_what_ecrctl_wrote(copy_env: CopyEnv, cli: Runner, skopeo: Skopeo) -> None:
     src, dst, back = unique(), unique(), unique()
     index = copy_env.a.push_index(src, "multi")
     copy_env.create_repo(dst, second=True)
@@ -73,7 +78,7 @@ def test_skopeo_reads_what_ecrctl_wrote(copy_env: CopyEnv, cli: Runner, skopeo) 
     assert copy_env.a.manifest(back, "multi").content == index.body
 
 
-def test_ecrctl_reads_what_skopeo_wrote(copy_env: CopyEnv, cli: Runner, skopeo) -> None:  # type: ignore[no-untyped-def]
+def test_ecrctl_reads_what_skopeo_wrote(copy_env: CopyEnv, cli: Runner, skopeo: Skopeo) -> None:
     src, dst, again = unique(), unique(), unique()
     copy_env.a.push_image(src, "1", oci=True)
     auth = ["--authfile", skopeo.authfile]
