@@ -37,6 +37,10 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 MOTO_ACCOUNT = "123456789012"
 MOTO_PASSWORD = f"{MOTO_ACCOUNT}-auth-token"  # what moto's GetAuthorizationToken decodes to
+# A second account: moto's token for registryIds=[SECOND_ACCOUNT] decodes to AWS:<id>-auth-token,
+# so the second registry, standing for that account, accepts only that one.
+SECOND_ACCOUNT = "210987654321"
+SECOND_PASSWORD = f"{SECOND_ACCOUNT}-auth-token"
 
 
 # -- moto fixes -------------------------------------------------------------------
@@ -230,13 +234,13 @@ def start_moto(workdir: Path) -> tuple[int, dict[str, str]]:
 
 
 def start_registry(
-    workdir: Path, users: dict[str, str] | None = None
+    workdir: Path, users: dict[str, str] | None = None, name: str = "registry"
 ) -> tuple[int, dict[str, str]]:
     binary = shutil.which("docker-registry")
     if not binary:
         raise RuntimeError("docker-registry is not installed (apt-get install docker-registry)")
     users = users or {"AWS": MOTO_PASSWORD}
-    root = workdir / "registry"
+    root = workdir / name
     (root / "data").mkdir(parents=True, exist_ok=True)
     htpasswd = root / "htpasswd"
     htpasswd.unlink(missing_ok=True)
@@ -254,9 +258,15 @@ def start_registry(
         f"http: {{addr: 127.0.0.1:{port}, secret: ecrctl-tests}}\n"
         f"auth: {{htpasswd: {{realm: basic-realm, path: {htpasswd}}}}}\n"
     )
-    proc = _spawn([binary, "serve", str(config)], workdir / "registry.log")
+    proc = _spawn([binary, "serve", str(config)], workdir / f"{name}.log")
     wait_http(f"http://127.0.0.1:{port}/v2/")
     return proc.pid, {"ECRCTL_TEST_REGISTRY": f"127.0.0.1:{port}"}
+
+
+def start_second_registry(workdir: Path) -> tuple[int, dict[str, str]]:
+    """Another docker-registry, with its own htpasswd user: the second account's token."""
+    pid, env = start_registry(workdir, {"AWS": SECOND_PASSWORD}, name="registry2")
+    return pid, {"ECRCTL_TEST_REGISTRY2": env["ECRCTL_TEST_REGISTRY"]}
 
 
 def start_dockerd(workdir: Path) -> tuple[int, dict[str, str]]:
@@ -353,7 +363,12 @@ def mirror_image(registry: str, endpoint: str, repository: str, tag: str) -> str
     return digest
 
 
-STARTERS = {"moto": start_moto, "registry": start_registry, "dockerd": start_dockerd}
+STARTERS = {
+    "moto": start_moto,
+    "registry": start_registry,
+    "registry2": start_second_registry,
+    "dockerd": start_dockerd,
+}
 
 
 def start(workdir: Path, names: list[str]) -> dict[str, str]:
@@ -408,7 +423,7 @@ def cli(argv: list[str]) -> None:
     if args.action == "stop":
         stop(args.dir)
         return
-    names = [n for n in STARTERS if getattr(args, n)] or list(STARTERS)
+    names = [n for n in STARTERS if getattr(args, n)] or [n for n in STARTERS if n != "registry2"]
     for key, value in start(args.dir, names).items():
         print(f"{key}={value}")
 

@@ -24,6 +24,7 @@ SUBCOMMANDS = {
     "login": "ecrctl.cli.login:login",
     "logout": "ecrctl.cli.login:logout",
     "doctor": "ecrctl.cli.doctor:doctor",
+    "registry": "ecrctl.cli.registry:registry",
 }
 
 EPILOG = """\b

@@ -229,3 +229,71 @@ def tags(app: App, name: str) -> None:
     """List the resource tags of a repository (NAME or ARN)."""
     found = repo_tags.tags_of(app.aws, name)
     emit(app, found, table=lambda: _tags_table(found))
+
+
+@repo.command(
+    "copy",
+    epilog="\b\nExamples:\n  ecrctl repo copy team/app team/app-archive\n"
+    "  ecrctl repo copy team/app 210987654321.dkr.ecr.eu-west-1.amazonaws.com/team/app "
+    "--tags 'v1.*' --create",
+)
+@click.argument("source", metavar="SRC_REPO")
+@click.argument("destination", metavar="DST_REPO")
+@click.option("--tags", "pattern", metavar="PATTERN", help="Only tags matching this glob.")
+@click.option("--include-untagged", is_flag=True, help="Also untagged images (ECR source only).")
+@click.option("--create", is_flag=True, help="Create the destination ECR repository if missing.")
+@click.option(
+    "--jobs", type=click.IntRange(1, 32), default=4, show_default=True, help="Blobs in parallel."
+)
+@pass_app
+def copy(
+    app: App,
+    source: str,
+    destination: str,
+    pattern: str | None,
+    include_untagged: bool,
+    create: bool,
+    jobs: int,
+) -> None:
+    """Copy every tag of SRC_REPO into DST_REPO through the registry API.
+
+    Both are [HOST/]REPO (no host: the caller's ECR registry). Each shared
+    blob is sent once; images already there are unchanged, so a rerun after
+    an interruption finishes the rest. Reports each tag as done, failed or not
+    attempted (exit 1 when any failed, 130 when interrupted).
+    """
+    from ecrctl.cli.image.copy_progress import BlobProgress
+    from ecrctl.errors import Interrupted, PartialFailure
+    from ecrctl.repo.copy import copy_repository
+
+    with BlobProgress(app) as progress:
+        report = copy_repository(
+            app.aws,
+            source,
+            destination,
+            pattern=pattern,
+            include_untagged=include_untagged,
+            create=create,
+            on_event=progress,
+            on_item=(lambda item, status: progress.item(item, status))
+            if progress.enabled
+            else None,
+            jobs=jobs,
+        )
+    rows = [[d["item"], d["status"], d["digest"]] for d in report.done]
+    rows += [[f["item"], "FAILED", f"{f['code']}: {f['message']}"] for f in report.failed]
+    rows += [[item, "not attempted", ""] for item in report.notAttempted]
+    emit(app, report.to_dict(), table=lambda: Table(["ITEM", "STATUS", "DETAIL"], rows))
+    notice(
+        app,
+        f"{report.destination}: {len(report.done)} done, {len(report.failed)} failed, "
+        f"{len(report.notAttempted)} not attempted; {report.bytesMoved} bytes moved "
+        f"({report.blobs.get('copied', 0)} blobs copied, {report.blobs.get('mounted', 0)} "
+        f"mounted, {report.blobs.get('exists', 0)} already there)",
+    )
+    if report.interrupted:
+        raise Interrupted("interrupted; run the same command again to copy the rest")
+    if not report.complete:
+        raise PartialFailure(
+            f"{len(report.failed)} failed, {len(report.notAttempted)} not attempted (see above)"
+        )

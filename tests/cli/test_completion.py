@@ -134,7 +134,7 @@ def seeded() -> Scope:
 
 @pytest.mark.parametrize("shell", SHELLS)
 def test_subcommand_names(shell: str) -> None:
-    assert DRIVERS[shell]("ecrctl re") == ["repo"]
+    assert DRIVERS[shell]("ecrctl rep") == ["repo"]
     assert DRIVERS[shell]("ecrctl repo de") == ["delete"]
 
 
@@ -170,7 +170,7 @@ def test_fish_shows_whole_help_texts() -> None:
             "fish",
             "--no-config",
             "-c",
-            "source $argv[1]; complete -C 'ecrctl re'",
+            "source $argv[1]; complete -C 'ecrctl rep'",
             str(COMPLETIONS / "ecrctl.fish"),
         ],
         env=shell_env(),
@@ -202,7 +202,7 @@ def test_installed_for_the_user_each_shell_loads_it(tmp_path: Path) -> None:
         f"compinit -u -d {tmp_path / 'zcompdump'}; print -r -- $_comps[ecrctl]"
     )
     assert run_shell(["zsh", "-f", "-c", compinit], env) == ["_ecrctl"]
-    assert run_shell(["fish", "-c", "complete -C 'ecrctl re'"], env) == [
+    assert run_shell(["fish", "-c", "complete -C 'ecrctl rep'"], env) == [
         "repo\tCreate, list, inspect, delete and tag..."
     ]
 

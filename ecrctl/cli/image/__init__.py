@@ -1,7 +1,8 @@
-"""``ecrctl image``: list, show, retag, delete, push and pull.
+"""``ecrctl image``: list, show, retag, delete, push, pull, copy and inspect.
 
 One module per core module: ``query`` (list, show), ``retag``, ``delete`` and
-``transfer`` (push, pull), each loaded only when its command runs.
+``transfer`` (push, pull), ``copy`` and ``inspect`` (through the registry API),
+each loaded only when its command runs.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ COMMANDS = {
     "delete": "ecrctl.cli.image.delete:delete",
     "push": "ecrctl.cli.image.transfer:push",
     "pull": "ecrctl.cli.image.transfer:pull",
+    "copy": "ecrctl.cli.image.copy:copy",
+    "inspect": "ecrctl.cli.image.inspect:inspect",
 }
 
 
@@ -26,4 +29,4 @@ COMMANDS = {
     "  ecrctl image push myapp:dev team/app:dev --create",
 )
 def image() -> None:
-    """List, inspect, retag, delete, push and pull images."""
+    """List, inspect, retag, delete, push, pull and copy images."""

@@ -1,0 +1,98 @@
+"""``ecrctl image copy``: an image from registry to registry, without Docker."""
+
+from __future__ import annotations
+
+import click
+
+from ecrctl.cli.app import App
+from ecrctl.cli.common import command, dry_run_option, pass_app
+from ecrctl.cli.render import emit, notice
+
+_STATUS = {
+    "copied": "copied",
+    "unchanged": "unchanged: the destination already has this image",
+    "would-copy": "would be copied",
+}
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1 << 20):.1f} MiB"
+
+
+@command(
+    "copy",
+    epilog="\b\nExamples:\n  ecrctl image copy team/app:1.0 team/app-prod:1.0\n"
+    "  ecrctl image copy team/app:1.0 210987654321.dkr.ecr.eu-west-1.amazonaws.com/app:1.0 "
+    "--create\n  ecrctl image copy docker.io/library/alpine:3.20 mirror/alpine "
+    "--platform linux/arm64",
+)
+@click.argument("source", metavar="SRC")
+@click.argument("destination", metavar="DST")
+@click.option("--create", is_flag=True, help="Create the destination ECR repository if missing.")
+@click.option(
+    "--platform",
+    "platforms",
+    multiple=True,
+    metavar="OS/ARCH",
+    help="Copy only this platform of an index (repeatable; default: all platforms).",
+)
+@click.option(
+    "--all-platforms", is_flag=True, help="Copy every platform of an index (the default)."
+)
+@click.option(
+    "--jobs", type=click.IntRange(1, 32), default=4, show_default=True, help="Blobs in parallel."
+)
+@dry_run_option
+@pass_app
+def copy(
+    app: App,
+    source: str,
+    destination: str,
+    create: bool,
+    platforms: tuple[str, ...],
+    all_platforms: bool,
+    jobs: int,
+    dry_run: bool,
+) -> None:
+    """Copy image SRC to DST through the registry API (no Docker Engine).
+
+    SRC and DST are [HOST/]REPO[:TAG|@DIGEST]; without a host, the caller's
+    ECR registry. ECR hosts and hosts mapped in ecrctl's config use their own
+    ECR token (account, region, profile); other hosts the docker config.
+    Blobs are streamed and verified, skipped when present, mounted within one
+    registry; the manifest keeps its bytes and digest. DST without a tag takes
+    SRC's tag.
+    """
+    from ecrctl.cli.image.copy_progress import BlobProgress
+    from ecrctl.errors import InvalidInput
+    from ecrctl.image.copy import copy_image
+
+    if platforms and all_platforms:
+        raise InvalidInput(
+            "--platform and --all-platforms exclude each other", hint="give one of them"
+        )
+    with BlobProgress(app) as progress:
+        result = copy_image(
+            app.aws,
+            source,
+            destination,
+            create=create,
+            platforms=platforms,
+            dry_run=dry_run,
+            on_event=progress,
+            jobs=jobs,
+        )
+    if result.repositoryCreated:
+        notice(app, f"{'would create' if dry_run else 'created'} repository {result.destination}")
+    blobs = result.blobs
+    moved = (
+        f"{blobs.get('copied', 0)} blob(s) copied ({_mib(result.bytesMoved)}), "
+        f"{blobs.get('mounted', 0)} mounted, {blobs.get('exists', 0)} already there"
+        if result.status == "copied"
+        else f"{result.manifests} manifest(s), {blobs.get('total', 0)} blob(s), "
+        f"{_mib(result.blobBytes)}"
+        if result.status == "would-copy"
+        else "nothing moved"
+    )
+    notice(app, f"{result.destination}: {_STATUS[result.status]}; {moved}")
+    emit(app, result.to_dict(), text=result.imageUri)

@@ -1,0 +1,70 @@
+"""``ecrctl image inspect``: an image's config and layers, without pulling it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from ecrctl.cli.app import App
+from ecrctl.cli.common import command, pass_app
+from ecrctl.cli.render import Table, emit, fmt_mib
+
+
+def _text(value: Any) -> str:
+    if value in (None, [], {}):
+        return "-"
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def _rows(summary: dict[str, Any], layers: list[dict[str, Any]]) -> list[list[str]]:
+    rows = [
+        ["Created", _text(summary["created"])],
+        ["Platform", _text(summary["platform"])],
+        ["Entrypoint", _text(summary["entrypoint"])],
+        ["Cmd", _text(summary["cmd"])],
+        ["WorkingDir", _text(summary["workingDir"])],
+        ["User", _text(summary["user"])],
+        ["ExposedPorts", ", ".join(summary["exposedPorts"]) or "-"],
+    ]
+    rows += [["Env", item] for item in summary["env"]]
+    rows += [["Label", f"{k}={v}"] for k, v in sorted(summary["labels"].items())]
+    rows += [
+        [f"Layer {i}", f"{layer['digest']} ({fmt_mib(layer.get('size'))} MiB)"]
+        for i, layer in enumerate(layers, 1)
+    ]
+    steps = [h for h in summary["history"] if h.get("created_by")]
+    rows += [["History", " ".join(str(h["created_by"]).split())[:160]] for h in steps]
+    return rows
+
+
+@command(
+    "inspect",
+    epilog="\b\nExamples:\n  ecrctl image inspect team/app:1.0\n"
+    "  ecrctl image inspect team/app:1.0 --platform linux/arm64 -o json --query config.config.Env",
+)
+@click.argument("reference", metavar="[HOST/]REPO[:TAG|@DIGEST]")
+@click.option("--platform", metavar="OS/ARCH", help="For an index: the image of this platform.")
+@pass_app
+def inspect(app: App, reference: str, platform: str | None) -> None:
+    """Show what is inside an image without pulling it.
+
+    Reads the manifest and the image config through the registry API:
+    created, platform, entrypoint, cmd, working dir, user, env, labels,
+    exposed ports, layers with sizes, history. For an index without
+    --platform, its platforms. -o json gives the manifest and the config blob
+    as the registry returned them.
+    """
+    from ecrctl.image.inspect import inspect_image
+
+    found = inspect_image(app.aws, reference, platform=platform)
+    title = f"{found.reference}  {found.digest}  {found.mediaType}"
+    if found.config is None and found.platforms:
+        rows = [
+            [p["platform"], str(p["digest"]), str(p["mediaType"] or "-")] for p in found.platforms
+        ]
+        table = Table(["PLATFORM", "DIGEST", "MEDIA TYPE"], rows, title=title)
+    else:
+        table = Table(["FIELD", "VALUE"], _rows(found.summary(), found.layers), title=title)
+    emit(app, found.to_dict(), table=table)

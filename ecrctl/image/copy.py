@@ -1,0 +1,296 @@
+"""``image copy``: an image from one registry to another through the registry
+API, without a Docker Engine.
+
+The source manifest is read as bytes; for an index (or manifest list) every
+child is copied too (or only those of ``platforms``); then every blob is made
+to exist at the destination (skipped, mounted or streamed, in parallel, by a
+:class:`~ecrctl.registry.blobs.BlobMover`), then the children are put by
+digest and the top manifest by tag, byte for byte. A copy that finds the tag
+already at the same digest moves nothing (``unchanged``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ecrctl.aws.access import error_code, registry_kwargs
+from ecrctl.errors import Conflict, InvalidInput, NotFound
+from ecrctl.registry import manifest as mt
+from ecrctl.registry.api import (
+    Manifest,
+    get_manifest,
+    get_small_blob,
+    manifest_digest,
+    put_manifest,
+    sha256_digest,
+)
+from ecrctl.registry.blobs import BlobCallback, BlobMover
+from ecrctl.registry.credentials import Endpoint, endpoint
+from ecrctl.registry.reference import RemoteRef, parse_remote_ref
+
+if TYPE_CHECKING:
+    from ecrctl.aws.clients import Aws
+    from ecrctl.registry.client import RegistryClient
+
+DEFAULT_JOBS = 4
+IMMUTABLE = ("IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION")
+
+
+@dataclass
+class CopyResult:
+    """What one image copy did (``status``: copied|unchanged|would-copy)."""
+
+    source: str
+    destination: str
+    digest: str
+    mediaType: str
+    status: str
+    imageUri: str = ""  # HOST/REPO@DIGEST at the destination
+    platforms: list[str] = field(default_factory=list)
+    manifests: int = 0
+    blobs: dict[str, int] = field(default_factory=dict)
+    blobBytes: int = 0
+    bytesMoved: int = 0
+    repositoryCreated: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class Destination:
+    """The destination repository, checked once: whether its tags are immutable."""
+
+    endpoint: Endpoint
+    client: RegistryClient
+    repository: str
+    immutable: bool = False
+    created: bool = False
+
+
+def check_platform(value: str) -> str:
+    parts = value.split("/")
+    if not 2 <= len(parts) <= 3 or not all(parts):
+        raise InvalidInput(
+            f"invalid platform {value!r}", hint="write OS/ARCH[/VARIANT], e.g. linux/arm64"
+        )
+    return value
+
+
+def open_destination(ep: Endpoint, repository: str, *, create: bool, dry_run: bool) -> Destination:
+    """Check (or create) the destination repository where an ECR API stands behind it."""
+    dest = Destination(ep, ep.client(), repository)
+    if ep.aws is None:
+        return dest
+    ecr = ep.aws.ecr
+    try:
+        found = ecr.describe_repositories(
+            repositoryNames=[repository], **registry_kwargs(ep.registry_id)
+        )["repositories"][0]
+        dest.immutable = found.get("imageTagMutability", "MUTABLE") in IMMUTABLE
+        return dest
+    except Exception as exc:
+        if error_code(exc) != "RepositoryNotFoundException":
+            raise
+    if not create:
+        raise InvalidInput(
+            f"destination repository {repository!r} does not exist in registry "
+            f"{ep.registry_id} (region {ep.region}); ECR does not create repositories on push",
+            hint="pass --create to create it",
+        )
+    if not dry_run:
+        from ecrctl.repo.repository import create_repository
+
+        create_repository(ecr, repository, registry_id=ep.registry_id)
+    dest.created = True
+    return dest
+
+
+def copy_image(
+    aws: Aws,
+    source: str,
+    destination: str,
+    *,
+    create: bool = False,
+    platforms: Iterable[str] = (),
+    dry_run: bool = False,
+    on_event: BlobCallback | None = None,
+    jobs: int = DEFAULT_JOBS,
+) -> CopyResult:
+    """Copy SOURCE to DESTINATION (both ``[HOST/]REPO[:TAG|@DIGEST]``)."""
+    src_ref = parse_remote_ref(source, what="source")
+    dst_ref = parse_remote_ref(destination, what="destination")
+    wanted = [check_platform(p) for p in platforms]
+    if dst_ref.digest:
+        raise InvalidInput(
+            f"destination {destination!r} names a digest",
+            hint="give the destination a tag, or no tag (the source's tag, or untagged)",
+        )
+    src_ep = endpoint(aws, src_ref.host)
+    source_client = src_ep.client()
+    top = get_manifest(source_client, src_ref.repository, src_ref.ref)  # before the destination
+    dst_ep = endpoint(aws, dst_ref.host)
+    dest = open_destination(dst_ep, dst_ref.repository, create=create, dry_run=dry_run)
+    copier = ImageCopier(source_client, BlobMover(on_event), jobs=jobs)
+    tag = dst_ref.tag or (src_ref.tag if not src_ref.digest else None)
+    if tag is None and not src_ref.digest:
+        tag = "latest"
+    origin = src_ref.with_host(src_ep.host)
+    return copier.copy(origin, dest, tag, platforms=wanted, dry_run=dry_run, top=top)
+
+
+class ImageCopier:
+    """Copies images from one source registry, sharing one BlobMover."""
+
+    def __init__(self, source: RegistryClient, mover: BlobMover, *, jobs: int = DEFAULT_JOBS):
+        self.source = source
+        self.mover = mover
+        self.jobs = max(1, jobs)
+
+    def copy(
+        self,
+        src: RemoteRef,
+        dest: Destination,
+        tag: str | None,
+        *,
+        platforms: list[str] | None = None,
+        dry_run: bool = False,
+        top: Manifest | None = None,
+    ) -> CopyResult:
+        """``top``: the source manifest, when the caller has read it already."""
+        top = top or get_manifest(self.source, src.repository, src.ref)
+        top = self._select(src.repository, top, platforms or [])
+        dst_name = f"{dest.client.host}/{dest.repository}"
+        result = CopyResult(
+            source=str(src),
+            destination=f"{dst_name}:{tag}" if tag else f"{dst_name}@{top.digest}",
+            digest=top.digest,
+            mediaType=top.media_type,
+            status="would-copy" if dry_run else "copied",
+            imageUri=f"{dst_name}@{top.digest}",
+            repositoryCreated=dest.created,
+        )
+        existing = manifest_digest(dest.client, dest.repository, tag or top.digest)
+        if existing == top.digest:
+            result.status = "unchanged"
+            return result
+        if existing and tag and dest.immutable:
+            raise Conflict(
+                f"tag {tag!r} of the immutable repository {dest.repository!r} already points "
+                f"at {existing}, not {top.digest}",
+                hint="copy to another tag, or make the repository mutable",
+            )
+        children = self._children(src.repository, top)
+        result.platforms = [p for p, _ in children if p]
+        blobs = self._blobs([m for _, m in children] or [top])
+        result.blobBytes = sum(blobs.values())
+        result.manifests = len(children) + 1
+        if dry_run:
+            result.blobs = {"total": len(blobs)}
+            return result
+        sent_before = self.mover.bytes_sent
+        counts_before = dict(self.mover.counts)
+        self._move(src.repository, dest, blobs)
+        for _, child in children:
+            put_manifest(dest.client, dest.repository, child.digest, child)
+        put_manifest(dest.client, dest.repository, tag or top.digest, top)
+        result.blobs = {k: v - counts_before.get(k, 0) for k, v in self.mover.counts.items()}
+        result.bytesMoved = self.mover.bytes_sent - sent_before
+        return result
+
+    def _select(self, repository: str, top: Manifest, platforms: list[str]) -> Manifest:
+        """The manifest to copy: ``top``, or its children for ``platforms``."""
+        if not platforms:
+            return top
+        if not top.is_index:
+            return self._check_platform(repository, top, platforms)
+        document = top.document
+        entries = [
+            entry
+            for entry in document.get("manifests", [])
+            if any(_matches(entry.get("platform"), p) for p in platforms)
+        ]
+        if not entries:
+            offered = ", ".join(
+                mt.platform_text(e.get("platform")) for e in document.get("manifests", [])
+            )
+            raise NotFound(
+                f"{self.source.host}/{repository}@{top.digest} has no image for "
+                f"{', '.join(platforms)}",
+                hint=f"it has: {offered or 'no platforms'}",
+            )
+        if len(entries) == 1:
+            return get_manifest(self.source, repository, entries[0]["digest"])
+        body = json.dumps({**document, "manifests": entries}, indent=3).encode()
+        return Manifest(body, top.media_type, sha256_digest(body))
+
+    def _check_platform(self, repository: str, top: Manifest, platforms: list[str]) -> Manifest:
+        """A single image is copied for --platform only when its config says that platform."""
+        config_digest = (top.document.get("config") or {}).get("digest")
+        if not config_digest:
+            return top
+        config = json.loads(get_small_blob(self.source, repository, str(config_digest)))
+        platform = {k: config.get(k) for k in ("os", "architecture", "variant")}
+        if any(_matches(platform, wanted) for wanted in platforms):
+            return top
+        raise NotFound(
+            f"{self.source.host}/{repository}@{top.digest} is a single image for "
+            f"{mt.platform_text(platform)}, not {', '.join(platforms)}",
+            hint="drop --platform, or name the image of that platform",
+        )
+
+    def _children(self, repository: str, top: Manifest) -> list[tuple[str, Manifest]]:
+        """The manifests an index points at (depth first), with their platforms."""
+        if not top.is_index:
+            return []
+        found: list[tuple[str, Manifest]] = []
+        for entry in top.document.get("manifests", []):
+            child = get_manifest(self.source, repository, entry["digest"])
+            found.extend(self._children(repository, child))
+            platform = entry.get("platform")
+            found.append((mt.platform_text(platform) if platform else "", child))
+        return found
+
+    @staticmethod
+    def _blobs(manifests: list[Manifest]) -> dict[str, int]:
+        """Every blob (config, layers) of the image manifests: digest -> size."""
+        blobs: dict[str, int] = {}
+        for item in manifests:
+            if item.is_index:
+                continue
+            document = item.document
+            if document.get("schemaVersion") == 1:
+                raise InvalidInput(
+                    f"manifest {item.digest} is Docker schema 1, which has no blob sizes",
+                    hint="copy it with docker pull and docker push",
+                )
+            descriptors = [document.get("config") or {}, *document.get("layers", [])]
+            for desc in descriptors:
+                if desc.get("digest") and not desc.get("urls"):  # foreign layers stay out
+                    blobs[str(desc["digest"])] = int(desc.get("size", 0))
+        return blobs
+
+    def _move(self, repository: str, dest: Destination, blobs: dict[str, int]) -> None:
+        order = sorted(blobs.items(), key=lambda item: -item[1])  # largest first
+        pool = ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="blob")
+        try:
+            futures = [
+                pool.submit(
+                    self.mover.move, self.source, repository, dest.client, dest.repository, d, s
+                )
+                for d, s in order
+            ]
+            done, _ = wait(futures, return_when=FIRST_EXCEPTION)
+            for future in done:
+                future.result()  # the first failure, if any
+        finally:  # on a failure or Ctrl-C, start nothing more
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _matches(platform: dict[str, Any] | None, wanted: str) -> bool:
+    text = mt.platform_text(platform)
+    return text == wanted or text.startswith(wanted + "/")

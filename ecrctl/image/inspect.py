@@ -1,0 +1,121 @@
+"""``image inspect``: what is inside an image, read through the registry API
+without pulling it: the manifest, and the image config blob it points at.
+
+For an index (manifest list) without a platform, its platforms; with one,
+the image of that platform.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ecrctl.errors import NotFound, ServiceError
+from ecrctl.image.copy import check_platform
+from ecrctl.registry import manifest as mt
+from ecrctl.registry.api import get_manifest, get_small_blob
+from ecrctl.registry.credentials import endpoint
+from ecrctl.registry.reference import parse_remote_ref
+
+if TYPE_CHECKING:
+    from ecrctl.aws.clients import Aws
+
+
+@dataclass
+class Inspection:
+    """The manifest (and, for an image, its config) as the registry returned them."""
+
+    reference: str
+    digest: str
+    mediaType: str
+    manifest: dict[str, Any]
+    config: dict[str, Any] | None = None
+    platforms: list[dict[str, Any]] = field(default_factory=list)
+    layers: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "reference": self.reference,
+            "digest": self.digest,
+            "mediaType": self.mediaType,
+            "manifest": self.manifest,
+            "config": self.config,
+        }
+
+    def summary(self) -> dict[str, Any]:
+        """The config's fields people look at (for the table view)."""
+        config = self.config or {}
+        inner = config.get("config") or {}
+        return {
+            "created": config.get("created"),
+            "platform": "/".join(
+                str(p)
+                for p in (config.get("os"), config.get("architecture"), config.get("variant"))
+                if p
+            ),
+            "entrypoint": inner.get("Entrypoint"),
+            "cmd": inner.get("Cmd"),
+            "workingDir": inner.get("WorkingDir") or None,
+            "user": inner.get("User") or None,
+            "env": inner.get("Env") or [],
+            "labels": inner.get("Labels") or {},
+            "exposedPorts": sorted(inner.get("ExposedPorts") or {}),
+            "history": config.get("history") or [],
+        }
+
+
+def inspect_image(aws: Aws, reference: str, *, platform: str | None = None) -> Inspection:
+    """Read REF's manifest (and config) from its registry."""
+    ref = parse_remote_ref(reference)
+    if platform:
+        check_platform(platform)
+    ep = endpoint(aws, ref.host)
+    client = ep.client()
+    name = str(ref.with_host(ep.host))
+    top = get_manifest(client, ref.repository, ref.ref)
+    document = top.document
+    if top.is_index:
+        entries = document.get("manifests", [])
+        platforms = [
+            {
+                "platform": mt.platform_text(e.get("platform")),
+                "digest": e.get("digest"),
+                "size": e.get("size"),
+                "mediaType": e.get("mediaType"),
+            }
+            for e in entries
+        ]
+        if not platform:
+            return Inspection(name, top.digest, top.media_type, document, platforms=platforms)
+        chosen = [
+            e
+            for e in entries
+            if mt.platform_text(e.get("platform")) in (platform,)
+            or mt.platform_text(e.get("platform")).startswith(platform + "/")
+        ]
+        if not chosen:
+            offered = ", ".join(p["platform"] for p in platforms)
+            raise NotFound(
+                f"{name} has no image for {platform}", hint=f"it has: {offered or 'none'}"
+            )
+        top = get_manifest(client, ref.repository, chosen[0]["digest"])
+        document = top.document
+        name = f"{name} ({platform})"
+    config_desc = document.get("config") or {}
+    config: dict[str, Any] | None = None
+    if config_desc.get("digest"):
+        raw = get_small_blob(client, ref.repository, str(config_desc["digest"]))
+        try:
+            config = json.loads(raw)
+        except ValueError:
+            raise ServiceError(f"the config blob of {name} is not JSON") from None
+    layers = [
+        {
+            "digest": layer.get("digest"),
+            "size": layer.get("size"),
+            "mediaType": layer.get("mediaType"),
+        }
+        for layer in document.get("layers", [])
+    ]
+    return Inspection(name, top.digest, top.media_type, document, config, layers=layers)

@@ -1,0 +1,274 @@
+"""``ecrctl image copy`` between two real docker-registry servers standing for
+two accounts (moto's ECR API behind both), within one registry (mounts), and
+back; faults injected by a loopback proxy in front of a real registry."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ACCOUNT, Runner
+from tests.registry.copy_support import (  # noqa: F401 - fixtures
+    SECOND,
+    CopyEnv,
+    copy_env_fixture,
+    registries_fixture,
+    unique,
+)
+from tests.registry.proxy import Proxy
+
+
+@pytest.fixture
+def proxy_a(copy_env: CopyEnv) -> Iterator[Proxy]:
+    """A counting proxy in front of registry A, mapped to account A."""
+    with Proxy(copy_env.a.host) as proxy:
+        copy_env.map_host(proxy.host)
+        yield proxy
+
+
+@pytest.fixture
+def proxy_b(copy_env: CopyEnv) -> Iterator[Proxy]:
+    with Proxy(copy_env.b.host) as proxy:
+        copy_env.map_host(proxy.host, second=True)
+        yield proxy
+
+
+def test_across_accounts_keeps_bytes_and_digest_then_moves_nothing(
+    copy_env: CopyEnv, proxy_b: Proxy, cli: Runner
+) -> None:
+    a, b = copy_env.a, copy_env.b
+    src, dst = unique(), unique()
+    pushed = a.push_image(src, "1.0")
+    copy_env.create_repo(dst, second=True)
+    result = cli("image", "copy", f"{a.host}/{src}:1.0", f"{proxy_b.host}/{dst}", "-o", "json")
+    assert result.exit_code == 0, result.stderr
+    data = result.json
+    assert data["status"] == "copied" and data["digest"] == pushed.digest
+    assert data["blobs"] == {"copied": 3, "mounted": 0, "exists": 0}
+    assert data["bytesMoved"] == sum(pushed.blobs.values()) == proxy_b.counters.uploaded
+    answer = b.manifest(dst, "1.0")
+    assert answer.content == pushed.body
+    assert answer.headers["Docker-Content-Digest"] == pushed.digest
+    assert all(b.has_blob(dst, d) for d in pushed.blobs)
+
+    proxy_b.reset()
+    again = cli("image", "copy", f"{a.host}/{src}:1.0", f"{proxy_b.host}/{dst}:1.0")
+    assert again.exit_code == 0, again.stderr
+    assert "unchanged" in again.stderr and "nothing moved" in again.stderr
+    assert again.stdout.strip() == f"{proxy_b.host}/{dst}@{pushed.digest}"
+    assert proxy_b.counters.uploaded == 0
+    assert [m for m, _, _ in proxy_b.counters.requests] == ["HEAD"]
+
+
+def test_and_back_into_the_callers_registry(copy_env: CopyEnv, cli: Runner) -> None:
+    a, b = copy_env.a, copy_env.b
+    src, back = unique(), unique()
+    pushed = b.push_image(src, "v2", oci=True)
+    copy_env.create_repo(back)
+    result = cli("image", "copy", f"{b.host}/{src}:v2", f"{back}:returned")
+    assert result.exit_code == 0, result.stderr
+    assert a.manifest(back, "returned").content == pushed.body
+
+
+def test_within_one_registry_mounts_and_moves_no_layer_bytes(
+    copy_env: CopyEnv, proxy_a: Proxy, cli: Runner
+) -> None:
+    src, dst = unique(), unique()
+    pushed = copy_env.a.push_image(src, "1", layers=[b"x" * 300_000, b"y" * 200_000])
+    copy_env.create_repo(dst)
+    result = cli(
+        "image", "copy", f"{proxy_a.host}/{src}:1", f"{proxy_a.host}/{dst}:1", "-o", "json"
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.json["blobs"] == {"copied": 0, "mounted": 3, "exists": 0}
+    assert proxy_a.counters.uploaded == 0 and proxy_a.counters.downloaded == 0
+    mounts = [p for m, p, s in proxy_a.counters.requests if m == "POST" and s == 201]
+    assert len(mounts) == 3 and all(f"from={src}" in p for p in mounts)
+    assert copy_env.a.manifest(dst, "1").content == pushed.body
+
+
+def test_blobs_an_earlier_copy_brought_are_mounted_not_sent(
+    copy_env: CopyEnv, proxy_b: Proxy, cli: Runner
+) -> None:
+    """A migration keeps the repository's name; a second copy into another
+    repository of the same registry mounts from it."""
+    name, other = unique(), unique()
+    copy_env.a.push_image(name, "1", layers=[b"m" * 100_000])
+    copy_env.create_repo(name, second=True)
+    copy_env.create_repo(other, second=True)
+    src = f"{copy_env.a.host}/{name}:1"
+    assert cli("image", "copy", src, f"{proxy_b.host}/{name}:1").exit_code == 0
+    proxy_b.reset()
+    result = cli("image", "copy", src, f"{proxy_b.host}/{other}:1", "-o", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json["blobs"] == {"copied": 0, "mounted": 2, "exists": 0}
+    assert proxy_b.counters.uploaded == 0
+
+
+@pytest.mark.parametrize("oci", [True, False], ids=["oci-index", "docker-manifest-list"])
+def test_index_with_every_platform(copy_env: CopyEnv, cli: Runner, oci: bool) -> None:
+    a, b = copy_env.a, copy_env.b
+    src, dst = unique(), unique()
+    index = a.push_index(src, "multi", oci=oci)
+    copy_env.create_repo(dst, second=True)
+    result = cli("image", "copy", f"{a.host}/{src}:multi", f"{b.host}/{dst}:multi", "-o", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json["platforms"] == ["linux/amd64", "linux/arm64/v8"]
+    assert result.json["manifests"] == 3
+    assert b.manifest(dst, "multi").content == index.body
+    for child in index.children:
+        assert b.manifest(dst, child).status_code == 200
+    assert all(b.has_blob(dst, d) for d in index.blobs)
+
+
+def test_one_platform_of_a_list_is_tagged_as_that_image(copy_env: CopyEnv, cli: Runner) -> None:
+    a, b = copy_env.a, copy_env.b
+    src, dst = unique(), unique()
+    index = a.push_index(src, "multi", oci=False)
+    copy_env.create_repo(dst, second=True)
+    args = ("image", "copy", f"{a.host}/{src}:multi", f"{b.host}/{dst}:arm", "--platform")
+    result = cli(*args, "linux/arm64", "-o", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json["digest"] == index.children[1]
+    assert b.manifest(dst, "arm").headers["Docker-Content-Digest"] == index.children[1]
+    missing = cli(*args, "windows/amd64")
+    assert missing.exit_code == 1
+    assert "no image for windows/amd64" in missing.stderr and "linux/arm64/v8" in missing.stderr
+
+
+def test_missing_destination_repository_needs_create(copy_env: CopyEnv, cli: Runner) -> None:
+    a, b = copy_env.a, copy_env.b
+    src, dst = unique(), unique()
+    a.push_image(src, "1")
+    result = cli("image", "copy", f"{a.host}/{src}:1", f"{b.host}/{dst}:1")
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert f"{dst!r} does not exist in registry {SECOND}" in result.stderr
+    assert "--create" in result.stderr
+    assert b.tags(dst) == []
+    created = cli("image", "copy", f"{a.host}/{src}:1", f"{b.host}/{dst}:1", "--create")
+    assert created.exit_code == 0, created.stderr
+    assert "created repository" in created.stderr
+    names = [
+        r["repositoryName"]
+        for r in copy_env.ecr("eu-west-1").describe_repositories(registryId=SECOND)["repositories"]
+    ]
+    assert dst in names
+    assert b.tags(dst) == ["1"]
+
+
+def test_immutable_tag_pointing_elsewhere_is_a_conflict(copy_env: CopyEnv, cli: Runner) -> None:
+    a = copy_env.a
+    src, dst = unique(), unique()
+    a.push_image(src, "one")
+    a.push_image(src, "two")
+    copy_env.create_repo(dst, immutable=True)
+    assert cli("image", "copy", f"{a.host}/{src}:one", f"{a.host}/{dst}:rel").exit_code == 0
+    result = cli("image", "copy", f"{a.host}/{src}:two", f"{a.host}/{dst}:rel")
+    assert result.exit_code == 1
+    assert "immutable repository" in result.stderr and "'rel'" in result.stderr
+
+
+def test_corrupted_blob_aborts_and_tags_nothing(
+    copy_env: CopyEnv, proxy_a: Proxy, cli: Runner
+) -> None:
+    src, dst = unique(), unique()
+    copy_env.a.push_image(src, "1", layers=[b"z" * 50_000])
+    copy_env.create_repo(dst, second=True)
+    proxy_a.corrupt_blobs = True
+    result = cli("image", "copy", f"{proxy_a.host}/{src}:1", f"{copy_env.b.host}/{dst}:1")
+    assert result.exit_code == 1
+    assert "hashing to" in result.stderr and "nothing was tagged" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert copy_env.b.tags(dst) == []
+
+
+def test_server_errors_are_retried(copy_env: CopyEnv, proxy_b: Proxy, cli: Runner) -> None:
+    from tests.registry.proxy import Fault
+
+    src, dst = unique(), unique()
+    pushed = copy_env.a.push_image(src, "1")
+    copy_env.create_repo(dst, second=True)
+    proxy_b.faults = [Fault("PUT", "/manifests/", 2, 503), Fault("POST", "/blobs/uploads", 1, 429)]
+    result = cli("image", "copy", f"{copy_env.a.host}/{src}:1", f"{proxy_b.host}/{dst}:1")
+    assert result.exit_code == 0, result.stderr
+    statuses = [s for _, _, s in proxy_b.counters.requests]
+    assert statuses.count(503) == 2 and statuses.count(429) == 1
+    assert copy_env.b.manifest(dst, "1").content == pushed.body
+
+
+def test_dry_run_writes_nothing(copy_env: CopyEnv, cli: Runner) -> None:
+    src, dst = unique(), unique()
+    copy_env.a.push_image(src, "1")
+    result = cli(
+        "image", "copy", f"{copy_env.a.host}/{src}:1", f"{copy_env.b.host}/{dst}:1",
+        "--create", "--dry-run", "-o", "json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert result.json["status"] == "would-copy" and result.json["blobs"] == {"total": 3}
+    assert copy_env.ecr("eu-west-1").describe_repositories(registryId=SECOND)["repositories"] == []
+    assert copy_env.b.tags(dst) == []
+
+
+def test_source_not_found(copy_env: CopyEnv, cli: Runner) -> None:
+    result = cli("image", "copy", f"{copy_env.a.host}/nothing-here:1", f"{copy_env.a.host}/x1:1")
+    assert result.exit_code in (1, 2)
+    assert "nothing-here" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "text"),
+    [
+        (("a/b:1", "c/d:1", "--platform", "linux"), "invalid platform 'linux'"),
+        (("a/b:1", "c/d@sha256:" + "0" * 64), "names a digest"),
+        (("a/b:1", "c/d:1", "--platform", "linux/arm64", "--all-platforms"), "exclude each other"),
+        (("Bad/Name:1", "c/d:1"), "invalid repository name 'Bad/Name'"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(
+    copy_env: CopyEnv, cli: Runner, args: tuple[str, ...], text: str
+) -> None:
+    result = cli("image", "copy", *args)
+    assert result.exit_code == 2
+    assert text in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_other_host_uses_the_docker_config(copy_env: CopyEnv, cli: Runner, isolated: Path) -> None:
+    """An unmapped host: the credential comes from config.json auths; without one,
+    the 401 names the host and how to log in."""
+    with Proxy(copy_env.a.host) as plain:  # not mapped: not an ECR host for ecrctl
+        src = unique()
+        pushed = copy_env.a.push_image(src, "1")
+        copy_env.create_repo(src, second=True)
+        denied = cli("image", "copy", f"{plain.host}/{src}:1", f"{copy_env.b.host}/{src}:1")
+        assert denied.exit_code == 1
+        assert f"no credentials for registry {plain.host}" in denied.stderr
+        assert f"docker login {plain.host}" in denied.stderr
+        secret = base64.b64encode(f"AWS:{ACCOUNT}-auth-token".encode()).decode()
+        docker = isolated / ".docker"
+        docker.mkdir(exist_ok=True)
+        (docker / "config.json").write_text(json.dumps({"auths": {plain.host: {"auth": secret}}}))
+        result = cli("image", "copy", f"{plain.host}/{src}:1", f"{copy_env.b.host}/{src}:1")
+        assert result.exit_code == 0, result.stderr
+        assert copy_env.b.manifest(src, "1").content == pushed.body
+
+
+def test_unreachable_registry(copy_env: CopyEnv, cli: Runner) -> None:
+    result = cli("image", "copy", "127.0.0.1:9/app:1", f"{copy_env.a.host}/app1:1")
+    assert result.exit_code == 1
+    assert "cannot reach registry 127.0.0.1:9" in result.stderr
+
+
+def test_platform_of_a_single_image_is_checked(copy_env: CopyEnv, cli: Runner) -> None:
+    src, dst = unique(), unique()
+    copy_env.a.push_image(src, "1", platform=("linux", "amd64"))
+    copy_env.create_repo(dst)
+    args = ("image", "copy", f"{copy_env.a.host}/{src}:1", f"{dst}:1", "--platform")
+    wrong = cli(*args, "linux/arm64")
+    assert wrong.exit_code == 1
+    assert "is a single image for linux/amd64, not linux/arm64" in wrong.stderr
+    assert cli(*args, "linux/amd64").exit_code == 0

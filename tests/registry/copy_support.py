@@ -1,0 +1,95 @@
+"""Fixtures for the registry-API tests: two Debian docker-registry servers on
+loopback standing for two AWS accounts (each with its own htpasswd user: that
+account's moto token), mapped in ecrctl's config.toml to moto accounts in two
+regions, and the ECR API of moto_server behind both.
+
+Import the fixtures into a test module with
+``from tests.registry.copy_support import copy_env_fixture, registries_fixture  # noqa: F401``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import ACCOUNT, backends
+from tests.registry.images import Registry
+
+SECOND = backends.SECOND_ACCOUNT
+REGION_A = "us-east-1"
+REGION_B = "eu-west-1"
+
+
+@dataclass
+class Registries:
+    a: Registry  # account ACCOUNT, us-east-1
+    b: Registry  # account SECOND, eu-west-1
+    workdir: Path
+
+
+@pytest.fixture(scope="session", name="registries")
+def registries_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Registries]:
+    workdir = tmp_path_factory.mktemp("copy-registries")
+    env = backends.start(workdir, ["registry", "registry2"])
+    try:
+        yield Registries(
+            Registry(env["ECRCTL_TEST_REGISTRY"], backends.MOTO_PASSWORD),
+            Registry(env["ECRCTL_TEST_REGISTRY2"], backends.SECOND_PASSWORD),
+            workdir,
+        )
+    finally:
+        backends.stop(workdir)
+
+
+@dataclass
+class CopyEnv:
+    a: Registry
+    b: Registry
+    moto_url: str
+    config: Path
+
+    def ecr(self, region: str = REGION_A) -> Any:
+        import boto3
+
+        return boto3.client("ecr", region_name=region, endpoint_url=self.moto_url)
+
+    def create_repo(self, name: str, *, second: bool = False, immutable: bool = False) -> None:
+        self.ecr(REGION_B if second else REGION_A).create_repository(
+            repositoryName=name,
+            registryId=SECOND if second else ACCOUNT,
+            imageTagMutability="IMMUTABLE" if immutable else "MUTABLE",
+        )
+
+    def map_host(self, host: str, *, second: bool = False) -> None:
+        """Map another address (a proxy) to account A (or B) in config.toml."""
+        account, region = (SECOND, REGION_B) if second else (ACCOUNT, REGION_A)
+        with self.config.open("a") as handle:
+            handle.write(
+                f'\n[registries."{host}"]\naccount = "{account}"\nregion = "{region}"\n'
+                f'endpoint_url = "{self.moto_url}"\n'
+            )
+
+
+def unique(prefix: str = "app") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture(name="copy_env")
+def copy_env_fixture(
+    registries: Registries, moto_url: str, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> CopyEnv:
+    monkeypatch.setenv("AWS_ENDPOINT_URL_ECR", moto_url)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", moto_url)
+    monkeypatch.setenv("ECRCTL_REGISTRY_ATTEMPTS", "3")
+    config = isolated / ".config" / "ecrctl" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text("")
+    env = CopyEnv(registries.a, registries.b, moto_url, config)
+    env.map_host(registries.a.host)
+    env.map_host(registries.b.host, second=True)
+    return env

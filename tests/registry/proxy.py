@@ -1,0 +1,164 @@
+"""A reverse proxy on loopback in front of a real registry, for faults and
+counting: it counts the blob bytes that go through it (uploads and reads),
+can corrupt blob reads, and can answer the first matching requests with an
+error status. ecrctl talks to it as to any registry (mapped in config.toml)."""
+
+from __future__ import annotations
+
+import http.client
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade"}
+
+
+@dataclass
+class Fault:
+    method: str
+    contains: str
+    remaining: int
+    status: int = 503
+
+
+@dataclass
+class Counters:
+    uploaded: int = 0  # request body bytes to /blobs/uploads/
+    downloaded: int = 0  # response body bytes of GET /blobs/
+    requests: list[tuple[str, str, int]] = field(default_factory=list)
+
+
+class Proxy:
+    def __init__(self, upstream: str) -> None:
+        self.upstream = upstream
+        self.counters = Counters()
+        self.corrupt_blobs = False
+        self.faults: list[Fault] = []
+        self.delay: tuple[str, float] | None = None  # (path part, seconds) before forwarding
+        self.lock = threading.Lock()
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return None
+
+            def _body(self) -> Iterator[bytes]:
+                if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+                    while True:
+                        size = int(self.rfile.readline().split(b";")[0].strip(), 16)
+                        if size == 0:
+                            self.rfile.readline()
+                            return
+                        chunk = self.rfile.read(size)
+                        self.rfile.readline()
+                        yield chunk
+                length = int(self.headers.get("Content-Length") or 0)
+                while length > 0:
+                    chunk = self.rfile.read(min(length, 1 << 16))
+                    if not chunk:
+                        return
+                    length -= len(chunk)
+                    yield chunk
+
+            def _counted(self, body: Iterator[bytes]) -> Iterator[bytes]:
+                for chunk in body:
+                    if "/blobs/uploads" in self.path:
+                        with proxy.lock:
+                            proxy.counters.uploaded += len(chunk)
+                    yield chunk
+
+            def _fault(self) -> int | None:
+                with proxy.lock:
+                    for fault in proxy.faults:
+                        if (
+                            fault.remaining > 0
+                            and fault.method == self.command
+                            and fault.contains in self.path
+                        ):
+                            fault.remaining -= 1
+                            return fault.status
+                return None
+
+            def _handle(self) -> None:
+                status = self._fault()
+                if status is not None:
+                    for _ in self._body():
+                        pass
+                    self.send_response(status)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    with proxy.lock:
+                        proxy.counters.requests.append((self.command, self.path, status))
+                    return
+                if proxy.delay and proxy.delay[0] in self.path:
+                    time.sleep(proxy.delay[1])
+                conn = http.client.HTTPConnection(proxy.upstream, timeout=120)
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP}
+                chunked = self.headers.get("Transfer-Encoding", "").lower() == "chunked"
+                has_body = chunked or int(self.headers.get("Content-Length") or 0) > 0
+                conn.request(
+                    self.command,
+                    self.path,
+                    body=self._counted(self._body()) if has_body else None,
+                    headers=headers,
+                    encode_chunked=chunked,
+                )
+                answer = conn.getresponse()
+                self._relay(answer)
+                conn.close()
+
+            def _relay(self, answer: http.client.HTTPResponse) -> None:
+                blob_read = self.command == "GET" and "/blobs/sha256:" in self.path
+                self.send_response(answer.status, answer.reason)
+                length = answer.getheader("Content-Length")
+                body = b"" if self.command == "HEAD" else None
+                if length is None and self.command != "HEAD":
+                    body = answer.read()
+                    length = str(len(body))
+                for key, value in answer.getheaders():
+                    if key.lower() not in HOP and key.lower() != "content-length":
+                        self.send_header(key, value)
+                self.send_header("Content-Length", length or "0")
+                self.end_headers()
+                with proxy.lock:
+                    proxy.counters.requests.append((self.command, self.path, answer.status))
+                if self.command == "HEAD":
+                    return
+                first = True
+                while True:
+                    chunk = body if body is not None else answer.read(1 << 16)
+                    body = b"" if body is not None else None
+                    if not chunk:
+                        break
+                    if blob_read and answer.status == 200:
+                        with proxy.lock:
+                            proxy.counters.downloaded += len(chunk)
+                            corrupt = proxy.corrupt_blobs and first and len(chunk) > 1000
+                        if corrupt:
+                            chunk = chunk[:500] + bytes([chunk[500] ^ 0xFF]) + chunk[501:]
+                    first = False
+                    self.wfile.write(chunk)
+
+            do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.host = f"127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> Proxy:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def reset(self) -> None:
+        with self.lock:
+            self.counters = Counters()

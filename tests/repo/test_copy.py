@@ -1,0 +1,185 @@
+"""``ecrctl repo copy``: every tag, shared blobs sent once, the per-item report,
+and a real interruption (SIGINT to a running ``ecrctl``) then a rerun."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from tests.conftest import Runner
+from tests.login_support import ECRCTL
+from tests.registry.copy_support import (  # noqa: F401 - fixtures
+    CopyEnv,
+    copy_env_fixture,
+    registries_fixture,
+    unique,
+)
+from tests.registry.images import Pushed, Registry
+from tests.registry.proxy import Fault, Proxy
+
+
+@pytest.fixture
+def proxy_b(copy_env: CopyEnv) -> Iterator[Proxy]:
+    with Proxy(copy_env.b.host) as proxy:
+        copy_env.map_host(proxy.host, second=True)
+        yield proxy
+
+
+def push_tags(registry: Registry, repository: str, tags: list[str]) -> list[Pushed]:
+    """Images that share two base layers and have one layer of their own each."""
+    base = [os.urandom(40_000), os.urandom(30_000)]
+    return [registry.push_image(repository, t, [*base, os.urandom(10_000)]) for t in tags]
+
+
+def unique_bytes(images: list[Pushed]) -> int:
+    blobs: dict[str, int] = {}
+    for image in images:
+        blobs.update(image.blobs)
+    return sum(blobs.values())
+
+
+def test_every_tag_each_shared_blob_once_then_nothing(
+    copy_env: CopyEnv, proxy_b: Proxy, cli: Runner
+) -> None:
+    src, dst = unique(), unique()
+    images = push_tags(copy_env.a, src, ["1.0", "1.1", "2.0", "latest", "dev"])
+    copy_env.create_repo(dst, second=True)
+    result = cli("repo", "copy", f"{copy_env.a.host}/{src}", f"{proxy_b.host}/{dst}", "-o", "json")
+    assert result.exit_code == 0, result.stderr
+    report = result.json
+    assert report["complete"] is True and report["failed"] == report["notAttempted"] == []
+    assert sorted(d["item"] for d in report["done"]) == ["1.0", "1.1", "2.0", "dev", "latest"]
+    assert proxy_b.counters.uploaded == unique_bytes(images) == report["bytesMoved"]
+    assert report["blobs"]["copied"] == 2 + 2 * len(images)
+    for image in images:
+        assert copy_env.b.manifest(dst, image.tag).content == image.body
+
+    proxy_b.reset()
+    again = cli("repo", "copy", f"{copy_env.a.host}/{src}", f"{proxy_b.host}/{dst}", "-o", "json")
+    assert again.exit_code == 0, again.stderr
+    assert {d["status"] for d in again.json["done"]} == {"unchanged"}
+    assert proxy_b.counters.uploaded == 0
+
+
+def test_tag_pattern_and_table(copy_env: CopyEnv, cli: Runner) -> None:
+    src, dst = unique(), unique()
+    push_tags(copy_env.a, src, ["v1.0", "v1.1", "v2.0"])
+    copy_env.create_repo(dst)
+    result = cli("repo", "copy", f"{copy_env.a.host}/{src}", dst, "--tags", "v1.*")
+    assert result.exit_code == 0, result.stderr
+    lines = [line.split() for line in result.stdout.splitlines()]
+    assert lines[0] == ["ITEM", "STATUS", "DETAIL"]
+    assert [row[:2] for row in lines[1:] if not row[0].startswith("─")] == [
+        ["v1.0", "copied"],
+        ["v1.1", "copied"],
+    ]
+    assert copy_env.a.tags(dst) == ["v1.0", "v1.1"]
+    assert "2 done, 0 failed, 0 not attempted" in result.stderr
+
+
+def test_failed_items_are_reported_with_their_code(copy_env: CopyEnv, cli: Runner) -> None:
+    src, dst = unique(), unique()
+    images = push_tags(copy_env.a, src, ["a", "b", "c"])
+    own_layer_of_b = list(images[1].blobs)[-1]
+    copy_env.create_repo(dst, second=True)
+    with Proxy(copy_env.a.host) as source:
+        copy_env.map_host(source.host)
+        source.faults = [Fault("GET", own_layer_of_b, 100, 404)]
+        result = cli(
+            "repo", "copy", f"{source.host}/{src}", f"{copy_env.b.host}/{dst}", "-o", "json"
+        )
+    assert result.exit_code == 1
+    report = result.json
+    assert report["complete"] is False
+    assert [d["item"] for d in report["done"]] == ["a", "c"]
+    [failed] = report["failed"]
+    assert failed["item"] == "b" and failed["code"] == "NotFound"
+    assert report["notAttempted"] == []
+    assert copy_env.b.tags(dst) == ["a", "c"]
+
+
+def test_interrupted_run_resumes_and_moves_only_the_rest(copy_env: CopyEnv, proxy_b: Proxy) -> None:
+    src, dst = unique(), unique()
+    tags = [f"t{i}" for i in range(8)]
+    images = push_tags(copy_env.a, src, tags)
+    copy_env.create_repo(dst, second=True)
+    proxy_b.delay = ("/manifests/t", 0.4)  # each tag takes a while to land
+    args = [
+        ECRCTL,
+        "repo",
+        "copy",
+        f"{copy_env.a.host}/{src}",
+        f"{proxy_b.host}/{dst}",
+        "-o",
+        "json",
+    ]
+    proc = subprocess.Popen(
+        args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ.copy()
+    )
+    deadline = time.monotonic() + 30
+    while len(copy_env.b.tags(dst)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err.decode()
+    report = json.loads(out)
+    assert report["complete"] is False and report["failed"] == []
+    done = [d["item"] for d in report["done"]]
+    assert len(done) >= 2 and report["notAttempted"]
+    assert sorted(done + report["notAttempted"]) == tags
+    assert "interrupted" in err.decode() and "Traceback" not in err.decode()
+    first_bytes = proxy_b.counters.uploaded
+
+    proxy_b.reset()
+    proxy_b.delay = None
+    rerun = subprocess.run(args, capture_output=True, env=os.environ.copy(), timeout=60)
+    assert rerun.returncode == 0, rerun.stderr.decode()
+    statuses = {d["item"]: d["status"] for d in json.loads(rerun.stdout)["done"]}
+    assert all(statuses[t] == "unchanged" for t in done)
+    assert copy_env.b.tags(dst) == sorted(tags)
+    assert first_bytes + proxy_b.counters.uploaded >= unique_bytes(images)
+    assert proxy_b.counters.uploaded < unique_bytes(images)
+    for image in images:
+        assert copy_env.b.manifest(dst, image.tag).content == image.body
+
+
+def test_repository_arguments_take_no_tag(copy_env: CopyEnv, cli: Runner) -> None:
+    result = cli("repo", "copy", "team/app:1", "team/other")
+    assert result.exit_code == 2
+    assert "names an image, not a repository" in result.stderr
+
+
+def test_include_untagged_from_an_ecr_source(copy_env: CopyEnv, cli: Runner) -> None:
+    """The untagged digests come from ECR's ListImages (moto is told about the image
+    the registry holds, as ECR, one service, knows by itself)."""
+    src, dst = unique(), unique()
+    tagged = copy_env.a.push_image(src, "1")
+    loose = copy_env.a.push_image(src, None)
+    copy_env.create_repo(src)
+    copy_env.create_repo(dst, second=True)
+    copy_env.ecr().put_image(
+        repositoryName=src,
+        imageManifest=loose.body.decode(),
+        imageDigest=loose.digest,
+        imageManifestMediaType="application/vnd.docker.distribution.manifest.v2+json",
+    )
+    args = ("repo", "copy", f"{copy_env.a.host}/{src}", f"{copy_env.b.host}/{dst}", "-o", "json")
+    result = cli(*args, "--include-untagged")
+    assert result.exit_code == 0, result.stderr
+    assert [d["item"] for d in result.json["done"]] == ["1", loose.digest]
+    assert copy_env.b.manifest(dst, loose.digest).content == loose.body
+    assert copy_env.b.manifest(dst, "1").content == tagged.body
+    assert copy_env.b.tags(dst) == ["1"]
+
+
+def test_include_untagged_needs_an_ecr_source(copy_env: CopyEnv, cli: Runner) -> None:
+    with Proxy(copy_env.a.host) as plain:  # not mapped: no ECR API behind it
+        result = cli("repo", "copy", f"{plain.host}/team/app", "team/app", "--include-untagged")
+    assert result.exit_code == 2
+    assert "--include-untagged needs an ECR source" in result.stderr
