@@ -32,28 +32,20 @@ def aws_for_host(
     ecrctl's config: its account, region, profile and endpoint. Another ECR
     host: that account and region. Any other host is refused: docker serves it.
     """
-    from ecrctl.aws.clients import Aws as AwsClients
-    from ecrctl.login.mappings import load_config
-    from ecrctl.registry.hosts import parse_ecr_host, server_host
+    from ecrctl.login.hostaws import registry_aws
+    from ecrctl.registry.hosts import server_host
 
     given = registry_url or os.environ.get("ECRCTL_REGISTRY_URL")
     if host is None or (given and server_host(given) == host):
         return aws, aws.registry_id, registry_url
-    mapping = load_config().mapping_for(host)
-    if mapping is not None:
-        settings = aws.settings.replace(
-            profile=mapping.profile or aws.settings.profile,
-            region=mapping.region,
-            endpoint_url=mapping.endpoint_url or aws.settings.endpoint_url,
-            registry_id=mapping.account,
-        )
-        return AwsClients(settings), mapping.account, host
-    parsed = parse_ecr_host(host)
-    if parsed is None:
+    served = registry_aws(aws, host)
+    if served is None:
         raise InvalidInput(
             f"{host} is not an ECR registry host and is not mapped in ecrctl's config",
             hint=f"use docker for it (docker pull/push {host}/...), or map it with "
             "ecrctl login --helper --registry-url",
         )
-    settings = aws.settings.replace(region=parsed.region, registry_id=parsed.account)
-    return AwsClients(settings), parsed.account, registry_url
+    from ecrctl.login.mappings import load_config
+
+    mapped = load_config().mapping_for(host) is not None
+    return served[0], served[1], host if mapped else registry_url

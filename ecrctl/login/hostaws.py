@@ -32,6 +32,40 @@ def aws_for_host(settings: AwsSettings, host: EcrHost) -> Aws:
     return aws
 
 
+def registry_aws(aws: Aws, address: str) -> tuple[Aws, str] | None:
+    """The AWS side and registry id that serve the registry at ``address``, or None.
+
+    A host mapped in ecrctl's config: its account, region, profile and endpoint. An
+    ECR host of any form: its account and region (a FIPS or dual-stack host its API
+    endpoint); the caller's endpoint setting is kept for the same region, or when it
+    is an emulator (one address for every region), never for another AWS region.
+    Any other host: None (docker's credentials serve it, or nothing does).
+    """
+    from ecrctl.aws.clients import Aws as AwsClients
+    from ecrctl.login.mappings import load_config
+    from ecrctl.registry.hosts import parse_ecr_host
+
+    settings = aws.settings
+    mapping = load_config().mapping_for(address)
+    if mapping is not None and not mapping.public:
+        mapped = settings.replace(
+            profile=mapping.profile or settings.profile,
+            region=mapping.region,
+            endpoint_url=mapping.endpoint_url or settings.endpoint_url,
+            registry_id=mapping.account,
+            given_by=f"the mapping of {address} in ecrctl's config",
+        )
+        return AwsClients(mapped), mapping.account
+    parsed = parse_ecr_host(address)
+    if parsed is None:
+        return None
+    endpoint = settings.endpoint_url
+    emulator = endpoint is not None and ".amazonaws.com" not in endpoint
+    if endpoint and parsed.region != aws.known_region() and not emulator:
+        settings = settings.replace(endpoint_url=None)
+    return aws_for_host(settings, parsed), parsed.account
+
+
 def public_key(identity: Identity) -> CacheKey:
     """The cache key of the caller's ECR Public token."""
     return CacheKey("aws", PUBLIC_KEY_ACCOUNT, PUBLIC_REGION, identity.principal)

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from ecrctl import redact
 from ecrctl.errors import InvalidInput
 from ecrctl.registry.client import Credential, RegistryClient
-from ecrctl.registry.hosts import parse_ecr_host, server_host
+from ecrctl.registry.hosts import server_host
 from ecrctl.registry.reference import DOCKER_HUB
 
 if TYPE_CHECKING:
@@ -65,30 +65,14 @@ class Endpoint:
 
 def endpoint(aws: Aws, host: str | None) -> Endpoint:
     """The endpoint for ``host`` (``None``: the caller's registry)."""
-    from ecrctl.login.mappings import load_config
+    from ecrctl.login.hostaws import registry_aws
 
     if host is None:
         return _ecr_endpoint(aws, None, None)
     address = server_host(host)
-    mapping = load_config().mapping_for(address)
-    if mapping is not None:
-        settings = aws.settings.replace(
-            profile=mapping.profile or aws.settings.profile,
-            region=mapping.region,
-            endpoint_url=mapping.endpoint_url or aws.settings.endpoint_url,
-            registry_id=mapping.account,
-            given_by=f"the mapping of {address} in ecrctl's config",
-        )
-        return _ecr_endpoint(_aws(settings), mapping.account, address)
-    parsed = parse_ecr_host(address)
-    if parsed is not None:
-        same_region = parsed.region == aws.known_region()
-        settings = aws.settings.replace(
-            region=parsed.region,
-            endpoint_url=aws.settings.endpoint_url if same_region else None,
-            registry_id=parsed.account,
-        )
-        return _ecr_endpoint(_aws(settings), parsed.account, address)
+    served = registry_aws(aws, address)
+    if served is not None:
+        return _ecr_endpoint(served[0], served[1], address)
     return docker_config_endpoint(address)
 
 
