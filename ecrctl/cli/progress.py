@@ -25,6 +25,24 @@ FINISHED = {
 }
 
 
+def byte_progress(app: App, *, transient: bool) -> Any:
+    """A started rich display of byte transfers on stderr: one bar per task."""
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+
+    from ecrctl.cli.render import console
+
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        console=console(app, stderr=True),
+        transient=transient,
+    )
+    progress.start()
+    return progress
+
+
 class ProgressView:
     """A callback for :class:`ecrctl.image.transfer.Progress` events."""
 
@@ -45,25 +63,7 @@ class ProgressView:
 
     def __enter__(self) -> ProgressView:
         if self.mode == "rich":
-            from rich.progress import (
-                BarColumn,
-                DownloadColumn,
-                Progress,
-                TextColumn,
-                TransferSpeedColumn,
-            )
-
-            from ecrctl.cli.render import console
-
-            self._progress = Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                DownloadColumn(),
-                TransferSpeedColumn(),
-                console=console(self._app, stderr=True),
-                transient=False,
-            )
-            self._progress.start()
+            self._progress = byte_progress(self._app, transient=False)
             self._overall = self._progress.add_task(f"{self.verb} (overall)", total=None)
         return self
 

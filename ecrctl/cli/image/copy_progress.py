@@ -32,25 +32,9 @@ class BlobProgress:
 
     def __enter__(self) -> BlobProgress:
         if self.enabled:
-            from rich.progress import (
-                BarColumn,
-                DownloadColumn,
-                Progress,
-                TextColumn,
-                TransferSpeedColumn,
-            )
+            from ecrctl.cli.progress import byte_progress
 
-            from ecrctl.cli.render import console
-
-            self._progress = Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                DownloadColumn(),
-                TransferSpeedColumn(),
-                console=console(self._app, stderr=True),
-                transient=True,
-            )
-            self._progress.start()
+            self._progress = byte_progress(self._app, transient=True)
         return self
 
     def __exit__(
