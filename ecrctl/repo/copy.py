@@ -146,35 +146,47 @@ def _run(
     report: RepoCopyReport,
     on_item: ItemCallback | None,
 ) -> None:
-    """Copy each item in turn; stop at Ctrl-C or a refused credential."""
-    for index, item in enumerate(work):
-        by_digest = item.startswith("sha256:")
-        ref = RemoteRef(
-            src.host, src.repository, None if by_digest else item, item if by_digest else None
-        )
-        try:
-            result: CopyResult = copier.copy(ref, dest, None if by_digest else item)
-        except KeyboardInterrupt:
-            report.interrupted = True
-            report.notAttempted.extend(work[index:])
-            return
-        except EcrctlError as exc:
-            report.failed.append(
-                {"item": item, "code": type(exc).__name__, "message": exc.one_line()}
-            )
-            if on_item:
-                on_item(item, "failed")
-            if isinstance(exc, AuthError):
+    """Copy each item in turn; stop at Ctrl-C (wherever it lands) or a refused credential."""
+    index = 0
+    try:
+        for index, item in enumerate(work):
+            if not _copy_one(copier, src, dest, item, report, on_item):
                 report.notAttempted.extend(work[index + 1 :])
                 return
-            continue
-        report.done.append(
-            {
-                "item": item,
-                "digest": result.digest,
-                "status": result.status,
-                "bytesMoved": result.bytesMoved,
-            }
-        )
+    except KeyboardInterrupt:
+        report.interrupted = True
+        accounted = {d["item"] for d in report.done} | {f["item"] for f in report.failed}
+        report.notAttempted.extend(item for item in work[index:] if item not in accounted)
+
+
+def _copy_one(
+    copier: ImageCopier,
+    src: RemoteRef,
+    dest: Destination,
+    item: str,
+    report: RepoCopyReport,
+    on_item: ItemCallback | None,
+) -> bool:
+    """Copy one tag or digest into the report; False when nothing more can be copied."""
+    by_digest = item.startswith("sha256:")
+    ref = RemoteRef(
+        src.host, src.repository, None if by_digest else item, item if by_digest else None
+    )
+    try:
+        result: CopyResult = copier.copy(ref, dest, None if by_digest else item)
+    except EcrctlError as exc:
+        report.failed.append({"item": item, "code": type(exc).__name__, "message": exc.one_line()})
         if on_item:
-            on_item(item, result.status)
+            on_item(item, "failed")
+        return not isinstance(exc, AuthError)
+    report.done.append(
+        {
+            "item": item,
+            "digest": result.digest,
+            "status": result.status,
+            "bytesMoved": result.bytesMoved,
+        }
+    )
+    if on_item:
+        on_item(item, result.status)
+    return True

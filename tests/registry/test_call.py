@@ -56,7 +56,7 @@ def test_head_with_headers(copy_env: CopyEnv, cli: Runner) -> None:
     [
         (("/v2/nothing-here/tags/list",), 1, "HTTP 404"),
         (("https://elsewhere.invalid/v2/",), 2, "invalid API path"),
-        (("/v2/", "--method", "POST"), 2, "Invalid value for '--method'"),
+        (("/v2/", "--method", "POST"), 2, "invalid value for '--method'"),
     ],
 )
 def test_failures(

@@ -4,6 +4,7 @@ services, tasks, and Lambda functions of package type Image."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,9 +102,12 @@ def build(world: World) -> None:
     world.ecr.create_repository(repositoryName="other")
     v1 = world.image("app", "one", "v1")
     v2 = world.image("app", "two", "v2")
-    world.image("app", "three", "v3")
     world.image("app", "old", "old")
     world.image("app", "untagged")
+    # moto records push times in whole seconds: v3 is pushed a second later, so that it is
+    # the newest image whatever second the others fell in (policies keep "the newest")
+    time.sleep(1.05)
+    world.image("app", "three", "v3")
     world.image("other", "o", "v1")
     world.ecs.create_cluster(clusterName="prod")
     web1 = world.task_definition("web", uri("app", "v1"), "public.ecr.aws/nginx/nginx:1")
