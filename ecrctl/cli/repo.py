@@ -292,7 +292,8 @@ def copy(
         f"mounted, {report.blobs.get('exists', 0)} already there)",
     )
     if report.interrupted:
-        raise Interrupted("interrupted; run the same command again to copy the rest")
+        stop = report.stopped_by or Interrupted("interrupted")
+        raise type(stop)(f"{stop.message}; run the same command again to copy the rest")
     if not report.complete:
         raise PartialFailure(
             f"{len(report.failed)} failed, {len(report.notAttempted)} not attempted (see above)"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ecrctl.aws.access import items, registry_kwargs
-from ecrctl.errors import AuthError, EcrctlError, InvalidInput
+from ecrctl.errors import AuthError, EcrctlError, Interrupted, InvalidInput, Signalled
 from ecrctl.image.copy import DEFAULT_JOBS, Destination, ImageCopier, open_destination
 from ecrctl.registry.api import tags as list_tags
 from ecrctl.registry.blobs import BlobCallback, BlobMover
@@ -39,6 +39,7 @@ class BatchReport:
     failed: list[dict[str, Any]] = field(default_factory=list)
     notAttempted: list[str] = field(default_factory=list)
     interrupted: bool = False
+    stopped_by: Interrupted | None = None  # the signal's error (SIGINT 130, SIGTERM 143)
 
     @property
     def complete(self) -> bool:
@@ -153,8 +154,9 @@ def _run(
             if not _copy_one(copier, src, dest, item, report, on_item):
                 report.notAttempted.extend(work[index + 1 :])
                 return
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Signalled) as stop:
         report.interrupted = True
+        report.stopped_by = stop.as_error() if isinstance(stop, Signalled) else None
         accounted = {d["item"] for d in report.done} | {f["item"] for f in report.failed}
         report.notAttempted.extend(item for item in work[index:] if item not in accounted)
 
