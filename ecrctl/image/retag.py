@@ -9,7 +9,8 @@ the puts, every new tag is checked to resolve to the source digest.
 
 from __future__ import annotations
 
-from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+import threading
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -222,23 +223,57 @@ class RetagJob:
         _verify(self, [o for o in self.result.outcomes if o.status in DONE_STATES])
 
     def _put_all(self, todo: list[TagOutcome], workers: int) -> None:
-        pool = ThreadPoolExecutor(max_workers=workers)
-        futures: list[Future[None]] = [pool.submit(self.put, o) for o in todo]
+        """The puts, ``workers`` at a time. Each worker takes the next tag, marked
+        unknown as it is taken (so no tag is ever in flight while reported not
+        attempted); a stop (a put that raised, a signal) ends the taking, waits
+        briefly for puts in flight and reads back what is still unsettled."""
+        waiting = list(todo)
+        lock = threading.Lock()
+        stop = threading.Event()
+        errors: list[BaseException] = []
+
+        go = threading.Event()  # every worker starts at once, so the work spreads
+
+        def worker() -> None:
+            go.wait()
+            while not stop.is_set():
+                with lock:
+                    if not waiting:
+                        return
+                    outcome = waiting.pop(0)
+                    outcome.status, outcome.failure_code = UNKNOWN, "Unconfirmed"
+                    outcome.reason = batch.UNKNOWN_REASON
+                try:
+                    self.put(outcome)
+                except BaseException as exc:  # handed to the main thread below
+                    errors.append(exc)
+                    stop.set()
+                    return
+
+        # daemon threads: a put still hanging when the report is out must not hold the exit
+        threads = [threading.Thread(target=worker, daemon=True) for _ in range(workers)]
+        for thread in threads:
+            thread.start()
+        go.set()
         try:
-            done, _ = wait(futures, return_when=FIRST_EXCEPTION)
-            for future in done:
-                future.result()  # the first error of a put, if any
+            for thread in threads:
+                while thread.is_alive():
+                    thread.join(0.1)  # short joins: a signal is handled at once
+            if errors:
+                raise errors[0]
         except (Exception, KeyboardInterrupt, Signalled) as exc:
-            pool.shutdown(wait=False, cancel_futures=True)
-            wait(futures, timeout=IN_FLIGHT_WAIT)
-            self._reconcile([o for o in todo if o.status == UNKNOWN], exc)
+            stop.set()
+            deadline = time.monotonic() + IN_FLIGHT_WAIT
+            for thread in threads:
+                thread.join(max(0.0, deadline - time.monotonic()))
+            # read back every tag not known to be done: a put counts only by ECR's own state
+            self._reconcile([o for o in todo if o.status in (UNKNOWN, NOT_ATTEMPTED)], exc)
             raise batch.stopped(exc, self.result.items()) from exc
-        finally:
-            pool.shutdown(wait=False)
 
     def _reconcile(self, unsettled: list[TagOutcome], exc: BaseException) -> None:
-        """Tags whose put raised or never answered: done when ECR says the tag is ours."""
-        if not unsettled or not isinstance(exc, Exception):
+        """Tags whose put raised or never answered: done when ECR says the tag is ours.
+        After a signal, one not on the image stays unknown (its put may still land)."""
+        if not unsettled:
             return
         try:
             now = tag_digests(
@@ -249,7 +284,8 @@ class RetagJob:
         for outcome in unsettled:
             if now.get(outcome.tag) == self.digest:
                 outcome.status = MOVED if outcome.previous_digest else CREATED
-            else:
+                outcome.failure_code = outcome.reason = None
+            elif outcome.status == UNKNOWN and isinstance(exc, Exception):
                 code = error_code(exc) or type(exc).__name__
                 outcome.status, outcome.failure_code = FAILED, batch.CALL_FAILED
                 outcome.reason = f"PutImage failed ({code}); the tag is not on the image"
