@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-from ecrctl.redact import redact
-
 
 class ExitCode(IntEnum):
     """Exit codes, documented in the README."""
@@ -25,6 +23,8 @@ class ExitCode(IntEnum):
 
 def error_line(message: str) -> str:
     """The one form of an error line, ``ecrctl: error: <message>``, secrets redacted."""
+    from ecrctl.redact import redact  # with logging: only when there is an error to print
+
     return redact(f"ecrctl: error: {message}")
 
 

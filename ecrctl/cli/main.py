@@ -10,11 +10,9 @@ from typing import NoReturn
 import click
 
 from ecrctl import __version__
-from ecrctl.cli import render
 from ecrctl.cli.app import App
 from ecrctl.cli.common import group
 from ecrctl.errors import Aborted, EcrctlError, ExitCode, Interrupted, Signalled
-from ecrctl.redact import redact
 
 SUBCOMMANDS = {
     "repo": "ecrctl.cli.repo:repo",
@@ -82,10 +80,10 @@ def run(argv: list[str] | None, app: App) -> int:
             return fail(app, Interrupted("interrupted"))
         return fail(app, Aborted("aborted"))
     except click.UsageError as exc:
-        render.error(usage_line(exc))
+        _error(usage_line(exc))
         return int(ExitCode.USAGE)
     except click.ClickException as exc:
-        render.error(" ".join(exc.format_message().split()))
+        _error(" ".join(exc.format_message().split()))
         return exc.exit_code
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away: nothing more to say to anybody
@@ -131,13 +129,23 @@ def fail(app: App, exc: BaseException) -> int:
 
     error = translate(exc, region=app.aws.known_region(), profile=app.settings.profile)
     if app.out.debug and not isinstance(exc, Aborted):
+        from ecrctl.redact import redact
+
         sys.stderr.write(redact("".join(traceback.format_exception(exc))))
     if error is None:
         hint = "" if app.out.debug else " (run with --debug for the traceback)"
-        render.error(f"unexpected {type(exc).__name__}: {exc}{hint}")
+        _error(f"unexpected {type(exc).__name__}: {exc}{hint}")
         return int(ExitCode.FAILED)
-    render.error(error.one_line())
+    _error(error.one_line())
     return int(error.exit_code)
+
+
+def _error(message: str) -> None:
+    # render (json, dataclasses, ...) loads only when there is an error to print:
+    # --help and shell completion never pay for it
+    from ecrctl.cli import render
+
+    render.error(message)
 
 
 __all__ = ["EcrctlError", "cli", "main"]

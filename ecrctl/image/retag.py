@@ -26,8 +26,7 @@ if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient
 
 MAX_WORKERS = 12
-# how long an interrupted retag waits for the PutImage calls already sent
-IN_FLIGHT_WAIT = 5.0
+IN_FLIGHT_WAIT = 5.0  # seconds an interrupted retag waits for the puts already sent
 # moto answers a re-put of an existing tag with ImageAlreadyExistsException where
 # ECR says ImageTagAlreadyExistsException; neither name decides anything here.
 TAG_EXISTS_CODES = {"ImageAlreadyExistsException", "ImageTagAlreadyExistsException"}
@@ -223,10 +222,9 @@ class RetagJob:
         _verify(self, [o for o in self.result.outcomes if o.status in DONE_STATES])
 
     def _put_all(self, todo: list[TagOutcome], workers: int) -> None:
-        """The puts, ``workers`` at a time. Each worker takes the next tag, marked
-        unknown as it is taken (so no tag is ever in flight while reported not
-        attempted); a stop (a put that raised, a signal) ends the taking, waits
-        briefly for puts in flight and reads back what is still unsettled."""
+        """The puts, ``workers`` at a time; each tag is marked unknown as it is taken, so
+        none is ever in flight while reported not attempted. A stop (a put that raised,
+        a signal) ends the taking, waits briefly and reads back what is unsettled."""
         waiting = list(todo)
         lock = threading.Lock()
         stop = threading.Event()
@@ -250,7 +248,7 @@ class RetagJob:
                     stop.set()
                     return
 
-        # daemon threads: a put still hanging when the report is out must not hold the exit
+        # daemon threads: a put still hanging must not hold the exit once the report is out
         threads = [threading.Thread(target=worker, daemon=True) for _ in range(workers)]
         for thread in threads:
             thread.start()
