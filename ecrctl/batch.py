@@ -115,6 +115,13 @@ def stopped(exc: BaseException, items: Sequence[Item], verb: str = "done") -> Ec
     return error
 
 
+def expected_error(exc: BaseException) -> EcrctlError:
+    """``exc`` as the ecrctl error the user is shown (its class names a failure)."""
+    from ecrctl.translate import expected
+
+    return expected(exc)
+
+
 def settle_unsettled(items: Iterable[Item], status: str = UNKNOWN) -> None:
     """Settle every item still unsettled as ``status`` (``unknown``: code Unconfirmed)."""
     for item in items:

@@ -19,7 +19,7 @@ from ecrctl.cli.public import public_option
 from ecrctl.cli.render import Table, emit, fmt_time, notice, warn
 
 if TYPE_CHECKING:
-    from ecrctl.login.workflow import LoginResult
+    from ecrctl.login.workflow import LoginReport, LoginResult
 
 
 def _check_ids(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[str]:
@@ -132,22 +132,35 @@ def login(
         auths = core.fetch(app.aws, registry_ids, registry_url=registry_url, use_cache=not no_cache)
         sys.stdout.write(auths[0].password + "\n")
         return
-    results = core.log_in(
-        app.aws,
-        registry_ids,
-        registry_url=registry_url,
-        use_cache=not no_cache,
-        helper=helper,
-        verify=verify,
-    )
-    _tell(app, results, helper=helper, verified=verify)
+    report = core.LoginReport()
+    try:
+        core.log_in(
+            app.aws,
+            registry_ids,
+            registry_url=registry_url,
+            use_cache=not no_cache,
+            helper=helper,
+            verify=verify,
+            report=report,
+        )
+    finally:  # also when a registry failed or a signal came: say what was done
+        if report.items:
+            _tell(app, report.results, helper=helper, verified=verify)
+            _emit_report(app, report)
+
+
+def _emit_report(app: App, report: LoginReport) -> None:
+    """Each registry logged in, then each one failed or not attempted (with the code)."""
+    rows = [[r.auth.host, r.location.describe(), _expiry(r)] for r in report.results]
+    rest = report.unfinished()
+    rows += [
+        [u["host"], f"{u['status']}: {u['failureCode']}" if u["failureCode"] else u["status"], "-"]
+        for u in rest
+    ]
     emit(
         app,
-        [r.to_json() for r in results],
-        table=lambda: Table(
-            ["HOST", "CREDENTIAL", "EXPIRES"],
-            [[r.auth.host, r.location.describe(), _expiry(r)] for r in results],
-        ),
+        [r.to_json() for r in report.results] + rest,
+        table=lambda: Table(["HOST", "CREDENTIAL", "EXPIRES"], rows),
     )
 
 

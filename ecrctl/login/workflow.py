@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,7 +51,25 @@ class LoginResult:
             "expiresAt": self.auth.expires_at,
             "hoursLeft": hours_left(self.auth.expires_at),
             "cached": self.auth.from_cache,
+            "status": "done",
         }
+
+
+@dataclass
+class LoginReport:
+    """What a login did so far: each registry's result, and its batch item (the
+    caller keeps it, so that a login stopped halfway can still say what it did)."""
+
+    results: list[LoginResult] = field(default_factory=list)
+    items: list[Any] = field(default_factory=list)  # ecrctl.batch.Item, one per registry
+
+    def unfinished(self) -> list[dict[str, Any]]:
+        """The registries not logged in: failed (with the code) or not attempted."""
+        return [
+            {"host": i.key, "status": i.status, "failureCode": i.failure_code}
+            for i in self.items
+            if i.status != "done"
+        ]
 
 
 # -- login records ---------------------------------------------------------------------
@@ -104,13 +122,14 @@ def log_in(
     use_cache: bool,
     helper: bool,
     verify: bool,
+    report: LoginReport | None = None,
 ) -> list[LoginResult]:
     """``ecrctl login``: a token per registry, checked by the engine with ``verify``,
-    then stored (or the helper installed) and recorded."""
+    then stored (or the helper installed) and recorded, into ``report``."""
     auths = fetch(aws, registry_ids, registry_url=registry_url, use_cache=use_cache)
     if verify:
         verify_with_engine(auths)
-    return login(aws, auths, helper=helper)
+    return login(aws, auths, helper=helper, report=report)
 
 
 def verify_with_engine(auths: list[RegistryAuth]) -> None:
@@ -183,7 +202,9 @@ def _record(aws: Aws, result: LoginResult, region: str) -> None:
     _update_records(change)
 
 
-def login(aws: Aws, auths: list[RegistryAuth], *, helper: bool) -> list[LoginResult]:
+def login(
+    aws: Aws, auths: list[RegistryAuth], *, helper: bool, report: LoginReport | None = None
+) -> list[LoginResult]:
     """Store each credential (or install the helper for its host) and record it.
 
     The state dir is checked first: nothing is stored that could not be recorded.
@@ -193,9 +214,11 @@ def login(aws: Aws, auths: list[RegistryAuth], *, helper: bool) -> list[LoginRes
     from ecrctl.atomicfile import check_writable
 
     check_writable(records_path().parent)
-    results: list[LoginResult] = []
+    report = report if report is not None else LoginReport()
+    results = report.results
     region = aws.region
-    items = [batch.Item(auth.host) for auth in auths]
+    items = report.items
+    items[:] = [batch.Item(auth.host) for auth in auths]
     for auth, item in zip(auths, items, strict=True):
         try:
             mapping = None
@@ -209,7 +232,10 @@ def login(aws: Aws, auths: list[RegistryAuth], *, helper: bool) -> list[LoginRes
             result = LoginResult(auth, location, mapping)
             _record(aws, result, region)
         except (Exception, KeyboardInterrupt, Signalled) as exc:
-            item.settle(batch.UNKNOWN if not isinstance(exc, Exception) else batch.FAILED)
+            if isinstance(exc, Exception):
+                item.settle(batch.FAILED, type(batch.expected_error(exc)).__name__)
+            else:
+                item.settle(batch.UNKNOWN, "Unconfirmed")
             raise batch.stopped(exc, items, "logged in") from exc
         item.settle(batch.DONE)
         results.append(result)

@@ -106,6 +106,33 @@ def test_second_registry_failing_keeps_the_first_recorded(proxy: Proxy) -> None:
     run = ecrctl(proxy, "login", "--registry-id", "111111111111", "--registry-id", "222222222222")
     assert run.code == 1
     assert "1 of 2 logged in, 1 failed" in run.stderr
+    # the table says, registry by registry, what was done and what was not
+    rows = [line.split() for line in run.stdout.splitlines()[2:]]
+    assert [row[0] for row in rows] == ["111111111111.dkr.ecr.us-east-1.amazonaws.com", host_b]
+    assert rows[0][1:3] == ["config.json", "auths"] and rows[1][1:] == [
+        "failed:",
+        "ServiceError",
+        "-",
+    ]
+    as_json = ecrctl(
+        proxy,
+        "login",
+        "--registry-id",
+        "111111111111",
+        "--registry-id",
+        "222222222222",
+        "-o",
+        "json",
+    )
+    assert as_json.code == 1
+    report = json.loads(as_json.stdout)
+    assert [(r["host"], r["status"]) for r in report] == [
+        ("111111111111.dkr.ecr.us-east-1.amazonaws.com", "done"),
+        (host_b, "failed"),
+    ]
+    assert (
+        report[0]["storedIn"] == "config.json auths" and report[1]["failureCode"] == "ServiceError"
+    )
     undo = ecrctl(proxy, "logout")
     assert undo.code == 0, undo.stderr
     assert "111111111111.dkr.ecr.us-east-1.amazonaws.com" in undo.stdout
