@@ -79,6 +79,7 @@ class TestLogin:
             "expiresAt": "2015-01-01T00:00:00+00:00",
             "hoursLeft": entry["hoursLeft"],
             "cached": False,
+            "status": "done",
         }
         assert entry["hoursLeft"] < 0
 
