@@ -203,13 +203,13 @@ login.params = [p for p in login.params if not (_is_global(p) and p.name == "reg
 def status(app: App) -> None:
     """List every ECR host docker knows of or ecrctl has cached: where its
     credential lives, when its token expires, its profile mapping. Never a secret."""
-    from ecrctl.login import workflow as core
+    from ecrctl.login import status as login_status
     from ecrctl.login.cache import open_cache
 
     cache = open_cache()
     if not cache.usable:
         notice(app, cache.reason)
-    rows = core.status(cache)
+    rows = login_status.status(cache)
     emit(
         app,
         [r.to_json() for r in rows],

@@ -1,0 +1,73 @@
+"""``ecrctl login status``: every ECR (or mapped) host docker, ecrctl's records and
+the token cache know of, where its credential lives and when it expires. Never a secret."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from ecrctl.login import cache as tokencache
+from ecrctl.login import dockerconfig
+from ecrctl.login.mappings import load_config
+from ecrctl.login.workflow import account_region, hours_left, read_records
+from ecrctl.registry.hosts import parse_ecr_host, server_host
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    host: str
+    registry_id: str | None
+    region: str | None
+    stored_in: str
+    expires_at: datetime | None
+    cached: bool
+    profile: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "host": self.host,
+            "registryId": self.registry_id,
+            "region": self.region,
+            "storedIn": self.stored_in,
+            "expiresAt": self.expires_at,
+            "hoursLeft": hours_left(self.expires_at) if self.expires_at else None,
+            "cached": self.cached,
+            "profile": self.profile,
+        }
+
+
+def status(cache: tokencache.TokenCache, now: datetime | None = None) -> list[StatusRow]:
+    """Every ECR (or mapped) host in the docker config, the cache and the records."""
+    now = now or datetime.now(UTC)
+    docker = dockerconfig.read_config()
+    config = load_config()
+    records = read_records()
+    entries = cache.held()  # what the keyring really holds, not only what the index says
+    hosts: set[str] = set(records) | set(config.registries) | {e.host for e in entries if e.host}
+    for section in ("auths", "credHelpers"):
+        keys = docker.get(section) or {}
+        hosts |= {server_host(k) for k in keys if parse_ecr_host(k)}
+    rows = []
+    for host in sorted(hosts):
+        owner = account_region(host, records)
+        mine = [e for e in entries if e.host == host or (owner and (e.account, e.region) == owner)]
+        fresh = [e for e in mine if now < e.refresh_at and now < e.expires_at]
+        expiry = max((e.expires_at for e in mine), default=None)
+        if expiry is None and host in records and records[host].get("expiresAt"):
+            expiry = datetime.fromisoformat(records[host]["expiresAt"])
+        known = dockerconfig.has_credential(docker, host)
+        where = dockerconfig.location_for(docker, host).describe() if known else "not in docker"
+        mapping = config.mapping_for(host)
+        rows.append(
+            StatusRow(
+                host=host,
+                registry_id=owner[0] if owner else None,
+                region=owner[1] if owner else None,
+                stored_in=where,
+                expires_at=expiry,
+                cached=bool(fresh),
+                profile=mapping.profile if mapping else records.get(host, {}).get("profile"),
+            )
+        )
+    return rows
