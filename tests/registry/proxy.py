@@ -89,11 +89,13 @@ class Proxy:
                 if status is not None:
                     for _ in self._body():
                         pass
+                    # Counted before answering: the client may read the
+                    # counters as soon as it has the answer.
+                    with proxy.lock:
+                        proxy.counters.requests.append((self.command, self.path, status))
                     self.send_response(status)
                     self.send_header("Content-Length", "0")
                     self.end_headers()
-                    with proxy.lock:
-                        proxy.counters.requests.append((self.command, self.path, status))
                     return
                 if proxy.delay and proxy.delay[0] in self.path:
                     time.sleep(proxy.delay[1])
@@ -114,6 +116,8 @@ class Proxy:
 
             def _relay(self, answer: http.client.HTTPResponse) -> None:
                 blob_read = self.command == "GET" and "/blobs/sha256:" in self.path
+                with proxy.lock:  # before answering, as in the fault path
+                    proxy.counters.requests.append((self.command, self.path, answer.status))
                 self.send_response(answer.status, answer.reason)
                 length = answer.getheader("Content-Length")
                 body = b"" if self.command == "HEAD" else None
@@ -125,8 +129,6 @@ class Proxy:
                         self.send_header(key, value)
                 self.send_header("Content-Length", length or "0")
                 self.end_headers()
-                with proxy.lock:
-                    proxy.counters.requests.append((self.command, self.path, answer.status))
                 if self.command == "HEAD":
                     return
                 first = True
