@@ -12,10 +12,11 @@ already at the same digest moves nothing (``unchanged``).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ecrctl.aws.access import error_code, registry_kwargs
 from ecrctl.errors import Conflict, InvalidInput, NotFound
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 
 DEFAULT_JOBS = 4
 IMMUTABLE = ("IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION")
+T = TypeVar("T")
 
 
 @dataclass
@@ -70,6 +72,7 @@ class Destination:
     repository: str
     immutable: bool = False
     created: bool = False
+    exists: bool = True
 
 
 def check_platform(value: str) -> str:
@@ -81,33 +84,68 @@ def check_platform(value: str) -> str:
     return value
 
 
-def open_destination(ep: Endpoint, repository: str, *, create: bool, dry_run: bool) -> Destination:
-    """Check (or create) the destination repository where an ECR API stands behind it."""
+def check_destination(ep: Endpoint, repository: str) -> Destination:
+    """The destination, with its repository checked where an ECR API stands behind it
+    (``exists`` False: missing). Reads only: safe to run beside the source's reads."""
     dest = Destination(ep, ep.client(), repository)
     if ep.aws is None:
         return dest
-    ecr = ep.aws.ecr
     try:
-        found = ecr.describe_repositories(
+        found = ep.aws.ecr.describe_repositories(
             repositoryNames=[repository], **registry_kwargs(ep.registry_id)
         )["repositories"][0]
-        dest.immutable = found.get("imageTagMutability", "MUTABLE") in IMMUTABLE
-        return dest
     except Exception as exc:
         if error_code(exc) != "RepositoryNotFoundException":
             raise
+        dest.exists = False
+        return dest
+    dest.immutable = found.get("imageTagMutability", "MUTABLE") in IMMUTABLE
+    return dest
+
+
+def open_destination(dest: Destination, *, create: bool, dry_run: bool) -> Destination:
+    """A missing ECR destination repository: exit 2 with the hint, or created."""
+    if dest.exists:
+        return dest
+    ep = dest.endpoint
     if not create:
         raise InvalidInput(
-            f"destination repository {repository!r} does not exist in registry "
+            f"destination repository {dest.repository!r} does not exist in registry "
             f"{ep.registry_id} (region {ep.region}); ECR does not create repositories on push",
             hint="pass --create to create it",
         )
-    if not dry_run:
+    if not dry_run and ep.aws is not None:
         from ecrctl.repo.repository import create_repository
 
-        create_repository(ecr, repository, registry_id=ep.registry_id)
+        create_repository(ep.aws.ecr, dest.repository, registry_id=ep.registry_id)
     dest.created = True
+    dest.exists = True
     return dest
+
+
+class _Beside(Generic[T]):
+    """``work`` run in a daemon thread (a signal to the main thread never waits
+    for it); :meth:`result` joins it and raises what it raised."""
+
+    def __init__(self, work: Callable[[], T]) -> None:
+        self._work = work
+        self._value: T | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="copy-destination", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._value = self._work()
+        except BaseException as exc:  # handed to the main thread by result()
+            self._error = exc
+
+    def result(self) -> T:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._value is not None
+        return self._value
 
 
 def copy_image(
@@ -131,10 +169,13 @@ def copy_image(
             hint="give the destination a tag, or no tag (the source's tag, or untagged)",
         )
     src_ep = endpoint(aws, src_ref.host)
+    # the destination's token and repository are read while the source manifest is:
+    # started once the source's AWS side is built, so the two never build one twice
+    beside = _Beside(lambda: check_destination(endpoint(aws, dst_ref.host), dst_ref.repository))
     source_client = src_ep.client()
-    top = get_manifest(source_client, src_ref.repository, src_ref.ref)  # before the destination
-    dst_ep = endpoint(aws, dst_ref.host)
-    dest = open_destination(dst_ep, dst_ref.repository, create=create, dry_run=dry_run)
+    top = get_manifest(source_client, src_ref.repository, src_ref.ref)  # a missing source first
+    # created only now: a missing source leaves no new repository behind
+    dest = open_destination(beside.result(), create=create, dry_run=dry_run)
     copier = ImageCopier(source_client, BlobMover(on_event), jobs=jobs)
     tag = dst_ref.tag or (src_ref.tag if not src_ref.digest else None)
     if tag is None and not src_ref.digest:

@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 from ecrctl.aws.access import items, registry_kwargs
 from ecrctl.errors import AuthError, EcrctlError, Interrupted, InvalidInput, Signalled
-from ecrctl.image.copy import DEFAULT_JOBS, Destination, ImageCopier, open_destination
+from ecrctl.image.copy import (
+    DEFAULT_JOBS,
+    Destination,
+    ImageCopier,
+    check_destination,
+    open_destination,
+)
 from ecrctl.registry.api import tags as list_tags
 from ecrctl.registry.blobs import BlobCallback, BlobMover
 from ecrctl.registry.credentials import endpoint
@@ -104,7 +110,9 @@ def copy_repository(
             hint="drop --include-untagged, or copy untagged images one by one by digest",
         )
     dst_ep = endpoint(aws, dst_ref.host)
-    dest = open_destination(dst_ep, dst_ref.repository, create=create, dry_run=False)
+    dest = open_destination(
+        check_destination(dst_ep, dst_ref.repository), create=create, dry_run=False
+    )
     source_client = src_ep.client()
     tags = sorted(t for t in list_tags(source_client, src_ref.repository) if _wanted(t, pattern))
     work: list[str] = list(tags)

@@ -220,6 +220,35 @@ def test_source_not_found(copy_env: CopyEnv, cli: Runner) -> None:
     assert "nothing-here" in result.stderr
 
 
+def test_missing_source_with_create_creates_no_repository(copy_env: CopyEnv, cli: Runner) -> None:
+    # the destination is checked while the source is read, but created only after
+    dst = unique()
+    result = cli(
+        "image", "copy", f"{copy_env.a.host}/nothing-here:1", f"{copy_env.b.host}/{dst}:1",
+        "--create",
+    )  # fmt: skip
+    assert result.exit_code in (1, 2)
+    assert "nothing-here" in result.stderr and "created repository" not in result.stderr
+    found = copy_env.ecr("eu-west-1").describe_repositories(registryId=SECOND)["repositories"]
+    assert dst not in [r["repositoryName"] for r in found]
+
+
+def test_destination_failure_beside_the_source_is_one_line(copy_env: CopyEnv, cli: Runner) -> None:
+    # a destination whose ECR API nothing answers at fails in the thread that reads
+    # it beside the source: the user gets the usual one line, no traceback
+    src = unique()
+    copy_env.a.push_image(src, "1")
+    with copy_env.config.open("a") as handle:
+        handle.write(
+            f'\n[registries."127.0.0.1:9"]\naccount = "{SECOND}"\nregion = "eu-west-1"\n'
+            'endpoint_url = "http://127.0.0.1:9"\n'
+        )
+    result = cli("image", "copy", f"{copy_env.a.host}/{src}:1", f"127.0.0.1:9/{unique()}:1")
+    assert result.exit_code != 0
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "127.0.0.1:9" in result.stderr
+
+
 @pytest.mark.parametrize(
     ("args", "text"),
     [
