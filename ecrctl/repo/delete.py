@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 # seconds a DeleteRepository already sent gets to answer after Ctrl-C or SIGTERM:
 # its answer settles the report; without it the state is read back
-GRACE = 10.0
+GRACE = 5.0  # as image retag waits for its puts
 GONE = "RepositoryNotFoundException"
 
 
