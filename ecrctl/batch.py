@@ -3,9 +3,9 @@ its code), what was never attempted, and what cannot be known.
 
 Every batch command (image delete, image retag, repo delete, login with several
 registries) keeps its items as :class:`Item` records and runs its calls through
-:func:`run_chunks` or :func:`settle_interrupt`. A call that raises stops the
-batch: the items of that call are settled from the service's state when
-``reconcile`` can read it, else they are ``unknown``; the rest stay
+:func:`run_chunks` (or, for one atomic call, :class:`InFlight`). A call that
+raises stops the batch: the items of that call are settled from the service's
+state when ``reconcile`` can read it, else they are ``unknown``; the rest stay
 ``not-attempted``. Ctrl-C and SIGTERM settle the same way and leave as
 :class:`ecrctl.errors.Interrupted` / :class:`ecrctl.errors.Terminated`, so the
 caller can render the partial report before the error line.
@@ -16,9 +16,10 @@ Pure: no click, no rich, no botocore.
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from ecrctl.errors import EcrctlError, Interrupted, PartialFailure, Signalled, Terminated
 
@@ -163,3 +164,38 @@ def run_chunks(
             raise stopped(exc, items, verb) from exc
         settle_unsettled(chunk, DONE)
     return calls
+
+
+T = TypeVar("T")
+
+
+class InFlight(Generic[T]):
+    """One call run in a worker thread, so that a signal in the main thread does
+    not cut it off: after Ctrl-C or SIGTERM the caller can still :meth:`wait` a
+    bounded time for the answer of a call already sent, instead of guessing.
+
+    The thread is a daemon: a call still unanswered never holds up the exit.
+    """
+
+    def __init__(self, call: Callable[[], T]) -> None:
+        self.value: T | None = None
+        self.error: Exception | None = None
+        self._answered = threading.Event()
+        threading.Thread(target=self._run, args=(call,), daemon=True).start()
+
+    def _run(self, call: Callable[[], T]) -> None:
+        try:
+            self.value = call()
+        except Exception as exc:  # handed to the caller, who settles the items from it
+            self.error = exc
+        finally:
+            self._answered.set()
+
+    @property
+    def answered(self) -> bool:
+        """The call returned or raised (its answer, or botocore's last error, is in)."""
+        return self._answered.is_set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for the answer (interruptible by a signal); whether it came."""
+        return self._answered.wait(timeout)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -11,11 +11,14 @@ from ecrctl.cli.app import App
 from ecrctl.cli.common import confirm, group, pass_app, yes_option
 from ecrctl.cli.paramtypes import REPOSITORY, remember_repositories
 from ecrctl.cli.public import catalog_options, public_option
-from ecrctl.cli.render import Table, emit, fmt_bool, fmt_mib, fmt_time, notice
+from ecrctl.cli.render import Table, emit, fmt_bool, fmt_digest, fmt_mib, fmt_time, notice
 from ecrctl.registry.refs import check_repository_name, check_repository_prefix
 from ecrctl.repo import repository
 from ecrctl.repo import tags as repo_tags
 from ecrctl.repo.tags import parse_tags
+
+if TYPE_CHECKING:
+    from ecrctl.repo.delete import RepoDelete
 
 
 @group(
@@ -173,27 +176,49 @@ def show(app: App, name: str, public: bool) -> None:
 @public_option
 @pass_app
 def delete(app: App, name: str, force: bool, yes: bool, public: bool) -> None:
-    """Delete a repository (a non-empty one only with --force)."""
+    """Delete a repository (a non-empty one only with --force).
+
+    With --force the images are listed first and each one is reported: all
+    deleted, or, when the call fails or is interrupted, a table of what
+    happened to each (exit 1, 130 on Ctrl-C, 143 on SIGTERM).
+    """
+    from ecrctl.repo import delete as core
+
     name = check_repository_name(name)
     if public:
         return public_cli.delete_repo(app, name, force=force, yes=yes)
-    registry_id = app.registry_id
-    count = repository.count_images(app.ecr, name, registry_id=registry_id)
-    if force and count:
-        noun = "image" if count == 1 else "images"
+    plan = core.plan_delete(app.ecr, name, force=force, registry_id=app.registry_id)
+    if plan.items:
+        noun = "image" if len(plan.items) == 1 else "images"
         confirm(
-            f"Delete repository {name!r} and its {count} {noun}?",
+            f"Delete repository {name!r} and its {len(plan.items)} {noun}?",
             yes=yes,
-            what=f"delete {name!r} with its {count} {noun}",
+            what=f"delete {name!r} with its {len(plan.items)} {noun}",
         )
-    deleted = repository.delete_repository(
-        app.ecr, name, force=force, registry_id=registry_id, image_count=count
-    )
-    emit(
-        app,
-        deleted,
-        text=f"deleted {deleted['repositoryName']}" + (f" and {count} image(s)" if count else ""),
-    )
+    try:
+        core.execute_delete(app.ecr, plan)
+    finally:  # also when the call, the connection or a signal stopped it
+        _emit_delete(app, plan)
+
+
+def _emit_delete(app: App, plan: RepoDelete) -> None:
+    """One line when the repository went with every image, else a row per image
+    (none for an empty repository: the error line says what happened)."""
+    n = len(plan.items)
+    if not plan.deleted and not n and not app.out.json and app.out.output != "text":
+        return
+    if plan.deleted:
+        images = f" and its {n} image{'' if n == 1 else 's'}" if n else ""
+        return emit(app, plan.to_dict(), text=f"deleted {plan.name}{images}")
+    rows = [
+        [
+            ", ".join(i.tags) or "<untagged>",
+            fmt_digest(i.key),
+            f"{i.status}: {i.failure_code}" if i.failure_code else i.status,
+        ]
+        for i in plan.items
+    ]
+    emit(app, plan.to_dict(), table=Table(["TAGS", "DIGEST", "STATUS"], rows, empty=None))
 
 
 def _tags_table(tags: list[dict[str, str]]) -> Table:

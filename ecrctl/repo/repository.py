@@ -1,4 +1,4 @@
-"""Repository workflows: create, list, show and delete.
+"""Repository workflows: create, list and show (delete: :mod:`ecrctl.repo.delete`).
 
 Pure functions over an ECR client; no click, no rich. Inputs are checked in
 :mod:`ecrctl.registry.refs` before any call.
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ecrctl.aws.access import error_code, items, registry_kwargs
-from ecrctl.errors import Conflict, InvalidInput, NotFound
+from ecrctl.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient
@@ -102,17 +102,6 @@ def image_stats(ecr: ECRClient, name: str, *, registry_id: str | None = None) ->
     return ImageStats(count, total)
 
 
-def count_images(ecr: ECRClient, name: str, *, registry_id: str | None = None) -> int:
-    """How many images (not tags) the repository holds.
-
-    ListImages returns one id per tag (and one per untagged image), so ids are
-    counted by distinct digest.
-    """
-    reg = registry_kwargs(registry_id)
-    ids = items(ecr, "list_images", "imageIds", repositoryName=name, **reg)
-    return len({str(i.get("imageDigest")) for i in ids})
-
-
 def _has_policy(call: Any, exc_name: str, **kwargs: Any) -> bool:
     try:
         call(**kwargs)
@@ -144,50 +133,3 @@ def show_repository(ecr: ECRClient, name: str, *, registry_id: str | None = None
             ecr.get_lifecycle_policy, "LifecyclePolicyNotFoundException", repositoryName=name, **reg
         ),
     }
-
-
-def delete_repository(
-    ecr: ECRClient,
-    name: str,
-    *,
-    force: bool = False,
-    registry_id: str | None = None,
-    image_count: int | None = None,
-) -> dict[str, Any]:
-    """Delete a repository; a non-empty one only with ``force``."""
-    if not force:
-        count = (
-            image_count
-            if image_count is not None
-            else count_images(ecr, name, registry_id=registry_id)
-        )
-        if count:
-            noun = "image" if count == 1 else "images"
-            raise Conflict(
-                f"repository {name!r} holds {count} {noun}",
-                hint="pass --force to delete it with its images",
-            )
-    try:
-        result = ecr.delete_repository(
-            repositoryName=name, force=force, **registry_kwargs(registry_id)
-        )
-    except Exception as exc:
-        # the repository was there a moment ago: when it is gone now, this call (a
-        # retry whose first answer was lost) or the one before it deleted it
-        if _still_there(ecr, name, registry_id, exc):
-            raise
-        return {"repositoryName": name, "registryId": registry_id, "reconciled": True}
-    return dict(result["repository"])
-
-
-def _still_there(ecr: ECRClient, name: str, registry_id: str | None, exc: Exception) -> bool:
-    """After a failed DeleteRepository: whether the repository still exists."""
-    if error_code(exc) == "RepositoryNotFoundException":
-        return False
-    if error_code(exc):  # an answer from ECR that it did not delete it
-        return True
-    try:
-        describe_repository(ecr, name, registry_id=registry_id)
-    except Exception as again:
-        return error_code(again) != "RepositoryNotFoundException"
-    return True

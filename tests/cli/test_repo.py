@@ -212,7 +212,7 @@ def test_delete_force_without_tty_needs_yes(cli: Runner, ecr: Any) -> None:
     assert len(ecr.describe_repositories()["repositories"]) == 1
     done = cli("repo", "delete", "app", "--force", "--yes")
     assert done.exit_code == 0
-    assert done.stdout == "deleted app and 1 image(s)\n"
+    assert done.stdout == "deleted app and its 1 image\n"
     assert ecr.describe_repositories()["repositories"] == []
 
 
@@ -221,6 +221,33 @@ def test_delete_empty_repository(cli: Runner, ecr: Any) -> None:
     result = cli("repo", "delete", "app", "-o", "json")
     assert result.exit_code == 0
     assert result.json["repositoryName"] == "app"
+    assert result.json["status"] == "done" and result.json["images"] == []
+    assert result.json["complete"] is True and result.json["done"] == []
+
+
+def test_delete_force_json_keeps_the_repository_and_adds_the_images(cli: Runner, ecr: Any) -> None:
+    created = ecr.create_repository(repositoryName="team/app")["repository"]
+    v1, untagged = _put_image(ecr, "team/app", "v1"), _put_image(ecr, "team/app", None)
+    result = cli("repo", "delete", "team/app", "--force", "--yes", "-o", "json")
+    assert result.exit_code == 0, result.stderr
+    data = result.json
+    assert data["repositoryArn"] == created["repositoryArn"]
+    assert data["repositoryUri"] == created["repositoryUri"]
+    assert data["status"] == "done" and "reconciled" not in data
+    assert sorted(data["images"], key=lambda i: i["imageTags"]) == [
+        {"imageDigest": untagged, "imageTags": [], "status": "done"},
+        {"imageDigest": v1, "imageTags": ["v1"], "status": "done"},
+    ]
+    assert data["complete"] is True and sorted(data["done"]) == sorted([v1, untagged])
+    assert data["failed"] == data["notAttempted"] == data["unknown"] == []
+    assert ecr.describe_repositories()["repositories"] == []
+
+
+def test_delete_missing_repository_prints_no_report(cli: Runner) -> None:
+    result = cli("repo", "delete", "nope", "--force", "--yes", "-o", "json")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "ecrctl repo create" in result.stderr
 
 
 def test_tag_untag_tags_by_name_and_arn(cli: Runner, ecr: Any) -> None:

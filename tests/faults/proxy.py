@@ -9,6 +9,8 @@ and the operation's call number (1-based, counted by the proxy):
 - ``lose``: forward, let the server act, then close without answering (botocore
   retries a call the server already did);
 - ``throttle``: answer HTTP 400 ThrottlingException without forwarding;
+- ``refuse``: answer HTTP 400 with the error ``code`` without forwarding (ECR
+  saying no, e.g. AccessDeniedException: the server never acted);
 - ``delay``: sleep ``seconds`` before forwarding;
 - ``dead``: from that call on, close every connection of any operation unanswered
   (the server died, as far as the client can tell).
@@ -33,8 +35,9 @@ from urllib.parse import urlsplit
 class Fault:
     operation: str  # e.g. "BatchDeleteImage", or "*" for any
     calls: set[int] | None  # the call numbers hit; None: every call
-    action: str  # drop, lose, throttle, delay, dead
+    action: str  # drop, lose, throttle, refuse, delay, dead
     seconds: float = 0.0
+    code: str = "AccessDeniedException"  # the error a ``refuse`` answers with
 
     def hits(self, operation: str, number: int) -> bool:
         if self.operation not in {"*", operation}:
@@ -119,6 +122,10 @@ class Proxy:
             return
         if fault is not None and fault.action == "throttle":
             _answer(request, 400, b'{"__type":"ThrottlingException","message":"Rate exceeded"}')
+            return
+        if fault is not None and fault.action == "refuse":
+            refusal = {"__type": fault.code, "message": f"refused by the test proxy ({operation})"}
+            _answer(request, 400, json.dumps(refusal).encode())
             return
         if fault is not None and fault.action == "delay":
             time.sleep(fault.seconds)

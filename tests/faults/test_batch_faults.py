@@ -175,16 +175,3 @@ def test_retag_signalled(proxy: Proxy, state: Any, signum: int, code: int) -> No
     assert misreported_tags(run, state, repo, digest) == []
     assert run.json["complete"] is False and run.json["notAttempted"]
     assert "Traceback" not in run.stderr
-
-
-# -- repo delete --force ---------------------------------------------------------------
-
-
-def test_repo_delete_lost_answer_is_a_deletion(proxy: Proxy, state: Any) -> None:
-    fill(state, "gone", 3)
-    proxy.faults = [Fault("DeleteRepository", {1}, "lose")]
-    run = ecrctl(proxy, "repo", "delete", "gone", "--force", "--yes", "-o", "json")
-    assert run.code == 0, run.stderr
-    assert run.json["repositoryName"] == "gone"
-    names = [r["repositoryName"] for r in state.describe_repositories()["repositories"]]
-    assert "gone" not in names
