@@ -1,22 +1,76 @@
-"""``ecrctl registry``: calls to a registry's own HTTP API."""
+"""``ecrctl registry``: the registry itself (``show``, ``show --public`` with ECR
+Public's aliases) and calls to a registry's own HTTP API (``api``)."""
 
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
 from ecrctl.cli.app import App
 from ecrctl.cli.common import group, pass_app
+from ecrctl.cli.public import public_option
+from ecrctl.cli.render import Table, emit, fmt_bool
 
 
 @group(
     "registry",
-    epilog="\b\nExamples:\n  ecrctl registry api /v2/team/app/tags/list\n"
+    epilog="\b\nExamples:\n  ecrctl registry show --public\n"
+    "  ecrctl registry api /v2/team/app/tags/list\n"
     "  ecrctl registry api --registry ghcr.io /v2/owner/tool/tags/list --paginate",
 )
 def registry() -> None:
-    """Talk to a registry's HTTP API (Docker Registry v2 / OCI distribution)."""
+    """Show your registry, or talk to a registry's HTTP API (Docker Registry v2 / OCI)."""
+
+
+def _alias_rows(found: list[dict[str, Any]]) -> list[list[str]]:
+    return [
+        [
+            r["registryId"],
+            str(a.get("name")),
+            str(a.get("status", "-")),
+            fmt_bool(a.get("primaryRegistryAlias")),
+            fmt_bool(a.get("defaultRegistryAlias")),
+            f"public.ecr.aws/{a.get('name')}",
+        ]
+        for r in found
+        for a in r.get("aliases") or []
+    ]
+
+
+@registry.command(
+    "show",
+    epilog="\b\nExamples:\n  ecrctl registry show\n"
+    "  ecrctl registry show --public -o json --query '[0].primaryAlias'",
+)
+@public_option
+@pass_app
+def show(app: App, public: bool) -> None:
+    """Show your registry: its id, host and replication rules (DescribeRegistry).
+
+    With --public, your ECR Public registry and its aliases (DescribeRegistries):
+    the primary alias is the one in every repository URI.
+    """
+    if public:
+        from ecrctl.public.registry import show_registries
+        from ecrctl.public.repository import public_client
+
+        found = show_registries(public_client(app.aws))
+        columns = ["REGISTRY ID", "ALIAS", "STATUS", "PRIMARY", "DEFAULT", "URI PREFIX"]
+        emit(app, found, table=lambda: Table(columns, _alias_rows(found), empty="no aliases"))
+        return
+    from ecrctl.registry.describe import show_registry
+
+    info = show_registry(app.aws)
+    rules = info["replicationConfiguration"].get("rules") or []
+    rows = [
+        ["Registry ID", info["registryId"]],
+        ["Region", info["region"]],
+        ["Registry host", info["registryUri"]],
+        ["Replication rules", str(len(rules))],
+    ]
+    emit(app, info, table=lambda: Table(["FIELD", "VALUE"], rows))
 
 
 @registry.command(

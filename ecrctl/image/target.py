@@ -1,5 +1,7 @@
 """Which registry an image reference names: its host decides the account, the
-region and the token (``image push`` and ``image pull``).
+region and the token (``image push`` and ``image pull``), or that it is ECR
+Public (``public.ecr.aws``, ``ecr-public.aws.com``, or a host mapped in
+ecrctl's config with ``public = true``).
 
 Pure: the AWS side is built lazily from the caller's settings; no click, no rich.
 """
@@ -23,6 +25,18 @@ def registry_host(reference: str) -> str | None:
     return None
 
 
+def is_public_address(host: str | None) -> bool:
+    """Whether ``host`` is ECR Public: one of its hosts, or mapped with ``public = true``."""
+    if host is None:
+        return False
+    from ecrctl.login.mappings import load_config
+    from ecrctl.registry.hosts import is_public_host, server_host
+
+    address = server_host(host)
+    mapping = load_config().mapping_for(address)
+    return mapping.public if mapping is not None else is_public_host(address)
+
+
 def aws_for_host(
     aws: Aws, host: str | None, registry_url: str | None
 ) -> tuple[Aws, str | None, str | None]:
@@ -30,7 +44,9 @@ def aws_for_host(
 
     No host (or the ``--registry-url`` one): the caller's. A host mapped in
     ecrctl's config: its account, region, profile and endpoint. Another ECR
-    host: that account and region. Any other host is refused: docker serves it.
+    host: that account and region. ECR Public is refused here (its pushes and
+    pulls are :mod:`ecrctl.public.transfer`'s), and so is any other host: docker
+    serves it.
     """
     from ecrctl.login.hostaws import registry_aws
     from ecrctl.registry.hosts import server_host
@@ -38,6 +54,11 @@ def aws_for_host(
     given = registry_url or os.environ.get("ECRCTL_REGISTRY_URL")
     if host is None or (given and server_host(given) == host):
         return aws, aws.registry_id, registry_url
+    if is_public_address(host):
+        raise InvalidInput(
+            f"{host} is ECR Public, not a private registry",
+            hint=f"push or pull {host}/ALIAS/REPO with ecrctl image push/pull (or --public)",
+        )
     served = registry_aws(aws, host)
     if served is None:
         raise InvalidInput(

@@ -227,24 +227,28 @@ def push_image(
 
 def pull_image(
     api: Any,
-    auth: RegistryAuth,
+    auth: RegistryAuth | None,
     repository: str,
     ref: ImageRef,
     *,
+    host: str | None = None,
     on_progress: ProgressCallback = _ignore,
 ) -> dict[str, Any]:
-    """Pull HOST/REPOSITORY by tag or digest; what was pulled and its digest."""
-    target = f"{auth.host}/{repository}"
+    """Pull HOST/REPOSITORY by tag or digest; what was pulled and its digest.
+
+    Without ``auth`` (``host`` then names the registry) no credential is sent:
+    the engine pulls anonymously, or with what the docker config holds for it."""
+    registry = host or (auth.host if auth else "")
+    target = f"{registry}/{repository}"
+    config = _auth_config(auth) if auth else None
 
     def fail(message: str) -> Exception:
         return registry_error(
-            message, action="pull", host=auth.host, repository=repository, ref=str(ref)
+            message, action="pull", host=registry, repository=repository, ref=str(ref)
         )
 
     def start() -> Any:
-        return api.pull(
-            target, tag=str(ref), stream=True, decode=True, auth_config=_auth_config(auth)
-        )
+        return api.pull(target, tag=str(ref), stream=True, decode=True, auth_config=config)
 
     digest = _run_stream(start, on_progress, fail)
     separator = "@" if ref.digest else ":"
@@ -253,7 +257,7 @@ def pull_image(
         "imageTag": ref.tag,
         "imageDigest": digest or ref.digest,
         "imageUri": f"{target}{separator}{ref}",
-        "registry": auth.host,
+        "registry": registry,
     }
 
 

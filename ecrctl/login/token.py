@@ -64,6 +64,7 @@ class RegistryAuth:
     password: str
     expires_at: datetime
     from_cache: bool = False
+    region: str = ""  # the region whose API issued the token ("" when unknown)
 
     def __repr__(self) -> str:  # never show the secret
         return (
@@ -170,6 +171,7 @@ def registry_auths(
                 password=token.password,
                 expires_at=token.expires_at,
                 from_cache=True,
+                region=region,
             )
     missing = [rid for rid in wanted if rid not in found]
     if missing:
@@ -218,6 +220,7 @@ def _auth_from(
         username=user,
         password=password,
         expires_at=expires,
+        region=region,
     )
 
 
@@ -280,14 +283,21 @@ def public_registry_auth(
         if token is not None:
             redact.register(token.password)
             return RegistryAuth(
-                "", host, endpoint, token.username, token.password, token.expires_at, True
+                "",
+                host,
+                endpoint,
+                token.username,
+                token.password,
+                token.expires_at,
+                True,
+                PUBLIC_REGION,
             )
     issued = datetime.now(UTC)
     data = _public_token(public)
     user, password = decode_token(data["authorizationToken"])
     expires = data["expiresAt"]
     expires = expires if expires.tzinfo else expires.replace(tzinfo=UTC)
-    auth = RegistryAuth("", host, endpoint, user, password, expires)
+    auth = RegistryAuth("", host, endpoint, user, password, expires, region=PUBLIC_REGION)
     if identity is not None:
         cache.put(public_key(identity), _cached(auth, issued))
     return auth

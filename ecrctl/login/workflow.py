@@ -216,10 +216,10 @@ def login(
     check_writable(records_path().parent)
     report = report if report is not None else LoginReport()
     results = report.results
-    region = aws.region
     items = report.items
     items[:] = [batch.Item(auth.host) for auth in auths]
     for auth, item in zip(auths, items, strict=True):
+        region = auth.region or aws.region  # a named host's own region, not the caller's
         try:
             mapping = None
             if helper:

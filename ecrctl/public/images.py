@@ -1,17 +1,23 @@
-"""Images in ECR Public repositories: DescribeImages and BatchDeleteImage.
+"""Images in ECR Public repositories: DescribeImages, BatchDeleteImage, and one
+image's manifest.
 
 Deleting there is by digest only: ECR Public has no tag-only delete (removing
 a tag takes the image and all its tags), so a tag is refused before any call.
+ECR Public has no BatchGetImage either: ``show_image`` reads the manifest
+through the registry API, by digest, with no login needed.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ecrctl.aws.access import items, registry_kwargs
+from ecrctl.aws.access import error_code, items, registry_kwargs
 from ecrctl.errors import InvalidInput
 from ecrctl.public.repository import LACKS
 from ecrctl.registry.refs import ImageRef
+
+if TYPE_CHECKING:
+    from ecrctl.aws.clients import Aws
 
 BATCH = 100
 
@@ -60,3 +66,61 @@ def refuse_tags(repository: str, refs: list[ImageRef]) -> None:
             f"{LACKS['tag_delete']} (asked for tag {tags[0]!r})",
             hint=f"ecrctl image list --public {repository} shows the digests",
         )
+
+
+def describe_image(
+    client: Any, repository: str, ref: ImageRef, *, registry_id: str | None = None
+) -> dict[str, Any]:
+    """The imageDetail of one public image (NotFound names the tag or digest)."""
+    from ecrctl.image.query import image_not_found
+
+    try:
+        page = client.describe_images(
+            repositoryName=repository, imageIds=[ref.image_id], **registry_kwargs(registry_id)
+        )
+    except Exception as exc:
+        if error_code(exc) == "ImageNotFoundException":
+            raise image_not_found(repository, ref) from None
+        raise
+    details = page.get("imageDetails") or []
+    if not details:
+        raise image_not_found(repository, ref)
+    return dict(details[0])
+
+
+def show_image(
+    aws: Aws,
+    repository: str,
+    ref: ImageRef,
+    *,
+    registry_id: str | None = None,
+    registry_url: str | None = None,
+) -> dict[str, Any]:
+    """``image show --public``: the imageDetail (DescribeImages) and the manifest,
+    read by digest through the registry API; the shape of ``image show``."""
+    from ecrctl.public.repository import public_client
+    from ecrctl.public.target import PublicImage, resolve
+    from ecrctl.registry.api import get_manifest
+    from ecrctl.registry.credentials import endpoint
+    from ecrctl.registry.manifest import parse_manifest
+
+    client = public_client(aws)
+    image, _ = resolve(
+        client,
+        PublicImage(repository),
+        registry_id=registry_id,
+        registry_url=registry_url,
+        action="show",
+    )
+    detail = describe_image(client, repository, ref, registry_id=registry_id)
+    registry = endpoint(aws, image.address).client()
+    stored = get_manifest(registry, image.path, detail["imageDigest"])
+    text = stored.body.decode("utf-8")
+    info = parse_manifest(text, stored.media_type)
+    return {
+        "imageDetail": detail,
+        "imageManifestMediaType": stored.media_type,
+        "manifest": info.to_dict(),
+        "manifestDigest": stored.digest,
+        "imageManifest": text,
+    }

@@ -127,6 +127,21 @@ class TestLogin:
         assert result.exit_code == 2 and "names one address" in result.stderr
         assert not dockerconfig.config_file().exists()
 
+    @pytest.mark.parametrize("helper", [False, True], ids=["store", "helper"])
+    def test_a_host_of_another_region_is_recorded_with_its_region(
+        self, cli: Runner, monkeypatch: pytest.MonkeyPatch, helper: bool
+    ) -> None:
+        monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
+        host = ecr_host(region="us-west-2")
+        result = cli("login", "--registry-url", host, *["--helper"] * helper, "-o", "json")
+        assert result.exit_code == 0, result.stderr
+        assert result.json[0]["host"] == host
+        from ecrctl.login.workflow import read_records
+
+        assert read_records()[host]["region"] == "us-west-2"
+        rows = {r["host"]: r for r in cli("login", "status", "-o", "json").json}
+        assert (rows[host]["registryId"], rows[host]["region"]) == (ACCOUNT, "us-west-2")
+
     def test_corrupt_docker_config_is_left_untouched(self, cli: Runner) -> None:
         path = write_docker({})
         path.write_text('{"auths": {')

@@ -54,3 +54,31 @@ def test_other_hosts_are_refused_with_the_docker_hint(host: str) -> None:
         aws_for_host(Aws(AwsSettings()), host, None)
     assert info.value.exit_code == 2 and host in info.value.one_line()
     assert "use docker for it" in info.value.one_line()
+
+
+@pytest.mark.parametrize(
+    ("host", "public"),
+    [
+        ("public.ecr.aws", True),
+        ("ecr-public.aws.com", True),
+        ("PUBLIC.ECR.AWS", True),
+        ("127.0.0.1:5997", True),  # mapped with public = true below
+        ("127.0.0.1:5996", False),  # mapped to a private account
+        ("123456789012.dkr.ecr.us-east-1.amazonaws.com", False),
+        ("example.com", False),
+        (None, False),
+    ],
+)
+def test_is_public_address(isolated: object, host: str | None, public: bool) -> None:
+    from ecrctl.image.target import is_public_address
+    from ecrctl.login.mappings import RegistryMapping, save_mapping
+
+    save_mapping(RegistryMapping("127.0.0.1:5997", "", "us-east-1", public=True))
+    save_mapping(RegistryMapping("127.0.0.1:5996", "111111111111", "eu-central-1"))
+    assert is_public_address(host) is public
+
+
+def test_an_ecr_public_host_is_not_taken_for_a_private_registry() -> None:
+    with pytest.raises(InvalidInput, match=r"public\.ecr\.aws is ECR Public") as info:
+        aws_for_host(Aws(AwsSettings()), "public.ecr.aws", None)
+    assert info.value.exit_code == 2

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,30 +18,18 @@ from tests.registry.copy_support import (  # noqa: F401 - fixtures
     registries_fixture,
     unique,
 )
-from tests.registry.token_server import ISSUER, SERVICE, TokenServer
+from tests.registry.token_server import TokenServer, start_token_registry
 
 
 @pytest.fixture(scope="module")
 def bearer_registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, TokenServer]]:
     workdir = tmp_path_factory.mktemp("bearer-registry")
     tokens = TokenServer("alice", "alice-secret", workdir)
-    port = backends.free_port()
-    config = workdir / "config.yml"
-    config.write_text(
-        "version: 0.1\nlog: {level: warn}\n"
-        f"storage: {{filesystem: {{rootdirectory: {workdir / 'data'}}}}}\n"
-        f"http: {{addr: 127.0.0.1:{port}, secret: ecrctl-tests}}\n"
-        f"auth: {{token: {{realm: '{tokens.realm}', service: {SERVICE}, issuer: {ISSUER}, "
-        f"rootcertbundle: {tokens.bundle}}}}}\n"
-    )
-    binary = shutil.which("docker-registry")
-    assert binary
-    proc = backends._spawn([binary, "serve", str(config)], workdir / "registry.log")
+    host, pid = start_token_registry(workdir, tokens)
     try:
-        backends.wait_http(f"http://127.0.0.1:{port}/v2/")
-        yield f"127.0.0.1:{port}", tokens
+        yield host, tokens
     finally:
-        backends.stop_pid(proc.pid)
+        backends.stop_pid(pid)
         tokens.close()
 
 

@@ -2,7 +2,9 @@
 Debian token server): checks one user's password with Basic auth and issues
 ES256 JWTs that the real docker-registry verifies with the certificate in its
 ``rootcertbundle``. It grants every scope asked for to that user, and nothing
-to anybody else."""
+to anybody else, except with ``anonymous_pull``: then a request without
+credentials gets a token for the ``pull`` action of the scopes it asks for, as
+public.ecr.aws's token endpoint answers anonymous pulls."""
 
 from __future__ import annotations
 
@@ -32,8 +34,11 @@ def _b64(data: bytes) -> str:
 
 
 class TokenServer:
-    def __init__(self, user: str, password: str, workdir: Path) -> None:
+    def __init__(
+        self, user: str, password: str, workdir: Path, *, anonymous_pull: bool = False
+    ) -> None:
         self.user, self.password = user, password
+        self.anonymous_pull = anonymous_pull
         self.key = ec.generate_private_key(ec.SECP256R1())
         name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "ecrctl test token signer")])
         now = datetime.datetime.now(datetime.UTC)
@@ -51,6 +56,7 @@ class TokenServer:
         self.bundle = workdir / "token-signer.pem"
         self.bundle.write_bytes(self.cert.public_bytes(serialization.Encoding.PEM))
         self.issued: list[list[str]] = []  # the scopes of every token handed out
+        self.anonymous: list[list[str]] = []  # the scopes handed out without credentials
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -59,12 +65,20 @@ class TokenServer:
 
             def do_GET(self) -> None:
                 query = parse_qs(urlparse(self.path).query)
-                if self.headers.get("Authorization") != server.basic():
+                scopes = query.get("scope", [])
+                given = self.headers.get("Authorization")
+                if given is None and server.anonymous_pull:
+                    scopes = [
+                        s.rsplit(":", 1)[0] + ":pull"
+                        for s in scopes
+                        if "pull" in s.rsplit(":", 1)[-1].split(",")
+                    ]
+                    server.anonymous.append(scopes)
+                elif given != server.basic():
                     self.send_response(401)
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
-                scopes = query.get("scope", [])
                 server.issued.append(scopes)
                 body = json.dumps({"token": server.token(scopes), "expires_in": 300}).encode()
                 self.send_response(200)
@@ -108,3 +122,29 @@ class TokenServer:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def start_token_registry(workdir: Path, tokens: TokenServer) -> tuple[str, int]:
+    """A real docker-registry on loopback that trusts ``tokens``: (host, pid)."""
+    import shutil
+
+    from tests.conftest import backends
+
+    port = backends.free_port()
+    config = workdir / "config.yml"
+    config.write_text(
+        "version: 0.1\nlog: {level: warn}\n"
+        f"storage: {{filesystem: {{rootdirectory: {workdir / 'data'}}}}}\n"
+        f"http: {{addr: 127.0.0.1:{port}, secret: ecrctl-tests}}\n"
+        f"auth: {{token: {{realm: '{tokens.realm}', service: {SERVICE}, issuer: {ISSUER}, "
+        f"rootcertbundle: {tokens.bundle}}}}}\n"
+    )
+    binary = shutil.which("docker-registry")
+    assert binary, "docker-registry is not installed"
+    proc = backends._spawn([binary, "serve", str(config)], workdir / "registry.log")
+    try:
+        backends.wait_http(f"http://127.0.0.1:{port}/v2/")
+    except BaseException:
+        backends.stop_pid(proc.pid)
+        raise
+    return f"127.0.0.1:{port}", proc.pid

@@ -169,21 +169,29 @@ def _show_tables(info: dict[str, Any]) -> list[Table]:
 @command(
     "show",
     epilog="\b\nExamples:\n  ecrctl image show team/app v1.2.0\n"
-    "  ecrctl image show team/app sha256:4ccc... --raw > manifest.json",
+    "  ecrctl image show team/app sha256:4ccc... --raw > manifest.json\n"
+    "  ecrctl image show app 1.0 --public",
 )
 @click.argument("repository")
 @click.argument("ref", metavar="TAG|DIGEST")
 @click.option("--raw", is_flag=True, help="Print the manifest exactly as stored (no newline).")
+@public_option
 @pass_app
-def show(app: App, repository: str, ref: str, raw: bool) -> None:
+def show(app: App, repository: str, ref: str, raw: bool, public: bool) -> None:
     """Show one image: details, media type, config, layers or platforms.
 
     The manifest is read by digest and in every format, so a manifest list or
-    OCI index is shown as the list it is.
+    OCI index is shown as the list it is. With --public (ECR Public has no
+    BatchGetImage) it is read through the registry API.
     """
     repository = check_repository_name(repository)
     parsed = parse_ref(ref)  # checked before any client is made
-    info = query.show_image(app.ecr, repository, parsed, registry_id=app.registry_id)
+    if public:
+        from ecrctl.public.images import show_image
+
+        info = show_image(app.aws, repository, parsed, registry_id=app.registry_id)
+    else:
+        info = query.show_image(app.ecr, repository, parsed, registry_id=app.registry_id)
     if raw:
         text: str = info["imageManifest"]
         buffer = getattr(sys.stdout, "buffer", None)

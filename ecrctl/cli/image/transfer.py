@@ -6,6 +6,7 @@ import click
 
 from ecrctl.cli.app import App
 from ecrctl.cli.common import command, pass_app
+from ecrctl.cli.public import public_option, refuse
 from ecrctl.cli.render import emit, notice
 
 _registry_url_option = click.option(
@@ -18,38 +19,59 @@ _registry_url_option = click.option(
 @command(
     "push",
     epilog="\b\nExamples:\n  ecrctl image push myapp:1.0 team/app\n"
-    "  ecrctl image push team/app:dev --create",
+    "  ecrctl image push team/app:dev --create\n"
+    "  ecrctl image push myapp:1.0 public.ecr.aws/my-alias/app\n"
+    "  ecrctl image push myapp:1.0 app --public",
 )
 @click.argument("local_image")
-@click.argument("destination", required=False, metavar="[REPO[:TAG]]")
+@click.argument("destination", required=False, metavar="[[HOST/]REPO[:TAG]]")
 @click.option("--create", is_flag=True, help="Create the repository when it does not exist.")
 @_registry_url_option
+@public_option
 @pass_app
 def push(
-    app: App, local_image: str, destination: str | None, create: bool, registry_url: str | None
+    app: App,
+    local_image: str,
+    destination: str | None,
+    create: bool,
+    registry_url: str | None,
+    public: bool,
 ) -> None:
     """Push LOCAL_IMAGE from the Docker Engine and print its digest.
 
     The registry credential goes with the request: no `ecrctl login` first,
     nothing written to the docker config. Without REPO the local name is used;
-    without TAG the local tag (else latest).
+    without TAG the local tag (else latest). To ECR Public: a destination
+    public.ecr.aws/ALIAS/REPO[:TAG], or --public with REPO[:TAG] of your
+    public registry (the repository must exist: ecrctl repo create --public).
     """
     from ecrctl.cli.progress import ProgressView
     from ecrctl.image import transfer
+    from ecrctl.image.target import is_public_address, registry_host
+    from ecrctl.public import transfer as public_transfer
     from ecrctl.registry.refs import check_reference
 
     check_reference(local_image, what="local image", digest=True)
     if destination is not None:
         check_reference(destination, what="destination", digest=False)
+    named = destination or local_image
+    public = public or is_public_address(registry_host(named))
+    if public:
+        refuse({"create": create}, public=True)
     with ProgressView(app, "push") as view:
-        result = transfer.push(
-            app.aws,
-            local_image,
-            destination,
-            create=create,
-            registry_url=registry_url,
-            on_progress=view,
-        )
+        if public:
+            result = public_transfer.push(
+                app.aws, local_image, destination, registry_url=registry_url, on_progress=view
+            )
+        else:
+            result = transfer.push(
+                app.aws,
+                local_image,
+                destination,
+                create=create,
+                registry_url=registry_url,
+                on_progress=view,
+            )
     if result["repositoryCreated"]:
         notice(app, f"created repository {result['repositoryName']}")
     notice(app, f"pushed {result['imageUri']}")
@@ -59,22 +81,32 @@ def push(
 @command(
     "pull",
     epilog="\b\nExamples:\n  ecrctl image pull team/app:1.0\n"
-    "  ecrctl image pull team/app@sha256:4ccc...",
+    "  ecrctl image pull team/app@sha256:4ccc...\n"
+    "  ecrctl image pull public.ecr.aws/docker/library/alpine:3",
 )
-@click.argument("reference", metavar="REPO[:TAG|@DIGEST]")
+@click.argument("reference", metavar="[HOST/]REPO[:TAG|@DIGEST]")
 @_registry_url_option
+@public_option
 @pass_app
-def pull(app: App, reference: str, registry_url: str | None) -> None:
+def pull(app: App, reference: str, registry_url: str | None, public: bool) -> None:
     """Pull an image into the Docker Engine and print its local name.
 
     The registry credential goes with the request: no `ecrctl login` first.
+    From ECR Public (public.ecr.aws/ALIAS/REPO, or --public with REPO of your
+    public registry) ECR Public's token is sent when one can be had, else the
+    pull is anonymous (--debug says which).
     """
     from ecrctl.cli.progress import ProgressView
     from ecrctl.image import transfer
+    from ecrctl.image.target import is_public_address, registry_host
+    from ecrctl.public import transfer as public_transfer
     from ecrctl.registry.refs import check_reference
 
     check_reference(reference, what="reference", digest=True)
+    core = transfer.pull
+    if public or is_public_address(registry_host(reference)):
+        core = public_transfer.pull
     with ProgressView(app, "pull") as view:
-        result = transfer.pull(app.aws, reference, registry_url=registry_url, on_progress=view)
+        result = core(app.aws, reference, registry_url=registry_url, on_progress=view)
     notice(app, f"pulled {result['imageUri']} ({result['imageDigest']})")
     emit(app, result, text=result["imageUri"])

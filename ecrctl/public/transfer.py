@@ -1,0 +1,135 @@
+"""``image push`` and ``image pull`` for ECR Public: ``public.ecr.aws/ALIAS/REPO``
+(or, with ``--public``, a repository of the caller's public registry).
+
+A push is a private push with ECR Public's parts: the repository must exist
+(ECR Public creates none on push; a missing one is bad input, exit 2) and the
+token is ECR Public's (ecr-public GetAuthorizationToken in us-east-1, through
+the token cache). A pull needs no login: it sends ECR Public's token when one
+can be had, else nothing (the engine then pulls anonymously), and says which in
+the ``--debug`` log.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from typing import TYPE_CHECKING, Any
+
+from ecrctl.image.target import is_public_address, registry_host
+from ecrctl.image.transfer import (
+    ProgressCallback,
+    check_local_image,
+    pull_image,
+    push_image,
+    push_target,
+    split_name,
+)
+from ecrctl.public.target import PublicImage, parse_public_reference, resolve
+from ecrctl.registry.refs import ImageRef, check_image_tag
+
+if TYPE_CHECKING:
+    from ecrctl.aws.clients import Aws
+    from ecrctl.login.token import RegistryAuth
+
+log = logging.getLogger("ecrctl")
+
+
+def _quiet(_: Any) -> None:
+    return None
+
+
+def push_destination(local_image: str, destination: str | None) -> PublicImage:
+    """Where to push: ``HOST/ALIAS/REPO[:TAG]``, or a bare ``REPO[:TAG]`` of the
+    caller's public registry (no destination: the local name); a missing tag is
+    the local image's, else ``latest``."""
+    named = destination
+    if named is None and is_public_address(registry_host(local_image)):
+        named = local_image  # built as public.ecr.aws/ALIAS/REPO:TAG: push it there
+    if named is not None and registry_host(named) is not None:
+        image = parse_public_reference(named, what="destination")
+        tag = image.tag or split_name(local_image)[1] or "latest"
+        return dataclasses.replace(image, tag=check_image_tag(tag))
+    repository, tag = push_target(local_image, named)
+    return PublicImage(repository, tag=tag)
+
+
+def push(
+    aws: Aws,
+    local_image: str,
+    destination: str | None,
+    *,
+    registry_url: str | None = None,
+    on_progress: ProgressCallback = _quiet,
+) -> dict[str, Any]:
+    """``image push`` to ECR Public: the local image, the repository, then push."""
+    from ecrctl.login.token import public_registry_auth
+    from ecrctl.public.repository import public_client
+    from ecrctl.registry import engine
+
+    image = push_destination(local_image, destination)
+    api = engine.client().api
+    check_local_image(api, local_image)  # before any AWS call
+    image, repository = resolve(
+        public_client(aws), image, registry_id=aws.registry_id, registry_url=registry_url
+    )
+    assert image.address is not None and image.tag is not None
+    auth = dataclasses.replace(public_registry_auth(aws), host=image.address)
+    result = push_image(api, auth, local_image, image.path, image.tag, on_progress=on_progress)
+    result.update(
+        repositoryName=image.repository,
+        registryAlias=image.alias,
+        repositoryUri=repository["repositoryUri"],
+        repositoryCreated=False,
+    )
+    return result
+
+
+def optional_token(aws: Aws, address: str) -> RegistryAuth | None:
+    """ECR Public's token for ``address``, or ``None`` (logged) when none can be had."""
+    from ecrctl.login.token import public_registry_auth
+    from ecrctl.translate import translate
+
+    try:
+        auth = public_registry_auth(aws)
+    except Exception as exc:
+        error = translate(exc)
+        if error is None:
+            raise
+        log.debug(
+            "no ECR Public token (%s): pulling from %s anonymously", error.one_line(), address
+        )
+        return None
+    log.debug("pulling from %s with ECR Public's token", address)
+    return dataclasses.replace(auth, host=address)
+
+
+def pull(
+    aws: Aws,
+    reference: str,
+    *,
+    registry_url: str | None = None,
+    on_progress: ProgressCallback = _quiet,
+) -> dict[str, Any]:
+    """``image pull`` from ECR Public: the engine first, then pull (anonymously
+    when no ECR Public token can be had)."""
+    from ecrctl.public.repository import public_client
+    from ecrctl.registry import engine
+
+    image = parse_public_reference(reference)
+    api = engine.client().api
+    if image.alias is None:  # a bare REPO: its URI names the alias
+        image, _ = resolve(
+            public_client(aws),
+            image,
+            registry_id=aws.registry_id,
+            registry_url=registry_url,
+            action="pull",
+        )
+    assert image.address is not None
+    ref = ImageRef(digest=image.digest) if image.digest else ImageRef(tag=image.tag or "latest")
+    auth = optional_token(aws, image.address)
+    result = pull_image(api, auth, image.path, ref, host=image.address, on_progress=on_progress)
+    result.update(
+        repositoryName=image.repository, registryAlias=image.alias, anonymous=auth is None
+    )
+    return result

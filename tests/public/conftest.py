@@ -1,0 +1,162 @@
+"""ECR Public on loopback: its API (the FakeEcrPublic stand-in, answering from a
+small world of repositories, images and aliases) and its registry: a real
+docker-registry behind a token endpoint that, like public.ecr.aws's, gives
+anonymous callers pull tokens and ECR Public's token holder push tokens. The
+registry's host is mapped with ``public = true`` in ecrctl's config.toml."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from tests.conftest import backends
+from tests.public_support import PUBLIC_PASSWORD, FakeEcrPublic, serving
+from tests.registry.token_server import SERVICE, TokenServer, start_token_registry
+
+ACCOUNT = "123456789012"
+ALIAS = "ecrctl-alias"
+
+
+@dataclass
+class PublicRegistry:
+    host: str
+    tokens: TokenServer
+
+    def manifest(self, path: str, ref: str) -> requests.Response:
+        """GET a manifest as an anonymous client would, through the token endpoint."""
+        token = requests.get(
+            self.tokens.realm,
+            params={"service": SERVICE, "scope": f"repository:{path}:pull"},
+            timeout=10,
+        ).json()["token"]
+        return requests.get(
+            f"http://{self.host}/v2/{path}/manifests/{ref}",
+            headers={
+                "Authorization": f"Bearer {token}",
+                "Accept": "application/vnd.docker.distribution.manifest.v2+json",
+            },
+            timeout=10,
+        )
+
+
+@pytest.fixture(scope="session")
+def public_registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PublicRegistry]:
+    workdir = tmp_path_factory.mktemp("public-registry")
+    tokens = TokenServer("AWS", PUBLIC_PASSWORD, workdir, anonymous_pull=True)
+    host, pid = start_token_registry(workdir, tokens)
+    try:
+        yield PublicRegistry(host, tokens)
+    finally:
+        backends.stop_pid(pid)
+        tokens.close()
+
+
+@dataclass
+class PublicWorld:
+    """What the fake ECR Public API knows: repositories, image details, aliases."""
+
+    fake: FakeEcrPublic
+    repositories: set[str] = field(default_factory=set)
+    images: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    aliases: list[dict[str, Any]] = field(
+        default_factory=lambda: [
+            {
+                "name": ALIAS,
+                "status": "ACTIVE",
+                "primaryRegistryAlias": True,
+                "defaultRegistryAlias": False,
+            },
+            {
+                "name": "a1b2c3d4",
+                "status": "ACTIVE",
+                "primaryRegistryAlias": False,
+                "defaultRegistryAlias": True,
+            },
+        ]
+    )
+
+    def repository(self, name: str) -> dict[str, Any]:
+        return {
+            "repositoryArn": f"arn:aws:ecr-public::{ACCOUNT}:repository/{name}",
+            "registryId": ACCOUNT,
+            "repositoryName": name,
+            "repositoryUri": f"public.ecr.aws/{ALIAS}/{name}",
+            "createdAt": 1767225600,
+        }
+
+    def answer(self) -> None:
+        self.fake.answers["DescribeRepositories"] = self._repositories
+        self.fake.answers["DescribeRegistries"] = lambda body: (
+            200,
+            {
+                "registries": [
+                    {
+                        "registryId": ACCOUNT,
+                        "registryArn": f"arn:aws:ecr-public::{ACCOUNT}:registry/{ACCOUNT}",
+                        "registryUri": f"public.ecr.aws/{ALIAS}",
+                        "verified": False,
+                        "aliases": self.aliases,
+                    }
+                ]
+            },
+        )
+        self.fake.answers["DescribeImages"] = self._images
+
+    def _repositories(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        names = body.get("repositoryNames") or sorted(self.repositories)
+        missing = [n for n in names if n not in self.repositories]
+        if missing:
+            message = f"The repository with name '{missing[0]}' does not exist"
+            return 400, {"__type": "RepositoryNotFoundException", "message": message}
+        return 200, {"repositories": [self.repository(n) for n in names]}
+
+    def _images(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        details = self.images.get(body["repositoryName"], [])
+        wanted = body.get("imageIds")
+        if wanted:
+            details = [
+                d
+                for d in details
+                for i in wanted
+                if d["imageDigest"] == i.get("imageDigest") or i.get("imageTag") in d["imageTags"]
+            ]
+            if not details:
+                return 400, {"__type": "ImageNotFoundException", "message": "no such image"}
+        return 200, {"imageDetails": details}
+
+
+@pytest.fixture
+def fake(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeEcrPublic]:
+    server = FakeEcrPublic()
+    monkeypatch.setenv("AWS_ENDPOINT_URL_ECR_PUBLIC", server.url)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", moto_url)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_ECR", moto_url)
+    with serving(server.server):
+        yield server
+
+
+@pytest.fixture
+def world(fake: FakeEcrPublic) -> PublicWorld:
+    world = PublicWorld(fake)
+    world.answer()
+    return world
+
+
+@pytest.fixture
+def mapped(public_registry: PublicRegistry, isolated: Path) -> PublicRegistry:
+    """The public registry's host mapped with ``public = true`` in ecrctl's config."""
+    config = isolated / ".config" / "ecrctl" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    with config.open("a") as handle:
+        handle.write(f'\n[registries."{public_registry.host}"]\npublic = true\n')
+    return public_registry
+
+
+def unique(prefix: str = "app") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
