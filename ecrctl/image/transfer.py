@@ -69,8 +69,8 @@ def split_name(reference: str) -> tuple[str, str | None]:
 def push_target(local_image: str, destination: str | None) -> tuple[str, str]:
     """The repository and tag to push ``local_image`` as.
 
-    Without a destination, the local name is used (a registry host in it is
-    dropped); a missing tag is the local image's tag, else ``latest``."""
+    Without a destination, the local name is used (a registry host in it names
+    the registry, see :func:`push`); a missing tag is the local image's tag, else ``latest``."""
     local_name, local_tag = split_name(local_image)
     if destination:
         repository, tag = split_name(destination)
@@ -278,9 +278,17 @@ def push(
     from ecrctl.registry import engine
 
     repository, tag = push_target(local_image, destination)
-    aws, registry_id, registry_url = aws_for_host(
-        aws, registry_host(destination or local_image) if destination else None, registry_url
-    )
+    # without a destination, a host in the local name says where to push, as it
+    # does for docker push: it is never dropped for the caller's own registry
+    host = registry_host(destination or local_image)
+    try:
+        aws, registry_id, registry_url = aws_for_host(aws, host, registry_url)
+    except InvalidInput as exc:
+        if destination:
+            raise
+        raise InvalidInput(
+            exc.message, hint=f"give the destination: ecrctl image push {local_image} REPO[:TAG]"
+        ) from None
     # the local side first: no daemon or no such image fails before AWS is asked
     # anything, and before --create makes a repository for nothing
     api = engine.client().api

@@ -391,6 +391,33 @@ def test_no_docker_daemon_is_reported_before_aws_is_asked(
         _one_line_error(cli("image", *command), 1, f"cannot reach the Docker Engine at {socket}")
 
 
+def test_push_without_destination_refuses_a_foreign_host_in_the_local_name(
+    cli: Runner, registry: Any, moto_url: str
+) -> None:
+    # the host is never dropped for the caller's registry: nothing is pushed
+    _boto(moto_url).create_repository(repositoryName="team/foreign")
+    local = _unique_image(registry, "example.com/team/foreign:v1")
+    result = cli("image", "push", local)
+    _one_line_error(result, 2, "example.com is not an ECR registry host")
+    assert f"give the destination: ecrctl image push {local} REPO[:TAG]" in result.stderr
+    found = _boto(moto_url).describe_images(repositoryName="team/foreign")["imageDetails"]
+    assert found == []
+
+
+def test_push_without_destination_goes_to_the_ecr_host_in_the_local_name(
+    cli: Runner, registry: Any, moto_url: str
+) -> None:
+    # another account's ECR host in the local name: that account is asked (moto has
+    # no such repository there, while the caller's account has one of that name)
+    _boto(moto_url).create_repository(repositoryName="team/elsewhere")
+    host = "210987654321.dkr.ecr.eu-west-1.amazonaws.com"
+    local = _unique_image(registry, f"{host}/team/elsewhere:v1")
+    result = cli("image", "push", local)
+    _one_line_error(result, 1, "repository 'team/elsewhere' does not exist")
+    assert "210987654321" in result.stderr
+    assert _boto(moto_url).describe_images(repositoryName="team/elsewhere")["imageDetails"] == []
+
+
 def test_pull_unknown_tag(cli: Runner, registry: Any) -> None:
     result = cli("image", "pull", "team/never:v1")
     _one_line_error(result, 1, "no image team/never:v1")
