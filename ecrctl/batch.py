@@ -32,6 +32,9 @@ UNKNOWN_REASON = "the call was sent but its answer was lost"
 # the failureCode of an item whose call raised and whose state, read back, shows it
 # was not done: failed, and the batch did not run to its end
 CALL_FAILED = "CallFailed"
+# seconds a batch stopped by a signal still waits for the answers of calls already
+# sent (retag's puts, repo delete's DeleteRepository), so they are reported as answered
+IN_FLIGHT_WAIT = 5.0
 
 
 @dataclass

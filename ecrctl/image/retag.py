@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient
 
 MAX_WORKERS = 12
-IN_FLIGHT_WAIT = 5.0  # seconds an interrupted retag waits for the puts already sent
 # moto answers a re-put of an existing tag with ImageAlreadyExistsException where
 # ECR says ImageTagAlreadyExistsException; neither name decides anything here.
 TAG_EXISTS_CODES = {"ImageAlreadyExistsException", "ImageTagAlreadyExistsException"}
@@ -261,7 +260,7 @@ class RetagJob:
                 raise errors[0]
         except (Exception, KeyboardInterrupt, Signalled) as exc:
             stop.set()
-            deadline = time.monotonic() + IN_FLIGHT_WAIT
+            deadline = time.monotonic() + batch.IN_FLIGHT_WAIT
             for thread in threads:
                 thread.join(max(0.0, deadline - time.monotonic()))
             # read back every tag not known to be done: a put counts only by ECR's own state

@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 
 # seconds a DeleteRepository already sent gets to answer after Ctrl-C or SIGTERM:
 # its answer settles the report; without it the state is read back
-GRACE = 5.0  # as image retag waits for its puts
 GONE = "RepositoryNotFoundException"
 
 
@@ -98,7 +97,9 @@ def plan_delete(
     return RepoDelete(name, registry_id, force, items)
 
 
-def execute_delete(ecr: ECRClient, plan: RepoDelete, *, grace: float = GRACE) -> None:
+def execute_delete(
+    ecr: ECRClient, plan: RepoDelete, *, grace: float = batch.IN_FLIGHT_WAIT
+) -> None:
     """Call DeleteRepository once and settle the repository and every image.
 
     Raises (after settling) when the repository was not deleted, and on Ctrl-C
