@@ -6,6 +6,7 @@ error status. ecrctl talks to it as to any registry (mapped in config.toml)."""
 from __future__ import annotations
 
 import http.client
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -43,6 +44,7 @@ class Proxy:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body go out as separate writes
 
             def log_message(self, format: str, *args: Any) -> None:
                 return None
@@ -100,6 +102,8 @@ class Proxy:
                 if proxy.delay and proxy.delay[0] in self.path:
                     time.sleep(proxy.delay[1])
                 conn = http.client.HTTPConnection(proxy.upstream, timeout=120)
+                conn.connect()
+                conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP}
                 chunked = self.headers.get("Transfer-Encoding", "").lower() == "chunked"
                 has_body = chunked or int(self.headers.get("Content-Length") or 0) > 0
