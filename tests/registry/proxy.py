@@ -1,7 +1,8 @@
 """A reverse proxy on loopback in front of a real registry, for faults and
 counting: it counts the blob bytes that go through it (uploads and reads),
-can corrupt blob reads, and can answer the first matching requests with an
-error status. ecrctl talks to it as to any registry (mapped in config.toml)."""
+records each request's headers, can corrupt blob reads, and can answer the
+first matching requests with an error status. ecrctl talks to it as to any
+registry (mapped in config.toml)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,8 @@ class Counters:
     uploaded: int = 0  # request body bytes to /blobs/uploads/
     downloaded: int = 0  # response body bytes of GET /blobs/
     requests: list[tuple[str, str, int]] = field(default_factory=list)
+    # (method, path, request headers) of every request, as received
+    sent: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
 
 
 class Proxy:
@@ -87,6 +90,8 @@ class Proxy:
                 return None
 
             def _handle(self) -> None:
+                with proxy.lock:
+                    proxy.counters.sent.append((self.command, self.path, dict(self.headers)))
                 status = self._fault()
                 if status is not None:
                     for _ in self._body():
