@@ -183,6 +183,25 @@ def test_registry_api_of_a_blob_prints_the_object_s3_served(s3env: S3Env, cli: R
     s3env.assert_no_registry_credential_reached_s3()
 
 
+def test_a_netrc_entry_for_the_s3_host_is_not_sent_with_the_presigned_url(
+    s3env: S3Env, cli: Runner, isolated: Path
+) -> None:
+    """requests adds ~/.netrc credentials for a host to a request without auth, and
+    again on its own redirects; the presigned URL is the only credential S3 needs
+    (real S3 refuses a request with two), and ecrctl's redirect says "no Authorization"."""
+    netrc = isolated / ".netrc"
+    netrc.write_text("machine localhost login someone password netrc-secret\n")
+    netrc.chmod(0o600)
+    repo = unique()
+    pushed = push(s3env, repo, [os.urandom(2000)])
+    config = json.loads(pushed.body)["config"]["digest"]
+    result = cli("image", "inspect", f"{s3env.registry.host}/{repo}:1.0", "-o", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json["config"]["config"]["Labels"] == {"at": "s3"}
+    assert len(s3env.presigned_gets(config)) == 1
+    s3env.assert_no_registry_credential_reached_s3()
+
+
 def test_an_s3_error_is_retried_through_a_new_redirect(s3env: S3Env, cli: Runner) -> None:
     b = s3env.copy.b
     src, dst, layer = unique(), unique(), os.urandom(50_000)
