@@ -2,6 +2,7 @@
 """Real backends on loopback for ecrctl's tests and demo.
 
     python scripts/backends.py start --dir DIR [--moto] [--registry] [--dockerd]
+        [--registry2] [--registry-s3]
     python scripts/backends.py stop --dir DIR
 
 ``start`` launches each backend as a child process, waits until it answers,
@@ -263,6 +264,67 @@ def start_registry(
     return proc.pid, {"ECRCTL_TEST_REGISTRY": f"127.0.0.1:{port}"}
 
 
+S3_BUCKET = "ecrctl-registry"
+
+
+def create_bucket(endpoint: str, bucket: str = S3_BUCKET) -> None:
+    """The bucket an S3-backed registry stores into, in moto's S3 (idempotent)."""
+    import boto3
+
+    client = boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    with contextlib.suppress(client.exceptions.BucketAlreadyOwnedByYou):
+        client.create_bucket(Bucket=bucket)
+
+
+def start_s3_registry(
+    workdir: Path, s3_endpoint: str, bucket: str = S3_BUCKET, name: str = "registry-s3"
+) -> tuple[int, dict[str, str]]:
+    """A docker-registry whose storage is ``bucket`` in the S3 at ``s3_endpoint`` (moto's,
+    or a proxy in front of it), htpasswd user AWS with moto's token as the first one.
+
+    Like ECR it answers blob GETs and HEADs with a 307 to a presigned URL of the object;
+    with a regionendpoint the URL is path-style (``http://ENDPOINT/BUCKET/docker/...``)."""
+    binary = shutil.which("docker-registry")
+    if not binary:
+        raise RuntimeError("docker-registry is not installed (apt-get install docker-registry)")
+    create_bucket(s3_endpoint, bucket)
+    root = workdir / name
+    root.mkdir(parents=True, exist_ok=True)
+    htpasswd = root / "htpasswd"
+    subprocess.run(
+        ["htpasswd", "-Bbc", str(htpasswd), "AWS", MOTO_PASSWORD], check=True, capture_output=True
+    )
+    port = free_port()
+    config = root / "config.yml"
+    config.write_text(
+        "version: 0.1\n"
+        "log: {level: warn}\n"
+        "storage:\n"
+        "  s3: {accesskey: testing, secretkey: testing, region: us-east-1, "
+        f"regionendpoint: '{s3_endpoint}', bucket: {bucket}, secure: false, v4auth: true}}\n"
+        "  delete: {enabled: true}\n"
+        "  redirect: {disable: false}\n"
+        f"http: {{addr: 127.0.0.1:{port}, secret: ecrctl-tests}}\n"
+        f"auth: {{htpasswd: {{realm: basic-realm, path: {htpasswd}}}}}\n"
+    )
+    # The AWS SDK in docker-registry reads AWS_* too: AWS_CA_BUNDLE makes it panic at start
+    # ("unable to load custom CA bundle"), and the keys above must be the only ones.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    proc = _spawn([binary, "serve", str(config)], workdir / f"{name}.log", env)
+    try:
+        wait_http(f"http://127.0.0.1:{port}/v2/")
+    except RuntimeError:
+        stop_pid(proc.pid)
+        raise
+    return proc.pid, {"ECRCTL_TEST_REGISTRY_S3": f"127.0.0.1:{port}"}
+
+
 def start_second_registry(workdir: Path) -> tuple[int, dict[str, str]]:
     """Another docker-registry, with its own htpasswd user: the second account's token."""
     pid, env = start_registry(workdir, {"AWS": SECOND_PASSWORD}, name="registry2")
@@ -363,12 +425,21 @@ def mirror_image(registry: str, endpoint: str, repository: str, tag: str) -> str
     return digest
 
 
+def _start_s3_registry_on_moto(workdir: Path, env: dict[str, str]) -> tuple[int, dict[str, str]]:
+    if "ECRCTL_TEST_MOTO_URL" not in env:
+        raise RuntimeError("registry-s3 stores into moto's S3: start moto with it")
+    return start_s3_registry(workdir, env["ECRCTL_TEST_MOTO_URL"])
+
+
 STARTERS = {
     "moto": start_moto,
     "registry": start_registry,
     "registry2": start_second_registry,
+    "registry-s3": _start_s3_registry_on_moto,
     "dockerd": start_dockerd,
 }
+# started only when asked for by name
+OPTIONAL = ("registry2", "registry-s3")
 
 
 def start(workdir: Path, names: list[str]) -> dict[str, str]:
@@ -377,7 +448,8 @@ def start(workdir: Path, names: list[str]) -> dict[str, str]:
     pids: list[str] = []
     try:
         for name in names:
-            pid, values = STARTERS[name](workdir)
+            starter: Any = STARTERS[name]
+            pid, values = starter(workdir, env) if name == "registry-s3" else starter(workdir)
             pids.append(f"{name} {pid}")
             env.update(values)
             (workdir / "pids").write_text("\n".join(pids) + "\n")
@@ -423,7 +495,8 @@ def cli(argv: list[str]) -> None:
     if args.action == "stop":
         stop(args.dir)
         return
-    names = [n for n in STARTERS if getattr(args, n)] or [n for n in STARTERS if n != "registry2"]
+    chosen = [n for n in STARTERS if getattr(args, n.replace("-", "_"))]
+    names = chosen or [n for n in STARTERS if n not in OPTIONAL]
     for key, value in start(args.dir, names).items():
         print(f"{key}={value}")
 

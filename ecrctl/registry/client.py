@@ -229,8 +229,17 @@ class RegistryClient:
             location = urljoin(response.url, response.headers["Location"])
             response.close()
             plain = {k: v for k, v in headers.items() if k.lower() != "authorization"}
+            # auth=_no_auth: else requests adds ~/.netrc's login for the target's host
+            # (a presigned URL is its own credential: S3 refuses a request with two),
+            # and each hop is taken here, where that is enforced
             response = requests.request(
-                method, location, headers=plain, stream=stream, timeout=self.timeout
+                method,
+                location,
+                headers=plain,
+                stream=stream,
+                timeout=self.timeout,
+                auth=_no_auth,
+                allow_redirects=False,
             )
             if response.status_code not in (301, 302, 303, 307, 308):
                 return response
@@ -248,6 +257,12 @@ class RegistryClient:
         if response.status_code == 401:
             return self._rejected(response)
         return ServiceError(text.strip())
+
+
+def _no_auth(request: requests.PreparedRequest) -> requests.PreparedRequest:
+    """An auth hook that sends no credential (requests then skips ~/.netrc)."""
+    request.headers.pop("Authorization", None)
+    return request
 
 
 def parse_challenge(header: str) -> tuple[str, dict[str, str]]:

@@ -1,11 +1,13 @@
 """A reverse proxy on loopback in front of a real registry, for faults and
 counting: it counts the blob bytes that go through it (uploads and reads),
-can corrupt blob reads, and can answer the first matching requests with an
-error status. ecrctl talks to it as to any registry (mapped in config.toml)."""
+records each request's headers, can corrupt blob reads, and can answer the
+first matching requests with an error status. ecrctl talks to it as to any
+registry (mapped in config.toml)."""
 
 from __future__ import annotations
 
 import http.client
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -29,6 +31,8 @@ class Counters:
     uploaded: int = 0  # request body bytes to /blobs/uploads/
     downloaded: int = 0  # response body bytes of GET /blobs/
     requests: list[tuple[str, str, int]] = field(default_factory=list)
+    # (method, path, request headers) of every request, as received
+    sent: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
 
 
 class Proxy:
@@ -43,6 +47,7 @@ class Proxy:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body go out as separate writes
 
             def log_message(self, format: str, *args: Any) -> None:
                 return None
@@ -85,6 +90,8 @@ class Proxy:
                 return None
 
             def _handle(self) -> None:
+                with proxy.lock:
+                    proxy.counters.sent.append((self.command, self.path, dict(self.headers)))
                 status = self._fault()
                 if status is not None:
                     for _ in self._body():
@@ -100,6 +107,8 @@ class Proxy:
                 if proxy.delay and proxy.delay[0] in self.path:
                     time.sleep(proxy.delay[1])
                 conn = http.client.HTTPConnection(proxy.upstream, timeout=120)
+                conn.connect()
+                conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP}
                 chunked = self.headers.get("Transfer-Encoding", "").lower() == "chunked"
                 has_body = chunked or int(self.headers.get("Content-Length") or 0) > 0
