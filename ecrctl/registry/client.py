@@ -134,8 +134,10 @@ class RegistryClient:
             if scope:
                 query.append(("scope", scope))
         auth = (self.credential.username, self.credential.password) if self.credential else None
-        try:
-            answer = requests.get(params["realm"], params=query, auth=auth, timeout=self.timeout)
+        try:  # anonymous means anonymous: no ~/.netrc login either, as docker does
+            answer = requests.get(
+                params["realm"], params=query, auth=auth or _as_given, timeout=self.timeout
+            )
         except requests.RequestException as exc:
             raise ServiceError(f"cannot reach the token service of {self.host}: {exc}") from None
         if answer.status_code in (401, 403):
@@ -197,6 +199,7 @@ class RegistryClient:
                     stream=stream,
                     allow_redirects=False,
                     timeout=self.timeout,
+                    auth=_as_given,  # never ~/.netrc's login in place of the registry's
                 )
                 if response.status_code in (301, 302, 303, 307, 308) and method in ("GET", "HEAD"):
                     response = self._follow(response, method, headers or {}, stream)
@@ -226,6 +229,12 @@ class RegistryClient:
         import requests
 
         for _ in range(5):
+            if not response.headers.get("Location"):
+                raise ServiceError(
+                    f"registry {self.host} answered HTTP {response.status_code} without a "
+                    "Location to follow",
+                    hint="check the registry, or any proxy in front of it",
+                )
             location = urljoin(response.url, response.headers["Location"])
             response.close()
             plain = {k: v for k, v in headers.items() if k.lower() != "authorization"}
@@ -257,6 +266,11 @@ class RegistryClient:
         if response.status_code == 401:
             return self._rejected(response)
         return ServiceError(text.strip())
+
+
+def _as_given(request: requests.PreparedRequest) -> requests.PreparedRequest:
+    """An auth hook that keeps the headers as built (requests then skips ~/.netrc)."""
+    return request
 
 
 def _no_auth(request: requests.PreparedRequest) -> requests.PreparedRequest:

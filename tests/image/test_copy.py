@@ -19,7 +19,7 @@ from tests.registry.copy_support import (  # noqa: F401 - fixtures
     registries_fixture,
     unique,
 )
-from tests.registry.proxy import Proxy
+from tests.registry.proxy import Fault, Proxy
 
 
 @pytest.fixture
@@ -188,7 +188,6 @@ def test_corrupted_blob_aborts_and_tags_nothing(
 
 
 def test_server_errors_are_retried(copy_env: CopyEnv, proxy_b: Proxy, cli: Runner) -> None:
-    from tests.registry.proxy import Fault
 
     src, dst = unique(), unique()
     pushed = copy_env.a.push_image(src, "1")
@@ -199,6 +198,34 @@ def test_server_errors_are_retried(copy_env: CopyEnv, proxy_b: Proxy, cli: Runne
     statuses = [s for _, _, s in proxy_b.counters.requests]
     assert statuses.count(503) == 2 and statuses.count(429) == 1
     assert copy_env.b.manifest(dst, "1").content == pushed.body
+
+
+def test_a_netrc_login_for_the_registry_host_never_replaces_its_token(
+    copy_env: CopyEnv, cli: Runner, isolated: Path
+) -> None:
+    # requests sends ~/.netrc's login for a host when a request has no auth of its
+    # own; ecrctl's header-borne token must win (both registries are on 127.0.0.1)
+    netrc = isolated / ".netrc"
+    netrc.write_text("machine 127.0.0.1 login someone password not-the-token\n")
+    netrc.chmod(0o600)
+    src, dst = unique(), unique()
+    pushed = copy_env.a.push_image(src, "1")
+    copy_env.create_repo(dst, second=True)
+    result = cli("image", "copy", f"{copy_env.a.host}/{src}:1", f"{copy_env.b.host}/{dst}:1")
+    assert result.exit_code == 0, result.stderr
+    assert copy_env.b.manifest(dst, "1").content == pushed.body
+
+
+def test_a_redirect_without_location_is_one_line(
+    copy_env: CopyEnv, proxy_a: Proxy, cli: Runner
+) -> None:
+    src = unique()
+    copy_env.a.push_image(src, "1")
+    proxy_a.faults = [Fault("GET", "/blobs/sha256:", 1, 307)]
+    result = cli("image", "inspect", f"{proxy_a.host}/{src}:1")
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "answered HTTP 307 without a Location" in result.stderr
 
 
 def test_dry_run_writes_nothing(copy_env: CopyEnv, cli: Runner) -> None:
