@@ -171,7 +171,9 @@ def copy_image(
     src_ep = endpoint(aws, src_ref.host)
     # the destination's token and repository are read while the source manifest is:
     # started once the source's AWS side is built, so the two never build one twice
-    beside = _Beside(lambda: check_destination(endpoint(aws, dst_ref.host), dst_ref.repository))
+    beside = _Beside(
+        lambda: check_destination(endpoint(aws, dst_ref.host, write=True), dst_ref.repository)
+    )
     source_client = src_ep.client()
     top = get_manifest(source_client, src_ref.repository, src_ref.ref)  # a missing source first
     # created only now: a missing source leaves no new repository behind

@@ -8,9 +8,12 @@ In order:
    profile and endpoint, with their own token;
 3. an ECR host (``<account>.dkr.ecr.<region>.amazonaws.com``): a token for that
    account and region, with the caller's profile;
-4. any other host: the user's docker config (``credHelpers``, ``credsStore``,
-   ``auths``) through docker-py's credential store; none found means anonymous,
-   and the registry's 401 then names the host and how to log in.
+4. ECR Public written to (``public.ecr.aws``, or a host mapped ``public = true``):
+   the caller's ECR Public token;
+5. any other host (and ECR Public read from): the user's docker config
+   (``credHelpers``, ``credsStore``, ``auths``) through docker-py's credential
+   store; none found means anonymous, and the registry's 401 then names the host
+   and how to log in.
 
 Secrets go to the registry client only: never into argv, logs or a child's
 environment (credential helpers get the host on stdin, as their protocol says).
@@ -63,8 +66,11 @@ class Endpoint:
         return RegistryClient(self.host, self.credential, attempts=attempts, basic=self.is_ecr)
 
 
-def endpoint(aws: Aws, host: str | None) -> Endpoint:
-    """The endpoint for ``host`` (``None``: the caller's registry)."""
+def endpoint(aws: Aws, host: str | None, *, write: bool = False) -> Endpoint:
+    """The endpoint for ``host`` (``None``: the caller's registry). ``write``: ECR
+    Public is written to with the caller's ECR Public token (it is read with the
+    docker config's credential, or anonymously)."""
+    from ecrctl.image.target import is_public_address
     from ecrctl.login.hostaws import registry_aws
 
     if host is None:
@@ -73,7 +79,19 @@ def endpoint(aws: Aws, host: str | None) -> Endpoint:
     served = registry_aws(aws, address)
     if served is not None:
         return _ecr_endpoint(served[0], served[1], address)
+    if write and is_public_address(address):
+        return _public_endpoint(aws, address)
     return docker_config_endpoint(address)
+
+
+def _public_endpoint(aws: Aws, address: str) -> Endpoint:
+    """ECR Public as a destination: ecr-public's token (us-east-1, through the token
+    cache), which the registry's bearer challenge takes as the login."""
+    from ecrctl.login.token import public_registry_auth
+
+    auth = public_registry_auth(aws)
+    credential = Credential(auth.username, auth.password, "the caller's ECR Public token")
+    return Endpoint(address, credential)
 
 
 def _aws(settings: AwsSettings) -> Aws:

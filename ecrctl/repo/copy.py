@@ -109,7 +109,7 @@ def copy_repository(
             f"--include-untagged needs an ECR source: {src_ep.host} lists tags only",
             hint="drop --include-untagged, or copy untagged images one by one by digest",
         )
-    dst_ep = endpoint(aws, dst_ref.host)
+    dst_ep = endpoint(aws, dst_ref.host, write=True)
     dest = open_destination(
         check_destination(dst_ep, dst_ref.repository), create=create, dry_run=False
     )

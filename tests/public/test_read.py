@@ -99,3 +99,58 @@ def test_inspect_and_copy_from_ecr_public_need_no_login(
 def test_public_ecr_aws_is_read_anonymously_without_a_docker_login() -> None:
     found: Any = endpoint(Aws(AwsSettings(region="eu-west-1")), "public.ecr.aws")
     assert (found.host, found.credential, found.is_ecr) == ("public.ecr.aws", None, False)
+
+
+@pytest.mark.services
+def test_copy_into_ecr_public_uses_the_ecr_public_token(
+    cli: Runner, copy_env: CopyEnv, world: PublicWorld, mapped: PublicRegistry
+) -> None:
+    # written to, ECR Public takes the caller's ECR Public token (the registry's
+    # token endpoint gives push only to its holder); a second tag of the same image
+    # is a copy within it, as ECR Public has no PutImage to retag with
+    src = unique("private")
+    pushed = copy_env.a.push_image(src, "1")
+    name = unique()
+    world.repositories.add(name)
+    public = f"{mapped.host}/{ALIAS}/{name}"
+    copied = cli("image", "copy", f"{copy_env.a.host}/{src}:1", f"{public}:1", "-o", "json")
+    assert copied.exit_code == 0, copied.stderr
+    assert copied.json["digest"] == pushed.digest
+    assert mapped.manifest(f"{ALIAS}/{name}", "1").content == pushed.body
+    assert world.fake.operations().count("GetAuthorizationToken") == 1
+
+    again = cli("image", "copy", f"{public}:1", f"{public}:stable", "-o", "json")
+    assert again.exit_code == 0, again.stderr
+    assert again.json["blobs"]["copied"] == 0  # every blob is there already
+    assert mapped.manifest(f"{ALIAS}/{name}", "stable").content == pushed.body
+
+
+@pytest.mark.services
+def test_copy_into_ecr_public_without_aws_credentials_is_one_line(
+    cli: Runner,
+    copy_env: CopyEnv,
+    world: PublicWorld,
+    mapped: PublicRegistry,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    src = unique("private")
+    copy_env.a.push_image(src, "1")
+    world.repositories.add(name := unique())
+    world.fake.answers["GetAuthorizationToken"] = lambda body: (
+        400,
+        {"__type": "AccessDeniedException", "message": "not authorized"},
+    )
+    result = cli("image", "copy", f"{copy_env.a.host}/{src}:1", f"{mapped.host}/{ALIAS}/{name}:1")
+    assert result.exit_code != 0
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "sts:GetServiceBearerToken" in result.stderr
+    assert mapped.manifest(f"{ALIAS}/{name}", "1").status_code == 404
+
+
+def test_retag_public_names_the_copy_that_does_it(cli: Runner) -> None:
+    result = cli("image", "retag", "app", "1", "stable", "--public")
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert "ECR Public has no BatchGetImage or PutImage" in result.stderr
+    assert "ecrctl image copy public.ecr.aws/ALIAS/app:1 public.ecr.aws/ALIAS/app:stable" in (
+        result.stderr
+    )

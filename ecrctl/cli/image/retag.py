@@ -7,8 +7,9 @@ import click
 from ecrctl.batch import outcome_error, summary
 from ecrctl.cli.app import App
 from ecrctl.cli.common import command, dry_run_option, pass_app
+from ecrctl.cli.public import public_option
 from ecrctl.cli.render import Table, emit, fmt_digest, notice, warn
-from ecrctl.errors import PartialFailure
+from ecrctl.errors import InvalidInput, PartialFailure
 from ecrctl.image import retag as core
 from ecrctl.registry.refs import check_repository_name, parse_ref
 
@@ -34,8 +35,16 @@ _STATUS_TEXT = {
 @click.argument("source", metavar="SOURCE")
 @click.argument("new_tags", nargs=-1, required=True, metavar="NEW_TAG...")
 @dry_run_option
+@public_option
 @pass_app
-def retag(app: App, repository: str, source: str, new_tags: tuple[str, ...], dry_run: bool) -> None:
+def retag(
+    app: App,
+    repository: str,
+    source: str,
+    new_tags: tuple[str, ...],
+    dry_run: bool,
+    public: bool,
+) -> None:
     """Add tags to an image without pulling or pushing it.
 
     SOURCE is a tag or sha256 digest. The stored manifest is put back byte for
@@ -46,6 +55,8 @@ def retag(app: App, repository: str, source: str, new_tags: tuple[str, ...], dry
     repository = check_repository_name(repository)
     ref = parse_ref(source)
     tags = [core.parse_new_tag(t, repository) for t in new_tags]
+    if public:
+        _refuse_public(repository, source, tags[0])
     job = core.plan_retag(
         app.ecr, repository, ref, tags, registry_id=app.registry_id, dry_run=dry_run
     )
@@ -60,6 +71,17 @@ def retag(app: App, repository: str, source: str, new_tags: tuple[str, ...], dry
     error = _report(app, job.result)
     if error is not None:
         raise error
+
+
+def _refuse_public(repository: str, source: str, tag: str) -> None:
+    """ECR Public has no BatchGetImage or PutImage: the registry API retags there."""
+    at = "@" if source.startswith("sha256:") else ":"
+    public = f"public.ecr.aws/ALIAS/{repository}"
+    raise InvalidInput(
+        "ECR Public has no BatchGetImage or PutImage, so it cannot retag by manifest",
+        hint=f"copy the image to its new tag: ecrctl image copy {public}{at}{source} "
+        f"{public}:{tag}",
+    )
 
 
 def _report(app: App, result: core.RetagResult) -> PartialFailure | None:
