@@ -41,20 +41,30 @@ from tests.registry.proxy import Proxy
 MIB = 1 << 20
 
 
+LAST_CPU: list[float] = [0.0]  # CPU seconds (user + system) of the last run_rss child
+
+
 def run_rss(argv: list[str], env: dict[str, str]) -> tuple[float, int, str]:
     """(seconds, peak RSS in bytes, stdout) of one run of ``argv``, under GNU time:
     the RSS of a child forked from this (large) process would count what it
-    shared before exec."""
+    shared before exec. Its CPU seconds are left in ``LAST_CPU``."""
     with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
         start = time.perf_counter()
         done = subprocess.run(
-            ["/usr/bin/time", "-f", "%M", "-o", rss.name, *argv], env=env, capture_output=True
+            ["/usr/bin/time", "-f", "%M %U %S", "-o", rss.name, *argv], env=env, capture_output=True
         )
         elapsed = time.perf_counter() - start
         if done.returncode != 0:
             raise RuntimeError(f"{argv[:3]} failed: {done.stderr.decode(errors='replace')[-800:]}")
-        peak_kib = int(rss.read().strip().splitlines()[-1])
-    return elapsed, peak_kib * 1024, done.stdout.decode()
+        peak_kib, user, system = rss.read().strip().splitlines()[-1].split()
+    LAST_CPU[0] = float(user) + float(system)
+    return elapsed, int(peak_kib) * 1024, done.stdout.decode()
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a process (a backend) has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def gz_layer(size: int) -> tuple[bytes, str]:
@@ -129,6 +139,8 @@ class Bench:
         self.a = Registry(env["ECRCTL_TEST_REGISTRY"], backends.MOTO_PASSWORD)
         self.b = Registry(env["ECRCTL_TEST_REGISTRY2"], backends.SECOND_PASSWORD)
         self.docker_host = env["DOCKER_HOST"]
+        pids = dict(line.split() for line in (workdir / "pids").read_text().split("\n") if line)
+        self.registry_b_pid = int(pids["registry2"])
         self.config = workdir / "config.toml"
         self.ecrctl = ecrctl_bin()
         self.env = base_env(self.moto)
@@ -201,32 +213,44 @@ def fresh_copies(bench: Bench) -> None:
     args = bench.args
     times: dict[str, list[float]] = {"ecrctl": [], "skopeo": [], "docker": []}
     rss: dict[str, list[int]] = {"ecrctl": [], "skopeo": []}
+    cpu: dict[str, list[float]] = {"ecrctl": [], "skopeo": []}
+    dest_cpu: dict[str, list[float]] = {"ecrctl": [], "skopeo": []}
     for _ in range(args.runs):
         for tool in times:
             src_repo, dst_repo = f"fresh-{uuid.uuid4().hex[:8]}", f"dst-{uuid.uuid4().hex[:8]}"
             src = push_fresh(bench.a, src_repo, args.mib, args.layers)
             dst = f"{bench.b.host}/{dst_repo}:1"
             bench.create_b(dst_repo)
+            before = cpu_seconds(bench.registry_b_pid)
             if tool == "ecrctl":
                 seconds, peak, _ = run_rss(bench.ecrctl_copy(src, dst), bench.env)
-                rss[tool].append(peak)
             elif tool == "skopeo":
                 home = Path(tempfile.mkdtemp(dir=bench.workdir))
                 argv, env = bench.skopeo_copy(src, dst, home)
                 seconds, peak, _ = run_rss(argv, env)
-                rss[tool].append(peak)
             else:
                 seconds = bench.docker_way(src, dst)
+            if tool in rss:
+                rss[tool].append(peak)
+                cpu[tool].append(LAST_CPU[0])
+                dest_cpu[tool].append(cpu_seconds(bench.registry_b_pid) - before)
             times[tool].append(seconds)
     med = {k: statistics.median(v) for k, v in times.items()}
     print(
         f"\nFresh copy, {args.mib} MiB in {args.layers} layers, A -> B ({args.runs} runs, median)"
     )
-    print("| tool | time | vs ecrctl | peak RSS |")
-    print("|---|---:|---:|---:|")
+    print("| tool | time | vs ecrctl | peak RSS | tool CPU | destination registry CPU |")
+    print("|---|---:|---:|---:|---:|---:|")
     for tool in times:
-        peak = f"{statistics.median(rss[tool]) / MIB:.0f} MiB" if tool in rss else "(daemon)"
-        print(f"| {tool} | {med[tool]:.2f} s | {med[tool] / med['ecrctl']:.2f}x | {peak} |")
+        if tool in rss:
+            peak = f"{statistics.median(rss[tool]) / MIB:.0f} MiB"
+            used = f"{statistics.median(cpu[tool]):.2f} s"
+            dest = f"{statistics.median(dest_cpu[tool]):.2f} s"
+        else:
+            peak, used, dest = "(daemon)", "-", "-"
+        ratio = med[tool] / med["ecrctl"]
+        print(f"| {tool} | {med[tool]:.2f} s | {ratio:.2f}x | {peak} | {used} | {dest} |")
+    print("- every run, seconds:", {k: [round(x, 2) for x in v] for k, v in times.items()})
 
 
 def bytes_moved(bench: Bench) -> None:
