@@ -22,7 +22,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlparse
 
 from ecrctl import redact
 from ecrctl.errors import AccessDenied, AuthError, EcrctlError, NotFound, ServiceError
@@ -261,6 +261,15 @@ class RegistryClient:
         text = f"{method} {path} at {self.host}: HTTP {response.status_code} {error_text(response)}"
         if response.status_code == 404:
             return NotFound(text.strip())
+        redirected = urlparse(response.url).netloc if response.url else ""
+        if response.status_code == 403 and redirected and redirected != self.host:
+            # refused by the storage a redirect led to (S3), not by the registry
+            return AccessDenied(
+                f"{method} {path} at {self.host}: the storage it redirected to ({redirected}) "
+                f"answered HTTP 403 {error_text(response)}".strip(),
+                hint="the presigned URL may have expired or been refused; retry, and check "
+                "any proxy or clock skew between here and the storage",
+            )
         if response.status_code == 403:
             return AccessDenied(text.strip(), hint="the credential may not write or read here")
         if response.status_code == 401:

@@ -271,3 +271,20 @@ def test_skopeo_reads_what_ecrctl_copied_into_the_s3_registry(
         data = (out / blob[7:]).read_bytes()
         assert len(data) == size and "sha256:" + hashlib.sha256(data).hexdigest() == blob
         assert len(s3env.presigned_gets(blob)) == 1  # skopeo too was sent to S3
+
+
+def test_a_403_from_s3_names_the_storage_not_the_registrys_credential(
+    s3env: S3Env, cli: Runner
+) -> None:
+    # an expired presigned URL is S3's refusal, not the registry's: the line says so
+    repo, layer = unique(), os.urandom(30_000)
+    push(s3env, repo, [layer])
+    s3env.s3.faults.append(Fault("GET", f"{digest(layer)[7:]}/data?X-Amz-Algorithm", 1, 403))
+    dst = unique()
+    s3env.copy.create_repo(dst, second=True)
+    result = cli("image", "copy", f"{s3env.registry.host}/{repo}:1.0", f"{s3env.copy.b.host}/{dst}")
+    assert result.exit_code != 0
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "the storage it redirected to" in result.stderr and "answered HTTP 403" in result.stderr
+    assert "presigned URL may have expired" in result.stderr
+    assert "the credential may not write or read here" not in result.stderr
