@@ -55,6 +55,12 @@ class Item:
     def settled(self) -> bool:
         return self.status != NOT_ATTEMPTED
 
+    def failure_fields(self) -> dict[str, str | None]:
+        """``failureCode`` and ``failureReason`` for an item's JSON, when it failed."""
+        if not self.failure_code:
+            return {}
+        return {"failureCode": self.failure_code, "failureReason": self.failure_reason}
+
 
 ItemT = TypeVar("ItemT", bound=Item)
 

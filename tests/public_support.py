@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import pytest
+
 PUBLIC_PASSWORD = "public-bearer-token"
 Answer = Callable[[dict[str, Any]], tuple[int, dict[str, Any]]]
 
@@ -101,3 +103,14 @@ def serving(server: ThreadingHTTPServer) -> Iterator[None]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+@pytest.fixture(name="fake")
+def fake_fixture(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeEcrPublic]:
+    """ECR Public's API on loopback for botocore; STS and ECR stay moto's."""
+    server = FakeEcrPublic()
+    monkeypatch.setenv("AWS_ENDPOINT_URL_ECR_PUBLIC", server.url)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", moto_url)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_ECR", moto_url)
+    with serving(server.server):
+        yield server

@@ -48,9 +48,7 @@ class DeleteItem(batch.Item):
             "tagsRemoved": list(self.tags_lost),
             "status": "planned" if dry_run else self.status,
         }
-        if self.failure_code:
-            data["failureCode"] = self.failure_code
-            data["failureReason"] = self.failure_reason
+        data.update(self.failure_fields())
         return data
 
 

@@ -43,9 +43,7 @@ class ImageItem(batch.Item):
             "imageTags": list(self.tags),
             "status": self.status,
         }
-        if self.failure_code:
-            data["failureCode"] = self.failure_code
-            data["failureReason"] = self.failure_reason
+        data.update(self.failure_fields())
         return data
 
 
@@ -73,9 +71,7 @@ class RepoDelete:
         if self.reconciled:
             data["reconciled"] = True
         data["status"] = self.repository.status
-        if self.repository.failure_code:
-            data["failureCode"] = self.repository.failure_code
-            data["failureReason"] = self.repository.failure_reason
+        data.update(self.repository.failure_fields())
         data["images"] = [i.to_dict() for i in self.items]
         data.update(batch.report(self.items))
         return data

@@ -7,7 +7,6 @@ import base64
 import json
 import os
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,20 +15,16 @@ import pytest
 from ecrctl.login.mappings import RegistryMapping, load_config
 from tests.conftest import DockerBackends, Runner
 from tests.login_support import BIN, ECRCTL
-from tests.public_support import PUBLIC_PASSWORD, FakeEcrPublic, access_denied, serving
+from tests.public_support import (  # noqa: F401 - the fake fixture
+    PUBLIC_PASSWORD,
+    FakeEcrPublic,
+    access_denied,
+    fake_fixture,
+    serving,
+)
 
 ACCOUNT = "123456789012"
 DIGEST = "sha256:" + "a" * 64
-
-
-@pytest.fixture
-def fake(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeEcrPublic]:
-    server = FakeEcrPublic()
-    monkeypatch.setenv("AWS_ENDPOINT_URL_ECR_PUBLIC", server.url)
-    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", moto_url)
-    monkeypatch.setenv("AWS_ENDPOINT_URL_ECR", moto_url)
-    with serving(server.server):
-        yield server
 
 
 def repository(name: str) -> dict[str, Any]:

@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from tests.conftest import backends
-from tests.public_support import PUBLIC_PASSWORD, FakeEcrPublic, serving
+from tests.public_support import PUBLIC_PASSWORD, FakeEcrPublic, fake_fixture  # noqa: F401
 from tests.registry.token_server import SERVICE, TokenServer, start_token_registry
 
 ACCOUNT = "123456789012"
@@ -129,16 +129,6 @@ class PublicWorld:
             if not details:
                 return 400, {"__type": "ImageNotFoundException", "message": "no such image"}
         return 200, {"imageDetails": details}
-
-
-@pytest.fixture
-def fake(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeEcrPublic]:
-    server = FakeEcrPublic()
-    monkeypatch.setenv("AWS_ENDPOINT_URL_ECR_PUBLIC", server.url)
-    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", moto_url)
-    monkeypatch.setenv("AWS_ENDPOINT_URL_ECR", moto_url)
-    with serving(server.server):
-        yield server
 
 
 @pytest.fixture
