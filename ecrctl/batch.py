@@ -19,7 +19,7 @@ import contextlib
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from ecrctl.errors import EcrctlError, Interrupted, PartialFailure, Signalled, Terminated
 
@@ -182,6 +182,8 @@ class InFlight(Generic[T]):
     """One call run in a worker thread, so that a signal in the main thread does
     not cut it off: after Ctrl-C or SIGTERM the caller can still :meth:`wait` a
     bounded time for the answer of a call already sent, instead of guessing.
+    Also work done beside the main thread's (``image copy`` reads its destination
+    while it reads the source): :meth:`result` joins it.
 
     The thread is a daemon: a call still unanswered never holds up the exit.
     """
@@ -208,3 +210,10 @@ class InFlight(Generic[T]):
     def wait(self, timeout: float | None = None) -> bool:
         """Wait for the answer (interruptible by a signal); whether it came."""
         return self._answered.wait(timeout)
+
+    def result(self) -> T:
+        """Wait for the answer: the call's value, or what it raised, raised here."""
+        self.wait()
+        if self.error is not None:
+            raise self.error
+        return cast(T, self.value)

@@ -12,13 +12,13 @@ already at the same digest moves nothing (``unchanged``).
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from ecrctl.aws.access import error_code, registry_kwargs
+from ecrctl.batch import InFlight
 from ecrctl.errors import Conflict, InvalidInput, NotFound
 from ecrctl.registry import manifest as mt
 from ecrctl.registry.api import (
@@ -39,7 +39,6 @@ if TYPE_CHECKING:
 
 DEFAULT_JOBS = 4
 IMMUTABLE = ("IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION")
-T = TypeVar("T")
 
 
 @dataclass
@@ -123,31 +122,6 @@ def open_destination(dest: Destination, *, create: bool, dry_run: bool) -> Desti
     return dest
 
 
-class _Beside(Generic[T]):
-    """``work`` run in a daemon thread (a signal to the main thread never waits
-    for it); :meth:`result` joins it and raises what it raised."""
-
-    def __init__(self, work: Callable[[], T]) -> None:
-        self._work = work
-        self._value: T | None = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="copy-destination", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            self._value = self._work()
-        except BaseException as exc:  # handed to the main thread by result()
-            self._error = exc
-
-    def result(self) -> T:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        assert self._value is not None
-        return self._value
-
-
 def copy_image(
     aws: Aws,
     source: str,
@@ -171,7 +145,7 @@ def copy_image(
     src_ep = endpoint(aws, src_ref.host)
     # the destination's token and repository are read while the source manifest is:
     # started once the source's AWS side is built, so the two never build one twice
-    beside = _Beside(
+    beside = InFlight(
         lambda: check_destination(endpoint(aws, dst_ref.host, write=True), dst_ref.repository)
     )
     source_client = src_ep.client()
