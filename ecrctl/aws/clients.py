@@ -98,7 +98,12 @@ class Aws:
 
     @property
     def region(self) -> str:
-        """The region the ECR client uses (after --region, the environment, the profile)."""
+        """The region the ECR client uses (after --region, the environment, the profile).
+
+        Read from the settings, with botocore's precedence, while no client is built:
+        a command served from the token cache never imports botocore for it."""
+        if "ecr" not in self.__dict__ and self.resolved.region:
+            return self.resolved.region
         region: str = self.ecr.meta.region_name
         return region
 

@@ -27,6 +27,7 @@ from ecrctl.registry.api import (
     get_small_blob,
     manifest_digest,
     put_manifest,
+    scope,
     sha256_digest,
 )
 from ecrctl.registry.blobs import BlobCallback, BlobMover
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
 
 DEFAULT_JOBS = 4
 IMMUTABLE = ("IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION")
+# the answers to a repository probe that leave the question to the ECR API
+ANY_ANSWER = (200, 400, 403, 404, 405)
 
 
 @dataclass
@@ -64,14 +67,24 @@ class CopyResult:
 
 @dataclass
 class Destination:
-    """The destination repository, checked once: whether its tags are immutable."""
+    """The destination repository, checked once. Whether its tags are immutable is
+    read from the ECR API when it first matters (a tag there points elsewhere)."""
 
     endpoint: Endpoint
     client: RegistryClient
     repository: str
-    immutable: bool = False
     created: bool = False
     exists: bool = True
+    mutability: str | None = None  # imageTagMutability, once read
+
+    def immutable(self) -> bool:
+        ep = self.endpoint
+        if ep.aws is None or not self.exists:
+            return False
+        if self.mutability is None:
+            found = _describe(ep, self.repository)
+            self.mutability = "MUTABLE" if found is None else found.get("imageTagMutability")
+        return self.mutability in IMMUTABLE
 
 
 def check_platform(value: str) -> str:
@@ -85,21 +98,43 @@ def check_platform(value: str) -> str:
 
 def check_destination(ep: Endpoint, repository: str) -> Destination:
     """The destination, with its repository checked where an ECR API stands behind it
-    (``exists`` False: missing). Reads only: safe to run beside the source's reads."""
+    (``exists`` False: missing). Reads only: safe to run beside the source's reads.
+
+    A repository the registry API lists (``tags/list`` answers 200) exists, and
+    no ECR API call is made: a copy served from the token cache needs no botocore.
+    Any other answer (ECR's NAME_UNKNOWN, a denied list, a server that keeps its
+    repositories elsewhere) is settled by DescribeRepositories."""
     dest = Destination(ep, ep.client(), repository)
-    if ep.aws is None:
+    if ep.aws is None or _listed(dest):
         return dest
+    found = _describe(ep, repository)
+    if found is None:
+        dest.exists = False
+    else:
+        dest.mutability = found.get("imageTagMutability", "MUTABLE")
+    return dest
+
+
+def _listed(dest: Destination) -> bool:
+    path = f"/v2/{dest.repository}/tags/list?n=1"
+    answer = dest.client.request("GET", path, scope=scope(dest.repository), ok=ANY_ANSWER)
+    answer.close()
+    return answer.status_code == 200
+
+
+def _describe(ep: Endpoint, repository: str) -> dict[str, Any] | None:
+    """The repository as DescribeRepositories gives it; ``None`` when there is none."""
+    assert ep.aws is not None
     try:
-        found = ep.aws.ecr.describe_repositories(
+        answer = ep.aws.ecr.describe_repositories(
             repositoryNames=[repository], **registry_kwargs(ep.registry_id)
-        )["repositories"][0]
+        )
+        found = dict(answer["repositories"][0])
     except Exception as exc:
         if error_code(exc) != "RepositoryNotFoundException":
             raise
-        dest.exists = False
-        return dest
-    dest.immutable = found.get("imageTagMutability", "MUTABLE") in IMMUTABLE
-    return dest
+        return None
+    return found
 
 
 def open_destination(dest: Destination, *, create: bool, dry_run: bool) -> Destination:
@@ -195,7 +230,7 @@ class ImageCopier:
         if existing == top.digest:
             result.status = "unchanged"
             return result
-        if existing and tag and dest.immutable:
+        if existing and tag and dest.immutable():
             raise Conflict(
                 f"tag {tag!r} of the immutable repository {dest.repository!r} already points "
                 f"at {existing}, not {top.digest}",

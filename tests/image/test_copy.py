@@ -61,7 +61,42 @@ def test_across_accounts_keeps_bytes_and_digest_then_moves_nothing(
     assert "unchanged" in again.stderr and "nothing moved" in again.stderr
     assert again.stdout.strip() == f"{proxy_b.host}/{dst}@{pushed.digest}"
     assert proxy_b.counters.uploaded == 0
-    assert [m for m, _, _ in proxy_b.counters.requests] == ["HEAD"]
+    # the registry lists the repository (no ECR API call), then has the tag already
+    assert [(m, path) for m, path, _ in proxy_b.counters.requests] == [
+        ("GET", f"/v2/{dst}/tags/list?n=1"),
+        ("HEAD", f"/v2/{dst}/manifests/1.0"),
+    ]
+
+
+def test_a_repository_the_registry_lists_needs_no_ecr_api_call(
+    copy_env: CopyEnv, moto_url: str, cli: Runner
+) -> None:
+    """With the tokens cached, a copy into a repository the registry API lists asks
+    ECR's API nothing; one the registry has never seen is checked by
+    DescribeRepositories (docker-registry knows only repositories with content)."""
+    a, b = copy_env.a, copy_env.b
+    src, dst = unique(), unique()
+    a.push_image(src, "1")
+    a.push_image(src, "2")
+    copy_env.create_repo(dst, second=True)
+    with Proxy(moto_url.split("://", 1)[1]) as ecr_api:
+        copy_env.config.write_text("")
+        copy_env.map_host(a.host)
+        copy_env.map_host(b.host, second=True, endpoint_url=f"http://{ecr_api.host}")
+
+        def calls() -> list[str]:
+            return [
+                h.get("X-Amz-Target", "?").rsplit(".", 1)[-1] for _, _, h in ecr_api.counters.sent
+            ]
+
+        first = cli("image", "copy", f"{a.host}/{src}:1", f"{b.host}/{dst}:1")
+        assert first.exit_code == 0, first.stderr
+        assert calls() == ["GetAuthorizationToken", "DescribeRepositories"]
+        ecr_api.reset()
+        second = cli("image", "copy", f"{a.host}/{src}:2", f"{b.host}/{dst}:2")
+        assert second.exit_code == 0, second.stderr
+        assert calls() == []
+    assert b.tags(dst) == ["1", "2"]
 
 
 def test_and_back_into_the_callers_registry(copy_env: CopyEnv, cli: Runner) -> None:

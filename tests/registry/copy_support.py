@@ -65,13 +65,14 @@ class CopyEnv:
             imageTagMutability="IMMUTABLE" if immutable else "MUTABLE",
         )
 
-    def map_host(self, host: str, *, second: bool = False) -> None:
-        """Map another address (a proxy) to account A (or B) in config.toml."""
+    def map_host(self, host: str, *, second: bool = False, endpoint_url: str = "") -> None:
+        """Map another address (a proxy) to account A (or B) in config.toml, with
+        moto's ECR API (or ``endpoint_url``) behind it."""
         account, region = (SECOND, REGION_B) if second else (ACCOUNT, REGION_A)
         with self.config.open("a") as handle:
             handle.write(
                 f'\n[registries."{host}"]\naccount = "{account}"\nregion = "{region}"\n'
-                f'endpoint_url = "{self.moto_url}"\n'
+                f'endpoint_url = "{endpoint_url or self.moto_url}"\n'
             )
 
 
