@@ -38,7 +38,9 @@ from ecrctl.login.cache_entries import (
     _parse_time,
     not_an_os_store,
     now_utc,
+    own_backend,
     principal_of,
+    skip_foreign_keychain,
 )
 from ecrctl.registry.hosts import partition_of
 
@@ -280,11 +282,11 @@ def open_cache(*, disabled: bool = False, warn: Warn | None = None) -> TokenCach
     if cache_disabled_by_env():
         return NullCache("the token cache is off (ECRCTL_NO_CACHE)")
     try:
-        _skip_foreign_keychain()
+        skip_foreign_keychain()
         import keyring
         import keyring.backends.fail
 
-        backend = keyring.get_keyring()
+        backend = own_backend(keyring.get_keyring())
     except Exception as exc:
         reason = f"keyring could not start ({type(exc).__name__}: {exc})"
         (warn or _stderr_warning)(f"{reason}; working without the token cache")
@@ -306,17 +308,6 @@ def open_cache(*, disabled: bool = False, warn: Warn | None = None) -> TokenCach
         return NullCache(reason)
     log.debug("token cache: keyring backend %s", type(backend).__module__)
     return KeyringCache(backend, warn=warn)
-
-
-def _skip_foreign_keychain() -> None:
-    """keyring's detection imports every backend it ships. Its macOS one is never
-    chosen elsewhere (its priority raises off macOS), but the import of its API
-    module calls ctypes.util.find_library, which on Linux runs ldconfig, then gcc
-    and ld where they are installed: 40-300 ms of every command that reads the
-    token cache. Off macOS the module is marked absent, so that import fails at
-    once (keyring catches it) instead."""
-    if sys.platform != "darwin":
-        sys.modules.setdefault("keyring.backends.macOS.api", None)  # type: ignore[arg-type]
 
 
 def _has_backends(backend: Any) -> bool:

@@ -465,3 +465,51 @@ def test_secret_service_keyring_under_dbus(tmp_path: Path, monkeypatch: pytest.M
     assert result["stored"] is True
     assert json.loads(result["get"])["Secret"] == "ss-secret"
     assert json.loads(result["lookup"])["password"] == "ss-secret"
+
+
+SEED_SCRIPT = """
+import sys
+from datetime import UTC, datetime, timedelta
+from ecrctl.aws.settings import AwsSettings, resolve
+from ecrctl.login import cache as tokencache
+cache = tokencache.open_cache()
+arn = "arn:aws:iam::123456789012:user/ss"
+cache.remember_identity(resolve(AwsSettings()).credential_source(),
+                        tokencache.Identity(arn, "123456789012"))
+now = datetime.now(UTC)
+key = tokencache.CacheKey("aws", "123456789012", "us-east-1", arn)
+print(type(cache.backend).__module__, cache.put(
+    key, tokencache.CachedToken("AWS", "ss-secret", "https://x", now + timedelta(hours=12), now)))
+"""
+
+
+def test_a_cache_hit_through_keyrings_own_choice_connects_to_the_bus_few_times(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without PYTHON_KEYRING_BACKEND keyring chains its backends; the chainer finds
+    its members anew on every call, a D-Bus connection each for the Secret Service.
+    The credential helper's cache hit, traced by strace, stays within seven
+    connections to the session bus: keyring's detection takes four, finding the
+    chainer's first member two, the read one (eleven before: every read and check
+    went through the chainer)."""
+    for tool in ("dbus-run-session", "gnome-keyring-daemon", "strace"):
+        assert shutil.which(tool), f"{tool} is needed: run scripts/install-deps"
+    monkeypatch.delenv("PYTHON_KEYRING_BACKEND")
+    script = tmp_path / "seed.py"
+    script.write_text(SEED_SCRIPT)
+    trace = tmp_path / "trace"
+    import sys
+
+    shell = (
+        "export HOME=$(mktemp -d); "
+        "printf %s pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; "
+        f"{sys.executable} {script} && echo 123456789012.dkr.ecr.us-east-1.amazonaws.com | "
+        f"strace -f -qq -e trace=connect -o {trace} {BIN / 'docker-credential-ecrctl'} get"
+    )
+    done = run("dbus-run-session", "--", "sh", "-c", shell)
+    assert done.returncode == 0, done.stderr
+    seeded, answer = done.stdout.strip().splitlines()[-2:]
+    assert seeded == "keyring.backends.SecretService True"
+    assert json.loads(answer)["Secret"] == "ss-secret"
+    bus = [line for line in trace.read_text().splitlines() if "sun_path" in line and "dbus" in line]
+    assert 1 <= len(bus) <= 7, bus
