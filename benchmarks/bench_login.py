@@ -16,7 +16,6 @@ import base64
 import hashlib
 import json
 import os
-import shlex
 import shutil
 import subprocess
 import sys
@@ -24,7 +23,15 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from common import aws_cli, base_env, ecrctl_bin, median_seconds, moto_server, report
+from common import (
+    aws_cli,
+    base_env,
+    ecrctl_bin,
+    in_secret_service,
+    median_seconds,
+    moto_server,
+    report,
+)
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -48,23 +55,6 @@ token = tokencache.CachedToken("AWS", "ecrctl-bench-secret", "https://{host}",
                                now + timedelta(hours=12), now, "{host}")
 assert cache.put(key, token)
 """
-
-
-def in_secret_service(argv: list[str]) -> None:
-    """Run this benchmark again inside a private D-Bus session with gnome-keyring unlocked."""
-    for tool in ("dbus-run-session", "gnome-keyring-daemon"):
-        if not shutil.which(tool):
-            sys.exit(f"{tool} is needed: apt-get install dbus gnome-keyring")
-    home = tempfile.mkdtemp(prefix="ecrctl-bench-keyring-")
-    inner = " ".join(shlex.quote(a) for a in [sys.executable, *argv])
-    shell = (
-        f"export HOME={shlex.quote(home)} ECRCTL_BENCH_SECRET_SERVICE=1; "
-        "printf %s bench | gnome-keyring-daemon --unlock --components=secrets >/dev/null; "
-        f"exec {inner}"
-    )
-    code = subprocess.run(["dbus-run-session", "--", "sh", "-c", shell]).returncode
-    shutil.rmtree(home, ignore_errors=True)
-    sys.exit(code)
 
 
 def seed_ecr_login(cache_dir: Path, access_key: str) -> None:

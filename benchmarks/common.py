@@ -7,6 +7,7 @@ same run, on the same loopback backend, and reports medians and ratios.
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -124,3 +125,20 @@ def report(
     for case, ours, theirs in rows:
         print(f"| {case} | {ours * 1000:.0f} ms | {theirs * 1000:.0f} ms | {theirs / ours:.2f}x |")
     sys.stdout.flush()
+
+
+def in_secret_service(argv: list[str]) -> None:
+    """Run this benchmark again inside a private D-Bus session with gnome-keyring unlocked."""
+    for tool in ("dbus-run-session", "gnome-keyring-daemon"):
+        if not shutil.which(tool):
+            sys.exit(f"{tool} is needed: apt-get install dbus gnome-keyring")
+    home = tempfile.mkdtemp(prefix="ecrctl-bench-keyring-")
+    inner = " ".join(shlex.quote(a) for a in [sys.executable, *argv])
+    shell = (
+        f"export HOME={shlex.quote(home)} ECRCTL_BENCH_SECRET_SERVICE=1; "
+        "printf %s bench | gnome-keyring-daemon --unlock --components=secrets >/dev/null; "
+        f"exec {inner}"
+    )
+    code = subprocess.run(["dbus-run-session", "--", "sh", "-c", shell]).returncode
+    shutil.rmtree(home, ignore_errors=True)
+    sys.exit(code)
