@@ -163,8 +163,8 @@ def skip_foreign_keychain() -> None:
     """keyring's detection imports every backend it ships. Its macOS one is never
     chosen elsewhere (its priority raises off macOS), but the import of its API
     module calls ctypes.util.find_library, which on Linux runs ldconfig, then gcc
-    and ld where they are installed: 40-300 ms of every command that reads the
-    token cache. Off macOS the module is marked absent, so that import fails at
-    once (keyring catches it) instead."""
+    and ld where they are installed: 40-300 ms of a command such as ``image copy``
+    that opens the token cache. Off macOS the module is marked absent, so that
+    import fails at once (keyring catches it) instead."""
     if sys.platform != "darwin":
         sys.modules.setdefault("keyring.backends.macOS.api", None)  # type: ignore[arg-type]
