@@ -82,8 +82,8 @@ class Destination:
         if ep.aws is None or not self.exists:
             return False
         if self.mutability is None:
-            found = _describe(ep, self.repository)
-            self.mutability = "MUTABLE" if found is None else found.get("imageTagMutability")
+            found = _describe(ep, self.repository) or {}
+            self.mutability = str(found.get("imageTagMutability", "MUTABLE"))
         return self.mutability in IMMUTABLE
 
 

@@ -26,8 +26,6 @@ from ecrctl.repo.repository import describe_repository
 if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient
 
-# seconds a DeleteRepository already sent gets to answer after Ctrl-C or SIGTERM:
-# its answer settles the report; without it the state is read back
 GONE = "RepositoryNotFoundException"
 
 

@@ -99,6 +99,34 @@ def test_a_repository_the_registry_lists_needs_no_ecr_api_call(
     assert b.tags(dst) == ["1", "2"]
 
 
+def test_a_denied_repository_list_is_settled_by_the_ecr_api(
+    copy_env: CopyEnv, moto_url: str, cli: Runner
+) -> None:
+    """ECR refuses tags/list to a role without ecr:ListImages (403): the copy then asks
+    DescribeRepositories, which also says the tags are immutable, so a tag that points
+    elsewhere is a conflict and stays as it was."""
+    a, b = copy_env.a, copy_env.b
+    src, dst = unique(), unique()
+    a.push_image(src, "one")
+    two = a.push_image(src, "two")
+    copy_env.create_repo(dst, second=True, immutable=True)
+    assert cli("image", "copy", f"{a.host}/{src}:one", f"{b.host}/{dst}:rel").exit_code == 0
+    kept = b.manifest(dst, "rel").headers["Docker-Content-Digest"]
+    with Proxy(moto_url.split("://", 1)[1]) as ecr_api, Proxy(b.host) as registry:
+        copy_env.config.write_text("")
+        copy_env.map_host(a.host)
+        copy_env.map_host(registry.host, second=True, endpoint_url=f"http://{ecr_api.host}")
+        registry.faults.append(Fault("GET", "/tags/list", 1, status=403))
+        result = cli("image", "copy", f"{a.host}/{src}:two", f"{registry.host}/{dst}:rel")
+        calls = [h.get("X-Amz-Target", "").rsplit(".", 1)[-1] for _, _, h in ecr_api.counters.sent]
+        probes = [(m, st) for m, path, st in registry.counters.requests if "tags/list" in path]
+    assert probes == [("GET", 403)]
+    assert "DescribeRepositories" in calls
+    assert result.exit_code == 1, result.stderr
+    assert "immutable repository" in result.stderr and "'rel'" in result.stderr
+    assert b.manifest(dst, "rel").headers["Docker-Content-Digest"] == kept != two.digest
+
+
 def test_and_back_into_the_callers_registry(copy_env: CopyEnv, cli: Runner) -> None:
     a, b = copy_env.a, copy_env.b
     src, back = unique(), unique()
