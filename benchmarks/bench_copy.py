@@ -39,8 +39,8 @@ from common import ROOT, backends, base_env, ecrctl_bin, in_secret_service
 
 sys.path.insert(0, str(ROOT))
 
-from tests.registry.images import Registry
-from tests.registry.proxy import Proxy
+from tests.distribution.images import Registry
+from tests.distribution.proxy import Proxy
 
 MIB = 1 << 20
 

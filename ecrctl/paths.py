@@ -44,7 +44,7 @@ def cache_home() -> Path:
     return _xdg("XDG_CACHE_HOME", ".cache") / APP
 
 
-def config_file() -> Path:
+def ecrctl_config_file() -> Path:
     """ecrctl's own config file (registry mappings)."""
     explicit = os.environ.get("ECRCTL_CONFIG")
     return Path(explicit).expanduser() if explicit else config_home() / "config.toml"
@@ -99,7 +99,7 @@ def path_failure(exc: OSError) -> str | None:
 def override_for(name: str | os.PathLike[str]) -> str:
     """The setting that moves the file or directory ``name`` elsewhere."""
     path = Path(name)
-    if path == config_file() or config_home() in path.parents:
+    if path == ecrctl_config_file() or config_home() in path.parents:
         return "ECRCTL_CONFIG / XDG_CONFIG_HOME"
     if path == docker_config_file() or docker_config_dir() in (path, *path.parents):
         return "DOCKER_CONFIG"

@@ -1,7 +1,7 @@
 """The one translation point: any exception to an ecrctl error, by the library it came from.
 
 botocore's go to :mod:`ecrctl.aws.errors`, docker-py's (and requests') to
-:mod:`ecrctl.registry.engine`, keyring's to a one-line keyring failure, a file
+:mod:`ecrctl.docker_engine`, keyring's to a one-line keyring failure, a file
 that cannot be read or written to a line naming it (exit 1). ``None``
 means the exception is a bug: the caller reports it as unexpected.
 """
@@ -25,7 +25,7 @@ def translate(
 
         return translate_aws(exc, region=region, profile=profile)
     if module.startswith(("docker", "requests", "urllib3")):
-        from ecrctl.registry.engine import translate as translate_docker
+        from ecrctl.docker_engine import translate as translate_docker
 
         return translate_docker(exc)
     if module.startswith(("keyring", "jeepney", "secretstorage")):

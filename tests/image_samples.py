@@ -8,7 +8,7 @@ import hashlib
 import json
 from typing import Any
 
-from ecrctl.registry import manifest as m
+from ecrctl.distribution import manifest as m
 
 
 def sha(text: str) -> str:

@@ -205,3 +205,115 @@ def test_type_only_imports_stay_under_type_checking() -> None:
             if (module or "").split(".")[0] in TYPE_ONLY and id(node) not in guarded:
                 offending.append(f"{path.name}: {module}")
     assert offending == []
+
+
+# -- the package order ----------------------------------------------------------------------
+
+# docs/architecture.md, "The package order": a package may import only from its own layer's
+# leaves and from layers below it; two packages of one layer never import each other.
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("ecrctl", "errors", "paths", "redact", "atomicfile", "jsonstrict"),  # leaves
+    ("aws", "docker_engine"),  # access: the AWS API, the Docker Engine API
+    ("translate",),  # any exception -> an ecrctl error
+    ("batch",),  # the one account of work done item by item
+    ("distribution",),  # the registry HTTP API on the wire
+    ("login",),  # credentials: who serves a registry host, tokens, caches
+    ("repo",),  # domains, lowest first
+    ("image",),
+    ("public",),
+    ("registry",),
+    ("usage",),
+    ("lifecycle",),
+    ("policy",),
+    ("completion",),
+    ("doctor",),
+    ("cli",),
+)
+LEAVES = set(LAYERS[0])
+
+
+def layer_of(module: str) -> tuple[int, str]:
+    """The layer and the package (or top-level module) of an ecrctl module."""
+    parts = module.split(".")
+    top = parts[1] if len(parts) > 1 else "ecrctl"
+    if top == "__main__":
+        return len(LAYERS), top
+    for index, layer in enumerate(LAYERS):
+        if top in layer:
+            return index, top
+    raise AssertionError(f"{module} is in no layer: add its package to LAYERS and the docs")
+
+
+def runtime_ecrctl_imports(path: Path) -> set[str]:
+    """The ecrctl modules ``path`` imports at run time, inside functions too
+    (only ``if TYPE_CHECKING:`` blocks are left out)."""
+    tree = ast.parse(path.read_text())
+    guarded = {
+        id(n)
+        for block in ast.walk(tree)
+        if isinstance(block, ast.If) and "TYPE_CHECKING" in ast.unparse(block.test)
+        for n in ast.walk(block)
+    }
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in guarded:
+            continue
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.split(".")[0] == "ecrctl")
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module.split(".")[0] != "ecrctl":
+                continue
+            if node.module == "ecrctl":  # from ecrctl import paths, __version__
+                found.update(
+                    f"ecrctl.{a.name}"
+                    if (PACKAGE / a.name).exists() or (PACKAGE / f"{a.name}.py").exists()
+                    else "ecrctl"
+                    for a in node.names
+                )
+            else:
+                found.add(node.module)
+    return found
+
+
+def order_violations() -> list[str]:
+    found: list[str] = []
+    for path in ALL:
+        here = module_name(path)
+        layer, package = layer_of(here)
+        for target in sorted(runtime_ecrctl_imports(path)):
+            target_layer, target_package = layer_of(target)
+            if target_package == package:
+                continue
+            if target_layer > layer or (target_layer == layer and package not in LEAVES):
+                found.append(f"{here} imports {target} ({target_package} is not below {package})")
+    return found
+
+
+def test_packages_import_only_downwards() -> None:
+    assert order_violations() == []
+
+
+def test_the_order_check_finds_an_upward_import_inside_a_function(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = tmp_path / "ecrctl"
+    for package in ("aws", "login"):
+        (fake / package).mkdir(parents=True)
+        (fake / package / "__init__.py").write_text("")
+    (fake / "__init__.py").write_text("")
+    (fake / "aws" / "a.py").write_text(
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n    from ecrctl.login import b\n"
+        "def f():\n    from ecrctl.login.b import g\n"
+    )
+    (fake / "login" / "b.py").write_text("from ecrctl.aws import a\n")
+    monkeypatch.setattr(sys.modules[__name__], "PACKAGE", fake)
+    monkeypatch.setattr(sys.modules[__name__], "ALL", sorted(fake.rglob("*.py")))
+    assert order_violations() == ["ecrctl.aws.a imports ecrctl.login.b (login is not below aws)"]
+
+
+def test_every_package_has_a_layer() -> None:
+    packages = {p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    modules = {p.stem for p in PACKAGE.glob("*.py")} - {"__init__", "__main__"}
+    layered = {name for layer in LAYERS for name in layer}
+    assert (packages | modules) - layered == set()

@@ -164,7 +164,7 @@ def _compile_query(value: str) -> str:
 
 
 def _check_registry_id(value: str) -> str:
-    from ecrctl.registry.refs import check_registry_id
+    from ecrctl.distribution.refs import check_registry_id
 
     return check_registry_id(value)
 

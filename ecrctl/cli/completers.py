@@ -214,7 +214,7 @@ def complete_regions(
 def registry_hosts() -> list[str]:
     """ECR hosts in the docker config (every form: FIPS, dual-stack, China, the isolated
     partitions, ECR Public), and hosts mapped in ecrctl's config file."""
-    from ecrctl.registry.hosts import parse_registry_host
+    from ecrctl.distribution.hosts import parse_registry_host
 
     hosts: set[str] = set()
     try:

@@ -26,8 +26,8 @@ Exit codes: 0 nothing failed (warnings allowed), 1 a check failed."""
 
 
 def _request(repository: str | None, push: bool, pull: bool) -> Request:
+    from ecrctl.distribution.refs import check_image_tag, check_repository_name
     from ecrctl.doctor.model import Request
-    from ecrctl.registry.refs import check_image_tag, check_repository_name
 
     if repository is None:
         if push or pull:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 
 def _check_ids(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[str]:
-    from ecrctl.registry.refs import check_registry_id
+    from ecrctl.distribution.refs import check_registry_id
 
     return [check_registry_id(value) for value in values]
 

@@ -172,9 +172,9 @@ def list_images(app: App, repository: str) -> None:
 
 
 def delete_images(app: App, repository: str, refs: tuple[str, ...], *, yes: bool) -> None:
+    from ecrctl.distribution.refs import parse_ref
     from ecrctl.errors import PartialFailure
     from ecrctl.public import images as core
-    from ecrctl.registry.refs import parse_ref
 
     parsed = [parse_ref(r) for r in refs]
     if not parsed:

@@ -60,7 +60,7 @@ def show(app: App, public: bool) -> None:
         columns = ["REGISTRY ID", "ALIAS", "STATUS", "PRIMARY", "DEFAULT", "URI PREFIX"]
         emit(app, found, table=lambda: Table(columns, _alias_rows(found), empty="no aliases"))
         return
-    from ecrctl.registry.describe import show_registry
+    from ecrctl.registry.show import show_registry
 
     info = show_registry(app.aws)
     rules = info["replicationConfiguration"].get("rules") or []
@@ -100,7 +100,7 @@ def api(app: App, path: str, host: str | None, method: str, paginate: bool, incl
     another host): no token on the command line, nothing stored. The body is
     printed as the registry returned it.
     """
-    from ecrctl.registry.call import call_api
+    from ecrctl.registry.api import call_api
 
     answer = call_api(app.aws, path, host=host, method=method, paginate=paginate)
     out = sys.stdout

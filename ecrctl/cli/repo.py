@@ -12,7 +12,7 @@ from ecrctl.cli.common import confirm, group, pass_app, yes_option
 from ecrctl.cli.paramtypes import REPOSITORY, remember_repositories
 from ecrctl.cli.public import catalog_options, public_option
 from ecrctl.cli.render import Table, emit, fmt_bool, fmt_digest, fmt_mib, fmt_time, notice
-from ecrctl.registry.refs import check_repository_name, check_repository_prefix
+from ecrctl.distribution.refs import check_repository_name, check_repository_prefix
 from ecrctl.repo import repository
 from ecrctl.repo import tags as repo_tags
 from ecrctl.repo.tags import parse_tags
@@ -289,7 +289,7 @@ def copy(
     """
     from ecrctl.cli.image.copy_progress import BlobProgress
     from ecrctl.errors import Interrupted, PartialFailure
-    from ecrctl.repo.copy import copy_repository
+    from ecrctl.image.repo_copy import copy_repository
 
     with BlobProgress(app) as progress:
         report = copy_repository(

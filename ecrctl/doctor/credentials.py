@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from ecrctl import paths
 from ecrctl.doctor.facts import Facts
 from ecrctl.doctor.model import Outcome, Skipped, fail, ok, skip, warn
 from ecrctl.doctor.registry import login_fix, v2_answer
@@ -94,7 +95,7 @@ def check_credential(facts: Facts) -> Outcome:
     except ServiceError as exc:
         return fail(
             exc.message,
-            f"fix the helper, or remove credsStore/credHelpers from {dockerconfig.config_file()}",
+            f"fix the helper, or remove credsStore/credHelpers from {paths.docker_config_file()}",
         )
     if credential is None:
         where = dockerconfig.location_for(facts.docker_config(), host).describe()

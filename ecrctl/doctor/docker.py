@@ -19,7 +19,7 @@ FREE_WARN = 5 * GIB
 
 
 def _host() -> str:
-    from ecrctl.registry.engine import docker_host
+    from ecrctl.docker_engine import docker_host
 
     return docker_host()
 

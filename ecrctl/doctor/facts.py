@@ -181,7 +181,7 @@ class Facts:
         )
 
     def engine(self) -> Any:
-        from ecrctl.registry import engine
+        from ecrctl import docker_engine as engine
 
         return self.once("docker engine", lambda: engine.client(timeout=int(self.net_timeout)))
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ecrctl import paths
 from ecrctl.doctor.facts import Facts, proxy_fix, proxy_note
 from ecrctl.doctor.model import Outcome, fail, ok, warn
 from ecrctl.doctor.runner import Spec
@@ -71,7 +72,7 @@ def check_conflicts(facts: Facts) -> Outcome:
 
     config = facts.docker_config()
     host = facts.target().host
-    path = dockerconfig.config_file()
+    path = paths.docker_config_file()
     location = dockerconfig.location_for(config, host)
     entry = (config.get("auths") or {}).get(host) or {}
     if location.kind == "helper" and isinstance(entry, dict) and entry.get("auth"):

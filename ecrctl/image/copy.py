@@ -4,7 +4,7 @@ API, without a Docker Engine.
 The source manifest is read as bytes; for an index (or manifest list) every
 child is copied too (or only those of ``platforms``); then every blob is made
 to exist at the destination (skipped, mounted or streamed, in parallel, by a
-:class:`~ecrctl.registry.blobs.BlobMover`), then the children are put by
+:class:`~ecrctl.distribution.blobs.BlobMover`), then the children are put by
 digest and the top manifest by tag, byte for byte. A copy that finds the tag
 already at the same digest moves nothing (``unchanged``).
 """
@@ -19,24 +19,24 @@ from typing import TYPE_CHECKING, Any
 
 from ecrctl.aws.access import error_code, registry_kwargs
 from ecrctl.batch import InFlight
-from ecrctl.errors import Conflict, InvalidInput, NotFound
-from ecrctl.registry import manifest as mt
-from ecrctl.registry.api import (
+from ecrctl.distribution import manifest as mt
+from ecrctl.distribution.blobs import BlobCallback, BlobMover
+from ecrctl.distribution.content import (
     Manifest,
-    get_manifest,
     get_small_blob,
     manifest_digest,
     put_manifest,
+    read_manifest,
     scope,
     sha256_digest,
 )
-from ecrctl.registry.blobs import BlobCallback, BlobMover
-from ecrctl.registry.credentials import Endpoint, endpoint
-from ecrctl.registry.reference import RemoteRef, parse_remote_ref
+from ecrctl.distribution.reference import RemoteRef, parse_remote_ref
+from ecrctl.errors import Conflict, InvalidInput, NotFound
+from ecrctl.login.endpoint import Endpoint, endpoint
 
 if TYPE_CHECKING:
     from ecrctl.aws.clients import Aws
-    from ecrctl.registry.client import RegistryClient
+    from ecrctl.distribution.client import RegistryClient
 
 DEFAULT_JOBS = 4
 IMMUTABLE = ("IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION")
@@ -184,7 +184,7 @@ def copy_image(
         lambda: check_destination(endpoint(aws, dst_ref.host, write=True), dst_ref.repository)
     )
     source_client = src_ep.client()
-    top = get_manifest(source_client, src_ref.repository, src_ref.ref)  # a missing source first
+    top = read_manifest(source_client, src_ref.repository, src_ref.ref)  # a missing source first
     # created only now: a missing source leaves no new repository behind
     dest = open_destination(beside.result(), create=create, dry_run=dry_run)
     copier = ImageCopier(source_client, BlobMover(on_event), jobs=jobs)
@@ -214,7 +214,7 @@ class ImageCopier:
         top: Manifest | None = None,
     ) -> CopyResult:
         """``top``: the source manifest, when the caller has read it already."""
-        top = top or get_manifest(self.source, src.repository, src.ref)
+        top = top or read_manifest(self.source, src.repository, src.ref)
         top = self._select(src.repository, top, platforms or [])
         dst_name = f"{dest.client.host}/{dest.repository}"
         result = CopyResult(
@@ -276,7 +276,7 @@ class ImageCopier:
                 hint=f"it has: {offered or 'no platforms'}",
             )
         if len(entries) == 1:
-            return get_manifest(self.source, repository, entries[0]["digest"])
+            return read_manifest(self.source, repository, entries[0]["digest"])
         body = json.dumps({**document, "manifests": entries}, indent=3).encode()
         return Manifest(body, top.media_type, sha256_digest(body))
 
@@ -301,7 +301,7 @@ class ImageCopier:
             return []
         found: list[tuple[str, Manifest]] = []
         for entry in top.document.get("manifests", []):
-            child = get_manifest(self.source, repository, entry["digest"])
+            child = read_manifest(self.source, repository, entry["digest"])
             found.extend(self._children(repository, child))
             platform = entry.get("platform")
             found.append((mt.platform_text(platform) if platform else "", child))

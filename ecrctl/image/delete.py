@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 from ecrctl import batch
 from ecrctl.aws.access import registry_kwargs
+from ecrctl.distribution.refs import ImageRef
 from ecrctl.errors import InvalidInput
-from ecrctl.image.query import image_not_found, iter_image_details
-from ecrctl.registry.refs import ImageRef
+from ecrctl.image.query import image_not_found
+from ecrctl.repo.images import iter_image_details
 
 if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient

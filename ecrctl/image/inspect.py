@@ -11,12 +11,12 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ecrctl.distribution import manifest as mt
+from ecrctl.distribution.content import get_small_blob, read_manifest
+from ecrctl.distribution.reference import parse_remote_ref
 from ecrctl.errors import NotFound, ServiceError
 from ecrctl.image.copy import check_platform
-from ecrctl.registry import manifest as mt
-from ecrctl.registry.api import get_manifest, get_small_blob
-from ecrctl.registry.credentials import endpoint
-from ecrctl.registry.reference import parse_remote_ref
+from ecrctl.login.endpoint import endpoint
 
 if TYPE_CHECKING:
     from ecrctl.aws.clients import Aws
@@ -73,7 +73,7 @@ def inspect_image(aws: Aws, reference: str, *, platform: str | None = None) -> I
     ep = endpoint(aws, ref.host)
     client = ep.client()
     name = str(ref.with_host(ep.host))
-    top = get_manifest(client, ref.repository, ref.ref)
+    top = read_manifest(client, ref.repository, ref.ref)
     document = top.document
     if top.is_index:
         entries = document.get("manifests", [])
@@ -99,7 +99,7 @@ def inspect_image(aws: Aws, reference: str, *, platform: str | None = None) -> I
             raise NotFound(
                 f"{name} has no image for {platform}", hint=f"it has: {offered or 'none'}"
             )
-        top = get_manifest(client, ref.repository, chosen[0]["digest"])
+        top = read_manifest(client, ref.repository, chosen[0]["digest"])
         document = top.document
         name = f"{name} ({platform})"
     config_desc = document.get("config") or {}

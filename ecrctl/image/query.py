@@ -5,15 +5,15 @@ Pure functions over an ECR client; no click, no rich.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from ecrctl.aws.access import error_code, items, registry_kwargs
+from ecrctl.aws.access import error_code, registry_kwargs
+from ecrctl.distribution.manifest import ACCEPTED_MEDIA_TYPES, digest_of, parse_manifest
+from ecrctl.distribution.refs import ImageRef
 from ecrctl.errors import InvalidInput, NotFound, ServiceError
-from ecrctl.registry.manifest import ACCEPTED_MEDIA_TYPES, digest_of, parse_manifest
-from ecrctl.registry.refs import ImageRef
+from ecrctl.repo.images import TagStatus, iter_image_details
 
 if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient
@@ -21,28 +21,9 @@ if TYPE_CHECKING:
 GET_BATCH = 100  # BatchGetImage takes 1-100 image ids
 
 SortKey = Literal["pushed", "size", "tag"]
-TagStatus = Literal["TAGGED", "UNTAGGED", "ANY"]
 
 
 # -- listing -----------------------------------------------------------------------
-
-
-def iter_image_details(
-    ecr: ECRClient,
-    repository: str,
-    *,
-    registry_id: str | None = None,
-    tag_status: TagStatus = "ANY",
-) -> Iterator[dict[str, Any]]:
-    """Every image of a repository, page by page (maxResults 1000, nextToken followed)."""
-    kwargs: dict[str, Any] = {"repositoryName": repository, **registry_kwargs(registry_id)}
-    if tag_status != "ANY":
-        kwargs["filter"] = {"tagStatus": tag_status}
-    for detail in items(ecr, "describe_images", "imageDetails", **kwargs):
-        tagged = bool(detail.get("imageTags"))
-        # filtered again here: some emulators ignore the server-side filter
-        if tag_status == "ANY" or tagged == (tag_status == "TAGGED"):
-            yield detail
 
 
 def _epoch(value: Any) -> float:
@@ -126,7 +107,7 @@ class StoredManifest:
     media_type: str | None  # imageManifestMediaType as ECR recorded it
 
 
-def get_manifest(
+def stored_manifest(
     ecr: ECRClient, repository: str, digest: str, *, registry_id: str | None = None
 ) -> StoredManifest:
     """The manifest stored under ``digest``, asked for in every format so that
@@ -178,7 +159,7 @@ def show_image(
 ) -> dict[str, Any]:
     """imageDetail, the parsed manifest and the raw manifest text of one image."""
     detail = describe_image(ecr, repository, ref, registry_id=registry_id)
-    stored = get_manifest(ecr, repository, detail["imageDigest"], registry_id=registry_id)
+    stored = stored_manifest(ecr, repository, detail["imageDigest"], registry_id=registry_id)
     declared = stored.media_type or detail.get("imageManifestMediaType")
     info = parse_manifest(stored.manifest, declared)
     return {

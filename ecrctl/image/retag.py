@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 from ecrctl import batch
 from ecrctl.aws.access import error_code, error_message, registry_kwargs
+from ecrctl.distribution.manifest import digest_of
+from ecrctl.distribution.refs import ImageRef, check_image_tag, check_repository_name
 from ecrctl.errors import InvalidInput, ServiceError, Signalled
-from ecrctl.image.query import StoredManifest, describe_image, get_manifest
+from ecrctl.image.query import StoredManifest, describe_image, stored_manifest
 from ecrctl.image.tagstate import Mutability, tag_digests
-from ecrctl.registry.manifest import digest_of
-from ecrctl.registry.refs import ImageRef, check_image_tag, check_repository_name
 
 if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient
@@ -138,7 +138,7 @@ def plan_retag(
         raise InvalidInput("no new tag given", hint="e.g. ecrctl image retag REPO latest v2")
     detail = describe_image(ecr, repository, source, registry_id=registry_id)
     digest: str = detail["imageDigest"]
-    stored = get_manifest(ecr, repository, digest, registry_id=registry_id)
+    stored = stored_manifest(ecr, repository, digest, registry_id=registry_id)
     actual = digest_of(stored.manifest)
     if actual != digest:
         raise ServiceError(

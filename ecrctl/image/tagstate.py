@@ -10,8 +10,8 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ecrctl.aws.access import registry_kwargs
+from ecrctl.distribution.manifest import ACCEPTED_MEDIA_TYPES
 from ecrctl.image.query import GET_BATCH
-from ecrctl.registry.manifest import ACCEPTED_MEDIA_TYPES
 
 if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient

@@ -12,6 +12,7 @@ import os
 from typing import TYPE_CHECKING
 
 from ecrctl.errors import InvalidInput
+from ecrctl.login.hostaws import is_public_address
 
 if TYPE_CHECKING:
     from ecrctl.aws.clients import Aws
@@ -25,18 +26,6 @@ def registry_host(reference: str) -> str | None:
     return None
 
 
-def is_public_address(host: str | None) -> bool:
-    """Whether ``host`` is ECR Public: one of its hosts, or mapped with ``public = true``."""
-    if host is None:
-        return False
-    from ecrctl.login.mappings import load_config
-    from ecrctl.registry.hosts import is_public_host, server_host
-
-    address = server_host(host)
-    mapping = load_config().mapping_for(address)
-    return mapping.public if mapping is not None else is_public_host(address)
-
-
 def aws_for_host(
     aws: Aws, host: str | None, registry_url: str | None
 ) -> tuple[Aws, str | None, str | None]:
@@ -48,8 +37,8 @@ def aws_for_host(
     pulls are :mod:`ecrctl.public.transfer`'s), and so is any other host: docker
     serves it.
     """
+    from ecrctl.distribution.hosts import server_host
     from ecrctl.login.hostaws import registry_aws
-    from ecrctl.registry.hosts import server_host
 
     given = registry_url or os.environ.get("ECRCTL_REGISTRY_URL")
     if host is None or (given and server_host(given) == host):

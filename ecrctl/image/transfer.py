@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ecrctl.aws.access import error_code, registry_kwargs
+from ecrctl.distribution.refs import ImageRef, check_image_tag, check_repository_name, parse_ref
+from ecrctl.docker_engine import docker_host, registry_error
 from ecrctl.errors import InvalidInput, NotFound
 from ecrctl.image.target import aws_for_host, registry_host
-from ecrctl.registry.engine import docker_host, registry_error
-from ecrctl.registry.refs import ImageRef, check_image_tag, check_repository_name, parse_ref
 from ecrctl.repo.repository import create_repository
 
 if TYPE_CHECKING:
@@ -274,8 +274,8 @@ def push(
     on_progress: ProgressCallback = _ignore,
 ) -> dict[str, Any]:
     """``image push``: check the local side, then the repository, then push."""
+    from ecrctl import docker_engine as engine
     from ecrctl.login.token import registry_auth
-    from ecrctl.registry import engine
 
     repository, tag = push_target(local_image, destination)
     # without a destination, a host in the local name says where to push, as it
@@ -310,8 +310,8 @@ def pull(
     on_progress: ProgressCallback = _ignore,
 ) -> dict[str, Any]:
     """``image pull``: the engine first (no daemon fails before any AWS call), then pull."""
+    from ecrctl import docker_engine as engine
     from ecrctl.login.token import registry_auth
-    from ecrctl.registry import engine
 
     repository, ref = parse_pull_reference(reference)
     aws, registry_id, registry_url = aws_for_host(aws, registry_host(reference), registry_url)

@@ -18,10 +18,10 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ecrctl.distribution.refs import check_repository_name
 from ecrctl.errors import InvalidInput
 from ecrctl.lifecycle import compare as cmp
 from ecrctl.lifecycle import engine, images, validate
-from ecrctl.registry.refs import check_repository_name
 
 if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from ecrctl.aws.access import error_code, registry_kwargs
 from ecrctl.errors import NotFound
-from ecrctl.image.query import iter_image_details
 from ecrctl.lifecycle.images import Image, from_details
+from ecrctl.repo.images import iter_image_details
 
 if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from ecrctl import paths
+from ecrctl.distribution.hosts import partition_of
 from ecrctl.login.cache_entries import (
     CachedToken,
     CacheEntry,
@@ -42,7 +43,6 @@ from ecrctl.login.cache_entries import (
     principal_of,
     skip_foreign_keychain,
 )
-from ecrctl.registry.hosts import partition_of
 
 log = logging.getLogger("ecrctl.cache")
 

@@ -30,17 +30,9 @@ HELPER_TIMEOUT = 60
 T = TypeVar("T")
 
 
-def config_dir() -> Path:
-    return paths.docker_config_dir()
-
-
-def config_file() -> Path:
-    return config_dir() / "config.json"
-
-
 def read_config(path: Path | None = None) -> dict[str, Any]:
     """The parsed file ({} when missing); a clear error when it is not a JSON object."""
-    path = path or config_file()
+    path = path or paths.docker_config_file()
     fix = "fix or move the file, then retry"
     try:
         text = path.read_bytes().decode("utf-8")
@@ -141,7 +133,7 @@ def update_config(change: Callable[[dict[str, Any]], T], path: Path | None = Non
     """Lock, re-read, apply ``change`` (which edits the dict in place), write atomically."""
     from ecrctl.atomicfile import locked, target_of, write_atomic
 
-    path = path or config_file()
+    path = path or paths.docker_config_file()
     target = target_of(path)  # a symlinked config.json: lock and write the target
     with locked(target.parent):
         data = read_config(path)
@@ -206,7 +198,7 @@ def run_helper(program: str, action: str, payload: bytes) -> bytes:
     except FileNotFoundError:
         raise ServiceError(
             f"the docker credential helper {binary} is not installed (configured in "
-            f"{config_file()})",
+            f"{paths.docker_config_file()})",
             hint="install it, or remove it from credsStore/credHelpers",
         ) from None
     except subprocess.TimeoutExpired:

@@ -6,7 +6,7 @@
     erase  drops the cached tokens for the host: exit 0
 
 It serves every ECR registry host (private ones in every partition, FIPS and
-dual-stack included, and ECR Public's ``public.ecr.aws``; see ecrctl.registry.hosts)
+dual-stack included, and ECR Public's ``public.ecr.aws``; see ecrctl.distribution.hosts)
 and every host mapped in ecrctl's config file (account, region, profile,
 endpoint). Any other host gets the protocol's "credentials not found" answer
 and exit 1, so docker carries on without credentials.
@@ -30,8 +30,8 @@ from ecrctl.errors import ExitCode
 
 if TYPE_CHECKING:
     from ecrctl.aws.clients import Aws
+    from ecrctl.distribution.hosts import EcrHost
     from ecrctl.login.cache import TokenCache
-    from ecrctl.registry.hosts import EcrHost
 
 NOT_FOUND = "credentials not found in native keychain"
 USAGE = "usage: docker-credential-ecrctl get|list|store|erase|version"
@@ -90,11 +90,11 @@ class Target(NamedTuple):
         return self.parsed is not None and self.parsed.public
 
 
-def resolve(server: str) -> Target | None:
+def helper_target(server: str) -> Target | None:
     """Which registry ``server`` is: a config-file mapping, else an ECR host
     (private in any partition, or ECR Public)."""
+    from ecrctl.distribution.hosts import PUBLIC_HOSTS, parse_registry_host, server_host
     from ecrctl.login.mappings import load_config
-    from ecrctl.registry.hosts import PUBLIC_HOSTS, parse_registry_host, server_host
 
     host = server_host(server)
     mapping = load_config().mapping_for(host)
@@ -177,7 +177,7 @@ def fetched_answer(target: Target, cache: TokenCache) -> str:
 
 
 def get(server: str, out: IO[str]) -> int:
-    target = resolve(server)
+    target = helper_target(server)
     if target is None:
         out.write(NOT_FOUND + "\n")
         return ExitCode.FAILED
@@ -230,7 +230,7 @@ def erase(server: str) -> int:
     from ecrctl.login.cache import open_cache
     from ecrctl.login.hostaws import PUBLIC_KEY_ACCOUNT
 
-    target = resolve(server)
+    target = helper_target(server)
     if target is not None:
         owner = (target.account, target.region)
         if target.public:

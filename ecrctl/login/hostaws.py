@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ecrctl.distribution.hosts import PUBLIC_REGION, EcrHost
 from ecrctl.login.cache_entries import CacheKey
-from ecrctl.registry.hosts import PUBLIC_REGION, EcrHost
 
 if TYPE_CHECKING:
     from ecrctl.aws.clients import Aws
@@ -42,8 +42,8 @@ def registry_aws(aws: Aws, address: str) -> tuple[Aws, str] | None:
     Any other host: None (docker's credentials serve it, or nothing does).
     """
     from ecrctl.aws.clients import Aws as AwsClients
+    from ecrctl.distribution.hosts import parse_ecr_host
     from ecrctl.login.mappings import load_config
-    from ecrctl.registry.hosts import parse_ecr_host
 
     settings = aws.settings
     mapping = load_config().mapping_for(address)
@@ -69,3 +69,15 @@ def registry_aws(aws: Aws, address: str) -> tuple[Aws, str] | None:
 def public_key(identity: Identity) -> CacheKey:
     """The cache key of the caller's ECR Public token."""
     return CacheKey("aws", PUBLIC_KEY_ACCOUNT, PUBLIC_REGION, identity.principal)
+
+
+def is_public_address(host: str | None) -> bool:
+    """Whether ``host`` is ECR Public: one of its hosts, or mapped with ``public = true``."""
+    if host is None:
+        return False
+    from ecrctl.distribution.hosts import is_public_host, server_host
+    from ecrctl.login.mappings import load_config
+
+    address = server_host(host)
+    mapping = load_config().mapping_for(address)
+    return mapping.public if mapping is not None else is_public_host(address)

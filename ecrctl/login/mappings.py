@@ -60,7 +60,7 @@ class Config:
 
 
 def config_path() -> Path:
-    return paths.config_file()
+    return paths.ecrctl_config_file()
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -100,7 +100,7 @@ def load_config(path: Path | None = None) -> Config:
 
 def _mapping(path: Path, host: str, entry: object) -> RegistryMapping:
     from ecrctl.aws.regions import check_endpoint_url, check_region
-    from ecrctl.registry.refs import REGISTRY_ID
+    from ecrctl.distribution.refs import REGISTRY_ID
 
     if not isinstance(entry, dict):
         raise InvalidInput(f"{path}: registries.{host!r} must be a table")

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from ecrctl.distribution.hosts import parse_ecr_host, server_host
 from ecrctl.login import cache as tokencache
 from ecrctl.login import dockerconfig
 from ecrctl.login.mappings import load_config
 from ecrctl.login.workflow import account_region, hours_left, read_records
-from ecrctl.registry.hosts import parse_ecr_host, server_host
 
 
 @dataclass(frozen=True)

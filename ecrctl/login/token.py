@@ -24,10 +24,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ecrctl import redact
-from ecrctl.errors import AuthError
-from ecrctl.login import cache as tokencache
-from ecrctl.login.mappings import load_config
-from ecrctl.registry.hosts import (
+from ecrctl.distribution.hosts import (
     PUBLIC_HOSTS,
     PUBLIC_REGION,
     EcrHost,
@@ -35,6 +32,9 @@ from ecrctl.registry.hosts import (
     partition_of,
     server_host,
 )
+from ecrctl.errors import AuthError
+from ecrctl.login import cache as tokencache
+from ecrctl.login.mappings import load_config
 
 if TYPE_CHECKING:
     from ecrctl.aws.clients import Aws

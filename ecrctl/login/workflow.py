@@ -136,7 +136,7 @@ def verify_with_engine(auths: list[RegistryAuth]) -> None:
     """Have the Docker Engine log in with each credential (nothing is stored by it)."""
     import tempfile
 
-    from ecrctl.registry import engine
+    from ecrctl import docker_engine as engine
 
     client = engine.client()
     with tempfile.TemporaryDirectory() as scratch:

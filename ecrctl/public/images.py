@@ -12,9 +12,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ecrctl.aws.access import error_code, items, registry_kwargs
+from ecrctl.distribution.refs import ImageRef
 from ecrctl.errors import InvalidInput
 from ecrctl.public.repository import LACKS
-from ecrctl.registry.refs import ImageRef
 
 if TYPE_CHECKING:
     from ecrctl.aws.clients import Aws
@@ -98,14 +98,14 @@ def show_image(
 ) -> dict[str, Any]:
     """``image show --public``: the imageDetail (DescribeImages) and the manifest,
     read by digest through the registry API; the shape of ``image show``."""
+    from ecrctl.distribution.content import read_manifest
+    from ecrctl.distribution.manifest import parse_manifest
+    from ecrctl.login.endpoint import endpoint
+    from ecrctl.public.location import PublicImage, locate_image
     from ecrctl.public.repository import public_client
-    from ecrctl.public.target import PublicImage, resolve
-    from ecrctl.registry.api import get_manifest
-    from ecrctl.registry.credentials import endpoint
-    from ecrctl.registry.manifest import parse_manifest
 
     client = public_client(aws)
-    image, _ = resolve(
+    image, _ = locate_image(
         client,
         PublicImage(repository),
         registry_id=registry_id,
@@ -114,7 +114,7 @@ def show_image(
     )
     detail = describe_image(client, repository, ref, registry_id=registry_id)
     registry = endpoint(aws, image.address).client()
-    stored = get_manifest(registry, image.path, detail["imageDigest"])
+    stored = read_manifest(registry, image.path, detail["imageDigest"])
     text = stored.body.decode("utf-8")
     info = parse_manifest(text, stored.media_type)
     return {

@@ -6,10 +6,10 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
+from ecrctl.distribution.hosts import PUBLIC_REGION, is_public_host
 from ecrctl.login import dockerconfig
 from ecrctl.login.mappings import RegistryMapping, save_mapping
 from ecrctl.login.token import RegistryAuth, host_of, public_registry_auth
-from ecrctl.registry.hosts import PUBLIC_REGION, is_public_host
 
 if TYPE_CHECKING:
     from ecrctl.aws.clients import Aws

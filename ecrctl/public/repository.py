@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ecrctl.aws.access import items, registry_kwargs
+from ecrctl.distribution.hosts import PUBLIC_REGION
 from ecrctl.errors import InvalidInput
-from ecrctl.registry.hosts import PUBLIC_REGION
 
 if TYPE_CHECKING:
     from ecrctl.aws.clients import Aws

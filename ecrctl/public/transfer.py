@@ -15,7 +15,8 @@ import dataclasses
 import logging
 from typing import TYPE_CHECKING, Any
 
-from ecrctl.image.target import is_public_address, registry_host
+from ecrctl.distribution.refs import ImageRef, check_image_tag
+from ecrctl.image.target import registry_host
 from ecrctl.image.transfer import (
     ProgressCallback,
     check_local_image,
@@ -24,8 +25,8 @@ from ecrctl.image.transfer import (
     push_target,
     split_name,
 )
-from ecrctl.public.target import PublicImage, parse_public_reference, resolve
-from ecrctl.registry.refs import ImageRef, check_image_tag
+from ecrctl.login.hostaws import is_public_address
+from ecrctl.public.location import PublicImage, locate_image, parse_public_reference
 
 if TYPE_CHECKING:
     from ecrctl.aws.clients import Aws
@@ -62,14 +63,14 @@ def push(
     on_progress: ProgressCallback = _quiet,
 ) -> dict[str, Any]:
     """``image push`` to ECR Public: the local image, the repository, then push."""
+    from ecrctl import docker_engine as engine
     from ecrctl.login.token import public_registry_auth
     from ecrctl.public.repository import public_client
-    from ecrctl.registry import engine
 
     image = push_destination(local_image, destination)
     api = engine.client().api
     check_local_image(api, local_image)  # before any AWS call
-    image, repository = resolve(
+    image, repository = locate_image(
         public_client(aws), image, registry_id=aws.registry_id, registry_url=registry_url
     )
     assert image.address is not None and image.tag is not None
@@ -112,13 +113,13 @@ def pull(
 ) -> dict[str, Any]:
     """``image pull`` from ECR Public: the engine first, then pull (anonymously
     when no ECR Public token can be had)."""
+    from ecrctl import docker_engine as engine
     from ecrctl.public.repository import public_client
-    from ecrctl.registry import engine
 
     image = parse_public_reference(reference)
     api = engine.client().api
     if image.alias is None:  # a bare REPO: its URI names the alias
-        image, _ = resolve(
+        image, _ = locate_image(
             public_client(aws),
             image,
             registry_id=aws.registry_id,

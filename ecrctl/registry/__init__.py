@@ -1,2 +1,2 @@
-"""The registry side: ECR registry hosts, repository names and image references,
-manifests and their media types, and the Docker Engine (client and errors)."""
+"""``ecrctl registry``: the caller's registry as the ECR API describes it (``registry
+show``) and raw registry API calls (``registry api``)."""

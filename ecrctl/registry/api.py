@@ -1,167 +1,113 @@
-"""Registry API operations on manifests, tags and small blobs, over a
-:class:`~ecrctl.registry.client.RegistryClient`.
+"""``registry api``: one authenticated call to a registry's HTTP API, the
+guide's ``curl -H "Authorization: Basic $TOKEN" https://HOST/v2/...`` without
+a token on any command line.
 
-Manifests travel as the exact bytes the registry returned: their digest is
-sha256 of those bytes, checked against the name they were asked by and
-against ``Docker-Content-Digest`` on every write.
+With ``paginate``, ``Link: <...>; rel="next"`` is followed and the pages'
+JSON lists (``tags``, ``repositories``) are joined into one document.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
-from urllib.parse import urljoin
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from ecrctl.errors import NotFound, ServiceError
-from ecrctl.registry import manifest as mt
-from ecrctl.registry.client import MANIFEST_ACCEPT, DigestMismatch, RegistryClient
+from ecrctl.distribution.client import MANIFEST_ACCEPT
+from ecrctl.distribution.content import next_link
+from ecrctl.errors import InvalidInput
+from ecrctl.login.endpoint import endpoint
 
-CONFIG_LIMIT = 16 << 20  # an image config is JSON of a few KiB; refuse to hold more
+if TYPE_CHECKING:
+    from ecrctl.aws.clients import Aws
 
-
-def sha256_digest(data: bytes) -> str:
-    return "sha256:" + hashlib.sha256(data).hexdigest()
-
-
-def scope(repository: str, actions: str = "pull") -> str:
-    return f"repository:{repository}:{actions}"
+METHODS = ("GET", "HEAD", "DELETE")
+_REPO_PATH = re.compile(r"/v2/(?P<name>.+?)/(?:tags|manifests|blobs|referrers)/")
 
 
-@dataclass(frozen=True)
-class Manifest:
-    """A manifest as stored: exact bytes, media type, digest."""
+@dataclass
+class ApiAnswer:
+    """The status line and headers of the (last) response, and the body."""
 
-    body: bytes
-    media_type: str
-    digest: str
-
-    @property
-    def document(self) -> dict[str, Any]:
-        data = json.loads(self.body)
-        if not isinstance(data, dict):
-            raise ServiceError(f"manifest {self.digest} is not a JSON object")
-        return data
-
-    @property
-    def is_index(self) -> bool:
-        return self.media_type in mt.LIST_TYPES
+    host: str
+    status: int
+    reason: str
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    body: bytes = b""
+    pages: int = 1
 
 
-def get_manifest(client: RegistryClient, repository: str, ref: str) -> Manifest:
-    """GET a manifest by tag or digest; a digest reference is verified."""
-    try:
-        response = client.request(
-            "GET",
-            f"/v2/{repository}/manifests/{ref}",
-            scope=scope(repository),
-            headers={"Accept": MANIFEST_ACCEPT},
+def normalize_path(path: str) -> str:
+    if "://" in path or any(c.isspace() for c in path):
+        raise InvalidInput(
+            f"invalid API path {path!r}", hint="give a path such as /v2/team/app/tags/list"
         )
-    except NotFound:
-        sep = "@" if ref.startswith("sha256:") else ":"
-        raise NotFound(
-            f"no image {client.host}/{repository}{sep}{ref}",
-            hint="check the name, tag or digest (ecrctl registry api "
-            f"--registry {client.host} /v2/{repository}/tags/list lists the tags)",
-        ) from None
-    body = response.content
-    digest = sha256_digest(body)
-    if ref.startswith("sha256:") and digest != ref:
-        raise DigestMismatch(
-            f"{client.host}/{repository}@{ref}: the registry returned a manifest "
-            f"whose digest is {digest}"
-        )
-    media = response.headers.get("Content-Type", "").split(";")[0].strip()
-    try:
-        document = json.loads(body)
-    except ValueError:
-        raise ServiceError(f"{client.host}/{repository}:{ref} is not a JSON manifest") from None
-    if not isinstance(document, dict):
-        raise ServiceError(f"{client.host}/{repository}:{ref} is not a JSON manifest")
-    media = mt.detect_media_type(document, None if media in ("", "application/json") else media)
-    return Manifest(body, media, digest)
+    path = "/" + path.lstrip("/")
+    return path if path.startswith("/v2/") or path == "/v2" else "/v2" + path
 
 
-def manifest_digest(client: RegistryClient, repository: str, ref: str) -> str | None:
-    """The digest a tag or digest names at the registry, ``None`` when it names nothing."""
-    response = client.request(
-        "HEAD",
-        f"/v2/{repository}/manifests/{ref}",
-        scope=scope(repository),
-        headers={"Accept": MANIFEST_ACCEPT},
-        ok=(200, 404),
-    )
-    if response.status_code == 404:
-        return None
-    digest = response.headers.get("Docker-Content-Digest")
-    if digest:
-        return digest
-    return get_manifest(client, repository, ref).digest
+def _scope(path: str) -> str:
+    match = _REPO_PATH.match(path)
+    if match:
+        return f"repository:{match['name']}:pull"
+    return "registry:catalog:*" if path.startswith("/v2/_catalog") else ""
 
 
-def put_manifest(client: RegistryClient, repository: str, ref: str, manifest: Manifest) -> None:
-    """PUT the exact bytes under a tag or digest; the registry must agree on the digest."""
-    response = client.request(
-        "PUT",
-        f"/v2/{repository}/manifests/{ref}",
-        scope=scope(repository, "pull,push"),
-        headers={"Content-Type": manifest.media_type},
-        data=manifest.body,
-        ok=(200, 201, 202),
-    )
-    echoed = response.headers.get("Docker-Content-Digest")
-    if echoed and echoed != manifest.digest:
-        raise DigestMismatch(
-            f"{client.host}/{repository}: the registry stored the manifest as {echoed}, "
-            f"not {manifest.digest}"
-        )
-
-
-def get_small_blob(client: RegistryClient, repository: str, digest: str) -> bytes:
-    """A config blob's bytes (bounded), verified against its digest."""
-    response = client.request(
-        "GET", f"/v2/{repository}/blobs/{digest}", scope=scope(repository), stream=True
-    )
-    with response:
-        data = response.raw.read(CONFIG_LIMIT + 1, decode_content=False)
-    if len(data) > CONFIG_LIMIT:
-        raise ServiceError(f"blob {digest} is larger than {CONFIG_LIMIT} bytes: not a config")
-    if sha256_digest(data) != digest:
-        raise DigestMismatch(f"{client.host}/{repository}: blob {digest} does not match its digest")
-    return data
-
-
-def tags(client: RegistryClient, repository: str) -> list[str]:
-    """Every tag of a repository (``Link`` pagination followed)."""
-    found: list[str] = []
-    for page in pages(client, f"/v2/{repository}/tags/list?n=1000", scope(repository)):
-        found.extend(page.json().get("tags") or [])
-    return found
-
-
-def pages(client: RegistryClient, path: str, scope_: str, method: str = "GET") -> Iterator[Any]:
-    """The responses of a paginated GET, following ``Link: <...>; rel="next"``."""
-    url: str | None = path
+def call_api(
+    aws: Aws, path: str, *, host: str | None = None, method: str = "GET", paginate: bool = False
+) -> ApiAnswer:
+    method = method.upper()
+    if method not in METHODS:
+        raise InvalidInput(f"invalid method {method!r}", hint=f"use one of {', '.join(METHODS)}")
+    path = normalize_path(path)
+    ep = endpoint(aws, host)
+    client = ep.client()
+    ok = tuple(range(200, 400))
+    # as the guide's curl should: ask for every manifest type, or a registry may
+    # convert (ECR by tag, docker-registry to schema 1)
+    headers = {"Accept": MANIFEST_ACCEPT} if "/manifests/" in path else {}
+    response = client.request(method, path, scope=_scope(path), ok=ok, headers=headers)
+    answer = _answer(ep.host, response)
+    if not paginate or method != "GET":
+        return answer
+    merged: Any = _json(answer.body)
+    url = next_link(response.headers.get("Link", ""), response.url)
     while url:
-        try:
-            response = client.request(method, url, scope=scope_)
-        except NotFound:
-            if url == path and "/tags/list" in path:
-                raise NotFound(
-                    f"no repository {path.split('/v2/', 1)[1].rsplit('/tags', 1)[0]} "
-                    f"at {client.host}",
-                    hint="check the repository name",
-                ) from None
-            raise
-        yield response
-        url = next_link(response.headers.get("Link", ""), client.url(url))
+        response = client.request("GET", url, scope=_scope(path), ok=ok)
+        merged = _join(merged, _json(response.content))
+        answer = _answer(ep.host, response, pages=answer.pages + 1)
+        url = next_link(response.headers.get("Link", ""), response.url)
+    answer.body = (json.dumps(merged, indent=2) + "\n").encode()
+    return answer
 
 
-def next_link(header: str, current: str) -> str | None:
-    for part in header.split(","):
-        target, _, params = part.partition(";")
-        if 'rel="next"' in params.replace(" ", "") or "rel=next" in params.replace(" ", ""):
-            return urljoin(current, target.strip().strip("<>"))
-    return None
+def _answer(host: str, response: Any, pages: int = 1) -> ApiAnswer:
+    return ApiAnswer(
+        host=host,
+        status=response.status_code,
+        reason=response.reason or "",
+        headers=list(response.headers.items()),
+        body=response.content,
+        pages=pages,
+    )
+
+
+def _json(body: bytes) -> Any:
+    try:
+        return json.loads(body or b"null")
+    except ValueError:
+        raise InvalidInput("--paginate needs JSON pages; this answer is not JSON") from None
+
+
+def _join(first: Any, page: Any) -> Any:
+    if isinstance(first, dict) and isinstance(page, dict):
+        joined = dict(first)
+        for key, value in page.items():
+            if isinstance(value, list) and isinstance(joined.get(key), list):
+                joined[key] = joined[key] + value
+            else:
+                joined.setdefault(key, value)
+        return joined
+    if isinstance(first, list) and isinstance(page, list):
+        return first + page
+    return page

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ecrctl import batch
 from ecrctl.aws.access import error_code, error_message, registry_kwargs
 from ecrctl.errors import Conflict, EcrctlError, Signalled
-from ecrctl.image.query import iter_image_details
+from ecrctl.repo.images import iter_image_details
 from ecrctl.repo.repository import describe_repository
 
 if TYPE_CHECKING:

@@ -1,7 +1,7 @@
 """Repository workflows: create, list and show (delete: :mod:`ecrctl.repo.delete`).
 
 Pure functions over an ECR client; no click, no rich. Inputs are checked in
-:mod:`ecrctl.registry.refs` before any call.
+:mod:`ecrctl.distribution.refs` before any call.
 """
 
 from __future__ import annotations

@@ -9,8 +9,8 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from ecrctl.distribution.refs import REPOSITORY_ARN, check_repository_name
 from ecrctl.errors import InvalidInput
-from ecrctl.registry.refs import REPOSITORY_ARN, check_repository_name
 from ecrctl.repo.repository import describe_repository
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ecrctl.registry.hosts import parse_ecr_host
+from ecrctl.distribution.hosts import parse_ecr_host
 
 IN_USE = "in use"
 NOT_IN_USE = "not in use"

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from ecrctl.registry import manifest as m
+from ecrctl.distribution import manifest as m
 from tests import image_samples as s
 from tests.conftest import Runner
 

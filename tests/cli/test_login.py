@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
+from ecrctl import paths
 from ecrctl.login import cache as tokencache
-from ecrctl.login import dockerconfig
 from tests.conftest import ACCOUNT, DockerBackends, Runner
 from tests.login_support import (  # noqa: F401 - fixture
     BIN,
@@ -33,12 +33,12 @@ HOST = ecr_host()
 
 
 def docker_json() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(dockerconfig.config_file().read_text())
+    data: dict[str, Any] = json.loads(paths.docker_config_file().read_text())
     return data
 
 
 def write_docker(data: dict[str, Any]) -> Path:
-    path = dockerconfig.config_file()
+    path = paths.docker_config_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data))
     return path
@@ -66,7 +66,7 @@ class TestLogin:
         assert "has already expired" in result.stderr  # moto's token is from 2015
         for text in (result.stdout, result.stderr):
             assert MOTO_PASSWORD not in text
-        mode = stat.S_IMODE(dockerconfig.config_file().stat().st_mode)
+        mode = stat.S_IMODE(paths.docker_config_file().stat().st_mode)
         assert mode == 0o600
 
     def test_json_output_shape(self, cli: Runner) -> None:
@@ -93,12 +93,12 @@ class TestLogin:
     def test_print_password_prints_only_the_password(self, cli: Runner) -> None:
         result = cli("login", "--print-password")
         assert result.stdout == MOTO_PASSWORD + "\n"
-        assert not dockerconfig.config_file().exists()
+        assert not paths.docker_config_file().exists()
 
     def test_print_password_with_other_actions_is_usage_error(self, cli: Runner) -> None:
         result = cli("login", "--print-password", "--helper")
         assert result.exit_code == 2
-        assert not dockerconfig.config_file().exists()
+        assert not paths.docker_config_file().exists()
 
     def test_cache_hit_and_no_cache(self, cli: Runner, monkeypatch: pytest.MonkeyPatch) -> None:
         seed_token("cached-secret")
@@ -112,7 +112,7 @@ class TestLogin:
         result = cli("login", "--registry-id", bad)
         assert result.exit_code == 2
         assert result.stderr.startswith(f"ecrctl: error: invalid registry id {bad!r}")
-        assert not dockerconfig.config_file().exists()
+        assert not paths.docker_config_file().exists()
 
     def test_registry_url_with_several_registries_is_refused(self, cli: Runner) -> None:
         result = cli(
@@ -125,7 +125,7 @@ class TestLogin:
             "127.0.0.1:5000",
         )
         assert result.exit_code == 2 and "names one address" in result.stderr
-        assert not dockerconfig.config_file().exists()
+        assert not paths.docker_config_file().exists()
 
     @pytest.mark.parametrize("helper", [False, True], ids=["store", "helper"])
     def test_a_host_of_another_region_is_recorded_with_its_region(
@@ -176,7 +176,7 @@ class TestLogin:
             "dev",
             None,
         )
-        assert MOTO_PASSWORD not in dockerconfig.config_file().read_text()
+        assert MOTO_PASSWORD not in paths.docker_config_file().read_text()
 
     def test_helper_for_plain_ecr_host_needs_no_mapping(self, cli: Runner) -> None:
         assert cli("login", "--helper").exit_code == 0
@@ -201,7 +201,7 @@ class TestLogin:
         result = cli("login", "--verify")
         assert result.exit_code == 1
         assert f"cannot reach the Docker Engine at unix://{tmp_path}/none.sock" in result.stderr
-        assert not dockerconfig.config_file().exists()
+        assert not paths.docker_config_file().exists()
 
 
 @pytest.mark.usefixtures("moto")
@@ -316,7 +316,7 @@ def test_e2e_helper_path(e2e: DockerBackends, moto_url: str) -> None:
     assert done.returncode == 0, done.stderr
     data = docker_json()
     assert data["credHelpers"] == {e2e.registry: "ecrctl"}
-    assert e2e.password not in dockerconfig.config_file().read_text()
+    assert e2e.password not in paths.docker_config_file().read_text()
     pulled = push_pull(e2e, "e2e/helper")  # docker runs docker-credential-ecrctl get
     assert pulled.returncode == 0, pulled.stderr
     # docker login/logout for the host work with the helper (store/erase succeed)
@@ -374,7 +374,7 @@ def test_e2e_no_secret_in_any_child_argv_or_environment(
     stored = json.loads((vault / "stored.json").read_text())
     assert stored == {"ServerURL": e2e.registry, "Username": "AWS", "Secret": e2e.password}
     assert docker_json() == {"credsStore": "testvault", "auths": {e2e.registry: {}}}
-    assert stat.S_IMODE(dockerconfig.config_file().stat().st_mode) == 0o600
+    assert stat.S_IMODE(paths.docker_config_file().stat().st_mode) == 0o600
     pulled = push_pull(e2e, "e2e/vault")  # docker reads it back through the store
     assert pulled.returncode == 0, pulled.stderr
 
@@ -392,13 +392,13 @@ def test_e2e_debug_output_redacts_the_token(e2e: DockerBackends) -> None:
 @pytest.mark.services
 def test_e2e_verify_reports_a_rejected_credential(e2e: DockerBackends) -> None:
     write_docker({"auths": {"ghcr.io": {}}})
-    before = dockerconfig.config_file().read_text()
+    before = paths.docker_config_file().read_text()
     done = run(
         ECRCTL, "login", "--verify", "--registry-id", "111111111111", "--registry-url", e2e.registry
     )
     assert done.returncode == 1
     assert f"the registry {e2e.registry} rejected the credential" in done.stderr
-    assert dockerconfig.config_file().read_text() == before
+    assert paths.docker_config_file().read_text() == before
 
 
 @pytest.mark.services

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from ecrctl.docker_engine import registry_error
 from ecrctl.errors import AuthError
-from ecrctl.registry.engine import registry_error
 from tests.conftest import DockerBackends
 
 

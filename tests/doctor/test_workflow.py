@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from ecrctl import paths
 from ecrctl.aws.settings import AwsSettings
 from ecrctl.doctor.model import Check, Request
 from ecrctl.doctor.workflow import SPECS, diagnose
@@ -177,7 +178,7 @@ def test_creds_store_helper_that_fails(
     monkeypatch.setenv("PATH", f"{bindir}{os.pathsep}{os.environ['PATH']}")
     config = dockerconfig.read_config()
     config["credsStore"] = "broken"
-    dockerconfig.config_file().write_text(json.dumps(config))
+    paths.docker_config_file().write_text(json.dumps(config))
     checks = run()
     credential = checks["registry.credential"]
     assert credential.status == "fail"
@@ -189,11 +190,11 @@ def test_creds_store_helper_that_fails(
 def test_helper_configured_while_auths_holds_a_token(healthy: str) -> None:
     config = dockerconfig.read_config()
     config["credHelpers"] = {healthy: "ecr-login"}
-    dockerconfig.config_file().write_text(json.dumps(config))
+    paths.docker_config_file().write_text(json.dumps(config))
     conflicts = run()["registry.conflicts"]
     assert conflicts.status == "warn"
     assert "ecr-login" in conflicts.detail
-    assert conflicts.fix == f'remove "auths"."{healthy}" from {dockerconfig.config_file()}'
+    assert conflicts.fix == f'remove "auths"."{healthy}" from {paths.docker_config_file()}'
 
 
 def test_expired_ecrctl_login(healthy: str, docker_env: Any) -> None:

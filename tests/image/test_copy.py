@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ACCOUNT, Runner
-from tests.registry.copy_support import (  # noqa: F401 - fixtures
+from tests.distribution.copy_support import (  # noqa: F401 - fixtures
     SECOND,
     CopyEnv,
     copy_env_fixture,
     registries_fixture,
     unique,
 )
-from tests.registry.proxy import Fault, Proxy
+from tests.distribution.proxy import Fault, Proxy
 
 
 @pytest.fixture

@@ -8,10 +8,10 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
+from ecrctl.distribution import manifest as m
+from ecrctl.distribution.refs import parse_ref
 from ecrctl.errors import InvalidInput, NotFound
 from ecrctl.image import delete as images
-from ecrctl.registry import manifest as m
-from ecrctl.registry.refs import parse_ref
 from tests import image_samples as s
 from tests.conftest import REGION
 

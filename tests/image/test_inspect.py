@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from tests.conftest import Runner
-from tests.registry.copy_support import (  # noqa: F401 - fixtures
+from tests.distribution.copy_support import (  # noqa: F401 - fixtures
     CopyEnv,
     copy_env_fixture,
     registries_fixture,

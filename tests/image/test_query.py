@@ -10,10 +10,10 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
+from ecrctl.distribution import manifest as m
+from ecrctl.distribution.refs import parse_ref
 from ecrctl.errors import InvalidInput, NotFound
 from ecrctl.image import query as images
-from ecrctl.registry import manifest as m
-from ecrctl.registry.refs import parse_ref
 from tests import image_samples as s
 from tests.conftest import REGION
 
@@ -172,7 +172,7 @@ def test_show_unknown_tag_and_digest(ecr: Any, repo: str) -> None:
         images.show_image(ecr, repo, parse_ref(DIGEST))
 
 
-def test_get_manifest_asks_for_every_media_type() -> None:
+def test_stored_manifest_asks_for_every_media_type() -> None:
     client = boto3.client("ecr", region_name=REGION)
     text = s.oci_index([s.oci_manifest()])
     with Stubber(client) as stub:
@@ -194,5 +194,5 @@ def test_get_manifest_asks_for_every_media_type() -> None:
                 "acceptedMediaTypes": m.ACCEPTED_MEDIA_TYPES,
             },
         )
-        stored = images.get_manifest(client, "app", s.sha(text))  # type: ignore[arg-type]
+        stored = images.stored_manifest(client, "app", s.sha(text))  # type: ignore[arg-type]
     assert stored.manifest == text and stored.media_type == m.OCI_INDEX

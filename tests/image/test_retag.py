@@ -10,10 +10,10 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
+from ecrctl.distribution import manifest as m
+from ecrctl.distribution.refs import ImageRef, parse_ref
 from ecrctl.errors import InvalidInput, NotFound
 from ecrctl.image.retag import MAX_WORKERS, parse_new_tag, retag
-from ecrctl.registry import manifest as m
-from ecrctl.registry.refs import ImageRef, parse_ref
 from tests import image_samples as s
 from tests.conftest import REGION
 

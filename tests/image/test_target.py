@@ -70,7 +70,7 @@ def test_other_hosts_are_refused_with_the_docker_hint(host: str) -> None:
     ],
 )
 def test_is_public_address(isolated: object, host: str | None, public: bool) -> None:
-    from ecrctl.image.target import is_public_address
+    from ecrctl.login.hostaws import is_public_address
     from ecrctl.login.mappings import RegistryMapping, save_mapping
 
     save_mapping(RegistryMapping("127.0.0.1:5997", "", "us-east-1", public=True))

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from ecrctl.docker_engine import registry_error
 from ecrctl.errors import AuthError, EcrctlError, InvalidInput, NotFound, ServiceError
 from ecrctl.image.transfer import parse_pull_reference, push_target, split_name
-from ecrctl.registry.engine import registry_error
 
 DIGEST = "sha256:" + "cd" * 32
 

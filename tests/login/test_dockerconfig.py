@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from ecrctl import paths
 from ecrctl.errors import InvalidInput, ServiceError
 from ecrctl.login import dockerconfig
 from tests.login_support import install_vault
@@ -31,7 +32,7 @@ def vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def write_config(data: dict[str, object]) -> Path:
-    path = dockerconfig.config_file()
+    path = paths.docker_config_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data))
     return path
@@ -111,7 +112,7 @@ def test_failing_helper_reports_its_message_redacted(vault: Path) -> None:
 
 @pytest.mark.parametrize("content", ["{not json", "[1, 2]", "\x00\x01"])
 def test_corrupt_config_is_an_error_and_left_untouched(content: str) -> None:
-    path = dockerconfig.config_file()
+    path = paths.docker_config_file()
     path.parent.mkdir(parents=True)
     path.write_text(content)
     with pytest.raises(InvalidInput, match="left untouched"):

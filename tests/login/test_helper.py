@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
+from ecrctl.distribution.hosts import server_host
 from ecrctl.login import cache as tokencache
 from ecrctl.login import helper as credhelper
 from ecrctl.login.mappings import RegistryMapping, save_mapping
-from ecrctl.registry.hosts import server_host
 from tests.conftest import ACCOUNT
 from tests.login_support import (  # noqa: F401 - fixture
     HELPER,
@@ -315,7 +315,7 @@ def test_a_broken_config_file_is_one_error_line(tmp_path: Path) -> None:
     "server", ["public.ecr.aws", f"{ACCOUNT}.dkr-ecr-fips.us-gov-east-1.on.aws"]
 )
 def test_cache_hits_of_other_forms_import_nothing_heavy(ecr_public: Any, server: str) -> None:
-    from ecrctl.registry.hosts import parse_ecr_host
+    from ecrctl.distribution.hosts import parse_ecr_host
 
     parsed = parse_ecr_host(server)
     if parsed is None:

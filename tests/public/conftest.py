@@ -16,8 +16,8 @@ import pytest
 import requests
 
 from tests.conftest import backends
+from tests.distribution.token_server import SERVICE, TokenServer, start_token_registry
 from tests.public_support import PUBLIC_PASSWORD, FakeEcrPublic, fake_fixture  # noqa: F401
-from tests.registry.token_server import SERVICE, TokenServer, start_token_registry
 
 ACCOUNT = "123456789012"
 ALIAS = "ecrctl-alias"

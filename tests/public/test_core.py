@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from botocore.stub import Stubber
 
+from ecrctl.distribution.refs import parse_ref
 from ecrctl.errors import InvalidInput
 from ecrctl.public import images, repository
-from ecrctl.registry.refs import parse_ref
 
 ACCOUNT = "123456789012"
 NOW = datetime(2026, 1, 2, tzinfo=UTC)

@@ -11,14 +11,14 @@ import pytest
 
 from ecrctl.aws.clients import Aws
 from ecrctl.aws.settings import AwsSettings
-from ecrctl.registry.credentials import endpoint
+from ecrctl.login.endpoint import endpoint
 from tests.conftest import DockerBackends, Runner
-from tests.public.conftest import ALIAS, PublicRegistry, PublicWorld, unique
-from tests.registry.copy_support import (  # noqa: F401 - fixtures
+from tests.distribution.copy_support import (  # noqa: F401 - fixtures
     CopyEnv,
     copy_env_fixture,
     registries_fixture,
 )
+from tests.public.conftest import ALIAS, PublicRegistry, PublicWorld, unique
 
 
 def _pushed(cli: Runner, world: PublicWorld, docker_env: DockerBackends, name: str) -> str:

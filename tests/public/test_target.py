@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ecrctl.errors import InvalidInput
-from ecrctl.public.target import PublicImage, parse_public_reference, split_uri
+from ecrctl.public.location import PublicImage, parse_public_reference, split_uri
 from ecrctl.public.transfer import push_destination
 
 DIGEST = "sha256:" + "ab" * 32

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ecrctl.cli.app import App
-    from ecrctl.registry.blobs import BlobEvent
+    from ecrctl.distribution.blobs import BlobEvent
 
 _DONE_TEXT = {
     "copied": "copied",
@@ -21,7 +21,7 @@ _DONE_TEXT = {
 
 
 class BlobProgress:
-    """A callback for :class:`ecrctl.registry.blobs.BlobEvent` (called from worker threads)."""
+    """A callback for :class:`ecrctl.distribution.blobs.BlobEvent` (called from worker threads)."""
 
     def __init__(self, app: App) -> None:
         self._app = app

@@ -11,8 +11,8 @@ from ecrctl.cli.common import command, confirm, dry_run_option, pass_app, yes_op
 from ecrctl.cli.public import public_option
 from ecrctl.cli.render import Table, emit, fmt_digest, warn
 from ecrctl.cli.usage_view import revisions_option
+from ecrctl.distribution.refs import check_repository_name, parse_ref
 from ecrctl.image import delete as core
-from ecrctl.registry.refs import check_repository_name, parse_ref
 
 
 def _delete_rows(plan: core.DeletePlan, dry_run: bool) -> list[list[str]]:

@@ -23,8 +23,8 @@ from ecrctl.cli.render import (
     print_table,
 )
 from ecrctl.cli.usage_view import revisions_option
+from ecrctl.distribution.refs import check_repository_name, parse_ref
 from ecrctl.image import query
-from ecrctl.registry.refs import check_repository_name, parse_ref
 
 if TYPE_CHECKING:
     from ecrctl.usage.model import RepositoryUsage
@@ -115,7 +115,7 @@ def list_(
 
 
 def _show_tables(info: dict[str, Any]) -> list[Table]:
-    from ecrctl.registry.manifest import platform_text
+    from ecrctl.distribution.manifest import platform_text
 
     d = info["imageDetail"]
     m = info["manifest"]

@@ -9,9 +9,9 @@ from ecrctl.cli.app import App
 from ecrctl.cli.common import command, dry_run_option, pass_app
 from ecrctl.cli.public import public_option
 from ecrctl.cli.render import Table, emit, fmt_digest, notice, warn
+from ecrctl.distribution.refs import check_repository_name, parse_ref
 from ecrctl.errors import InvalidInput, PartialFailure
 from ecrctl.image import retag as core
-from ecrctl.registry.refs import check_repository_name, parse_ref
 
 _STATUS_TEXT = {
     "created": "created",

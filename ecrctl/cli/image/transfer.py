@@ -46,10 +46,11 @@ def push(
     public registry (the repository must exist: ecrctl repo create --public).
     """
     from ecrctl.cli.progress import ProgressView
+    from ecrctl.distribution.refs import check_reference
     from ecrctl.image import transfer
-    from ecrctl.image.target import is_public_address, registry_host
+    from ecrctl.image.target import registry_host
+    from ecrctl.login.hostaws import is_public_address
     from ecrctl.public import transfer as public_transfer
-    from ecrctl.registry.refs import check_reference
 
     check_reference(local_image, what="local image", digest=True)
     if destination is not None:
@@ -97,10 +98,11 @@ def pull(app: App, reference: str, registry_url: str | None, public: bool) -> No
     pull is anonymous (--debug says which).
     """
     from ecrctl.cli.progress import ProgressView
+    from ecrctl.distribution.refs import check_reference
     from ecrctl.image import transfer
-    from ecrctl.image.target import is_public_address, registry_host
+    from ecrctl.image.target import registry_host
+    from ecrctl.login.hostaws import is_public_address
     from ecrctl.public import transfer as public_transfer
-    from ecrctl.registry.refs import check_reference
 
     check_reference(reference, what="reference", digest=True)
     core = transfer.pull

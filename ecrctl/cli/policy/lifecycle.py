@@ -9,8 +9,8 @@ from ecrctl.cli.app import App
 from ecrctl.cli.common import confirm, group, pass_app, read_source, yes_option
 from ecrctl.cli.paramtypes import complete_names
 from ecrctl.cli.render import Table, emit, error, notice, to_json
+from ecrctl.distribution.refs import check_repository_name
 from ecrctl.errors import ExitCode, InvalidInput
-from ecrctl.registry.refs import check_repository_name
 
 
 @group(

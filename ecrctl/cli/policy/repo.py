@@ -14,8 +14,8 @@ from ecrctl.cli.app import App
 from ecrctl.cli.common import confirm, group, pass_app, read_source, yes_option
 from ecrctl.cli.paramtypes import complete_names
 from ecrctl.cli.render import Table, emit, error, notice, to_json, warn
+from ecrctl.distribution.refs import check_repository_name
 from ecrctl.errors import ExitCode
-from ecrctl.registry.refs import check_repository_name
 
 if TYPE_CHECKING:
     from ecrctl.policy.catalog import Template

@@ -11,8 +11,8 @@ from ecrctl.cli.app import App
 from ecrctl.cli.common import EcrctlCommand, pass_app, read_source
 from ecrctl.cli.policy.repo import examples
 from ecrctl.cli.render import Table, emit, notice, warn
+from ecrctl.distribution.refs import check_repository_name
 from ecrctl.errors import InvalidInput
-from ecrctl.registry.refs import check_repository_name
 
 if TYPE_CHECKING:
     from ecrctl.policy.explain import Explanation

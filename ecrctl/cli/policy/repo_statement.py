@@ -9,7 +9,7 @@ import click
 from ecrctl.cli.app import App
 from ecrctl.cli.common import EcrctlCommand, pass_app
 from ecrctl.cli.policy.repo import examples, force_option, report_written
-from ecrctl.registry.refs import check_repository_name
+from ecrctl.distribution.refs import check_repository_name
 
 
 @click.command(

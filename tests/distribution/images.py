@@ -12,7 +12,7 @@ from typing import Any
 
 import requests
 
-from ecrctl.registry import manifest as m
+from ecrctl.distribution import manifest as m
 
 OCI_CONFIG = "application/vnd.oci.image.config.v1+json"
 OCI_LAYER = "application/vnd.oci.image.layer.v1.tar+gzip"

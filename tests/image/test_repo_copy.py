@@ -13,15 +13,15 @@ from collections.abc import Iterator
 import pytest
 
 from tests.conftest import Runner
-from tests.login_support import ECRCTL
-from tests.registry.copy_support import (  # noqa: F401 - fixtures
+from tests.distribution.copy_support import (  # noqa: F401 - fixtures
     CopyEnv,
     copy_env_fixture,
     registries_fixture,
     unique,
 )
-from tests.registry.images import Pushed, Registry
-from tests.registry.proxy import Fault, Proxy
+from tests.distribution.images import Pushed, Registry
+from tests.distribution.proxy import Fault, Proxy
+from tests.login_support import ECRCTL
 
 
 @pytest.fixture

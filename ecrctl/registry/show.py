@@ -14,8 +14,8 @@ if TYPE_CHECKING:
 
 def show_registry(aws: Aws) -> dict[str, Any]:
     """``{"registryId", "region", "registryUri", "replicationConfiguration"}``."""
+    from ecrctl.distribution.hosts import partition_named, partition_of
     from ecrctl.login.token import registry_address
-    from ecrctl.registry.hosts import partition_named, partition_of
 
     answer = aws.ecr.describe_registry()
     registry_id = str(answer["registryId"])

@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Runner
-from tests.login_support import BIN
-from tests.registry.copy_support import (  # noqa: F401 - fixtures
+from tests.distribution.copy_support import (  # noqa: F401 - fixtures
     CopyEnv,
     copy_env_fixture,
     registries_fixture,
     unique,
 )
+from tests.login_support import BIN
 
 pytestmark = pytest.mark.skipif(not shutil.which("skopeo"), reason="skopeo is not installed")
 

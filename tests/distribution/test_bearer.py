@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Runner, backends
-from tests.registry.copy_support import (  # noqa: F401 - fixtures
+from tests.distribution.copy_support import (  # noqa: F401 - fixtures
     CopyEnv,
     copy_env_fixture,
     registries_fixture,
     unique,
 )
-from tests.registry.token_server import TokenServer, start_token_registry
+from tests.distribution.token_server import TokenServer, start_token_registry
 
 
 @pytest.fixture(scope="module")

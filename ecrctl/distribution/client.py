@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlparse
 
 from ecrctl import redact
+from ecrctl.distribution import manifest as mt
 from ecrctl.errors import AccessDenied, AuthError, EcrctlError, NotFound, ServiceError
-from ecrctl.registry import manifest as mt
 
 if TYPE_CHECKING:
     import requests

@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ecrctl import redact
+from ecrctl.distribution.client import Credential, RegistryClient
+from ecrctl.distribution.hosts import server_host
+from ecrctl.distribution.reference import DOCKER_HUB
 from ecrctl.errors import InvalidInput
-from ecrctl.registry.client import Credential, RegistryClient
-from ecrctl.registry.hosts import server_host
-from ecrctl.registry.reference import DOCKER_HUB
 
 if TYPE_CHECKING:
     from ecrctl.aws.clients import Aws
@@ -70,8 +70,7 @@ def endpoint(aws: Aws, host: str | None, *, write: bool = False) -> Endpoint:
     """The endpoint for ``host`` (``None``: the caller's registry). ``write``: ECR
     Public is written to with the caller's ECR Public token (it is read with the
     docker config's credential, or anonymously)."""
-    from ecrctl.image.target import is_public_address
-    from ecrctl.login.hostaws import registry_aws
+    from ecrctl.login.hostaws import is_public_address, registry_aws
 
     if host is None:
         return _ecr_endpoint(aws, None, None)
@@ -124,9 +123,9 @@ def docker_credential(host: str) -> Credential | None:
     import docker.auth
     import docker.errors
 
-    from ecrctl.login.dockerconfig import config_file
+    from ecrctl import paths
 
-    path = config_file()
+    path = paths.docker_config_file()
     try:
         config = docker.auth.load_config(config_path=str(path)) if path.exists() else None
         found = config.resolve_authconfig(host) if config is not None else None

@@ -15,10 +15,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ecrctl.aws.access import error_code, registry_kwargs
+from ecrctl.distribution.hosts import server_host
+from ecrctl.distribution.reference import parse_remote_ref
 from ecrctl.errors import InvalidInput
-from ecrctl.image.target import is_public_address
-from ecrctl.registry.hosts import server_host
-from ecrctl.registry.reference import parse_remote_ref
+from ecrctl.login.hostaws import is_public_address
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ def split_uri(uri: str) -> tuple[str, str, str]:
     return host, alias, name
 
 
-def resolve(
+def locate_image(
     client: Any,
     image: PublicImage,
     *,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from ecrctl.distribution.client import parse_challenge
+from ecrctl.distribution.content import next_link
+from ecrctl.distribution.reference import RemoteRef, parse_remote_ref
 from ecrctl.errors import InvalidInput
-from ecrctl.registry.api import next_link
-from ecrctl.registry.client import parse_challenge
-from ecrctl.registry.reference import RemoteRef, parse_remote_ref
 
 D = "sha256:" + "ab" * 32
 

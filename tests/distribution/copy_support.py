@@ -4,7 +4,7 @@ account's moto token), mapped in ecrctl's config.toml to moto accounts in two
 regions, and the ECR API of moto_server behind both.
 
 Import the fixtures into a test module with
-``from tests.registry.copy_support import copy_env_fixture, registries_fixture  # noqa: F401``.
+``from tests.distribution.copy_support import copy_env_fixture, registries_fixture  # noqa: F401``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import ACCOUNT, backends
-from tests.registry.images import Registry
+from tests.distribution.images import Registry
 
 SECOND = backends.SECOND_ACCOUNT
 REGION_A = "us-east-1"

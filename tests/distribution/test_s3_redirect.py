@@ -22,14 +22,14 @@ import pytest
 import requests
 
 from tests.conftest import Runner, backends
-from tests.registry.copy_support import (  # noqa: F401 - fixtures
+from tests.distribution.copy_support import (  # noqa: F401 - fixtures
     CopyEnv,
     copy_env_fixture,
     registries_fixture,
     unique,
 )
-from tests.registry.images import Pushed, Registry, digest
-from tests.registry.proxy import Fault, Proxy
+from tests.distribution.images import Pushed, Registry, digest
+from tests.distribution.proxy import Fault, Proxy
 
 BUCKET = backends.S3_BUCKET
 PRESIGNED = "X-Amz-Signature="

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
+from ecrctl.distribution import manifest as m
 from ecrctl.errors import ServiceError
-from ecrctl.registry import manifest as m
 from tests import image_samples as s
 
 

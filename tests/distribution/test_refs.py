@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from ecrctl.distribution.refs import parse_ref
 from ecrctl.errors import InvalidInput
-from ecrctl.registry.refs import parse_ref
 
 DIGEST = "sha256:" + "ab" * 32
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ecrctl.registry import hosts
-from ecrctl.registry.hosts import (
+from ecrctl.distribution import hosts
+from ecrctl.distribution.hosts import (
     EcrHost,
     is_public_host,
     parse_ecr_host,
@@ -243,7 +243,7 @@ def test_the_parser_does_not_import_botocore() -> None:
     import sys
 
     code = (
-        "import sys; from ecrctl.registry.hosts import parse_ecr_host;"
+        "import sys; from ecrctl.distribution.hosts import parse_ecr_host;"
         f"assert parse_ecr_host('{A}.dkr-ecr.us-west-2.on.aws');"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in {'botocore','boto3'}))"
     )

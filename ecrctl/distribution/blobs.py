@@ -18,9 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ecrctl.distribution.client import DigestMismatch, RegistryClient
+from ecrctl.distribution.content import scope
 from ecrctl.errors import AccessDenied, AuthError, ServiceError
-from ecrctl.registry.api import scope
-from ecrctl.registry.client import DigestMismatch, RegistryClient
 
 log = logging.getLogger("ecrctl")
 

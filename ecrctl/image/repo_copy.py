@@ -1,7 +1,7 @@
 """``repo copy``: every tag (and, from ECR, optionally every untagged image) of
 a repository into another repository, on the same or another registry.
 
-One :class:`~ecrctl.registry.blobs.BlobMover` serves the whole run, so a blob
+One :class:`~ecrctl.distribution.blobs.BlobMover` serves the whole run, so a blob
 shared by many tags is sent once. Images already at the destination with the
 same digest are ``unchanged``: a rerun after an interruption finishes the rest
 and moves nothing twice. The report lists each item as done, failed (with its
@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ecrctl.aws.access import items, registry_kwargs
+from ecrctl.distribution.blobs import BlobCallback, BlobMover
+from ecrctl.distribution.content import tags as list_tags
+from ecrctl.distribution.reference import RemoteRef, parse_remote_ref
 from ecrctl.errors import AuthError, EcrctlError, Interrupted, InvalidInput, Signalled
 from ecrctl.image.copy import (
     DEFAULT_JOBS,
@@ -25,10 +28,7 @@ from ecrctl.image.copy import (
     check_destination,
     open_destination,
 )
-from ecrctl.registry.api import tags as list_tags
-from ecrctl.registry.blobs import BlobCallback, BlobMover
-from ecrctl.registry.credentials import endpoint
-from ecrctl.registry.reference import RemoteRef, parse_remote_ref
+from ecrctl.login.endpoint import endpoint
 
 if TYPE_CHECKING:
     from ecrctl.aws.clients import Aws

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ecrctl.distribution.refs import check_digest, check_image_tag, check_repository_name
 from ecrctl.errors import InvalidInput
-from ecrctl.registry.refs import check_digest, check_image_tag, check_repository_name
 
 DOCKER_HUB = ("docker.io", "index.docker.io", "registry-1.docker.io")
 
