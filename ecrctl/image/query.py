@@ -133,27 +133,6 @@ def stored_manifest(
     raise ServiceError(f"cannot read the manifest of {digest} in {repository!r}: {reason}")
 
 
-def tag_digests(
-    ecr: ECRClient, repository: str, tags: list[str], *, registry_id: str | None = None
-) -> dict[str, str]:
-    """Which digest each tag points at now (tags that do not exist are left out)."""
-    current: dict[str, str] = {}
-    for start in range(0, len(tags), GET_BATCH):
-        chunk = tags[start : start + GET_BATCH]
-        response = ecr.batch_get_image(
-            repositoryName=repository,
-            imageIds=[{"imageTag": t} for t in chunk],
-            acceptedMediaTypes=ACCEPTED_MEDIA_TYPES,
-            **registry_kwargs(registry_id),
-        )
-        for image in response.get("images", []):
-            image_id = image.get("imageId", {})
-            tag, digest = image_id.get("imageTag"), image_id.get("imageDigest")
-            if tag in chunk and digest:
-                current[tag] = digest
-    return current
-
-
 def show_image(
     ecr: ECRClient, repository: str, ref: ImageRef, *, registry_id: str | None = None
 ) -> dict[str, Any]:
