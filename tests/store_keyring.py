@@ -2,7 +2,7 @@
 
 Chosen on purpose: the token cache refuses plaintext backends (keyrings.alt's
 PlaintextKeyring writes secrets base64 into a file), and a real Secret Service
-needs a D-Bus session per test (tests/cli/test_login.py runs one). Like an OS
+needs a D-Bus session per test (tests/login/test_keyring_backend.py runs one). Like an OS
 store it serialises concurrent writers (an flock around each read-modify-write),
 so 20 processes storing at once keep every secret; it declares itself with
 ``keeps_secrets_in_os_store``. Its file lives in the test's private

@@ -9,13 +9,13 @@ or access key id, and the AWS config files' modification times) in the index,
 so a cache hit makes no AWS call at all.
 
 A token is reused until half its lifetime has passed and never after it
-expires. With ``--no-cache``/``ECRCTL_NO_CACHE``, or without a usable keyring
-backend, :func:`open_cache` returns a :class:`NullCache` that stores nothing;
-a keyring that fails later turns the cache off for the rest of the process
-with one warning.
+expires. With ``--no-cache``/``ECRCTL_NO_CACHE``, or without a keyring backend
+that keeps secrets in an OS store (:mod:`ecrctl.login.keyring_backend`),
+:func:`open_cache` returns a :class:`NullCache` that stores nothing; a keyring
+that fails later turns the cache off for the rest of the process with one warning.
 
 Only the standard library is imported at module level: the credential helper's
-cache hit must stay fast. keyring itself is imported by :func:`open_cache`.
+cache hit must stay fast. keyring itself is imported when :func:`open_cache` runs.
 """
 
 from __future__ import annotations
@@ -37,12 +37,10 @@ from ecrctl.login.cache_entries import (
     CacheKey,
     Identity,
     _parse_time,
-    not_an_os_store,
     now_utc,
-    own_backend,
     principal_of,
-    skip_foreign_keychain,
 )
+from ecrctl.login.keyring_backend import NoOsStore, os_store
 
 log = logging.getLogger("ecrctl.cache")
 
@@ -282,37 +280,15 @@ def open_cache(*, disabled: bool = False, warn: Warn | None = None) -> TokenCach
     if cache_disabled_by_env():
         return NullCache("the token cache is off (ECRCTL_NO_CACHE)")
     try:
-        skip_foreign_keychain()
-        import keyring
-        import keyring.backends.fail
-
-        backend = own_backend(keyring.get_keyring())
-    except Exception as exc:
-        reason = f"keyring could not start ({type(exc).__name__}: {exc})"
-        (warn or _stderr_warning)(f"{reason}; working without the token cache")
-        return NullCache(reason)
-    plaintext = not_an_os_store(backend)
-    if plaintext:
-        reason = (
-            f"the keyring backend {plaintext} does not keep secrets in an OS store: tokens are "
-            "not cached; run a Secret Service (e.g. gnome-keyring) or choose another backend"
-        )
-        log.debug(reason)
-        return NullCache(reason)
-    if isinstance(backend, keyring.backends.fail.Keyring) or not _has_backends(backend):
-        reason = (
-            "no usable keyring backend (keyring chose its fail backend): tokens are not cached; "
-            "run a Secret Service (e.g. gnome-keyring) or set PYTHON_KEYRING_BACKEND"
-        )
-        log.debug(reason)
-        return NullCache(reason)
+        backend = os_store()
+    except NoOsStore as refused:
+        if refused.loud:
+            (warn or _stderr_warning)(f"{refused.reason}; working without the token cache")
+        else:
+            log.debug(refused.reason)
+        return NullCache(refused.reason)
     log.debug("token cache: keyring backend %s", type(backend).__module__)
     return KeyringCache(backend, warn=warn)
-
-
-def _has_backends(backend: Any) -> bool:
-    inner = getattr(backend, "backends", None)
-    return inner is None or bool(inner)
 
 
 __all__ = [

@@ -1,17 +1,14 @@
 """What the token cache stores: the key a token is filed under, the token itself
-(secret), the index entry beside it (no secret), and the caller identity; and
-which keyring backend holds the secrets (only an OS store, used directly).
+(secret), the index entry beside it (no secret), and the caller identity.
 
-Only the standard library at import (keyring inside the functions that need it):
-the credential helper's cache hit reads these.
+Only the standard library: the credential helper's cache hit reads these.
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from datetime import UTC, datetime
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 
 def principal_of(arn: str) -> str:
@@ -108,63 +105,3 @@ def _parse_time(text: str) -> datetime:
 
 def now_utc() -> datetime:
     return datetime.now(UTC)
-
-
-# keyring's backends that keep secrets in the operating system's store
-OS_STORES = (
-    "keyring.backends.SecretService",
-    "keyring.backends.libsecret",
-    "keyring.backends.kwallet",
-    "keyring.backends.macOS",
-    "keyring.backends.Windows",
-)
-
-
-def not_an_os_store(backend: Any) -> str | None:
-    """The name of a backend (or of a chained one) that would write secrets
-    anywhere but an OS store (keyrings.alt's files, ...); ``None`` when none would.
-
-    A backend may declare ``keeps_secrets_in_os_store = True`` itself."""
-    import keyring.backends.fail
-
-    inner = getattr(backend, "backends", None)
-    if inner is not None:  # the chainer writes through its first backend
-        return not_an_os_store(inner[0]) if inner else None
-    if isinstance(backend, keyring.backends.fail.Keyring):
-        return None
-    if getattr(backend, "keeps_secrets_in_os_store", False):
-        return None
-    module = type(backend).__module__
-    if module.startswith(OS_STORES):
-        return None
-    return f"{module}.{type(backend).__name__}"
-
-
-_CHAIN_HEADS: dict[int, tuple[Any, Any]] = {}  # id(chainer) -> (chainer, its first backend)
-
-
-def own_backend(backend: Any) -> Any:
-    """The backend the cache reads and writes: keyring's chainer writes through its
-    first member, so that member is used directly, found once per process. The
-    chainer finds its members anew on each use, which for the Secret Service is a
-    D-Bus connection per member per call: ten for one token read, instead of one."""
-    import keyring.backends.chainer
-
-    if not isinstance(backend, keyring.backends.chainer.ChainerBackend):
-        return backend
-    known = _CHAIN_HEADS.get(id(backend))
-    if known is None or known[0] is not backend:
-        members = backend.backends
-        known = _CHAIN_HEADS[id(backend)] = (backend, members[0] if members else backend)
-    return known[1]
-
-
-def skip_foreign_keychain() -> None:
-    """keyring's detection imports every backend it ships. Its macOS one is never
-    chosen elsewhere (its priority raises off macOS), but the import of its API
-    module calls ctypes.util.find_library, which on Linux runs ldconfig, then gcc
-    and ld where they are installed: 40-300 ms of a command such as ``image copy``
-    that opens the token cache. Off macOS the module is marked absent, so that
-    import fails at once (keyring catches it) instead."""
-    if sys.platform != "darwin":
-        sys.modules.setdefault("keyring.backends.macOS.api", None)  # type: ignore[arg-type]
