@@ -15,7 +15,7 @@ from ecrctl.cli.render import Table, console, emit
 from ecrctl.errors import ExitCode
 
 if TYPE_CHECKING:
-    from ecrctl.doctor.model import Check, Report, Request
+    from ecrctl.doctor.model import Check, DoctorReport, Request
 
 EPILOG = """\b
 Examples:
@@ -39,14 +39,14 @@ def _request(repository: str | None, push: bool, pull: bool) -> Request:
     )
 
 
-def _table(report: Report) -> Table:
+def _table(report: DoctorReport) -> Table:
     return Table(
         ["STATUS", "CHECK", "FOUND", "FIX"],
         [[c.status, c.id, c.detail, c.fix or "-"] for c in report.checks],
     )
 
 
-def _run(app: App, request: Request) -> Report:
+def _run(app: App, request: Request) -> DoctorReport:
     from ecrctl.doctor.workflow import applicable, diagnose
 
     if app.out.quiet or not sys.stderr.isatty():

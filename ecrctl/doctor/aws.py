@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ecrctl.doctor.facts import Facts, proxy_fix, proxy_note
-from ecrctl.doctor.model import Outcome, Skipped, fail, ok, skip, warn
+from ecrctl.doctor.model import CheckOutcome, Skipped, failure, ok, skip, warning
 from ecrctl.doctor.runner import Spec
 
 SKEW_WARN = 60.0  # seconds
@@ -41,12 +41,12 @@ def _source(facts: Facts, method: str) -> str:
     return found
 
 
-def check_credentials(facts: Facts) -> Outcome:
+def check_credentials(facts: Facts) -> CheckOutcome:
     from ecrctl.translate import expected
 
     credentials = facts.session().get_credentials()
     if credentials is None:
-        return fail(
+        return failure(
             "no AWS credentials: none in the environment, the profile, SSO or instance metadata",
             "aws configure (or export AWS_PROFILE=NAME)",
         )
@@ -55,14 +55,14 @@ def check_credentials(facts: Facts) -> Outcome:
         identity = facts.identity()
     except Exception as exc:
         error = expected(exc)
-        return fail(f"{error.message} (credentials from {source})", error.hint)
+        return failure(f"{error.message} (credentials from {source})", error.hint)
     return ok(f"{identity['Arn']} (account {identity['Account']}; from {source})")
 
 
-def check_region(facts: Facts) -> Outcome:
+def check_configured_region(facts: Facts) -> CheckOutcome:
     resolved = facts.aws.resolved
     if not resolved.region:
-        return fail(
+        return failure(
             "no region: none in --region, AWS_DEFAULT_REGION, the profile or AWS_REGION",
             "export AWS_DEFAULT_REGION=us-east-1 (or pass --region REGION)",
         )
@@ -77,11 +77,11 @@ def check_region(facts: Facts) -> Outcome:
         return ok(where)
     close = difflib.get_close_matches(resolved.region, sorted(known), n=1)
     fix = f"use --region {close[0]}" if close else "check the name against the ECR region list"
-    return warn(f"{where} is not a region this botocore knows for ECR", fix)
+    return warning(f"{where} is not a region this botocore knows for ECR", fix)
 
 
 @dataclass(frozen=True)
-class Answer:
+class EndpointAnswer:
     """What the ECR API endpoint answered to a plain GET."""
 
     url: str
@@ -106,19 +106,21 @@ def short_reason(exc: BaseException) -> str:
     return text.splitlines()[0][:120] if text else type(exc).__name__
 
 
-def endpoint_answer(facts: Facts) -> Answer:
-    def ask() -> Answer:
+def endpoint_answer(facts: Facts) -> EndpointAnswer:
+    def ask() -> EndpointAnswer:
         import requests
 
         url = str(facts.ecr().meta.endpoint_url)
         response = requests.get(url, timeout=facts.net_timeout, allow_redirects=False)
         response.close()
-        return Answer(url, response.status_code, response.headers.get("Date"), facts.clock())
+        return EndpointAnswer(
+            url, response.status_code, response.headers.get("Date"), facts.clock()
+        )
 
     return facts.once("ECR endpoint", ask)
 
 
-def check_endpoint(facts: Facts) -> Outcome:
+def check_endpoint(facts: Facts) -> CheckOutcome:
     url = str(facts.ecr().meta.endpoint_url)
     note = proxy_note(url, facts.environ)
     try:
@@ -130,14 +132,14 @@ def check_endpoint(facts: Facts) -> Outcome:
         where = f"check the network, DNS and firewall for {urlparse(url).hostname} (HTTPS)"
         if resolved.endpoint_url:
             where = f"check that {url} (from {resolved.endpoint_from}) is up and reachable"
-        return fail(
+        return failure(
             f"cannot reach {url}: {short_reason(exc)}{note}",
             proxy_fix(url, facts.environ) or where,
         )
     return ok(f"{url} answers (HTTP {answer.status}){note}")
 
 
-def check_clock(facts: Facts) -> Outcome:
+def check_clock(facts: Facts) -> CheckOutcome:
     from email.utils import parsedate_to_datetime
 
     try:
@@ -154,9 +156,9 @@ def check_clock(facts: Facts) -> Outcome:
     said = f"this clock is {abs(skew):.0f} s {'ahead of' if skew > 0 else 'behind'} the service's"
     fix = "sync the clock: sudo timedatectl set-ntp true (or: sudo chronyc makestep)"
     if abs(skew) >= SKEW_FAIL:
-        return fail(f"{said}: AWS refuses signatures more than 5 minutes off", fix)
+        return failure(f"{said}: AWS refuses signatures more than 5 minutes off", fix)
     if abs(skew) >= SKEW_WARN:
-        return warn(f"{said} (AWS refuses signatures past 5 minutes)", fix)
+        return warning(f"{said} (AWS refuses signatures past 5 minutes)", fix)
     return ok(f"within {max(1, round(abs(skew)))} s of the service's Date header")
 
 
@@ -173,7 +175,7 @@ def authorization_token(facts: Facts) -> dict[str, Any]:
     return facts.once("authorization token", ask)
 
 
-def check_auth_token(facts: Facts) -> Outcome:
+def check_auth_token(facts: Facts) -> CheckOutcome:
     from ecrctl.aws.access import error_code
     from ecrctl.translate import expected
 
@@ -182,12 +184,12 @@ def check_auth_token(facts: Facts) -> Outcome:
     except Exception as exc:
         error = expected(exc)
         if error_code(exc) in {"AccessDeniedException", "AccessDenied"}:
-            return fail(
+            return failure(
                 error.message,
                 'grant ecr:GetAuthorizationToken on Resource "*" in an IAM policy: '
                 "ecrctl policy iam template read-only",
             )
-        return fail(error.message, error.hint)
+        return failure(error.message, error.hint)
     from ecrctl.login.token import host_of
 
     expires = data.get("expiresAt")
@@ -197,7 +199,7 @@ def check_auth_token(facts: Facts) -> Outcome:
 
 CHECKS = (
     Spec("aws.credentials", "AWS credentials", check_credentials),
-    Spec("aws.region", "AWS region", check_region),
+    Spec("aws.region", "AWS region", check_configured_region),
     Spec("aws.endpoint", "ECR API endpoint", check_endpoint),
     Spec("aws.clock", "Clock skew", check_clock),
     Spec("aws.auth-token", "ecr:GetAuthorizationToken", check_auth_token),

@@ -15,7 +15,7 @@ from typing import Any
 
 from ecrctl import paths
 from ecrctl.doctor.facts import Facts
-from ecrctl.doctor.model import Outcome, Skipped, fail, ok, skip, warn
+from ecrctl.doctor.model import CheckOutcome, Skipped, failure, ok, skip, warning
 from ecrctl.doctor.registry import login_fix, v2_answer
 from ecrctl.doctor.runner import Spec
 
@@ -23,8 +23,9 @@ WARN_HOURS = 1.0
 
 
 @dataclass(frozen=True)
-class Credential:
-    """What docker would send to the registry (the secret never shown)."""
+class TargetCredential:
+    """What docker would send to the registry checked, and where docker keeps it
+    (the secret never shown)."""
 
     where: str
     username: str
@@ -45,7 +46,7 @@ def _from_auths(config: dict[str, Any], host: str) -> tuple[str, str] | None:
     return None
 
 
-def lookup(config: dict[str, Any], host: str) -> Credential | None:
+def lookup(config: dict[str, Any], host: str) -> TargetCredential | None:
     """docker's credential for ``host``; ``None`` when it has none."""
     from ecrctl import redact
     from ecrctl.errors import ServiceError
@@ -67,10 +68,10 @@ def lookup(config: dict[str, Any], host: str) -> Credential | None:
     if found is None:
         return None
     redact.register(found[1])
-    return Credential(location.describe(), found[0], found[1])
+    return TargetCredential(location.describe(), found[0], found[1])
 
 
-def docker_credential(facts: Facts) -> Credential | None:
+def target_credential(facts: Facts) -> TargetCredential | None:
     config = facts.docker_config()
     host = facts.target().host
     return facts.once("docker credential", lambda: lookup(config, host))
@@ -85,24 +86,24 @@ def token_expiry(secret: str) -> datetime | None:
         return None
 
 
-def check_credential(facts: Facts) -> Outcome:
+def check_credential(facts: Facts) -> CheckOutcome:
     from ecrctl.errors import ServiceError
     from ecrctl.login import dockerconfig
 
     host = facts.target().host
     try:
-        credential = docker_credential(facts)
+        credential = target_credential(facts)
     except ServiceError as exc:
-        return fail(
+        return failure(
             exc.message,
             f"fix the helper, or remove credsStore/credHelpers from {paths.docker_config_file()}",
         )
     if credential is None:
         where = dockerconfig.location_for(facts.docker_config(), host).describe()
-        return fail(f"docker has no credential for {host} (looked in {where})", login_fix(facts))
+        return failure(f"docker has no credential for {host} (looked in {where})", login_fix(facts))
     expires = token_expiry(credential.secret)
     if expires is not None and expires <= datetime.fromtimestamp(facts.clock(), UTC):
-        return fail(
+        return failure(
             f"docker's token for {host} ({credential.where}) expired at "
             f"{expires:%Y-%m-%d %H:%M} UTC (tokens last 12 hours)",
             login_fix(facts),
@@ -111,11 +112,11 @@ def check_credential(facts: Facts) -> Outcome:
     return ok(f"{credential.where}, user {credential.username}{until}")
 
 
-def check_login(facts: Facts) -> Outcome:
+def check_login(facts: Facts) -> CheckOutcome:
     import requests
 
     try:
-        credential = docker_credential(facts)
+        credential = target_credential(facts)
     except Exception:
         credential = None
     if credential is None:
@@ -134,7 +135,7 @@ def check_login(facts: Facts) -> Outcome:
     response.close()
     if response.status_code == 200:
         return ok(f"{target.host} accepted docker's credential (GET /v2/: HTTP 200)")
-    return fail(
+    return failure(
         f"{target.host} rejected docker's credential (GET /v2/: HTTP {response.status_code}): "
         "it is stale, or for another account or region",
         login_fix(facts),
@@ -148,7 +149,7 @@ def _record(facts: Facts) -> dict[str, Any] | None:
     return record if isinstance(record, dict) else None
 
 
-def check_match(facts: Facts) -> Outcome:
+def check_match(facts: Facts) -> CheckOutcome:
     target = facts.target()
     record = _record(facts)
     if record is None:
@@ -156,13 +157,13 @@ def check_match(facts: Facts) -> Outcome:
     account, region = str(record.get("registryId")), str(record.get("region"))
     issued = f"docker's credential for {target.host} was issued for account {account} in {region}"
     if account != target.account:
-        return fail(f"{issued}, but the registry is account {target.account}", login_fix(facts))
+        return failure(f"{issued}, but the registry is account {target.account}", login_fix(facts))
     if region != target.region:
-        return fail(f"{issued}, but the registry is in {target.region}", login_fix(facts))
+        return failure(f"{issued}, but the registry is in {target.region}", login_fix(facts))
     return ok(f"{issued}, as the registry")
 
 
-def check_ecrctl_login(facts: Facts) -> Outcome:
+def check_ecrctl_login(facts: Facts) -> CheckOutcome:
     from ecrctl.login.workflow import hours_left
 
     target = facts.target()
@@ -178,9 +179,9 @@ def check_ecrctl_login(facts: Facts) -> Outcome:
     left = hours_left(expires, datetime.fromtimestamp(facts.clock(), UTC))
     said = f"logged in by ecrctl; the token expires {expires:%Y-%m-%d %H:%M} UTC"
     if left <= 0:
-        return fail(f"{said} (expired; tokens last 12 hours)", login_fix(facts))
+        return failure(f"{said} (expired; tokens last 12 hours)", login_fix(facts))
     if left < WARN_HOURS:
-        return warn(f"{said} ({left:g} h left)", login_fix(facts))
+        return warning(f"{said} ({left:g} h left)", login_fix(facts))
     return ok(f"{said} ({left:g} h left)")
 
 

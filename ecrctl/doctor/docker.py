@@ -9,7 +9,7 @@ import os
 import shutil
 
 from ecrctl.doctor.facts import Facts
-from ecrctl.doctor.model import Outcome, Skipped, fail, ok, skip, warn
+from ecrctl.doctor.model import CheckOutcome, Skipped, failure, ok, skip, warning
 from ecrctl.doctor.runner import Spec
 
 MIN_VERSION = (1, 10)
@@ -24,11 +24,11 @@ def _host() -> str:
     return docker_host()
 
 
-def check_engine(facts: Facts) -> Outcome:
+def check_engine(facts: Facts) -> CheckOutcome:
     try:
         engine = facts.engine()
     except Exception:
-        return fail(
+        return failure(
             f"the Docker Engine at {_host()} does not answer",
             "start it (sudo systemctl start docker), or point DOCKER_HOST at its socket",
         )
@@ -45,7 +45,7 @@ def _parse(version: str) -> tuple[int, ...]:
     return tuple(parts)
 
 
-def check_version(facts: Facts) -> Outcome:
+def check_version(facts: Facts) -> CheckOutcome:
     try:
         engine = facts.engine()
     except Exception:
@@ -55,14 +55,14 @@ def check_version(facts: Facts) -> Outcome:
     if not parsed:
         return skip(f"the engine reports version {version!r}, which is not a number")
     if parsed < MIN_VERSION:
-        return fail(
+        return failure(
             f"Docker {version}: the guide needs 1.10 or later (parallel layer uploads)",
             "upgrade Docker (e.g. sudo apt-get install docker.io)",
         )
     return ok(f"Docker {version} (1.10 or later)")
 
 
-def check_disk(facts: Facts) -> Outcome:
+def check_disk(facts: Facts) -> CheckOutcome:
     info = facts.engine_info()
     root = str(info.get("DockerRootDir") or "")
     if not _host().startswith("unix://") or not root or not os.path.isdir(root):
@@ -72,9 +72,9 @@ def check_disk(facts: Facts) -> Outcome:
     said = f"{free:.1f} GiB free of {usage.total / GIB:.0f} GiB in {root}"
     fix = "free space: docker system prune (or docker image prune -a)"
     if usage.free < FREE_FAIL:
-        return fail(f"{said}: pulls and builds will fail", fix)
+        return failure(f"{said}: pulls and builds will fail", fix)
     if usage.free < FREE_WARN or usage.free < usage.total / 10:
-        return warn(said, fix)
+        return warning(said, fix)
     return ok(said)
 
 
@@ -87,7 +87,7 @@ def _covered(host: str, no_proxy: str) -> bool:
     return False
 
 
-def check_proxy(facts: Facts) -> Outcome:
+def check_proxy(facts: Facts) -> CheckOutcome:
     info = facts.engine_info()
     proxy = str(info.get("HttpsProxy") or info.get("HttpProxy") or "")
     no_proxy = str(info.get("NoProxy") or "")

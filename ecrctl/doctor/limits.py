@@ -10,7 +10,7 @@ from typing import Any
 
 from ecrctl.aws.access import items, registry_kwargs
 from ecrctl.doctor.facts import Facts
-from ecrctl.doctor.model import Outcome, always, fail, ok, warn, with_repository
+from ecrctl.doctor.model import CheckOutcome, always, failure, ok, warning, with_repository
 from ecrctl.doctor.runner import Spec
 
 WARN_RATIO = 0.8
@@ -54,13 +54,13 @@ def quota(facts: Facts, name: str, default: int) -> Quota:
     return Quota(default, f"documented default; {why}")
 
 
-def headroom(used: int, what: str, limit: Quota, fix: str) -> Outcome:
+def headroom(used: int, what: str, limit: Quota, fix: str) -> CheckOutcome:
     share = used / limit.value if limit.value else 1.0
     said = f"{used:,} of {limit.value:,} {what} ({share:.0%}; quota from {limit.source})"
     if used >= limit.value:
-        return fail(f"{said}: at the limit", fix)
+        return failure(f"{said}: at the limit", fix)
     if share >= WARN_RATIO:
-        return warn(f"{said}: 80 % or more used", fix)
+        return warning(f"{said}: 80 % or more used", fix)
     return ok(said)
 
 
@@ -68,7 +68,7 @@ def _registry(facts: Facts) -> dict[str, Any]:
     return registry_kwargs(facts.aws.settings.registry_id)
 
 
-def check_images(facts: Facts) -> Outcome:
+def check_images(facts: Facts) -> CheckOutcome:
     from ecrctl.doctor.repository import repository
 
     repository(facts)
@@ -85,7 +85,7 @@ def check_images(facts: Facts) -> Outcome:
     return headroom(used, f"images in {name}", limit, fix)
 
 
-def check_repositories(facts: Facts) -> Outcome:
+def check_repositories(facts: Facts) -> CheckOutcome:
     facts.caller()
     found = items(facts.ecr(), "describe_repositories", "repositories", **_registry(facts))
     used = sum(1 for _ in found)

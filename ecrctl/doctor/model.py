@@ -17,7 +17,7 @@ STATUSES = (OK, WARN, FAIL, SKIP)
 
 
 @dataclass(frozen=True)
-class Outcome:
+class CheckOutcome:
     """What a check found: its status, what it saw, and the fix (a command where possible)."""
 
     status: str
@@ -25,20 +25,20 @@ class Outcome:
     fix: str | None = None
 
 
-def ok(detail: str) -> Outcome:
-    return Outcome(OK, detail)
+def ok(detail: str) -> CheckOutcome:
+    return CheckOutcome(OK, detail)
 
 
-def warn(detail: str, fix: str | None = None) -> Outcome:
-    return Outcome(WARN, detail, fix)
+def warning(detail: str, fix: str | None = None) -> CheckOutcome:
+    return CheckOutcome(WARN, detail, fix)
 
 
-def fail(detail: str, fix: str | None = None) -> Outcome:
-    return Outcome(FAIL, detail, fix)
+def failure(detail: str, fix: str | None = None) -> CheckOutcome:
+    return CheckOutcome(FAIL, detail, fix)
 
 
-def skip(detail: str) -> Outcome:
-    return Outcome(SKIP, detail)
+def skip(detail: str) -> CheckOutcome:
+    return CheckOutcome(SKIP, detail)
 
 
 class Skipped(Exception):
@@ -92,7 +92,7 @@ def with_repository(request: Request) -> bool:
 
 
 @dataclass
-class Report:
+class DoctorReport:
     """Every check that applied, in a stable order, and how many ended in each status."""
 
     checks: list[Check] = field(default_factory=list)

@@ -10,7 +10,7 @@ from typing import Any
 
 from ecrctl import paths
 from ecrctl.doctor.facts import Facts, proxy_fix, proxy_note
-from ecrctl.doctor.model import Outcome, fail, ok, warn
+from ecrctl.doctor.model import CheckOutcome, failure, ok, warning
 from ecrctl.doctor.runner import Spec
 
 S3_NOTE = "layers download from S3: allow *.s3.amazonaws.com too"
@@ -40,7 +40,7 @@ def v2_answer(facts: Facts) -> Any:
     return facts.once("registry answer", ask)
 
 
-def check_reachable(facts: Facts) -> Outcome:
+def check_reachable(facts: Facts) -> CheckOutcome:
     from ecrctl.doctor.aws import short_reason
 
     target = facts.target()
@@ -49,14 +49,14 @@ def check_reachable(facts: Facts) -> Outcome:
     try:
         response = v2_answer(facts)
     except Exception as exc:
-        return fail(
+        return failure(
             f"cannot reach {url}: {short_reason(exc)}{note}",
             proxy_fix(url, facts.environ)
             or f"check the network and firewall for {target.host} (HTTPS); {S3_NOTE}",
         )
     if response.status_code in (200, 401):
         return ok(f"{url} answers HTTP {response.status_code}, as a registry does{note}")
-    return warn(
+    return warning(
         f"{url} answers HTTP {response.status_code}: not what a registry answers{note}",
         f"check that {target.host} is the registry (--registry-url, ECRCTL_REGISTRY_URL)",
     )
@@ -67,7 +67,7 @@ def _scheme_keys(config: dict[str, Any], host: str) -> list[str]:
     return [k for k in auths if k != host and k.startswith("https://") and host in k]
 
 
-def check_conflicts(facts: Facts) -> Outcome:
+def check_conflicts(facts: Facts) -> CheckOutcome:
     from ecrctl.login import dockerconfig
 
     config = facts.docker_config()
@@ -81,7 +81,7 @@ def check_conflicts(facts: Facts) -> Outcome:
             if location.program == "ecrctl"
             else f'remove "auths"."{host}" from {path}'
         )
-        return warn(
+        return warning(
             f"credHelpers sends {host} to docker-credential-{location.program}, but auths "
             "still holds a token for it that other tools (podman, skopeo) may use after it expires",
             fix,
@@ -89,7 +89,7 @@ def check_conflicts(facts: Facts) -> Outcome:
     if str(config.get("credsStore", "")) == "wincred":
         keys = _scheme_keys(config, host)
         if keys:
-            return warn(
+            return warning(
                 f"credsStore: wincred with the registry stored as {keys[0]}: some Docker for "
                 "Windows versions then fail to push and pull (the guide's wincred note)",
                 f"docker logout {keys[0]}; then log in without https://: {login_fix(facts)}",

@@ -13,7 +13,7 @@ from typing import Any
 
 from ecrctl.aws.access import error_code, items, registry_kwargs
 from ecrctl.doctor.facts import Facts
-from ecrctl.doctor.model import Outcome, fail, ok, skip, warn, with_repository
+from ecrctl.doctor.model import CheckOutcome, failure, ok, skip, warning, with_repository
 from ecrctl.doctor.runner import Spec
 
 SOON_DAYS = 7
@@ -42,7 +42,7 @@ def repository(facts: Facts) -> dict[str, Any]:
     return facts.need("repository", lambda: described(facts), see="repo.exists")
 
 
-def check_exists(facts: Facts) -> Outcome:
+def check_exists(facts: Facts) -> CheckOutcome:
     name = _name(facts)
     try:
         found = described(facts)
@@ -56,11 +56,11 @@ def check_exists(facts: Facts) -> Outcome:
         ]
         close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
         if close:
-            return fail(
+            return failure(
                 f"repository {name!r} does not exist in {where}; did you mean {close[0]!r}?",
                 f"ecrctl doctor {close[0]} (or create it: ecrctl repo create {name})",
             )
-        return fail(
+        return failure(
             f"repository {name!r} does not exist in {where} (ECR never creates one on push)",
             f"ecrctl repo create {name} (or check --region and --registry-id)",
         )
@@ -83,7 +83,7 @@ def _policy(facts: Facts) -> dict[str, Any] | None:
     return facts.once("repository policy", ask)
 
 
-def _by_policy(facts: Facts, kind: str) -> Outcome | str:
+def _by_policy(facts: Facts, kind: str) -> CheckOutcome | str:
     """The repository policy's word on ``kind``: a failing outcome, or a note."""
     from ecrctl.policy import explain
 
@@ -97,20 +97,20 @@ def _by_policy(facts: Facts, kind: str) -> Outcome | str:
         decision = explain.explain(document, caller["Arn"], registry_account=owner).summary[kind]
     name = _name(facts)
     if decision == explain.DENIED:
-        return fail(
+        return failure(
             f"the repository policy of {name} denies {kind} to {caller['Arn']}",
             f"ecrctl policy repo explain {name} --principal {caller['Arn']}",
         )
     if decision == explain.NOT_GRANTED and not same:
         template = "cross-account-push" if kind == "push" else "public-pull"
-        return fail(
+        return failure(
             f"{name} belongs to account {owner}; its repository policy does not grant "
             f"{kind} to account {caller['Account']}",
             f"the owner adds a statement: ecrctl policy repo template {template} "
             f"--account {caller['Account']}",
         )
     if decision == explain.DEPENDS:
-        return warn(
+        return warning(
             f"the repository policy grants {kind} only under a condition",
             f"ecrctl policy repo explain {name} --principal {caller['Arn']}",
         )
@@ -123,7 +123,7 @@ def _by_policy(facts: Facts, kind: str) -> Outcome | str:
     )
 
 
-def check_pull(facts: Facts) -> Outcome:
+def check_pull(facts: Facts) -> CheckOutcome:
     said = _by_policy(facts, "pull")
     if not isinstance(said, str):
         return said
@@ -135,7 +135,7 @@ def check_pull(facts: Facts) -> Outcome:
         if error_code(exc) not in {"AccessDeniedException", "AccessDenied"}:
             raise
         arn = f"arn:aws:ecr:{facts.region()}:{repository(facts)['registryId']}:repository/"
-        return fail(
+        return failure(
             f"ECR refused ecr:BatchCheckLayerAvailability on {_name(facts)}: pull will fail",
             "grant pull in an IAM policy: ecrctl policy iam template read-only "
             f"--repository {arn}{_name(facts)}",
@@ -143,7 +143,7 @@ def check_pull(facts: Facts) -> Outcome:
     return ok(f"{said}; ECR authorized a layer check (BatchCheckLayerAvailability)")
 
 
-def check_push(facts: Facts) -> Outcome:
+def check_push(facts: Facts) -> CheckOutcome:
     said = _by_policy(facts, "push")
     if not isinstance(said, str):
         return said
@@ -167,7 +167,7 @@ def _excluded(repo: dict[str, Any], tag: str) -> bool:
     return any(fnmatch.fnmatchcase(tag, str(f.get("filter", ""))) for f in filters)
 
 
-def check_mutability(facts: Facts) -> Outcome:
+def check_mutability(facts: Facts) -> CheckOutcome:
     repo = repository(facts)
     mode = str(repo.get("imageTagMutability", "MUTABLE"))
     tag = facts.request.tag
@@ -179,7 +179,7 @@ def check_mutability(facts: Facts) -> Outcome:
     if not (tag and immutable and facts.request.wants_push):
         return ok(f"tags are {mode.lower().replace('_', ' ')}")
     if _tag_exists(facts, tag):
-        return fail(
+        return failure(
             f"{_name(facts)}:{tag} exists and the tag is immutable ({mode}): "
             "a push of another image under it is refused (ImageTagAlreadyExistsException)",
             "push under a new tag (e.g. the commit hash)",
@@ -187,7 +187,7 @@ def check_mutability(facts: Facts) -> Outcome:
     return ok(f"tags are {mode.lower()}; {tag} is not taken yet")
 
 
-def check_lifecycle(facts: Facts) -> Outcome:
+def check_lifecycle(facts: Facts) -> CheckOutcome:
     from ecrctl.lifecycle import engine, store, validate
 
     repository(facts)
@@ -202,7 +202,7 @@ def check_lifecycle(facts: Facts) -> Outcome:
     rules = len(document.get("rules") or []) if isinstance(document, dict) else 0
     limit = f"{rules} of {validate.MAX_RULES} rules"
     if document is None or problems:
-        return warn(f"the lifecycle policy ({limit}) does not validate: {problems[0].message}")
+        return warning(f"the lifecycle policy ({limit}) does not validate: {problems[0].message}")
     tag = facts.request.tag
     if not tag:
         return skip(f"lifecycle policy of {limit}; give REPOSITORY:TAG to check one tag")
@@ -215,7 +215,7 @@ def check_lifecycle(facts: Facts) -> Outcome:
         result = engine.preview(document, images, now + days * engine.DAY)
         if result.action[index] != engine.KEEP:
             when = "at the next evaluation" if days == 0 else f"within {SOON_DAYS} days"
-            return warn(
+            return warning(
                 f"the lifecycle policy expires {_name(facts)}:{tag} {when}: "
                 f"{result.fate(index).reason(now + days * engine.DAY)}",
                 f"ecrctl policy lifecycle preview {_name(facts)}",

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ecrctl.doctor.facts import CHECK_TIMEOUT, Facts
-from ecrctl.doctor.model import Check, Outcome, Request, Skipped, always, fail, skip
+from ecrctl.doctor.model import Check, CheckOutcome, Request, Skipped, always, failure, skip
 
 OnDone = Callable[[Check], None]
 
@@ -25,11 +25,11 @@ class Spec:
 
     id: str
     title: str
-    run: Callable[[Facts], Outcome]
+    run: Callable[[Facts], CheckOutcome]
     applies: Callable[[Request], bool] = always
 
 
-def _outcome(spec: Spec, facts: Facts) -> Outcome:
+def _outcome(spec: Spec, facts: Facts) -> CheckOutcome:
     from ecrctl.translate import expected
 
     try:
@@ -38,7 +38,7 @@ def _outcome(spec: Spec, facts: Facts) -> Outcome:
         return skip(str(exc))
     except Exception as exc:
         error = expected(exc)
-        return fail(error.message, error.hint)
+        return failure(error.message, error.hint)
 
 
 def run_checks(

@@ -1,5 +1,5 @@
 """``ecrctl doctor``: every check that applies to the request, run concurrently,
-as one :class:`~ecrctl.doctor.model.Report`.
+as one :class:`~ecrctl.doctor.model.DoctorReport`.
 
 AWS calls get short timeouts and at most two attempts (unless --max-attempts
 says otherwise): a doctor that hangs on the fault it should name helps nobody.
@@ -14,7 +14,7 @@ from ecrctl.aws.clients import Aws
 from ecrctl.aws.settings import AwsSettings
 from ecrctl.doctor import aws, credentials, docker, limits, registry, repository
 from ecrctl.doctor.facts import CHECK_TIMEOUT, Facts
-from ecrctl.doctor.model import Report, Request
+from ecrctl.doctor.model import DoctorReport, Request
 from ecrctl.doctor.runner import OnDone, Spec, run_checks
 
 ATTEMPTS = 2
@@ -53,10 +53,10 @@ def diagnose(
     on_done: OnDone | None = None,
     timeout: float = CHECK_TIMEOUT,
     clients: Mapping[str, Any] | None = None,
-) -> Report:
+) -> DoctorReport:
     """Run every check that applies to ``request``; ``clients``: ready-made botocore
     clients by service name (``ecr``, ``sts``, ``service-quotas``), e.g. stubbed ones."""
     import_first()
     bounded = settings.replace(max_attempts=settings.max_attempts or ATTEMPTS)
     facts = Facts(Aws(bounded), request, clients=clients)
-    return Report(run_checks(applicable(request), facts, timeout=timeout, on_done=on_done))
+    return DoctorReport(run_checks(applicable(request), facts, timeout=timeout, on_done=on_done))

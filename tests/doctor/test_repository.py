@@ -13,7 +13,7 @@ import pytest
 
 from ecrctl.aws.settings import AwsSettings
 from ecrctl.doctor.facts import Facts
-from ecrctl.doctor.model import FAIL, OK, Check, Outcome, Request
+from ecrctl.doctor.model import FAIL, OK, Check, CheckOutcome, Request
 from ecrctl.doctor.runner import Spec, run_checks
 from ecrctl.doctor.workflow import diagnose
 from tests.conftest import ACCOUNT, REGION
@@ -188,12 +188,12 @@ def test_limits_fall_back_to_documented_defaults_when_quotas_are_denied() -> Non
 def test_a_check_that_hangs_is_reported_within_the_timeout() -> None:
     from ecrctl.aws.clients import Aws
 
-    def hang(facts: Facts) -> Outcome:
+    def hang(facts: Facts) -> CheckOutcome:
         time.sleep(5)
-        return Outcome(OK, "too late")
+        return CheckOutcome(OK, "too late")
 
-    def quick(facts: Facts) -> Outcome:
-        return Outcome(OK, "fine")
+    def quick(facts: Facts) -> CheckOutcome:
+        return CheckOutcome(OK, "fine")
 
     specs = [Spec("test.hang", "Hangs", hang), Spec("test.quick", "Quick", quick)]
     started = time.monotonic()
