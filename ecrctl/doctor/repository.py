@@ -195,7 +195,7 @@ def check_lifecycle(facts: Facts) -> CheckOutcome:
 
     registry_id = facts.aws.settings.registry_id
     try:
-        stored = store.get_policy(facts.ecr(), _name(facts), registry_id=registry_id)
+        stored = store.get_lifecycle_policy(facts.ecr(), _name(facts), registry_id=registry_id)
     except NotFound:
         return ok("no lifecycle policy: nothing expires")
     document, problems = validate.check_text(stored["lifecyclePolicyText"])

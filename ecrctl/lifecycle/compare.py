@@ -13,7 +13,7 @@ from ecrctl.lifecycle.rules import KEEP
 
 
 @dataclass(frozen=True)
-class Outcome:
+class ImageOutcome:
     """An image's fate in a preview: EXPIRE, TRANSITION or KEEP, and the acting rule."""
 
     type: str
@@ -26,7 +26,7 @@ class Outcome:
         return self.type.lower() if self.rule is None else f"{self.type.lower()} (rule {self.rule})"
 
 
-KEPT = Outcome("KEEP")
+KEPT = ImageOutcome("KEEP")
 
 
 @dataclass(frozen=True)
@@ -36,20 +36,20 @@ class Row:
     pushed_at: str | None
 
 
-def outcomes_of_preview(preview: Preview) -> dict[str, Outcome]:
+def outcomes_of_preview(preview: Preview) -> dict[str, ImageOutcome]:
     """Every image of a local preview, kept ones included."""
     return {
         f.image.digest: KEPT
         if f.action == KEEP or f.rule is None
-        else Outcome(f.action.upper(), f.rule.priority)
+        else ImageOutcome(f.action.upper(), f.rule.priority)
         for f in preview.fates
     }
 
 
-def outcomes_of_results(preview_json: Mapping[str, Any]) -> dict[str, Outcome]:
+def outcomes_of_results(preview_json: Mapping[str, Any]) -> dict[str, ImageOutcome]:
     """The affected images of a GetLifecyclePolicyPreview-shaped document."""
     return {
-        r["imageDigest"]: Outcome(str(r["action"]["type"]), r.get("appliedRulePriority"))
+        r["imageDigest"]: ImageOutcome(str(r["action"]["type"]), r.get("appliedRulePriority"))
         for r in preview_json.get("previewResults", [])
     }
 
@@ -67,8 +67,8 @@ def rows_of_results(preview_json: Mapping[str, Any]) -> list[Row]:
 
 def changes(
     rows: Iterable[Row],
-    before: Mapping[str, Outcome],
-    after: Mapping[str, Outcome],
+    before: Mapping[str, ImageOutcome],
+    after: Mapping[str, ImageOutcome],
     *,
     names: tuple[str, str] = ("before", "after"),
 ) -> list[dict[str, Any]]:

@@ -227,7 +227,7 @@ def _load_policy(
     from ecrctl.lifecycle import store
 
     assert repository is not None
-    response = store.get_policy(io.ecr(), repository, registry_id=io.registry_id)
+    response = store.get_lifecycle_policy(io.ecr(), repository, registry_id=io.registry_id)
     text = str(response["lifecyclePolicyText"])
     return validate.parse(text, name=f"lifecycle policy of {repository}"), text
 

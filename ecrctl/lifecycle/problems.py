@@ -49,7 +49,8 @@ def is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def show(value: Any) -> str:
+def quoted(value: Any) -> str:
+    """``value`` as JSON, the way problems and findings quote what a policy says."""
     return json.dumps(value, ensure_ascii=False)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ecrctl.lifecycle.problems import Problem, case_fix, is_int, show, unknown_keys
+from ecrctl.lifecycle.problems import Problem, case_fix, is_int, quoted, unknown_keys
 
 MAX_WILDCARDS = 4
 ARCHIVE_MINIMUM_DAYS = 90
@@ -68,7 +68,7 @@ def _check_rule(rule: dict[str, Any], path: str) -> list[Problem]:
         problems.append(Problem(f"{path}.rulePriority", "required: an integer >= 1"))
     elif not is_int(priority) or priority < 1:
         problems.append(
-            Problem(f"{path}.rulePriority", f"must be an integer >= 1, not {show(priority)}")
+            Problem(f"{path}.rulePriority", f"must be an integer >= 1, not {quoted(priority)}")
         )
     if "description" in rule and not isinstance(rule["description"], str):
         problems.append(Problem(f"{path}.description", "must be a string"))
@@ -108,7 +108,7 @@ def _check_tags(sel: dict[str, Any], path: str) -> list[Problem]:
         fix = case_fix(status, TAG_STATUSES)
         problems.append(
             Problem(
-                f"{path}.tagStatus", f"must be tagged, untagged or any, not {show(status)}{fix}"
+                f"{path}.tagStatus", f"must be tagged, untagged or any, not {quoted(status)}{fix}"
             )
         )
     lists = [key for key in ("tagPrefixList", "tagPatternList") if key in sel]
@@ -135,7 +135,7 @@ def _check_storage_and_count(sel: dict[str, Any], path: str) -> list[Problem]:
     storage = sel.get("storageClass", "standard")
     if storage not in STORAGE_CLASSES:
         problems.append(
-            Problem(f"{path}.storageClass", f"must be standard or archive, not {show(storage)}")
+            Problem(f"{path}.storageClass", f"must be standard or archive, not {quoted(storage)}")
         )
     count_type = sel.get("countType")
     if count_type is None:
@@ -144,7 +144,7 @@ def _check_storage_and_count(sel: dict[str, Any], path: str) -> list[Problem]:
         problems.append(
             Problem(
                 f"{path}.countType",
-                f"must be one of {', '.join(COUNT_TYPES)}, not {show(count_type)}",
+                f"must be one of {', '.join(COUNT_TYPES)}, not {quoted(count_type)}",
             )
         )
     problems.extend(_check_count(sel, count_type, path))
@@ -172,12 +172,12 @@ def _check_tag_list(value: Any, path: str, *, pattern: bool) -> list[Problem]:
     for index, entry in enumerate(value):
         where = f"{path}[{index}]"
         if not isinstance(entry, str) or not entry:
-            problems.append(Problem(where, f"must be a non-empty string, not {show(entry)}"))
+            problems.append(Problem(where, f"must be a non-empty string, not {quoted(entry)}"))
         elif pattern and entry.count("*") > MAX_WILDCARDS:
             problems.append(
                 Problem(
                     where,
-                    f"{show(entry)} has {entry.count('*')} wildcards; "
+                    f"{quoted(entry)} has {entry.count('*')} wildcards; "
                     f"a pattern takes at most {MAX_WILDCARDS}",
                 )
             )
@@ -194,7 +194,9 @@ def _check_count(sel: dict[str, Any], count_type: Any, path: str) -> list[Proble
             )
         elif unit != "days":
             fix = '; use "days"' if unit == "day" else " (the only unit ECR accepts)"
-            problems.append(Problem(f"{path}.countUnit", f'must be "days", not {show(unit)}{fix}'))
+            problems.append(
+                Problem(f"{path}.countUnit", f'must be "days", not {quoted(unit)}{fix}')
+            )
     elif count_type == "imageCountMoreThan" and "countUnit" in sel:
         problems.append(
             Problem(f"{path}.countUnit", "not allowed with countType imageCountMoreThan; remove it")
@@ -204,7 +206,7 @@ def _check_count(sel: dict[str, Any], count_type: Any, path: str) -> list[Proble
         problems.append(Problem(f"{path}.countNumber", "required: an integer >= 1"))
     elif not is_int(number) or number < 1:
         problems.append(
-            Problem(f"{path}.countNumber", f"must be an integer >= 1, not {show(number)}")
+            Problem(f"{path}.countNumber", f"must be an integer >= 1, not {quoted(number)}")
         )
     elif count_type == "sinceImageTransitioned" and number < ARCHIVE_MINIMUM_DAYS:
         problems.append(
@@ -228,7 +230,7 @@ def _check_action(
     if kind not in ACTION_TYPES:
         fix = case_fix(kind, ACTION_TYPES)
         problems.append(
-            Problem(f"{path}.type", f"must be expire or transition, not {show(kind)}{fix}")
+            Problem(f"{path}.type", f"must be expire or transition, not {quoted(kind)}{fix}")
         )
         return problems
     target = action.get("targetStorageClass")
@@ -239,7 +241,7 @@ def _check_action(
             )
         elif target != "archive":
             problems.append(
-                Problem(f"{path}.targetStorageClass", f'must be "archive", not {show(target)}')
+                Problem(f"{path}.targetStorageClass", f'must be "archive", not {quoted(target)}')
             )
         if sel.get("storageClass") == "archive":
             problems.append(Problem(path, "archived images cannot transition again; use expire"))

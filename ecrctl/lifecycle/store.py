@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient
 
 
-def get_policy(
+def get_lifecycle_policy(
     ecr: ECRClient, repository: str, *, registry_id: str | None = None
 ) -> dict[str, Any]:
     """GetLifecyclePolicy's response (``lifecyclePolicyText`` and friends)."""
@@ -37,7 +37,7 @@ def policy_document(response: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
-def canonical(document: dict[str, Any]) -> dict[str, Any]:
+def with_rules_sorted(document: dict[str, Any]) -> dict[str, Any]:
     """The document with its rules in ascending rulePriority (as ECR shows it)."""
     rules = document.get("rules")
     if not isinstance(rules, list):
@@ -46,7 +46,7 @@ def canonical(document: dict[str, Any]) -> dict[str, Any]:
     return {**document, "rules": ordered}
 
 
-def put_policy(
+def put_lifecycle_policy(
     ecr: ECRClient, repository: str, text: str, *, registry_id: str | None = None
 ) -> dict[str, Any]:
     response = ecr.put_lifecycle_policy(
@@ -55,7 +55,7 @@ def put_policy(
     return {k: v for k, v in response.items() if k != "ResponseMetadata"}
 
 
-def delete_policy(
+def delete_lifecycle_policy(
     ecr: ECRClient, repository: str, *, registry_id: str | None = None
 ) -> dict[str, Any]:
     try:

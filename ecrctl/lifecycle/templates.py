@@ -22,7 +22,7 @@ class Param:
 
 
 @dataclass(frozen=True)
-class Template:
+class LifecycleTemplate:
     name: str
     summary: str
     params: tuple[Param, ...]
@@ -60,10 +60,10 @@ def _images(n: int) -> str:
     return f"{n} image{'s' if n != 1 else ''}"
 
 
-TEMPLATES: dict[str, Template] = {
+TEMPLATES: dict[str, LifecycleTemplate] = {
     t.name: t
     for t in (
-        Template(
+        LifecycleTemplate(
             "expire-untagged",
             "Expire untagged images older than DAYS days",
             (Param("days", "14", "age in days"),),
@@ -77,7 +77,7 @@ TEMPLATES: dict[str, Template] = {
                 )
             ],
         ),
-        Template(
+        LifecycleTemplate(
             "keep-untagged",
             "Keep the COUNT newest untagged images, expire the other untagged ones",
             (Param("count", "1", "untagged images to keep"),),
@@ -91,7 +91,7 @@ TEMPLATES: dict[str, Template] = {
                 )
             ],
         ),
-        Template(
+        LifecycleTemplate(
             "keep-per-prefix",
             "Keep the COUNT newest images of each tag prefix (one rule per prefix, in order)",
             (
@@ -110,7 +110,7 @@ TEMPLATES: dict[str, Template] = {
                 for i, prefix in enumerate(p["prefixes"], start=1)
             ],
         ),
-        Template(
+        LifecycleTemplate(
             "expire-tagged-older",
             "Expire images carrying ALL the PREFIXES that are older than DAYS days",
             (
@@ -128,7 +128,7 @@ TEMPLATES: dict[str, Template] = {
                 )
             ],
         ),
-        Template(
+        LifecycleTemplate(
             "keep-latest",
             "Keep the COUNT newest images of the repository, tagged or not",
             (Param("count", "1", "images to keep"),),
@@ -142,7 +142,7 @@ TEMPLATES: dict[str, Template] = {
                 )
             ],
         ),
-        Template(
+        LifecycleTemplate(
             "combined",
             "Keep COUNT images per PREFIXES, expire untagged older than DAYS days, "
             "keep KEEP images overall",
@@ -184,7 +184,7 @@ TEMPLATES: dict[str, Template] = {
 }
 
 
-def _convert(template: Template, param: Param, raw: str) -> Any:
+def _convert(template: LifecycleTemplate, param: Param, raw: str) -> Any:
     where = f"{template.name}: {param.name}={raw!r}"
     if param.kind == "prefixes":
         prefixes = [p.strip() for p in raw.split(",")]

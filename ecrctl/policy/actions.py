@@ -69,7 +69,7 @@ def expand(pattern: str) -> list[str]:
     return [action for action in ecr_actions() if regex.fullmatch(action)]
 
 
-def canonical(action: str) -> str | None:
+def canonical_action(action: str) -> str | None:
     """The model's spelling of ``action`` (case-insensitive), or None if unknown."""
     return _by_lower().get(action.lower())
 

@@ -17,7 +17,7 @@ Policy = dict[str, Any]
 
 
 @dataclass(frozen=True)
-class Template:
+class PolicyTemplate:
     name: str
     description: str
     options: tuple[str, ...]  # the options it takes; (required ones end with "!")
@@ -47,7 +47,7 @@ class Template:
         }
 
 
-def find(table: dict[str, Template], name: str, command: str) -> Template:
+def find(table: dict[str, PolicyTemplate], name: str, command: str) -> PolicyTemplate:
     """The template called ``name`` (or one of its aliases) in ``table``."""
     for template in table.values():
         if name == template.name or name in template.aliases:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ecrctl.policy.report import Where, quoted
+from ecrctl.lifecycle.problems import quoted
+from ecrctl.policy.report import Where
 
 OPERATOR = re.compile(
     r"(?:ForAllValues:|ForAnyValue:)?"

@@ -46,7 +46,7 @@ class Hit:
 
 
 @dataclass
-class Answer:
+class ActionAnswer:
     action: str
     decision: str
     statements: list[Hit] = field(default_factory=list)
@@ -62,7 +62,7 @@ class Answer:
 @dataclass
 class Explanation:
     principal: str
-    answers: list[Answer]
+    answers: list[ActionAnswer]
     summary: dict[str, str]
     notes: list[str]
 
@@ -123,7 +123,7 @@ def decide(hits: list[Hit]) -> str:
     return ALLOWED
 
 
-def answer(document: dict[str, Any], caller: Caller, action: str) -> Answer:
+def answer(document: dict[str, Any], caller: Caller, action: str) -> ActionAnswer:
     hits = []
     for index, statement in enumerate(statements_of(document)):
         if principal_applies(statement, caller) != "yes" or not action_applies(statement, action):
@@ -139,7 +139,7 @@ def answer(document: dict[str, Any], caller: Caller, action: str) -> Answer:
         )
     decision = decide(hits)
     shown = [h for h in hits if decision != DENIED or (h.effect == "Deny" and not h.conditional)]
-    return Answer(action, decision, shown)
+    return ActionAnswer(action, decision, shown)
 
 
 def resolve_actions(requested: list[str]) -> list[str]:

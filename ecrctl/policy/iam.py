@@ -15,7 +15,7 @@ from typing import Any
 
 from ecrctl.errors import InvalidInput
 from ecrctl.policy import actions
-from ecrctl.policy.catalog import Policy, Template, find
+from ecrctl.policy.catalog import Policy, PolicyTemplate, find
 
 REPOSITORY_ARN = re.compile(r"arn:aws[a-z-]*:ecr:(?:[a-z0-9-]+|\*):(?:\d{12}|\*):repository/\S+")
 
@@ -133,40 +133,40 @@ _TAG = ("--tag-key K", "--tag-value V")
 IAM_TEMPLATES = {
     t.name: t
     for t in (
-        Template(
+        PolicyTemplate(
             "full-access",
             "AmazonEC2ContainerRegistryFullAccess: ecr:*",
             (_REPOS,),
             _full_access,
             ("AmazonEC2ContainerRegistryFullAccess",),
         ),
-        Template(
+        PolicyTemplate(
             "power-user",
             "AmazonEC2ContainerRegistryPowerUser: read and push, no delete or policy change",
             (_REPOS,),
             _power_user,
             ("AmazonEC2ContainerRegistryPowerUser",),
         ),
-        Template(
+        PolicyTemplate(
             "read-only",
             "AmazonEC2ContainerRegistryReadOnly: list, describe and pull",
             (_REPOS,),
             _read_only,
             ("AmazonEC2ContainerRegistryReadOnly",),
         ),
-        Template(
+        PolicyTemplate(
             "ecs-instance",
             "the ECS container-instance role's ECR permissions (pull)",
             (_REPOS,),
             _ecs_instance,
         ),
-        Template(
+        PolicyTemplate(
             "create-tagged-only",
             "create or tag repositories only with the tag (default environment=dev)",
             (_REPOS, *_TAG),
             _create_tagged_only,
         ),
-        Template(
+        PolicyTemplate(
             "deny-tagged",
             "everything except repositories with the tag (default environment=prod)",
             (_REPOS, *_TAG),

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ecrctl.lifecycle.problems import quoted
 from ecrctl.policy.principals import SERVICE, principal_problem
-from ecrctl.policy.report import Where, quoted
+from ecrctl.policy.report import Where
 
 _KEYS = ("Principal", "NotPrincipal")
 

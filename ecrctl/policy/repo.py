@@ -48,7 +48,9 @@ class Written:
         }
 
 
-def get_policy(ecr: ECRClient, name: str, *, registry_id: str | None = None) -> dict[str, Any]:
+def get_repository_policy(
+    ecr: ECRClient, name: str, *, registry_id: str | None = None
+) -> dict[str, Any]:
     """``{"registryId", "repositoryName", "policyText"}``; NotFound when there is none."""
     try:
         response = ecr.get_repository_policy(repositoryName=name, **registry_kwargs(registry_id))
@@ -69,7 +71,7 @@ def get_policy(ecr: ECRClient, name: str, *, registry_id: str | None = None) -> 
 
 def _current(ecr: ECRClient, name: str, registry_id: str | None) -> dict[str, Any] | None:
     try:
-        stored = get_policy(ecr, name, registry_id=registry_id)
+        stored = get_repository_policy(ecr, name, registry_id=registry_id)
     except NotFound:
         return None
     document: dict[str, Any] = json.loads(stored["policyText"])
@@ -140,7 +142,7 @@ def _write(
     )
 
 
-def set_policy(
+def set_repository_policy(
     ecr: ECRClient,
     sts: STSClient,
     name: str,
@@ -154,7 +156,9 @@ def set_policy(
     return _write(ecr, sts, name, text, force=force, registry_id=registry_id, source=source)
 
 
-def delete_policy(ecr: ECRClient, name: str, *, registry_id: str | None = None) -> Written:
+def delete_repository_policy(
+    ecr: ECRClient, name: str, *, registry_id: str | None = None
+) -> Written:
     try:
         response = ecr.delete_repository_policy(repositoryName=name, **registry_kwargs(registry_id))
     except Exception as exc:
@@ -227,7 +231,7 @@ def remove_statement(
             hint=f"its Sids: {', '.join(sids)}" if sids else "its statements have no Sid",
         )
     if not kept:
-        return delete_policy(ecr, name, registry_id=registry_id)
+        return delete_repository_policy(ecr, name, registry_id=registry_id)
     document["Statement"] = kept
     return _write(
         ecr, sts, name, json.dumps(document, indent=2), force=force, registry_id=registry_id
@@ -270,7 +274,7 @@ def explain_repository(
     on_error: Callable[[Finding], None] = _ignore,
 ) -> Explanation:
     """Explain the policy stored on repository ``name`` (see ``explain_text``)."""
-    stored = get_policy(ecr, name, registry_id=registry_id)
+    stored = get_repository_policy(ecr, name, registry_id=registry_id)
     return explain_text(
         stored["policyText"],
         principal,

@@ -8,17 +8,13 @@ ineffective.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ecrctl.lifecycle.problems import quoted
+
 Kind = Literal["repository", "iam"]
 Severity = Literal["error", "warning"]
-
-
-def quoted(value: Any) -> str:
-    """``value`` as JSON, the way findings quote what the policy says."""
-    return json.dumps(value, ensure_ascii=False)
 
 
 @dataclass(frozen=True)
@@ -52,7 +48,7 @@ class Finding:
 
 
 @dataclass
-class Report:
+class ValidationReport:
     kind: Kind
     findings: list[Finding] = field(default_factory=list)
     document: dict[str, Any] | None = None
@@ -81,7 +77,7 @@ class Report:
 class Where:
     """Files findings in ``report`` against one statement (or, index None, the document)."""
 
-    report: Report
+    report: ValidationReport
     index: int | None = None
     sid: str | None = None
 

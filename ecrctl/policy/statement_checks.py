@@ -7,10 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ecrctl.lifecycle.problems import quoted
 from ecrctl.policy import actions
 from ecrctl.policy.condition_checks import check_condition
 from ecrctl.policy.principal_checks import check_principal
-from ecrctl.policy.report import Report, Where, quoted
+from ecrctl.policy.report import ValidationReport, Where
 
 STATEMENT_KEYS = (
     "Sid",
@@ -35,7 +36,7 @@ class Seen:
     reminded: bool = False  # the GetAuthorizationToken reminder was given
 
 
-def check_statement(report: Report, index: int, statement: Any, seen: Seen) -> None:
+def check_statement(report: ValidationReport, index: int, statement: Any, seen: Seen) -> None:
     if not isinstance(statement, dict):
         Where(report, index).error("Statement", f"must be an object, not {quoted(statement)}")
         return
@@ -121,7 +122,7 @@ def action_problem(item: str, kind: str) -> str | None:
         return "is not an ECR action: a repository policy takes ecr: actions only"
     if "*" in item or "?" in item:
         return None if actions.expand(item) else "matches no ECR action"
-    if actions.canonical(item):
+    if actions.canonical_action(item):
         return None
     guess = actions.suggest(item)
     return "is not an ECR action" + (f" (did you mean {quoted(guess)}?)" if guess else "")

@@ -14,7 +14,7 @@ from typing import Any
 
 from ecrctl.errors import InvalidInput
 from ecrctl.policy import actions
-from ecrctl.policy.catalog import Policy, Template, find
+from ecrctl.policy.catalog import Policy, PolicyTemplate, find
 from ecrctl.policy.principals import ACCOUNT, principal_problem
 
 __all__ = ["REPOSITORY_TEMPLATES", "RepoArgs", "repository_template"]
@@ -101,22 +101,22 @@ _WHO = "--principal ARN|--account ID!"
 REPOSITORY_TEMPLATES = {
     t.name: t
     for t in (
-        Template("push-pull", "push and pull for IAM users or roles", (_WHO,), _push_pull),
-        Template(
+        PolicyTemplate("push-pull", "push and pull for IAM users or roles", (_WHO,), _push_pull),
+        PolicyTemplate(
             "cross-account-push",
             "push for other accounts (their root principal)",
             (_WHO,),
             _cross_account_push,
         ),
-        Template("public-pull", "pull for every AWS account", (), _public_pull),
-        Template(
+        PolicyTemplate("public-pull", "pull for every AWS account", (), _public_pull),
+        PolicyTemplate(
             "pull-and-admin",
             "pull for some principals, ecr:* for an admin",
             (_WHO, "--admin ARN!"),
             _pull_and_admin,
         ),
-        Template("deny-pull-all", "deny pull to everyone", (), _deny_pull_all),
-        Template(
+        PolicyTemplate("deny-pull-all", "deny pull to everyone", (), _deny_pull_all),
+        PolicyTemplate(
             "describe-only",
             "describe the repository and its images",
             (_WHO,),

@@ -14,7 +14,8 @@ from typing import Any
 
 from ecrctl.errors import InvalidInput
 from ecrctl.jsonstrict import JsonProblem, loads
-from ecrctl.policy.report import Kind, Report, Where, quoted
+from ecrctl.lifecycle.problems import quoted
+from ecrctl.policy.report import Kind, ValidationReport, Where
 from ecrctl.policy.statement_checks import Seen, check_statement
 
 MAX_LENGTH = 10_240
@@ -22,9 +23,9 @@ VERSIONS = ("2012-10-17", "2008-10-17")
 TOP_LEVEL = ("Version", "Id", "Statement")
 
 
-def validate_text(text: str, kind: Kind = "repository") -> Report:
+def validate_text(text: str, kind: Kind = "repository") -> ValidationReport:
     """Validate policy JSON text."""
-    report = Report(kind)
+    report = ValidationReport(kind)
     where = Where(report)
     if kind == "repository" and len(text) > MAX_LENGTH:
         where.error(
@@ -39,12 +40,12 @@ def validate_text(text: str, kind: Kind = "repository") -> Report:
     return report
 
 
-def validate_document(document: Any, kind: Kind = "repository") -> Report:
+def validate_document(document: Any, kind: Kind = "repository") -> ValidationReport:
     """Validate an already parsed policy (its length as compact-ish JSON text)."""
     return validate_text(json.dumps(document, indent=2), kind)
 
 
-def check(report: Report, source: str = "the policy", file: str | None = None) -> None:
+def check(report: ValidationReport, source: str = "the policy", file: str | None = None) -> None:
     """Raise InvalidInput naming the first error when ``report`` has errors
     (``file``: where the text came from, for the hint)."""
     from ecrctl.lifecycle.problems import every_finding_hint

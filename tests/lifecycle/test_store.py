@@ -73,7 +73,7 @@ def test_missing_policy_is_not_found_naming_the_repository(stubbed: tuple[Any, S
         "get_lifecycle_policy", "LifecyclePolicyNotFoundException", "no policy"
     )
     with pytest.raises(NotFound) as caught:
-        store.get_policy(client, "team/app")
+        store.get_lifecycle_policy(client, "team/app")
     assert caught.value.one_line() == (
         "repository 'team/app' has no lifecycle policy; "
         "create one: ecrctl policy lifecycle put team/app FILE"

@@ -1,4 +1,4 @@
-"""Template records: their JSON listing, the options column, lookup by name or
+"""Policy template records: their JSON listing, the options column, lookup by name or
 alias, and the NAME that ``template`` needs unless it lists."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ecrctl.errors import InvalidInput
-from ecrctl.policy.catalog import Template, find, require_name
+from ecrctl.policy.catalog import PolicyTemplate, find, require_name
 from ecrctl.policy.iam import IAM_TEMPLATES
 from ecrctl.policy.templates import REPOSITORY_TEMPLATES
 
@@ -15,7 +15,9 @@ def _policy(args: object) -> dict[str, object]:
     return {}
 
 
-SAMPLE = Template("sample", "a sample", ("--who W!", "--tag T"), _policy, aliases=("Sample", "S"))
+SAMPLE = PolicyTemplate(
+    "sample", "a sample", ("--who W!", "--tag T"), _policy, aliases=("Sample", "S")
+)
 
 
 def test_to_dict_splits_required_and_optional_options() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ecrctl.policy.report import Finding, Report
+from ecrctl.policy.report import Finding, ValidationReport
 from ecrctl.policy.validate import validate_text
 from tests.policy.samples import policy, stmt
 
@@ -14,11 +14,13 @@ def test_a_finding_names_the_statement_by_sid_else_by_position() -> None:
 
 
 def test_errors_and_warnings() -> None:
-    report = Report("repository", [Finding("warning", "a", "w"), Finding("error", "b", "e")])
+    report = ValidationReport(
+        "repository", [Finding("warning", "a", "w"), Finding("error", "b", "e")]
+    )
     assert [f.field for f in report.errors] == ["b"]
     assert [f.field for f in report.warnings] == ["a"]
     assert not report.valid
-    assert Report("iam", report.warnings).valid
+    assert ValidationReport("iam", report.warnings).valid
 
 
 def test_report_json_shape() -> None:

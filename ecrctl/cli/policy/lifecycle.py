@@ -43,9 +43,9 @@ def get(app: App, repository: str) -> None:
     from ecrctl.lifecycle import store
 
     name = _repo(repository)
-    response = store.get_policy(app.ecr, name, registry_id=app.settings.registry_id)
+    response = store.get_lifecycle_policy(app.ecr, name, registry_id=app.settings.registry_id)
     document = store.policy_document(response)
-    emit(app, document, text=lambda: to_json(store.canonical(document)))
+    emit(app, document, text=lambda: to_json(store.with_rules_sorted(document)))
 
 
 @lifecycle.command(
@@ -80,7 +80,7 @@ def put(app: App, repository: str, source: str, yes: bool) -> None:
         yes=yes,
         what=f"put a lifecycle policy on {name!r}",
     )
-    response = store.put_policy(app.ecr, name, text, registry_id=registry_id)
+    response = store.put_lifecycle_policy(app.ecr, name, text, registry_id=registry_id)
     rules = len(document["rules"])
     emit(app, response, text=f"lifecycle policy set on {name}: {rules} rule(s); {effect}")
 
@@ -108,7 +108,7 @@ def delete(app: App, repository: str, yes: bool) -> None:
     confirm(
         f"Delete the lifecycle policy of {name}?", yes=yes, what=f"delete the policy of {name!r}"
     )
-    response = store.delete_policy(app.ecr, name, registry_id=app.settings.registry_id)
+    response = store.delete_lifecycle_policy(app.ecr, name, registry_id=app.settings.registry_id)
     emit(app, response, text=f"deleted the lifecycle policy of {name}")
 
 

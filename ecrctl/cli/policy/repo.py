@@ -18,9 +18,9 @@ from ecrctl.distribution.refs import check_repository_name
 from ecrctl.errors import ExitCode
 
 if TYPE_CHECKING:
-    from ecrctl.policy.catalog import Template
+    from ecrctl.policy.catalog import PolicyTemplate
     from ecrctl.policy.repo import Written
-    from ecrctl.policy.report import Report
+    from ecrctl.policy.report import ValidationReport
 
 
 def examples(*lines: str) -> str:
@@ -74,10 +74,10 @@ def get(app: App, repository: str) -> None:
 
     -o json prints the document exactly as ECR stores it.
     """
-    from ecrctl.policy.repo import get_policy
+    from ecrctl.policy.repo import get_repository_policy
 
     name = check_repository_name(repository)
-    stored = get_policy(app.ecr, name, registry_id=app.settings.registry_id)
+    stored = get_repository_policy(app.ecr, name, registry_id=app.settings.registry_id)
     text = stored["policyText"]
     if app.out.output == "json" and not app.out.query:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
@@ -103,11 +103,11 @@ def set_(app: App, repository: str, source: str, force: bool) -> None:
     FILE (or - for stdin) is validated locally first; a policy that would stop
     you from changing it again is refused unless --force.
     """
-    from ecrctl.policy.repo import set_policy
+    from ecrctl.policy.repo import set_repository_policy
 
     name = check_repository_name(repository)
     text = read_source(source, what="policy file")
-    written = set_policy(
+    written = set_repository_policy(
         app.ecr,
         app.aws.sts,
         name,
@@ -133,13 +133,13 @@ def delete(app: App, repository: str, yes: bool) -> None:
 
     Afterwards only IAM policies in the registry's account grant access.
     """
-    from ecrctl.policy.repo import delete_policy
+    from ecrctl.policy.repo import delete_repository_policy
 
     name = check_repository_name(repository)
     confirm(
         f"Delete the repository policy of {name!r}?", yes=yes, what=f"delete the policy of {name!r}"
     )
-    written = delete_policy(app.ecr, name, registry_id=app.settings.registry_id)
+    written = delete_repository_policy(app.ecr, name, registry_id=app.settings.registry_id)
     emit(app, written.to_dict(), text=f"policy of {name} deleted")
 
 
@@ -195,7 +195,7 @@ def template(
     emit(app, document)
 
 
-def emit_template_list(app: App, listed: Iterable[Template]) -> None:
+def emit_template_list(app: App, listed: Iterable[PolicyTemplate]) -> None:
     """``template --list`` of ``policy repo`` and ``policy iam``: JSON records or a table."""
     shown = list(listed)
     emit(
@@ -207,7 +207,7 @@ def emit_template_list(app: App, listed: Iterable[Template]) -> None:
     )
 
 
-def _print_report(app: App, report: Report, source: str) -> None:
+def _print_report(app: App, report: ValidationReport, source: str) -> None:
     for finding in report.warnings:
         warn(app, str(finding))
     for finding in report.errors:
