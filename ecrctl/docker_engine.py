@@ -25,7 +25,8 @@ def client(timeout: int = 120) -> Any:
     return api
 
 
-def translate(exc: BaseException) -> EcrctlError:
+def translate_docker_error(exc: BaseException) -> EcrctlError:
+    """A docker-py (or requests) exception as an ecrctl error."""
     import docker.errors
     import requests.exceptions
 

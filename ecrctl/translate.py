@@ -21,13 +21,13 @@ def translate(
         return Interrupted("interrupted")
     module = type(exc).__module__
     if module.startswith(("botocore", "boto3")):
-        from ecrctl.aws.errors import translate as translate_aws
+        from ecrctl.aws.errors import translate_botocore_error
 
-        return translate_aws(exc, region=region, profile=profile)
+        return translate_botocore_error(exc, region=region, profile=profile)
     if module.startswith(("docker", "requests", "urllib3")):
-        from ecrctl.docker_engine import translate as translate_docker
+        from ecrctl.docker_engine import translate_docker_error
 
-        return translate_docker(exc)
+        return translate_docker_error(exc)
     if module.startswith(("keyring", "jeepney", "secretstorage")):
         return ServiceError(f"keyring failed: {exc}", hint="retry with --no-cache")
     if isinstance(exc, OSError):

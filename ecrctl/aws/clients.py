@@ -51,7 +51,7 @@ class Aws:
         client: ECRClient = make_client(
             self.session, "ecr", self.resolved, endpoint_url=self.resolved.endpoint_url
         )
-        suggest.install(client)
+        suggest.install_suggestions(client)
         return client
 
     @cached_property

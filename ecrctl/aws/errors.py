@@ -42,7 +42,7 @@ class Failure:
         self.attempts = int(metadata.get("RetryAttempts", 0)) + 1
 
 
-Rule = Callable[[Failure], errors.EcrctlError]
+ErrorRule = Callable[[Failure], errors.EcrctlError]
 
 
 _NOT_FOUND_NAME = re.compile(r"repository with name '(?P<name>[^']+)'")
@@ -91,7 +91,7 @@ def _rejected_credentials(f: Failure) -> errors.EcrctlError:
     )
 
 
-def _conflict(default: str, hint: str) -> Rule:
+def _conflict(default: str, hint: str) -> ErrorRule:
     return lambda f: errors.Conflict(f.message or default, hint=hint)
 
 
@@ -110,7 +110,7 @@ def _expired(f: Failure) -> errors.EcrctlError:
     )
 
 
-RULES: dict[str, Rule] = {
+RULES: dict[str, ErrorRule] = {
     "RepositoryNotFoundException": _repository_not_found,
     "RepositoryAlreadyExistsException": _conflict(
         "the repository already exists", "pick another name, or use the existing repository"
@@ -172,7 +172,7 @@ def translate_client_error(exc: Any, region: str | None = None) -> errors.Ecrctl
     )
 
 
-def translate(
+def translate_botocore_error(
     exc: BaseException, *, region: str | None = None, profile: str | None = None
 ) -> errors.EcrctlError:
     """A botocore exception as an ecrctl error with a one-line fix."""

@@ -15,7 +15,7 @@ SUGGESTION = "ecrctlDidYouMean"  # the key added to the error's "Error" section
 _NAME = re.compile(r"repository with name '(?P<name>[^']+)'.*?registry with id '(?P<id>\d{12})'")
 
 
-def install(ecr: Any) -> None:
+def install_suggestions(ecr: Any) -> None:
     """Make ``ecr``'s RepositoryNotFound errors carry the closest existing name."""
     busy: list[bool] = []
 

@@ -69,7 +69,7 @@ def scanning(app: App) -> Iterator[Progress | None]:
         yield advance
 
 
-def report(app: App, usage: RepositoryUsage, *, scope: bool = True) -> None:
+def report_scan(app: App, usage: RepositoryUsage, *, scope: bool = True) -> None:
     """A warning per missing permission, and the scope on stderr (a notice)."""
     for gap in usage.usage.gaps:
         warn(app, gap.warning())
@@ -85,7 +85,7 @@ def scan(app: App, repository: str, revisions: int) -> RepositoryUsage:
 
     with scanning(app) as progress:
         found = repository_usage(app.aws, repository, scan_options(revisions), progress)
-    report(app, found)
+    report_scan(app, found)
     return found
 
 
@@ -143,4 +143,4 @@ def guard(app: App, repository: str, targets: Any, revisions: int) -> None:
 
     with scanning(app) as progress:
         found = guard_delete(app.aws, repository, targets, scan_options(revisions), progress)
-    report(app, found, scope=False)
+    report_scan(app, found, scope=False)

@@ -16,7 +16,9 @@ if TYPE_CHECKING:
     from ecrctl.login.workflow import LoginResult
 
 
-def fetch(aws: Aws, *, use_cache: bool, registry_url: str | None = None) -> RegistryAuth:
+def fetch_public_auth(
+    aws: Aws, *, use_cache: bool, registry_url: str | None = None
+) -> RegistryAuth:
     """ECR Public's token, for ``public.ecr.aws`` or the address ``registry_url`` names."""
     auth = public_registry_auth(aws, use_cache=use_cache)
     if registry_url:
@@ -31,7 +33,7 @@ def log_in(aws: Aws, *, use_cache: bool, helper: bool, registry_url: str | None)
     from ecrctl.aws.clients import Aws
     from ecrctl.login import workflow
 
-    auth = fetch(aws, use_cache=use_cache, registry_url=registry_url)
+    auth = fetch_public_auth(aws, use_cache=use_cache, registry_url=registry_url)
     if helper:
         mapping = None
         if not is_public_host(auth.host):
