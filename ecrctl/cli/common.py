@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import click
@@ -224,17 +224,24 @@ class EcrctlGroup(click.Group):
             return command
         return super().get_command(ctx, cmd_name)
 
-    def _main_shell_completion(
-        self, ctx_args: Any, prog_name: str, complete_var: str | None = None
-    ) -> None:
-        """Shell completion (``_ECRCTL_COMPLETE``) with ecrctl's completers and no stderr noise."""
-        name = prog_name.replace("-", "_").replace(".", "_")
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """click's ``main``; when a shell asks for completion (``_ECRCTL_COMPLETE``,
+        named after ``prog_name``, else the group), ecrctl's completion classes take
+        over first and stderr is silenced."""
+        name = (prog_name or self.name or "").replace("-", "_").replace(".", "_")
         instruction = os.environ.get(complete_var or f"_{name}_COMPLETE".upper())
         if instruction:
             from ecrctl.cli.shells import install
 
             install(instruction)
-        super()._main_shell_completion(ctx_args, prog_name, complete_var)
+        return super().main(args, prog_name, complete_var, standalone_mode, **extra)
 
 
 EcrctlGroup.group_class = EcrctlGroup

@@ -283,6 +283,9 @@ def _is_repository_param(param: click.Parameter) -> bool:
 
 def _plain(param: click.Parameter) -> bool:
     """A string parameter nobody gave a completer to."""
+    # click keeps ``shell_complete=`` in the private ``_custom_shell_complete`` (click
+    # 8.5.1) and has no public way to ask whether one was given; pinned by
+    # tests/cli/test_click_private_api.py.
     custom = getattr(param, "_custom_shell_complete", None)
     return custom is None and isinstance(
         param.type, click.types.StringParamType | click.types.UnprocessedParamType
