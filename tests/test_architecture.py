@@ -151,6 +151,29 @@ def test_every_module_says_what_it_owns(path: Path) -> None:
     assert ast.get_docstring(ast.parse(path.read_text())), "add a module docstring"
 
 
+def calls_named(names: set[str]) -> set[tuple[str, str]]:
+    """(module, name) for every call of a function or method named in ``names``."""
+    found = set()
+    for path in ALL:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call):
+                func = node.func
+                name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+                if name in names:
+                    found.add((str(path.relative_to(PACKAGE)), str(name)))
+    return found
+
+
+def test_aws_clients_are_made_by_one_factory() -> None:
+    """Only ``Aws.client`` (aws/clients.py) makes botocore sessions and clients, through
+    aws/session.py: a second factory would choose endpoints by a rule of its own."""
+    assert calls_named({"make_session", "make_client", "create_client"}) == {
+        ("aws/clients.py", "make_session"),
+        ("aws/clients.py", "make_client"),
+        ("aws/session.py", "create_client"),
+    }
+
+
 # what an import name is installed as
 DISTRIBUTIONS = {
     "botocore": "botocore",

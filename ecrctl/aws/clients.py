@@ -1,11 +1,23 @@
 """The AWS side of one command: resolved settings, and clients built on first use.
 
+:meth:`Aws.client` is ecrctl's one client factory: every AWS client (ECR, ECR
+Public, STS, ECS, Lambda, Service Quotas, ...) is made there, doctor's and
+completion's included, and :meth:`Aws.endpoint` is the one rule for the endpoint
+each gets (docs/configuration.md, "Which endpoint each service gets"):
+
+1. ECR: the resolved ECR endpoint (``--endpoint-url``, then botocore's precedence);
+2. another service: its own endpoint, with botocore's precedence for it
+   (:meth:`Aws.configured_endpoint`);
+3. else ECR's endpoint, when that is an emulator (:meth:`Aws.lent_endpoint`);
+4. else none: AWS's own endpoint for the service and region.
+
 Core workflows receive an :class:`Aws` (or just its ECR client), never the CLI's
 context. Nothing heavy is imported until a client is asked for.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +27,10 @@ if TYPE_CHECKING:
     from botocore.session import Session as BotocoreSession
     from mypy_boto3_ecr import ECRClient
     from mypy_boto3_sts import STSClient
+
+# seconds to connect and for each read, by service (botocore's default: 60);
+# STS is asked only for the caller's identity
+TIMEOUTS: Mapping[str, float] = {"sts": 10}
 
 
 class Aws:
@@ -45,39 +61,69 @@ class Aws:
 
     @cached_property
     def ecr(self) -> ECRClient:
+        """The ECR client, with a did-you-mean on RepositoryNotFound."""
         from ecrctl.aws import suggest
-        from ecrctl.aws.session import make_client
 
-        client: ECRClient = make_client(
-            self.session, "ecr", self.resolved, endpoint_url=self.resolved.endpoint_url
-        )
+        client: ECRClient = self.client("ecr")
         suggest.install_suggestions(client)
         return client
 
     @cached_property
     def sts(self) -> STSClient:
-        """STS with its own endpoint settings (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL,
-        the profile's); see :meth:`client` for an emulator's endpoint. Short timeouts:
-        it is asked only for the caller's identity."""
-        from ecrctl.aws.regions import check_endpoint_url
-        from ecrctl.aws.session import make_client
-
-        env = self.resolved.environ
-        for name in ("AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"):
-            if env.get(name):
-                check_endpoint_url(env[name], name)
-        client: STSClient = make_client(
-            self.session, "sts", self.resolved, endpoint_url=self.lent_endpoint("sts"), timeout=10
-        )
+        """STS (short timeouts: it is asked only for the caller's identity)."""
+        client: STSClient = self.client("sts")
         return client
 
-    def client(self, service: str) -> Any:
-        """Any other service's client: its endpoint from botocore's own settings, or
-        ECR's emulator endpoint (see :meth:`lent_endpoint`)."""
+    def client(self, service: str, *, timeout: float | None = None) -> Any:
+        """A new client for ``service`` (botocore's client name: ``ecr``, ``ecs``,
+        ``service-quotas``, ...) at :meth:`endpoint`, with the resolved region and
+        retry settings. ``timeout`` bounds connecting and each read (default: the
+        service's in :data:`TIMEOUTS`, else botocore's)."""
         from ecrctl.aws.session import make_client
 
-        endpoint = self.lent_endpoint(service)
-        return make_client(self.session, service, self.resolved, endpoint_url=endpoint)
+        if timeout is None:
+            timeout = TIMEOUTS.get(service)
+        endpoint = self.endpoint(service)
+        return make_client(
+            self.session, service, self.resolved, endpoint_url=endpoint, timeout=timeout
+        )
+
+    def endpoint(self, service: str) -> str | None:
+        """The endpoint ``service``'s client is given; ``None``: AWS's own."""
+        if service == "ecr":
+            return self.resolved.endpoint_url
+        own = self.configured_endpoint(service)
+        if own is not None:
+            from ecrctl.aws.regions import check_endpoint_url
+
+            return check_endpoint_url(*own)
+        return self.lent_endpoint(service)
+
+    def configured_endpoint(self, service: str) -> tuple[str, str] | None:
+        """``service``'s own endpoint and where it is set, with botocore's precedence:
+        ``AWS_ENDPOINT_URL_<ID>`` (``ID``: botocore's service id, see
+        :func:`endpoint_key`), ``AWS_ENDPOINT_URL``, the profile's ``services``
+        section, the profile's ``endpoint_url``; none of them when
+        ``AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`` (or the profile's
+        ``ignore_configured_endpoint_urls``) is true."""
+        session = self.session
+        if session.get_config_variable("ignore_configured_endpoint_urls"):
+            return None
+        key = endpoint_key(service)
+        env = self.resolved.environ
+        variable = f"AWS_ENDPOINT_URL_{key.upper()}"
+        profile = session.get_scoped_config()
+        section = profile.get("services")
+        services = session.full_config.get("services", {}).get(section, {}) if section else {}
+        for url, origin in (
+            (env.get(variable), variable),
+            (env.get("AWS_ENDPOINT_URL"), "AWS_ENDPOINT_URL"),
+            (services.get(key, {}).get("endpoint_url"), f"services {section}"),
+            (profile.get("endpoint_url"), f"profile {self.resolved.profile}"),
+        ):
+            if url:
+                return str(url), origin
+        return None
 
     def lent_endpoint(self, service: str) -> str | None:
         """ECR's endpoint for ``service`` when it points at an emulator (not an AWS
@@ -85,14 +131,11 @@ class Aws:
         on one address, and a call meant for one must never leave for AWS's real
         endpoint. An AWS endpoint (an ECR-only VPC endpoint) is never lent."""
         endpoint = self.resolved.endpoint_url
-        if not endpoint or ".amazonaws.com" in _host(endpoint):
+        if service == "ecr" or not endpoint:
             return None
-        env = self.resolved.environ
-        variable = "AWS_ENDPOINT_URL_" + service.upper().replace("-", "_")
-        profile = self.resolved.profile_values
-        if env.get(variable) or env.get("AWS_ENDPOINT_URL"):
+        if _aws_host(endpoint, self.session.get_data("partitions")):
             return None
-        if profile.get("endpoint_url") or profile.get("services"):
+        if self.configured_endpoint(service) is not None:
             return None
         return endpoint
 
@@ -127,7 +170,27 @@ class Aws:
         return registry_kwargs(self.settings.registry_id)
 
 
-def _host(endpoint: str) -> str:
-    from urllib.parse import urlparse
+def endpoint_key(service: str) -> str:
+    """botocore's snake-case service id for a client name, as botocore derives it to
+    look up configured endpoints: ``AWS_ENDPOINT_URL_`` + its upper case, and its key
+    in a ``services`` section. ``service-quotas`` -> ``service_quotas``, ``events`` ->
+    ``eventbridge``, ``logs`` -> ``cloudwatch_logs``."""
+    from botocore import utils
 
-    return urlparse(endpoint).netloc if "://" in endpoint else endpoint
+    name = utils.SERVICE_NAME_ALIASES.get(service, service)
+    hyphenated = utils.CLIENT_NAME_TO_HYPHENIZED_SERVICE_ID_OVERRIDES.get(name, name)
+    return hyphenated.replace("-", "_")
+
+
+def _aws_host(endpoint: str, partitions: Mapping[str, Any]) -> bool:
+    """Whether ``endpoint``'s host is under an AWS partition's DNS suffix
+    (``amazonaws.com``, ``api.aws``, ``amazonaws.com.cn``, ``c2s.ic.gov``, ...)."""
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(endpoint).hostname or "").rstrip(".").lower()
+    for partition in partitions.get("partitions", []):
+        outputs = partition.get("outputs", {})
+        for suffix in (outputs.get("dnsSuffix"), outputs.get("dualStackDnsSuffix")):
+            if suffix and (host == suffix or host.endswith("." + suffix)):
+                return True
+    return False

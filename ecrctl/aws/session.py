@@ -1,8 +1,10 @@
-"""botocore session and client factories, made fast to start, and the --debug wire log.
+"""The botocore session and the client constructor, made fast to start, and the
+--debug wire log.
 
 They take :class:`~ecrctl.aws.settings.Resolved` settings: what is in force was
-decided once, by the resolver. botocore is imported inside the functions:
-importing this module is cheap.
+decided once, by the resolver. Only :class:`ecrctl.aws.clients.Aws` calls them (its
+``client()`` is the one client factory, and chooses each client's endpoint).
+botocore is imported inside the functions: importing this module is cheap.
 """
 
 from __future__ import annotations
@@ -84,13 +86,18 @@ def _service_loader(session: BotocoreSession) -> Any:
     )
 
 
-CLIENT_SERVICES = ("ecr", "api.ecr", "sts")
+# endpoints.json's names of the services ecrctl makes clients for (ECR Public's API is
+# api.ecr-public, Service Quotas' servicequotas); global services (IAM, S3, ...: those
+# with a partition endpoint) are kept too, so a client of any service resolves as in botocore
+CLIENT_SERVICES = ("ecr", "api.ecr", "sts", "api.ecr-public", "ecs", "lambda", "servicequotas")
+TRIMMED = "2"  # the trimming's version, part of the cached copy's name
 
 
 def _endpoints(load: Any) -> Any:
     """botocore's endpoints.json (1.2 MB, ~15 ms to parse on every command) trimmed
-    to the services ecrctl makes clients for, kept in ecrctl's cache directory per
-    source file, size and modification time. Any cache trouble: the full file."""
+    to the services ecrctl makes clients for and the global ones, kept in ecrctl's
+    cache directory per source file, size, modification time and trimming. Any cache
+    trouble: the full file."""
     import json
 
     import botocore
@@ -98,7 +105,7 @@ def _endpoints(load: Any) -> Any:
     endpoints_file = Path(botocore.__file__).parent / "data" / "endpoints.json"
     try:
         stat = endpoints_file.stat()
-        key = f"{botocore.__version__}-{stat.st_size}-{int(stat.st_mtime)}"
+        key = f"{botocore.__version__}-{stat.st_size}-{int(stat.st_mtime)}-{TRIMMED}"
         cached = paths.endpoints_cache(key)
         if cached.is_file():
             return json.loads(cached.read_text(encoding="utf-8")), str(endpoints_file)
@@ -109,7 +116,11 @@ def _endpoints(load: Any) -> Any:
     trimmed["partitions"] = [
         {
             **part,
-            "services": {k: v for k, v in part.get("services", {}).items() if k in CLIENT_SERVICES},
+            "services": {
+                name: service
+                for name, service in part.get("services", {}).items()
+                if name in CLIENT_SERVICES or "partitionEndpoint" in service
+            },
         }
         for part in data.get("partitions", [])
     ]
@@ -148,8 +159,8 @@ def make_client(
     endpoint_url: str | None = None,
     timeout: float | None = None,
 ) -> Any:
-    """A client with the resolved retry settings; ``endpoint_url`` None leaves the
-    endpoint to botocore (AWS's, or the service's own AWS_ENDPOINT_URL_* setting).
+    """A client with the resolved retry settings, at ``endpoint_url`` (``None``:
+    AWS's own; :meth:`ecrctl.aws.clients.Aws.endpoint` decides which).
     ``timeout`` bounds connecting and each read (botocore's default: 60 s)."""
     from botocore.config import Config
 

@@ -36,7 +36,6 @@ from ecrctl.errors import InvalidInput
 
 DEFAULT_MAX_ATTEMPTS = 5
 RETRY_MODES = ("legacy", "standard", "adaptive")
-_TRUE = {"1", "true", "yes", "on"}
 
 
 class AwsSettings:
@@ -292,7 +291,7 @@ def _endpoint(
     ignore = env.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
     if ignore is None:
         ignore = scoped().get("ignore_configured_endpoint_urls", "")
-    if ignore.strip().lower() in _TRUE:
+    if ignore.lower() == "true":  # botocore's reading: "1" or "yes" is not true
         return None, None
     found = _first(
         (env.get("AWS_ENDPOINT_URL_ECR"), "AWS_ENDPOINT_URL_ECR"),

@@ -33,17 +33,17 @@ from ecrctl import paths
 from ecrctl.aws.settings import AwsSettings, profile_names
 from ecrctl.cli.app import App
 from ecrctl.completion import cache as completion_cache
-from ecrctl.completion.cache import ImageId, Scope
+from ecrctl.completion.cache import CacheScope, ImageId
 
 DIGEST_PREFIX = "sha256:"
 
 
-def scope_of(settings: AwsSettings) -> Scope:
+def scope_of(settings: AwsSettings) -> CacheScope:
     """The cache scope for these global options (env and AWS config fill the gaps)."""
-    return Scope.of(settings)
+    return CacheScope.of(settings)
 
 
-def _scope(ctx: click.Context) -> Scope:
+def _scope(ctx: click.Context) -> CacheScope:
     app = ctx.find_object(App)
     return scope_of(app.settings if app is not None else AwsSettings())
 

@@ -21,7 +21,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -50,26 +50,48 @@ class ImageId:
 
 
 @dataclass(frozen=True)
-class Scope:
+class CacheScope:
     """Which registry names belong to. ``None`` leaves a field to boto3's own resolution."""
 
     profile: str | None = None
     region: str | None = None
     registry_id: str | None = None
     endpoint_url: str | None = None
+    # the settings the scope was resolved from, for its AWS client (not part of its name)
+    settings: AwsSettings | None = field(default=None, compare=False, repr=False)
 
     @classmethod
-    def of(cls, settings: AwsSettings) -> Scope:
+    def of(cls, settings: AwsSettings) -> CacheScope:
         """The scope of these settings, resolved as every AWS call resolves them."""
+        settings = settings.replace()  # a copy: the CLI's options change theirs
         try:
             resolved = resolve(settings, strict=False)
         except EcrctlError:  # unreadable AWS config files: completion just finds nothing
             return cls(
-                settings.profile, settings.region, settings.registry_id, settings.endpoint_url
+                settings.profile,
+                settings.region,
+                settings.registry_id,
+                settings.endpoint_url,
+                settings,
             )
         return cls(
-            resolved.named_profile, resolved.region, settings.registry_id, resolved.endpoint_url
+            resolved.named_profile,
+            resolved.region,
+            settings.registry_id,
+            resolved.endpoint_url,
+            settings,
         )
+
+    def ecr_client(self) -> Any:
+        """The ECR client any command would get under the scope's settings, from the
+        one client factory (:meth:`ecrctl.aws.clients.Aws.client`), with one attempt
+        and short timeouts."""
+        from ecrctl.aws.clients import Aws
+
+        settings = self.settings or AwsSettings(
+            self.profile, self.region, self.endpoint_url, self.registry_id
+        )
+        return Aws(settings.replace(max_attempts=1)).client("ecr", timeout=CALL_TIMEOUT)
 
     def needs_a_prompt(self) -> bool:
         """Credentials that would ask for an MFA code cannot be fetched during completion."""
@@ -93,7 +115,7 @@ def cache_dir() -> Path:
     return paths.completion_cache()
 
 
-def cache_path(scope: Scope) -> Path:
+def cache_path(scope: CacheScope) -> Path:
     return cache_dir() / scope.file_name()
 
 
@@ -109,7 +131,7 @@ def max_age() -> float:
 # -- the file ---------------------------------------------------------------------
 
 
-def load(scope: Scope) -> dict[str, Any]:
+def load(scope: CacheScope) -> dict[str, Any]:
     """The cached data for ``scope``; an empty dict when missing, unreadable or foreign."""
     try:
         data = json.loads(cache_path(scope).read_text(encoding="utf-8"))
@@ -120,7 +142,7 @@ def load(scope: Scope) -> dict[str, Any]:
     return data
 
 
-def _save(scope: Scope, data: dict[str, Any]) -> None:
+def _save(scope: CacheScope, data: dict[str, Any]) -> None:
     """Write atomically (temp file + rename), mode 0600; failures are ignored."""
     path = cache_path(scope)
     data["version"] = FORMAT_VERSION
@@ -162,7 +184,7 @@ def _fresh(entry: Any, now: float, age: float) -> bool:
 
 
 def remember_repositories(
-    scope: Scope,
+    scope: CacheScope,
     names: Iterable[str],
     *,
     prefix: str | None = None,
@@ -198,7 +220,7 @@ def _image_rows(images: Iterable[ImageId]) -> list[list[str | None]]:
 
 
 def remember_images(
-    scope: Scope,
+    scope: CacheScope,
     repository: str,
     images: Iterable[ImageId],
     *,
@@ -231,7 +253,7 @@ def remember_images(
 # -- reading: what completion asks for ------------------------------------------------------
 
 
-def repository_names(scope: Scope, *, now: float | None = None) -> list[str]:
+def repository_names(scope: CacheScope, *, now: float | None = None) -> list[str]:
     """Every known repository name of ``scope``, refreshed by one AWS call when stale."""
     now = time.time() if now is None else now
     entry = _section(load(scope), "repositories")
@@ -245,7 +267,7 @@ def repository_names(scope: Scope, *, now: float | None = None) -> list[str]:
     return sorted(set(names))
 
 
-def image_ids(scope: Scope, repository: str, *, now: float | None = None) -> list[ImageId]:
+def image_ids(scope: CacheScope, repository: str, *, now: float | None = None) -> list[ImageId]:
     """The tags and digests of ``repository``, refreshed by one AWS call when stale."""
     now = time.time() if now is None else now
     entry: Any = _section(load(scope), "images").get(repository)
@@ -262,7 +284,7 @@ def image_ids(scope: Scope, repository: str, *, now: float | None = None) -> lis
     return list(dict.fromkeys(fetched))
 
 
-def _refresh(scope: Scope, what: str, fetch: Callable[[], T], now: float) -> T | None:
+def _refresh(scope: CacheScope, what: str, fetch: Callable[[], T], now: float) -> T | None:
     """Run ``fetch`` once within the deadline; None (and a pause) when it fails."""
     data = load(scope)
     pauses = _section(data, "failed")
@@ -301,31 +323,16 @@ def _within_deadline(fetch: Callable[[], T], seconds: float) -> T | None:
     return box[0] if box else None
 
 
-def _client(scope: Scope) -> Any:
-    """An ECR client for the scope: one attempt, short timeouts."""
-    from ecrctl.aws.session import make_client, make_session
-
-    settings = AwsSettings(scope.profile, scope.region, scope.endpoint_url, scope.registry_id)
-    resolved = resolve(settings, strict=False)._replace(max_attempts=1)
-    return make_client(
-        make_session(resolved),
-        "ecr",
-        resolved,
-        endpoint_url=scope.endpoint_url,
-        timeout=CALL_TIMEOUT,
-    )
-
-
-def _fetch_repositories(scope: Scope) -> tuple[list[str], bool]:
-    page = _client(scope).describe_repositories(
+def _fetch_repositories(scope: CacheScope) -> tuple[list[str], bool]:
+    page = scope.ecr_client().describe_repositories(
         maxResults=PAGE_SIZE, **registry_kwargs(scope.registry_id)
     )
     names = [str(r["repositoryName"]) for r in page.get("repositories", [])]
     return names, bool(page.get("nextToken"))
 
 
-def _fetch_images(scope: Scope, repository: str) -> list[ImageId]:
-    page = _client(scope).list_images(
+def _fetch_images(scope: CacheScope, repository: str) -> list[ImageId]:
+    page = scope.ecr_client().list_images(
         repositoryName=repository, maxResults=PAGE_SIZE, **registry_kwargs(scope.registry_id)
     )
     return [

@@ -119,16 +119,14 @@ class Facts:
         return self.once("session", build)
 
     def client(self, service: str) -> Any:
-        """A client for ``service`` with the doctor's timeouts, built once."""
+        """A client for ``service`` from :meth:`ecrctl.aws.clients.Aws.client` (so at
+        the endpoint any other command would use), with the doctor's timeouts, built once."""
 
         def build() -> Any:
-            from ecrctl.aws.session import make_client
-
-            session = self.session()
+            self.session()  # the doctor's timeouts, before any client exists
             if service in {"ecr", "sts"}:
                 return getattr(self.aws, service)
-            endpoint = _emulated(self.aws.resolved.endpoint_url, service, self.environ)
-            return make_client(session, service, self.aws.resolved, endpoint_url=endpoint)
+            return self.aws.client(service)
 
         return self.once(f"{service} client", build)
 
@@ -193,17 +191,6 @@ class Facts:
         return self.need(
             "Docker Engine", lambda: self.once("engine info", info), see="docker.engine"
         )
-
-
-def _emulated(endpoint: str | None, service: str, environ: Mapping[str, str]) -> str | None:
-    """The ECR endpoint when it is an emulator and ``service`` has no endpoint of its own
-    (as for STS in :class:`~ecrctl.aws.clients.Aws`): an emulator's credentials mean
-    nothing to AWS."""
-    variable = "AWS_ENDPOINT_URL_" + service.upper().replace("-", "_")
-    own = environ.get(variable) or environ.get("AWS_ENDPOINT_URL")
-    if endpoint and not own and ".amazonaws.com" not in endpoint:
-        return endpoint
-    return None
 
 
 def proxy_for(url: str, environ: Mapping[str, str]) -> tuple[str, str] | None:

@@ -1,4 +1,5 @@
-"""The client factory: the trimmed service loader and the timestamp parser."""
+"""The botocore session and client constructor: the trimmed service loader and
+endpoints, and the timestamp parser."""
 
 from __future__ import annotations
 
@@ -54,6 +55,22 @@ def test_response_times_come_back_aware(ecr: object, cli: object) -> None:
 
 
 REGIONS = ["us-east-1", "eu-west-1", "ap-northeast-1", "cn-north-1", "us-gov-west-1"]
+# the services ecrctl makes clients for, and global ones (IAM, S3 in us-east-1) that
+# need their entry in the trimmed endpoints.json
+SERVICES = (
+    "ecr",
+    "sts",
+    "ecr-public",
+    "ecs",
+    "lambda",
+    "service-quotas",
+    "s3",
+    "iam",
+    "ec2",
+    "cloudtrail",
+    "logs",
+    "events",
+)
 
 
 def _endpoints_seen(settings: AwsSettings) -> list[tuple[str, str, str, str]]:
@@ -62,7 +79,7 @@ def _endpoints_seen(settings: AwsSettings) -> list[tuple[str, str, str, str]]:
         settings.region = region
         resolved = resolve(settings)
         session = make_session(resolved)
-        for service in ("ecr", "sts"):
+        for service in SERVICES:
             client = make_client(session, service, resolved)
             signer = client._request_signer
             seen.append((region, service, client.meta.endpoint_url, signer.region_name))
@@ -76,7 +93,7 @@ def test_trimmed_endpoints_resolve_exactly_as_botocore(isolated: Path) -> None:
     for region in REGIONS:
         plain = botocore.session.Session()
         plain.set_config_variable("region", region)
-        for service in ("ecr", "sts"):
+        for service in SERVICES:
             client = plain.create_client(service)
             signer = client._request_signer
             expected.append((region, service, client.meta.endpoint_url, signer.region_name))

@@ -104,6 +104,14 @@ CASES = [
             "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true",
         },
     ),
+    Case(
+        "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=1 is not true to botocore",
+        {
+            "AWS_PROFILE": "prod",
+            "AWS_ENDPOINT_URL_ECR": "http://127.0.0.1:7011",
+            "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "1",
+        },
+    ),
     Case("retries from the profile", {"AWS_PROFILE": "dev"}),
     Case(
         "retries from the environment",

@@ -16,7 +16,7 @@ from ecrctl.cli import paramtypes, shells
 from ecrctl.cli.app import App
 from ecrctl.cli.common import EcrctlCommand
 from ecrctl.completion import cache as cc
-from ecrctl.completion.cache import ImageId, Scope
+from ecrctl.completion.cache import CacheScope, ImageId
 
 TAGGED = "sha256:" + "a" * 64
 OTHER = "sha256:" + "b" * 64
@@ -27,8 +27,8 @@ def values(items: list[CompletionItem]) -> list[str]:
 
 
 @pytest.fixture
-def seeded() -> Scope:
-    scope = Scope.of(AwsSettings())
+def seeded() -> CacheScope:
+    scope = CacheScope.of(AwsSettings())
     cc.remember_repositories(scope, ["team/app", "team/api"])
     cc.remember_images(
         scope,
@@ -120,7 +120,7 @@ def retag(repository: str, ref: str) -> None:
     """x"""
 
 
-def test_repositories_by_prefix(seeded: Scope) -> None:
+def test_repositories_by_prefix(seeded: CacheScope) -> None:
     ctx = context(retag, [])
     assert values(c.complete_repositories(ctx, param(retag, "repository"), "team/ap")) == [
         "team/api",
@@ -128,7 +128,7 @@ def test_repositories_by_prefix(seeded: Scope) -> None:
     ]
 
 
-def test_refs_are_tags_then_digests_once_typed(seeded: Scope) -> None:
+def test_refs_are_tags_then_digests_once_typed(seeded: CacheScope) -> None:
     ctx = context(retag, ["team/app"])
     ref = param(retag, "ref")
     items = ref.shell_complete(ctx, "")
@@ -140,20 +140,20 @@ def test_refs_are_tags_then_digests_once_typed(seeded: Scope) -> None:
     assert values(ref.shell_complete(ctx, "sha256:b")) == [OTHER]
 
 
-def test_refs_need_the_repository_first(seeded: Scope) -> None:
+def test_refs_need_the_repository_first(seeded: CacheScope) -> None:
     assert c.complete_image_refs(context(retag, []), param(retag, "ref"), "") == []
 
 
-def test_refs_follow_the_registry_id_given(seeded: Scope) -> None:
+def test_refs_follow_the_registry_id_given(seeded: CacheScope) -> None:
     cc.remember_images(
-        Scope.of(AwsSettings(registry_id="111122223333")), "team/app", [ImageId("x", OTHER)]
+        CacheScope.of(AwsSettings(registry_id="111122223333")), "team/app", [ImageId("x", OTHER)]
     )
     ctx = context(retag, ["team/app"])
     ctx.ensure_object(App).settings = AwsSettings(registry_id="111122223333")
     assert values(param(retag, "ref").shell_complete(ctx, "")) == ["x"]
 
 
-def test_image_spec(seeded: Scope) -> None:
+def test_image_spec(seeded: CacheScope) -> None:
     ctx = context(sample, [])
     target = param(sample, "target")
     assert values(c.complete_image_spec(ctx, target, "team/a")) == ["team/api", "team/app"]
@@ -261,19 +261,19 @@ def test_remember_images_takes_details_or_ids(isolated: Path) -> None:
         "app",
         [{"imageDigest": TAGGED, "imageTags": ["v1", "v2"]}, {"imageDigest": OTHER}],
     )
-    assert cc.image_ids(Scope.of(AwsSettings()), "app") == [
+    assert cc.image_ids(CacheScope.of(AwsSettings()), "app") == [
         ImageId("v1", TAGGED),
         ImageId("v2", TAGGED),
         ImageId(None, OTHER),
     ]
     c.remember_images(app, "ids", [{"imageDigest": OTHER, "imageTag": "t"}])
-    assert cc.image_ids(Scope.of(AwsSettings()), "ids") == [ImageId("t", OTHER)]
+    assert cc.image_ids(CacheScope.of(AwsSettings()), "ids") == [ImageId("t", OTHER)]
 
 
 def test_remembering_never_fails_the_command(isolated: Path) -> None:
     c.remember_repositories(App(), [{"no": "name"}])
     c.remember_images(App(), "app", [{"no": "digest"}])
-    assert cc.load(Scope.of(AwsSettings())) == {}
+    assert cc.load(CacheScope.of(AwsSettings())) == {}
 
 
 def test_a_failing_completer_yields_no_candidates() -> None:
@@ -289,7 +289,9 @@ def test_a_failing_completer_yields_no_candidates() -> None:
     assert shell.get_completions([], "") == []
 
 
-def test_bash_answers_only_what_follows_the_last_colon(seeded: Scope, monkeypatch: Any) -> None:
+def test_bash_answers_only_what_follows_the_last_colon(
+    seeded: CacheScope, monkeypatch: Any
+) -> None:
     """bash replaces only the text after ``:`` (COMP_WORDBREAKS); the answers must match."""
     line = "ecrctl team/app sha256:a"
     monkeypatch.setenv("COMP_LINE", line)

@@ -17,7 +17,7 @@ import pytest
 
 from ecrctl.aws.settings import AwsSettings
 from ecrctl.completion import cache as cc
-from ecrctl.completion.cache import ImageId, Scope
+from ecrctl.completion.cache import CacheScope, ImageId
 from tests.conftest import REGION, Runner
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -125,8 +125,8 @@ DRIVERS = {"bash": bash, "zsh": zsh, "fish": fish}
 
 
 @pytest.fixture
-def seeded() -> Scope:
-    scope = Scope.of(AwsSettings())
+def seeded() -> CacheScope:
+    scope = CacheScope.of(AwsSettings())
     cc.remember_repositories(scope, ["team/app", "team/api", "tools/ci"])
     cc.remember_images(scope, "team/app", [ImageId("latest", DIGEST), ImageId("v1", DIGEST)])
     return scope
@@ -139,7 +139,7 @@ def test_subcommand_names(shell: str) -> None:
 
 
 @pytest.mark.parametrize("shell", SHELLS)
-def test_repository_names_from_the_cache(shell: str, seeded: Scope) -> None:
+def test_repository_names_from_the_cache(shell: str, seeded: CacheScope) -> None:
     assert DRIVERS[shell]("ecrctl repo delete ") == ["team/api", "team/app", "tools/ci"]
     assert DRIVERS[shell]("ecrctl repo show team/a") == ["team/api", "team/app"]
     assert DRIVERS[shell]("ecrctl repo tag ") == ["team/api", "team/app", "tools/ci"]
@@ -148,8 +148,8 @@ def test_repository_names_from_the_cache(shell: str, seeded: Scope) -> None:
 
 
 @pytest.mark.parametrize("shell", SHELLS)
-def test_global_options_choose_the_cache_scope(shell: str, seeded: Scope) -> None:
-    cc.remember_repositories(Scope.of(AwsSettings(region="eu-west-1")), ["irish/app"])
+def test_global_options_choose_the_cache_scope(shell: str, seeded: CacheScope) -> None:
+    cc.remember_repositories(CacheScope.of(AwsSettings(region="eu-west-1")), ["irish/app"])
     assert DRIVERS[shell]("ecrctl --region eu-west-1 repo delete ") == ["irish/app"]
     assert DRIVERS[shell]("ecrctl repo delete --region eu-west-1 ") == ["irish/app"]
 
@@ -227,7 +227,9 @@ def protocol(line: str, env: dict[str, str] | None = None) -> subprocess.Complet
     )
 
 
-def test_a_fresh_cache_answers_without_aws_docker_or_rich(seeded: Scope, tmp_path: Path) -> None:
+def test_a_fresh_cache_answers_without_aws_docker_or_rich(
+    seeded: CacheScope, tmp_path: Path
+) -> None:
     loaded = tmp_path / "modules"
     code = (
         "import atexit, sys\n"
@@ -258,7 +260,7 @@ def test_a_missing_cache_is_filled_by_one_call_to_the_endpoint(moto_url: str) ->
     )
     proc = protocol("ecrctl repo delete ", {"AWS_ENDPOINT_URL_ECR": moto_url})
     assert (proc.stdout, proc.stderr) == ("plain,from/moto\n", "")
-    scope = Scope.of(AwsSettings(endpoint_url=moto_url))
+    scope = CacheScope.of(AwsSettings(endpoint_url=moto_url))
     assert cc.load(scope)["repositories"]["names"] == ["from/moto"]
 
 
@@ -283,7 +285,7 @@ def test_repo_list_fills_the_cache(cli: Runner, ecr: Any) -> None:
     for name in ("b/two", "a/one"):
         ecr.create_repository(repositoryName=name)
     assert cli("repo", "list").exit_code == 0
-    scope = Scope.of(AwsSettings())
+    scope = CacheScope.of(AwsSettings())
     entry = cc.load(scope)["repositories"]
     assert entry["names"] == ["a/one", "b/two"]
     assert time.time() - entry["updated"] < 60
@@ -297,14 +299,14 @@ def test_repo_list_fills_the_cache(cli: Runner, ecr: Any) -> None:
 def test_repo_list_with_a_registry_id_fills_that_scope(cli: Runner, ecr: Any) -> None:
     ecr.create_repository(repositoryName="app")
     assert cli("repo", "list", "--registry-id", "123456789012").exit_code == 0
-    assert cc.load(Scope.of(AwsSettings(registry_id="123456789012")))["repositories"]["names"] == [
-        "app"
-    ]
-    assert cc.load(Scope.of(AwsSettings())) == {}
+    assert cc.load(CacheScope.of(AwsSettings(registry_id="123456789012")))["repositories"][
+        "names"
+    ] == ["app"]
+    assert cc.load(CacheScope.of(AwsSettings())) == {}
 
 
 @pytest.mark.parametrize("shell", SHELLS)
-def test_image_tags_once_the_repository_is_typed(shell: str, seeded: Scope) -> None:
+def test_image_tags_once_the_repository_is_typed(shell: str, seeded: CacheScope) -> None:
     assert DRIVERS[shell]("ecrctl image retag team/app ") == ["latest", "v1"]
     assert DRIVERS[shell]("ecrctl image show team/app l") == ["latest"]
     assert DRIVERS[shell]("ecrctl image delete team/app ") == ["latest", "v1"]
@@ -346,7 +348,7 @@ def test_image_list_fills_the_cache_for_tag_completion(cli: Any, ecr: Any) -> No
         "application/vnd.docker.distribution.manifest.v2+json",
         tag="v7",
     )
-    scope = Scope.of(AwsSettings())
+    scope = CacheScope.of(AwsSettings())
     assert cc.load(scope).get("images", {}).get("team/web") is None
     assert cli("image", "list", "team/web").exit_code == 0
     entry = cc.load(scope)["images"]["team/web"]  # written by the listing, no refresh

@@ -18,9 +18,10 @@ from typing import Any
 
 import pytest
 
+from ecrctl.aws.clients import Aws
 from ecrctl.aws.settings import AwsSettings
 from ecrctl.completion import cache as cc
-from ecrctl.completion.cache import ImageId, Scope
+from ecrctl.completion.cache import CacheScope, ImageId
 from tests.conftest import REGION
 
 DIGEST_A = "sha256:" + "a" * 64
@@ -80,39 +81,65 @@ def endpoint() -> Iterator[Endpoint]:
 
 def test_scope_follows_env_and_the_profiles_region(isolated: Path, monkeypatch: Any) -> None:
     write(isolated / ".aws" / "config", "[profile dev]\nregion = eu-west-3\n")
-    assert Scope.of(AwsSettings()) == Scope(None, REGION, None, None)
+    assert CacheScope.of(AwsSettings()) == CacheScope(None, REGION, None, None)
     monkeypatch.delenv("AWS_DEFAULT_REGION")
     monkeypatch.setenv("AWS_PROFILE", "dev")
-    assert Scope.of(AwsSettings()).region == "eu-west-3"
-    assert Scope.of(AwsSettings(region="ap-south-1")).region == "ap-south-1"
+    assert CacheScope.of(AwsSettings()).region == "eu-west-3"
+    assert CacheScope.of(AwsSettings(region="ap-south-1")).region == "ap-south-1"
     monkeypatch.setenv("AWS_PROFILE", "other")
     monkeypatch.setenv("AWS_REGION", "sa-east-1")
-    assert Scope.of(AwsSettings()).region == "sa-east-1"
+    assert CacheScope.of(AwsSettings()).region == "sa-east-1"
     monkeypatch.setenv("AWS_ENDPOINT_URL_ECR", "http://127.0.0.1:9")
-    assert Scope.of(AwsSettings()).endpoint_url == "http://127.0.0.1:9"
-    assert Scope.of(AwsSettings(endpoint_url="http://x")).endpoint_url == "http://x"
+    assert CacheScope.of(AwsSettings()).endpoint_url == "http://127.0.0.1:9"
+    assert CacheScope.of(AwsSettings(endpoint_url="http://x")).endpoint_url == "http://x"
 
 
 def test_each_scope_has_its_own_file(isolated: Path) -> None:
     scopes = [
-        Scope(None, "us-east-1", None, None),
-        Scope("dev", "us-east-1", None, None),
-        Scope(None, "eu-west-1", None, None),
-        Scope(None, "us-east-1", "123456789012", None),
-        Scope(None, "us-east-1", None, "http://127.0.0.1:5000"),
-        Scope(None, "us-east-1", None, "http://127.0.0.1:5001"),
+        CacheScope(None, "us-east-1", None, None),
+        CacheScope("dev", "us-east-1", None, None),
+        CacheScope(None, "eu-west-1", None, None),
+        CacheScope(None, "us-east-1", "123456789012", None),
+        CacheScope(None, "us-east-1", None, "http://127.0.0.1:5000"),
+        CacheScope(None, "us-east-1", None, "http://127.0.0.1:5001"),
     ]
     paths = {cc.cache_path(s) for s in scopes}
     assert len(paths) == len(scopes)
     assert all(p.parent == isolated / ".cache" / "ecrctl" / "completion" for p in paths)
-    assert cc.cache_path(Scope("a/b..c", "r", None, None)).name == "a_b_c.r.self.json"
+    assert cc.cache_path(CacheScope("a/b..c", "r", None, None)).name == "a_b_c.r.self.json"
+
+
+@pytest.mark.parametrize("where", ["services section", "profile", "environment", "option"])
+def test_the_refresh_client_is_the_one_any_command_gets(
+    where: str, endpoint: Endpoint, isolated: Path, monkeypatch: Any
+) -> None:
+    """Completion's ECR client comes from the one client factory: the endpoint and
+    credentials any command would use under the same settings (AWS_PROFILE names the
+    profile, yet the environment's keys come first, as in botocore), one attempt,
+    short timeouts."""
+    section = f"services = emu\n[services emu]\necr =\n  endpoint_url = {endpoint.url}"
+    config = {"services section": section, "profile": f"endpoint_url = {endpoint.url}"}
+    write(isolated / ".aws" / "config", f"[profile emu]\n{config.get(where, '')}\n")
+    monkeypatch.setenv("AWS_PROFILE", "emu")
+    if where == "environment":
+        monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint.url)
+    settings = AwsSettings(endpoint_url=endpoint.url if where == "option" else None)
+    scope = CacheScope.of(settings)
+    client = scope.ecr_client()
+    assert client.meta.endpoint_url == Aws(settings).ecr.meta.endpoint_url == endpoint.url
+    config_of = client.meta.config
+    assert (config_of.connect_timeout, config_of.read_timeout) == (cc.CALL_TIMEOUT,) * 2
+    assert config_of.retries["total_max_attempts"] == 1
+    endpoint.body = {"repositories": [{"repositoryName": "app"}]}
+    assert cc.repository_names(scope) == ["app"]
+    assert endpoint.requests == ["AmazonEC2ContainerRegistry_V20150921.DescribeRepositories"]
 
 
 # -- writing and reading without AWS ------------------------------------------
 
 
 def test_fresh_names_are_answered_without_any_request(endpoint: Endpoint) -> None:
-    scope = Scope(None, REGION, None, endpoint.url)
+    scope = CacheScope(None, REGION, None, endpoint.url)
     cc.remember_repositories(scope, ["team/b", "team/a", "team/a"])
     assert cc.repository_names(scope) == ["team/a", "team/b"]
     cc.remember_images(scope, "team/a", [ImageId("v1", DIGEST_A), ImageId(None, DIGEST_B)])
@@ -122,7 +149,7 @@ def test_fresh_names_are_answered_without_any_request(endpoint: Endpoint) -> Non
 
 
 def test_a_prefix_listing_replaces_only_its_names_and_keeps_the_age(isolated: Path) -> None:
-    scope = Scope(None, REGION, None, None)
+    scope = CacheScope(None, REGION, None, None)
     cc.remember_repositories(scope, ["a/one", "b/gone", "b/kept"], now=1000.0)
     cc.remember_repositories(scope, ["b/kept", "b/new"], prefix="b/", now=2000.0)
     entry = cc.load(scope)["repositories"]
@@ -131,7 +158,7 @@ def test_a_prefix_listing_replaces_only_its_names_and_keeps_the_age(isolated: Pa
 
 
 def test_a_partial_image_listing_adds_without_making_fresh(endpoint: Endpoint) -> None:
-    scope = Scope(None, REGION, None, endpoint.url)
+    scope = CacheScope(None, REGION, None, endpoint.url)
     cc.remember_images(scope, "app", [ImageId("v1", DIGEST_A)], now=time.time())
     cc.remember_images(scope, "app", [ImageId("v2", DIGEST_B)], complete=False)
     assert cc.image_ids(scope, "app") == [ImageId("v1", DIGEST_A), ImageId("v2", DIGEST_B)]
@@ -140,7 +167,7 @@ def test_a_partial_image_listing_adds_without_making_fresh(endpoint: Endpoint) -
 
 
 def test_image_lists_are_capped_keeping_the_newest(isolated: Path) -> None:
-    scope = Scope(None, REGION, None, None)
+    scope = CacheScope(None, REGION, None, None)
     for index in range(cc.MAX_IMAGE_LISTS + 5):
         cc.remember_images(scope, f"r{index}", [ImageId("t", DIGEST_A)], now=1000.0 + index)
     kept = cc.load(scope)["images"]
@@ -149,7 +176,7 @@ def test_image_lists_are_capped_keeping_the_newest(isolated: Path) -> None:
 
 
 def test_a_corrupt_or_foreign_file_counts_as_missing(isolated: Path) -> None:
-    scope = Scope(None, REGION, None, None)
+    scope = CacheScope(None, REGION, None, None)
     write(cc.cache_path(scope), "{not json")
     assert cc.load(scope) == {}
     write(cc.cache_path(scope), json.dumps({"version": 999, "repositories": {}}))
@@ -162,7 +189,7 @@ def test_an_unwritable_cache_dir_is_ignored(isolated: Path, monkeypatch: Any) ->
     blocker = isolated / "file-not-dir"
     blocker.write_text("")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
-    scope = Scope(None, REGION, None, None)
+    scope = CacheScope(None, REGION, None, None)
     cc.remember_repositories(scope, ["app"])
     assert cc.load(scope) == {}
 
@@ -175,7 +202,7 @@ def test_stale_names_are_refreshed_by_exactly_one_call(endpoint: Endpoint) -> No
         "repositories": [{"repositoryName": "fresh/one"}, {"repositoryName": "fresh/two"}],
         "nextToken": "more",
     }
-    scope = Scope(None, REGION, None, endpoint.url)
+    scope = CacheScope(None, REGION, None, endpoint.url)
     cc.remember_repositories(scope, ["old"], now=time.time() - cc.DEFAULT_MAX_AGE - 1)
     assert cc.repository_names(scope) == ["fresh/one", "fresh/two"]
     assert endpoint.requests == ["AmazonEC2ContainerRegistry_V20150921.DescribeRepositories"]
@@ -186,7 +213,7 @@ def test_stale_names_are_refreshed_by_exactly_one_call(endpoint: Endpoint) -> No
 
 def test_max_age_comes_from_the_environment(endpoint: Endpoint, monkeypatch: Any) -> None:
     endpoint.body = {"repositories": [{"repositoryName": "new"}]}
-    scope = Scope(None, REGION, None, endpoint.url)
+    scope = CacheScope(None, REGION, None, endpoint.url)
     cc.remember_repositories(scope, ["old"], now=time.time() - 10)
     assert cc.repository_names(scope) == ["old"]
     monkeypatch.setenv("ECRCTL_COMPLETION_MAX_AGE", "5")
@@ -196,7 +223,7 @@ def test_max_age_comes_from_the_environment(endpoint: Endpoint, monkeypatch: Any
 
 def test_a_server_error_is_one_attempt_no_names_and_a_pause(endpoint: Endpoint) -> None:
     endpoint.status = 500
-    scope = Scope(None, REGION, None, endpoint.url)
+    scope = CacheScope(None, REGION, None, endpoint.url)
     assert cc.repository_names(scope) == []
     assert len(endpoint.requests) == 1  # no retry
     assert cc.repository_names(scope) == []
@@ -209,14 +236,14 @@ def test_a_server_error_is_one_attempt_no_names_and_a_pause(endpoint: Endpoint) 
 
 def test_a_stale_list_is_not_served_when_the_refresh_fails(endpoint: Endpoint) -> None:
     endpoint.status = 500
-    scope = Scope(None, REGION, None, endpoint.url)
+    scope = CacheScope(None, REGION, None, endpoint.url)
     cc.remember_repositories(scope, ["maybe-deleted"], now=time.time() - cc.DEFAULT_MAX_AGE - 1)
     assert cc.repository_names(scope) == []
 
 
 def test_an_endpoint_that_never_answers_gives_up_within_the_deadline(endpoint: Endpoint) -> None:
     endpoint.delay = 5.0
-    scope = Scope(None, REGION, None, endpoint.url)
+    scope = CacheScope(None, REGION, None, endpoint.url)
     start = time.monotonic()
     assert cc.image_ids(scope, "app") == []
     elapsed = time.monotonic() - start
@@ -225,7 +252,7 @@ def test_an_endpoint_that_never_answers_gives_up_within_the_deadline(endpoint: E
 
 
 def test_an_unreachable_endpoint_gives_no_names(isolated: Path) -> None:
-    scope = Scope(None, REGION, None, "http://127.0.0.1:9")
+    scope = CacheScope(None, REGION, None, "http://127.0.0.1:9")
     start = time.monotonic()
     assert cc.repository_names(scope) == []
     assert time.monotonic() - start < cc.DEADLINE + 0.5
@@ -234,9 +261,9 @@ def test_an_unreachable_endpoint_gives_no_names(isolated: Path) -> None:
 def test_no_call_without_a_region_or_when_credentials_need_an_mfa_code(
     endpoint: Endpoint, isolated: Path
 ) -> None:
-    assert cc.repository_names(Scope(None, None, None, endpoint.url)) == []
+    assert cc.repository_names(CacheScope(None, None, None, endpoint.url)) == []
     write(isolated / ".aws" / "config", "[profile mfa]\nmfa_serial = arn:aws:iam::1:mfa/me\n")
-    assert cc.repository_names(Scope("mfa", REGION, None, endpoint.url)) == []
+    assert cc.repository_names(CacheScope("mfa", REGION, None, endpoint.url)) == []
     assert endpoint.requests == []
 
 
@@ -256,7 +283,7 @@ def test_refresh_from_moto(moto: None, ecr: Any) -> None:
     )
     ecr.put_image(repositoryName="team/app", imageManifest=manifest, imageTag="v1")
     ecr.put_image(repositoryName="team/app", imageManifest=manifest, imageTag="latest")
-    scope = Scope(None, REGION, None, None)
+    scope = CacheScope(None, REGION, None, None)
     assert cc.repository_names(scope) == ["team/app"]
     images = cc.image_ids(scope, "team/app")
     assert sorted(i.tag for i in images if i.tag) == ["latest", "v1"]
@@ -267,8 +294,8 @@ def test_refresh_from_moto(moto: None, ecr: Any) -> None:
 
 def test_registry_id_goes_to_the_call(moto: None, ecr: Any) -> None:
     ecr.create_repository(repositoryName="app")
-    assert cc.repository_names(Scope(None, REGION, "123456789012", None)) == ["app"]
-    assert cc.repository_names(Scope(None, REGION, "999999999999", None)) == []
+    assert cc.repository_names(CacheScope(None, REGION, "123456789012", None)) == ["app"]
+    assert cc.repository_names(CacheScope(None, REGION, "999999999999", None)) == []
 
 
 def test_importing_the_core_module_loads_nothing_heavy() -> None:
