@@ -7,7 +7,7 @@ Two ways to give a parameter completion:
 - by its name or metavar, with nothing to write: a plain string parameter named
   ``repo``/``repository`` (metavar ``REPO``) completes repository names, ``ref``
   (metavar ``REF``, or ``source`` next to a repository) the tags and digests of
-  that repository, ``REPO[:TAG|@DIGEST]`` an image reference, ``host`` (metavar
+  that repository, ``[HOST/]REPO[:TAG|@DIGEST]`` an image reference, ``host`` (metavar
   ``HOST``) registry hosts, a metavar containing ``FILE`` (or the name ``file``)
   paths. See :func:`completer_for`.
 
@@ -159,18 +159,20 @@ def complete_image_refs(
 def complete_image_spec(
     ctx: click.Context, param: click.Parameter, incomplete: str
 ) -> list[CompletionItem]:
-    """``REPO``, then ``REPO:TAG`` or ``REPO@DIGEST`` once the separator is typed."""
-    if "@" in incomplete:
-        repository, _, digest = incomplete.partition("@")
-        images = completion_cache.image_ids(_scope(ctx), repository)
-        if not DIGEST_PREFIX.startswith(digest) and not digest.startswith(DIGEST_PREFIX):
-            return []
-        return _ref_items(images, digest, prefix=repository + "@", tags=False, digests=True)
-    if ":" in incomplete:
-        repository, _, tag = incomplete.partition(":")
-        images = completion_cache.image_ids(_scope(ctx), repository)
-        return _ref_items(images, tag, prefix=repository + ":", digests=False)
-    return complete_repositories(ctx, param, incomplete)
+    """``REPO``, then ``REPO:TAG`` or ``REPO@DIGEST`` once the separator is typed
+    (a ``[HOST/]`` in front is kept, and the repository's names are offered)."""
+    from ecrctl.distribution.reference import partial_reference
+
+    typed = partial_reference(incomplete)
+    if not typed.separator:
+        return complete_repositories(ctx, param, incomplete)
+    images = completion_cache.image_ids(_scope(ctx), typed.repository)
+    prefix = typed.name + typed.separator
+    if typed.separator == ":":
+        return _ref_items(images, typed.rest, prefix=prefix, digests=False)
+    if not DIGEST_PREFIX.startswith(typed.rest) and not typed.rest.startswith(DIGEST_PREFIX):
+        return []
+    return _ref_items(images, typed.rest, prefix=prefix, tags=False, digests=True)
 
 
 def complete_profiles(
@@ -264,10 +266,11 @@ FILE_NAMES = {"file", "files", "path", "filename"}
 
 
 def _metavar_word(param: click.Parameter) -> str | None:
-    """``[REPO]...`` -> ``REPO``; None when no metavar was given."""
+    """``[REPO]...`` -> ``REPO``, ``[HOST/]REPO[:TAG]`` -> ``REPO[:TAG`` (a reference's
+    optional host is part of what its completer completes); None when no metavar."""
     if not param.metavar:
         return None
-    return param.metavar.strip("[]. ").upper()
+    return param.metavar.strip("[]. ").upper().removeprefix("HOST/]")
 
 
 def _is_repository_param(param: click.Parameter) -> bool:

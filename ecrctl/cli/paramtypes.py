@@ -29,7 +29,7 @@ class RepositoryName(StringType):
     """A repository name argument or option: completes the names ECR knows.
 
     The value is passed through unchanged; commands check it themselves
-    (``validation.check_repository_name``) for ecrctl's own error messages.
+    (``distribution.refs.check_repository_name``) for ecrctl's own error messages.
     """
 
     name = "repository"
@@ -45,8 +45,12 @@ class RepositoryName(StringType):
         return complete_repositories(ctx, param, incomplete)
 
 
-class ImageRef(StringType):
-    """A tag or ``sha256:`` digest in the repository given before it on the command line."""
+class TagOrDigest(StringType):
+    """A tag or ``sha256:`` digest in the repository given before it on the command line.
+
+    Passed through unchanged: commands parse it with
+    ``distribution.reference.parse_image_ref``, as every reference is parsed.
+    """
 
     name = "ref"
 
@@ -62,7 +66,7 @@ class ImageRef(StringType):
 
 
 REPOSITORY = RepositoryName()
-IMAGE_REF = ImageRef()
+IMAGE_REF = TagOrDigest()
 
 
 def complete_names(source: str | Callable[[], Iterable[str]]) -> Completer:

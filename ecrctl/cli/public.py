@@ -172,11 +172,11 @@ def list_images(app: App, repository: str) -> None:
 
 
 def delete_images(app: App, repository: str, refs: tuple[str, ...], *, yes: bool) -> None:
-    from ecrctl.distribution.refs import parse_ref
+    from ecrctl.distribution.reference import parse_image_ref
     from ecrctl.errors import PartialFailure
     from ecrctl.public import images as core
 
-    parsed = [parse_ref(r) for r in refs]
+    parsed = [parse_image_ref(r) for r in refs]
     if not parsed:
         from ecrctl.errors import InvalidInput
 

@@ -1,7 +1,10 @@
-"""Names in a registry: repository names, registry ids, tags, digests, and the
-references that combine them; checked before any call, so that bad input creates nothing.
+"""Plain values of a registry: repository names (ECR's rule), registry ids, tags,
+digests, and :class:`ImageRef`, the tag or digest that names one image of a
+repository. Checked before any call, so that bad input creates nothing.
 
-Each check raises :class:`InvalidInput` naming the bad value and the fix.
+References that combine them (``[HOST/]REPO[:TAG][@DIGEST]``) are parsed in
+:mod:`ecrctl.distribution.reference`, and only there. Each check raises
+:class:`InvalidInput` naming the bad value and the fix.
 """
 
 from __future__ import annotations
@@ -19,10 +22,28 @@ REGISTRY_ID = re.compile(r"\d{12}")
 # refuses a tag like "tä" after ECR has accepted it)
 IMAGE_TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,299}")
 DIGEST = re.compile(r"sha256:[a-f0-9]{64}")
+# any algorithm, as the OCI grammar writes a digest: the algorithm is named when it is not sha256
+ANY_DIGEST = re.compile(
+    r"(?P<algorithm>[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*):[0-9a-fA-F]{32,}"
+)
+
+
+def repository_name_error(
+    name: str, pattern: re.Pattern[str] = REPOSITORY_NAME, *, shown: str | None = None
+) -> InvalidInput:
+    """The error for a name ``pattern`` refuses (``shown``: as the user wrote it, e.g.
+    an ARN): lowercase when that is the fix."""
+    lowered = name.lower()
+    fix = (
+        f"use lowercase: {lowered!r}"
+        if pattern.fullmatch(lowered)
+        else "use lowercase letters and digits, separated by single . _ - or / (e.g. team/app)"
+    )
+    return InvalidInput(f"invalid repository name {shown or name!r}", hint=fix)
 
 
 def check_repository_name(name: str) -> str:
-    """A repository name, or the name inside a repository ARN."""
+    """A repository name as ECR takes it, or the name inside a repository ARN."""
     match = REPOSITORY_ARN.fullmatch(name)
     candidate = match["name"] if match else name
     if not 2 <= len(candidate) <= 256:
@@ -31,13 +52,7 @@ def check_repository_name(name: str) -> str:
             hint="e.g. team/app",
         )
     if not REPOSITORY_NAME.fullmatch(candidate):
-        lowered = candidate.lower()
-        fix = (
-            f"use lowercase: {lowered!r}"
-            if REPOSITORY_NAME.fullmatch(lowered)
-            else "use lowercase letters and digits, separated by single . _ - or / (e.g. team/app)"
-        )
-        raise InvalidInput(f"invalid repository name {name!r}", hint=fix)
+        raise repository_name_error(candidate, shown=name)
     return candidate
 
 
@@ -77,15 +92,20 @@ def check_image_tag(tag: str) -> str:
 
 
 def check_digest(digest: str) -> str:
-    if not DIGEST.fullmatch(digest):
+    """``sha256:<64 lowercase hex>``: the only digests ECR uses; another algorithm is named."""
+    if DIGEST.fullmatch(digest):
+        return digest
+    if digest.startswith("sha256:"):
         raise InvalidInput(
             f"invalid image digest {digest!r}",
             hint="a digest is sha256: followed by 64 lowercase hex digits",
         )
-    return digest
-
-
-# -- references -------------------------------------------------------------------
+    other = ANY_DIGEST.fullmatch(digest)
+    algorithm = f"its algorithm is {other['algorithm']}; " if other else ""
+    raise InvalidInput(
+        f"invalid image digest {digest!r}: {algorithm}only sha256 digests are used by ECR",
+        hint="give a digest sha256:<64 lowercase hex digits>, or a tag",
+    )
 
 
 @dataclass(frozen=True)
@@ -101,47 +121,3 @@ class ImageRef:
 
     def __str__(self) -> str:
         return self.digest or str(self.tag)
-
-
-def parse_ref(ref: str) -> ImageRef:
-    """``TAG``, ``sha256:<64 hex>`` or ``@sha256:...`` as an ImageRef (checked)."""
-    text = ref[1:] if ref.startswith("@") else ref
-    if ":" in text or text.startswith("sha256"):
-        if not text.startswith("sha256:"):
-            raise InvalidInput(
-                f"invalid image reference {ref!r}: only sha256 digests are used by ECR",
-                hint="give a tag, or a digest sha256:<64 hex digits>",
-            )
-        return ImageRef(digest=check_digest(text))
-    return ImageRef(tag=check_image_tag(text))
-
-
-def check_reference(reference: str, *, what: str, digest: bool) -> str:
-    """``[HOST/]REPO[:TAG]`` (and ``@DIGEST`` when ``digest``), checked before any call:
-    an empty tag or digest, a digest where a tag is needed, a bad tag or digest."""
-    name, at, pinned = reference.partition("@")
-    if at and not digest:
-        raise InvalidInput(
-            f"{what} {reference!r} names a digest; a digest cannot be pushed to",
-            hint=f"give a tag instead: {name}:TAG",
-        )
-    if at:
-        if not pinned:
-            raise InvalidInput(
-                f"{what} {reference!r} has nothing after '@'",
-                hint=f"give {name}@sha256:<64 hex digits> or {name}:TAG",
-            )
-        check_digest(pinned)
-    head, colon, tag = name.rpartition(":")
-    if colon and "/" not in tag:
-        if not tag:
-            raise InvalidInput(
-                f"{what} {reference!r} has an empty tag after ':'",
-                hint=f"give a tag ({head}:latest) or leave out the ':'",
-            )
-        if at:
-            raise InvalidInput(
-                f"{what} {reference!r} has both a tag and a digest", hint="give one of them"
-            )
-        check_image_tag(tag)
-    return reference

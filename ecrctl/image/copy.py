@@ -30,7 +30,8 @@ from ecrctl.distribution.content import (
     scope,
     sha256_digest,
 )
-from ecrctl.distribution.reference import RemoteRef, parse_remote_ref
+from ecrctl.distribution.reference import ImageReference, parse_reference
+from ecrctl.distribution.refs import check_repository_name
 from ecrctl.errors import Conflict, InvalidInput, NotFound
 from ecrctl.login.endpoint import Endpoint, endpoint
 
@@ -104,6 +105,8 @@ def check_destination(ep: Endpoint, repository: str) -> Destination:
     no ECR API call is made: a copy served from the token cache needs no botocore.
     Any other answer (ECR's NAME_UNKNOWN, a denied list, a server that keeps its
     repositories elsewhere) is settled by DescribeRepositories."""
+    if ep.is_ecr:
+        check_repository_name(repository)
     dest = Destination(ep, ep.client(), repository)
     if ep.aws is None or _listed(dest):
         return dest
@@ -169,15 +172,12 @@ def copy_image(
     jobs: int = DEFAULT_JOBS,
 ) -> CopyResult:
     """Copy SOURCE to DESTINATION (both ``[HOST/]REPO[:TAG|@DIGEST]``)."""
-    src_ref = parse_remote_ref(source, what="source")
-    dst_ref = parse_remote_ref(destination, what="destination")
+    src_ref = parse_reference(source, what="source")
+    dst_ref = parse_reference(destination, what="destination", digest=False)
     wanted = [check_platform(p) for p in platforms]
-    if dst_ref.digest:
-        raise InvalidInput(
-            f"destination {destination!r} names a digest",
-            hint="give the destination a tag, or no tag (the source's tag, or untagged)",
-        )
     src_ep = endpoint(aws, src_ref.host)
+    if src_ep.is_ecr:
+        src_ref.for_ecr()
     # the destination's token and repository are read while the source manifest is:
     # started once the source's AWS side is built, so the two never build one twice
     beside = InFlight(
@@ -205,7 +205,7 @@ class ImageCopier:
 
     def copy(
         self,
-        src: RemoteRef,
+        src: ImageReference,
         dest: Destination,
         tag: str | None,
         *,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ecrctl.distribution import manifest as mt
 from ecrctl.distribution.content import get_small_blob, read_manifest
-from ecrctl.distribution.reference import parse_remote_ref
+from ecrctl.distribution.reference import parse_reference
 from ecrctl.errors import NotFound, ServiceError
 from ecrctl.image.copy import check_platform
 from ecrctl.login.endpoint import endpoint
@@ -67,10 +67,12 @@ class Inspection:
 
 def inspect_image(aws: Aws, reference: str, *, platform: str | None = None) -> Inspection:
     """Read REF's manifest (and config) from its registry."""
-    ref = parse_remote_ref(reference)
+    ref = parse_reference(reference)
     if platform:
         check_platform(platform)
     ep = endpoint(aws, ref.host)
+    if ep.is_ecr:
+        ref.for_ecr()
     client = ep.client()
     name = str(ref.with_host(ep.host))
     top = read_manifest(client, ref.repository, ref.ref)

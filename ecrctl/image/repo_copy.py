@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ecrctl.aws.access import items, registry_kwargs
 from ecrctl.distribution.blobs import BlobCallback, BlobMover
 from ecrctl.distribution.content import tags as list_tags
-from ecrctl.distribution.reference import RemoteRef, parse_remote_ref
+from ecrctl.distribution.reference import ImageReference, parse_reference
 from ecrctl.errors import AuthError, EcrctlError, Interrupted, InvalidInput, Signalled
 from ecrctl.image.copy import (
     DEFAULT_JOBS,
@@ -79,8 +79,8 @@ class RepoCopyReport(BatchReport):
         }
 
 
-def _repository_ref(text: str, what: str) -> RemoteRef:
-    ref = parse_remote_ref(text, what=what)
+def _repository_ref(text: str, what: str) -> ImageReference:
+    ref = parse_reference(text, what=what)
     if ref.tag or ref.digest:
         raise InvalidInput(
             f"{what} {text!r} names an image, not a repository",
@@ -104,6 +104,8 @@ def copy_repository(
     src_ref = _repository_ref(source, "source repository")
     dst_ref = _repository_ref(destination, "destination repository")
     src_ep = endpoint(aws, src_ref.host)
+    if src_ep.is_ecr:
+        src_ref.for_ecr()
     if include_untagged and src_ep.aws is None:
         raise InvalidInput(
             f"--include-untagged needs an ECR source: {src_ep.host} lists tags only",
@@ -149,7 +151,7 @@ def _untagged(aws: Any, repository: str, registry_id: str | None) -> list[str]:
 
 def _run(
     copier: ImageCopier,
-    src: RemoteRef,
+    src: ImageReference,
     dest: Destination,
     work: list[str],
     report: RepoCopyReport,
@@ -171,7 +173,7 @@ def _run(
 
 def _copy_one(
     copier: ImageCopier,
-    src: RemoteRef,
+    src: ImageReference,
     dest: Destination,
     item: str,
     report: RepoCopyReport,
@@ -179,7 +181,7 @@ def _copy_one(
 ) -> bool:
     """Copy one tag or digest into the report; False when nothing more can be copied."""
     by_digest = item.startswith("sha256:")
-    ref = RemoteRef(
+    ref = ImageReference(
         src.host, src.repository, None if by_digest else item, item if by_digest else None
     )
     try:

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 from ecrctl import batch
 from ecrctl.aws.access import error_code, error_message, registry_kwargs
 from ecrctl.distribution.manifest import digest_of
-from ecrctl.distribution.refs import ImageRef, check_image_tag, check_repository_name
+from ecrctl.distribution.reference import parse_tag_or_reference
+from ecrctl.distribution.refs import ImageRef
 from ecrctl.errors import InvalidInput, ServiceError, Signalled
 from ecrctl.image.query import StoredManifest, describe_image, stored_manifest
 from ecrctl.image.tagstate import Mutability, tag_digests
@@ -101,26 +102,20 @@ class RetagResult:
 def parse_new_tag(value: str, repository: str) -> str:
     """A new tag, also given as ``REPO:TAG`` or ``HOST/REPO:TAG`` for the same
     repository; another repository is refused (PutImage cannot copy layers)."""
-    if ":" not in value and "/" not in value:
-        return check_image_tag(value)
-    target, _, tag = value.rpartition(":")
-    if not target:
-        target, tag = value, ""
-    parts = target.split("/")
-    if len(parts) > 1 and ("." in parts[0] or ":" in parts[0] or parts[0] == "localhost"):
-        parts = parts[1:]
-    target_repo = "/".join(parts)
-    if target_repo != repository:
-        check_repository_name(target_repo)
+    parsed = parse_tag_or_reference(value, what="new tag")
+    if isinstance(parsed, str):
+        return parsed
+    if parsed.repository != repository:
+        target_repo = parsed.for_ecr().repository
         raise InvalidInput(
             f"cannot retag into another repository ({target_repo!r}, source {repository!r}): "
             "PutImage only adds tags to manifests whose layers are already in the repository",
             hint="copy the image with: ecrctl image pull, then ecrctl image push "
-            f"LOCAL {target_repo}:{tag or 'TAG'}",
+            f"LOCAL {target_repo}:{parsed.tag or 'TAG'}",
         )
-    if not tag:
+    if parsed.tag is None:
         raise InvalidInput(f"no tag in {value!r}", hint=f"e.g. {repository}:v2")
-    return check_image_tag(tag)
+    return parsed.tag
 
 
 def plan_retag(

@@ -18,14 +18,6 @@ if TYPE_CHECKING:
     from ecrctl.aws.clients import Aws
 
 
-def registry_host(reference: str) -> str | None:
-    """The registry host in front of a reference, ``None`` when it names none."""
-    first, sep, _ = reference.split("@", 1)[0].partition("/")
-    if sep and ("." in first or ":" in first or first == "localhost"):
-        return first
-    return None
-
-
 def aws_for_host(
     aws: Aws, host: str | None, registry_url: str | None
 ) -> tuple[Aws, str | None, str | None]:

@@ -7,16 +7,18 @@ decides how to draw them.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ecrctl.aws.access import error_code, registry_kwargs
-from ecrctl.distribution.refs import ImageRef, check_image_tag, check_repository_name, parse_ref
+from ecrctl.distribution.reference import ImageReference, parse_local_image, parse_reference
+from ecrctl.distribution.refs import ImageRef
 from ecrctl.docker_engine import docker_host, registry_error
 from ecrctl.errors import InvalidInput, NotFound
-from ecrctl.image.target import aws_for_host, registry_host
+from ecrctl.image.target import aws_for_host
 from ecrctl.repo.repository import create_repository
 
 if TYPE_CHECKING:
@@ -48,48 +50,22 @@ def _ignore(_: Progress) -> None:
 # -- names ---------------------------------------------------------------------------
 
 
-def _strip_registry(name: str) -> str:
-    first, sep, rest = name.partition("/")
-    if sep and ("." in first or ":" in first or first == "localhost"):
-        return rest
-    return name
-
-
-def split_name(reference: str) -> tuple[str, str | None]:
-    """``[HOST/]NAME[:TAG]`` as (NAME without the host, TAG or None)."""
-    name = reference.split("@", 1)[0]
-    head, sep, tag = name.rpartition(":")
-    if sep and "/" not in tag:
-        name = head
-    else:
-        tag = ""
-    return _strip_registry(name), (tag or None)
-
-
-def push_target(local_image: str, destination: str | None) -> tuple[str, str]:
-    """The repository and tag to push ``local_image`` as.
-
-    Without a destination, the local name is used (a registry host in it names
-    the registry, see :func:`push`); a missing tag is the local image's tag, else ``latest``."""
-    local_name, local_tag = split_name(local_image)
-    if destination:
-        repository, tag = split_name(destination)
-    else:
-        repository, tag = local_name, None
-    if local_image.startswith("sha256:") and not destination:
+def push_target(local_image: str, destination: str | None) -> ImageReference:
+    """Where to push ``local_image``, checked as ECR's: the destination, else the
+    local name (its registry host names the registry, as for docker push); a
+    missing tag is the local image's, else ``latest``."""
+    local = parse_local_image(local_image)
+    named = (
+        local
+        if destination is None
+        else parse_reference(destination, what="destination", digest=False)
+    )
+    if named is None:
         raise InvalidInput(
             f"{local_image!r} has no name to push it as", hint="give REPO[:TAG] as well"
         )
-    return check_repository_name(repository), check_image_tag(tag or local_tag or "latest")
-
-
-def parse_pull_reference(reference: str) -> tuple[str, ImageRef]:
-    """``REPO[:TAG|@DIGEST]`` (an ECR host in front is dropped)."""
-    if "@" in reference:
-        name, _, digest = reference.partition("@")
-        return check_repository_name(_strip_registry(name)), parse_ref(digest)
-    name, tag = split_name(reference)
-    return check_repository_name(name), ImageRef(tag=check_image_tag(tag or "latest"))
+    tag = named.tag or (local.tag if local else None) or "latest"
+    return dataclasses.replace(named, tag=tag, digest=None).for_ecr()
 
 
 def check_local_image(api: Any, local_image: str) -> None:
@@ -267,24 +243,25 @@ def pull_image(
 def push(
     aws: Aws,
     local_image: str,
-    destination: str | None,
+    target: ImageReference,
     *,
+    destination_given: bool = True,
     create: bool = False,
     registry_url: str | None = None,
     on_progress: ProgressCallback = _ignore,
 ) -> dict[str, Any]:
-    """``image push``: check the local side, then the repository, then push."""
+    """``image push`` to ``target`` (:func:`push_target`): check the local side,
+    then the repository, then push."""
     from ecrctl import docker_engine as engine
     from ecrctl.login.token import registry_auth
 
-    repository, tag = push_target(local_image, destination)
+    repository, tag = target.repository, target.ref
     # without a destination, a host in the local name says where to push, as it
     # does for docker push: it is never dropped for the caller's own registry
-    host = registry_host(destination or local_image)
     try:
-        aws, registry_id, registry_url = aws_for_host(aws, host, registry_url)
+        aws, registry_id, registry_url = aws_for_host(aws, target.host, registry_url)
     except InvalidInput as exc:
-        if destination:
+        if destination_given:
             raise
         raise InvalidInput(
             exc.message, hint=f"give the destination: ecrctl image push {local_image} REPO[:TAG]"
@@ -304,7 +281,7 @@ def push(
 
 def pull(
     aws: Aws,
-    reference: str,
+    reference: ImageReference,
     *,
     registry_url: str | None = None,
     on_progress: ProgressCallback = _ignore,
@@ -313,8 +290,8 @@ def pull(
     from ecrctl import docker_engine as engine
     from ecrctl.login.token import registry_auth
 
-    repository, ref = parse_pull_reference(reference)
-    aws, registry_id, registry_url = aws_for_host(aws, registry_host(reference), registry_url)
+    repository = reference.for_ecr().repository
+    aws, registry_id, registry_url = aws_for_host(aws, reference.host, registry_url)
     api = engine.client().api
     auth = registry_auth(aws, registry_id, registry_url=registry_url)
-    return pull_image(api, auth, repository, ref, on_progress=on_progress)
+    return pull_image(api, auth, repository, reference.image, on_progress=on_progress)

@@ -16,7 +16,7 @@ from typing import Any
 
 from ecrctl.aws.access import error_code, registry_kwargs
 from ecrctl.distribution.hosts import server_host
-from ecrctl.distribution.reference import parse_remote_ref
+from ecrctl.distribution.reference import ImageReference, parse_reference
 from ecrctl.errors import InvalidInput
 from ecrctl.login.hostaws import is_public_address
 
@@ -45,22 +45,23 @@ class PublicImage:
         return f"{self.address}/{self.path}{separator}{self.ref}"
 
 
-def parse_public_reference(text: str, *, what: str = "reference") -> PublicImage:
-    """``HOST/ALIAS/REPO[:TAG|@DIGEST]`` on an ECR Public host, or a bare
-    ``REPO[:TAG|@DIGEST]`` of the caller's public registry; checked, no call made."""
-    ref = parse_remote_ref(text, what=what)
+def public_image(ref: ImageReference, *, what: str = "reference") -> PublicImage:
+    """The ECR Public image a parsed reference names: ``HOST/ALIAS/REPO[:TAG|@DIGEST]``
+    on an ECR Public host, or a bare ``REPO[:TAG|@DIGEST]`` of the caller's public
+    registry; checked (ECR's rule for the name), no call made."""
+    ref.for_ecr()
     if ref.host is None:
         return PublicImage(ref.repository, tag=ref.tag, digest=ref.digest)
     host = server_host(ref.host)
     if not is_public_address(host):
         raise InvalidInput(
-            f"{host} in {what} {text!r} is not an ECR Public host",
+            f"{host} in {what} {str(ref)!r} is not an ECR Public host",
             hint="drop --public for a private registry, or write public.ecr.aws/ALIAS/REPO",
         )
-    alias, slash, name = ref.repository.partition("/")
-    if not slash:
+    alias, name = ref.namespace()
+    if alias is None:
         raise InvalidInput(
-            f"{what} {text!r} names no registry alias",
+            f"{what} {str(ref)!r} names no registry alias",
             hint=f"write {host}/ALIAS/{ref.repository} "
             "(ecrctl registry show --public shows your aliases)",
         )
@@ -96,13 +97,6 @@ def describe_repository(
     )
 
 
-def split_uri(uri: str) -> tuple[str, str, str]:
-    """``public.ecr.aws/ALIAS/REPO`` as (host, alias, repository)."""
-    host, _, rest = uri.partition("/")
-    alias, _, name = rest.partition("/")
-    return host, alias, name
-
-
 def locate_image(
     client: Any,
     image: PublicImage,
@@ -116,10 +110,11 @@ def locate_image(
     repository = describe_repository(
         client, image.repository, registry_id=registry_id, action=action
     )
-    host, alias, _ = split_uri(repository["repositoryUri"])
+    uri = parse_reference(repository["repositoryUri"], what="repository URI")
+    alias, _ = uri.namespace()
     if image.alias and image.alias != alias:
         check_alias(client, image.alias, repository["repositoryUri"])
-    address = image.address or public_address(registry_url, host)
+    address = image.address or public_address(registry_url, uri.host or "")
     return replace(image, alias=image.alias or alias, address=address), repository
 
 

@@ -15,21 +15,13 @@ import dataclasses
 import logging
 from typing import TYPE_CHECKING, Any
 
-from ecrctl.distribution.refs import ImageRef, check_image_tag
-from ecrctl.image.target import registry_host
-from ecrctl.image.transfer import (
-    ProgressCallback,
-    check_local_image,
-    pull_image,
-    push_image,
-    push_target,
-    split_name,
-)
+from ecrctl.image.transfer import ProgressCallback, check_local_image, pull_image, push_image
 from ecrctl.login.hostaws import is_public_address
-from ecrctl.public.location import PublicImage, locate_image, parse_public_reference
+from ecrctl.public.location import PublicImage, locate_image, public_image
 
 if TYPE_CHECKING:
     from ecrctl.aws.clients import Aws
+    from ecrctl.distribution.reference import ImageReference
     from ecrctl.login.token import RegistryAuth
 
 log = logging.getLogger("ecrctl")
@@ -39,26 +31,22 @@ def _quiet(_: Any) -> None:
     return None
 
 
-def push_destination(local_image: str, destination: str | None) -> PublicImage:
-    """Where to push: ``HOST/ALIAS/REPO[:TAG]``, or a bare ``REPO[:TAG]`` of the
-    caller's public registry (no destination: the local name); a missing tag is
-    the local image's, else ``latest``."""
-    named = destination
-    if named is None and is_public_address(registry_host(local_image)):
-        named = local_image  # built as public.ecr.aws/ALIAS/REPO:TAG: push it there
-    if named is not None and registry_host(named) is not None:
-        image = parse_public_reference(named, what="destination")
-        tag = image.tag or split_name(local_image)[1] or "latest"
-        return dataclasses.replace(image, tag=check_image_tag(tag))
-    repository, tag = push_target(local_image, named)
-    return PublicImage(repository, tag=tag)
+def push_destination(target: ImageReference, *, destination_given: bool = True) -> PublicImage:
+    """Where to push (``image.transfer.push_target``): ``HOST/ALIAS/REPO[:TAG]``, or a
+    bare ``REPO[:TAG]`` of the caller's public registry. Without a destination, a
+    local name's host counts only when it is ECR Public's (``--public`` names a
+    repository of the caller's public registry)."""
+    if not destination_given and not is_public_address(target.host):
+        target = target.without_host()
+    return public_image(target, what="destination")
 
 
 def push(
     aws: Aws,
     local_image: str,
-    destination: str | None,
+    target: ImageReference,
     *,
+    destination_given: bool = True,
     registry_url: str | None = None,
     on_progress: ProgressCallback = _quiet,
 ) -> dict[str, Any]:
@@ -67,7 +55,7 @@ def push(
     from ecrctl.login.token import public_registry_auth
     from ecrctl.public.repository import public_client
 
-    image = push_destination(local_image, destination)
+    image = push_destination(target, destination_given=destination_given)
     api = engine.client().api
     check_local_image(api, local_image)  # before any AWS call
     image, repository = locate_image(
@@ -106,7 +94,7 @@ def optional_token(aws: Aws, address: str) -> RegistryAuth | None:
 
 def pull(
     aws: Aws,
-    reference: str,
+    reference: ImageReference,
     *,
     registry_url: str | None = None,
     on_progress: ProgressCallback = _quiet,
@@ -116,7 +104,7 @@ def pull(
     from ecrctl import docker_engine as engine
     from ecrctl.public.repository import public_client
 
-    image = parse_public_reference(reference)
+    image = public_image(reference)
     api = engine.client().api
     if image.alias is None:  # a bare REPO: its URI names the alias
         image, _ = locate_image(
@@ -127,9 +115,10 @@ def pull(
             action="pull",
         )
     assert image.address is not None
-    ref = ImageRef(digest=image.digest) if image.digest else ImageRef(tag=image.tag or "latest")
     auth = optional_token(aws, image.address)
-    result = pull_image(api, auth, image.path, ref, host=image.address, on_progress=on_progress)
+    result = pull_image(
+        api, auth, image.path, reference.image, host=image.address, on_progress=on_progress
+    )
     result.update(
         repositoryName=image.repository, registryAlias=image.alias, anonymous=auth is None
     )

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ecrctl.distribution.hosts import parse_ecr_host
+from ecrctl.distribution.reference import parse_reference
+from ecrctl.errors import InvalidInput
 
 IN_USE = "in use"
 NOT_IN_USE = "not in use"
@@ -19,6 +21,10 @@ UNKNOWN = "unknown"
 BY_TAG = "tag"
 BY_DIGEST = "digest"
 RUNNING = "running"  # the digest ECS reports for a task's container, or Lambda's resolved one
+
+# one emulator answers Lambda's ResolvedImageUri for a function created from
+# REPO@sha256:<hex> as REPO@sha256@sha256:<hex>: read as the digest it repeats
+GARBLED_DIGEST = "@sha256@sha256:"
 
 KIND_TEXT = {
     "ecs-task": "task",
@@ -40,20 +46,18 @@ class ImageUri:
 
 
 def parse_image_uri(uri: str) -> ImageUri | None:
-    """The parts of an ECR image URI; ``None`` for any other registry's image."""
-    host, _, rest = uri.strip().partition("/")
-    parsed = parse_ecr_host(host)
-    if parsed is None or not rest:
+    """The parts of an ECR image URI; ``None`` for any other registry's image, and for
+    text that is no image reference (nothing of ECR's can match it)."""
+    text = uri.strip().replace(GARBLED_DIGEST, "@sha256:")
+    try:
+        ref = parse_reference(text, tag_and_digest=True)
+    except InvalidInput:
         return None
-    name, _, digest = rest.partition("@")
-    digest = digest.rpartition("@")[2]  # "NAME@sha256@sha256:..." from one emulator
-    tag = None
-    last = name.rsplit("/", 1)[-1]
-    if ":" in last:
-        name, _, tag = name.rpartition(":")
-    if not digest and tag is None:
-        tag = "latest"  # what docker and ECS pull when no tag is written
-    return ImageUri(parsed.account, parsed.region, name, tag, digest or None)
+    parsed = parse_ecr_host(ref.host) if ref.host else None
+    if parsed is None:
+        return None
+    tag = ref.tag if ref.tag or ref.digest else "latest"  # what docker and ECS pull
+    return ImageUri(parsed.account, parsed.region, ref.repository, tag, ref.digest)
 
 
 @dataclass(frozen=True, order=True)

@@ -1,10 +1,12 @@
-"""Image references: tags and digests, checked before any call."""
+"""Plain values: a REF given apart from its repository (a tag or a digest), and the
+repository name as ECR takes it; checked before any call."""
 
 from __future__ import annotations
 
 import pytest
 
-from ecrctl.distribution.refs import parse_ref
+from ecrctl.distribution.reference import parse_image_ref
+from ecrctl.distribution.refs import check_digest, check_repository_name
 from ecrctl.errors import InvalidInput
 
 DIGEST = "sha256:" + "ab" * 32
@@ -20,8 +22,8 @@ DIGEST = "sha256:" + "ab" * 32
         ("@" + DIGEST, None, DIGEST),
     ],
 )
-def test_parse_ref(text: str, tag: str | None, digest: str | None) -> None:
-    ref = parse_ref(text)
+def test_parse_image_ref(text: str, tag: str | None, digest: str | None) -> None:
+    ref = parse_image_ref(text)
     assert (ref.tag, ref.digest) == (tag, digest)
     assert ref.image_id == ({"imageDigest": digest} if digest else {"imageTag": tag})
 
@@ -37,8 +39,50 @@ def test_parse_ref(text: str, tag: str | None, digest: str | None) -> None:
         ("-x", "invalid image tag"),
         ("a b", "invalid image tag"),
         ("a" * 301, "invalid image tag"),
+        ("", "empty image tag"),
     ],
 )
-def test_parse_ref_rejects(text: str, message: str) -> None:
+def test_parse_image_ref_rejects(text: str, message: str) -> None:
     with pytest.raises(InvalidInput, match=message):
-        parse_ref(text)
+        parse_image_ref(text)
+
+
+@pytest.mark.parametrize(
+    ("digest", "line"),
+    [
+        (
+            "sha512:" + "a" * 128,
+            f"invalid image digest 'sha512:{'a' * 128}': its algorithm is sha512; only sha256 "
+            "digests are used by ECR; give a digest sha256:<64 lowercase hex digits>, or a tag",
+        ),
+        (
+            "v1:x",
+            "invalid image digest 'v1:x': only sha256 digests are used by ECR; "
+            "give a digest sha256:<64 lowercase hex digits>, or a tag",
+        ),
+    ],
+)
+def test_another_digest_algorithm_is_named(digest: str, line: str) -> None:
+    with pytest.raises(InvalidInput) as info:
+        check_digest(digest)
+    assert info.value.one_line() == line
+
+
+@pytest.mark.parametrize(
+    ("name", "line"),
+    [
+        ("a", "invalid repository name 'a': it must be 2 to 256 characters long; e.g. team/app"),
+        ("team--app", "invalid repository name 'team--app'; use lowercase letters and digits"),
+        ("team__app", "invalid repository name 'team__app'; use lowercase letters and digits"),
+        ("Team/App", "invalid repository name 'Team/App'; use lowercase: 'team/app'"),
+        (
+            "arn:aws:ecr:us-east-1:123456789012:repository/Team",
+            "invalid repository name 'arn:aws:ecr:us-east-1:123456789012:repository/Team'; "
+            "use lowercase: 'team'",
+        ),
+    ],
+)
+def test_ecr_repository_names(name: str, line: str) -> None:
+    with pytest.raises(InvalidInput) as info:
+        check_repository_name(name)
+    assert info.value.one_line().startswith(line)

@@ -9,7 +9,7 @@ import pytest
 from botocore.stub import Stubber
 
 from ecrctl.distribution import manifest as m
-from ecrctl.distribution.refs import parse_ref
+from ecrctl.distribution.reference import parse_image_ref
 from ecrctl.errors import InvalidInput, NotFound
 from ecrctl.image import delete as images
 from tests import image_samples as s
@@ -41,7 +41,7 @@ def test_delete_by_tag_says_tag_removed_or_image_deleted(ecr: Any, repo: str) ->
     )
     lone = s.put(ecr, repo, s.schema2("lone"), m.DOCKER_SCHEMA2, tag="old")
 
-    plan = images.plan_delete(ecr, repo, [parse_ref("v1"), parse_ref("old")])
+    plan = images.plan_delete(ecr, repo, [parse_image_ref("v1"), parse_image_ref("old")])
     assert [(i.image_id, i.action) for i in plan.items] == [
         ({"imageTag": "v1"}, images.TAG_REMOVED),
         ({"imageTag": "old"}, images.IMAGE_DELETED),
@@ -61,7 +61,7 @@ def test_deleting_every_tag_of_an_image_deletes_it_once(ecr: Any, repo: str) -> 
             imageTag=tag,
             imageManifestMediaType=m.DOCKER_SCHEMA2,
         )
-    refs = [parse_ref(t) for t in ("stable", "v1", "latest")]
+    refs = [parse_image_ref(t) for t in ("stable", "v1", "latest")]
     plan = images.plan_delete(ecr, repo, refs)
     assert [(i.image_id["imageTag"], i.action, i.tags_lost) for i in plan.items] == [
         ("stable", images.TAG_REMOVED, ["stable"]),
@@ -80,7 +80,7 @@ def test_delete_by_digest_lists_the_tags_lost(ecr: Any, repo: str) -> None:
         imageTag="prod",
         imageManifestMediaType=m.DOCKER_SCHEMA2,
     )
-    plan = images.plan_delete(ecr, repo, [parse_ref(digest), parse_ref("prod")])
+    plan = images.plan_delete(ecr, repo, [parse_image_ref(digest), parse_image_ref("prod")])
     assert len(plan.items) == 1  # the tag goes with the digest: sent once
     assert plan.by_digest[0].tags_lost == ["prod", "v1"]
     images.execute_delete(ecr, plan)
@@ -107,9 +107,9 @@ def test_delete_untagged_in_batches_of_100(ecr: Any, repo: str) -> None:
 def test_delete_unknown_refs_delete_nothing(ecr: Any, repo: str) -> None:
     s.put(ecr, repo, s.schema2(), m.DOCKER_SCHEMA2, tag="v1")
     with pytest.raises(NotFound, match="no image with tag nope"):
-        images.plan_delete(ecr, repo, [parse_ref("v1"), parse_ref("nope")])
+        images.plan_delete(ecr, repo, [parse_image_ref("v1"), parse_image_ref("nope")])
     with pytest.raises(NotFound, match=f"no image with digest {DIGEST}"):
-        images.plan_delete(ecr, repo, [parse_ref(DIGEST)])
+        images.plan_delete(ecr, repo, [parse_image_ref(DIGEST)])
     with pytest.raises(InvalidInput, match="nothing to delete"):
         images.plan_delete(ecr, repo, [])
     assert len(_tags(ecr, repo)) == 1

@@ -11,7 +11,7 @@ import pytest
 from botocore.stub import Stubber
 
 from ecrctl.distribution import manifest as m
-from ecrctl.distribution.refs import parse_ref
+from ecrctl.distribution.reference import parse_image_ref
 from ecrctl.errors import InvalidInput, NotFound
 from ecrctl.image import query as images
 from tests import image_samples as s
@@ -147,7 +147,7 @@ EXPECTED_TYPES = {
 def test_show_every_media_type(ecr: Any, repo: str, kind: str, by: str) -> None:
     samples = s.put_every_type(ecr, repo)
     tag, digest, text = samples[kind]
-    ref = parse_ref(tag if by == "tag" else digest)
+    ref = parse_image_ref(tag if by == "tag" else digest)
     info = images.show_image(ecr, repo, ref)
     assert info["imageManifest"] == text  # exactly as stored
     assert info["manifestDigest"] == digest == s.sha(text)
@@ -167,9 +167,9 @@ def test_show_every_media_type(ecr: Any, repo: str, kind: str, by: str) -> None:
 def test_show_unknown_tag_and_digest(ecr: Any, repo: str) -> None:
     s.put(ecr, repo, s.schema2(), m.DOCKER_SCHEMA2, tag="v1")
     with pytest.raises(NotFound, match="no image with tag v2 in repository 'team/app'"):
-        images.show_image(ecr, repo, parse_ref("v2"))
+        images.show_image(ecr, repo, parse_image_ref("v2"))
     with pytest.raises(NotFound, match=f"no image with digest {DIGEST}"):
-        images.show_image(ecr, repo, parse_ref(DIGEST))
+        images.show_image(ecr, repo, parse_image_ref(DIGEST))
 
 
 def test_stored_manifest_asks_for_every_media_type() -> None:

@@ -11,7 +11,8 @@ import pytest
 from botocore.stub import Stubber
 
 from ecrctl.distribution import manifest as m
-from ecrctl.distribution.refs import ImageRef, parse_ref
+from ecrctl.distribution.reference import parse_image_ref
+from ecrctl.distribution.refs import ImageRef
 from ecrctl.errors import InvalidInput, NotFound
 from ecrctl.image.retag import MAX_WORKERS, parse_new_tag, retag
 from tests import image_samples as s
@@ -37,7 +38,7 @@ def _stored(ecr: Any, repo: str, tag: str) -> dict[str, Any]:
 def test_retag_every_media_type_byte_for_byte(ecr: Any, repo: str, kind: str, by: str) -> None:
     tag, digest, text = s.put_every_type(ecr, repo)[kind]
     media_type = _stored(ecr, repo, tag)["imageManifestMediaType"]
-    source = parse_ref(tag if by == "tag" else digest)
+    source = parse_image_ref(tag if by == "tag" else digest)
     result = retag(ecr, repo, source, ["v2", "stable"])
     assert [(o.tag, o.status) for o in result.outcomes] == [
         ("v2", "created"),

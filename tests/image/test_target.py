@@ -6,8 +6,9 @@ import pytest
 
 from ecrctl.aws.clients import Aws
 from ecrctl.aws.settings import AwsSettings
+from ecrctl.distribution.reference import parse_reference
 from ecrctl.errors import InvalidInput
-from ecrctl.image.target import aws_for_host, registry_host
+from ecrctl.image.target import aws_for_host
 
 
 @pytest.mark.parametrize(
@@ -23,8 +24,8 @@ from ecrctl.image.target import aws_for_host, registry_host
         ("localhost/app", "localhost"),
     ],
 )
-def test_registry_host(reference: str, host: str | None) -> None:
-    assert registry_host(reference) == host
+def test_the_reference_names_the_host(reference: str, host: str | None) -> None:
+    assert parse_reference(reference).host == host
 
 
 def test_another_accounts_ecr_host_gets_that_registry_and_region() -> None:

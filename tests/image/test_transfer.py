@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from ecrctl.distribution.reference import parse_reference
 from ecrctl.docker_engine import registry_error
 from ecrctl.errors import AuthError, EcrctlError, InvalidInput, NotFound, ServiceError
-from ecrctl.image.transfer import parse_pull_reference, push_target, split_name
+from ecrctl.image.transfer import push_target
 
 DIGEST = "sha256:" + "cd" * 32
 
@@ -25,8 +26,9 @@ DIGEST = "sha256:" + "cd" * 32
         (f"app@{DIGEST}", ("app", None)),
     ],
 )
-def test_split_name(reference: str, expected: tuple[str, str | None]) -> None:
-    assert split_name(reference) == expected
+def test_name_and_tag(reference: str, expected: tuple[str, str | None]) -> None:
+    parsed = parse_reference(reference)
+    assert (parsed.repository, parsed.tag) == expected
 
 
 @pytest.mark.parametrize(
@@ -41,7 +43,14 @@ def test_split_name(reference: str, expected: tuple[str, str | None]) -> None:
     ],
 )
 def test_push_target(local: str, destination: str | None, expected: tuple[str, str]) -> None:
-    assert push_target(local, destination) == expected
+    target = push_target(local, destination)
+    assert (target.repository, target.tag) == expected
+
+
+def test_the_destination_or_else_the_local_name_names_the_registry() -> None:
+    assert push_target("127.0.0.1:5000/x/y:3", None).host == "127.0.0.1:5000"
+    assert push_target("127.0.0.1:5000/x/y:3", "team/app").host is None
+    assert push_target(DIGEST, "team/app").tag == "latest"  # an image id has no tag
 
 
 @pytest.mark.parametrize(
@@ -66,17 +75,18 @@ def test_push_target_rejects(local: str, destination: str | None, message: str) 
         (f"127.0.0.1:5000/team/app@{DIGEST}", "team/app", None, DIGEST),
     ],
 )
-def test_parse_pull_reference(
+def test_pull_reference(
     reference: str, repository: str, tag: str | None, digest: str | None
 ) -> None:
-    name, ref = parse_pull_reference(reference)
-    assert (name, ref.tag, ref.digest) == (repository, tag, digest)
+    parsed = parse_reference(reference, what="reference", tag_and_digest=False)
+    ref = parsed.for_ecr().image
+    assert (parsed.repository, ref.tag, ref.digest) == (repository, tag, digest)
 
 
 @pytest.mark.parametrize("reference", ["app@sha256:1", "app@md5:" + "a" * 32, "Bad:1"])
-def test_parse_pull_reference_rejects(reference: str) -> None:
+def test_pull_reference_rejects(reference: str) -> None:
     with pytest.raises(InvalidInput):
-        parse_pull_reference(reference)
+        parse_reference(reference, what="reference", tag_and_digest=False).for_ecr()
 
 
 @pytest.mark.parametrize(

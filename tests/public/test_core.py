@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from botocore.stub import Stubber
 
-from ecrctl.distribution.refs import parse_ref
+from ecrctl.distribution.reference import parse_image_ref
 from ecrctl.errors import InvalidInput
 from ecrctl.public import images, repository
 
@@ -145,14 +145,14 @@ def test_delete_sends_digests_100_per_call_and_reports_failures(
         {"imageIds": rest[1:], "failures": [failure]},
         {"repositoryName": "app", "imageIds": rest},
     )
-    result = images.delete_images(client, "app", [parse_ref(d) for d in digests])
+    result = images.delete_images(client, "app", [parse_image_ref(d) for d in digests])
     assert len(result["deleted"]) == 149
     assert result["failures"] == [failure]
 
 
 def test_a_tag_is_refused_before_any_call(stubbed: tuple[Any, Stubber]) -> None:
     client, _ = stubbed  # no response queued: any call would fail the test
-    refs = [parse_ref("sha256:" + "a" * 64), parse_ref("v1")]
+    refs = [parse_image_ref("sha256:" + "a" * 64), parse_image_ref("v1")]
     with pytest.raises(InvalidInput, match="ECR Public has no tag-only delete") as caught:
         images.delete_images(client, "app", refs)
     assert "'v1'" in str(caught.value)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from ecrctl.distribution.reference import parse_reference
 from ecrctl.errors import InvalidInput
-from ecrctl.public.location import PublicImage, parse_public_reference, split_uri
+from ecrctl.image.transfer import push_target
+from ecrctl.public.location import PublicImage, public_image
 from ecrctl.public.transfer import push_destination
 
 DIGEST = "sha256:" + "ab" * 32
@@ -27,8 +29,8 @@ DIGEST = "sha256:" + "ab" * 32
         ("team/app", PublicImage("team/app")),
     ],
 )
-def test_parse_public_reference(reference: str, expected: PublicImage) -> None:
-    assert parse_public_reference(reference) == expected
+def test_public_image(reference: str, expected: PublicImage) -> None:
+    assert public_image(parse_reference(reference)) == expected
 
 
 def test_uri_and_path() -> None:
@@ -36,7 +38,8 @@ def test_uri_and_path() -> None:
     assert (image.path, image.uri()) == ("a1b2/team/app", "public.ecr.aws/a1b2/team/app:1")
     pinned = PublicImage("app", "a1b2", "public.ecr.aws", digest=DIGEST)
     assert pinned.uri() == f"public.ecr.aws/a1b2/app@{DIGEST}"
-    assert split_uri("public.ecr.aws/a1b2/team/app") == ("public.ecr.aws", "a1b2", "team/app")
+    uri = parse_reference("public.ecr.aws/a1b2/team/app")
+    assert (uri.host, *uri.namespace()) == ("public.ecr.aws", "a1b2", "team/app")
 
 
 @pytest.mark.parametrize(
@@ -51,7 +54,7 @@ def test_uri_and_path() -> None:
 )
 def test_bad_public_references_are_refused(reference: str, message: str) -> None:
     with pytest.raises(InvalidInput) as info:
-        parse_public_reference(reference)
+        public_image(parse_reference(reference))
     assert info.value.exit_code == 2 and message in info.value.one_line()
 
 
@@ -63,6 +66,9 @@ def test_bad_public_references_are_refused(reference: str, message: str) -> None
         ("app", "public.ecr.aws/a1b2/web", PublicImage("web", "a1b2", "public.ecr.aws", "latest")),
         ("app:1", None, PublicImage("app", tag="1")),
         ("app:1", "web", PublicImage("web", tag="1")),
+        # no destination: a private host in the local name is not ECR Public's, and
+        # --public names a repository of the caller's public registry
+        ("localhost:5000/app:1", None, PublicImage("app", tag="1")),
         (
             "public.ecr.aws/a1b2/app:3",
             None,
@@ -71,4 +77,5 @@ def test_bad_public_references_are_refused(reference: str, message: str) -> None
     ],
 )
 def test_push_destination(local: str, destination: str | None, expected: PublicImage) -> None:
-    assert push_destination(local, destination) == expected
+    target = push_target(local, destination)
+    assert push_destination(target, destination_given=destination is not None) == expected

@@ -11,7 +11,8 @@ from ecrctl.cli.common import command, confirm, dry_run_option, pass_app, yes_op
 from ecrctl.cli.public import public_option
 from ecrctl.cli.render import Table, emit, fmt_digest, warn
 from ecrctl.cli.usage_view import revisions_option
-from ecrctl.distribution.refs import check_repository_name, parse_ref
+from ecrctl.distribution.reference import parse_image_ref
+from ecrctl.distribution.refs import check_repository_name
 from ecrctl.image import delete as core
 
 
@@ -70,7 +71,7 @@ def delete(
     if public:
         public_cli.refuse({"untagged": untagged, "dry_run": dry_run}, public=True)
         return public_cli.delete_images(app, repository, refs, yes=yes)
-    parsed = [parse_ref(r) for r in refs]
+    parsed = [parse_image_ref(r) for r in refs]
     registry_id = app.registry_id
     plan = core.plan_delete(app.ecr, repository, parsed, untagged=untagged, registry_id=registry_id)
     if plan.items and not force:

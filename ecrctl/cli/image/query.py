@@ -23,7 +23,8 @@ from ecrctl.cli.render import (
     print_table,
 )
 from ecrctl.cli.usage_view import revisions_option
-from ecrctl.distribution.refs import check_repository_name, parse_ref
+from ecrctl.distribution.reference import parse_image_ref
+from ecrctl.distribution.refs import check_repository_name
 from ecrctl.image import query
 
 if TYPE_CHECKING:
@@ -185,7 +186,7 @@ def show(app: App, repository: str, ref: str, raw: bool, public: bool) -> None:
     BatchGetImage) it is read through the registry API.
     """
     repository = check_repository_name(repository)
-    parsed = parse_ref(ref)  # checked before any client is made
+    parsed = parse_image_ref(ref)  # checked before any client is made
     if public:
         from ecrctl.public.images import show_image
 

@@ -9,7 +9,8 @@ from ecrctl.cli.app import App
 from ecrctl.cli.common import command, dry_run_option, pass_app
 from ecrctl.cli.public import public_option
 from ecrctl.cli.render import Table, emit, fmt_digest, notice, warn
-from ecrctl.distribution.refs import check_repository_name, parse_ref
+from ecrctl.distribution.reference import parse_image_ref
+from ecrctl.distribution.refs import ImageRef, check_repository_name
 from ecrctl.errors import InvalidInput, PartialFailure
 from ecrctl.image import retag as core
 
@@ -53,10 +54,10 @@ def retag(
     are refused: ECR cannot copy layers this way.
     """
     repository = check_repository_name(repository)
-    ref = parse_ref(source)
+    ref = parse_image_ref(source)
     tags = [core.parse_new_tag(t, repository) for t in new_tags]
     if public:
-        _refuse_public(repository, source, tags[0])
+        _refuse_public(repository, ref, tags[0])
     job = core.plan_retag(
         app.ecr, repository, ref, tags, registry_id=app.registry_id, dry_run=dry_run
     )
@@ -73,9 +74,9 @@ def retag(
         raise error
 
 
-def _refuse_public(repository: str, source: str, tag: str) -> None:
+def _refuse_public(repository: str, source: ImageRef, tag: str) -> None:
     """ECR Public has no BatchGetImage or PutImage: the registry API retags there."""
-    at = "@" if source.startswith("sha256:") else ":"
+    at = "@" if source.digest else ":"
     public = f"public.ecr.aws/ALIAS/{repository}"
     raise InvalidInput(
         "ECR Public has no BatchGetImage or PutImage, so it cannot retag by manifest",

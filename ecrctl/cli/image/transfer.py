@@ -46,29 +46,31 @@ def push(
     public registry (the repository must exist: ecrctl repo create --public).
     """
     from ecrctl.cli.progress import ProgressView
-    from ecrctl.distribution.refs import check_reference
     from ecrctl.image import transfer
-    from ecrctl.image.target import registry_host
     from ecrctl.login.hostaws import is_public_address
     from ecrctl.public import transfer as public_transfer
 
-    check_reference(local_image, what="local image", digest=True)
-    if destination is not None:
-        check_reference(destination, what="destination", digest=False)
-    named = destination or local_image
-    public = public or is_public_address(registry_host(named))
+    target = transfer.push_target(local_image, destination)  # checked before any call
+    given = destination is not None
+    public = public or is_public_address(target.host)
     if public:
         refuse({"create": create}, public=True)
     with ProgressView(app, "push") as view:
         if public:
             result = public_transfer.push(
-                app.aws, local_image, destination, registry_url=registry_url, on_progress=view
+                app.aws,
+                local_image,
+                target,
+                destination_given=given,
+                registry_url=registry_url,
+                on_progress=view,
             )
         else:
             result = transfer.push(
                 app.aws,
                 local_image,
-                destination,
+                target,
+                destination_given=given,
                 create=create,
                 registry_url=registry_url,
                 on_progress=view,
@@ -98,17 +100,16 @@ def pull(app: App, reference: str, registry_url: str | None, public: bool) -> No
     pull is anonymous (--debug says which).
     """
     from ecrctl.cli.progress import ProgressView
-    from ecrctl.distribution.refs import check_reference
+    from ecrctl.distribution.reference import parse_reference
     from ecrctl.image import transfer
-    from ecrctl.image.target import registry_host
     from ecrctl.login.hostaws import is_public_address
     from ecrctl.public import transfer as public_transfer
 
-    check_reference(reference, what="reference", digest=True)
+    parsed = parse_reference(reference, what="reference")
     core = transfer.pull
-    if public or is_public_address(registry_host(reference)):
+    if public or is_public_address(parsed.host):
         core = public_transfer.pull
     with ProgressView(app, "pull") as view:
-        result = core(app.aws, reference, registry_url=registry_url, on_progress=view)
+        result = core(app.aws, parsed, registry_url=registry_url, on_progress=view)
     notice(app, f"pulled {result['imageUri']} ({result['imageDigest']})")
     emit(app, result, text=result["imageUri"])
