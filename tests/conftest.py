@@ -73,6 +73,19 @@ def ecr(moto: None) -> Any:
     return boto3.client("ecr", region_name=REGION)
 
 
+@pytest.fixture
+def stubbed() -> Iterator[tuple[Any, Any]]:
+    """An ECR client under botocore's Stubber, for what moto cannot answer (pagination,
+    throttling, AccessDenied, AWS's lifecycle preview); every queued answer must be used."""
+    import boto3
+    from botocore.stub import Stubber
+
+    client = boto3.client("ecr", region_name=REGION)
+    with Stubber(client) as stubber:
+        yield client, stubber
+        stubber.assert_no_pending_responses()
+
+
 @dataclass
 class Result:
     exit_code: int

@@ -1,0 +1,21 @@
+"""What the lifecycle command tests share: a repository holding the user guide's
+multi-rule example."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.lifecycle.guide import EXAMPLES
+from tests.lifecycle.moto_images import load_into_moto
+
+MULTI = EXAMPLES[2]  # prod keep 1, beta keep 1: only A expires
+
+
+@pytest.fixture
+def multi_repo(ecr: Any) -> dict[str, str]:
+    """team/app in moto holding the guide's multi-rule example images (names -> digests)."""
+    names = list(MULTI.images)
+    pushed = load_into_moto(ecr, "team/app", list(MULTI.images.values()))
+    return {name: image.digest for name, image in zip(names, pushed, strict=True)}
