@@ -1,5 +1,5 @@
-"""What the lifecycle command tests share: a repository holding the user guide's
-multi-rule example."""
+"""What the policy command tests share: a repository holding the user guide's lifecycle
+multi-rule example, and an empty repository for the repository-policy commands."""
 
 from __future__ import annotations
 
@@ -7,10 +7,8 @@ from typing import Any
 
 import pytest
 
-from tests.lifecycle.guide import EXAMPLES
+from tests.lifecycle.guide import MULTI
 from tests.lifecycle.moto_images import load_into_moto
-
-MULTI = EXAMPLES[2]  # prod keep 1, beta keep 1: only A expires
 
 
 @pytest.fixture
@@ -19,3 +17,10 @@ def multi_repo(ecr: Any) -> dict[str, str]:
     names = list(MULTI.images)
     pushed = load_into_moto(ecr, "team/app", list(MULTI.images.values()))
     return {name: image.digest for name, image in zip(names, pushed, strict=True)}
+
+
+@pytest.fixture
+def repo(ecr: Any) -> str:
+    """An empty repository team/app in moto."""
+    ecr.create_repository(repositoryName="team/app")
+    return "team/app"

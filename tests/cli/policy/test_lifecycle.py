@@ -10,9 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.cli.policy.conftest import MULTI
 from tests.conftest import Runner
-from tests.lifecycle.guide import EXAMPLES
+from tests.lifecycle.guide import EXAMPLES, MULTI
 from tests.support.files import write
 
 # -- validate ----------------------------------------------------------------------

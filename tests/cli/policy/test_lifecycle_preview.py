@@ -15,9 +15,8 @@ from typing import Any
 import pytest
 from botocore.stub import Stubber
 
-from tests.cli.policy.conftest import MULTI
 from tests.conftest import Result, Runner
-from tests.lifecycle.guide import DAY, EXAMPLES, NOW
+from tests.lifecycle.guide import DAY, EXAMPLES, MULTI, NOW
 from tests.support.aws import app_with_ecr
 from tests.support.files import write
 
