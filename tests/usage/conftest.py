@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import backends
 import pytest
@@ -42,3 +43,25 @@ def usage_url(usage_server: str) -> str:
 def in_process(monkeypatch: pytest.MonkeyPatch, moto: None) -> None:
     """moto in-process, its Lambda checking image URIs against its ECR."""
     monkeypatch.setenv("MOTO_LAMBDA_STUB_ECR", "false")
+
+
+def _stubbed(service: str) -> Iterator[tuple[Any, Any]]:
+    import boto3
+    from botocore.stub import Stubber
+
+    client = boto3.client(service, region_name="us-east-1")
+    with Stubber(client) as stub:
+        yield client, stub
+        stub.assert_no_pending_responses()
+
+
+@pytest.fixture
+def stubbed_ecs() -> Iterator[tuple[Any, Any]]:
+    """An ECS client under botocore's Stubber (moto neither paginates nor batches)."""
+    yield from _stubbed("ecs")
+
+
+@pytest.fixture
+def stubbed_lambda() -> Iterator[tuple[Any, Any]]:
+    """A Lambda client under botocore's Stubber."""
+    yield from _stubbed("lambda")
