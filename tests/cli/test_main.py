@@ -9,7 +9,8 @@ import pytest
 
 from ecrctl import __version__
 from ecrctl.cli.app import App, Output
-from ecrctl.cli.main import SUBCOMMANDS, cli, fail, main
+from ecrctl.cli.main import SUBCOMMANDS, fail, main
+from ecrctl.cli.main import cli as root
 from ecrctl.errors import Aborted, NotFound
 from tests.conftest import Runner
 
@@ -39,15 +40,20 @@ def test_usage_errors_are_one_line(cli: Runner, args: list[str], line: str) -> N
 def test_every_subcommand_is_listed_and_loads() -> None:
     import click
 
-    ctx = click.Context(cli)
-    assert cli.list_commands(ctx) == sorted(SUBCOMMANDS)
+    ctx = click.Context(root)
+    assert root.list_commands(ctx) == sorted(SUBCOMMANDS)
     for name in SUBCOMMANDS:
-        command = cli.get_command(ctx, name)
+        command = root.get_command(ctx, name)
         assert isinstance(command, click.Command) and command.name == name
 
 
 def test_version_and_help_exit_0(cli: Runner) -> None:
-    assert cli("--version") == type(cli("--version"))(0, f"ecrctl, version {__version__}\n", "")
+    version = cli("--version")
+    assert (version.exit_code, version.stdout, version.stderr) == (
+        0,
+        f"ecrctl, version {__version__}\n",
+        "",
+    )
     helped = cli("-h")
     assert helped.exit_code == 0
     assert "Exit codes: 0 ok, 1 failed, 2 bad usage or input, 130 interrupted," in helped.stdout
