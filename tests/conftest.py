@@ -138,14 +138,19 @@ def moto_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         backends.stop(workdir)
 
 
+def reset_moto(url: str) -> str:
+    """Every state of the moto_server at ``url`` dropped; ``url``."""
+    import urllib.request
+
+    request = urllib.request.Request(f"{url}/moto-api/reset", method="POST")
+    urllib.request.urlopen(request).close()
+    return url
+
+
 @pytest.fixture
 def moto_url(moto_server: str) -> str:
     """The moto_server URL, with all state reset for this test."""
-    import urllib.request
-
-    request = urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST")
-    urllib.request.urlopen(request).close()
-    return moto_server
+    return reset_moto(moto_server)
 
 
 @dataclass

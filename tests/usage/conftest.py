@@ -1,5 +1,6 @@
-"""A moto_server of the usage tests' own: its Lambda checks image URIs against
-its ECR (MOTO_LAMBDA_STUB_ECR=false), so ResolvedImageUri carries real digests."""
+"""Fixtures of the usage tests: a moto_server of their own whose Lambda checks image URIs
+against its ECR (MOTO_LAMBDA_STUB_ECR=false), so ResolvedImageUri carries real digests;
+moto in-process alike; ECS and Lambda clients under Stubber; one scan's API access."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from typing import Any
 
 import backends
 import pytest
+
+from tests.conftest import reset_moto
 
 
 @pytest.fixture(scope="session")
@@ -32,11 +35,7 @@ def usage_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture
 def usage_url(usage_server: str) -> str:
     """The server, reset for this test."""
-    import urllib.request
-
-    request = urllib.request.Request(f"{usage_server}/moto-api/reset", method="POST")
-    urllib.request.urlopen(request).close()
-    return usage_server
+    return reset_moto(usage_server)
 
 
 @pytest.fixture
@@ -65,3 +64,15 @@ def stubbed_ecs() -> Iterator[tuple[Any, Any]]:
 def stubbed_lambda() -> Iterator[tuple[Any, Any]]:
     """A Lambda client under botocore's Stubber."""
     yield from _stubbed("lambda")
+
+
+@pytest.fixture
+def calls() -> Iterator[Any]:
+    """One scan's API access (its worker pool closed after the test)."""
+    from ecrctl.usage.calls import Calls
+
+    found = Calls()
+    try:
+        yield found
+    finally:
+        found.close()

@@ -43,7 +43,7 @@ def _code(resolved: str | None, image: str) -> dict[str, Any]:
 
 
 def test_the_resolved_digest_is_what_runs_and_the_uri_counts_without_one(
-    stubbed_lambda: tuple[Any, Any],
+    stubbed_lambda: tuple[Any, Any], calls: Calls
 ) -> None:
     client, stub = stubbed_lambda
     functions = [
@@ -77,11 +77,7 @@ def test_the_resolved_digest_is_what_runs_and_the_uri_counts_without_one(
         "get_function", _code(None, w.uri("app", "v0")), {"FunctionName": "fn", "Qualifier": "1"}
     )
     scope = Scope("us-east-1", 5)
-    calls = Calls()
-    try:
-        found = LambdaScan(client, calls, scope).run()
-    finally:
-        calls.close()
+    found = LambdaScan(client, calls, scope).run()
     assert (scope.functions, scope.versions, scope.aliases) == (1, 2, 1)
     assert [(r.user.text(), r.user.arn, r.uri, r.how) for r in found] == [
         ("function fn:$LATEST", FUNCTION, resolved, RUNNING),
@@ -89,15 +85,13 @@ def test_the_resolved_digest_is_what_runs_and_the_uri_counts_without_one(
     ]
 
 
-def test_no_permission_to_list_functions_is_a_gap(stubbed_lambda: tuple[Any, Any]) -> None:
+def test_no_permission_to_list_functions_is_a_gap(
+    stubbed_lambda: tuple[Any, Any], calls: Calls
+) -> None:
     client, stub = stubbed_lambda
     stub.add_client_error("list_functions", "AccessDeniedException", "not authorized")
     scope = Scope("us-east-1", 5)
-    calls = Calls()
-    try:
-        assert LambdaScan(client, calls, scope).run() == []
-    finally:
-        calls.close()
+    assert LambdaScan(client, calls, scope).run() == []
     assert [(g.action, g.message) for g in calls.gaps] == [
         ("lambda:ListFunctions", "not authorized")
     ]

@@ -3,7 +3,6 @@ for permission kept as gaps, things gone as nothing, pages, workers and progress
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -33,15 +32,6 @@ def test_ecs_follows_an_emulated_ecr_unless_it_has_its_own_endpoint(
         monkeypatch.setenv(key, value)
     client = service_client(Aws(AwsSettings(endpoint_url=endpoint)), "ecs")
     assert expected in client.meta.endpoint_url  # no call is made
-
-
-@pytest.fixture
-def calls() -> Iterator[Calls]:
-    found = Calls()
-    try:
-        yield found
-    finally:
-        found.close()
 
 
 def test_a_refusal_for_permission_is_one_gap_per_action(

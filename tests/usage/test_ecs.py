@@ -39,7 +39,7 @@ def test_only_the_newest_n_revisions_of_a_family_count(in_process: None) -> None
     assert usage.usage.scope.task_definitions == 4
 
 
-def test_pages_are_followed_and_services_described_ten_at_a_time() -> None:
+def test_pages_are_followed_and_services_described_ten_at_a_time(calls: Calls) -> None:
     import boto3
 
     client = boto3.client("ecs", region_name="us-east-1")
@@ -69,17 +69,13 @@ def test_pages_are_followed_and_services_described_ten_at_a_time() -> None:
         stub.add_response("describe_task_definition", {"taskDefinition": {}})
         stub.add_response("describe_task_definition", {"taskDefinition": {}})
         scope = Scope("us-east-1", 5)
-        calls = Calls()
-        try:
-            EcsScan(client, calls, scope).run()
-        finally:
-            calls.close()
+        EcsScan(client, calls, scope).run()
         stub.assert_no_pending_responses()
     assert (scope.clusters, scope.services) == (1, 12)
     assert sorted(batches) == [2, 10]
 
 
-def test_every_deployment_of_a_service_counts() -> None:
+def test_every_deployment_of_a_service_counts(calls: Calls) -> None:
     """A rolling deployment keeps the old task definition running (moto keeps one)."""
     import boto3
 
@@ -108,11 +104,7 @@ def test_every_deployment_of_a_service_counts() -> None:
         stub.add_response("describe_task_definition", image)
         stub.add_response("describe_task_definition", {"taskDefinition": {}})
         scope = Scope("us-east-1", 5)
-        calls = Calls()
-        try:
-            references = EcsScan(client, calls, scope).run()
-        finally:
-            calls.close()
+        references = EcsScan(client, calls, scope).run()
         stub.assert_no_pending_responses()  # web:7 was read too
     usage = Usage(scope, references, tags={(w.ACCOUNT, w.REGION, "app"): {"v7": "sha256:7"}})
     found = for_repository(usage, (w.ACCOUNT, w.REGION, "app"))
@@ -134,7 +126,7 @@ def test_references_name_only_ecr_images_and_say_how() -> None:
 
 
 def test_a_task_counts_the_digest_it_pulled_and_the_tag_it_restarts_with(
-    stubbed_ecs: tuple[Any, Any],
+    stubbed_ecs: tuple[Any, Any], calls: Calls
 ) -> None:
     client, stub = stubbed_ecs
     task = {
@@ -152,11 +144,7 @@ def test_a_task_counts_the_digest_it_pulled_and_the_tag_it_restarts_with(
         "describe_tasks", {"tasks": [task]}, {"cluster": CLUSTER, "tasks": [task["taskArn"]]}
     )
     scope = Scope("us-east-1", 5)
-    calls = Calls()
-    try:
-        found = EcsScan(client, calls, scope).run()
-    finally:
-        calls.close()
+    found = EcsScan(client, calls, scope).run()
     assert scope.tasks == 1
     assert [(r.user.text(), r.uri, r.image.digest, r.image.tag, r.how) for r in found] == [
         ("task prod/abc123", w.uri("app", "v1") + "@sha256:1", "sha256:1", None, RUNNING),

@@ -1,5 +1,5 @@
 """What the policy command tests share: a repository holding the user guide's lifecycle
-multi-rule example, and an empty repository for the repository-policy commands."""
+multi-rule example."""
 
 from __future__ import annotations
 
@@ -17,10 +17,3 @@ def multi_repo(ecr: Any) -> dict[str, str]:
     names = list(MULTI.images)
     pushed = load_into_moto(ecr, "team/app", list(MULTI.images.values()))
     return {name: image.digest for name, image in zip(names, pushed, strict=True)}
-
-
-@pytest.fixture
-def repo(ecr: Any) -> str:
-    """An empty repository team/app in moto."""
-    ecr.create_repository(repositoryName="team/app")
-    return "team/app"

@@ -21,6 +21,7 @@ from tests.support.aws import app_with_ecr
 from tests.support.files import write
 
 NOW_ISO = "2023-11-14T22:13:20Z"
+PREVIEW = ("policy", "lifecycle", "preview")
 
 
 # -- preview ------------------------------------------------------------------------
@@ -63,9 +64,7 @@ def test_preview_table_explains_every_image(
     ]
     assert result.stderr == ("3 image(s): 1 expire, 2 kept (now = 2023-11-14T22:13:20+00:00)\n")
     only = cli(
-        "policy",
-        "lifecycle",
-        "preview",
+        *PREVIEW,
         "team/app",
         "--policy",
         policy,
@@ -81,9 +80,7 @@ def test_preview_json_is_the_get_lifecycle_policy_preview_shape(
 ) -> None:
     policy = write(tmp_path, "p.json", EXAMPLES[6].policy)
     result = cli(
-        "policy",
-        "lifecycle",
-        "preview",
+        *PREVIEW,
         "team/app",
         "--policy",
         policy,
@@ -112,9 +109,7 @@ def test_preview_json_is_the_get_lifecycle_policy_preview_shape(
         "summary": {"expiringImageTotalCount": 2},
     }
     queried = cli(
-        "policy",
-        "lifecycle",
-        "preview",
+        *PREVIEW,
         "team/app",
         "--policy",
         policy,
@@ -178,9 +173,7 @@ def test_preview_age_rules_count_from_now(cli: Runner, tmp_path: Path) -> None:
 
     def expiring(now: str) -> list[str]:
         out = cli(
-            "policy",
-            "lifecycle",
-            "preview",
+            *PREVIEW,
             "--policy",
             policy,
             "--images",
@@ -198,9 +191,7 @@ def test_preview_age_rules_count_from_now(cli: Runner, tmp_path: Path) -> None:
     assert expiring("2023-11-01T00:00:00+00:00") == []
     rows = _rows(
         cli(
-            "policy",
-            "lifecycle",
-            "preview",
+            *PREVIEW,
             "--policy",
             policy,
             "--images",
@@ -270,9 +261,7 @@ def test_preview_usage_errors(cli: Runner, args: list[str], message: str) -> Non
 def test_preview_invalid_policy_file(cli: Runner, tmp_path: Path) -> None:
     images = write(tmp_path, "i.json", {"imageDetails": []})
     result = cli(
-        "policy",
-        "lifecycle",
-        "preview",
+        *PREVIEW,
         "--policy",
         "-",
         "--images",
@@ -327,9 +316,7 @@ def test_remote_preview_prints_aws_results(cli: Runner, stubbed: tuple[Any, Stub
     text = json.dumps(MULTI.policy)
     _stub_remote(stubber, text, [_remote_result("A", 1)])
     result = cli(
-        "policy",
-        "lifecycle",
-        "preview",
+        *PREVIEW,
         "team/app",
         "--policy",
         "-",
@@ -364,9 +351,7 @@ def test_compare_agreeing_previews_exit_0(cli: Runner, stubbed: tuple[Any, Stubb
     _stub_images(stubber)
     _stub_remote(stubber, text, [_remote_result("A", 1)])
     result = cli(
-        "policy",
-        "lifecycle",
-        "preview",
+        *PREVIEW,
         "team/app",
         "--policy",
         "-",
@@ -392,9 +377,7 @@ def test_compare_lists_every_disagreement_and_exits_1(
     # an emulator with OR matching and no protection would expire B under rule 2
     _stub_remote(stubber, None, [_remote_result("A", 1), _remote_result("B", 2)])
     result = cli(
-        "policy",
-        "lifecycle",
-        "preview",
+        *PREVIEW,
         "team/app",
         "--compare",
         "-o",
