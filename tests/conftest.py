@@ -73,6 +73,19 @@ def ecr(moto: None) -> Any:
     return boto3.client("ecr", region_name=REGION)
 
 
+@pytest.fixture
+def stubbed() -> Iterator[tuple[Any, Any]]:
+    """An ECR client under botocore's Stubber, for what moto cannot answer (pagination,
+    throttling, AccessDenied, AWS's lifecycle preview); every queued answer must be used."""
+    import boto3
+    from botocore.stub import Stubber
+
+    client = boto3.client("ecr", region_name=REGION)
+    with Stubber(client) as stubber:
+        yield client, stubber
+        stubber.assert_no_pending_responses()
+
+
 @dataclass
 class Result:
     exit_code: int
@@ -125,14 +138,19 @@ def moto_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         backends.stop(workdir)
 
 
+def reset_moto(url: str) -> str:
+    """Every state of the moto_server at ``url`` dropped; ``url``."""
+    import urllib.request
+
+    request = urllib.request.Request(f"{url}/moto-api/reset", method="POST")
+    urllib.request.urlopen(request).close()
+    return url
+
+
 @pytest.fixture
 def moto_url(moto_server: str) -> str:
     """The moto_server URL, with all state reset for this test."""
-    import urllib.request
-
-    request = urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST")
-    urllib.request.urlopen(request).close()
-    return moto_server
+    return reset_moto(moto_server)
 
 
 @dataclass

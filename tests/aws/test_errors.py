@@ -13,13 +13,12 @@ from botocore.stub import Stubber
 from ecrctl.aws.settings import AwsSettings
 from ecrctl.cli.app import App
 from tests.conftest import ACCOUNT, REGION, Runner
+from tests.support.aws import app_with_ecr
 
 
 def stubbed_app() -> tuple[App, Stubber]:
-    app = App(AwsSettings(region=REGION))
     client = boto3.client("ecr", region_name=REGION)
-    app.aws.__dict__["ecr"] = client  # the lazily built client, replaced before first use
-    return app, Stubber(client)
+    return app_with_ecr(client, AwsSettings(region=REGION)), Stubber(client)
 
 
 def repo(name: str) -> dict[str, Any]:

@@ -1,123 +1,17 @@
-"""The completers, and which one a parameter gets from its type, name or metavar."""
+"""The completers: repository names, tags and digests, image specs, hosts, regions and
+files; and what a listing leaves in the completion cache."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
-
-import click
-import pytest
-from click.shell_completion import CompletionItem
 
 from ecrctl.aws.settings import AwsSettings
 from ecrctl.cli import completers as c
-from ecrctl.cli import paramtypes, shells
 from ecrctl.cli.app import App
-from ecrctl.cli.common import EcrctlCommand
 from ecrctl.completion import cache as cc
 from ecrctl.completion.cache import CacheScope, ImageId
-
-TAGGED = "sha256:" + "a" * 64
-OTHER = "sha256:" + "b" * 64
-
-
-def values(items: list[CompletionItem]) -> list[str]:
-    return [i.value for i in items]
-
-
-@pytest.fixture
-def seeded() -> CacheScope:
-    scope = CacheScope.of(AwsSettings())
-    cc.remember_repositories(scope, ["team/app", "team/api"])
-    cc.remember_images(
-        scope,
-        "team/app",
-        [ImageId("latest", TAGGED), ImageId("v1", TAGGED), ImageId(None, OTHER)],
-    )
-    return scope
-
-
-def context(command: click.Command, args: list[str]) -> click.Context:
-    return command.make_context("ecrctl x", args, resilient_parsing=True, obj=App())
-
-
-def param(command: click.Command, name: str) -> click.Parameter:
-    return next(p for p in command.params if p.name == name)
-
-
-# -- rules ------------------------------------------
-
-
-@click.command(cls=EcrctlCommand)
-@click.argument("repo")
-@click.argument("source")
-@click.argument("new_tags", nargs=-1)
-@click.option("--policy", metavar="FILE|-")
-@click.option("--images", metavar="FILE")
-@click.option("--repository", metavar="ARN")
-@click.option("--host")
-@click.option("--target", metavar="REPO[:TAG|@DIGEST]")
-@click.option("--count", type=int)
-@click.option("--file", "path_file", type=click.Path())
-@click.option("--name", metavar="NAME")
-def sample(**kwargs: Any) -> None:
-    """A command shaped like the real ones."""
-
-
-@pytest.mark.parametrize(
-    ("name", "expected"),
-    [
-        ("repo", c.complete_repositories),
-        ("source", c.complete_image_refs),  # next to a repository: a tag or digest
-        ("new_tags", None),
-        ("policy", c.complete_files),
-        ("images", c.complete_files),
-        ("repository", None),  # metavar ARN wins over the name
-        ("host", c.complete_hosts),
-        ("target", c.complete_image_spec),
-        ("count", None),  # not a string
-        ("path_file", None),  # click.Path completes files itself
-        ("name", None),
-        ("profile", None),  # has its own completer
-    ],
-)
-def test_completer_chosen_by_name_or_metavar(name: str, expected: Any) -> None:
-    ctx = context(sample, [])
-    assert shells.completer_for(ctx, param(sample, name)) is expected
-
-
-def test_source_without_a_repository_is_not_a_ref() -> None:
-    @click.command()
-    @click.argument("source", metavar="SOURCE")
-    def other(source: str) -> None:
-        """x"""
-
-    assert shells.completer_for(context(other, []), param(other, "source")) is None
-
-
-def test_explicit_types_are_respected() -> None:
-    @click.command()
-    @click.argument("name", type=paramtypes.REPOSITORY)
-    @click.argument("ref", type=paramtypes.IMAGE_REF)
-    @click.argument("repo", shell_complete=lambda ctx, p, i: [CompletionItem("mine")])
-    def cmd(**kwargs: Any) -> None:
-        """x"""
-
-    ctx = context(cmd, [])
-    assert all(shells.completer_for(ctx, p) is None for p in cmd.params)
-    assert c._is_repository_param(param(cmd, "name"))
-    assert values(param(cmd, "repo").shell_complete(ctx, "")) == ["mine"]
-
-
-# -- repository names, tags and digests ------------------------------------------
-
-
-@click.command()
-@click.argument("repository", type=paramtypes.REPOSITORY)
-@click.argument("ref", type=paramtypes.IMAGE_REF)
-def retag(repository: str, ref: str) -> None:
-    """x"""
+from tests.support.completion import OTHER, TAGGED, context, param, retag, sample, values
 
 
 def test_repositories_by_prefix(seeded: CacheScope) -> None:
@@ -167,9 +61,6 @@ def test_image_spec(seeded: CacheScope) -> None:
         f"team/app@{OTHER}",
     ]
     assert values(c.complete_image_spec(ctx, target, "team/app@sha256:b")) == [f"team/app@{OTHER}"]
-
-
-# -- hosts, regions, files, names ------------------------------------------
 
 
 def test_hosts_from_the_docker_config_and_ecrctl_config(isolated: Path) -> None:
@@ -243,17 +134,6 @@ def test_files_are_left_to_the_shell() -> None:
     assert [(i.value, i.type) for i in items] == [("pol", "file")]
 
 
-def test_names_from_a_module_attribute_or_a_callable() -> None:
-    ctx = context(sample, [])
-    by_path = paramtypes.complete_names("ecrctl.cli.completion:SHELLS")
-    assert values(by_path(ctx, param(sample, "name"), "")) == ["bash", "fish", "zsh"]
-    by_call = paramtypes.complete_names(lambda: {"keep-10": 1, "expire-untagged": 2})
-    assert values(by_call(ctx, param(sample, "name"), "e")) == ["expire-untagged"]
-
-
-# -- side-effect helpers and the guard ------------------------------------------
-
-
 def test_remember_images_takes_details_or_ids(isolated: Path) -> None:
     app = App()
     c.remember_images(
@@ -274,34 +154,3 @@ def test_remembering_never_fails_the_command(isolated: Path) -> None:
     c.remember_repositories(App(), [{"no": "name"}])
     c.remember_images(App(), "app", [{"no": "digest"}])
     assert cc.load(CacheScope.of(AwsSettings())) == {}
-
-
-def test_a_failing_completer_yields_no_candidates() -> None:
-    def boom(ctx: click.Context, p: click.Parameter, incomplete: str) -> list[CompletionItem]:
-        raise RuntimeError("bug")
-
-    @click.command()
-    @click.argument("thing", shell_complete=boom)
-    def cmd(thing: str) -> None:
-        """x"""
-
-    shell = shells.EcrctlBash(cmd, {}, "ecrctl", "_ECRCTL_COMPLETE")
-    assert shell.get_completions([], "") == []
-
-
-def test_bash_answers_only_what_follows_the_last_colon(
-    seeded: CacheScope, monkeypatch: Any
-) -> None:
-    """bash replaces only the text after ``:`` (COMP_WORDBREAKS); the answers must match."""
-    line = "ecrctl team/app sha256:a"
-    monkeypatch.setenv("COMP_LINE", line)
-    monkeypatch.setenv("COMP_POINT", str(len(line)))
-    monkeypatch.setenv("COMP_WORDS", "ecrctl team/app sha256 : a")
-    monkeypatch.setenv("COMP_CWORD", "4")
-    shell = shells.EcrctlBash(retag, {"obj": App()}, "ecrctl", "_ECRCTL_COMPLETE")
-    assert shell.complete() == f"plain,{TAGGED.removeprefix('sha256:')}"
-    line = "ecrctl x --target team/app:"
-    monkeypatch.setenv("COMP_LINE", line)
-    monkeypatch.setenv("COMP_POINT", str(len(line)))
-    shell = shells.EcrctlBash(sample, {"obj": App()}, "ecrctl", "_ECRCTL_COMPLETE")
-    assert shell.complete().splitlines() == ["plain,latest", "plain,v1"]

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Runner
+from tests.doctor.checks import boto, put_image
 from tests.doctor.conftest import aws_env, healthy, loopback_only  # noqa: F401 - fixtures
-from tests.doctor.test_workflow import boto, put_image
 
 
 @pytest.mark.usefixtures("healthy")

@@ -28,6 +28,7 @@ from tests.login_support import (  # noqa: F401 - fixture
     seed_token,
     use_keyring_backend,
 )
+from tests.support.docker import push_pull, run
 
 HOST = ecr_host()
 
@@ -279,29 +280,13 @@ def e2e(
     return docker_env
 
 
-def run(*args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        list(args), input=input, capture_output=True, text=True, timeout=180, check=False
-    )
-
-
-def push_pull(backends: DockerBackends, name: str) -> subprocess.CompletedProcess[str]:
-    ref = f"{backends.registry}/{name}:1"
-    assert run("docker", "tag", backends.image, ref).returncode == 0
-    pushed = run("docker", "push", ref)
-    if pushed.returncode != 0:
-        return pushed
-    assert run("docker", "rmi", ref).returncode == 0
-    return run("docker", "pull", ref)
-
-
 @pytest.mark.services
 def test_e2e_login_push_pull_logout(e2e: DockerBackends) -> None:
     done = run(ECRCTL, "login", "--registry-url", e2e.registry)
     assert done.returncode == 0, done.stderr
     assert e2e.password not in done.stdout + done.stderr
     assert inline_password(e2e.registry) == e2e.password
-    pulled = push_pull(e2e, "e2e/store")
+    pulled = push_pull(e2e.registry, e2e.image, "e2e/store")
     assert pulled.returncode == 0, pulled.stderr
     assert run(ECRCTL, "logout").returncode == 0
     assert e2e.registry not in docker_json().get("auths", {})
@@ -317,7 +302,8 @@ def test_e2e_helper_path(e2e: DockerBackends, moto_url: str) -> None:
     data = docker_json()
     assert data["credHelpers"] == {e2e.registry: "ecrctl"}
     assert e2e.password not in paths.docker_config_file().read_text()
-    pulled = push_pull(e2e, "e2e/helper")  # docker runs docker-credential-ecrctl get
+    # docker runs docker-credential-ecrctl get
+    pulled = push_pull(e2e.registry, e2e.image, "e2e/helper")
     assert pulled.returncode == 0, pulled.stderr
     # docker login/logout for the host work with the helper (store/erase succeed)
     assert (
@@ -375,7 +361,8 @@ def test_e2e_no_secret_in_any_child_argv_or_environment(
     assert stored == {"ServerURL": e2e.registry, "Username": "AWS", "Secret": e2e.password}
     assert docker_json() == {"credsStore": "testvault", "auths": {e2e.registry: {}}}
     assert stat.S_IMODE(paths.docker_config_file().stat().st_mode) == 0o600
-    pulled = push_pull(e2e, "e2e/vault")  # docker reads it back through the store
+    # docker reads it back through the store
+    pulled = push_pull(e2e.registry, e2e.image, "e2e/vault")
     assert pulled.returncode == 0, pulled.stderr
 
 

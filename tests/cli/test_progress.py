@@ -10,6 +10,7 @@ import pytest
 from ecrctl.cli.app import App, Output
 from ecrctl.cli.progress import ProgressView
 from ecrctl.image.transfer import Progress
+from tests.support.cli import Terminal
 
 EVENTS = [
     Progress("a1b2c3d4e5f6", "Preparing"),
@@ -19,11 +20,6 @@ EVENTS = [
     Progress("a1b2c3d4e5f6", "Pushed"),
     Progress(None, "v1: digest: sha256:" + "ab" * 32 + " size: 527"),
 ]
-
-
-class Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
 
 
 def _run(monkeypatch: pytest.MonkeyPatch, stream: io.StringIO, quiet: bool = False) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from tests.public_support import (  # noqa: F401 - the fake fixture
     fake_fixture,
     serving,
 )
+from tests.support.docker import push_pull, run
 
 ACCOUNT = "123456789012"
 DIGEST = "sha256:" + "a" * 64
@@ -197,20 +197,6 @@ def _token_for_the_registry(password: str) -> Any:
     return answer
 
 
-def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(list(args), capture_output=True, text=True, timeout=180, check=False)
-
-
-def _push_pull(registry: str, image: str, name: str) -> subprocess.CompletedProcess[str]:
-    ref = f"{registry}/{name}:1"
-    assert _run("docker", "tag", image, ref).returncode == 0
-    pushed = _run("docker", "push", ref)
-    if pushed.returncode != 0:
-        return pushed
-    assert _run("docker", "rmi", ref).returncode == 0
-    return _run("docker", "pull", ref)
-
-
 @pytest.mark.services
 @pytest.mark.parametrize("helper", [True, False], ids=["helper", "store"])
 def test_push_and_pull_with_ecr_publics_token(
@@ -223,7 +209,7 @@ def test_push_and_pull_with_ecr_publics_token(
     monkeypatch.setenv("PATH", f"{BIN}{os.pathsep}{os.environ['PATH']}")
     fake.answers["GetAuthorizationToken"] = _token_for_the_registry(docker_env.password)
     args = ["login", "--public", "--registry-url", docker_env.registry] + ["--helper"] * helper
-    done = _run(ECRCTL, *args)
+    done = run(ECRCTL, *args)
     assert done.returncode == 0, done.stderr
     if helper:
         assert load_config().mapping_for(docker_env.registry) == RegistryMapping(
@@ -231,7 +217,7 @@ def test_push_and_pull_with_ecr_publics_token(
         )
         config = json.loads((Path(os.environ["DOCKER_CONFIG"]) / "config.json").read_text())
         assert config["credHelpers"] == {docker_env.registry: "ecrctl"}
-    pulled = _push_pull(
+    pulled = push_pull(
         docker_env.registry, docker_env.image, "public/helper" if helper else "public/store"
     )
     assert pulled.returncode == 0, pulled.stderr

@@ -13,7 +13,7 @@ from ecrctl.cli import main as root
 from ecrctl.cli import shells
 from ecrctl.cli.app import App
 from ecrctl.completion import cache as cc
-from ecrctl.completion.cache import ImageId, Scope
+from ecrctl.completion.cache import CacheScope, ImageId
 from ecrctl.distribution.reference import parse_reference
 from ecrctl.usage.model import ImageUri, parse_image_uri
 from tests.conftest import Runner
@@ -177,7 +177,7 @@ def _values(items: list[CompletionItem]) -> list[str]:
 @pytest.mark.parametrize("command", [["image", "pull"], ["image", "inspect"]])
 def test_completion_reads_a_reference_with_its_host(command: list[str]) -> None:
     """A port's ':' is no tag's: the repository is team/app, the tag follows the last ':'."""
-    scope = Scope.of(AwsSettings())
+    scope = CacheScope.of(AwsSettings())
     cc.remember_images(scope, "team/app", [ImageId("latest", TAGGED), ImageId("v1", TAGGED)])
     shell = shells.EcrctlBash(root.cli, {"obj": App()}, "ecrctl", "_ECRCTL_COMPLETE")
     typed = "localhost:5000/team/app:"

@@ -1,4 +1,4 @@
-"""Output at the edge: -o text, empty results, piped tables, one-line usage errors."""
+"""Output at the edge: -o text, empty results, piped tables."""
 
 from __future__ import annotations
 
@@ -58,32 +58,3 @@ def test_piped_tables_keep_every_cell_whole(cli: Runner, ecr: Any) -> None:
 def test_plain_table_layout() -> None:
     table = Table(["A", "B"], [["1", "22"]], justify={"B": "right"})
     assert plain_table_text(table) == "A    B\n──────\n1   22\n"
-
-
-@pytest.mark.parametrize(
-    ("args", "line"),
-    [
-        (["repo", "lst"], "no such command 'lst' (did you mean 'list'?); see: ecrctl repo -h"),
-        (
-            ["image", "list", "x", "--sortt", "size"],
-            "no such option '--sortt' (did you mean --sort?); see: ecrctl image list -h",
-        ),
-        (["repo", "create"], "missing argument 'NAME'; see: ecrctl repo create -h"),
-        (
-            ["-o", "yaml", "repo", "list"],
-            "invalid value for '-o' / '--output': 'yaml' is not one of 'table', 'json', 'text'; "
-            "see: ecrctl -h",
-        ),
-    ],
-)
-def test_usage_errors_are_one_line(cli: Runner, args: list[str], line: str) -> None:
-    result = cli(*args)
-    assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr == f"ecrctl: error: {line}\n"
-
-
-def test_a_bad_query_stops_the_command_before_it_creates_anything(cli: Runner, ecr: Any) -> None:
-    result = cli("repo", "create", "team/q", "--query", "[")
-    assert result.exit_code == 2
-    assert result.stderr.startswith("ecrctl: error: invalid --query '[': ")
-    assert ecr.describe_repositories()["repositories"] == []

@@ -97,23 +97,6 @@ def test_list_table_and_json(cli: Runner, ecr: Any) -> None:
     assert {"repositoryArn", "registryId", "repositoryUri", "createdAt"} <= set(data[0])
 
 
-def test_global_options_before_or_after_and_query(cli: Runner, ecr: Any) -> None:
-    ecr.create_repository(repositoryName="app")
-    before = cli("-o", "json", "repo", "list")
-    after = cli("repo", "list", "-o", "json")
-    assert before.json == after.json
-    queried = cli("repo", "list", "--query", "[].repositoryName")
-    assert queried.json == ["app"]
-    bad = cli("repo", "list", "--query", "[[")
-    assert bad.exit_code == 2 and "invalid --query '[['" in bad.stderr
-
-
-def test_region_option_is_used(cli: Runner, ecr: Any) -> None:
-    ecr.create_repository(repositoryName="app")
-    assert cli("repo", "list", "--region", "eu-west-1", "-o", "json").json == []
-    assert len(cli("--region", REGION, "repo", "list", "-o", "json").json) == 1
-
-
 def _put_image(ecr: Any, repo: str, tag: str | None, layer_size: int = 1000) -> str:
     import hashlib
 

@@ -1,70 +1,132 @@
-"""The doctor's clients come from the one client factory: with ECR at moto_server and
-the profile's ``endpoint_url`` a recording proxy in front of the same moto_server,
-every other service the doctor asks goes where the profile sends it, as in any other
-command, not to ECR's emulator."""
+"""What several doctor checks share: facts computed once (errors remembered too), a
+missing fact as a skip naming the check that reports it, the registry's address, and
+which proxy variable applies to a URL."""
 
 from __future__ import annotations
 
-import os
-import re
-from collections.abc import Iterator
-from pathlib import Path
+import threading
+import time
 
 import pytest
 
 from ecrctl.aws.clients import Aws
-from ecrctl.aws.settings import AwsSettings
-from ecrctl.doctor import aws, limits
-from ecrctl.doctor.facts import Facts
-from ecrctl.doctor.model import OK, Request
-from ecrctl.doctor.runner import run_checks
-from tests.distribution.proxy import Proxy
-
-SCOPE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/(?P<service>[^/]+)/aws4_request")
+from ecrctl.doctor.facts import Facts, Target, proxy_fix, proxy_for, proxy_note
+from ecrctl.doctor.model import Request, Skipped
 
 
 @pytest.fixture
-def profile_proxy(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Proxy]:
-    """ECR at moto_server (AWS_ENDPOINT_URL_ECR); the profile's endpoint_url a proxy to it."""
-    with Proxy(moto_url.removeprefix("http://")) as proxy:
-        config = Path(os.environ["AWS_CONFIG_FILE"])
-        config.parent.mkdir(parents=True, exist_ok=True)
-        config.write_text(f"[profile emu]\nendpoint_url = http://{proxy.host}\n")
-        monkeypatch.setenv("AWS_PROFILE", "emu")
-        monkeypatch.setenv("AWS_ENDPOINT_URL_ECR", moto_url)
-        yield proxy
+def facts() -> Facts:
+    return Facts(Aws(), Request(), environ={})
 
 
-def services_asked(proxy: Proxy) -> set[str]:
-    """The signing names of the requests that reached ``proxy``."""
-    found = set()
-    for _, _, headers in proxy.counters.sent:
-        match = SCOPE.search(headers.get("Authorization", ""))
-        if match:
-            found.add(match["service"])
-    return found
+def test_a_fact_is_computed_once_for_every_thread(facts: Facts) -> None:
+    calls: list[int] = []
+
+    def slow() -> int:
+        calls.append(1)
+        time.sleep(0.1)
+        return 42
+
+    answers: list[int] = []
+    threads = [
+        threading.Thread(target=lambda: answers.append(facts.once("x", slow))) for _ in range(5)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == [42] * 5 and calls == [1]
 
 
-def test_service_quotas_and_sts_go_where_the_profile_says(profile_proxy: Proxy) -> None:
-    facts = Facts(Aws(AwsSettings()), Request())
-    specs = [*aws.CHECKS[:1], limits.CHECKS[1]]  # aws.credentials, limits.repositories
-    checks = {check.id: check for check in run_checks(specs, facts, timeout=10)}
-    assert checks["aws.credentials"].status == OK, checks["aws.credentials"].detail
-    assert checks["limits.repositories"].status == OK, checks["limits.repositories"].detail
-    assert services_asked(profile_proxy) == {"sts", "servicequotas"}  # ECR: straight to moto
+def test_an_error_is_remembered_and_raised_to_every_asker(facts: Facts) -> None:
+    calls: list[int] = []
+
+    def broken() -> int:
+        calls.append(1)
+        raise OSError("no")
+
+    for _ in range(2):
+        with pytest.raises(OSError, match="no"):
+            facts.once("y", broken)
+    assert calls == [1]
+
+
+def test_a_missing_fact_is_a_skip_that_names_where_to_look(facts: Facts) -> None:
+    def broken() -> int:
+        raise OSError("no")
+
+    with pytest.raises(Skipped) as caught:
+        facts.need("registry-host", broken, see="aws.credentials")
+    assert str(caught.value) == "needs the registry host (see aws.credentials)"
+    with pytest.raises(Skipped, match=r"^inner$"):
+        facts.need("x", lambda: (_ for _ in ()).throw(Skipped("inner")), see="y")
+
+
+def test_ready_made_clients_are_used_as_they_are() -> None:
+    made = object()
+    assert (
+        Facts(Aws(), Request(), clients={"service-quotas": made}).client("service-quotas") is made
+    )
 
 
 @pytest.mark.parametrize(
-    ("service", "call", "signing_name"),
-    [("ecs", "list_clusters", "ecs"), ("lambda", "list_functions", "lambda")],
+    ("host", "url"),
+    [
+        ("127.0.0.1:5000", "http://127.0.0.1:5000"),
+        ("localhost:5000", "http://localhost:5000"),
+        ("[::1]", "http://[::1]"),
+        pytest.param(
+            "[::1]:5000",
+            "http://[::1]:5000",
+            marks=pytest.mark.xfail(strict=True, reason="an IPv6 host with a port is not split"),
+        ),
+        (
+            "123456789012.dkr.ecr.us-east-1.amazonaws.com",
+            "https://123456789012.dkr.ecr.us-east-1.amazonaws.com",
+        ),
+    ],
 )
-def test_other_clients_follow_the_profile(
-    profile_proxy: Proxy, moto_url: str, service: str, call: str, signing_name: str
-) -> None:
-    facts = Facts(Aws(AwsSettings()), Request())
-    client = facts.client(service)
-    assert client.meta.endpoint_url == f"http://{profile_proxy.host}"
-    assert client.meta.endpoint_url == Aws(AwsSettings()).client(service).meta.endpoint_url
-    getattr(client, call)()
-    assert services_asked(profile_proxy) == {signing_name}
-    assert facts.ecr().meta.endpoint_url == moto_url
+def test_loopback_registries_are_plain_http_as_docker_treats_them(host: str, url: str) -> None:
+    assert Target(host, "123456789012", "us-east-1").url == url
+
+
+URL = "https://api.ecr.us-east-1.amazonaws.com"
+
+
+@pytest.mark.parametrize(
+    ("environ", "found"),
+    [
+        ({}, None),
+        ({"HTTPS_PROXY": "http://p:3128"}, ("HTTPS_PROXY", "http://p:3128")),
+        ({"https_proxy": "http://a:1", "HTTPS_PROXY": "http://b:2"}, ("https_proxy", "http://a:1")),
+        ({"ALL_PROXY": "http://p:3128"}, ("ALL_PROXY", "http://p:3128")),
+        ({"HTTP_PROXY": "http://p:3128"}, None),  # another scheme's proxy
+        ({"HTTPS_PROXY": "http://p:3128", "NO_PROXY": ".amazonaws.com"}, None),
+        ({"HTTPS_PROXY": "http://p:3128", "no_proxy": "*"}, None),
+        (
+            {"HTTPS_PROXY": "http://p:3128", "NO_PROXY": "example.com"},
+            ("HTTPS_PROXY", "http://p:3128"),
+        ),
+    ],
+)
+def test_proxy_for(environ: dict[str, str], found: tuple[str, str] | None) -> None:
+    assert proxy_for(URL, environ) == found
+
+
+def test_proxy_note_and_fix_name_the_variable_and_keep_no_proxy() -> None:
+    environ = {"HTTPS_PROXY": "http://p:3128", "NO_PROXY": "example.com"}
+    assert (
+        proxy_note(URL, environ)
+        == " (through http://p:3128 from HTTPS_PROXY; NO_PROXY=example.com)"
+    )
+    assert proxy_fix(URL, environ) == (
+        "fix HTTPS_PROXY=http://p:3128, or bypass it: "
+        "export NO_PROXY=example.com,api.ecr.us-east-1.amazonaws.com"
+    )
+    bare = {"HTTPS_PROXY": "http://p:3128"}
+    assert proxy_note(URL, bare) == " (through http://p:3128 from HTTPS_PROXY)"
+    assert proxy_fix(URL, bare) == (
+        "fix HTTPS_PROXY=http://p:3128, or bypass it: "
+        "export NO_PROXY=api.ecr.us-east-1.amazonaws.com"
+    )
+    assert proxy_note(URL, {}) == "" and proxy_fix(URL, {}) is None

@@ -143,3 +143,5 @@ EXAMPLES = [
         {"A": 1, "B": 2, "D": 3},
     ),
 ]
+
+MULTI = EXAMPLES[2]  # prod keep 1, beta keep 1: only A expires

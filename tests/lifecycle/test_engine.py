@@ -16,6 +16,7 @@ from ecrctl.lifecycle.images import Image
 from ecrctl.lifecycle.validate import check_policy
 from tests.lifecycle import oracle
 from tests.lifecycle.guide import DAY, EXAMPLES, NOW, Example, image, rule
+from tests.lifecycle.policies import archive_expire
 from tests.lifecycle.strategies import policies, repositories
 
 
@@ -198,17 +199,7 @@ def test_rules_apply_per_storage_class() -> None:
     )
     standard = Image("sha256:std", ("c",), NOW - 400 * DAY)
     policy = _policy(
-        {
-            "rulePriority": 1,
-            "selection": {
-                "tagStatus": "any",
-                "storageClass": "archive",
-                "countType": "sinceImageTransitioned",
-                "countUnit": "days",
-                "countNumber": 90,
-            },
-            "action": {"type": "expire"},
-        },
+        archive_expire(),
         rule(2, "any", "imageCountMoreThan", 1),
     )
     assert check_policy(policy) == []

@@ -11,6 +11,7 @@ from ecrctl.cli.render import to_json
 from ecrctl.lifecycle.engine import preview
 from ecrctl.lifecycle.images import Image
 from ecrctl.lifecycle.jsontext import preview_text
+from tests.lifecycle.policies import archive_expire
 from tests.lifecycle.strategies import NOW, policies, repositories
 
 
@@ -37,21 +38,7 @@ def test_escapes_and_archive_entries() -> None:
         ),
         Image("sha256:b", (), NOW - 1.25),
     ]
-    policy = {
-        "rules": [
-            {
-                "rulePriority": 1,
-                "selection": {
-                    "tagStatus": "any",
-                    "storageClass": "archive",
-                    "countType": "sinceImageTransitioned",
-                    "countUnit": "days",
-                    "countNumber": 90,
-                },
-                "action": {"type": "expire"},
-            }
-        ]
-    }
+    policy = {"rules": [archive_expire()]}
     result = preview(policy, images, NOW)
     assert preview_text(result) == to_json(result.to_json())
     assert json.loads(preview_text(result))["previewResults"][0]["storageClass"] == "ARCHIVE"

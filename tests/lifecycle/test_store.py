@@ -3,7 +3,6 @@ the preview-in-progress error) through botocore's Stubber."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,16 +14,6 @@ from ecrctl.lifecycle import store
 from ecrctl.lifecycle.images import Image
 from ecrctl.lifecycle.remote import remote_preview
 from ecrctl.translate import translate
-
-
-@pytest.fixture
-def stubbed() -> Iterator[tuple[Any, Stubber]]:
-    import boto3
-
-    client = boto3.client("ecr", region_name="us-east-1")
-    with Stubber(client) as stubber:
-        yield client, stubber
-        stubber.assert_no_pending_responses()
 
 
 def test_repository_images_follow_next_token(stubbed: tuple[Any, Stubber]) -> None:

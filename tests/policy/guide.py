@@ -9,7 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
+# the guide's action lists: pull, push (cross-account push) and both (push-pull users)
 PULL = ["ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage", "ecr:BatchCheckLayerAvailability"]
+PUSH = [
+    "ecr:GetDownloadUrlForLayer",
+    "ecr:BatchCheckLayerAvailability",
+    "ecr:PutImage",
+    "ecr:InitiateLayerUpload",
+    "ecr:UploadLayerPart",
+    "ecr:CompleteLayerUpload",
+]
+PUSH_PULL = [*PULL, *PUSH[2:]]
 
 REPOSITORY: dict[str, dict[str, Any]] = {
     "describe-user": {
@@ -46,15 +56,7 @@ REPOSITORY: dict[str, dict[str, Any]] = {
                         "arn:aws:iam::123456789012:user/push-pull-user-2",
                     ]
                 },
-                "Action": [
-                    "ecr:GetDownloadUrlForLayer",
-                    "ecr:BatchGetImage",
-                    "ecr:BatchCheckLayerAvailability",
-                    "ecr:PutImage",
-                    "ecr:InitiateLayerUpload",
-                    "ecr:UploadLayerPart",
-                    "ecr:CompleteLayerUpload",
-                ],
+                "Action": PUSH_PULL,
             }
         ],
     },
@@ -65,14 +67,7 @@ REPOSITORY: dict[str, dict[str, Any]] = {
                 "Sid": "AllowCrossAccountPush",
                 "Effect": "Allow",
                 "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
-                "Action": [
-                    "ecr:GetDownloadUrlForLayer",
-                    "ecr:BatchCheckLayerAvailability",
-                    "ecr:PutImage",
-                    "ecr:InitiateLayerUpload",
-                    "ecr:UploadLayerPart",
-                    "ecr:CompleteLayerUpload",
-                ],
+                "Action": PUSH,
             }
         ],
     },

@@ -8,6 +8,7 @@ import pytest
 
 from ecrctl.errors import InvalidInput
 from ecrctl.policy.statement import build_statement
+from tests.policy.guide import PULL, PUSH_PULL
 
 ROLE = "arn:aws:iam::111122223333:role/ci"
 
@@ -19,7 +20,7 @@ ROLE = "arn:aws:iam::111122223333:role/ci"
             ["*"],
             ["pull"],
             "*",
-            ["ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage", "ecr:BatchCheckLayerAvailability"],
+            PULL,
         ),
         ([ROLE], ["PutImage", "ecr:PutImage"], {"AWS": ROLE}, ["ecr:PutImage"]),
         (
@@ -32,15 +33,7 @@ ROLE = "arn:aws:iam::111122223333:role/ci"
             ["ecs.amazonaws.com", ROLE],
             ["pull", "push"],
             {"AWS": ROLE, "Service": "ecs.amazonaws.com"},
-            [
-                "ecr:GetDownloadUrlForLayer",
-                "ecr:BatchGetImage",
-                "ecr:BatchCheckLayerAvailability",
-                "ecr:PutImage",
-                "ecr:InitiateLayerUpload",
-                "ecr:UploadLayerPart",
-                "ecr:CompleteLayerUpload",
-            ],
+            PUSH_PULL,
         ),
     ],
 )

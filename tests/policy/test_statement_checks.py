@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from ecrctl.policy import actions
 from ecrctl.policy.validate import validate_text
 from tests.policy.samples import REMINDER, policy, stmt
 
@@ -111,17 +110,6 @@ def test_a_condition_silences_the_public_warning() -> None:
 def test_actions_are_case_insensitive_and_wildcards_match_iam_style() -> None:
     text = policy(stmt(Action=["ECR:describeimages", "ecr:Batch*", "ecr:?utImage"]))
     assert validate_text(text).valid
-
-
-def test_the_action_list_is_botocore_s_ecr_model() -> None:
-    import botocore.session
-
-    model = botocore.session.get_session().get_service_model("ecr")
-    for operation in model.operation_names:
-        assert validate_text(policy(stmt(Action=f"ecr:{operation}"))).valid, operation
-    assert set(actions.expand("ecr:*")) == {
-        f"ecr:{n}" for n in [*model.operation_names, "ReplicateImage", "BatchImportUpstreamImage"]
-    }
 
 
 def test_iam_kind_wants_resource_and_no_principal() -> None:

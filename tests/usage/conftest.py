@@ -1,13 +1,17 @@
-"""A moto_server of the usage tests' own: its Lambda checks image URIs against
-its ECR (MOTO_LAMBDA_STUB_ECR=false), so ResolvedImageUri carries real digests."""
+"""Fixtures of the usage tests: a moto_server of their own whose Lambda checks image URIs
+against its ECR (MOTO_LAMBDA_STUB_ECR=false), so ResolvedImageUri carries real digests;
+moto in-process alike; ECS and Lambda clients under Stubber; one scan's API access."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import backends
 import pytest
+
+from tests.conftest import reset_moto
 
 
 @pytest.fixture(scope="session")
@@ -31,14 +35,44 @@ def usage_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture
 def usage_url(usage_server: str) -> str:
     """The server, reset for this test."""
-    import urllib.request
-
-    request = urllib.request.Request(f"{usage_server}/moto-api/reset", method="POST")
-    urllib.request.urlopen(request).close()
-    return usage_server
+    return reset_moto(usage_server)
 
 
 @pytest.fixture
 def in_process(monkeypatch: pytest.MonkeyPatch, moto: None) -> None:
     """moto in-process, its Lambda checking image URIs against its ECR."""
     monkeypatch.setenv("MOTO_LAMBDA_STUB_ECR", "false")
+
+
+def _stubbed(service: str) -> Iterator[tuple[Any, Any]]:
+    import boto3
+    from botocore.stub import Stubber
+
+    client = boto3.client(service, region_name="us-east-1")
+    with Stubber(client) as stub:
+        yield client, stub
+        stub.assert_no_pending_responses()
+
+
+@pytest.fixture
+def stubbed_ecs() -> Iterator[tuple[Any, Any]]:
+    """An ECS client under botocore's Stubber (moto neither paginates nor batches)."""
+    yield from _stubbed("ecs")
+
+
+@pytest.fixture
+def stubbed_lambda() -> Iterator[tuple[Any, Any]]:
+    """A Lambda client under botocore's Stubber."""
+    yield from _stubbed("lambda")
+
+
+@pytest.fixture
+def calls() -> Iterator[Any]:
+    """One scan's API access (its worker pool closed after the test)."""
+    from ecrctl.usage.calls import Calls
+
+    found = Calls()
+    try:
+        yield found
+    finally:
+        found.close()

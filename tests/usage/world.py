@@ -118,3 +118,8 @@ def build(world: World) -> None:
     version = world.function("fn", uri("app", "v3"), publish=True)
     world.awslambda.create_alias(FunctionName="fn", Name="live", FunctionVersion=version)
     assert v1 != v2
+
+
+def texts(usage: Any, digest: str) -> list[str]:
+    """How each user of ``digest`` is named, sorted."""
+    return sorted(use.text() for use in usage.users(digest))

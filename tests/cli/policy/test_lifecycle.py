@@ -11,25 +11,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import Runner
-from tests.lifecycle.guide import EXAMPLES
-from tests.lifecycle.moto_images import load_into_moto
-
-MULTI = EXAMPLES[2]  # prod keep 1, beta keep 1: only A expires
-
-
-def write(tmp_path: Path, name: str, data: Any) -> str:
-    path = tmp_path / name
-    path.write_text(data if isinstance(data, str) else json.dumps(data, indent=2))
-    return str(path)
-
-
-@pytest.fixture
-def repo(ecr: Any) -> dict[str, Any]:
-    """team/app in moto holding the guide's multi-rule example images (names -> digests)."""
-    names = list(MULTI.images)
-    pushed = load_into_moto(ecr, "team/app", list(MULTI.images.values()))
-    return {name: image.digest for name, image in zip(names, pushed, strict=True)}
-
+from tests.lifecycle.guide import EXAMPLES, MULTI
+from tests.support.files import write
 
 # -- validate ----------------------------------------------------------------------
 
@@ -120,7 +103,7 @@ def test_template_errors(cli: Runner, args: list[str], message: str) -> None:
 
 
 def test_put_refuses_without_yes_when_nobody_can_answer(
-    cli: Runner, ecr: Any, repo: dict[str, str], tmp_path: Path
+    cli: Runner, ecr: Any, multi_repo: dict[str, str], tmp_path: Path
 ) -> None:
     result = cli("policy", "lifecycle", "put", "team/app", write(tmp_path, "p.json", MULTI.policy))
     assert result.exit_code == 2
@@ -130,7 +113,7 @@ def test_put_refuses_without_yes_when_nobody_can_answer(
 
 
 def test_put_with_yes_reports_the_effect_and_stores_the_text(
-    cli: Runner, ecr: Any, repo: dict[str, str], tmp_path: Path
+    cli: Runner, ecr: Any, multi_repo: dict[str, str], tmp_path: Path
 ) -> None:
     text = json.dumps(EXAMPLES[6].policy)  # keep 1 image of any kind: 2 of 3 expire now
     result = cli("policy", "lifecycle", "put", "team/app", "-", "--yes", input=text)
@@ -145,7 +128,9 @@ def test_put_with_yes_reports_the_effect_and_stores_the_text(
     assert json.loads(stored) == EXAMPLES[6].policy
 
 
-def test_put_invalid_policy_changes_nothing(cli: Runner, ecr: Any, repo: dict[str, str]) -> None:
+def test_put_invalid_policy_changes_nothing(
+    cli: Runner, ecr: Any, multi_repo: dict[str, str]
+) -> None:
     bad = json.loads(json.dumps(EXAMPLES[0].policy))
     bad["rules"][0]["selection"]["countUnit"] = "day"
     result = cli("policy", "lifecycle", "put", "team/app", "-", "--yes", input=json.dumps(bad))

@@ -16,25 +16,12 @@ import pytest
 from botocore.stub import Stubber
 
 from tests.conftest import Result, Runner
-from tests.lifecycle.guide import DAY, EXAMPLES, NOW
-from tests.lifecycle.moto_images import load_into_moto
+from tests.lifecycle.guide import DAY, EXAMPLES, MULTI, NOW
+from tests.support.aws import app_with_ecr
+from tests.support.files import write
 
 NOW_ISO = "2023-11-14T22:13:20Z"
-MULTI = EXAMPLES[2]  # prod keep 1, beta keep 1: only A expires
-
-
-def write(tmp_path: Path, name: str, data: Any) -> str:
-    path = tmp_path / name
-    path.write_text(data if isinstance(data, str) else json.dumps(data, indent=2))
-    return str(path)
-
-
-@pytest.fixture
-def repo(ecr: Any) -> dict[str, Any]:
-    """team/app in moto holding the guide's multi-rule example images (names -> digests)."""
-    names = list(MULTI.images)
-    pushed = load_into_moto(ecr, "team/app", list(MULTI.images.values()))
-    return {name: image.digest for name, image in zip(names, pushed, strict=True)}
+PREVIEW = ("policy", "lifecycle", "preview")
 
 
 # -- preview ------------------------------------------------------------------------
@@ -46,7 +33,7 @@ def _rows(result: Result) -> list[list[str]]:
 
 
 def test_preview_table_explains_every_image(
-    cli: Runner, repo: dict[str, str], tmp_path: Path
+    cli: Runner, multi_repo: dict[str, str], tmp_path: Path
 ) -> None:
     policy = write(tmp_path, "p.json", MULTI.policy)
     result = cli("policy", "lifecycle", "preview", "team/app", "--policy", policy, "--now", NOW_ISO)
@@ -55,21 +42,21 @@ def test_preview_table_explains_every_image(
     assert [(r[0], r[1], r[3], r[4], r[5]) for r in rows] == [
         (
             "beta-1, prod-1",
-            repo["A"][:19],
+            multi_repo["A"][:19],
             "expire",
             "1",
             "rule 1 (Rule 1): 2nd newest of 2, keeps 1",
         ),
         (
             "beta-2, prod-2",
-            repo["B"][:19],
+            multi_repo["B"][:19],
             "keep",
             "-",
             "kept: matches rule 1's tags, protected from rule 2",
         ),
         (
             "beta-3",
-            repo["C"][:19],
+            multi_repo["C"][:19],
             "keep",
             "-",
             "kept: rule 2 (Rule 2): 1st newest of 3, keeps 1",
@@ -77,9 +64,7 @@ def test_preview_table_explains_every_image(
     ]
     assert result.stderr == ("3 image(s): 1 expire, 2 kept (now = 2023-11-14T22:13:20+00:00)\n")
     only = cli(
-        "policy",
-        "lifecycle",
-        "preview",
+        *PREVIEW,
         "team/app",
         "--policy",
         policy,
@@ -91,13 +76,11 @@ def test_preview_table_explains_every_image(
 
 
 def test_preview_json_is_the_get_lifecycle_policy_preview_shape(
-    cli: Runner, repo: dict[str, str], tmp_path: Path
+    cli: Runner, multi_repo: dict[str, str], tmp_path: Path
 ) -> None:
     policy = write(tmp_path, "p.json", EXAMPLES[6].policy)
     result = cli(
-        "policy",
-        "lifecycle",
-        "preview",
+        *PREVIEW,
         "team/app",
         "--policy",
         policy,
@@ -110,14 +93,14 @@ def test_preview_json_is_the_get_lifecycle_policy_preview_shape(
         "previewResults": [
             {
                 "imageTags": ["beta-1", "prod-1"],
-                "imageDigest": repo["A"],
+                "imageDigest": multi_repo["A"],
                 "imagePushedAt": "2023-11-04T22:13:20+00:00",
                 "action": {"type": "EXPIRE"},
                 "appliedRulePriority": 1,
             },
             {
                 "imageTags": ["beta-2", "prod-2"],
-                "imageDigest": repo["B"],
+                "imageDigest": multi_repo["B"],
                 "imagePushedAt": "2023-11-05T22:13:20+00:00",
                 "action": {"type": "EXPIRE"},
                 "appliedRulePriority": 1,
@@ -126,9 +109,7 @@ def test_preview_json_is_the_get_lifecycle_policy_preview_shape(
         "summary": {"expiringImageTotalCount": 2},
     }
     queried = cli(
-        "policy",
-        "lifecycle",
-        "preview",
+        *PREVIEW,
         "team/app",
         "--policy",
         policy,
@@ -141,17 +122,24 @@ def test_preview_json_is_the_get_lifecycle_policy_preview_shape(
 
 
 def test_preview_uses_the_repository_policy_by_default(
-    cli: Runner, ecr: Any, repo: dict[str, str]
+    cli: Runner, ecr: Any, multi_repo: dict[str, str]
 ) -> None:
     ecr.put_lifecycle_policy(
         repositoryName="team/app", lifecyclePolicyText=json.dumps(EXAMPLES[3].policy)
     )
     result = cli("policy", "lifecycle", "preview", "team/app", "--now", NOW_ISO, "-o", "json")
-    assert [r["imageDigest"] for r in result.json["previewResults"]] == [repo["A"], repo["B"]]
+    assert [r["imageDigest"] for r in result.json["previewResults"]] == [
+        multi_repo["A"],
+        multi_repo["B"],
+    ]
 
 
 def test_offline_preview_from_describe_images_output_matches_the_live_one(
-    cli: Runner, ecr: Any, repo: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cli: Runner,
+    ecr: Any,
+    multi_repo: dict[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     policy = write(tmp_path, "p.json", MULTI.policy)
     live = cli("policy", "lifecycle", "preview", "team/app", "--policy", policy, "--now", NOW_ISO)
@@ -185,9 +173,7 @@ def test_preview_age_rules_count_from_now(cli: Runner, tmp_path: Path) -> None:
 
     def expiring(now: str) -> list[str]:
         out = cli(
-            "policy",
-            "lifecycle",
-            "preview",
+            *PREVIEW,
             "--policy",
             policy,
             "--images",
@@ -205,9 +191,7 @@ def test_preview_age_rules_count_from_now(cli: Runner, tmp_path: Path) -> None:
     assert expiring("2023-11-01T00:00:00+00:00") == []
     rows = _rows(
         cli(
-            "policy",
-            "lifecycle",
-            "preview",
+            *PREVIEW,
             "--policy",
             policy,
             "--images",
@@ -220,7 +204,7 @@ def test_preview_age_rules_count_from_now(cli: Runner, tmp_path: Path) -> None:
 
 
 def test_preview_diff_lists_changed_images(
-    cli: Runner, repo: dict[str, str], tmp_path: Path
+    cli: Runner, multi_repo: dict[str, str], tmp_path: Path
 ) -> None:
     before = write(tmp_path, "a.json", EXAMPLES[2].policy)  # only A expires
     after = write(tmp_path, "b.json", EXAMPLES[3].policy)  # A and B expire
@@ -229,7 +213,7 @@ def test_preview_diff_lists_changed_images(
     result = cli(*args, "-o", "json")
     assert result.json["changes"] == [
         {
-            "imageDigest": repo["B"],
+            "imageDigest": multi_repo["B"],
             "imageTags": ["beta-2", "prod-2"],
             "imagePushedAt": "2023-11-05T22:13:20+00:00",
             "before": {"type": "KEEP", "appliedRulePriority": None},
@@ -244,7 +228,7 @@ def test_preview_diff_lists_changed_images(
     assert _rows(table) == [
         [
             "beta-2, prod-2",
-            repo["B"][:19],
+            multi_repo["B"][:19],
             "2023-11-05 22:13",
             "keep",
             "expire (rule 1)",
@@ -277,9 +261,7 @@ def test_preview_usage_errors(cli: Runner, args: list[str], message: str) -> Non
 def test_preview_invalid_policy_file(cli: Runner, tmp_path: Path) -> None:
     images = write(tmp_path, "i.json", {"imageDetails": []})
     result = cli(
-        "policy",
-        "lifecycle",
-        "preview",
+        *PREVIEW,
         "--policy",
         "-",
         "--images",
@@ -291,33 +273,6 @@ def test_preview_invalid_policy_file(cli: Runner, tmp_path: Path) -> None:
 
 
 # -- AWS's preview (Stubber) ---------------------------------------------------------
-
-
-@pytest.fixture
-def stubbed() -> Iterator[tuple[Any, Stubber]]:
-    import boto3
-
-    client = boto3.client("ecr", region_name="us-east-1")
-    with Stubber(client) as stubber:
-        yield client, stubber
-        stubber.assert_no_pending_responses()
-
-
-def run_with(client: Any, *args: str, stdin: str = "") -> Result:
-    """main()'s run() with an App whose ECR client is ``client``."""
-    from ecrctl.cli.app import App
-    from ecrctl.cli.main import run
-
-    app = App()
-    app.aws.__dict__["ecr"] = client  # the cached client the commands use
-    out, err = io.StringIO(), io.StringIO()
-    old = sys.stdin, sys.stdout, sys.stderr
-    sys.stdin, sys.stdout, sys.stderr = io.StringIO(stdin), out, err
-    try:
-        code = run(list(args), app)
-    finally:
-        sys.stdin, sys.stdout, sys.stderr = old
-    return Result(code, out.getvalue(), err.getvalue())
 
 
 def _detail(name: str, tags: list[str], days: float) -> dict[str, Any]:
@@ -356,22 +311,20 @@ def _stub_remote(stubber: Stubber, text: str | None, results: list[dict[str, Any
     )
 
 
-def test_remote_preview_prints_aws_results(stubbed: tuple[Any, Stubber]) -> None:
+def test_remote_preview_prints_aws_results(cli: Runner, stubbed: tuple[Any, Stubber]) -> None:
     client, stubber = stubbed
     text = json.dumps(MULTI.policy)
     _stub_remote(stubber, text, [_remote_result("A", 1)])
-    result = run_with(
-        client,
-        "policy",
-        "lifecycle",
-        "preview",
+    result = cli(
+        *PREVIEW,
         "team/app",
         "--policy",
         "-",
         "--remote",
         "-o",
         "json",
-        stdin=text,
+        input=text,
+        app=app_with_ecr(client),
     )
     assert result.exit_code == 0, result.stderr
     assert result.json["previewResults"][0]["imageDigest"] == MULTI.images["A"].digest
@@ -392,27 +345,27 @@ def _stub_images(stubber: Stubber) -> None:
     )
 
 
-def test_compare_agreeing_previews_exit_0(stubbed: tuple[Any, Stubber]) -> None:
+def test_compare_agreeing_previews_exit_0(cli: Runner, stubbed: tuple[Any, Stubber]) -> None:
     client, stubber = stubbed
     text = json.dumps(MULTI.policy)
     _stub_images(stubber)
     _stub_remote(stubber, text, [_remote_result("A", 1)])
-    result = run_with(
-        client,
-        "policy",
-        "lifecycle",
-        "preview",
+    result = cli(
+        *PREVIEW,
         "team/app",
         "--policy",
         "-",
         "--compare",
-        stdin=text,
+        input=text,
+        app=app_with_ecr(client),
     )
     assert result.exit_code == 0, result.stderr
     assert "the local preview and AWS's agree: 3 image(s): 1 expire, 2 kept" in result.stderr
 
 
-def test_compare_lists_every_disagreement_and_exits_1(stubbed: tuple[Any, Stubber]) -> None:
+def test_compare_lists_every_disagreement_and_exits_1(
+    cli: Runner, stubbed: tuple[Any, Stubber]
+) -> None:
     client, stubber = stubbed
     text = json.dumps(MULTI.policy)
     stubber.add_response(
@@ -423,15 +376,13 @@ def test_compare_lists_every_disagreement_and_exits_1(stubbed: tuple[Any, Stubbe
     _stub_images(stubber)
     # an emulator with OR matching and no protection would expire B under rule 2
     _stub_remote(stubber, None, [_remote_result("A", 1), _remote_result("B", 2)])
-    result = run_with(
-        client,
-        "policy",
-        "lifecycle",
-        "preview",
+    result = cli(
+        *PREVIEW,
         "team/app",
         "--compare",
         "-o",
         "json",
+        app=app_with_ecr(client),
     )
     assert result.exit_code == 1
     assert result.json["differences"] == [

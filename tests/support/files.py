@@ -1,0 +1,15 @@
+"""Files a test hands to a command: JSON documents written under the test's directory."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+
+def write(tmp_path: Path, name: str, data: Any) -> str:
+    """Write ``data`` (text as is, anything else as indented JSON) to ``tmp_path/name``;
+    the path as a command-line argument."""
+    path = tmp_path / name
+    path.write_text(data if isinstance(data, str) else json.dumps(data, indent=2))
+    return str(path)
