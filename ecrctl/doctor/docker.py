@@ -81,8 +81,10 @@ def check_disk(facts: Facts) -> CheckOutcome:
 def _covered(host: str, no_proxy: str) -> bool:
     name = host.rsplit(":", 1)[0]
     for entry in (e.strip() for e in no_proxy.split(",")):
+        if entry == "*":
+            return True
         entry = entry.lstrip("*")
-        if entry == "*" or (entry and (name == entry.lstrip(".") or name.endswith(entry))):
+        if entry and (name == entry.lstrip(".") or name.endswith(entry)):
             return True
     return False
 
