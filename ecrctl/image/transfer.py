@@ -16,13 +16,13 @@ from ecrctl.aws.access import error_code, registry_kwargs
 from ecrctl.distribution.refs import ImageRef, check_image_tag, check_repository_name, parse_ref
 from ecrctl.docker_engine import docker_host, registry_error
 from ecrctl.errors import InvalidInput, NotFound
-from ecrctl.image.target import aws_for_host, registry_host
+from ecrctl.image.target import registry_host
 from ecrctl.repo.repository import create_repository
 
 if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient
 
-    from ecrctl.aws.clients import Aws
+    from ecrctl.login.registries import Registries
     from ecrctl.login.token import RegistryAuth
 
 DIGEST_IN_STATUS = re.compile(r"(?:digest|Digest):\s*(sha256:[a-f0-9]{64})")
@@ -265,7 +265,7 @@ def pull_image(
 
 
 def push(
-    aws: Aws,
+    registries: Registries,
     local_image: str,
     destination: str | None,
     *,
@@ -275,14 +275,14 @@ def push(
 ) -> dict[str, Any]:
     """``image push``: check the local side, then the repository, then push."""
     from ecrctl import docker_engine as engine
-    from ecrctl.login.token import registry_auth
+    from ecrctl.login.token import served_auth
 
     repository, tag = push_target(local_image, destination)
     # without a destination, a host in the local name says where to push, as it
     # does for docker push: it is never dropped for the caller's own registry
     host = registry_host(destination or local_image)
     try:
-        aws, registry_id, registry_url = aws_for_host(aws, host, registry_url)
+        served = registries.private(host, registry_url=registry_url)
     except InvalidInput as exc:
         if destination:
             raise
@@ -293,17 +293,19 @@ def push(
     # anything, and before --create makes a repository for nothing
     api = engine.client().api
     check_local_image(api, local_image)
+    aws = served.aws
+    assert aws is not None
     created = ensure_repository(
-        aws.ecr, repository, create=create, registry_id=registry_id, region=aws.region
+        aws.ecr, repository, create=create, registry_id=served.account, region=aws.region
     )
-    auth = registry_auth(aws, registry_id, registry_url=registry_url)
+    auth = served_auth(registries, served)
     result = push_image(api, auth, local_image, repository, tag, on_progress=on_progress)
     result["repositoryCreated"] = created
     return result
 
 
 def pull(
-    aws: Aws,
+    registries: Registries,
     reference: str,
     *,
     registry_url: str | None = None,
@@ -311,10 +313,10 @@ def pull(
 ) -> dict[str, Any]:
     """``image pull``: the engine first (no daemon fails before any AWS call), then pull."""
     from ecrctl import docker_engine as engine
-    from ecrctl.login.token import registry_auth
+    from ecrctl.login.token import served_auth
 
     repository, ref = parse_pull_reference(reference)
-    aws, registry_id, registry_url = aws_for_host(aws, registry_host(reference), registry_url)
+    served = registries.private(registry_host(reference), registry_url=registry_url)
     api = engine.client().api
-    auth = registry_auth(aws, registry_id, registry_url=registry_url)
+    auth = served_auth(registries, served)
     return pull_image(api, auth, repository, ref, on_progress=on_progress)

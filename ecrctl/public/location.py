@@ -12,13 +12,15 @@ mapped with ``public = true``, else the URI's host.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ecrctl.aws.access import error_code, registry_kwargs
 from ecrctl.distribution.hosts import server_host
 from ecrctl.distribution.reference import parse_remote_ref
 from ecrctl.errors import InvalidInput
-from ecrctl.login.hostaws import is_public_address
+
+if TYPE_CHECKING:
+    from ecrctl.login.registries import Registries
 
 
 @dataclass(frozen=True)
@@ -45,14 +47,16 @@ class PublicImage:
         return f"{self.address}/{self.path}{separator}{self.ref}"
 
 
-def parse_public_reference(text: str, *, what: str = "reference") -> PublicImage:
+def parse_public_reference(
+    registries: Registries, text: str, *, what: str = "reference"
+) -> PublicImage:
     """``HOST/ALIAS/REPO[:TAG|@DIGEST]`` on an ECR Public host, or a bare
     ``REPO[:TAG|@DIGEST]`` of the caller's public registry; checked, no call made."""
     ref = parse_remote_ref(text, what=what)
     if ref.host is None:
         return PublicImage(ref.repository, tag=ref.tag, digest=ref.digest)
     host = server_host(ref.host)
-    if not is_public_address(host):
+    if not registries.is_public(host):
         raise InvalidInput(
             f"{host} in {what} {text!r} is not an ECR Public host",
             hint="drop --public for a private registry, or write public.ecr.aws/ALIAS/REPO",
@@ -65,16 +69,6 @@ def parse_public_reference(text: str, *, what: str = "reference") -> PublicImage
             "(ecrctl registry show --public shows your aliases)",
         )
     return PublicImage(name, alias, host, ref.tag, ref.digest)
-
-
-def public_address(registry_url: str | None, default: str) -> str:
-    """``--registry-url``, else the host mapped with ``public = true``, else ``default``."""
-    if registry_url:
-        return server_host(registry_url)
-    from ecrctl.login.mappings import load_config
-
-    mapped = [m.host for m in load_config().registries.values() if m.public]
-    return mapped[0] if mapped else default
 
 
 def describe_repository(
@@ -104,6 +98,7 @@ def split_uri(uri: str) -> tuple[str, str, str]:
 
 
 def locate_image(
+    registries: Registries,
     client: Any,
     image: PublicImage,
     *,
@@ -119,7 +114,7 @@ def locate_image(
     host, alias, _ = split_uri(repository["repositoryUri"])
     if image.alias and image.alias != alias:
         check_alias(client, image.alias, repository["repositoryUri"])
-    address = image.address or public_address(registry_url, host)
+    address = image.address or registries.public_address(registry_url, host)
     return replace(image, alias=image.alias or alias, address=address), repository
 
 

@@ -25,11 +25,10 @@ from ecrctl.image.transfer import (
     push_target,
     split_name,
 )
-from ecrctl.login.hostaws import is_public_address
 from ecrctl.public.location import PublicImage, locate_image, parse_public_reference
 
 if TYPE_CHECKING:
-    from ecrctl.aws.clients import Aws
+    from ecrctl.login.registries import Registries, Registry
     from ecrctl.login.token import RegistryAuth
 
 log = logging.getLogger("ecrctl")
@@ -39,15 +38,17 @@ def _quiet(_: Any) -> None:
     return None
 
 
-def push_destination(local_image: str, destination: str | None) -> PublicImage:
+def push_destination(
+    registries: Registries, local_image: str, destination: str | None
+) -> PublicImage:
     """Where to push: ``HOST/ALIAS/REPO[:TAG]``, or a bare ``REPO[:TAG]`` of the
     caller's public registry (no destination: the local name); a missing tag is
     the local image's, else ``latest``."""
     named = destination
-    if named is None and is_public_address(registry_host(local_image)):
+    if named is None and registries.is_public(registry_host(local_image)):
         named = local_image  # built as public.ecr.aws/ALIAS/REPO:TAG: push it there
     if named is not None and registry_host(named) is not None:
-        image = parse_public_reference(named, what="destination")
+        image = parse_public_reference(registries, named, what="destination")
         tag = image.tag or split_name(local_image)[1] or "latest"
         return dataclasses.replace(image, tag=check_image_tag(tag))
     repository, tag = push_target(local_image, named)
@@ -55,7 +56,7 @@ def push_destination(local_image: str, destination: str | None) -> PublicImage:
 
 
 def push(
-    aws: Aws,
+    registries: Registries,
     local_image: str,
     destination: str | None,
     *,
@@ -64,17 +65,21 @@ def push(
 ) -> dict[str, Any]:
     """``image push`` to ECR Public: the local image, the repository, then push."""
     from ecrctl import docker_engine as engine
-    from ecrctl.login.token import public_registry_auth
-    from ecrctl.public.repository import public_client
+    from ecrctl.login.token import public_auth
 
-    image = push_destination(local_image, destination)
+    image = push_destination(registries, local_image, destination)
     api = engine.client().api
     check_local_image(api, local_image)  # before any AWS call
+    public = registries.public()
     image, repository = locate_image(
-        public_client(aws), image, registry_id=aws.registry_id, registry_url=registry_url
+        registries,
+        _client(public),
+        image,
+        registry_id=registries.aws.registry_id,
+        registry_url=registry_url,
     )
     assert image.address is not None and image.tag is not None
-    auth = dataclasses.replace(public_registry_auth(aws), host=image.address)
+    auth = dataclasses.replace(public_auth(registries, public), host=image.address)
     result = push_image(api, auth, local_image, image.path, image.tag, on_progress=on_progress)
     result.update(
         repositoryName=image.repository,
@@ -85,13 +90,19 @@ def push(
     return result
 
 
-def optional_token(aws: Aws, address: str) -> RegistryAuth | None:
+def _client(public: Registry) -> Any:
+    """The ``ecr-public`` client of the caller's ECR Public side (us-east-1)."""
+    assert public.aws is not None
+    return public.aws.client("ecr-public")
+
+
+def optional_token(registries: Registries, address: str) -> RegistryAuth | None:
     """ECR Public's token for ``address``, or ``None`` (logged) when none can be had."""
-    from ecrctl.login.token import public_registry_auth
+    from ecrctl.login.token import public_auth
     from ecrctl.translate import translate
 
     try:
-        auth = public_registry_auth(aws)
+        auth = public_auth(registries, registries.public())
     except Exception as exc:
         error = translate(exc)
         if error is None:
@@ -105,7 +116,7 @@ def optional_token(aws: Aws, address: str) -> RegistryAuth | None:
 
 
 def pull(
-    aws: Aws,
+    registries: Registries,
     reference: str,
     *,
     registry_url: str | None = None,
@@ -114,21 +125,21 @@ def pull(
     """``image pull`` from ECR Public: the engine first, then pull (anonymously
     when no ECR Public token can be had)."""
     from ecrctl import docker_engine as engine
-    from ecrctl.public.repository import public_client
 
-    image = parse_public_reference(reference)
+    image = parse_public_reference(registries, reference)
     api = engine.client().api
     if image.alias is None:  # a bare REPO: its URI names the alias
         image, _ = locate_image(
-            public_client(aws),
+            registries,
+            _client(registries.public()),
             image,
-            registry_id=aws.registry_id,
+            registry_id=registries.aws.registry_id,
             registry_url=registry_url,
             action="pull",
         )
     assert image.address is not None
     ref = ImageRef(digest=image.digest) if image.digest else ImageRef(tag=image.tag or "latest")
-    auth = optional_token(aws, image.address)
+    auth = optional_token(registries, image.address)
     result = pull_image(api, auth, image.path, ref, host=image.address, on_progress=on_progress)
     result.update(
         repositoryName=image.repository, registryAlias=image.alias, anonymous=auth is None

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from ecrctl.aws.clients import Aws
 from ecrctl.errors import InvalidInput
+from ecrctl.login.registries import Registries
 from ecrctl.public.location import PublicImage, parse_public_reference, split_uri
 from ecrctl.public.transfer import push_destination
 
@@ -28,7 +30,7 @@ DIGEST = "sha256:" + "ab" * 32
     ],
 )
 def test_parse_public_reference(reference: str, expected: PublicImage) -> None:
-    assert parse_public_reference(reference) == expected
+    assert parse_public_reference(Registries(Aws()), reference) == expected
 
 
 def test_uri_and_path() -> None:
@@ -51,7 +53,7 @@ def test_uri_and_path() -> None:
 )
 def test_bad_public_references_are_refused(reference: str, message: str) -> None:
     with pytest.raises(InvalidInput) as info:
-        parse_public_reference(reference)
+        parse_public_reference(Registries(Aws()), reference)
     assert info.value.exit_code == 2 and message in info.value.one_line()
 
 
@@ -71,4 +73,4 @@ def test_bad_public_references_are_refused(reference: str, message: str) -> None
     ],
 )
 def test_push_destination(local: str, destination: str | None, expected: PublicImage) -> None:
-    assert push_destination(local, destination) == expected
+    assert push_destination(Registries(Aws()), local, destination) == expected

@@ -49,24 +49,27 @@ def push(
     from ecrctl.distribution.refs import check_reference
     from ecrctl.image import transfer
     from ecrctl.image.target import registry_host
-    from ecrctl.login.hostaws import is_public_address
     from ecrctl.public import transfer as public_transfer
 
     check_reference(local_image, what="local image", digest=True)
     if destination is not None:
         check_reference(destination, what="destination", digest=False)
     named = destination or local_image
-    public = public or is_public_address(registry_host(named))
+    public = public or app.registries.is_public(registry_host(named))
     if public:
         refuse({"create": create}, public=True)
     with ProgressView(app, "push") as view:
         if public:
             result = public_transfer.push(
-                app.aws, local_image, destination, registry_url=registry_url, on_progress=view
+                app.registries,
+                local_image,
+                destination,
+                registry_url=registry_url,
+                on_progress=view,
             )
         else:
             result = transfer.push(
-                app.aws,
+                app.registries,
                 local_image,
                 destination,
                 create=create,
@@ -101,14 +104,13 @@ def pull(app: App, reference: str, registry_url: str | None, public: bool) -> No
     from ecrctl.distribution.refs import check_reference
     from ecrctl.image import transfer
     from ecrctl.image.target import registry_host
-    from ecrctl.login.hostaws import is_public_address
     from ecrctl.public import transfer as public_transfer
 
     check_reference(reference, what="reference", digest=True)
     core = transfer.pull
-    if public or is_public_address(registry_host(reference)):
+    if public or app.registries.is_public(registry_host(reference)):
         core = public_transfer.pull
     with ProgressView(app, "pull") as view:
-        result = core(app.aws, reference, registry_url=registry_url, on_progress=view)
+        result = core(app.registries, reference, registry_url=registry_url, on_progress=view)
     notice(app, f"pulled {result['imageUri']} ({result['imageDigest']})")
     emit(app, result, text=result["imageUri"])
