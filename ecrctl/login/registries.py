@@ -4,15 +4,16 @@ resolver every command and the credential helper ask.
 :meth:`Registries.serve` answers a host (or ``None``: the caller's own
 registry) once, as one :class:`Registry`, in this order:
 
-1. no host, or the host ``--registry-url``/``ECRCTL_REGISTRY_URL`` names: the
-   caller's registry (an unmapped ECR host given as that address brings its own
-   region, account and API endpoint);
+1. no host: the caller's registry, at ``--registry-url``/``ECRCTL_REGISTRY_URL``
+   when given (an unmapped ECR host given as that address brings its own region,
+   account and API endpoint), else where its token says;
 2. a host mapped in ecrctl's config.toml: its account, region, profile and
    endpoint (``public = true``: ECR Public);
-3. a private ECR host of any partition: its account and region, a FIPS or
+3. the host ``--registry-url``/``ECRCTL_REGISTRY_URL`` names: the caller's registry;
+4. a private ECR host of any partition: its account and region, a FIPS or
    dual-stack host its API endpoint;
-4. ECR Public (``public.ecr.aws``, ``ecr-public.aws.com``);
-5. any other host (Docker Hub is ``registry-1.docker.io``).
+5. ECR Public (``public.ecr.aws``, ``ecr-public.aws.com``);
+6. any other host (Docker Hub is ``registry-1.docker.io``).
 
 One :class:`Registries` serves one command (or one credential-helper call):
 config.toml is read once, on the first question, and every answer, every
@@ -188,13 +189,15 @@ class Registries:
         return self.once(key, lambda: self._answer(address, given, write))
 
     def _answer(self, address: str | None, given: str | None, write: bool) -> Registry:
-        if address is None or (given is not None and server_host(given) == address):
+        if address is None:
             return self._own(given)
         mapping = self.config.mapping_for(address)
         if mapping is not None:
             if mapping.public:
                 return self._public(address, mapping, write)
             return self._mapped(address, mapping)
+        if given is not None and server_host(given) == address:
+            return self._own(given)
         parsed = parse_registry_host(address)
         if parsed is not None and parsed.public:
             return self._public(address.lower(), None, write)

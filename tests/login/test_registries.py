@@ -218,7 +218,22 @@ ANSWERS = [
         False,
         (PRIVATE, ECR_TOKEN, "127.0.0.1:6000", None, REGION, "aws", None),
     ),
-    # a host that is the caller's registry address is the caller's registry
+    # a host that is the caller's registry address is the caller's registry, unless mapped
+    (
+        MAPPED,
+        MAPPED,
+        None,
+        False,
+        (
+            PRIVATE,
+            ECR_TOKEN,
+            MAPPED,
+            "111111111111",
+            "eu-central-1",
+            "aws",
+            "http://127.0.0.1:9",
+        ),
+    ),
     (
         "127.0.0.1:6000",
         None,
