@@ -104,7 +104,7 @@ def _owner(answer: Registry) -> tuple[str, str]:
 
 def cached_answer(answer: Registry, cache: TokenCache) -> str | None:
     """The ``get`` answer from the cache alone, without any AWS call."""
-    from ecrctl.login.registries import PUBLIC, private_key, public_key
+    from ecrctl.login.registries import PUBLIC, public_token_key, token_key
 
     if not cache.usable or answer.aws is None:
         return None
@@ -112,9 +112,9 @@ def cached_answer(answer: Registry, cache: TokenCache) -> str | None:
     if identity is None:
         return None
     if answer.kind == PUBLIC:
-        key = public_key(identity)
+        key = public_token_key(identity)
     else:
-        key = private_key(answer.aws, str(answer.account), identity)
+        key = token_key(answer.aws, str(answer.account), identity)
     token = cache.get(key)
     if token is None:
         return None

@@ -106,7 +106,7 @@ def host_of(endpoint: str) -> str:
     return parsed.netloc or endpoint
 
 
-def private_key(aws: Aws, account: str, identity: Identity) -> CacheKey:
+def token_key(aws: Aws, account: str, identity: Identity) -> CacheKey:
     """The token cache's key of a private registry's token, as ``aws`` fetches it."""
     region = aws.region
     return CacheKey(
@@ -114,7 +114,7 @@ def private_key(aws: Aws, account: str, identity: Identity) -> CacheKey:
     )
 
 
-def public_key(identity: Identity) -> CacheKey:
+def public_token_key(identity: Identity) -> CacheKey:
     """The token cache's key of the caller's ECR Public token."""
     return CacheKey("aws", PUBLIC_KEY_ACCOUNT, PUBLIC_REGION, identity.principal)
 
@@ -274,14 +274,7 @@ class Registries:
 
     def is_public(self, host: str | None) -> bool:
         """Whether ``host`` is ECR Public: one of its hosts, or mapped with ``public = true``."""
-        if host is None:
-            return False
-        address = server_host(host)
-        mapping = self.config.mapping_for(address)
-        if mapping is not None:
-            return mapping.public
-        parsed = parse_registry_host(address)
-        return parsed is not None and parsed.public
+        return host is not None and self.serve(host).kind == PUBLIC
 
     def private(self, host: str | None, *, registry_url: str | None = None) -> Registry:
         """A private registry for ``image push`` and ``image pull``: ECR Public and

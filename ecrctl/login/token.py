@@ -31,7 +31,7 @@ from ecrctl.distribution.hosts import (
 )
 from ecrctl.errors import AuthError
 from ecrctl.login import cache as tokencache
-from ecrctl.login.registries import host_of, private_key, public_key
+from ecrctl.login.registries import host_of, public_token_key, token_key
 
 if TYPE_CHECKING:
     from ecrctl.aws.clients import Aws
@@ -126,7 +126,7 @@ def registry_auths(
         account = rid or (identity.account if identity else None)
         if identity is None or account is None:
             continue
-        keys[rid] = key = private_key(aws, account, identity)
+        keys[rid] = key = token_key(aws, account, identity)
         token = cache.get(key)
         if token is not None:
             log.debug("token for %s served from the cache", key.name)
@@ -248,7 +248,7 @@ def public_registry_auth(
     identity = caller_identity(public, cache) if cache.usable else None
     host, endpoint = PUBLIC_HOSTS[0], f"https://{PUBLIC_HOSTS[0]}"
     if identity is not None:
-        token = cache.get(public_key(identity))
+        token = cache.get(public_token_key(identity))
         if token is not None:
             redact.register(token.password)
             return RegistryAuth(
@@ -268,7 +268,7 @@ def public_registry_auth(
     expires = expires if expires.tzinfo else expires.replace(tzinfo=UTC)
     auth = RegistryAuth("", host, endpoint, user, password, expires, region=PUBLIC_REGION)
     if identity is not None:
-        cache.put(public_key(identity), _cached(auth, issued))
+        cache.put(public_token_key(identity), _cached(auth, issued))
     return auth
 
 
