@@ -17,6 +17,8 @@ from ecrctl.aws.settings import AwsSettings
 if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient
 
+    from ecrctl.login.registries import Registries
+
 
 @dataclass
 class Output:
@@ -44,6 +46,13 @@ class App:
     def aws(self) -> Aws:
         """Built on first use, after every option has been parsed."""
         return Aws(self.settings)
+
+    @cached_property
+    def registries(self) -> Registries:
+        """Who serves each registry host, answered once for the command."""
+        from ecrctl.login.registries import Registries
+
+        return Registries.of(self.aws)
 
     @property
     def ecr(self) -> ECRClient:

@@ -129,13 +129,15 @@ def login(
             registry_url=registry_url,
         )
     if print_password:
-        auths = core.fetch(app.aws, registry_ids, registry_url=registry_url, use_cache=not no_cache)
+        auths = core.fetch(
+            app.registries, registry_ids, registry_url=registry_url, use_cache=not no_cache
+        )
         sys.stdout.write(auths[0].password + "\n")
         return
     report = core.LoginReport()
     try:
         core.log_in(
-            app.aws,
+            app.registries,
             registry_ids,
             registry_url=registry_url,
             use_cache=not no_cache,
@@ -209,7 +211,7 @@ def status(app: App) -> None:
     cache = open_cache()
     if not cache.usable:
         notice(app, cache.reason)
-    rows = login_status.status(cache)
+    rows = login_status.status(app.registries, cache)
     emit(
         app,
         [r.to_json() for r in rows],
@@ -254,7 +256,7 @@ def logout(app: App, hosts: tuple[str, ...], helper: bool) -> None:
     from ecrctl.login import workflow as core
     from ecrctl.login.cache import open_cache
 
-    results = core.logout(list(hosts), helper_entry=helper, cache=open_cache())
+    results = core.logout(app.registries, list(hosts), helper_entry=helper, cache=open_cache())
     if not results:
         notice(app, "ecrctl has no login to undo")
     for result in results:

@@ -80,9 +80,13 @@ def login(
     from ecrctl.public import login as core
 
     if print_password:
-        sys.stdout.write(core.fetch_public_auth(app.aws, use_cache=not no_cache).password + "\n")
+        sys.stdout.write(
+            core.fetch_public_auth(app.registries, use_cache=not no_cache).password + "\n"
+        )
         return
-    result = core.log_in(app.aws, use_cache=not no_cache, helper=helper, registry_url=registry_url)
+    result = core.log_in(
+        app.registries, use_cache=not no_cache, helper=helper, registry_url=registry_url
+    )
     notice(app, "pulling public images needs no login; a login raises the pull rate limit")
     emit(
         app,

@@ -62,7 +62,7 @@ def show(app: App, public: bool) -> None:
         return
     from ecrctl.registry.show import show_registry
 
-    info = show_registry(app.aws)
+    info = show_registry(app.registries)
     rules = info["replicationConfiguration"].get("rules") or []
     rows = [
         ["Registry ID", info["registryId"]],
@@ -102,7 +102,7 @@ def api(app: App, path: str, host: str | None, method: str, paginate: bool, incl
     """
     from ecrctl.registry.api import call_api
 
-    answer = call_api(app.aws, path, host=host, method=method, paginate=paginate)
+    answer = call_api(app.registries, path, host=host, method=method, paginate=paginate)
     out = sys.stdout
     if include:
         out.write(f"HTTP {answer.status} {answer.reason}\n")

@@ -293,7 +293,7 @@ def copy(
 
     with BlobProgress(app) as progress:
         report = copy_repository(
-            app.aws,
+            app.registries,
             source,
             destination,
             pattern=pattern,

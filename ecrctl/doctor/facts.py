@@ -157,13 +157,14 @@ class Facts:
 
     def target(self) -> Target:
         def find() -> Target:
-            from ecrctl.login.token import registry_address
+            from ecrctl.login.registries import Registries
 
             account = self.account()
             region = self.need("region", self.region, see="aws.region")
             suffix = ".cn" if region.startswith("cn-") else ""
             endpoint = f"https://{account}.dkr.ecr.{region}.amazonaws.com{suffix}"
-            return Target(registry_address(account, region, endpoint), account, region)
+            address = Registries.of(self.aws).own_address(account, region, endpoint)
+            return Target(address, account, region)
 
         return self.need("registry host", lambda: self.once("target", find), see="aws.credentials")
 

@@ -36,8 +36,8 @@ from ecrctl.errors import Conflict, InvalidInput, NotFound
 from ecrctl.login.endpoint import Endpoint, endpoint
 
 if TYPE_CHECKING:
-    from ecrctl.aws.clients import Aws
     from ecrctl.distribution.client import RegistryClient
+    from ecrctl.login.registries import Registries
 
 DEFAULT_JOBS = 4
 IMMUTABLE = ("IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION")
@@ -161,7 +161,7 @@ def open_destination(dest: Destination, *, create: bool, dry_run: bool) -> Desti
 
 
 def copy_image(
-    aws: Aws,
+    registries: Registries,
     source: str,
     destination: str,
     *,
@@ -175,13 +175,15 @@ def copy_image(
     src_ref = parse_reference(source, what="source")
     dst_ref = parse_reference(destination, what="destination", digest=False)
     wanted = [check_platform(p) for p in platforms]
-    src_ep = endpoint(aws, src_ref.host)
+    src_ep = endpoint(registries, src_ref.host)
     if src_ep.is_ecr:
         src_ref.for_ecr()
     # the destination's token and repository are read while the source manifest is:
     # started once the source's AWS side is built, so the two never build one twice
     beside = InFlight(
-        lambda: check_destination(endpoint(aws, dst_ref.host, write=True), dst_ref.repository)
+        lambda: check_destination(
+            endpoint(registries, dst_ref.host, write=True), dst_ref.repository
+        )
     )
     source_client = src_ep.client()
     top = read_manifest(source_client, src_ref.repository, src_ref.ref)  # a missing source first

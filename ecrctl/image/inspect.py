@@ -19,7 +19,7 @@ from ecrctl.image.copy import check_platform
 from ecrctl.login.endpoint import endpoint
 
 if TYPE_CHECKING:
-    from ecrctl.aws.clients import Aws
+    from ecrctl.login.registries import Registries
 
 
 @dataclass
@@ -65,12 +65,14 @@ class Inspection:
         }
 
 
-def inspect_image(aws: Aws, reference: str, *, platform: str | None = None) -> Inspection:
+def inspect_image(
+    registries: Registries, reference: str, *, platform: str | None = None
+) -> Inspection:
     """Read REF's manifest (and config) from its registry."""
     ref = parse_reference(reference)
     if platform:
         check_platform(platform)
-    ep = endpoint(aws, ref.host)
+    ep = endpoint(registries, ref.host)
     if ep.is_ecr:
         ref.for_ecr()
     client = ep.client()

@@ -31,8 +31,8 @@ from ecrctl.image.copy import (
 from ecrctl.login.endpoint import endpoint
 
 if TYPE_CHECKING:
-    from ecrctl.aws.clients import Aws
     from ecrctl.image.copy import CopyResult
+    from ecrctl.login.registries import Registries
 
 ItemCallback = Callable[[str, str], None]  # item, status
 
@@ -90,7 +90,7 @@ def _repository_ref(text: str, what: str) -> ImageReference:
 
 
 def copy_repository(
-    aws: Aws,
+    registries: Registries,
     source: str,
     destination: str,
     *,
@@ -103,7 +103,7 @@ def copy_repository(
 ) -> RepoCopyReport:
     src_ref = _repository_ref(source, "source repository")
     dst_ref = _repository_ref(destination, "destination repository")
-    src_ep = endpoint(aws, src_ref.host)
+    src_ep = endpoint(registries, src_ref.host)
     if src_ep.is_ecr:
         src_ref.for_ecr()
     if include_untagged and src_ep.aws is None:
@@ -111,7 +111,7 @@ def copy_repository(
             f"--include-untagged needs an ECR source: {src_ep.host} lists tags only",
             hint="drop --include-untagged, or copy untagged images one by one by digest",
         )
-    dst_ep = endpoint(aws, dst_ref.host, write=True)
+    dst_ep = endpoint(registries, dst_ref.host, write=True)
     dest = open_destination(
         check_destination(dst_ep, dst_ref.repository), create=create, dry_run=False
     )

@@ -18,13 +18,12 @@ from ecrctl.distribution.reference import ImageReference, parse_local_image, par
 from ecrctl.distribution.refs import ImageRef
 from ecrctl.docker_engine import docker_host, registry_error
 from ecrctl.errors import InvalidInput, NotFound
-from ecrctl.image.target import aws_for_host
 from ecrctl.repo.repository import create_repository
 
 if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient
 
-    from ecrctl.aws.clients import Aws
+    from ecrctl.login.registries import Registries
     from ecrctl.login.token import RegistryAuth
 
 DIGEST_IN_STATUS = re.compile(r"(?:digest|Digest):\s*(sha256:[a-f0-9]{64})")
@@ -241,7 +240,7 @@ def pull_image(
 
 
 def push(
-    aws: Aws,
+    registries: Registries,
     local_image: str,
     target: ImageReference,
     *,
@@ -253,13 +252,13 @@ def push(
     """``image push`` to ``target`` (:func:`push_target`): check the local side,
     then the repository, then push."""
     from ecrctl import docker_engine as engine
-    from ecrctl.login.token import registry_auth
+    from ecrctl.login.token import served_auth
 
     repository, tag = target.repository, target.ref
     # without a destination, a host in the local name says where to push, as it
     # does for docker push: it is never dropped for the caller's own registry
     try:
-        aws, registry_id, registry_url = aws_for_host(aws, target.host, registry_url)
+        served = registries.private(target.host, registry_url=registry_url)
     except InvalidInput as exc:
         if destination_given:
             raise
@@ -270,17 +269,19 @@ def push(
     # anything, and before --create makes a repository for nothing
     api = engine.client().api
     check_local_image(api, local_image)
+    aws = served.aws
+    assert aws is not None
     created = ensure_repository(
-        aws.ecr, repository, create=create, registry_id=registry_id, region=aws.region
+        aws.ecr, repository, create=create, registry_id=served.account, region=aws.region
     )
-    auth = registry_auth(aws, registry_id, registry_url=registry_url)
+    auth = served_auth(registries, served)
     result = push_image(api, auth, local_image, repository, tag, on_progress=on_progress)
     result["repositoryCreated"] = created
     return result
 
 
 def pull(
-    aws: Aws,
+    registries: Registries,
     reference: ImageReference,
     *,
     registry_url: str | None = None,
@@ -288,10 +289,10 @@ def pull(
 ) -> dict[str, Any]:
     """``image pull``: the engine first (no daemon fails before any AWS call), then pull."""
     from ecrctl import docker_engine as engine
-    from ecrctl.login.token import registry_auth
+    from ecrctl.login.token import served_auth
 
     repository = reference.for_ecr().repository
-    aws, registry_id, registry_url = aws_for_host(aws, reference.host, registry_url)
+    served = registries.private(reference.host, registry_url=registry_url)
     api = engine.client().api
-    auth = registry_auth(aws, registry_id, registry_url=registry_url)
+    auth = served_auth(registries, served)
     return pull_image(api, auth, repository, reference.image, on_progress=on_progress)

@@ -1,19 +1,12 @@
-"""Where a registry host's credential comes from, and which ECR API stands behind it.
+"""A registry to talk to: the resolver's answer for a host with the credential
+its source gives, and the registry client over both.
 
-In order:
-
-1. no host: the caller's own ECR registry (``registry_auth``: token cache,
-   ``--registry-url``/``ECRCTL_REGISTRY_URL`` or a config-file mapping for the address);
-2. a host mapped in ecrctl's config.toml: that mapping's account, region,
-   profile and endpoint, with their own token;
-3. an ECR host (``<account>.dkr.ecr.<region>.amazonaws.com``): a token for that
-   account and region, with the caller's profile;
-4. ECR Public written to (``public.ecr.aws``, or a host mapped ``public = true``):
-   the caller's ECR Public token;
-5. any other host (and ECR Public read from): the user's docker config
-   (``credHelpers``, ``credsStore``, ``auths``) through docker-py's credential
-   store; none found means anonymous, and the registry's 401 then names the host
-   and how to log in.
+Which side serves a host, and where its credential comes from, is decided once
+by :mod:`ecrctl.login.registries`; here the credential is fetched: an ECR token
+from that answer's own Aws (through the token cache, once per command), the
+caller's ECR Public token, or the user's docker config (``credHelpers``,
+``credsStore``, ``auths``) through docker-py's credential store; none found
+means anonymous, and the registry's 401 then names the host and how to log in.
 
 Secrets go to the registry client only: never into argv, logs or a child's
 environment (credential helpers get the host on stdin, as their protocol says).
@@ -27,17 +20,14 @@ from typing import TYPE_CHECKING
 
 from ecrctl import redact
 from ecrctl.distribution.client import Credential, RegistryClient
-from ecrctl.distribution.hosts import server_host
-from ecrctl.distribution.reference import DOCKER_HUB
 from ecrctl.errors import InvalidInput
+from ecrctl.login.registries import PRIVATE, PUBLIC_TOKEN
 
 if TYPE_CHECKING:
     from ecrctl.aws.clients import Aws
-    from ecrctl.aws.settings import AwsSettings
+    from ecrctl.login.registries import Registries, Registry
 
 log = logging.getLogger("ecrctl")
-
-DOCKER_HUB_API = "registry-1.docker.io"
 
 
 @dataclass
@@ -66,56 +56,41 @@ class Endpoint:
         return RegistryClient(self.host, self.credential, attempts=attempts, basic=self.is_ecr)
 
 
-def endpoint(aws: Aws, host: str | None, *, write: bool = False) -> Endpoint:
+def endpoint(registries: Registries, host: str | None, *, write: bool = False) -> Endpoint:
     """The endpoint for ``host`` (``None``: the caller's registry). ``write``: ECR
     Public is written to with the caller's ECR Public token (it is read with the
     docker config's credential, or anonymously)."""
-    from ecrctl.login.hostaws import is_public_address, registry_aws
-
-    if host is None:
-        return _ecr_endpoint(aws, None, None)
-    address = server_host(host)
-    served = registry_aws(aws, address)
-    if served is not None:
-        return _ecr_endpoint(served[0], served[1], address)
-    if write and is_public_address(address):
-        return _public_endpoint(aws, address)
-    return docker_config_endpoint(address)
+    served = registries.serve(host, write=write)
+    if served.kind == PRIVATE:
+        return _ecr_endpoint(registries, served)
+    if served.source == PUBLIC_TOKEN:
+        return _public_endpoint(registries, served)
+    assert served.address is not None
+    return Endpoint(served.address, docker_credential(served.docker_key))
 
 
-def _public_endpoint(aws: Aws, address: str) -> Endpoint:
+def _public_endpoint(registries: Registries, served: Registry) -> Endpoint:
     """ECR Public as a destination: ecr-public's token (us-east-1, through the token
     cache), which the registry's bearer challenge takes as the login."""
-    from ecrctl.login.token import public_registry_auth
+    from ecrctl.login.token import public_auth
 
-    auth = public_registry_auth(aws)
+    auth = public_auth(registries, served)
     credential = Credential(auth.username, auth.password, "the caller's ECR Public token")
-    return Endpoint(address, credential)
+    assert served.address is not None
+    return Endpoint(served.address, credential)
 
 
-def _aws(settings: AwsSettings) -> Aws:
-    from ecrctl.aws.clients import Aws
+def _ecr_endpoint(registries: Registries, served: Registry) -> Endpoint:
+    from ecrctl.login.token import served_auth
 
-    return Aws(settings)
-
-
-def _ecr_endpoint(aws: Aws, account: str | None, address: str | None) -> Endpoint:
-    from ecrctl.login.token import registry_auths
-
-    auth = registry_auths(aws, [account or aws.registry_id], registry_url=address)[0]
+    aws = served.aws
+    auth = served_auth(registries, served)
     credential = Credential(
         auth.username,
         auth.password,
-        f"the ECR token of account {auth.registry_id} in {aws.region}",
+        f"the ECR token of account {auth.registry_id} in {auth.region}",
     )
-    return Endpoint(auth.host, credential, aws, auth.registry_id, aws.region)
-
-
-def docker_config_endpoint(address: str) -> Endpoint:
-    """A non-ECR host with the credential the docker CLI would use for it."""
-    api_host = DOCKER_HUB_API if address in DOCKER_HUB else address
-    key = "docker.io" if address in DOCKER_HUB else address
-    return Endpoint(api_host, docker_credential(key))
+    return Endpoint(auth.host, credential, aws, auth.registry_id, auth.region)
 
 
 def docker_credential(host: str) -> Credential | None:

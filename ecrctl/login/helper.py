@@ -23,15 +23,14 @@ import importlib
 import json
 import sys
 import types
-from typing import IO, TYPE_CHECKING, NamedTuple
+from typing import IO, TYPE_CHECKING
 
 from ecrctl import __version__
 from ecrctl.errors import ExitCode
 
 if TYPE_CHECKING:
-    from ecrctl.aws.clients import Aws
-    from ecrctl.distribution.hosts import EcrHost
     from ecrctl.login.cache import TokenCache
+    from ecrctl.login.registries import Registries, Registry
 
 NOT_FOUND = "credentials not found in native keychain"
 USAGE = "usage: docker-credential-ecrctl get|list|store|erase|version"
@@ -77,135 +76,105 @@ def _undefer_imports() -> None:
             _load_for_real(name)
 
 
-class Target(NamedTuple):
-    host: str
-    account: str
-    region: str
-    profile: str | None = None
-    endpoint_url: str | None = None
-    parsed: EcrHost | None = None  # the host's own parts; None for a mapped private host
-
-    @property
-    def public(self) -> bool:
-        return self.parsed is not None and self.parsed.public
-
-
-def helper_target(server: str) -> Target | None:
-    """Which registry ``server`` is: a config-file mapping, else an ECR host
-    (private in any partition, or ECR Public)."""
-    from ecrctl.distribution.hosts import PUBLIC_HOSTS, parse_registry_host, server_host
-    from ecrctl.login.mappings import load_config
-
-    host = server_host(server)
-    mapping = load_config().mapping_for(host)
-    if mapping is not None:
-        public = parse_registry_host(PUBLIC_HOSTS[0]) if mapping.public else None
-        return Target(
-            host, mapping.account, mapping.region, mapping.profile, mapping.endpoint_url, public
-        )
-    parsed = parse_registry_host(host)
-    if parsed is None:
-        return None
-    return Target(host.lower(), parsed.account, parsed.region, parsed=parsed)
-
-
 def _credentials(host: str, username: str, secret: str) -> str:
     return json.dumps({"ServerURL": host, "Username": username, "Secret": secret})
 
 
-def _aws_for(target: Target) -> Aws:
-    """The AWS settings that serve ``target``: its mapping's profile and endpoint,
-    else the environment's in the host's region; FIPS and dual-stack hosts get
-    their API endpoints, ECR Public is served from us-east-1."""
+def served(server: str) -> tuple[Registries, Registry] | None:
+    """Who serves ``server`` for docker: an ECR registry (private in any partition, or
+    ECR Public) or a host mapped in ecrctl's config; ``None`` for any other host. The
+    AWS side is the environment's, as docker gives it to the helper."""
     from ecrctl.aws.clients import Aws
-    from ecrctl.aws.settings import AwsSettings
-    from ecrctl.login.hostaws import aws_for_host
+    from ecrctl.login.registries import OTHER, Registries
 
-    if target.parsed is not None and not target.public:
-        return aws_for_host(AwsSettings(), target.parsed)
-    settings = AwsSettings(
-        target.profile,
-        target.region,
-        target.endpoint_url,
-        target.account or None,
-        given_by=f"the mapping of {target.host} in ecrctl's config",
-    )
-    return Aws(settings)
-
-
-def cached_answer(target: Target, cache: TokenCache) -> str | None:
-    """The ``get`` answer from the cache alone, without any AWS call."""
-    from ecrctl.login import cache as tokencache
-    from ecrctl.login.hostaws import public_key
-
-    if not cache.usable:
+    if not server.strip():
         return None
-    resolved = _aws_for(target).resolved
-    identity = cache.identity(resolved.credential_source())
+    registries = Registries(Aws())
+    answer = registries.serve(server, write=True)
+    return None if answer.kind == OTHER else (registries, answer)
+
+
+def _owner(answer: Registry) -> tuple[str, str]:
+    """The account and region the cached tokens of ``answer`` are filed under."""
+    from ecrctl.login.registries import PUBLIC, PUBLIC_KEY_ACCOUNT
+
+    account = PUBLIC_KEY_ACCOUNT if answer.kind == PUBLIC else str(answer.account)
+    return account, str(answer.region)
+
+
+def cached_answer(answer: Registry, cache: TokenCache) -> str | None:
+    """The ``get`` answer from the cache alone, without any AWS call."""
+    from ecrctl.login.registries import PUBLIC, public_token_key, token_key
+
+    if not cache.usable or answer.aws is None:
+        return None
+    identity = cache.identity(answer.aws.resolved.credential_source())
     if identity is None:
         return None
-    key = tokencache.CacheKey(
-        tokencache.partition_of(target.region),
-        target.account,
-        target.region,
-        identity.principal,
-        resolved.endpoint_url,
-    )
-    token = cache.get(public_key(identity) if target.public else key)
+    if answer.kind == PUBLIC:
+        key = public_token_key(identity)
+    else:
+        key = token_key(answer.aws, str(answer.account), identity)
+    token = cache.get(key)
     if token is None:
         return None
-    return _credentials(target.host, token.username, token.password)
+    return _credentials(str(answer.address), token.username, token.password)
 
 
-def fetched_answer(target: Target, cache: TokenCache) -> str:
+def fetched_answer(registries: Registries, answer: Registry, cache: TokenCache) -> str:
     """The ``get`` answer from GetAuthorizationToken (cached for next time)."""
+    from ecrctl.login.registries import PUBLIC
     from ecrctl.login.token import public_registry_auth, registry_auths
     from ecrctl.translate import translate
 
-    aws = _aws_for(target)
     try:
-        if target.public:
-            auth = public_registry_auth(aws, cache=cache)
+        if answer.kind == PUBLIC:
+            assert answer.aws is not None
+            auth = public_registry_auth(answer.aws, cache=cache)
         else:
-            auth = registry_auths(aws, [target.account], registry_url=target.host, cache=cache)[0]
+            auth = registry_auths(registries, answer, cache=cache)[0]
     except Exception as exc:
-        error = translate(exc, region=target.region)
+        error = translate(exc, region=answer.region)
         if error is None:
             raise
         raise error from None
-    return _credentials(target.host, auth.username, auth.password)
+    return _credentials(str(answer.address), auth.username, auth.password)
 
 
 def get(server: str, out: IO[str]) -> int:
-    target = helper_target(server)
-    if target is None:
+    found = served(server)
+    if found is None:
         out.write(NOT_FOUND + "\n")
         return ExitCode.FAILED
     from ecrctl.login.cache import open_cache
+    from ecrctl.login.registries import PUBLIC
 
+    registries, target = found
     _defer_imports()
     cache = open_cache()
     answer = cached_answer(target, cache)
     if answer is None:
         _undefer_imports()
-        if target.public:
-            return _public_answer(target, cache, out)
-        answer = fetched_answer(target, cache)
+        if target.kind == PUBLIC:
+            return _public_answer(registries, target, cache, out)
+        answer = fetched_answer(registries, target, cache)
     out.write(answer + "\n")
     return ExitCode.OK
 
 
-def _public_answer(target: Target, cache: TokenCache, out: IO[str]) -> int:
+def _public_answer(
+    registries: Registries, target: Registry, cache: TokenCache, out: IO[str]
+) -> int:
     """ECR Public without a token (no credentials, no ``sts:GetServiceBearerToken``)
     is still ECR Public: docker pulls anonymously when told "not found"."""
     from ecrctl.errors import EcrctlError
 
     try:
-        answer = fetched_answer(target, cache)
+        answer = fetched_answer(registries, target, cache)
     except EcrctlError as exc:
         sys.stderr.write(
             f"docker-credential-ecrctl: no ECR Public token ({exc.one_line()}); "
-            f"pulling public images from {target.host} needs no login\n"
+            f"pulling public images from {target.address} needs no login\n"
         )
         out.write(NOT_FOUND + "\n")
         return ExitCode.FAILED
@@ -228,14 +197,11 @@ def list_hosts(out: IO[str]) -> int:
 def erase(server: str) -> int:
     """``docker logout HOST``: forget the cached tokens for the host; store nothing."""
     from ecrctl.login.cache import open_cache
-    from ecrctl.login.hostaws import PUBLIC_KEY_ACCOUNT
 
-    target = helper_target(server)
-    if target is not None:
-        owner = (target.account, target.region)
-        if target.public:
-            owner = (PUBLIC_KEY_ACCOUNT, target.region)
-        open_cache().drop_where(lambda e: e.host != target.host and (e.account, e.region) != owner)
+    found = served(server)
+    if found is not None:
+        host, owner = found[1].address, _owner(found[1])
+        open_cache().drop_where(lambda e: e.host != host and (e.account, e.region) != owner)
     return ExitCode.OK
 
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ecrctl.distribution.hosts import parse_ecr_host, server_host
 from ecrctl.login import cache as tokencache
 from ecrctl.login import dockerconfig
-from ecrctl.login.mappings import load_config
 from ecrctl.login.workflow import account_region, hours_left, read_records
+
+if TYPE_CHECKING:
+    from ecrctl.login.registries import Registries
 
 
 @dataclass(frozen=True)
@@ -37,11 +39,13 @@ class StatusRow:
         }
 
 
-def status(cache: tokencache.TokenCache, now: datetime | None = None) -> list[StatusRow]:
+def status(
+    registries: Registries, cache: tokencache.TokenCache, now: datetime | None = None
+) -> list[StatusRow]:
     """Every ECR (or mapped) host in the docker config, the cache and the records."""
     now = now or datetime.now(UTC)
     docker = dockerconfig.read_config()
-    config = load_config()
+    config = registries.config
     records = read_records()
     entries = cache.held()  # what the keyring really holds, not only what the index says
     hosts: set[str] = set(records) | set(config.registries) | {e.host for e in entries if e.host}
@@ -50,7 +54,7 @@ def status(cache: tokencache.TokenCache, now: datetime | None = None) -> list[St
         hosts |= {server_host(k) for k in keys if parse_ecr_host(k)}
     rows = []
     for host in sorted(hosts):
-        owner = account_region(host, records)
+        owner = account_region(registries, host, records)
         mine = [e for e in entries if e.host == host or (owner and (e.account, e.region) == owner)]
         fresh = [e for e in mine if now < e.refresh_at and now < e.expires_at]
         expiry = max((e.expires_at for e in mine), default=None)

@@ -1,24 +1,22 @@
-"""Registry credentials from GetAuthorizationToken, and the registry address
-to use them at.
+"""Registry credentials from GetAuthorizationToken, through the token cache.
 
-``registry_auth`` is what ``login``, ``image push/pull``, the credential helper
-and completion share; it goes through the token cache (:mod:`ecrctl.login.cache`)
-unless ``use_cache=False``. ``parse_ecr_host`` tells an ECR registry host from
-any other; a token for a named host comes from that host's region, partition and
-account, and FIPS and dual-stack hosts get FIPS and dual-stack API endpoints
-(:func:`ecrctl.login.hostaws.aws_for_host`). ``public_registry_auth`` is ECR
-Public's token, from ``ecr-public`` in us-east-1.
+A token is always fetched from the :class:`~ecrctl.aws.clients.Aws` the resolver
+(:mod:`ecrctl.login.registries`) answered for its registry: that host's region,
+partition and account, a FIPS or dual-stack host's API endpoint, a mapping's
+profile and endpoint. :func:`served_auth` is one registry's token, fetched once
+per command; :func:`registry_auths` several of one side (``login``).
+:func:`public_registry_auth` is ECR Public's token, from ``ecr-public`` in
+us-east-1. Both go through the token cache (:mod:`ecrctl.login.cache`) unless
+``use_cache=False``.
 
-Only the standard library is imported at module level (the credential helper
-imports this module on its fast path).
+Only the standard library is imported at module level.
 """
 
 from __future__ import annotations
 
 import base64
 import logging
-import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -29,15 +27,15 @@ from ecrctl.distribution.hosts import (
     PUBLIC_REGION,
     EcrHost,
     parse_ecr_host,
-    partition_of,
     server_host,
 )
 from ecrctl.errors import AuthError
 from ecrctl.login import cache as tokencache
-from ecrctl.login.mappings import load_config
+from ecrctl.login.registries import host_of, public_token_key, token_key
 
 if TYPE_CHECKING:
     from ecrctl.aws.clients import Aws
+    from ecrctl.login.registries import Registries, Registry
 
 log = logging.getLogger("ecrctl")
 
@@ -47,10 +45,10 @@ __all__ = [
     "decode_token",
     "host_of",
     "parse_ecr_host",
+    "public_auth",
     "public_registry_auth",
-    "registry_address",
-    "registry_auth",
     "registry_auths",
+    "served_auth",
     "server_host",
 ]
 
@@ -87,68 +85,40 @@ def decode_token(token: str) -> tuple[str, str]:
     return user, password
 
 
-def host_of(endpoint: str) -> str:
-    """``https://host:port/path`` -> ``host:port`` (a bare host stays as it is)."""
-    if "://" not in endpoint:
-        return endpoint.rstrip("/")
-    from urllib.parse import urlparse
-
-    parsed = urlparse(endpoint)
-    return parsed.netloc or endpoint
-
-
-def registry_address(
-    registry_id: str, region: str, proxy_endpoint: str, override: str | None = None
-) -> str:
-    """Where docker should talk to this registry: --registry-url, ECRCTL_REGISTRY_URL,
-    a config-file mapping, else the proxyEndpoint's host."""
-    explicit = override or os.environ.get("ECRCTL_REGISTRY_URL")
-    if explicit:
-        return host_of(explicit)
-    mapped = load_config().host_for(registry_id, region)
-    return mapped or host_of(proxy_endpoint)
-
-
 def fetch_tokens(ecr: Any, registry_ids: list[str] | None = None) -> list[dict[str, Any]]:
     kwargs: dict[str, Any] = {"registryIds": registry_ids} if registry_ids else {}
     data: list[dict[str, Any]] = ecr.get_authorization_token(**kwargs)["authorizationData"]
     return data
 
 
-def registry_auth(
-    aws: Aws,
-    registry_id: str | None = None,
-    *,
-    registry_url: str | None = None,
-    use_cache: bool = True,
+def served_auth(
+    registries: Registries, served: Registry, *, use_cache: bool = True
 ) -> RegistryAuth:
-    """Credentials for one registry (default: --registry-id, else the caller's)."""
-    wanted = registry_id or aws.registry_id
-    return registry_auths(aws, [wanted], registry_url=registry_url, use_cache=use_cache)[0]
+    """The token of one private registry the resolver answered, fetched once per
+    command from that answer's own Aws (both sides of a copy within one registry,
+    or a source read twice, share it)."""
+    key = ("ECR token", served.aws, served.account, served.address, use_cache)
+    return registries.once(key, lambda: registry_auths(registries, served, use_cache=use_cache)[0])
 
 
 def registry_auths(
-    aws: Aws,
-    registry_ids: Sequence[str | None],
+    registries: Registries,
+    served: Registry,
+    registry_ids: Sequence[str | None] | None = None,
     *,
-    registry_url: str | None = None,
     use_cache: bool = True,
     cache: tokencache.TokenCache | None = None,
 ) -> list[RegistryAuth]:
-    """Credentials for each registry (``None``: the caller's), from the token
-    cache where it holds a fresh token, else from one GetAuthorizationToken call."""
-    named = _named_host(registry_url)
-    if named is not None:
-        from ecrctl.login.hostaws import aws_for_host
-
-        aws = aws_for_host(aws.settings, named)
-        registry_ids = [rid or named.account for rid in registry_ids]
-    wanted = list(dict.fromkeys(registry_ids))
+    """Credentials for each registry of ``served``'s AWS side (default: ``served``'s
+    own; ``None``: the caller's account), from the token cache where it holds a
+    fresh token, else from one GetAuthorizationToken call."""
+    aws = served.aws
+    assert aws is not None, "a private registry has an AWS side"
+    wanted = list(dict.fromkeys(registry_ids or [served.account]))
     cache = cache or tokencache.open_cache(disabled=not use_cache)
     if not cache.usable:
         log.debug("token cache not used: %s", cache.reason)
     region = aws.region
-    endpoint = aws.resolved.endpoint_url
     identity = caller_identity(aws, cache) if cache.usable else None
     found: dict[str | None, RegistryAuth] = {}
     keys: dict[str | None, tokencache.CacheKey] = {}
@@ -156,16 +126,14 @@ def registry_auths(
         account = rid or (identity.account if identity else None)
         if identity is None or account is None:
             continue
-        keys[rid] = key = tokencache.CacheKey(
-            partition_of(region), account, region, identity.principal, endpoint
-        )
+        keys[rid] = key = token_key(aws, account, identity)
         token = cache.get(key)
         if token is not None:
             log.debug("token for %s served from the cache", key.name)
             redact.register(token.password)
             found[rid] = RegistryAuth(
                 registry_id=account,
-                host=registry_address(account, region, token.proxy_endpoint, registry_url),
+                host=registries.address_for(account, region, token.proxy_endpoint, served.address),
                 proxy_endpoint=token.proxy_endpoint,
                 username=token.username,
                 password=token.password,
@@ -177,7 +145,7 @@ def registry_auths(
     if missing:
         issued = datetime.now(UTC)
         for rid, data in _fetch(aws, missing, identity):
-            auth = _auth_from(rid, data, region, registry_url)
+            auth = _auth_from(rid, data, region, registries.address_for, served.address)
             found[rid] = auth
             if rid in keys:
                 cache.put(keys[rid], _cached(auth, issued))
@@ -205,7 +173,11 @@ def _fetch(
 
 
 def _auth_from(
-    rid: str | None, data: dict[str, Any], region: str, registry_url: str | None
+    rid: str | None,
+    data: dict[str, Any],
+    region: str,
+    address_for: Callable[[str, str, str, str | None], str],
+    given: str | None,
 ) -> RegistryAuth:
     user, password = decode_token(data["authorizationToken"])
     endpoint = data["proxyEndpoint"]
@@ -215,7 +187,7 @@ def _auth_from(
         expires = expires.replace(tzinfo=UTC)
     return RegistryAuth(
         registry_id=account,
-        host=registry_address(account, region, endpoint, registry_url),
+        host=address_for(account, region, endpoint, given),
         proxy_endpoint=endpoint,
         username=user,
         password=password,
@@ -255,31 +227,28 @@ def caller_identity(aws: Aws, cache: tokencache.TokenCache) -> tokencache.Identi
     return identity
 
 
-def _named_host(registry_url: str | None) -> EcrHost | None:
-    """The ECR host ``registry_url`` names, unless ecrctl's config maps it elsewhere."""
-    if not registry_url:
-        return None
-    host = server_host(registry_url)
-    if load_config().mapping_for(host) is not None:
-        return None
-    return parse_ecr_host(host)
+def public_auth(
+    registries: Registries, served: Registry, *, use_cache: bool = True
+) -> RegistryAuth:
+    """The caller's ECR Public token for an ECR Public answer, fetched once per command."""
+    public = served.aws
+    assert public is not None, "ECR Public has an AWS side"
+    key = ("ECR Public token", public, use_cache)
+    return registries.once(key, lambda: public_registry_auth(public, use_cache=use_cache))
 
 
 def public_registry_auth(
-    aws: Aws, *, use_cache: bool = True, cache: tokencache.TokenCache | None = None
+    public: Aws, *, use_cache: bool = True, cache: tokencache.TokenCache | None = None
 ) -> RegistryAuth:
     """ECR Public's registry credentials (``public.ecr.aws``): ecr-public's
     GetAuthorizationToken, served only in us-east-1 (it needs
-    ``sts:GetServiceBearerToken`` too), through the token cache."""
-    from ecrctl.aws.clients import Aws
-    from ecrctl.login.hostaws import public_key
-
-    public = Aws(aws.settings.replace(region=PUBLIC_REGION, registry_id=None))
+    ``sts:GetServiceBearerToken`` too), through the token cache. ``public``: the
+    ECR Public side the resolver answered (:meth:`Registries.public`)."""
     cache = cache or tokencache.open_cache(disabled=not use_cache)
     identity = caller_identity(public, cache) if cache.usable else None
     host, endpoint = PUBLIC_HOSTS[0], f"https://{PUBLIC_HOSTS[0]}"
     if identity is not None:
-        token = cache.get(public_key(identity))
+        token = cache.get(public_token_key(identity))
         if token is not None:
             redact.register(token.password)
             return RegistryAuth(
@@ -299,7 +268,7 @@ def public_registry_auth(
     expires = expires if expires.tzinfo else expires.replace(tzinfo=UTC)
     auth = RegistryAuth("", host, endpoint, user, password, expires, region=PUBLIC_REGION)
     if identity is not None:
-        cache.put(public_key(identity), _cached(auth, issued))
+        cache.put(public_token_key(identity), _cached(auth, issued))
     return auth
 
 

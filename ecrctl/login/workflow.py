@@ -22,11 +22,12 @@ from ecrctl import paths
 from ecrctl.errors import AuthError, InvalidInput, Signalled
 from ecrctl.login import cache as tokencache
 from ecrctl.login import dockerconfig
-from ecrctl.login.mappings import RegistryMapping, load_config, remove_mapping, save_mapping
+from ecrctl.login.mappings import RegistryMapping, remove_mapping, save_mapping
 from ecrctl.login.token import RegistryAuth, parse_ecr_host, registry_auths, server_host
 
 if TYPE_CHECKING:
     from ecrctl.aws.clients import Aws
+    from ecrctl.login.registries import Registries
 
 log = logging.getLogger("ecrctl")
 
@@ -101,9 +102,10 @@ def _update_records(change: Callable[[dict[str, Any]], None]) -> None:
 
 
 def fetch(
-    aws: Aws, registry_ids: list[str], *, registry_url: str | None, use_cache: bool
+    registries: Registries, registry_ids: list[str], *, registry_url: str | None, use_cache: bool
 ) -> list[RegistryAuth]:
-    """A token per registry (the caller's when none is given)."""
+    """A token per registry (the caller's when none is given), from the AWS side that
+    serves the caller's registry (that of the ECR host ``registry_url`` names)."""
     wanted: list[str | None] = list(registry_ids) or [None]
     if registry_url and len(wanted) > 1:
         raise InvalidInput(
@@ -111,11 +113,13 @@ def fetch(
             "were given",
             hint="log in to one registry per --registry-url, or map hosts in the config file",
         )
-    return registry_auths(aws, wanted, registry_url=registry_url, use_cache=use_cache)
+    own = registries.serve(None, registry_url=registry_url)
+    wanted = [rid or own.account for rid in wanted]
+    return registry_auths(registries, own, wanted, use_cache=use_cache)
 
 
 def log_in(
-    aws: Aws,
+    registries: Registries,
     registry_ids: list[str],
     *,
     registry_url: str | None,
@@ -126,10 +130,10 @@ def log_in(
 ) -> list[LoginResult]:
     """``ecrctl login``: a token per registry, checked by the engine with ``verify``,
     then stored (or the helper installed) and recorded, into ``report``."""
-    auths = fetch(aws, registry_ids, registry_url=registry_url, use_cache=use_cache)
+    auths = fetch(registries, registry_ids, registry_url=registry_url, use_cache=use_cache)
     if verify:
         verify_with_engine(auths)
-    return login(aws, auths, helper=helper, report=report)
+    return login(registries.aws, auths, helper=helper, report=report)
 
 
 def verify_with_engine(auths: list[RegistryAuth]) -> None:
@@ -261,13 +265,13 @@ class LogoutResult:
         }
 
 
-def account_region(host: str, records: dict[str, dict[str, Any]]) -> tuple[str, str] | None:
-    mapping = load_config().mapping_for(host)
-    if mapping:
-        return mapping.account, mapping.region
-    parsed = parse_ecr_host(host)
-    if parsed:
-        return parsed.account, parsed.region
+def account_region(
+    registries: Registries, host: str, records: dict[str, dict[str, Any]]
+) -> tuple[str, str] | None:
+    """Whose tokens serve ``host``: the resolver's answer, else what its login recorded."""
+    owner = registries.owner(host)
+    if owner is not None:
+        return owner
     record = records.get(host)
     if record and record.get("registryId") and record.get("region"):
         return str(record["registryId"]), str(record["region"])
@@ -282,7 +286,7 @@ def _not_for(host: str, owner: tuple[str, str] | None) -> Callable[[tokencache.C
 
 
 def logout(
-    hosts: list[str], *, helper_entry: bool, cache: tokencache.TokenCache
+    registries: Registries, hosts: list[str], *, helper_entry: bool, cache: tokencache.TokenCache
 ) -> list[LogoutResult]:
     """Erase each host's credential and cached tokens (default: every recorded login)."""
     records = read_records()
@@ -293,7 +297,7 @@ def logout(
         kept = where is not None and where.kind == "helper" and not helper_entry
         if helper_entry and where is not None and where.kind == "helper":
             remove_mapping(host)
-        dropped = cache.drop_where(_not_for(host, account_region(host, records)))
+        dropped = cache.drop_where(_not_for(host, account_region(registries, host, records)))
         results.append(
             LogoutResult(
                 host=host,

@@ -17,7 +17,7 @@ from ecrctl.errors import InvalidInput
 from ecrctl.public.repository import LACKS
 
 if TYPE_CHECKING:
-    from ecrctl.aws.clients import Aws
+    from ecrctl.login.registries import Registries
 
 BATCH = 100
 
@@ -89,7 +89,7 @@ def describe_image(
 
 
 def show_image(
-    aws: Aws,
+    registries: Registries,
     repository: str,
     ref: ImageRef,
     *,
@@ -104,8 +104,9 @@ def show_image(
     from ecrctl.public.location import PublicImage, locate_image
     from ecrctl.public.repository import public_client
 
-    client = public_client(aws)
+    client = public_client(registries.aws)
     image, _ = locate_image(
+        registries,
         client,
         PublicImage(repository),
         registry_id=registry_id,
@@ -113,7 +114,7 @@ def show_image(
         action="show",
     )
     detail = describe_image(client, repository, ref, registry_id=registry_id)
-    registry = endpoint(aws, image.address).client()
+    registry = endpoint(registries, image.address).client()
     stored = read_manifest(registry, image.path, detail["imageDigest"])
     text = stored.body.decode("utf-8")
     info = parse_manifest(text, stored.media_type)

@@ -12,13 +12,15 @@ mapped with ``public = true``, else the URI's host.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ecrctl.aws.access import error_code, registry_kwargs
 from ecrctl.distribution.hosts import server_host
 from ecrctl.distribution.reference import ImageReference, parse_reference
 from ecrctl.errors import InvalidInput
-from ecrctl.login.hostaws import is_public_address
+
+if TYPE_CHECKING:
+    from ecrctl.login.registries import Registries
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,9 @@ class PublicImage:
         return f"{self.address}/{self.path}{separator}{self.ref}"
 
 
-def public_image(ref: ImageReference, *, what: str = "reference") -> PublicImage:
+def public_image(
+    registries: Registries, ref: ImageReference, *, what: str = "reference"
+) -> PublicImage:
     """The ECR Public image a parsed reference names: ``HOST/ALIAS/REPO[:TAG|@DIGEST]``
     on an ECR Public host, or a bare ``REPO[:TAG|@DIGEST]`` of the caller's public
     registry; checked (ECR's rule for the name), no call made."""
@@ -53,7 +57,7 @@ def public_image(ref: ImageReference, *, what: str = "reference") -> PublicImage
     if ref.host is None:
         return PublicImage(ref.repository, tag=ref.tag, digest=ref.digest)
     host = server_host(ref.host)
-    if not is_public_address(host):
+    if not registries.is_public(host):
         raise InvalidInput(
             f"{host} in {what} {str(ref)!r} is not an ECR Public host",
             hint="drop --public for a private registry, or write public.ecr.aws/ALIAS/REPO",
@@ -66,16 +70,6 @@ def public_image(ref: ImageReference, *, what: str = "reference") -> PublicImage
             "(ecrctl registry show --public shows your aliases)",
         )
     return PublicImage(name, alias, host, ref.tag, ref.digest)
-
-
-def public_address(registry_url: str | None, default: str) -> str:
-    """``--registry-url``, else the host mapped with ``public = true``, else ``default``."""
-    if registry_url:
-        return server_host(registry_url)
-    from ecrctl.login.mappings import load_config
-
-    mapped = [m.host for m in load_config().registries.values() if m.public]
-    return mapped[0] if mapped else default
 
 
 def describe_repository(
@@ -98,6 +92,7 @@ def describe_repository(
 
 
 def locate_image(
+    registries: Registries,
     client: Any,
     image: PublicImage,
     *,
@@ -114,7 +109,7 @@ def locate_image(
     alias, _ = uri.namespace()
     if image.alias and image.alias != alias:
         check_alias(client, image.alias, repository["repositoryUri"])
-    address = image.address or public_address(registry_url, uri.host or "")
+    address = image.address or registries.public_address(registry_url, uri.host or "")
     return replace(image, alias=image.alias or alias, address=address), repository
 
 

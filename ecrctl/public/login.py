@@ -9,36 +9,38 @@ from typing import TYPE_CHECKING
 from ecrctl.distribution.hosts import PUBLIC_REGION, is_public_host
 from ecrctl.login import dockerconfig
 from ecrctl.login.mappings import RegistryMapping, save_mapping
-from ecrctl.login.token import RegistryAuth, host_of, public_registry_auth
+from ecrctl.login.token import RegistryAuth, host_of, public_auth
 
 if TYPE_CHECKING:
-    from ecrctl.aws.clients import Aws
+    from ecrctl.login.registries import Registries
     from ecrctl.login.workflow import LoginResult
 
 
 def fetch_public_auth(
-    aws: Aws, *, use_cache: bool, registry_url: str | None = None
+    registries: Registries, *, use_cache: bool, registry_url: str | None = None
 ) -> RegistryAuth:
     """ECR Public's token, for ``public.ecr.aws`` or the address ``registry_url`` names."""
-    auth = public_registry_auth(aws, use_cache=use_cache)
+    auth = public_auth(registries, registries.public(), use_cache=use_cache)
     if registry_url:
         auth = dataclasses.replace(auth, host=host_of(registry_url))
     return auth
 
 
-def log_in(aws: Aws, *, use_cache: bool, helper: bool, registry_url: str | None) -> LoginResult:
+def log_in(
+    registries: Registries, *, use_cache: bool, helper: bool, registry_url: str | None
+) -> LoginResult:
     """Store the token (recorded like any login), or point docker at the helper,
     which then fetches ECR Public's token on every push and pull (a host other
     than ECR Public's gets a ``public = true`` mapping in ecrctl's config)."""
-    from ecrctl.aws.clients import Aws
     from ecrctl.login import workflow
 
-    auth = fetch_public_auth(aws, use_cache=use_cache, registry_url=registry_url)
+    auth = fetch_public_auth(registries, use_cache=use_cache, registry_url=registry_url)
     if helper:
         mapping = None
         if not is_public_host(auth.host):
             mapping = RegistryMapping(auth.host, "", PUBLIC_REGION, public=True)
             save_mapping(mapping)
         return workflow.LoginResult(auth, dockerconfig.use_helper(auth.host), mapping)
-    public = Aws(aws.settings.replace(region=PUBLIC_REGION, registry_id=None))
+    public = registries.public().aws
+    assert public is not None
     return workflow.login(public, [auth], helper=False)[0]

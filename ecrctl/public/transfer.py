@@ -16,12 +16,11 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from ecrctl.image.transfer import ProgressCallback, check_local_image, pull_image, push_image
-from ecrctl.login.hostaws import is_public_address
 from ecrctl.public.location import PublicImage, locate_image, public_image
 
 if TYPE_CHECKING:
-    from ecrctl.aws.clients import Aws
     from ecrctl.distribution.reference import ImageReference
+    from ecrctl.login.registries import Registries, Registry
     from ecrctl.login.token import RegistryAuth
 
 log = logging.getLogger("ecrctl")
@@ -31,18 +30,20 @@ def _quiet(_: Any) -> None:
     return None
 
 
-def push_destination(target: ImageReference, *, destination_given: bool = True) -> PublicImage:
+def push_destination(
+    registries: Registries, target: ImageReference, *, destination_given: bool = True
+) -> PublicImage:
     """Where to push (``image.transfer.push_target``): ``HOST/ALIAS/REPO[:TAG]``, or a
     bare ``REPO[:TAG]`` of the caller's public registry. Without a destination, a
     local name's host counts only when it is ECR Public's (``--public`` names a
     repository of the caller's public registry)."""
-    if not destination_given and not is_public_address(target.host):
+    if not destination_given and not registries.is_public(target.host):
         target = target.without_host()
-    return public_image(target, what="destination")
+    return public_image(registries, target, what="destination")
 
 
 def push(
-    aws: Aws,
+    registries: Registries,
     local_image: str,
     target: ImageReference,
     *,
@@ -52,17 +53,21 @@ def push(
 ) -> dict[str, Any]:
     """``image push`` to ECR Public: the local image, the repository, then push."""
     from ecrctl import docker_engine as engine
-    from ecrctl.login.token import public_registry_auth
-    from ecrctl.public.repository import public_client
+    from ecrctl.login.token import public_auth
 
-    image = push_destination(target, destination_given=destination_given)
+    image = push_destination(registries, target, destination_given=destination_given)
     api = engine.client().api
     check_local_image(api, local_image)  # before any AWS call
+    public = registries.public()
     image, repository = locate_image(
-        public_client(aws), image, registry_id=aws.registry_id, registry_url=registry_url
+        registries,
+        _client(public),
+        image,
+        registry_id=registries.aws.registry_id,
+        registry_url=registry_url,
     )
     assert image.address is not None and image.tag is not None
-    auth = dataclasses.replace(public_registry_auth(aws), host=image.address)
+    auth = dataclasses.replace(public_auth(registries, public), host=image.address)
     result = push_image(api, auth, local_image, image.path, image.tag, on_progress=on_progress)
     result.update(
         repositoryName=image.repository,
@@ -73,13 +78,19 @@ def push(
     return result
 
 
-def optional_token(aws: Aws, address: str) -> RegistryAuth | None:
+def _client(public: Registry) -> Any:
+    """The ``ecr-public`` client of the caller's ECR Public side (us-east-1)."""
+    assert public.aws is not None
+    return public.aws.client("ecr-public")
+
+
+def optional_token(registries: Registries, address: str) -> RegistryAuth | None:
     """ECR Public's token for ``address``, or ``None`` (logged) when none can be had."""
-    from ecrctl.login.token import public_registry_auth
+    from ecrctl.login.token import public_auth
     from ecrctl.translate import translate
 
     try:
-        auth = public_registry_auth(aws)
+        auth = public_auth(registries, registries.public())
     except Exception as exc:
         error = translate(exc)
         if error is None:
@@ -93,7 +104,7 @@ def optional_token(aws: Aws, address: str) -> RegistryAuth | None:
 
 
 def pull(
-    aws: Aws,
+    registries: Registries,
     reference: ImageReference,
     *,
     registry_url: str | None = None,
@@ -102,20 +113,20 @@ def pull(
     """``image pull`` from ECR Public: the engine first, then pull (anonymously
     when no ECR Public token can be had)."""
     from ecrctl import docker_engine as engine
-    from ecrctl.public.repository import public_client
 
-    image = public_image(reference)
+    image = public_image(registries, reference)
     api = engine.client().api
     if image.alias is None:  # a bare REPO: its URI names the alias
         image, _ = locate_image(
-            public_client(aws),
+            registries,
+            _client(registries.public()),
             image,
-            registry_id=aws.registry_id,
+            registry_id=registries.aws.registry_id,
             registry_url=registry_url,
             action="pull",
         )
     assert image.address is not None
-    auth = optional_token(aws, image.address)
+    auth = optional_token(registries, image.address)
     result = pull_image(
         api, auth, image.path, reference.image, host=image.address, on_progress=on_progress
     )

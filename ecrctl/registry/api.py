@@ -19,7 +19,7 @@ from ecrctl.errors import InvalidInput
 from ecrctl.login.endpoint import endpoint
 
 if TYPE_CHECKING:
-    from ecrctl.aws.clients import Aws
+    from ecrctl.login.registries import Registries
 
 METHODS = ("GET", "HEAD", "DELETE")
 _REPO_PATH = re.compile(r"/v2/(?P<name>.+?)/(?:tags|manifests|blobs|referrers)/")
@@ -54,13 +54,18 @@ def _scope(path: str) -> str:
 
 
 def call_api(
-    aws: Aws, path: str, *, host: str | None = None, method: str = "GET", paginate: bool = False
+    registries: Registries,
+    path: str,
+    *,
+    host: str | None = None,
+    method: str = "GET",
+    paginate: bool = False,
 ) -> ApiAnswer:
     method = method.upper()
     if method not in METHODS:
         raise InvalidInput(f"invalid method {method!r}", hint=f"use one of {', '.join(METHODS)}")
     path = normalize_path(path)
-    ep = endpoint(aws, host)
+    ep = endpoint(registries, host)
     client = ep.client()
     ok = tuple(range(200, 400))
     # as the guide's curl should: ask for every manifest type, or a registry may

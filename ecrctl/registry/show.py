@@ -9,14 +9,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ecrctl.aws.clients import Aws
+    from ecrctl.login.registries import Registries
 
 
-def show_registry(aws: Aws) -> dict[str, Any]:
+def show_registry(registries: Registries) -> dict[str, Any]:
     """``{"registryId", "region", "registryUri", "replicationConfiguration"}``."""
     from ecrctl.distribution.hosts import partition_named, partition_of
-    from ecrctl.login.token import registry_address
 
+    aws = registries.aws
     answer = aws.ecr.describe_registry()
     registry_id = str(answer["registryId"])
     region = aws.region
@@ -26,6 +26,6 @@ def show_registry(aws: Aws) -> dict[str, Any]:
     return {
         "registryId": registry_id,
         "region": region,
-        "registryUri": registry_address(registry_id, region, proxy),
+        "registryUri": registries.own_address(registry_id, region, proxy),
         "replicationConfiguration": answer.get("replicationConfiguration") or {"rules": []},
     }

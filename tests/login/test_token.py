@@ -1,5 +1,6 @@
-"""Registry credentials: ECR host parsing, token decoding, and registry_auth
-through the token cache, against moto's in-process ECR and STS."""
+"""Registry credentials: ECR host parsing, token decoding, and the tokens of the
+caller's registry through the token cache, against moto's in-process ECR and STS
+(tokens of named hosts: tests/login/test_registries.py)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,12 @@ from ecrctl.aws.clients import Aws
 from ecrctl.aws.settings import AwsSettings
 from ecrctl.errors import AuthError
 from ecrctl.login import cache as tokencache
+from ecrctl.login.registries import Registries
 from ecrctl.login.token import (
     EcrHost,
+    RegistryAuth,
     decode_token,
     parse_ecr_host,
-    registry_auth,
     registry_auths,
     server_host,
 )
@@ -119,6 +121,15 @@ def _app(**settings: Any) -> Aws:
     return Aws(AwsSettings(region=REGION, **settings))
 
 
+def registry_auth(
+    aws: Aws, registry_id: str | None = None, *, use_cache: bool = True
+) -> RegistryAuth:
+    """One token of the caller's side, as a command asks the resolver for it."""
+    registries = Registries.of(aws)
+    own = registries.serve(None)
+    return registry_auths(registries, own, [registry_id or own.account], use_cache=use_cache)[0]
+
+
 @pytestmark_moto
 def test_caller_registry_from_ecr_and_expired_token_not_cached() -> None:
     auth = registry_auth(_app())
@@ -194,7 +205,9 @@ def test_assumed_role_sessions_share_the_cached_token() -> None:
 @pytestmark_moto
 def test_several_registries_in_order_with_cache_hits_and_misses() -> None:
     seed_token("cached-222", account="222222222222")
-    auths = registry_auths(_app(), ["111111111111", "222222222222", None])
+    registries = Registries(_app())
+    own = registries.serve(None)
+    auths = registry_auths(registries, own, ["111111111111", "222222222222", None])
     assert [a.registry_id for a in auths] == ["111111111111", "222222222222", ACCOUNT]
     assert [a.password for a in auths] == [
         "111111111111-auth-token",
@@ -202,13 +215,6 @@ def test_several_registries_in_order_with_cache_hits_and_misses() -> None:
         MOTO_PASSWORD,
     ]
     assert [a.from_cache for a in auths] == [False, True, False]
-
-
-@pytestmark_moto
-def test_registry_url_overrides_the_host(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert registry_auth(_app(), registry_url="http://127.0.0.1:5000/").host == "127.0.0.1:5000"
-    monkeypatch.setenv("ECRCTL_REGISTRY_URL", "127.0.0.1:6000")
-    assert registry_auth(_app()).host == "127.0.0.1:6000"
 
 
 @pytestmark_moto
@@ -230,25 +236,3 @@ def test_locked_keyring_works_uncached_silently(
     use_keyring_backend(monkeypatch, "tests.raising_keyring.LockedKeyring")
     assert registry_auth(_app()).password == MOTO_PASSWORD
     assert "warning" not in capsys.readouterr().err
-
-
-@pytestmark_moto
-def test_a_named_host_gets_its_own_regions_and_accounts_token() -> None:
-    """--registry-url naming an ECR host: the token comes from that region and
-    account, and docker is logged in to the host as named."""
-    host = "111111111111.dkr.ecr.eu-west-1.amazonaws.com"
-    auth = registry_auth(_app(), registry_url=f"https://{host}/")
-    assert auth.host == host
-    assert auth.registry_id == "111111111111"
-    assert auth.password == "111111111111-auth-token"
-    assert auth.proxy_endpoint == "https://111111111111.dkr.ecr.eu-west-1.amazonaws.com"
-
-
-@pytestmark_moto
-def test_a_named_dual_stack_host_stays_dual_stack(monkeypatch: pytest.MonkeyPatch) -> None:
-    # a configured endpoint wins over the host's dual-stack one (in-process moto answers it)
-    monkeypatch.setenv("AWS_ENDPOINT_URL_ECR", "https://api.ecr.us-west-2.amazonaws.com")
-    host = "111111111111.dkr-ecr.us-west-2.on.aws"
-    auth = registry_auth(_app(), registry_url=host)
-    assert auth.host == host
-    assert auth.proxy_endpoint == "https://111111111111.dkr.ecr.us-west-2.amazonaws.com"

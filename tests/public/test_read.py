@@ -12,6 +12,7 @@ import pytest
 from ecrctl.aws.clients import Aws
 from ecrctl.aws.settings import AwsSettings
 from ecrctl.login.endpoint import endpoint
+from ecrctl.login.registries import Registries
 from tests.conftest import DockerBackends, Runner
 from tests.distribution.copy_support import (  # noqa: F401 - fixtures
     CopyEnv,
@@ -97,7 +98,7 @@ def test_inspect_and_copy_from_ecr_public_need_no_login(
 
 
 def test_public_ecr_aws_is_read_anonymously_without_a_docker_login() -> None:
-    found: Any = endpoint(Aws(AwsSettings(region="eu-west-1")), "public.ecr.aws")
+    found: Any = endpoint(Registries(Aws(AwsSettings(region="eu-west-1"))), "public.ecr.aws")
     assert (found.host, found.credential, found.is_ecr) == ("public.ecr.aws", None, False)
 
 

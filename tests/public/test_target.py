@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from ecrctl.aws.clients import Aws
 from ecrctl.distribution.reference import parse_reference
 from ecrctl.errors import InvalidInput
 from ecrctl.image.transfer import push_target
+from ecrctl.login.registries import Registries
 from ecrctl.public.location import PublicImage, public_image
 from ecrctl.public.transfer import push_destination
 
@@ -30,7 +32,7 @@ DIGEST = "sha256:" + "ab" * 32
     ],
 )
 def test_public_image(reference: str, expected: PublicImage) -> None:
-    assert public_image(parse_reference(reference)) == expected
+    assert public_image(Registries(Aws()), parse_reference(reference)) == expected
 
 
 def test_uri_and_path() -> None:
@@ -54,7 +56,7 @@ def test_uri_and_path() -> None:
 )
 def test_bad_public_references_are_refused(reference: str, message: str) -> None:
     with pytest.raises(InvalidInput) as info:
-        public_image(parse_reference(reference))
+        public_image(Registries(Aws()), parse_reference(reference))
     assert info.value.exit_code == 2 and message in info.value.one_line()
 
 
@@ -78,4 +80,5 @@ def test_bad_public_references_are_refused(reference: str, message: str) -> None
 )
 def test_push_destination(local: str, destination: str | None, expected: PublicImage) -> None:
     target = push_target(local, destination)
-    assert push_destination(target, destination_given=destination is not None) == expected
+    given = destination is not None
+    assert push_destination(Registries(Aws()), target, destination_given=given) == expected

@@ -73,7 +73,7 @@ def copy(
         )
     with BlobProgress(app) as progress:
         result = copy_image(
-            app.aws,
+            app.registries,
             source,
             destination,
             create=create,

@@ -58,7 +58,7 @@ def inspect(app: App, reference: str, platform: str | None) -> None:
     """
     from ecrctl.image.inspect import inspect_image
 
-    found = inspect_image(app.aws, reference, platform=platform)
+    found = inspect_image(app.registries, reference, platform=platform)
     title = f"{found.reference}  {found.digest}  {found.mediaType}"
     if found.config is None and found.platforms:
         rows = [

@@ -190,7 +190,7 @@ def show(app: App, repository: str, ref: str, raw: bool, public: bool) -> None:
     if public:
         from ecrctl.public.images import show_image
 
-        info = show_image(app.aws, repository, parsed, registry_id=app.registry_id)
+        info = show_image(app.registries, repository, parsed, registry_id=app.registry_id)
     else:
         info = query.show_image(app.ecr, repository, parsed, registry_id=app.registry_id)
     if raw:

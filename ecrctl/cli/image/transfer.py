@@ -47,18 +47,17 @@ def push(
     """
     from ecrctl.cli.progress import ProgressView
     from ecrctl.image import transfer
-    from ecrctl.login.hostaws import is_public_address
     from ecrctl.public import transfer as public_transfer
 
     target = transfer.push_target(local_image, destination)  # checked before any call
     given = destination is not None
-    public = public or is_public_address(target.host)
+    public = public or app.registries.is_public(target.host)
     if public:
         refuse({"create": create}, public=True)
     with ProgressView(app, "push") as view:
         if public:
             result = public_transfer.push(
-                app.aws,
+                app.registries,
                 local_image,
                 target,
                 destination_given=given,
@@ -67,7 +66,7 @@ def push(
             )
         else:
             result = transfer.push(
-                app.aws,
+                app.registries,
                 local_image,
                 target,
                 destination_given=given,
@@ -102,14 +101,13 @@ def pull(app: App, reference: str, registry_url: str | None, public: bool) -> No
     from ecrctl.cli.progress import ProgressView
     from ecrctl.distribution.reference import parse_reference
     from ecrctl.image import transfer
-    from ecrctl.login.hostaws import is_public_address
     from ecrctl.public import transfer as public_transfer
 
     parsed = parse_reference(reference, what="reference")
     core = transfer.pull
-    if public or is_public_address(parsed.host):
+    if public or app.registries.is_public(parsed.host):
         core = public_transfer.pull
     with ProgressView(app, "pull") as view:
-        result = core(app.aws, parsed, registry_url=registry_url, on_progress=view)
+        result = core(app.registries, parsed, registry_url=registry_url, on_progress=view)
     notice(app, f"pulled {result['imageUri']} ({result['imageDigest']})")
     emit(app, result, text=result["imageUri"])
