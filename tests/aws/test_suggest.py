@@ -10,7 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 
-from ecrctl.aws.suggest import SUGGESTION, closest, install
+from ecrctl.aws.suggest import SUGGESTION, closest, install_suggestions
 from tests.conftest import ACCOUNT
 
 
@@ -29,7 +29,7 @@ def _error(call: Any, **kwargs: Any) -> dict[str, Any]:
 
 
 def test_a_missing_repository_names_the_closest(repos: Any) -> None:
-    install(repos)
+    install_suggestions(repos)
     error = _error(repos.describe_images, repositoryName="team/ap")
     assert error["Code"] == "RepositoryNotFoundException"
     assert error[SUGGESTION] in {"team/app", "team/api"}
@@ -38,12 +38,12 @@ def test_a_missing_repository_names_the_closest(repos: Any) -> None:
 
 def test_nothing_is_added_without_the_handler_or_a_close_name(repos: Any) -> None:
     assert SUGGESTION not in _error(repos.describe_images, repositoryName="team/ap")
-    install(repos)
+    install_suggestions(repos)
     assert SUGGESTION not in _error(repos.describe_images, repositoryName="zzzzzzzz")
 
 
 def test_other_errors_are_left_alone(repos: Any) -> None:
-    install(repos)
+    install_suggestions(repos)
     error = _error(repos.create_repository, repositoryName="team/app")
     assert error["Code"] == "RepositoryAlreadyExistsException"
     assert SUGGESTION not in error
@@ -58,7 +58,7 @@ def test_a_failing_listing_is_no_second_failure() -> None:
     import boto3
 
     client = boto3.client("ecr", region_name="us-east-1")
-    install(client)
+    install_suggestions(client)
     message = (
         f"The repository with name 'team/ap' does not exist in the registry with id '{ACCOUNT}'"
     )
