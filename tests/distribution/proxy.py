@@ -42,6 +42,7 @@ class Proxy:
         self.corrupt_blobs = False
         self.faults: list[Fault] = []
         self.delay: tuple[str, float] | None = None  # (path part, seconds) before forwarding
+        self.delay_method: str | None = None  # delay only requests of this method
         self.lock = threading.Lock()
         proxy = self
 
@@ -104,7 +105,8 @@ class Proxy:
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
-                if proxy.delay and proxy.delay[0] in self.path:
+                delayed = proxy.delay_method in (None, self.command)
+                if proxy.delay and proxy.delay[0] in self.path and delayed:
                     time.sleep(proxy.delay[1])
                 conn = http.client.HTTPConnection(proxy.upstream, timeout=120)
                 conn.connect()
