@@ -110,6 +110,31 @@ def test_failed_items_are_reported_with_their_code(copy_env: CopyEnv, cli: Runne
     assert copy_env.b.tags(dst) == ["a", "c"]
 
 
+def test_a_manifest_put_whose_answers_are_lost_is_read_back(
+    copy_env: CopyEnv, proxy_b: Proxy, cli: Runner
+) -> None:
+    """b's manifest is stored by the registry on every attempt but each answer is a
+    500: read back, b is done. c's attempts never reach the registry: failed."""
+    src, dst = unique(), unique()
+    images = push_tags(copy_env.a, src, ["a", "b", "c"])
+    copy_env.create_repo(dst, second=True)
+    proxy_b.faults = [
+        Fault("PUT", f"/{dst}/manifests/b", 100, 500, after=True),
+        Fault("PUT", f"/{dst}/manifests/c", 100, 500),
+    ]
+    result = cli("repo", "copy", f"{copy_env.a.host}/{src}", f"{proxy_b.host}/{dst}", "-o", "json")
+    assert result.exit_code == 1, result.stderr
+    report = result.json
+    assert ids(report["done"]) == ["a", "b"]
+    done_b = next(d for d in report["done"] if d["id"] == "b")
+    assert done_b["detail"]["digest"] == images[1].digest
+    [failed] = report["failed"]
+    assert failed["id"] == "c" and failed["failureCode"] == "ServiceError"
+    assert "HTTP 500" in failed["failureReason"]
+    assert report["complete"] is True  # c failed by the registry's own answer
+    assert copy_env.b.tags(dst) == ["a", "b"]
+
+
 def test_interrupted_run_resumes_and_moves_only_the_rest(copy_env: CopyEnv, proxy_b: Proxy) -> None:
     src, dst = unique(), unique()
     tags = [f"t{i}" for i in range(8)]
