@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -159,11 +159,20 @@ def _emit_report(app: App, report: LoginReport) -> None:
         [u["host"], f"{u['status']}: {u['failureCode']}" if u["failureCode"] else u["status"], "-"]
         for u in rest
     ]
-    emit(
-        app,
-        [r.to_json() for r in report.results] + rest,
-        table=lambda: Table(["HOST", "CREDENTIAL", "EXPIRES"], rows),
-    )
+    emit(app, _login_json(report), table=lambda: Table(["HOST", "CREDENTIAL", "EXPIRES"], rows))
+
+
+def _login_json(report: LoginReport) -> dict[str, Any]:
+    """The batch report (docs/output.md): one item per registry, its host the id, the
+    fields of a registry logged in its detail."""
+    from ecrctl.batch import report as batch_report
+
+    fields = {r.auth.host: r.to_json() for r in report.results}
+
+    def detail(item: Any) -> dict[str, Any]:
+        return {k: v for k, v in fields.get(item.key, {}).items() if k != "status"}
+
+    return batch_report(report.items, detail=detail)
 
 
 def _tell(app: App, results: list[LoginResult], *, helper: bool, verified: bool) -> None:

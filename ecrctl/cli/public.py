@@ -84,13 +84,16 @@ def login(
             core.fetch_public_auth(app.registries, use_cache=not no_cache).password + "\n"
         )
         return
+    from ecrctl import batch
+
     result = core.log_in(
         app.registries, use_cache=not no_cache, helper=helper, registry_url=registry_url
     )
     notice(app, "pulling public images needs no login; a login raises the pull rate limit")
+    fields = {k: v for k, v in result.to_json().items() if k != "status"}
     emit(
         app,
-        [result.to_json()],
+        batch.report([batch.Item(result.auth.host, batch.DONE)], detail=lambda _: fields),
         table=lambda: Table(
             ["HOST", "CREDENTIAL", "EXPIRES"],
             [[result.auth.host, result.location.describe(), fmt_time(result.auth.expires_at)]],
@@ -187,16 +190,20 @@ def delete_images(app: App, repository: str, refs: tuple[str, ...], *, yes: bool
         raise InvalidInput(
             "no image named", hint=f"ecrctl image delete --public {repository} sha256:..."
         )
-    core.refuse_tags(repository, parsed)
+    plan = core.plan_delete(repository, parsed)
     confirm(
         f"Delete {len(parsed)} image(s) and all their tags from public {repository!r}?",
         yes=yes,
         what=f"delete {len(parsed)} public image(s)",
     )
-    result = core.delete_images(_client(app), repository, parsed, registry_id=app.registry_id)
-    emit(app, result, text=f"deleted {len(result['deleted'])} image(s) from {repository}")
-    for failure in result["failures"]:
-        digest = failure.get("imageId", {}).get("imageDigest")
-        warn(app, f"{digest}: {failure.get('failureCode')}: {failure.get('failureReason')}")
-    if result["failures"]:
-        raise PartialFailure(f"{len(result['failures'])} of {len(parsed)} deletions failed")
+    client = _client(app)
+    try:
+        core.execute_delete(client, plan, registry_id=app.registry_id)
+    finally:  # also when a call, the connection or a signal stopped the batch
+        text = f"deleted {len(plan.deleted)} image(s) from {repository}"
+        emit(app, plan.to_dict(), text=text)
+        for failure in plan.failures:
+            digest = failure.get("imageId", {}).get("imageDigest")
+            warn(app, f"{digest}: {failure.get('failureCode')}: {failure.get('failureReason')}")
+    if plan.failures:
+        raise PartialFailure(f"{len(plan.failures)} of {len(parsed)} deletions failed")

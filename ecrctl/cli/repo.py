@@ -18,6 +18,7 @@ from ecrctl.repo import tags as repo_tags
 from ecrctl.repo.tags import parse_tags
 
 if TYPE_CHECKING:
+    from ecrctl.image.repo_copy import RepoCopyReport
     from ecrctl.repo.delete import RepoDelete
 
 
@@ -284,11 +285,12 @@ def copy(
 
     Both are [HOST/]REPO (no host: the caller's ECR registry). Each shared
     blob is sent once; images already there are unchanged, so a rerun after
-    an interruption finishes the rest. Reports each tag as done, failed or not
-    attempted (exit 1 when any failed, 130 when interrupted).
+    an interruption finishes the rest. Reports each tag as done, failed, not
+    attempted or unknown (exit 1 when any is not done, 130 on Ctrl-C, 143 on SIGTERM).
     """
+    from ecrctl.batch import FAILED, NOT_ATTEMPTED, count, outcome_error
     from ecrctl.cli.image.copy_progress import BlobProgress
-    from ecrctl.errors import Interrupted, PartialFailure
+    from ecrctl.errors import PartialFailure
     from ecrctl.image.repo_copy import copy_repository
 
     with BlobProgress(app) as progress:
@@ -305,21 +307,36 @@ def copy(
             else None,
             jobs=jobs,
         )
-    rows = [[d["item"], d["status"], d["digest"]] for d in report.done]
-    rows += [[f["item"], "FAILED", f"{f['code']}: {f['message']}"] for f in report.failed]
-    rows += [[item, "not attempted", ""] for item in report.notAttempted]
+    _emit_copy(app, report)
+    if report.stopped is not None:
+        stop = report.stopped
+        raise type(stop)(stop.message, hint="run the same command again to copy the rest")
+    if outcome_error(report.items) is not None:
+        failed, rest = count(report.items, FAILED), count(report.items, NOT_ATTEMPTED)
+        raise PartialFailure(f"{failed} failed, {rest} not attempted (see above)")
+
+
+def _emit_copy(app: App, report: RepoCopyReport) -> None:
+    """A row per item (done, then failed, not attempted, unknown) and the summary line."""
+    from ecrctl.batch import DONE, FAILED, NOT_ATTEMPTED, UNKNOWN, count
+
+    items = report.items
+    rows = [[i.key, str(i.outcome), str(i.digest)] for i in items if i.status == DONE]
+    rows += [
+        [i.key, "FAILED", f"{i.failure_code}: {i.failure_reason}"]
+        for i in items
+        if i.status == FAILED
+    ]
+    rows += [[i.key, "not attempted", ""] for i in items if i.status == NOT_ATTEMPTED]
+    rows += [[i.key, "unknown (sent, answer lost)", ""] for i in items if i.status == UNKNOWN]
     emit(app, report.to_dict(), table=lambda: Table(["ITEM", "STATUS", "DETAIL"], rows))
+    unknown = count(items, UNKNOWN)
     notice(
         app,
-        f"{report.destination}: {len(report.done)} done, {len(report.failed)} failed, "
-        f"{len(report.notAttempted)} not attempted; {report.bytesMoved} bytes moved "
+        f"{report.destination}: {count(items, DONE)} done, {count(items, FAILED)} failed, "
+        f"{count(items, NOT_ATTEMPTED)} not attempted"
+        + (f", {unknown} unknown (sent, answer lost)" if unknown else "")
+        + f"; {report.bytesMoved} bytes moved "
         f"({report.blobs.get('copied', 0)} blobs copied, {report.blobs.get('mounted', 0)} "
         f"mounted, {report.blobs.get('exists', 0)} already there)",
     )
-    if report.interrupted:
-        stop = report.stopped_by or Interrupted("interrupted")
-        raise type(stop)(f"{stop.message}; run the same command again to copy the rest")
-    if not report.complete:
-        raise PartialFailure(
-            f"{len(report.failed)} failed, {len(report.notAttempted)} not attempted (see above)"
-        )

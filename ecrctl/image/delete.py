@@ -42,13 +42,16 @@ class DeleteItem(batch.Item):
     action: str = IMAGE_DELETED  # TAG_REMOVED or IMAGE_DELETED
     tags_lost: list[str] = field(default_factory=list)
 
-    def to_dict(self, *, dry_run: bool = False) -> dict[str, Any]:
-        data: dict[str, Any] = {
+    def detail(self) -> dict[str, Any]:
+        return {
             "imageId": dict(self.image_id, imageDigest=self.digest),
             "action": self.action,
             "tagsRemoved": list(self.tags_lost),
-            "status": "planned" if dry_run else self.status,
         }
+
+    def to_dict(self, *, dry_run: bool = False) -> dict[str, Any]:
+        data = self.detail()
+        data["status"] = "planned" if dry_run else self.status
         data.update(self.failure_fields())
         return data
 

@@ -4,9 +4,10 @@ a repository into another repository, on the same or another registry.
 One :class:`~ecrctl.distribution.blobs.BlobMover` serves the whole run, so a blob
 shared by many tags is sent once. Images already at the destination with the
 same digest are ``unchanged``: a rerun after an interruption finishes the rest
-and moves nothing twice. The report lists each item as done, failed (with its
-error code) or not attempted; this JSON shape is the one every batch command
-reports (``complete`` and the three lists).
+and moves nothing twice. Every tag or digest is a :class:`ecrctl.batch.Item`
+copied through :func:`ecrctl.batch.run_each`, so the report is the one every
+batch command gives (done, failed with its code, not attempted, unknown), with
+each copy's digest, outcome and bytes as the item's detail.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ecrctl import batch
 from ecrctl.aws.access import items, registry_kwargs
 from ecrctl.distribution.blobs import BlobCallback, BlobMover
+from ecrctl.distribution.content import manifest_digest
 from ecrctl.distribution.content import tags as list_tags
 from ecrctl.distribution.reference import ImageReference, parse_reference
-from ecrctl.errors import AuthError, EcrctlError, Interrupted, InvalidInput, Signalled
+from ecrctl.errors import AuthError, EcrctlError, InvalidInput, ServiceError
 from ecrctl.image.copy import (
     DEFAULT_JOBS,
     Destination,
@@ -38,35 +41,31 @@ ItemCallback = Callable[[str, str], None]  # item, status
 
 
 @dataclass
-class BatchReport:
-    """Items done, failed (with their code) and not attempted."""
+class CopyItem(batch.Item):
+    """One tag or digest of the source repository (the key) and what its copy did."""
 
-    done: list[dict[str, Any]] = field(default_factory=list)
-    failed: list[dict[str, Any]] = field(default_factory=list)
-    notAttempted: list[str] = field(default_factory=list)
-    interrupted: bool = False
-    stopped_by: Interrupted | None = None  # the signal's error (SIGINT 130, SIGTERM 143)
+    digest: str | None = None
+    outcome: str | None = None  # copied | unchanged, once done
+    bytes_moved: int = 0
+    sent_before: int = 0  # the mover's bytes sent when this copy started
 
-    @property
-    def complete(self) -> bool:
-        return not self.failed and not self.notAttempted
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "complete": self.complete,
-            "done": self.done,
-            "failed": self.failed,
-            "notAttempted": self.notAttempted,
-        }
+    def detail(self) -> dict[str, Any]:
+        return {"digest": self.digest, "outcome": self.outcome, "bytesMoved": self.bytes_moved}
 
 
 @dataclass
-class RepoCopyReport(BatchReport):
+class RepoCopyReport:
+    """A repository copy: where from and to, what moved, and every item's account."""
+
     source: str = ""
     destination: str = ""
+    repositoryCreated: bool = False
     bytesMoved: int = 0
     blobs: dict[str, int] = field(default_factory=dict)
-    repositoryCreated: bool = False
+    items: list[CopyItem] = field(default_factory=list)
+    # what stopped the batch (Ctrl-C 130, SIGTERM 143, a call that raised): raised by
+    # the caller once the report is out
+    stopped: EcrctlError | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -75,7 +74,7 @@ class RepoCopyReport(BatchReport):
             "repositoryCreated": self.repositoryCreated,
             "bytesMoved": self.bytesMoved,
             "blobs": self.blobs,
-            **super().to_dict(),
+            **batch.report(self.items),
         }
 
 
@@ -157,48 +156,79 @@ def _run(
     report: RepoCopyReport,
     on_item: ItemCallback | None,
 ) -> None:
-    """Copy each item in turn; stop at Ctrl-C (wherever it lands) or a refused credential."""
-    index = 0
+    """Copy each item in turn (one at a time: an interruption leaves at most one image
+    partly done); a refused credential leaves the rest not attempted. Ctrl-C, SIGTERM
+    or a call that raised stops the batch; the error is kept in ``report.stopped``."""
+    report.items = [CopyItem(item) for item in work]
+    run = _Copy(copier, src, dest, on_item)
     try:
-        for index, item in enumerate(work):
-            if not _copy_one(copier, src, dest, item, report, on_item):
-                report.notAttempted.extend(work[index + 1 :])
-                return
-    except (KeyboardInterrupt, Signalled) as stop:
-        report.interrupted = True
-        report.stopped_by = stop.as_error() if isinstance(stop, Signalled) else None
-        accounted = {d["item"] for d in report.done} | {f["item"] for f in report.failed}
-        report.notAttempted.extend(item for item in work[index:] if item not in accounted)
+        batch.run_each(report.items, run.one, run.reconcile, verb="copied")
+    except EcrctlError as error:
+        report.stopped = error
 
 
-def _copy_one(
-    copier: ImageCopier,
-    src: ImageReference,
-    dest: Destination,
-    item: str,
-    report: RepoCopyReport,
-    on_item: ItemCallback | None,
-) -> bool:
-    """Copy one tag or digest into the report; False when nothing more can be copied."""
-    by_digest = item.startswith("sha256:")
-    ref = ImageReference(
-        src.host, src.repository, None if by_digest else item, item if by_digest else None
-    )
-    try:
-        result: CopyResult = copier.copy(ref, dest, None if by_digest else item)
-    except EcrctlError as exc:
-        report.failed.append({"item": item, "code": type(exc).__name__, "message": exc.one_line()})
-        if on_item:
-            on_item(item, "failed")
-        return not isinstance(exc, AuthError)
-    report.done.append(
-        {
-            "item": item,
-            "digest": result.digest,
-            "status": result.status,
-            "bytesMoved": result.bytesMoved,
-        }
-    )
-    if on_item:
-        on_item(item, result.status)
-    return True
+class _Copy:
+    """The copy of each item, and reading back where a copy landed."""
+
+    def __init__(
+        self,
+        copier: ImageCopier,
+        src: ImageReference,
+        dest: Destination,
+        on_item: ItemCallback | None,
+    ) -> None:
+        self.copier = copier
+        self.src = src
+        self.dest = dest
+        self.on_item = on_item
+
+    def one(self, item: CopyItem) -> bool:
+        """Copy one tag or digest; False when nothing more can be copied."""
+        tag, digest = (None, item.key) if item.key.startswith("sha256:") else (item.key, None)
+        ref = ImageReference(self.src.host, self.src.repository, tag, digest)
+        item.sent_before = self.copier.mover.bytes_sent
+        try:
+            result: CopyResult = self.copier.copy(ref, self.dest, tag)
+        except EcrctlError as exc:
+            # the registry failing or unreachable may still have stored the manifest
+            if not (isinstance(exc, ServiceError) and self.landed(item)):
+                item.settle(batch.FAILED, type(exc).__name__, exc.one_line())
+            self.tell(item)
+            return not isinstance(exc, AuthError)
+        item.digest, item.outcome = result.digest, result.status
+        item.bytes_moved = result.bytesMoved
+        item.settle(batch.DONE)
+        self.tell(item)
+        return True
+
+    def tell(self, item: CopyItem) -> None:
+        if self.on_item:
+            self.on_item(item.key, item.outcome or item.status)
+
+    def landed(self, item: CopyItem) -> bool:
+        """Whether the destination holds the source's image under the item's tag or
+        digest (read back); if so the item is done."""
+        try:
+            there = manifest_digest(self.dest.client, self.dest.repository, item.key)
+            if item.key.startswith("sha256:"):
+                wanted: str | None = item.key
+            else:
+                wanted = manifest_digest(self.copier.source, self.src.repository, item.key)
+        except EcrctlError:
+            return False
+        if there is None or there != wanted:
+            return False
+        item.digest, item.outcome = there, "copied"
+        item.bytes_moved = self.copier.mover.bytes_sent - item.sent_before
+        item.settle(batch.DONE)
+        return True
+
+    def reconcile(self, unsettled: list[CopyItem], exc: BaseException) -> None:
+        """The copy in flight when the batch stopped: done when it landed; after a
+        call that raised, failed; after a signal, unknown (its manifest may still land)."""
+        for item in unsettled:
+            if item.status != batch.UNKNOWN or self.landed(item):
+                continue
+            if isinstance(exc, Exception):
+                reason = f"the copy failed ({type(exc).__name__}); it is not at the destination"
+                item.settle(batch.FAILED, batch.CALL_FAILED, reason)

@@ -9,8 +9,6 @@ the puts, every new tag is checked to resolve to the source digest.
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +17,7 @@ from ecrctl.aws.access import error_code, error_message, registry_kwargs
 from ecrctl.distribution.manifest import digest_of
 from ecrctl.distribution.reference import parse_tag_or_reference
 from ecrctl.distribution.refs import ImageRef
-from ecrctl.errors import InvalidInput, ServiceError, Signalled
+from ecrctl.errors import InvalidInput, ServiceError
 from ecrctl.image.query import StoredManifest, describe_image, stored_manifest
 from ecrctl.image.tagstate import Mutability, tag_digests
 
@@ -31,42 +29,64 @@ MAX_WORKERS = 12
 # ECR says ImageTagAlreadyExistsException; neither name decides anything here.
 TAG_EXISTS_CODES = {"ImageAlreadyExistsException", "ImageTagAlreadyExistsException"}
 
+# what a tag did (a done tag), or would do (--dry-run): the ``status`` of ``tags``
 CREATED = "created"
 MOVED = "moved"
 UNCHANGED = "unchanged"
-FAILED = "failed"
-NOT_ATTEMPTED = batch.NOT_ATTEMPTED
-UNKNOWN = batch.UNKNOWN
 WOULD_CREATE = "would-create"
 WOULD_MOVE = "would-move"
 WOULD_BE_REFUSED = "would-be-refused"
-DONE_STATES = {CREATED, MOVED, UNCHANGED}
+FAILED = batch.FAILED
+NOT_ATTEMPTED = batch.NOT_ATTEMPTED
+UNKNOWN = batch.UNKNOWN
 
 
 @dataclass
-class TagOutcome:
-    tag: str
-    status: str = NOT_ATTEMPTED
+class TagOutcome(batch.Item):
+    """One new tag (the item's key) and what happened to it: ``status`` is the
+    batch status; ``change`` says what a done tag did, or a dry run would do."""
+
     previous_digest: str | None = None
-    failure_code: str | None = None
-    reason: str | None = None
+    change: str | None = None
+
+    @property
+    def tag(self) -> str:
+        return self.key
+
+    @property
+    def reason(self) -> str | None:
+        return self.failure_reason
+
+    @property
+    def shown(self) -> str:
+        """The tag's status in ``tags`` and the table: its change, else its batch status."""
+        return self.change or self.status
+
+    def done(self, change: str) -> None:
+        self.settle(batch.DONE)
+        self.change = change
+
+    def fail(self, code: str, reason: str) -> None:
+        self.settle(FAILED, code, reason)
+        self.change = None
+
+    def detail(self) -> dict[str, Any]:
+        return {
+            "previousDigest": self.previous_digest,
+            "outcome": self.change if self.status == batch.DONE else None,
+        }
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "imageTag": self.tag,
-            "status": self.status,
+            "status": self.shown,
             "previousDigest": self.previous_digest,
         }
         if self.failure_code:
             data["failureCode"] = self.failure_code
-        if self.reason:
-            data["reason"] = self.reason
+        if self.failure_reason:
+            data["reason"] = self.failure_reason
         return data
-
-    def item(self) -> batch.Item:
-        """This tag as a batch item (created, moved and unchanged are done)."""
-        status = batch.DONE if self.status in DONE_STATES else self.status
-        return batch.Item(self.tag, status, self.failure_code, self.reason)
 
 
 @dataclass
@@ -80,10 +100,10 @@ class RetagResult:
 
     @property
     def failed(self) -> list[TagOutcome]:
-        return [o for o in self.outcomes if o.status in {FAILED, WOULD_BE_REFUSED}]
+        return [o for o in self.outcomes if o.status == FAILED or o.change == WOULD_BE_REFUSED]
 
-    def items(self) -> list[batch.Item]:
-        return [o.item() for o in self.outcomes]
+    def items(self) -> list[TagOutcome]:
+        return self.outcomes
 
     def to_dict(self) -> dict[str, Any]:
         data = {
@@ -95,7 +115,7 @@ class RetagResult:
             "tags": [o.to_dict() for o in self.outcomes],
         }
         if not self.dry_run:
-            data.update(batch.report(self.items()))
+            data.update(batch.report(self.outcomes))
         return data
 
 
@@ -181,110 +201,62 @@ class RetagJob:
         self.mutability = Mutability(ecr, repository, registry_id)
 
     def conflict(self, outcome: TagOutcome, previous: str | None, *, dry_run: bool) -> None:
-        outcome.status = WOULD_BE_REFUSED if dry_run else FAILED
         outcome.previous_digest = previous
-        outcome.failure_code = "ImageTagAlreadyExistsException"
         where = f"points at {previous}" if previous else "exists"
         why = self.mutability.why_pinned(outcome.tag)
-        outcome.reason = f"tag {outcome.tag!r} already {where} and {why}"
+        reason = f"tag {outcome.tag!r} already {where} and {why}"
+        if dry_run:  # a dry run is never failed: it would be refused
+            outcome.settle(NOT_ATTEMPTED, "ImageTagAlreadyExistsException", reason)
+            outcome.change = WOULD_BE_REFUSED
+        else:
+            outcome.fail("ImageTagAlreadyExistsException", reason)
 
     def preview(self) -> None:
         """``--dry-run``: what each tag would become, with no PutImage."""
         for outcome in self.result.outcomes:
             previous = self.current.get(outcome.tag)
             if previous == self.digest:
-                outcome.status, outcome.previous_digest = UNCHANGED, None
+                outcome.change, outcome.previous_digest = UNCHANGED, None
             elif previous is None:
-                outcome.status = WOULD_CREATE
+                outcome.change = WOULD_CREATE
             elif self.mutability.pinned(outcome.tag):
                 self.conflict(outcome, previous, dry_run=True)
             else:
-                outcome.status = WOULD_MOVE
+                outcome.change = WOULD_MOVE
 
     def run(self, max_workers: int = MAX_WORKERS) -> None:
         """PutImage for every tag not already on the image (concurrently), then verify.
 
-        A put that raises, or a signal, stops the batch: puts not started are
-        not attempted, those in flight are waited for (briefly), and what could
-        not be settled is read back from ECR, else unknown."""
-        todo = [o for o in self.result.outcomes if self.current.get(o.tag) != self.digest]
+        A put that raises, or a signal, stops the batch (:func:`ecrctl.batch.run_each`):
+        puts not started are not attempted, those in flight are waited for (briefly),
+        and what could not be settled is read back from ECR, else unknown."""
         for outcome in self.result.outcomes:
-            if outcome not in todo:
-                outcome.status, outcome.previous_digest = UNCHANGED, None
-        if todo:
-            self._put_all(todo, max(1, min(max_workers, len(todo))))
-        _verify(self, [o for o in self.result.outcomes if o.status in DONE_STATES])
-
-    def _put_all(self, todo: list[TagOutcome], workers: int) -> None:
-        """The puts, ``workers`` at a time; each tag is marked unknown as it is taken, so
-        none is ever in flight while reported not attempted. A stop (a put that raised,
-        a signal) ends the taking, waits briefly and reads back what is unsettled."""
-        waiting = list(todo)
-        lock = threading.Lock()
-        stop = threading.Event()
-        errors: list[BaseException] = []
-
-        go = threading.Event()  # every worker starts at once, so the work spreads
-
-        def worker() -> None:
-            go.wait()
-            while not stop.is_set():
-                with lock:
-                    if not waiting:
-                        return
-                    outcome = waiting.pop(0)
-                    outcome.status, outcome.failure_code = UNKNOWN, "Unconfirmed"
-                    outcome.reason = batch.UNKNOWN_REASON
-                try:
-                    self.put(outcome)
-                except BaseException as exc:  # handed to the main thread below
-                    errors.append(exc)
-                    stop.set()
-                    return
-
-        # daemon threads: a put still hanging must not hold the exit once the report is out
-        threads = [threading.Thread(target=worker, daemon=True) for _ in range(workers)]
-        for thread in threads:
-            thread.start()
-        go.set()
-        try:
-            for thread in threads:
-                while thread.is_alive():
-                    thread.join(0.1)  # short joins: a signal is handled at once
-            if errors:
-                raise errors[0]
-        except (Exception, KeyboardInterrupt, Signalled) as exc:
-            stop.set()
-            deadline = time.monotonic() + batch.IN_FLIGHT_WAIT
-            for thread in threads:
-                thread.join(max(0.0, deadline - time.monotonic()))
-            # read back every tag not known to be done: a put counts only by ECR's own state
-            self._reconcile([o for o in todo if o.status in (UNKNOWN, NOT_ATTEMPTED)], exc)
-            raise batch.stopped(exc, self.result.items()) from exc
+            if self.current.get(outcome.tag) == self.digest:
+                outcome.done(UNCHANGED)
+                outcome.previous_digest = None
+        batch.run_each(self.result.outcomes, self.put, self._reconcile, workers=max_workers)
+        _verify(self, [o for o in self.result.outcomes if o.status == batch.DONE])
 
     def _reconcile(self, unsettled: list[TagOutcome], exc: BaseException) -> None:
         """Tags whose put raised or never answered: done when ECR says the tag is ours.
         After a signal, one not on the image stays unknown (its put may still land)."""
         if not unsettled:
             return
-        try:
-            now = tag_digests(
-                self.ecr, self.repository, [o.tag for o in unsettled], registry_id=self.registry_id
-            )
-        except Exception:
-            return
+        now = tag_digests(
+            self.ecr, self.repository, [o.tag for o in unsettled], registry_id=self.registry_id
+        )
         for outcome in unsettled:
             if now.get(outcome.tag) == self.digest:
-                outcome.status = MOVED if outcome.previous_digest else CREATED
-                outcome.failure_code = outcome.reason = None
+                outcome.done(MOVED if outcome.previous_digest else CREATED)
             elif outcome.status == UNKNOWN and isinstance(exc, Exception):
                 code = error_code(exc) or type(exc).__name__
-                outcome.status, outcome.failure_code = FAILED, batch.CALL_FAILED
-                outcome.reason = f"PutImage failed ({code}); the tag is not on the image"
+                outcome.fail(
+                    batch.CALL_FAILED, f"PutImage failed ({code}); the tag is not on the image"
+                )
 
     def put(self, outcome: TagOutcome) -> None:
-        outcome.status, outcome.failure_code = UNKNOWN, "Unconfirmed"
-        outcome.reason = batch.UNKNOWN_REASON
+        """One PutImage; the tag settled from its answer (a call that cannot be
+        answered, with no AWS error code, raises and stops the batch)."""
         kwargs: dict[str, Any] = {
             "repositoryName": self.repository,
             "imageManifest": self.stored.manifest,
@@ -301,21 +273,18 @@ class RetagJob:
             if not code:
                 raise
             if code not in TAG_EXISTS_CODES:
-                outcome.status, outcome.failure_code = FAILED, code
-                outcome.reason = error_message(exc) or code
+                outcome.fail(code, error_message(exc) or code)
                 return
             self._already_exists(outcome)
             return
-        outcome.status = MOVED if outcome.previous_digest else CREATED
-        outcome.failure_code = outcome.reason = None
+        outcome.done(MOVED if outcome.previous_digest else CREATED)
 
     def _already_exists(self, outcome: TagOutcome) -> None:
         """The tag exists: ours (a retried put whose first answer was lost, or a
         concurrent retag) is done; another image's is the mutability conflict."""
         now = tag_digests(self.ecr, self.repository, [outcome.tag], registry_id=self.registry_id)
         if now.get(outcome.tag) == self.digest:
-            outcome.status = MOVED if outcome.previous_digest else CREATED
-            outcome.failure_code = outcome.reason = None
+            outcome.done(MOVED if outcome.previous_digest else CREATED)
             return
         self.conflict(outcome, now.get(outcome.tag) or outcome.previous_digest, dry_run=False)
 
@@ -337,8 +306,8 @@ def _verify(job: RetagJob, claimed: list[TagOutcome]) -> None:
     )
     for outcome in missing:
         if resolved.get(outcome.tag) != job.digest:
-            outcome.status, outcome.failure_code = FAILED, "VerificationFailed"
-            outcome.reason = (
+            outcome.fail(
+                "VerificationFailed",
                 f"after PutImage, tag {outcome.tag!r} resolves to "
-                f"{resolved.get(outcome.tag) or 'nothing'}, not {job.digest}"
+                f"{resolved.get(outcome.tag) or 'nothing'}, not {job.digest}",
             )

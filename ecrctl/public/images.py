@@ -9,8 +9,10 @@ through the registry API, by digest, with no login needed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ecrctl import batch
 from ecrctl.aws.access import error_code, items, registry_kwargs
 from ecrctl.distribution.refs import ImageRef
 from ecrctl.errors import InvalidInput
@@ -39,23 +41,71 @@ def list_images(
     return found
 
 
+@dataclass
+class PublicDelete:
+    """Images deleted by digest (each a batch item), with BatchDeleteImage's own
+    ``imageIds`` and ``failures`` as it answered them."""
+
+    repository: str
+    items: list[batch.Item]
+    deleted: list[dict[str, Any]] = field(default_factory=list)
+    failures: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "repositoryName": self.repository,
+            "deleted": self.deleted,
+            "failures": self.failures,
+            **batch.report(self.items),
+        }
+
+
+def plan_delete(repository: str, refs: list[ImageRef]) -> PublicDelete:
+    """The digests to delete (a tag is refused before any call)."""
+    refuse_tags(repository, refs)
+    digests = dict.fromkeys(str(ref.digest) for ref in refs if ref.digest)
+    return PublicDelete(repository, [batch.Item(d) for d in digests])
+
+
+def execute_delete(client: Any, plan: PublicDelete, *, registry_id: str | None = None) -> None:
+    """Delete the plan's digests, 100 per call; every item settled done, failed (with
+    ECR Public's failureCode), not attempted or unknown (see :mod:`ecrctl.batch`)."""
+
+    def call(chunk: list[batch.Item]) -> None:
+        answer = client.batch_delete_image(
+            repositoryName=plan.repository,
+            imageIds=[{"imageDigest": i.key} for i in chunk],
+            **registry_kwargs(registry_id),
+        )
+        plan.deleted += answer.get("imageIds", [])
+        by_digest = {i.key: i for i in chunk}
+        for failure in answer.get("failures", []):
+            plan.failures.append(failure)
+            item = by_digest.get(failure.get("imageId", {}).get("imageDigest"))
+            if item is not None:
+                code = str(failure.get("failureCode", ""))
+                item.settle(batch.FAILED, code, str(failure.get("failureReason", "")))
+
+    def reconcile(chunk: list[batch.Item]) -> None:
+        found = list_images(client, plan.repository, registry_id=registry_id)
+        present = {d["imageDigest"] for d in found}
+        for item in chunk:
+            if item.key in present:
+                reason = "the call failed; the image is still there"
+                item.settle(batch.FAILED, batch.CALL_FAILED, reason)
+            else:
+                item.settle(batch.DONE)
+
+    batch.run_chunks(plan.items, BATCH, call, reconcile, verb="deleted")
+
+
 def delete_images(
     client: Any, repository: str, refs: list[ImageRef], *, registry_id: str | None = None
-) -> dict[str, Any]:
-    """Delete images by digest, 100 per call: ``{"deleted": [...], "failures": [...]}``
-    (the caller reports failures)."""
-    refuse_tags(repository, refs)
-    digests = list(dict.fromkeys(ref.digest for ref in refs if ref.digest))
-    deleted: list[dict[str, Any]] = []
-    failures: list[dict[str, Any]] = []
-    for start in range(0, len(digests), BATCH):
-        ids = [{"imageDigest": d} for d in digests[start : start + BATCH]]
-        answer = client.batch_delete_image(
-            repositoryName=repository, imageIds=ids, **registry_kwargs(registry_id)
-        )
-        deleted += answer.get("imageIds", [])
-        failures += answer.get("failures", [])
-    return {"repositoryName": repository, "deleted": deleted, "failures": failures}
+) -> PublicDelete:
+    """Delete images by digest, 100 per call (the caller reports failures)."""
+    plan = plan_delete(repository, refs)
+    execute_delete(client, plan, registry_id=registry_id)
+    return plan
 
 
 def refuse_tags(repository: str, refs: list[ImageRef]) -> None:

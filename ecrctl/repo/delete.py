@@ -35,6 +35,9 @@ class ImageItem(batch.Item):
 
     tags: list[str] = field(default_factory=list)
 
+    def detail(self) -> dict[str, Any]:
+        return {"imageTags": list(self.tags)}
+
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "imageDigest": self.key,

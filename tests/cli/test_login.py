@@ -71,7 +71,17 @@ class TestLogin:
         assert mode == 0o600
 
     def test_json_output_shape(self, cli: Runner) -> None:
-        [entry] = cli("login", "--registry-id", "111111111111", "-o", "json").json
+        data = cli("login", "--registry-id", "111111111111", "-o", "json").json
+        [done] = data["done"]
+        assert data == {
+            "complete": True,
+            "done": [done],
+            "failed": [],
+            "notAttempted": [],
+            "unknown": [],
+        }
+        assert done["id"] == ecr_host("111111111111")
+        entry = done["detail"]
         assert entry == {
             "registryId": "111111111111",
             "host": ecr_host("111111111111"),
@@ -80,7 +90,6 @@ class TestLogin:
             "expiresAt": "2015-01-01T00:00:00+00:00",
             "hoursLeft": entry["hoursLeft"],
             "cached": False,
-            "status": "done",
         }
         assert entry["hoursLeft"] < 0
 
@@ -88,7 +97,10 @@ class TestLogin:
         result = cli(
             "--registry-id", "111111111111", "login", "--registry-id", "222222222222", "-o", "json"
         )
-        assert [e["registryId"] for e in result.json] == ["111111111111", "222222222222"]
+        assert [e["detail"]["registryId"] for e in result.json["done"]] == [
+            "111111111111",
+            "222222222222",
+        ]
         assert inline_password(ecr_host("222222222222")) == "222222222222-auth-token"
 
     def test_print_password_prints_only_the_password(self, cli: Runner) -> None:
@@ -136,7 +148,7 @@ class TestLogin:
         host = ecr_host(region="us-west-2")
         result = cli("login", "--registry-url", host, *["--helper"] * helper, "-o", "json")
         assert result.exit_code == 0, result.stderr
-        assert result.json[0]["host"] == host
+        assert result.json["done"][0]["detail"]["host"] == host
         from ecrctl.login.workflow import read_records
 
         assert read_records()[host]["region"] == "us-west-2"

@@ -42,7 +42,7 @@ def test_login_public_stores_ecr_publics_token_for_public_ecr_aws(
 ) -> None:
     result = cli("login", "--public", "-o", "json")
     assert result.exit_code == 0, result.stderr
-    assert result.json[0]["host"] == "public.ecr.aws"
+    assert result.json["done"][0]["detail"]["host"] == "public.ecr.aws"
     assert "pulling public images needs no login" in result.stderr
     config = json.loads((Path(os.environ["DOCKER_CONFIG"]) / "config.json").read_text())
     auth = base64.b64decode(config["auths"]["public.ecr.aws"]["auth"]).decode()

@@ -1,8 +1,9 @@
 """A reverse proxy on loopback in front of a real registry, for faults and
 counting: it counts the blob bytes that go through it (uploads and reads),
 records each request's headers, can corrupt blob reads, and can answer the
-first matching requests with an error status. ecrctl talks to it as to any
-registry (mapped in config.toml)."""
+first matching requests with an error status (instead of forwarding them, or
+after the registry has acted on them: a lost answer). ecrctl talks to it as to
+any registry (mapped in config.toml)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ class Fault:
     contains: str
     remaining: int
     status: int = 503
+    after: bool = False  # forward first: the registry acts, its answer is replaced
 
 
 @dataclass
@@ -42,6 +44,7 @@ class Proxy:
         self.corrupt_blobs = False
         self.faults: list[Fault] = []
         self.delay: tuple[str, float] | None = None  # (path part, seconds) before forwarding
+        self.delay_method: str | None = None  # delay only requests of this method
         self.lock = threading.Lock()
         proxy = self
 
@@ -77,7 +80,7 @@ class Proxy:
                             proxy.counters.uploaded += len(chunk)
                     yield chunk
 
-            def _fault(self) -> int | None:
+            def _fault(self) -> Fault | None:
                 with proxy.lock:
                     for fault in proxy.faults:
                         if (
@@ -86,14 +89,15 @@ class Proxy:
                             and fault.contains in self.path
                         ):
                             fault.remaining -= 1
-                            return fault.status
+                            return fault
                 return None
 
             def _handle(self) -> None:
                 with proxy.lock:
                     proxy.counters.sent.append((self.command, self.path, dict(self.headers)))
-                status = self._fault()
-                if status is not None:
+                fault = self._fault()
+                if fault is not None and not fault.after:
+                    status = fault.status
                     for _ in self._body():
                         pass
                     # Counted before answering: the client may read the
@@ -104,7 +108,8 @@ class Proxy:
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
-                if proxy.delay and proxy.delay[0] in self.path:
+                delayed = proxy.delay_method in (None, self.command)
+                if proxy.delay and proxy.delay[0] in self.path and delayed:
                     time.sleep(proxy.delay[1])
                 conn = http.client.HTTPConnection(proxy.upstream, timeout=120)
                 conn.connect()
@@ -120,6 +125,15 @@ class Proxy:
                     encode_chunked=chunked,
                 )
                 answer = conn.getresponse()
+                if fault is not None:  # acted on, but the answer is lost
+                    answer.read()
+                    conn.close()
+                    with proxy.lock:
+                        proxy.counters.requests.append((self.command, self.path, fault.status))
+                    self.send_response(fault.status)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 self._relay(answer)
                 conn.close()
 

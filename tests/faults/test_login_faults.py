@@ -126,12 +126,12 @@ def test_second_registry_failing_keeps_the_first_recorded(proxy: Proxy) -> None:
     )
     assert as_json.code == 1
     report = json.loads(as_json.stdout)
-    assert [(r["host"], r["status"]) for r in report] == [
-        ("111111111111.dkr.ecr.us-east-1.amazonaws.com", "done"),
-        (host_b, "failed"),
-    ]
+    [done], [failed] = report["done"], report["failed"]
+    assert (done["id"], failed["id"]) == ("111111111111.dkr.ecr.us-east-1.amazonaws.com", host_b)
+    assert report["notAttempted"] == report["unknown"] == []
     assert (
-        report[0]["storedIn"] == "config.json auths" and report[1]["failureCode"] == "ServiceError"
+        done["detail"]["storedIn"] == "config.json auths"
+        and failed["failureCode"] == "ServiceError"
     )
     undo = ecrctl(proxy, "logout")
     assert undo.code == 0, undo.stderr

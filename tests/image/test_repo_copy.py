@@ -1,5 +1,5 @@
 """``ecrctl repo copy``: every tag, shared blobs sent once, the per-item report,
-and a real interruption (SIGINT to a running ``ecrctl``) then a rerun."""
+and real interruptions (SIGINT, SIGTERM to a running ``ecrctl``) then a rerun."""
 
 from __future__ import annotations
 
@@ -37,6 +37,11 @@ def push_tags(registry: Registry, repository: str, tags: list[str]) -> list[Push
     return [registry.push_image(repository, t, [*base, os.urandom(10_000)]) for t in tags]
 
 
+def ids(entries: list[dict[str, object]]) -> list[str]:
+    """The ids of one list of the batch report, sorted."""
+    return sorted(str(e["id"]) for e in entries)
+
+
 def unique_bytes(images: list[Pushed]) -> int:
     blobs: dict[str, int] = {}
     for image in images:
@@ -54,7 +59,7 @@ def test_every_tag_each_shared_blob_once_then_nothing(
     assert result.exit_code == 0, result.stderr
     report = result.json
     assert report["complete"] is True and report["failed"] == report["notAttempted"] == []
-    assert sorted(d["item"] for d in report["done"]) == ["1.0", "1.1", "2.0", "dev", "latest"]
+    assert ids(report["done"]) == ["1.0", "1.1", "2.0", "dev", "latest"]
     assert proxy_b.counters.uploaded == unique_bytes(images) == report["bytesMoved"]
     assert report["blobs"]["copied"] == 2 + 2 * len(images)
     for image in images:
@@ -63,7 +68,7 @@ def test_every_tag_each_shared_blob_once_then_nothing(
     proxy_b.reset()
     again = cli("repo", "copy", f"{copy_env.a.host}/{src}", f"{proxy_b.host}/{dst}", "-o", "json")
     assert again.exit_code == 0, again.stderr
-    assert {d["status"] for d in again.json["done"]} == {"unchanged"}
+    assert {d["detail"]["outcome"] for d in again.json["done"]} == {"unchanged"}
     assert proxy_b.counters.uploaded == 0
 
 
@@ -96,12 +101,38 @@ def test_failed_items_are_reported_with_their_code(copy_env: CopyEnv, cli: Runne
         )
     assert result.exit_code == 1
     report = result.json
-    assert report["complete"] is False
-    assert [d["item"] for d in report["done"]] == ["a", "c"]
+    # the batch ran to its end: b failed by the registry's own answer (docs/output.md)
+    assert report["complete"] is True
+    assert ids(report["done"]) == ["a", "c"]
     [failed] = report["failed"]
-    assert failed["item"] == "b" and failed["code"] == "NotFound"
-    assert report["notAttempted"] == []
+    assert failed["id"] == "b" and failed["failureCode"] == "NotFound"
+    assert report["notAttempted"] == report["unknown"] == []
     assert copy_env.b.tags(dst) == ["a", "c"]
+
+
+def test_a_manifest_put_whose_answers_are_lost_is_read_back(
+    copy_env: CopyEnv, proxy_b: Proxy, cli: Runner
+) -> None:
+    """b's manifest is stored by the registry on every attempt but each answer is a
+    500: read back, b is done. c's attempts never reach the registry: failed."""
+    src, dst = unique(), unique()
+    images = push_tags(copy_env.a, src, ["a", "b", "c"])
+    copy_env.create_repo(dst, second=True)
+    proxy_b.faults = [
+        Fault("PUT", f"/{dst}/manifests/b", 100, 500, after=True),
+        Fault("PUT", f"/{dst}/manifests/c", 100, 500),
+    ]
+    result = cli("repo", "copy", f"{copy_env.a.host}/{src}", f"{proxy_b.host}/{dst}", "-o", "json")
+    assert result.exit_code == 1, result.stderr
+    report = result.json
+    assert ids(report["done"]) == ["a", "b"]
+    done_b = next(d for d in report["done"] if d["id"] == "b")
+    assert done_b["detail"]["digest"] == images[1].digest
+    [failed] = report["failed"]
+    assert failed["id"] == "c" and failed["failureCode"] == "ServiceError"
+    assert "HTTP 500" in failed["failureReason"]
+    assert report["complete"] is True  # c failed by the registry's own answer
+    assert copy_env.b.tags(dst) == ["a", "b"]
 
 
 def test_interrupted_run_resumes_and_moves_only_the_rest(copy_env: CopyEnv, proxy_b: Proxy) -> None:
@@ -130,9 +161,10 @@ def test_interrupted_run_resumes_and_moves_only_the_rest(copy_env: CopyEnv, prox
     assert proc.returncode == 130, err.decode()
     report = json.loads(out)
     assert report["complete"] is False and report["failed"] == []
-    done = [d["item"] for d in report["done"]]
-    assert len(done) >= 2 and report["notAttempted"]
-    assert sorted(done + report["notAttempted"]) == tags
+    done = ids(report["done"])
+    # the copy in flight was waited for: done, not unknown
+    assert len(done) >= 2 and report["notAttempted"] and report["unknown"] == [], err.decode()
+    assert sorted(done + ids(report["notAttempted"])) == tags
     assert "interrupted" in err.decode() and "Traceback" not in err.decode()
     first_bytes = proxy_b.counters.uploaded
 
@@ -140,13 +172,66 @@ def test_interrupted_run_resumes_and_moves_only_the_rest(copy_env: CopyEnv, prox
     proxy_b.delay = None
     rerun = subprocess.run(args, capture_output=True, env=os.environ.copy(), timeout=60)
     assert rerun.returncode == 0, rerun.stderr.decode()
-    statuses = {d["item"]: d["status"] for d in json.loads(rerun.stdout)["done"]}
+    statuses = {d["id"]: d["detail"]["outcome"] for d in json.loads(rerun.stdout)["done"]}
     assert all(statuses[t] == "unchanged" for t in done)
     assert copy_env.b.tags(dst) == sorted(tags)
     assert first_bytes + proxy_b.counters.uploaded >= unique_bytes(images)
     assert proxy_b.counters.uploaded < unique_bytes(images)
     for image in images:
         assert copy_env.b.manifest(dst, image.tag).content == image.body
+
+
+def test_sigterm_during_a_manifest_put_leaves_that_tag_unknown(
+    copy_env: CopyEnv, proxy_b: Proxy
+) -> None:
+    """SIGTERM while t3's manifest PUT is held by the registry longer than ecrctl waits
+    for calls in flight: t0-t2 done, t3 unknown (sent, no answer; it lands later),
+    t4-t7 not attempted, exit 143; a rerun copies the rest and moves t3 no more."""
+    src, dst = unique(), unique()
+    tags = [f"t{i}" for i in range(8)]
+    images = {image.tag: image for image in push_tags(copy_env.a, src, tags)}
+    copy_env.create_repo(dst, second=True)
+    proxy_b.delay, proxy_b.delay_method = (f"/{dst}/manifests/t3", 8.0), "PUT"
+    args = [ECRCTL, "repo", "copy", f"{copy_env.a.host}/{src}", f"{proxy_b.host}/{dst}"]
+    proc = subprocess.Popen(
+        [*args, "-o", "json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ.copy()
+    )
+
+    def put_of_t3_sent() -> bool:
+        sent = list(proxy_b.counters.sent)
+        return any(m == "PUT" and p.endswith(f"/{dst}/manifests/t3") for m, p, _ in sent)
+
+    deadline = time.monotonic() + 30
+    while not put_of_t3_sent() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 143, err.decode()
+    report = json.loads(out)
+    assert ids(report["done"]) == ["t0", "t1", "t2"]
+    [unknown] = report["unknown"]
+    assert unknown["id"] == "t3" and unknown["failureCode"] == "Unconfirmed"
+    assert ids(report["notAttempted"]) == ["t4", "t5", "t6", "t7"]
+    assert report["failed"] == [] and report["complete"] is False
+    errors = [line for line in err.decode().splitlines() if line.startswith("ecrctl: error:")]
+    assert len(errors) == 1 and "terminated (SIGTERM)" in errors[0], err.decode()
+    assert "3 of 8 copied, 4 not attempted, 1 unknown" in errors[0]
+    assert "Traceback" not in err.decode()
+    for tag in ("t0", "t1", "t2"):
+        assert copy_env.b.manifest(dst, tag).content == images[tag].body
+    assert not set(copy_env.b.tags(dst)) & {"t4", "t5", "t6", "t7"}
+
+    # the held PUT was sent: it lands after ecrctl is gone, as "unknown" warned
+    deadline = time.monotonic() + 15
+    while "t3" not in copy_env.b.tags(dst) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert copy_env.b.manifest(dst, "t3").content == images["t3"].body
+    proxy_b.delay = None
+    rerun = subprocess.run([*args, "-o", "json"], capture_output=True, env=os.environ.copy())
+    assert rerun.returncode == 0, rerun.stderr.decode()
+    outcomes = {d["id"]: d["detail"]["outcome"] for d in json.loads(rerun.stdout)["done"]}
+    assert [outcomes[t] for t in tags] == ["unchanged"] * 4 + ["copied"] * 4
+    assert copy_env.b.tags(dst) == tags
 
 
 def test_repository_arguments_take_no_tag(copy_env: CopyEnv, cli: Runner) -> None:
@@ -172,7 +257,7 @@ def test_include_untagged_from_an_ecr_source(copy_env: CopyEnv, cli: Runner) -> 
     args = ("repo", "copy", f"{copy_env.a.host}/{src}", f"{copy_env.b.host}/{dst}", "-o", "json")
     result = cli(*args, "--include-untagged")
     assert result.exit_code == 0, result.stderr
-    assert [d["item"] for d in result.json["done"]] == ["1", loose.digest]
+    assert [d["id"] for d in result.json["done"]] == ["1", loose.digest]
     assert copy_env.b.manifest(dst, loose.digest).content == loose.body
     assert copy_env.b.manifest(dst, "1").content == tagged.body
     assert copy_env.b.tags(dst) == ["1"]

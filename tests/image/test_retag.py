@@ -40,7 +40,7 @@ def test_retag_every_media_type_byte_for_byte(ecr: Any, repo: str, kind: str, by
     media_type = _stored(ecr, repo, tag)["imageManifestMediaType"]
     source = parse_image_ref(tag if by == "tag" else digest)
     result = retag(ecr, repo, source, ["v2", "stable"])
-    assert [(o.tag, o.status) for o in result.outcomes] == [
+    assert [(o.tag, o.shown) for o in result.outcomes] == [
         ("v2", "created"),
         ("stable", "created"),
     ]
@@ -81,7 +81,7 @@ def test_unchanged_and_moved_tags(ecr: Any, repo: str) -> None:
         "before-parameter-build.ecr.PutImage", lambda params, **_: puts.append(params["imageTag"])
     )
     result = retag(ecr, repo, ImageRef(tag="v1"), ["v1", "latest"])
-    assert [(o.tag, o.status, o.previous_digest) for o in result.outcomes] == [
+    assert [(o.tag, o.shown, o.previous_digest) for o in result.outcomes] == [
         ("v1", "unchanged", None),
         ("latest", "moved", old),
     ]
@@ -95,9 +95,9 @@ def test_immutable_repository_fails_that_tag_only(ecr: Any) -> None:
     other = s.put(ecr, "locked", s.schema2("two"), m.DOCKER_SCHEMA2, tag="prod")
     result = retag(ecr, "locked", ImageRef(tag="v1"), ["prod", "v1", "new"])
     by_tag = {o.tag: o for o in result.outcomes}
-    assert by_tag["new"].status == "created"
-    assert by_tag["v1"].status == "unchanged"
-    assert by_tag["prod"].status == "failed"
+    assert by_tag["new"].shown == "created"
+    assert by_tag["v1"].shown == "unchanged"
+    assert by_tag["prod"].shown == "failed"
     assert by_tag["prod"].previous_digest == other
     assert by_tag["prod"].reason is not None
     assert "'locked' is IMMUTABLE" in by_tag["prod"].reason
@@ -111,7 +111,7 @@ def test_dry_run_changes_nothing(ecr: Any, repo: str) -> None:
     s.put(ecr, repo, s.schema2("one"), m.DOCKER_SCHEMA2, tag="v1")
     other = s.put(ecr, repo, s.schema2("two"), m.DOCKER_SCHEMA2, tag="latest")
     result = retag(ecr, repo, ImageRef(tag="v1"), ["v1", "latest", "new"], dry_run=True)
-    assert [o.status for o in result.outcomes] == ["unchanged", "would-move", "would-create"]
+    assert [o.shown for o in result.outcomes] == ["unchanged", "would-move", "would-create"]
     assert _stored(ecr, repo, "latest")["imageId"]["imageDigest"] == other
     assert "new" not in str(ecr.list_images(repositoryName=repo)["imageIds"])
 
@@ -121,7 +121,7 @@ def test_dry_run_in_an_immutable_repository_reports_the_conflict(ecr: Any) -> No
     s.put(ecr, "locked", s.schema2("one"), m.DOCKER_SCHEMA2, tag="v1")
     s.put(ecr, "locked", s.schema2("two"), m.DOCKER_SCHEMA2, tag="prod")
     result = retag(ecr, "locked", ImageRef(tag="v1"), ["prod"], dry_run=True)
-    assert result.outcomes[0].status == "would-be-refused"  # a dry run never says failed
+    assert result.outcomes[0].shown == "would-be-refused"  # a dry run never says failed
 
 
 def test_many_tags_are_put_concurrently_within_the_bound(ecr: Any, repo: str) -> None:
@@ -132,7 +132,7 @@ def test_many_tags_are_put_concurrently_within_the_bound(ecr: Any, repo: str) ->
     )
     tags = [f"build-{n}" for n in range(60)]
     result = retag(ecr, repo, ImageRef(tag="v1"), tags)
-    assert all(o.status == "created" for o in result.outcomes)
+    assert all(o.shown == "created" for o in result.outcomes)
     assert [o.tag for o in result.outcomes] == tags  # reported in the order given
     assert 1 < len(threads) <= MAX_WORKERS
 
@@ -251,9 +251,9 @@ def test_ecr_tag_already_exists_is_decided_by_the_current_digest(
         stub.assert_no_pending_responses()
     outcome = result.outcomes[0]
     if now_points_at_source:
-        assert outcome.status == "moved"  # put by this retag (or a concurrent one): done
+        assert outcome.shown == "moved"  # put by this retag (or a concurrent one): done
     else:
-        assert outcome.status == "failed"
+        assert outcome.shown == "failed"
         assert outcome.failure_code == "ImageTagAlreadyExistsException"
         assert "is IMMUTABLE_WITH_EXCLUSION" in str(outcome.reason)
 
@@ -276,7 +276,7 @@ def test_a_tag_that_does_not_resolve_after_put_fails_verification() -> None:
             },
         )
         result = retag(client, "app", ImageRef(tag="v1"), ["v2"])
-    assert result.outcomes[0].status == "failed"
+    assert result.outcomes[0].shown == "failed"
     assert result.outcomes[0].failure_code == "VerificationFailed"
 
 
@@ -309,7 +309,7 @@ def test_tags_are_looked_up_from_the_image_tag_list(ecr: Any, repo: str) -> None
         s.put(ecr, repo, s.schema2("one"), m.DOCKER_SCHEMA2, tag=tag)
     other = s.put(ecr, repo, s.schema2("two"), m.DOCKER_SCHEMA2, tag="prod")
     result = retag(ecr, repo, ImageRef(tag="v1"), ["latest", "stable", "prod"])
-    assert [(o.tag, o.status, o.previous_digest) for o in result.outcomes] == [
+    assert [(o.tag, o.shown, o.previous_digest) for o in result.outcomes] == [
         ("latest", "unchanged", None),
         ("stable", "unchanged", None),
         ("prod", "moved", other),

@@ -146,8 +146,8 @@ def test_delete_sends_digests_100_per_call_and_reports_failures(
         {"repositoryName": "app", "imageIds": rest},
     )
     result = images.delete_images(client, "app", [parse_image_ref(d) for d in digests])
-    assert len(result["deleted"]) == 149
-    assert result["failures"] == [failure]
+    assert len(result.deleted) == 149
+    assert result.failures == [failure]
 
 
 def test_a_tag_is_refused_before_any_call(stubbed: tuple[Any, Stubber]) -> None:

@@ -90,14 +90,14 @@ def _report(app: App, result: core.RetagResult) -> PartialFailure | None:
     rows = [
         [
             o.tag,
-            _STATUS_TEXT.get(o.status, o.status),
+            _STATUS_TEXT.get(o.shown, o.shown),
             o.failure_code or (f"was {fmt_digest(o.previous_digest)}" if o.previous_digest else ""),
         ]
         for o in result.outcomes
     ]
     emit(app, result.to_dict(), table=lambda: Table(["TAG", "STATUS", "DETAIL"], rows))
     for outcome in result.failed:
-        warn(app, str(outcome.reason or outcome.failure_code))
+        warn(app, str(outcome.failure_reason or outcome.failure_code))
     failed = len(result.failed)
     where = f"{result.repository}@{result.digest}"
     if result.dry_run:
