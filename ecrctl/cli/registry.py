@@ -19,6 +19,10 @@ from ecrctl.cli.render import Table, emit, fmt_bool
     epilog="\b\nExamples:\n  ecrctl registry show --public\n"
     "  ecrctl registry api /v2/team/app/tags/list\n"
     "  ecrctl registry api --registry ghcr.io /v2/owner/tool/tags/list --paginate",
+    lazy={
+        "replication": "ecrctl.cli.registry_replication:replication",
+        "policy": "ecrctl.cli.registry_policy:registry_policy",
+    },
 )
 def registry() -> None:
     """Show your registry, or talk to a registry's HTTP API (Docker Registry v2 / OCI)."""
