@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 @group(
     "repo",
     epilog="\b\nExamples:\n  ecrctl repo create team/app --immutable\n"
-    "  ecrctl repo list team/\n  ecrctl repo delete team/app --force --yes",
+    "  ecrctl repo list team/\n  ecrctl repo set team/app --scan-on-push\n"
+    "  ecrctl repo delete team/app --force --yes",
     lazy={"set": "ecrctl.cli.repo_settings:set_"},
 )
 def repo() -> None:

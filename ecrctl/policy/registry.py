@@ -152,12 +152,13 @@ def _statement(
 
 
 def merged(current: dict[str, Any] | None, statements: list[dict[str, Any]]) -> dict[str, Any]:
-    """``statements`` in ``current`` (a statement with the same Sid replaced), or alone."""
+    """``statements`` in ``current`` (a statement with the same Sid replaced where it
+    stands, the others added at the end), or alone."""
     if current is None:
         return {"Version": VERSION, "Statement": statements}
-    new_sids = {s["Sid"] for s in statements}
-    kept = [s for s in statements_of(current) if s.get("Sid") not in new_sids]
-    return {**current, "Statement": kept + statements}
+    new = {s["Sid"]: s for s in statements}
+    result = [new.pop(s["Sid"]) if s.get("Sid") in new else s for s in statements_of(current)]
+    return {**current, "Statement": result + list(new.values())}
 
 
 def _stored(aws: Aws) -> dict[str, Any] | None:

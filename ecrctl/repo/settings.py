@@ -191,11 +191,13 @@ def _preview(repository: dict[str, Any], change: SettingsChange) -> dict[str, An
 
 
 def _half_done(ecr: Any, exc: Exception, done: list[str], failed: str) -> EcrctlError | None:
-    """The error of a later call, saying which earlier ones took effect (None: a bug)."""
+    """A later call's error as a partial failure (exit 1, not "nothing changed"),
+    saying which earlier changes took effect; None for a bug."""
+    from ecrctl.errors import PartialFailure
     from ecrctl.translate import translate
 
     error = translate(exc, region=getattr(ecr.meta, "region_name", None))
     if error is None:
         return None
     message = f"{error.message} ({', '.join(done)} was set; {failed} was not changed)"
-    return type(error)(message, hint=error.hint)
+    return PartialFailure(message, hint=error.hint)
