@@ -1,6 +1,6 @@
 """Local validation of repository policies (and of registry policies, and of IAM
-policies built from templates): the entry points, the document-level checks (length, JSON, Version,
-the Statement list) and ``check``, which turns errors into a usage error.
+policies built from templates): the entry points, the document-level checks (length,
+JSON, Version, the Statement list) and ``check``, which turns errors into a usage error.
 
 Statement-level checks are in ``statement_checks`` (with ``principal_checks``
 and ``condition_checks``); findings and reports in ``report``. Pure: no AWS
