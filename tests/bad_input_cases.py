@@ -1328,6 +1328,179 @@ def _paths() -> list[Case]:
     ]
 
 
+def _replication_rules(count: int = 1, destinations: int = 1, **rule: Any) -> str:
+    """A replication file of ``count`` rules of ``destinations`` destinations each."""
+    body = {
+        "destinations": [
+            {"region": "eu-west-1", "registryId": f"{111122220000 + n}"}
+            for n in range(destinations)
+        ],
+        **rule,
+    }
+    return json.dumps({"rules": [body] * count}, indent=2)
+
+
+def _registry_policy(
+    *actions: str, resource: str | None = "arn:aws:ecr:us-east-1:123456789012:repository/*"
+) -> str:
+    statement: dict[str, Any] = {
+        "Sid": "ReplicationFrom111122223333",
+        "Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+        "Action": list(actions),
+    }
+    if resource is not None:
+        statement["Resource"] = resource
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]}, indent=2)
+
+
+def _settings() -> list[Case]:
+    """repo set, registry replication and registry policy: refused before any write."""
+
+    def replication(id: str, text: str, expect: str) -> Case:
+        args = ("registry", "replication", "set", "r.json")
+        return case(id, *args, files={"r.json": text}, expect=expect)
+
+    def registry_policy(id: str, text: str, expect: str, *extra: str) -> Case:
+        args = ("registry", "policy", "set", "p.json", *extra)
+        return case(id, *args, files={"p.json": text}, expect=expect)
+
+    repo_set = ("repo", "set", "team/app")
+    return [
+        case(
+            "set-bad-mutability",
+            *repo_set,
+            "--mutability",
+            "SOMETIMES",
+            expect="'SOMETIMES' is not one of",
+        ),
+        case(
+            "set-exclusion-without-filter",
+            *repo_set,
+            "--mutability",
+            "IMMUTABLE_WITH_EXCLUSION",
+            expect="--mutability IMMUTABLE_WITH_EXCLUSION needs at least one --exclude",
+        ),
+        case(
+            "set-filter-without-exclusion",
+            *repo_set,
+            "--mutability",
+            "IMMUTABLE",
+            "--exclude",
+            "latest",
+            expect="--exclude needs --mutability IMMUTABLE_WITH_EXCLUSION or MUTABLE_WITH",
+        ),
+        case(
+            "set-bad-filter",
+            *repo_set,
+            "--mutability",
+            "MUTABLE_WITH_EXCLUSION",
+            "--exclude",
+            "release/1",
+            expect="invalid --exclude 'release/1'",
+        ),
+        case(
+            "set-too-many-filters",
+            *repo_set,
+            "--mutability",
+            "MUTABLE_WITH_EXCLUSION",
+            *[a for n in range(6) for a in ("--exclude", f"v{n}-*")],
+            expect="6 --exclude filters; ECR takes at most 5",
+        ),
+        case("set-nothing", *repo_set, expect="nothing to set"),
+        replication(
+            "replication-too-many-rules", _replication_rules(11), "11 rules; ECR takes at most 10"
+        ),
+        replication(
+            "replication-too-many-destinations",
+            _replication_rules(1, 26),
+            "rules[0].destinations: 26 destinations; a rule takes at most 25",
+        ),
+        replication(
+            "replication-bad-json",
+            '{"rules": [\n  {"destinations": [}\n]}',
+            "replication file 'r.json' is not valid JSON: line 2, column 21",
+        ),
+        replication(
+            "replication-unknown-region",
+            _replication_rules().replace("eu-west-1", "eu-wset-1"),
+            "rules[0].destinations[0].region: unknown region 'eu-wset-1' (did you mean eu-west-1?)",
+        ),
+        replication(
+            "replication-bad-account",
+            _replication_rules().replace("111122220000", "1111-2222"),
+            'rules[0].destinations[0].registryId: "1111-2222" is not a 12-digit AWS account id',
+        ),
+        replication(
+            "replication-bad-filter-type",
+            _replication_rules(repositoryFilters=[{"filter": "team/", "filterType": "WILDCARD"}]),
+            'rules[0].repositoryFilters[0].filterType: "WILDCARD" is not "PREFIX_MATCH"',
+        ),
+        replication(
+            "replication-unknown-field",
+            _replication_rules(destination=[]),
+            "rules[0].destination: unknown field",
+        ),
+        case(
+            "replication-bad-region-flag",
+            *("registry", "replication", "set", "--to", "EU-WEST-1"),
+            expect="invalid --to 'EU-WEST-1'",
+        ),
+        case(
+            "replication-bad-account-flag",
+            *("registry", "replication", "set", "--to", "eu-west-1:12345"),
+            expect="'12345' is not a 12-digit AWS account id",
+        ),
+        case(
+            "replication-to-itself",
+            *("registry", "replication", "set", "--to", "us-east-1"),
+            expect="us-east-1 in 123456789012 is this registry itself",
+        ),
+        case(
+            "replication-bad-prefix",
+            *("registry", "replication", "set", "--to", "eu-west-1", "--prefix", "Team/"),
+            expect="invalid --prefix",
+        ),
+        case(
+            "replication-delete-unconfirmed",
+            *("registry", "replication", "delete"),
+            expect="refusing to remove the replication rules without confirmation",
+        ),
+        registry_policy(
+            "registry-policy-bad-json",
+            '{"Version": "2012-10-17",\n "Statement": [}',
+            "registry policy 'p.json' is invalid: policy: JSON: not valid JSON: line 2, column 16",
+        ),
+        registry_policy(
+            "registry-policy-missing-replicate",
+            _registry_policy("ecr:CreateRepository"),
+            "replication for 111122223333 needs ecr:ReplicateImage",
+            "--replication-from",
+            "111122223333",
+        ),
+        registry_policy(
+            "registry-policy-not-repository",
+            _registry_policy("ecr:ReplicateImage", resource="arn:aws:s3:::bucket"),
+            '"arn:aws:s3:::bucket" is not an ECR repository ARN',
+        ),
+        registry_policy(
+            "registry-policy-no-resource",
+            _registry_policy("ecr:ReplicateImage", resource=None),
+            "Resource: missing: name this registry's repositories",
+        ),
+        case(
+            "registry-policy-bad-account",
+            *("registry", "policy", "set", "--replication-from", "1111"),
+            expect="invalid --replication-from '1111'",
+        ),
+        case(
+            "registry-policy-bad-principal",
+            *("registry", "policy", "set", "--pull-through-for", "arn:aws:iam::1:role/x"),
+            expect="invalid --pull-through-for",
+        ),
+    ]
+
+
 CASES: list[Case] = [
     *_usage(),
     *_query(),
@@ -1342,4 +1515,5 @@ CASES: list[Case] = [
     *_iam(),
     *_config_files(),
     *_paths(),
+    *_settings(),
 ]

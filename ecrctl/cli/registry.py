@@ -1,5 +1,6 @@
 """``ecrctl registry``: the registry itself (``show``, ``show --public`` with ECR
-Public's aliases) and calls to a registry's own HTTP API (``api``)."""
+Public's aliases), calls to a registry's own HTTP API (``api``), and its settings
+(``replication``, ``policy``: loaded from their own modules)."""
 
 from __future__ import annotations
 
@@ -19,9 +20,14 @@ from ecrctl.cli.render import Table, emit, fmt_bool
     epilog="\b\nExamples:\n  ecrctl registry show --public\n"
     "  ecrctl registry api /v2/team/app/tags/list\n"
     "  ecrctl registry api --registry ghcr.io /v2/owner/tool/tags/list --paginate",
+    lazy={
+        "replication": "ecrctl.cli.registry_replication:replication",
+        "policy": "ecrctl.cli.registry_policy:registry_policy",
+    },
 )
 def registry() -> None:
-    """Show your registry, or talk to a registry's HTTP API (Docker Registry v2 / OCI)."""
+    """Show your registry and change its replication rules and registry policy, or
+    talk to a registry's HTTP API (Docker Registry v2 / OCI)."""
 
 
 def _alias_rows(found: list[dict[str, Any]]) -> list[list[str]]:

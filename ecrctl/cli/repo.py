@@ -1,4 +1,5 @@
-"""``ecrctl repo``: create, list, show, delete, and resource tags."""
+"""``ecrctl repo``: create, list, show, delete, and resource tags (``set``:
+:mod:`ecrctl.cli.repo_settings`)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,9 @@ if TYPE_CHECKING:
 @group(
     "repo",
     epilog="\b\nExamples:\n  ecrctl repo create team/app --immutable\n"
-    "  ecrctl repo list team/\n  ecrctl repo delete team/app --force --yes",
+    "  ecrctl repo list team/\n  ecrctl repo set team/app --scan-on-push\n"
+    "  ecrctl repo delete team/app --force --yes",
+    lazy={"set": "ecrctl.cli.repo_settings:set_"},
 )
 def repo() -> None:
     """Create, list, inspect, delete and tag repositories."""
@@ -142,19 +145,15 @@ def show(app: App, name: str, public: bool) -> None:
     info = repository.show_repository(app.ecr, name, registry_id=app.registry_id)
 
     def table() -> Table:
+        from ecrctl.cli.repo_settings import settings_rows
+
         r = info["repository"]
-        enc = r.get("encryptionConfiguration", {})
         rows = [
             ["Name", r["repositoryName"]],
             ["URI", r["repositoryUri"]],
             ["ARN", r["repositoryArn"]],
             ["Created", fmt_time(r.get("createdAt"))],
-            ["Tag mutability", r.get("imageTagMutability", "-")],
-            ["Scan on push", fmt_bool(r.get("imageScanningConfiguration", {}).get("scanOnPush"))],
-            [
-                "Encryption",
-                " ".join(filter(None, [enc.get("encryptionType"), enc.get("kmsKey")])) or "-",
-            ],
+            *settings_rows(r),
             ["Images", str(info["imageCount"])],
             ["Total size (MiB)", fmt_mib(info["totalSizeInBytes"])],
             ["Tags", ", ".join(f"{t['Key']}={t['Value']}" for t in info["tags"]) or "-"],

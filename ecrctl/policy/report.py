@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from ecrctl.lifecycle.problems import quoted
 
-Kind = Literal["repository", "iam"]
+Kind = Literal["repository", "iam", "registry"]
 Severity = Literal["error", "warning"]
 
 

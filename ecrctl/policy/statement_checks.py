@@ -141,6 +141,12 @@ def _check_resource(statement: dict[str, Any], where: Where) -> None:
             )
     if where.kind == "iam" and not has:
         where.error("Resource", 'missing: use "*" or repository ARNs')
+    if where.kind == "registry" and not has:
+        where.error(
+            "Resource",
+            "missing: name this registry's repositories, e.g. "
+            '"arn:aws:ecr:REGION:ACCOUNT:repository/*"',
+        )
 
 
 def granted_actions(statement: dict[str, Any]) -> set[str]:

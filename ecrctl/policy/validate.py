@@ -1,6 +1,6 @@
-"""Local validation of repository policies (and of IAM policies built from
-templates): the entry points, the document-level checks (length, JSON, Version,
-the Statement list) and ``check``, which turns errors into a usage error.
+"""Local validation of repository policies (and of registry policies, and of IAM
+policies built from templates): the entry points, the document-level checks (length,
+JSON, Version, the Statement list) and ``check``, which turns errors into a usage error.
 
 Statement-level checks are in ``statement_checks`` (with ``principal_checks``
 and ``condition_checks``); findings and reports in ``report``. Pure: no AWS
@@ -27,9 +27,9 @@ def validate_text(text: str, kind: Kind = "repository") -> ValidationReport:
     """Validate policy JSON text."""
     report = ValidationReport(kind)
     where = Where(report)
-    if kind == "repository" and len(text) > MAX_LENGTH:
+    if kind != "iam" and len(text) > MAX_LENGTH:
         where.error(
-            "length", f"{len(text):,} characters; a repository policy is at most {MAX_LENGTH:,}"
+            "length", f"{len(text):,} characters; a {kind} policy is at most {MAX_LENGTH:,}"
         )
     try:
         document = loads(text)

@@ -1,0 +1,191 @@
+"""``ecrctl registry policy``: the registry policy that lets other accounts replicate
+into this registry or import through its pull-through cache: show, set (from a
+file or from flags), validate and delete."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from ecrctl.cli.app import App
+from ecrctl.cli.common import confirm, dry_run_option, group, pass_app, read_source, yes_option
+from ecrctl.cli.render import emit, error, notice, to_json, warn
+from ecrctl.errors import ExitCode
+
+if TYPE_CHECKING:
+    from ecrctl.policy.registry import RegistryPolicy
+    from ecrctl.policy.registry_checks import Expected
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def expected_options(func: F) -> F:
+    """``--replication-from`` and ``--pull-through-for``: who the policy must let in."""
+    func = click.option(
+        "--pull-through-for",
+        "pull_through_for",
+        multiple=True,
+        metavar="ACCOUNT|ARN",
+        help="Must be allowed ecr:BatchImportUpstreamImage and ecr:CreateRepository (repeatable).",
+    )(func)
+    return click.option(
+        "--replication-from",
+        "replication_from",
+        multiple=True,
+        metavar="ACCOUNT",
+        help="Must be allowed ecr:ReplicateImage and ecr:CreateRepository (repeatable).",
+    )(func)
+
+
+def _expected(replication_from: tuple[str, ...], pull_through_for: tuple[str, ...]) -> Expected:
+    from ecrctl.policy.registry_checks import Expected
+
+    return Expected(replication_from, pull_through_for)
+
+
+@group(
+    "policy",
+    epilog="\b\nExamples:\n  ecrctl registry policy show --replication-from 111122223333\n"
+    "  ecrctl registry policy set --replication-from 111122223333 --dry-run\n"
+    "  ecrctl registry policy set registry-policy.json",
+)
+def registry_policy() -> None:
+    """The registry policy: which other accounts may replicate into this registry
+    (ecr:ReplicateImage) or import through its pull-through cache
+    (ecr:BatchImportUpstreamImage), and create repositories for it."""
+
+
+def report(app: App, result: RegistryPolicy, text: str | None = None) -> None:
+    for finding in result.findings:
+        warn(app, str(finding))
+    emit(app, result.to_dict(), text=text if text is not None else lambda: to_json(result.policy))
+
+
+@registry_policy.command(
+    "show",
+    epilog="\b\nExamples:\n  ecrctl registry policy show\n"
+    "  ecrctl registry policy show --replication-from 111122223333 -o json",
+)
+@expected_options
+@pass_app
+def show(app: App, replication_from: tuple[str, ...], pull_through_for: tuple[str, ...]) -> None:
+    """Print the registry policy, with what its lint finds on stderr.
+
+    With --replication-from / --pull-through-for, also name the actions the
+    policy does not grant them.
+    """
+    from ecrctl.policy.registry import check_expected, show_registry_policy
+
+    expected = check_expected(_expected(replication_from, pull_through_for))
+    report(app, show_registry_policy(app.aws, expected))
+
+
+@registry_policy.command(
+    "set",
+    epilog="\b\nExamples:\n  ecrctl registry policy set policy.json\n"
+    "  ecrctl registry policy set --replication-from 111122223333 --replication-from "
+    "444455556666\n"
+    "  ecrctl registry policy set --pull-through-for arn:aws:iam::111122223333:role/ci --dry-run",
+)
+@click.argument("source", metavar="FILE|-", required=False)
+@expected_options
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="With flags: drop the policy's other statements (default: keep them).",
+)
+@dry_run_option
+@pass_app
+def set_(
+    app: App,
+    source: str | None,
+    replication_from: tuple[str, ...],
+    pull_through_for: tuple[str, ...],
+    replace: bool,
+    dry_run: bool,
+) -> None:
+    """Lint a registry policy and set it: FILE (or - for stdin), or statements
+    built from --replication-from and --pull-through-for.
+
+    Built statements are merged into the policy there is (a statement with the
+    same Sid is replaced). With FILE, the flags say who it must let in: an
+    action they need and the policy lacks is named. Nothing is written while
+    the lint finds an error.
+    """
+    from ecrctl.errors import InvalidInput
+    from ecrctl.policy.registry import set_registry_policy
+
+    if source is not None and replace:
+        raise InvalidInput(
+            "--replace goes with --replication-from/--pull-through-for, not with FILE",
+            hint="FILE replaces the whole policy anyway",
+        )
+    text = read_source(source, what="policy file") if source is not None else None
+    result = set_registry_policy(
+        app.aws,
+        text=text,
+        source=source,
+        expected=_expected(replication_from, pull_through_for),
+        replace=replace,
+        dry_run=dry_run,
+    )
+    if dry_run:
+        notice(app, "dry run: nothing was changed; the policy would be:")
+    elif not result.changed:
+        notice(app, "registry policy unchanged")
+    else:
+        notice(app, f"registry policy set ({result.registry_id})")
+    report(app, result)
+
+
+@registry_policy.command(
+    "validate",
+    epilog="\b\nExamples:\n  ecrctl registry policy validate policy.json\n"
+    "  ecrctl registry policy validate policy.json --replication-from 111122223333",
+)
+@click.argument("source", metavar="FILE|-")
+@expected_options
+@pass_app
+def validate(
+    app: App, source: str, replication_from: tuple[str, ...], pull_through_for: tuple[str, ...]
+) -> int:
+    """Lint a registry policy locally (no AWS call).
+
+    Exit 0 when valid (warnings on stderr), 2 when invalid.
+    """
+    from ecrctl.policy.registry import validate_registry_policy
+    from ecrctl.policy.registry_checks import Registry
+
+    registry = Registry(app.registry_id, app.settings.region)
+    found = validate_registry_policy(
+        read_source(source, what="policy file"),
+        registry,
+        _expected(replication_from, pull_through_for),
+    )
+    for finding in found.warnings:
+        warn(app, str(finding))
+    for finding in found.errors:
+        error(str(finding))
+    if app.out.output != "table" or app.out.query:
+        emit(app, found.to_dict())
+    elif found.valid:
+        notice(app, f"{'stdin' if source == '-' else source}: valid")
+    return int(ExitCode.OK if found.valid else ExitCode.USAGE)
+
+
+@registry_policy.command(
+    "delete",
+    epilog="\b\nExamples:\n  ecrctl registry policy delete\n  ecrctl registry policy delete --yes",
+)
+@yes_option
+@pass_app
+def delete(app: App, yes: bool) -> None:
+    """Delete the registry policy: other accounts can no longer replicate into
+    this registry or import through its pull-through cache."""
+    from ecrctl.policy.registry import delete_registry_policy
+
+    confirm("Delete the registry policy?", yes=yes, what="delete the registry policy")
+    result = delete_registry_policy(app.aws)
+    emit(app, result.to_dict(), text="registry policy deleted")

@@ -1,0 +1,177 @@
+"""``ecrctl registry replication``: show, set (from a file or from flags) and delete
+the registry's replication rules, with what they do to today's repositories."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from ecrctl.cli.app import App
+from ecrctl.cli.common import confirm, dry_run_option, group, pass_app, read_source, yes_option
+from ecrctl.cli.render import Table, emit, notice, print_table
+
+if TYPE_CHECKING:
+    from ecrctl.registry.replication import Replication
+
+
+@group(
+    "replication",
+    epilog="\b\nExamples:\n  ecrctl registry replication show\n"
+    "  ecrctl registry replication set --to eu-west-1 --to us-west-2:111122223333 --prefix team/\n"
+    "  ecrctl registry replication set replication.json --dry-run",
+)
+def replication() -> None:
+    """The registry's replication rules: which repositories ECR copies new images of,
+    to which regions and accounts."""
+
+
+def _destination(d: dict[str, Any], own: str) -> str:
+    return d["region"] if d["registryId"] == own else f"{d['region']}:{d['registryId']}"
+
+
+def rules_table(result: Replication) -> Table:
+    rows = []
+    for number, rule in enumerate(result.rules, 1):
+        filters = [f["filter"] for f in rule.get("repositoryFilters") or []]
+        rows.append(
+            [
+                str(number),
+                ", ".join(_destination(d, result.registry_id) for d in rule["destinations"]),
+                ", ".join(f"{f}*" for f in filters) or "(every repository)",
+            ]
+        )
+    return Table(["RULE", "DESTINATIONS", "REPOSITORIES"], rows, empty="no replication rules")
+
+
+def repositories_table(result: Replication) -> Table:
+    rows = [
+        [
+            r["repositoryName"],
+            ", ".join(_destination(d, result.registry_id) for d in r["destinations"]) or "-",
+            ", ".join(str(n) for n in r["rules"]) or "-",
+        ]
+        for r in result.repositories
+    ]
+    return Table(["REPOSITORY", "REPLICATES TO", "RULES"], rows, empty="no repositories yet")
+
+
+def report(app: App, result: Replication) -> None:
+    """The rules, then today's repositories (tables), the notes on stderr; or the JSON."""
+    for line in result.notes:
+        notice(app, f"note: {line}")
+    if app.out.output == "table" and not app.out.query:
+        rules = rules_table(result)
+        if rules.rows:
+            print_table(app, rules)
+            if result.repositories:
+                print_table(app, repositories_table(result))
+            return
+        notice(app, str(rules.empty))
+        return
+    emit(app, result.to_dict())
+
+
+@replication.command(
+    "show",
+    epilog="\b\nExamples:\n  ecrctl registry replication show\n"
+    "  ecrctl registry replication show -o json --query replicationConfiguration > rules.json",
+)
+@pass_app
+def show(app: App) -> None:
+    """Show the replication rules and, per repository, where its new images go."""
+    from ecrctl.registry.replication import show_replication
+
+    report(app, show_replication(app.aws))
+
+
+@replication.command(
+    "set",
+    epilog="\b\nExamples:\n  ecrctl registry replication set --to eu-west-1\n"
+    "  ecrctl registry replication set --to us-west-2:111122223333 --prefix team/ --append\n"
+    "  ecrctl registry replication set rules.json --dry-run",
+)
+@click.argument("source", metavar="FILE|-", required=False)
+@click.option(
+    "--to",
+    "targets",
+    multiple=True,
+    metavar="REGION[:ACCOUNT]",
+    help="A destination of the rule (repeatable, at most 25; ACCOUNT: default yours).",
+)
+@click.option(
+    "--prefix",
+    "prefixes",
+    multiple=True,
+    metavar="PREFIX",
+    help="Only repositories whose name starts with PREFIX (repeatable; default: all).",
+)
+@click.option("--append", is_flag=True, help="Add the rule to the existing rules.")
+@dry_run_option
+@pass_app
+def set_(
+    app: App,
+    source: str | None,
+    targets: tuple[str, ...],
+    prefixes: tuple[str, ...],
+    append: bool,
+    dry_run: bool,
+) -> None:
+    """Replace the replication rules with FILE's (the API's JSON) or with one rule
+    from --to and --prefix (--append: add it to the rules there are).
+
+    Checked before ECR is called: at most 10 rules, 25 destinations each,
+    known regions, 12-digit accounts, PREFIX_MATCH filters. Only images pushed
+    afterwards replicate.
+    """
+    from ecrctl.errors import InvalidInput
+    from ecrctl.registry.replication import set_replication
+
+    if source is not None and (targets or prefixes):
+        raise InvalidInput("give FILE or --to/--prefix, not both", hint="drop one of them")
+    if source is None and not targets:
+        raise InvalidInput(
+            "nothing to set: give FILE (or -) or --to REGION[:ACCOUNT]",
+            hint="e.g. ecrctl registry replication set --to eu-west-1",
+        )
+    text = read_source(source, what="replication file") if source is not None else None
+    result = set_replication(
+        app.aws,
+        text=text,
+        source=source or "-",
+        targets=targets,
+        prefixes=prefixes,
+        append=append,
+        dry_run=dry_run,
+    )
+    _say_done(app, result, "set")
+    report(app, result)
+
+
+def _say_done(app: App, result: Replication, verb: str) -> None:
+    if result.dry_run:
+        notice(app, f"dry run: replication rules would be {verb}; nothing was changed")
+    elif not result.changed:
+        notice(app, "replication rules unchanged")
+    else:
+        notice(app, f"replication rules {verb} ({len(result.rules)} rule(s))")
+
+
+@replication.command(
+    "delete",
+    epilog="\b\nExamples:\n  ecrctl registry replication delete\n"
+    "  ecrctl registry replication delete --yes",
+)
+@yes_option
+@dry_run_option
+@pass_app
+def delete(app: App, yes: bool, dry_run: bool) -> None:
+    """Remove every replication rule: new images stay in this region. Images
+    already replicated stay in their destinations."""
+    from ecrctl.registry.replication import delete_replication
+
+    if not dry_run:
+        confirm("Remove every replication rule?", yes=yes, what="remove the replication rules")
+    result = delete_replication(app.aws, dry_run=dry_run)
+    _say_done(app, result, "deleted")
+    report(app, result)
