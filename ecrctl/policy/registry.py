@@ -185,7 +185,7 @@ def set_registry_policy(
     (DescribeRegistry); any error stops it before PutRegistryPolicy.
     """
     from ecrctl.distribution.hosts import partition_of
-    from ecrctl.registry.show import show_registry
+    from ecrctl.registry.show import describe_registry
 
     expected = check_expected(expected or Expected())
     if text is not None:
@@ -195,7 +195,7 @@ def set_registry_policy(
             "nothing to set: give FILE (or -), --replication-from or --pull-through-for",
             hint="e.g. ecrctl registry policy set --replication-from 111122223333",
         )
-    account = show_registry(aws)["registryId"]
+    account = describe_registry(aws)["registryId"]
     registry = Registry(account, aws.region)
     current = _stored(aws)
     if text is None:

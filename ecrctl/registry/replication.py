@@ -114,9 +114,9 @@ def _result(aws: Aws, registry_id: str, configuration: dict[str, Any]) -> Replic
 
 def show_replication(aws: Aws) -> Replication:
     """The configuration ECR holds, with today's repositories."""
-    from ecrctl.registry.show import show_registry
+    from ecrctl.registry.show import describe_registry
 
-    info = show_registry(aws)
+    info = describe_registry(aws)
     return _result(aws, info["registryId"], info["replicationConfiguration"])
 
 
@@ -133,7 +133,7 @@ def set_replication(
     """Replace the configuration with the one in ``text`` (the API's shape), or with
     one rule from ``--to``/``--prefix`` (``append``: add that rule to the rules ECR
     holds). Everything is checked before PutReplicationConfiguration."""
-    from ecrctl.registry.show import show_registry
+    from ecrctl.registry.show import describe_registry
 
     endpoints = aws.session.get_data("endpoints")
     if text is not None:
@@ -141,7 +141,7 @@ def set_replication(
         new_rules = list(document["rules"])
     else:
         new_rules = [rule_from_flags(targets, prefixes, "", endpoints)]
-    info = show_registry(aws)
+    info = describe_registry(aws)
     own = info["registryId"]
     for rule in new_rules:
         for destination in rule["destinations"]:
@@ -155,9 +155,9 @@ def set_replication(
 def delete_replication(aws: Aws, *, dry_run: bool = False) -> Replication:
     """Remove every rule (PutReplicationConfiguration with none): no new replication;
     images already replicated stay in their destinations."""
-    from ecrctl.registry.show import show_registry
+    from ecrctl.registry.show import describe_registry
 
-    info = show_registry(aws)
+    info = describe_registry(aws)
     had = bool(info["replicationConfiguration"].get("rules"))
     return _put(aws, info["registryId"], {"rules": []}, changed=had, dry_run=dry_run)
 

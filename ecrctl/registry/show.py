@@ -9,7 +9,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ecrctl.aws.clients import Aws
     from ecrctl.login.registries import Registries
+
+
+def describe_registry(aws: Aws) -> dict[str, Any]:
+    """DescribeRegistry: ``{"registryId", "replicationConfiguration"}`` (no rules: empty)."""
+    answer = aws.ecr.describe_registry()
+    return {
+        "registryId": str(answer["registryId"]),
+        "replicationConfiguration": answer["replicationConfiguration"],
+    }
 
 
 def show_registry(registries: Registries) -> dict[str, Any]:
@@ -17,8 +27,8 @@ def show_registry(registries: Registries) -> dict[str, Any]:
     from ecrctl.distribution.hosts import partition_named, partition_of
 
     aws = registries.aws
-    answer = aws.ecr.describe_registry()
-    registry_id = str(answer["registryId"])
+    answer = describe_registry(aws)
+    registry_id = answer["registryId"]
     region = aws.region
     partition = partition_named(partition_of(region))
     suffix = partition.dns_suffix if partition else "amazonaws.com"
@@ -27,5 +37,5 @@ def show_registry(registries: Registries) -> dict[str, Any]:
         "registryId": registry_id,
         "region": region,
         "registryUri": registries.own_address(registry_id, region, proxy),
-        "replicationConfiguration": answer.get("replicationConfiguration") or {"rules": []},
+        "replicationConfiguration": answer["replicationConfiguration"],
     }
