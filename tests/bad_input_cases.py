@@ -1501,6 +1501,24 @@ def _settings() -> list[Case]:
     ]
 
 
+def _events() -> list[Case]:
+    return [
+        case("events-since-words", "events", "--since", "last week", expect="'last week'"),
+        case(
+            "events-since-after-until", "events", "--since", "1d", "--until", "2d", expect="--until"
+        ),
+        case(
+            "events-trail-and-bucket", "events", "--trail", "t", "--bucket", "b", expect="not both"
+        ),
+        case("events-prefix-alone", "events", "--prefix", "p/", expect="--prefix needs --bucket"),
+        case("events-uppercase-repo", "events", "Team/App", expect="use lowercase"),
+        case("events-host", "events", "ghcr.io/team/app", expect="ghcr.io"),
+        case("events-bad-digest", "events", "team/app@sha256:zz", expect="invalid image digest"),
+        case("history-digest", "image", "history", f"team/app@{DIGEST}", expect="follows a tag"),
+        case("history-empty-tag", "image", "history", "team/app:", expect="empty tag after ':'"),
+    ]
+
+
 CASES: list[Case] = [
     *_usage(),
     *_query(),
@@ -1516,4 +1534,5 @@ CASES: list[Case] = [
     *_config_files(),
     *_paths(),
     *_settings(),
+    *_events(),
 ]

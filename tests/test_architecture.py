@@ -248,6 +248,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("usage",),
     ("lifecycle",),
     ("policy",),
+    ("events",),
     ("completion",),
     ("doctor",),
     ("cli",),

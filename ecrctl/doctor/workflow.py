@@ -12,7 +12,7 @@ from typing import Any
 
 from ecrctl.aws.clients import Aws
 from ecrctl.aws.settings import AwsSettings
-from ecrctl.doctor import aws, credentials, docker, limits, registry, repository
+from ecrctl.doctor import aws, cloudtrail, credentials, docker, limits, registry, repository
 from ecrctl.doctor.facts import CHECK_TIMEOUT, Facts
 from ecrctl.doctor.model import DoctorReport, Request
 from ecrctl.doctor.runner import OnDone, Spec, run_checks
@@ -27,6 +27,7 @@ SPECS: tuple[Spec, ...] = (
     *docker.CHECKS,
     *repository.CHECKS,
     *limits.CHECKS,
+    *cloudtrail.CHECKS,
 )
 
 

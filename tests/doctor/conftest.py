@@ -69,7 +69,18 @@ def healthy(aws_env: str, docker_env: DockerBackends, monkeypatch: pytest.Monkey
     registry by ecrctl (with a realistic expiry: moto's tokens expired in 2015)."""
     monkeypatch.setenv("ECRCTL_REGISTRY_URL", docker_env.registry)
     log_in(docker_env.registry, docker_env.password)
+    keep_a_trail()
     return docker_env.registry
+
+
+def keep_a_trail() -> None:
+    """A logging multi-region trail in moto, as a healthy account keeps ECR's history."""
+    import boto3
+
+    boto3.client("s3", region_name=REGION).create_bucket(Bucket="trail-logs")
+    cloudtrail = boto3.client("cloudtrail", region_name=REGION)
+    cloudtrail.create_trail(Name="main", S3BucketName="trail-logs", IsMultiRegionTrail=True)
+    cloudtrail.start_logging(Name="main")
 
 
 def log_in(

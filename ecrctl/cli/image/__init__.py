@@ -18,6 +18,7 @@ COMMANDS = {
     "pull": "ecrctl.cli.image.transfer:pull",
     "copy": "ecrctl.cli.image.copy:copy",
     "inspect": "ecrctl.cli.image.inspect:inspect",
+    "history": "ecrctl.cli.image.history:history",
 }
 
 
