@@ -157,7 +157,7 @@ def grantee(value: str, principal: Principal) -> str | None:
     "session", or None (it does not)."""
     if value == "*":
         return "*"
-    if value in (principal.account, f"arn:aws:iam::{principal.account}:root"):
+    if value in (principal.account, f"{_iam_prefix(principal)}root"):
         return "account"
     if principal.session_arn and value == principal.session_arn:
         return "session"
@@ -166,9 +166,15 @@ def grantee(value: str, principal: Principal) -> str | None:
     return None
 
 
+def _iam_prefix(principal: Principal) -> str:
+    """``arn:PARTITION:iam::ACCOUNT:``, in the principal's partition."""
+    partition = principal.arn.split(":")[1] if principal.arn.count(":") >= 5 else "aws"
+    return f"arn:{partition}:iam::{principal.account}:"
+
+
 def _same_role(value: str, principal: Principal) -> bool:
     """A role ARN written without the role's path still names the role."""
-    prefix = f"arn:aws:iam::{principal.account}:role/"
+    prefix = f"{_iam_prefix(principal)}role/"
     return principal.kind == "role" and value == prefix + principal.name
 
 

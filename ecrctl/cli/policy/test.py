@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 import click
@@ -11,11 +12,13 @@ from ecrctl.cli.app import App
 from ecrctl.cli.common import EcrctlCommand, pass_app, read_source
 from ecrctl.cli.completers import complete_profiles
 from ecrctl.cli.policy.repo import examples
-from ecrctl.cli.render import Table, emit, notice, warn
+from ecrctl.cli.render import Table, console, emit, notice, warn
 from ecrctl.distribution.refs import check_repository_name
 from ecrctl.errors import ExitCode
 
 if TYPE_CHECKING:
+    from ecrctl.aws.clients import Aws
+    from ecrctl.policy.access import Question
     from ecrctl.policy.evaluate import Decision
     from ecrctl.policy.matching import Match
     from ecrctl.policy.report_access import AccessReport
@@ -114,10 +117,20 @@ def policy_test(
     if iam_profile:
         iam_aws = Aws(app.settings.replace(profile=iam_profile, given_by="--iam-profile"))
         _ = iam_aws.resolved  # an unknown profile is bad input: found before any call
-    report = access.evaluate_access(app.aws, question, iam_aws=iam_aws)
+    report = _run(app, question, iam_aws)
     _notes(app, report)
     emit(app, report.to_dict(), table=lambda: _table(report))
     return int(ExitCode.OK if report.allowed else ExitCode.FAILED)
+
+
+def _run(app: App, question: Question, iam_aws: Aws | None) -> AccessReport:
+    """The core call, with a spinner on a terminal (IAM is asked once per policy)."""
+    from ecrctl.policy.access import evaluate_access
+
+    if app.out.quiet or not sys.stderr.isatty():
+        return evaluate_access(app.aws, question, iam_aws=iam_aws)
+    with console(app, stderr=True).status("reading the policies"):
+        return evaluate_access(app.aws, question, iam_aws=iam_aws)
 
 
 def _notes(app: App, report: AccessReport) -> None:

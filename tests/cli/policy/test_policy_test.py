@@ -264,3 +264,18 @@ def test_no_such_repository(cli: Runner, setup: Any) -> None:
     result = cli("policy", "test", "team/nope", "--principal", ROLE)
     assert result.exit_code == 1
     assert "team/nope" in result.stderr
+
+
+def test_no_repository_policy(cli: Runner, iam: Any, ecr: Any) -> None:
+    iam.create_role(RoleName="ci", AssumeRolePolicyDocument="{}")
+    iam.put_role_policy(
+        RoleName="ci",
+        PolicyName="all",
+        PolicyDocument=doc({"Effect": "Allow", "Action": "ecr:*", "Resource": "*"}),
+    )
+    ecr.create_repository(repositoryName="solo")
+    result = cli("policy", "test", "solo", "--principal", ROLE, "-o", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json["repository"]["hasRepositoryPolicy"] is False
+    assert [p["type"] for p in result.json["policies"]] == ["identity"]
+    assert result.json["summary"] == {"pull": "allowed", "push": "allowed"}
