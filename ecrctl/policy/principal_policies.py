@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
-from ecrctl.aws.access import error_code, items, pages
-from ecrctl.errors import InvalidInput, NotFound
+from ecrctl.aws.access import error_code, error_message, items, pages
+from ecrctl.errors import AccessDenied, InvalidInput, NotFound
 from ecrctl.policy.matching import BOUNDARY, IDENTITY, Policy, Principal
 
 _ARN = re.compile(
@@ -123,6 +123,20 @@ class _Reader:
 
 def gather(iam: Any, ref: PrincipalRef) -> Gathered:
     """The principal and its policies, read from IAM."""
+    try:
+        return _gather(iam, ref)
+    except Exception as exc:
+        if error_code(exc) not in ("AccessDenied", "AccessDeniedException"):
+            raise
+        raise AccessDenied(
+            f"IAM refused to show the policies of {ref.arn}: {error_message(exc)}",
+            hint=f"reading them needs iam:Get{ref.kind.capitalize()}, iam:List*Policies, "
+            "iam:Get*Policy, iam:GetPolicy and iam:GetPolicyVersion (and "
+            "iam:ListGroupsForUser for a user); or pass --iam-details FILE",
+        ) from exc
+
+
+def _gather(iam: Any, ref: PrincipalRef) -> Gathered:
     reader = _Reader(iam)
     try:
         entity = (

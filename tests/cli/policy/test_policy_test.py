@@ -279,3 +279,30 @@ def test_no_repository_policy(cli: Runner, iam: Any, ecr: Any) -> None:
     assert result.json["repository"]["hasRepositoryPolicy"] is False
     assert [p["type"] for p in result.json["policies"]] == ["identity"]
     assert result.json["summary"] == {"pull": "allowed", "push": "allowed"}
+
+
+def test_iam_refuses_to_show_the_policies(
+    cli: Runner, iam: Any, ecr: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """moto checks the caller's IAM policies once the set-up calls are counted out."""
+    from moto.core import set_initial_no_auth_action_count
+
+    @set_initial_no_auth_action_count(5)
+    def run() -> Any:
+        iam.create_user(UserName="viewer")
+        allowed = {"Effect": "Allow", "Action": ["ecr:*", "sts:GetCallerIdentity"], "Resource": "*"}
+        iam.put_user_policy(UserName="viewer", PolicyName="ecr", PolicyDocument=doc(allowed))
+        keys = iam.create_access_key(UserName="viewer")["AccessKey"]
+        iam.create_role(RoleName="ci", AssumeRolePolicyDocument="{}")
+        ecr.create_repository(repositoryName="team/app")
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", keys["AccessKeyId"])
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", keys["SecretAccessKey"])
+        return cli("policy", "test", "team/app", "--principal", ROLE)
+
+    result = run()
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"ecrctl: error: IAM refused to show the policies of {ROLE}: "
+        f"User: arn:aws:iam::{ACCOUNT}:user/viewer is not authorized to perform: iam:GetRole;"
+    )
+    assert "or pass --iam-details FILE" in result.stderr
