@@ -109,9 +109,11 @@ def _repository(aws: Aws, name: str) -> tuple[Repository, list[str]]:
         listed = aws.ecr.list_tags_for_resource(resourceArn=found["repositoryArn"])["tags"]
         tags = {t["Key"]: t["Value"] for t in listed}
     except Exception as exc:
+        if not error_code(exc):
+            raise
         tags = None
         notes.append(
-            f"the repository's tags could not be read ({error_code(exc) or type(exc).__name__}): "
+            f"the repository's tags could not be read ({error_code(exc)}): "
             "conditions on ecr:ResourceTag stay open"
         )
     repository = Repository(name, found["registryId"], found["repositoryArn"], text, tags)
