@@ -1236,6 +1236,37 @@ def _iam() -> list[Case]:
     ]
 
 
+def _policy_test() -> list[Case]:
+    test = ("policy", "test", "team/app")
+    group = "arn:aws:iam::123456789012:group/devs"
+    return [
+        case("pt-group", *test, "--principal", group, expect="is not an IAM user or role ARN"),
+        case("pt-account", *test, "--principal", "123456789012", expect="an account, its root"),
+        case("pt-action", *test, "--action", "ecr:PushImage", expect="unknown ECR action"),
+        case("pt-context", *test, "--context", "aws:SourceAccount", expect="expected KEY=VALUE"),
+        case("pt-context-key", *test, "--context", "team=blue", expect="invalid --context"),
+        case("pt-details-missing", *test, "--iam-details", "no.json", expect="does not exist"),
+        case(
+            "pt-details-not-json",
+            *test,
+            "--iam-details",
+            "iam.json",
+            files={"iam.json": "{"},
+            expect="is not valid JSON",
+        ),
+        case(
+            "pt-details-shape",
+            *test,
+            "--iam-details",
+            "-",
+            stdin='{"Users": []}',
+            expect="is not a GetAccountAuthorizationDetails answer",
+        ),
+        case("pt-bad-repo", "policy", "test", "Team", expect="use lowercase"),
+        case("pt-iam-profile", *test, "--iam-profile", "nope", expect="nope"),
+    ]
+
+
 CONFIG = ".config/ecrctl/config.toml"
 
 
@@ -1531,6 +1562,7 @@ CASES: list[Case] = [
     *_statements(),
     *_lifecycle(),
     *_iam(),
+    *_policy_test(),
     *_config_files(),
     *_paths(),
     *_settings(),

@@ -14,6 +14,7 @@ from ecrctl.cli.common import group
         "repo": "ecrctl.cli.policy.repo:repo_policy",
         "lifecycle": "ecrctl.cli.policy.lifecycle:lifecycle",
         "iam": "ecrctl.cli.policy.iam:iam",
+        "test": "ecrctl.cli.policy.test:policy_test",
     },
 )
 def policy() -> None:
