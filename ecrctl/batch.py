@@ -312,11 +312,18 @@ class InFlight(Generic[T]):
     The thread is a daemon: a call still unanswered never holds up the exit.
     """
 
-    def __init__(self, call: Callable[[], T]) -> None:
+    def __init__(self, call: Callable[[], T], *, start: bool = True) -> None:
+        """``start=False``: the caller calls :meth:`start` inside its own ``try``, so
+        that a signal arriving while the thread starts still finds the call to wait for."""
         self.value: T | None = None
         self.error: Exception | None = None
         self._answered = threading.Event()
-        threading.Thread(target=self._run, args=(call,), daemon=True).start()
+        self._thread = threading.Thread(target=self._run, args=(call,), daemon=True)
+        if start:
+            self.start()
+
+    def start(self) -> None:
+        self._thread.start()
 
     def _run(self, call: Callable[[], T]) -> None:
         try:

@@ -105,9 +105,11 @@ def execute_delete(
     flight = batch.InFlight(
         lambda: ecr.delete_repository(
             repositoryName=plan.name, force=plan.force, **registry_kwargs(plan.registry_id)
-        )
+        ),
+        start=False,
     )
     try:
+        flight.start()  # a signal while the thread starts still waits for the call below
         flight.wait()
     except (KeyboardInterrupt, Signalled) as stop:
         flight.wait(grace)
