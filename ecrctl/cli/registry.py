@@ -16,6 +16,7 @@ from ecrctl.cli.render import Table, emit, fmt_bool
 
 @group(
     "registry",
+    lazy={"scanning": "ecrctl.cli.registry_scanning:scanning"},
     epilog="\b\nExamples:\n  ecrctl registry show --public\n"
     "  ecrctl registry api /v2/team/app/tags/list\n"
     "  ecrctl registry api --registry ghcr.io /v2/owner/tool/tags/list --paginate",
