@@ -18,6 +18,8 @@ COMMANDS = {
     "pull": "ecrctl.cli.image.transfer:pull",
     "copy": "ecrctl.cli.image.copy:copy",
     "inspect": "ecrctl.cli.image.inspect:inspect",
+    "scan": "ecrctl.cli.image.scan:scan",
+    "findings": "ecrctl.cli.image.scan:findings",
 }
 
 
