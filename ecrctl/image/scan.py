@@ -154,7 +154,7 @@ def _start_if_needed(
     age = _recent(first, now) if first is not None else None
     if first is not None and age is not None:
         report.reused = True
-        minutes = int(age.total_seconds() // 60)
+        minutes = max(0, int(age.total_seconds() // 60))  # a clock ahead of ECR's: just now
         ago = f"{minutes} min" if minutes < 120 else f"{minutes // 60} h"
         report.notes.append(
             f"reusing the scan completed {ago} ago: ECR allows one scan per image per 24 hours"
