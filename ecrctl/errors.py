@@ -17,6 +17,9 @@ class ExitCode(IntEnum):
     OK = 0
     FAILED = 1  # the operation failed, or some items of a batch did
     USAGE = 2  # bad usage or input; nothing was changed
+    TIMED_OUT = 3  # waiting ended before a final result (image scan)
+    NO_RESULT = 4  # the scan failed, is unsupported or has no findings to judge (image scan)
+    DENIED = 5  # a permission the scan gate needs is missing; the message names the action
     INTERRUPTED = 130  # Ctrl-C (SIGINT)
     TERMINATED = 143  # SIGTERM
 
@@ -77,6 +80,24 @@ class ServiceError(EcrctlError):
 
 class PartialFailure(EcrctlError):
     """A batch finished, but some of its items failed (reported one by one)."""
+
+
+class ScanTimedOut(EcrctlError):
+    """``image scan`` stopped waiting before the scan's result was final."""
+
+    exit_code = ExitCode.TIMED_OUT
+
+
+class NoScanResult(EcrctlError):
+    """The scan failed, the image is not supported, or there are no findings to judge."""
+
+    exit_code = ExitCode.NO_RESULT
+
+
+class ScanDenied(AccessDenied):
+    """``image scan`` lacks a permission; the message names the action to grant."""
+
+    exit_code = ExitCode.DENIED
 
 
 class Aborted(EcrctlError):

@@ -1532,6 +1532,120 @@ def _settings() -> list[Case]:
     ]
 
 
+def _scanning() -> list[Case]:
+    bad_filter = json.dumps(
+        {
+            "scanType": "ENHANCED",
+            "rules": [
+                {
+                    "scanFrequency": "CONTINUOUS_SCAN",
+                    "repositoryFilters": [{"filter": "Prod/*", "filterType": "WILDCARD"}],
+                }
+            ],
+        }
+    )
+    return [
+        case("scan-uppercase-repo", "image", "scan", "Team/app:v1", expect="use lowercase"),
+        case(
+            "scan-settle-not-shorter",
+            "image",
+            "scan",
+            "team/app:v1",
+            "--wait",
+            "--settle",
+            "900",
+            expect="--settle 900 is not shorter than --timeout 900",
+        ),
+        case(
+            "scan-ignore-bad-date",
+            "image",
+            "scan",
+            "team/app:v1",
+            "--ignore",
+            "{d}/ignore.txt",
+            files={"ignore.txt": "CVE-2023-0464 2025-13-01 not reachable\n"},
+            expect="ignore.txt:1: '2025-13-01' is not a date",
+        ),
+        case(
+            "scan-ignore-no-reason",
+            "image",
+            "scan",
+            "team/app:v1",
+            "--ignore",
+            "{d}/ignore.txt",
+            files={"ignore.txt": "CVE-2023-0464 2025-12-01\n"},
+            expect="'CVE-2023-0464' has no reason",
+        ),
+        case(
+            "scan-ignore-missing",
+            "image",
+            "scan",
+            "team/app:v1",
+            "--ignore",
+            "{d}/nope.txt",
+            expect="ignore file",
+        ),
+        case(
+            "scan-fail-on-choice",
+            "image",
+            "scan",
+            "team/app:v1",
+            "--fail-on",
+            "SEVERE",
+            expect="'SEVERE' is not one of",
+        ),
+        case(
+            "scan-sarif-no-dir",
+            "image",
+            "scan",
+            "team/app:v1",
+            "--sarif",
+            "{d}/missing/scan.sarif",
+            expect="does not exist",
+        ),
+        case(
+            "findings-severity-choice",
+            "image",
+            "findings",
+            "team/app:v1",
+            "--severity",
+            "ANY",
+            expect="'ANY' is not one of",
+        ),
+        case(
+            "scanning-continuous-basic",
+            "registry",
+            "scanning",
+            "set",
+            "--scan-type",
+            "BASIC",
+            "--continuous",
+            "*",
+            "--yes",
+            expect="--continuous needs --scan-type ENHANCED",
+        ),
+        case(
+            "scanning-file-bad-filter",
+            "registry",
+            "scanning",
+            "set",
+            "{d}/scanning.json",
+            "--yes",
+            files={"scanning.json": bad_filter},
+            expect="rules[0].repositoryFilters[0].filter: 'Prod/*' is not a valid repository",
+        ),
+        case(
+            "scanning-registry-id",
+            "registry",
+            "scanning",
+            "show",
+            "--registry-id",
+            "210987654321",
+            expect="--registry-id 210987654321",
+        ),
+    ]
+
+
 def _events() -> list[Case]:
     return [
         case("events-since-words", "events", "--since", "last week", expect="'last week'"),
@@ -1567,4 +1681,5 @@ CASES: list[Case] = [
     *_paths(),
     *_settings(),
     *_events(),
+    *_scanning(),
 ]

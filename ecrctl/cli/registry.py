@@ -23,10 +23,11 @@ from ecrctl.cli.render import Table, emit, fmt_bool
     lazy={
         "replication": "ecrctl.cli.registry_replication:replication",
         "policy": "ecrctl.cli.registry_policy:registry_policy",
+        "scanning": "ecrctl.cli.registry_scanning:scanning",
     },
 )
 def registry() -> None:
-    """Show your registry and change its replication rules and registry policy, or
+    """Show your registry and change its replication rules, registry policy and scanning, or
     talk to a registry's HTTP API (Docker Registry v2 / OCI)."""
 
 

@@ -19,6 +19,8 @@ COMMANDS = {
     "copy": "ecrctl.cli.image.copy:copy",
     "inspect": "ecrctl.cli.image.inspect:inspect",
     "history": "ecrctl.cli.image.history:history",
+    "scan": "ecrctl.cli.image.scan:scan",
+    "findings": "ecrctl.cli.image.scan:findings",
 }
 
 
