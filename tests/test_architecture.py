@@ -248,6 +248,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("usage",),
     ("lifecycle",),
     ("policy",),
+    ("network",),
     ("completion",),
     ("doctor",),
     ("cli",),

@@ -23,6 +23,7 @@ SUBCOMMANDS = {
     "logout": "ecrctl.cli.login:logout",
     "doctor": "ecrctl.cli.doctor:doctor",
     "registry": "ecrctl.cli.registry:registry",
+    "network": "ecrctl.cli.network:network",
 }
 
 EPILOG = """\b
