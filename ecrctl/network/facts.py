@@ -198,7 +198,9 @@ def gather(aws: Aws, target: Target, *, own_group: bool = False) -> Facts:
         _endpoint(e)
         for e in items(ec2, "describe_vpc_endpoints", "VpcEndpoints", Filters=_vpc_filter(vpc_id))
     ]
-    group_ids = sorted({g for e in endpoints if e.type == "Interface" for g in e.groups})
+    group_ids = sorted(
+        {g for e in endpoints if e.type == "Interface" and e.usable for g in e.groups}
+    )
     groups = {}
     if group_ids:
         for raw in items(ec2, "describe_security_groups", "SecurityGroups", GroupIds=group_ids):
