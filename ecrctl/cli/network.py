@@ -36,18 +36,18 @@ def target_options(func: F) -> F:
     """--vpc, --subnet, --ecs-service and what the tasks do (launch type, awslogs)."""
     for option in reversed(
         [
-            click.option("--vpc", metavar="VPC_ID", help="Check the VPC's private subnets."),
+            click.option("--vpc", metavar="VPC_ID", help="A VPC: its private subnets."),
             click.option(
                 "--subnet",
                 "subnets",
                 metavar="SUBNET_ID",
                 multiple=True,
-                help="Check these subnets (repeatable).",
+                help="These subnets (repeatable).",
             ),
             click.option(
                 "--ecs-service",
                 metavar="CLUSTER/SERVICE",
-                help="Check an ECS service's subnets, security groups, launch type and logging.",
+                help="An ECS service: its subnets, security groups, launch type and logging.",
             ),
             click.option(
                 "--task-definition",

@@ -107,8 +107,11 @@ class Judge:
                 "; ".join(problems) + ": VPC endpoints do not carry requests to another region",
                 f"replicate the repositories to {region} and pull from {region}'s registry",
             )
-        images = len(req.image_hosts(self.f))
-        seen = f"; {images} image(s) from {region}'s registries" if images else ""
+        hosts = req.image_hosts(self.f)
+        ecr = sum(1 for _, host in hosts if host is not None)
+        seen = f"; {ecr} image(s) from {region}'s registries" if ecr else ""
+        if len(hosts) > ecr:
+            seen += f"; {len(hosts) - ecr} not from ECR (they need a route out of the VPC)"
         return Condition(id, title, OK, f"the endpoints serve {region}{seen}")
 
     def _name(self, short: str) -> str:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ecrctl.aws.access import error_code, items
 from ecrctl.distribution.hosts import partition_of
-from ecrctl.errors import InvalidInput
+from ecrctl.errors import InvalidInput, NotFound
 from ecrctl.network.ecs import read_workload
 from ecrctl.network.model import (
     Endpoint,
@@ -189,6 +189,8 @@ def gather(aws: Aws, target: Target, *, own_group: bool = False) -> Facts:
         workload = read_workload(aws.client("ecs"), target)
     vpc_id, raw_subnets = _selected_subnets(ec2, target, workload)
     vpc = ec2.describe_vpcs(VpcIds=[vpc_id])["Vpcs"][0]
+    if not raw_subnets:
+        raise NotFound(f"{vpc_id} has no subnets", hint="give the VPC the tasks run in")
     tables = list(items(ec2, "describe_route_tables", "RouteTables", Filters=_vpc_filter(vpc_id)))
     subnets = _subnets(raw_subnets, tables, workload.public_ip if workload else None)
     skipped: list[Subnet] = []

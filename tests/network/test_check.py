@@ -207,6 +207,10 @@ def test_one_broken_condition_is_reported(
         assert found[condition]["fix"], found[condition]
 
 
+def _nothing(net: Net) -> None:
+    pass
+
+
 def _api_without_dns(net: Net) -> None:
     net.delete("ecr.api")
     net.endpoint("ecr.api", private_dns=False)
@@ -252,6 +256,7 @@ STILL_FINE: list[tuple[str, dict[str, Any], Callable[[Net], None], str, str]] = 
     ("endpoint.ecr.api", EC2, _api_without_dns, "ok", "--endpoint-url https://vpce-"),
     ("endpoint.logs", {"awslogs": True}, _logs_through_nat, "skip", "default route out"),
     ("policy.s3", {}, _s3_full_access, "ok", "statement #1 allows s3:GetObject"),
+    ("region.same", {"image": "public.ecr.aws/docker/library/nginx:1"}, _nothing, "ok", "1 not"),
     (
         "policy.s3",
         {},
@@ -349,6 +354,7 @@ def test_what_cannot_be_checked_is_one_line(aws: dict[str, Any], cli: Runner) ->
     net = w.build(aws["ec2"], aws["ecs"])
     other = aws["ec2"].create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
     elsewhere = aws["ec2"].create_subnet(VpcId=other, CidrBlock="10.1.1.0/24")["Subnet"]["SubnetId"]
+    empty = aws["ec2"].create_vpc(CidrBlock="10.2.0.0/16")["Vpc"]["VpcId"]
     aws["ecs"].create_service(
         cluster="prod", serviceName="bridge", taskDefinition="web:1", desiredCount=1
     )
@@ -369,6 +375,7 @@ def test_what_cannot_be_checked_is_one_line(aws: dict[str, Any], cli: Runner) ->
         (("--ecs-service", "nope/web"), 1, "ECS cluster 'nope' not found", ""),
         (("--ecs-service", "prod/bridge"), 2, "has no awsvpcConfiguration", "--subnet"),
         (("--vpc", net.vpc, "--task-definition", "nope"), 1, "task definition 'nope'", ""),
+        (("--vpc", empty), 1, f"{empty} has no subnets", ""),
     ]
     for args, code, *words in cases:
         result = cli("network", "check", *args)
