@@ -247,7 +247,7 @@ def create(
     with _working(app, "reading the VPC"):
         plan = plan_network(app.aws, target, modify=modify_existing, s3_policy=s3_policy)
     if dry_run or not plan.runnable:
-        emit(app, plan.to_json(dry_run=True), table=lambda: _plan_table(plan, True))
+        emit(app, plan.to_json(dry_run), table=lambda: _plan_table(plan, dry_run))
         for line in plan.notes:
             notice(app, f"Note: {line}")
         error = None if dry_run else _left_error(plan)

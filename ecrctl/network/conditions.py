@@ -7,6 +7,7 @@ The ids are stable (scripts match on them); docs/networking.md lists each.
 
 from __future__ import annotations
 
+import ipaddress
 import shlex
 from collections.abc import Callable
 
@@ -18,6 +19,13 @@ from ecrctl.network.facts import AMAZON_DNS
 from ecrctl.network.model import FAIL, OK, SKIP, WARN, Condition, Endpoint, Facts, Target
 
 MODIFY = "--modify-existing"
+# the endpoints the ECS guide adds, checked last (each with private DNS)
+LAST = (
+    (names.LOGS, "CloudWatch Logs endpoint for awslogs"),
+    (names.ECS_AGENT, "ecs-agent endpoint (EC2 launch type)"),
+    (names.ECS_TELEMETRY, "ecs-telemetry endpoint (EC2 launch type)"),
+    (names.ECS, "ecs endpoint (EC2 launch type)"),
+)
 
 
 class Judge:
@@ -28,29 +36,19 @@ class Judge:
         self.create = shlex.join(["ecrctl", "network", "create", *target.options()])
 
     def all(self) -> list[Condition]:
-        interface = [
-            (names.ECR_DKR, "ecr.dkr interface endpoint with private DNS", True),
-            (names.ECR_API, "ecr.api interface endpoint (EC2 launch type)", False),
-        ]
-        ecs = [
-            (names.LOGS, "CloudWatch Logs endpoint for awslogs", True),
-            (names.ECS_AGENT, "ecs-agent endpoint (EC2 launch type)", True),
-            (names.ECS_TELEMETRY, "ecs-telemetry endpoint (EC2 launch type)", True),
-            (names.ECS, "ecs endpoint (EC2 launch type)", True),
-        ]
         return [
             self.dns_attribute("vpc.dns-support", "enableDnsSupport", self.f.dns_support),
             self.dns_attribute("vpc.dns-hostnames", "enableDnsHostnames", self.f.dns_hostnames),
             self.amazon_dns(),
             self.same_region(),
-            *(self.endpoint(*args) for args in interface[:1]),
+            self.endpoint(names.ECR_DKR, "ecr.dkr interface endpoint with private DNS", True),
             self.policy(names.ECR_DKR, "ecr.dkr endpoint policy allows pulls", req.pull_verdict),
-            *(self.endpoint(*args) for args in interface[1:]),
+            self.endpoint(names.ECR_API, "ecr.api interface endpoint (EC2 launch type)", False),
             self.policy(names.ECR_API, "ecr.api endpoint policy allows tokens", req.token_verdict),
             self.s3_gateway(),
             self.s3_policy(),
             self.ingress(),
-            *(self.endpoint(*args) for args in ecs),
+            *(self.endpoint(short, title, True) for short, title in LAST),
         ]
 
     def dns_attribute(self, id: str, attribute: str, value: bool) -> Condition:
@@ -87,8 +85,15 @@ class Judge:
             f"DHCP options {options} use DNS servers {', '.join(servers)}: the endpoints' "
             "private names resolve only if these forward them to the VPC's resolver",
             f"forward *.{self.f.region}.amazonaws.com conditionally to the Route 53 Resolver "
-            f"(the VPC's base address + 2), or use {AMAZON_DNS}",
+            f"({self.resolver()}), or use {AMAZON_DNS}",
         )
+
+    def resolver(self) -> str:
+        """The VPC's Route 53 Resolver: its primary CIDR's base address plus two."""
+        try:
+            return str(ipaddress.ip_network(self.f.vpc_cidrs[0], strict=False)[2])
+        except (ValueError, IndexError):
+            return "the VPC's base address + 2"
 
     def same_region(self) -> Condition:
         id, title = "region.same", "endpoints and registries in the same region"
@@ -147,7 +152,8 @@ class Judge:
         if found.state.lower() != "available":
             return Condition(id, title, WARN, f"{detail}: not available yet")
         if not found.private_dns and short == names.ECR_API:
-            detail += f"; clients need --endpoint-url https://{found.id}.api.ecr.{self.f.region}.vpce.amazonaws.com"
+            url = f"https://{found.id}.api.ecr.{self.f.region}.vpce.amazonaws.com"
+            detail += f"; clients need --endpoint-url {url}"
         return Condition(id, title, OK, detail)
 
     def policy(

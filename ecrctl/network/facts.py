@@ -141,7 +141,8 @@ def dns_servers(ec2: Any, options_id: str) -> tuple[str, ...] | None:
         if error_code(exc):
             return None
         raise
-    for option in found[0].get("DhcpConfigurations") or [] if found else []:
+    options = found[0].get("DhcpConfigurations") or [] if found else []
+    for option in options:
         if option.get("Key") == "domain-name-servers":
             return tuple(str(v.get("Value")) for v in option.get("Values") or [])
     return ()
@@ -180,6 +181,27 @@ def _private(subnets: list[Subnet]) -> tuple[list[Subnet], list[Subnet]]:
     return (private, public) if private else (subnets, [])
 
 
+def _groups(ec2: Any, endpoints: list[Endpoint]) -> dict[str, SecurityGroup]:
+    """The security groups of the usable interface endpoints, by id."""
+    ids = sorted({g for e in endpoints if e.type == "Interface" and e.usable for g in e.groups})
+    if not ids:
+        return {}
+    found = items(ec2, "describe_security_groups", "SecurityGroups", GroupIds=ids)
+    return {str(raw["GroupId"]): _group(raw) for raw in found}
+
+
+def _own_group(ec2: Any, vpc: str) -> SecurityGroup | None:
+    """The group an earlier ``network create`` made in ``vpc``, if any."""
+    name = {"Name": "group-name", "Values": [OWN_GROUP]}
+    found = items(ec2, "describe_security_groups", "SecurityGroups", Filters=_vpc_filter(vpc, name))
+    return next((_group(g) for g in found), None)
+
+
+def _cidrs(vpc: dict[str, Any]) -> tuple[str, ...]:
+    found = [a.get("CidrBlock") for a in vpc.get("CidrBlockAssociationSet") or []]
+    return tuple(str(c) for c in found if c) or (str(vpc.get("CidrBlock", "")),)
+
+
 def gather(aws: Aws, target: Target, *, own_group: bool = False) -> Facts:
     """The facts about ``target``, read from EC2 (and ECS); ``own_group``: also
     look for the security group ``network create`` makes."""
@@ -194,47 +216,33 @@ def gather(aws: Aws, target: Target, *, own_group: bool = False) -> Facts:
     tables = list(items(ec2, "describe_route_tables", "RouteTables", Filters=_vpc_filter(vpc_id)))
     subnets = _subnets(raw_subnets, tables, workload.public_ip if workload else None)
     skipped: list[Subnet] = []
+    notes = []
     if not (target.subnets or (workload and workload.subnets)):
         subnets, skipped = _private(subnets)
+        if not skipped and all((s.internet_route or "").startswith("igw-") for s in subnets):
+            notes.append(f"{vpc_id} has no private subnet: every subnet is checked")
     endpoints = [
         _endpoint(e)
         for e in items(ec2, "describe_vpc_endpoints", "VpcEndpoints", Filters=_vpc_filter(vpc_id))
     ]
-    group_ids = sorted(
-        {g for e in endpoints if e.type == "Interface" and e.usable for g in e.groups}
-    )
-    groups = {}
-    if group_ids:
-        for raw in items(ec2, "describe_security_groups", "SecurityGroups", GroupIds=group_ids):
-            groups[str(raw["GroupId"])] = _group(raw)
-    own = None
-    if own_group:
-        name = {"Name": "group-name", "Values": [OWN_GROUP]}
-        found = items(
-            ec2, "describe_security_groups", "SecurityGroups", Filters=_vpc_filter(vpc_id, name)
-        )
-        own = next((_group(g) for g in found), None)
     region = aws.region
+    options = str(vpc.get("DhcpOptionsId", ""))
     return Facts(
         region=region,
         partition=partition_of(region),
         vpc_id=vpc_id,
-        vpc_cidrs=tuple(
-            str(a["CidrBlock"])
-            for a in vpc.get("CidrBlockAssociationSet") or []
-            if a.get("CidrBlock")
-        )
-        or (str(vpc.get("CidrBlock", "")),),
+        vpc_cidrs=_cidrs(vpc),
         dns_support=_attribute(ec2, vpc_id, "enableDnsSupport"),
         dns_hostnames=_attribute(ec2, vpc_id, "enableDnsHostnames"),
-        dhcp_options=str(vpc.get("DhcpOptionsId", "")),
-        dns_servers=dns_servers(ec2, str(vpc.get("DhcpOptionsId", ""))),
+        dhcp_options=options,
+        dns_servers=dns_servers(ec2, options),
         subnets=subnets,
         skipped=skipped,
         endpoints=endpoints,
-        groups=groups,
+        groups=_groups(ec2, endpoints),
         workload=workload,
         launch_type=target.launch_type or (workload.launch_type if workload else None),
         awslogs=workload.awslogs if workload else target.awslogs,
-        own_group=own,
+        own_group=_own_group(ec2, vpc_id) if own_group else None,
+        notes=notes,
     )

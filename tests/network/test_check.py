@@ -384,3 +384,22 @@ def test_what_cannot_be_checked_is_one_line(aws: dict[str, Any], cli: Runner) ->
         assert len(lines) == 1 and lines[0].startswith("ecrctl: error: "), result.stderr
         assert all(word in lines[0] for word in words), lines[0]
         assert result.stdout == ""
+
+
+def test_custom_dns_servers_are_told_where_to_forward(aws: dict[str, Any], cli: Runner) -> None:
+    net = w.build(aws["ec2"], aws["ecs"])
+    _dhcp(["10.0.0.5", "10.0.0.6"])(net)
+    _, found, _ = check(cli, *SERVICE)
+    assert found["vpc.amazon-dns"]["status"] == "warn"
+    assert "to the Route 53 Resolver (10.0.0.2)" in found["vpc.amazon-dns"]["fix"]
+
+
+def test_a_vpc_without_private_subnets_is_checked_whole(aws: dict[str, Any], cli: Runner) -> None:
+    net = w.build(aws["ec2"], aws["ecs"])
+    gateway = net.route_out(nat=False)
+    result = cli("network", "check", "--vpc", net.vpc, "--launch-type", "fargate", "-o", "json")
+    assert result.exit_code == 0, result.stderr
+    assert [s["subnetId"] for s in result.json["subnets"]] == net.subnets
+    assert {s["internetRoute"] for s in result.json["subnets"]} == {gateway}
+    assert result.json["notes"] == [f"{net.vpc} has no private subnet: every subnet is checked"]
+    assert f"{net.vpc} has no private subnet" in cli("network", "check", "--vpc", net.vpc).stderr

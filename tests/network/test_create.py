@@ -152,6 +152,7 @@ def test_create_changes_what_exists_only_with_the_flag(aws: dict[str, Any]) -> N
     assert policy_change["change"]["Resource"] == [w.LAYERS]
     assert w.LAYERS in policy_change["what"]
     assert {s["status"] for s in steps.values()} == {"skipped"}
+    assert report["dryRun"] is False and report["done"] == []
     assert not passes_check()
 
     recorder = Faults()
