@@ -1532,6 +1532,65 @@ def _settings() -> list[Case]:
     ]
 
 
+def _network() -> list[Case]:
+    vpc = "vpc-0abc12345def67890"
+    return [
+        case("network-no-target", "network", "check", expect="give one of --vpc, --subnet"),
+        case("network-bad-vpc", "network", "check", "--vpc", "vpc-xyz", expect="invalid --vpc"),
+        case(
+            "network-two-targets",
+            "network",
+            "create",
+            "--vpc",
+            vpc,
+            "--ecs-service",
+            "prod/web",
+            expect="(not --vpc and --ecs-service)",
+        ),
+        case(
+            "network-bad-subnet", "network", "check", "--subnet", "sub-1", expect="invalid --subnet"
+        ),
+        case(
+            "network-bad-service",
+            "network",
+            "check",
+            "--ecs-service",
+            "web",
+            expect="give CLUSTER/SERVICE",
+        ),
+        case(
+            "network-launch-type-with-service",
+            "network",
+            "check",
+            "--ecs-service",
+            "prod/web",
+            "--launch-type",
+            "ec2",
+            expect="read from the service",
+        ),
+        case(
+            "network-bad-launch-type",
+            "network",
+            "check",
+            "--vpc",
+            vpc,
+            "--launch-type",
+            "lambda",
+            expect="'lambda' is not one of",
+        ),
+        case(
+            "network-bad-s3-policy",
+            "network",
+            "create",
+            "--vpc",
+            vpc,
+            "--s3-policy",
+            "none",
+            expect="'none' is not one of",
+        ),
+    ]
+
+
 def _scanning() -> list[Case]:
     bad_filter = json.dumps(
         {
@@ -1682,4 +1741,5 @@ CASES: list[Case] = [
     *_settings(),
     *_events(),
     *_scanning(),
+    *_network(),
 ]

@@ -249,6 +249,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("lifecycle",),
     ("policy",),
     ("events",),
+    ("network",),
     ("completion",),
     ("doctor",),
     ("cli",),

@@ -103,6 +103,13 @@ def _not_found(f: Failure) -> errors.EcrctlError:
     return errors.NotFound(f.message or f.code)
 
 
+def _ec2_not_found(f: Failure) -> errors.EcrctlError:
+    return errors.NotFound(
+        f"{f.message or f.code} (region {f.region})",
+        hint="VPCs, subnets and security groups are regional: check the id and --region",
+    )
+
+
 def _expired(f: Failure) -> errors.EcrctlError:
     return errors.AuthError(
         "the AWS session credentials have expired",
@@ -142,6 +149,10 @@ RULES: dict[str, ErrorRule] = {
             "LifecyclePolicyPreviewNotFoundException",
         ),
         _not_found,
+    ),
+    **dict.fromkeys(
+        ("InvalidVpcID.NotFound", "InvalidSubnetID.NotFound", "InvalidGroup.NotFound"),
+        _ec2_not_found,
     ),
     **dict.fromkeys(
         (

@@ -24,6 +24,7 @@ SUBCOMMANDS = {
     "doctor": "ecrctl.cli.doctor:doctor",
     "registry": "ecrctl.cli.registry:registry",
     "events": "ecrctl.cli.events:events",
+    "network": "ecrctl.cli.network:network",
 }
 
 EPILOG = """\b
