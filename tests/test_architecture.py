@@ -363,6 +363,9 @@ MIRRORED = (
     "policy",
     "doctor",
     "cli",
+    "events",
+    "registry",
+    "repo",
 )
 # Modules of those packages that only declare (constants, a small record) and so need no
 # test module of their own, by path under ecrctl/. None today.

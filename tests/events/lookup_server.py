@@ -10,12 +10,17 @@ have the shape the AWS API reference shows: ``Events`` (``EventId``, ``EventName
 ``NextToken`` while more remain; errors as ``{"__type", "message"}`` with HTTP 400
 (``ThrottlingException``: "Rate exceeded"). It pages by ``page`` events, fewer than
 ``MaxResults`` allows, as the service may, so that paging is exercised.
+
+:func:`ecrctl` runs the installed ``ecrctl`` with CloudTrail's endpoint at a stand-in.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -23,8 +28,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
+BIN = Path(sys.executable).parent
 TARGET = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents"
 ECR = [{"AttributeKey": "EventSource", "AttributeValue": "ecr.amazonaws.com"}]
 
@@ -139,3 +146,11 @@ def serving(state: LookupEvents) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+def ecrctl(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """The installed ``ecrctl ARGS`` with CloudTrail at ``url``."""
+    env = {**os.environ, "AWS_ENDPOINT_URL_CLOUDTRAIL": url}
+    return subprocess.run(
+        [str(BIN / "ecrctl"), *args], env=env, capture_output=True, text=True, timeout=120
+    )

@@ -2,7 +2,9 @@
 entry examples" (CreateRepository, PutImage, BatchGetImage: ``userIdentity``,
 ``eventSource`` ecr.amazonaws.com, ``requestParameters``, ``responseElements``,
 ``resources``, ``recipientAccountId``), and a trail's log files made of them
-(gzip JSON ``{"Records": [...]}`` under ``AWSLogs/ACCOUNT/CloudTrail/REGION/Y/M/D/``)."""
+(gzip JSON ``{"Records": [...]}`` under ``AWSLogs/ACCOUNT/CloudTrail/REGION/Y/M/D/``), and a
+bucket in moto's S3 to hold them (the ``s3`` fixture: import ``s3_fixture`` into a test
+module with ``# noqa: F401``)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,11 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from tests.conftest import ACCOUNT, REGION
+
+BUCKET = "trail-logs"
 
 MARY = {
     "type": "IAMUser",
@@ -43,6 +49,46 @@ DEPLOYER = {
 }
 DOCKER_UA = "docker/24.0.7 go/go1.20.10 git-commit/311b9ff kernel/6.1 os/linux arch/amd64"
 CLI_UA = "aws-cli/2.15.0 Python/3.11.6 Linux/6.1 exe/x86_64 command/ecr.put-image"
+
+# The user guide's PutImage example, with the record closed as CloudTrail writes it
+GUIDE_DIGEST = "sha256:98c8b060c21d9adb6b8c41b916e95e6307102786973ab93a41e8b86d1fc6d3e0"
+GUIDE_PUT_IMAGE = {
+    "eventVersion": "1.04",
+    "userIdentity": {
+        "type": "IAMUser",
+        "principalId": "AIDACKCEVSQ6C2EXAMPLE:account_name",
+        "arn": "arn:aws:sts::123456789012:user/Mary_Major",
+        "accountId": "123456789012",
+        "accessKeyId": "AKIAIOSFODNN7EXAMPLE",
+        "userName": "Mary_Major",
+    },
+    "eventTime": "2019-04-15T16:45:00Z",
+    "eventSource": "ecr.amazonaws.com",
+    "eventName": "PutImage",
+    "awsRegion": "us-east-2",
+    "sourceIPAddress": "203.0.113.12",
+    "userAgent": "console.amazonaws.com",
+    "requestParameters": {
+        "repositoryName": "testrepo",
+        "imageTag": "latest",
+        "registryId": "123456789012",
+        "imageManifest": '{\n  "schemaVersion": 2\n}',
+    },
+    "responseElements": {
+        "image": {
+            "repositoryName": "testrepo",
+            "registryId": "123456789012",
+            "imageId": {"imageDigest": GUIDE_DIGEST, "imageTag": "latest"},
+        }
+    },
+    "requestID": "cf044b7d-5f9d-11e9-9b2a-95983139cc57",
+    "eventID": "2bfd4ee2-2178-4a82-a27d-b12939923f0f",
+    "resources": [
+        {"ARN": "arn:aws:ecr:us-east-2:123456789012:repository/testrepo", "accountId": "1"}
+    ],
+    "eventType": "AwsApiCall",
+    "recipientAccountId": "123456789012",
+}
 
 
 def manifest(n: int) -> str:
@@ -234,3 +280,13 @@ def upload(s3: Any, bucket: str, records: list[dict[str, Any]], *, prefix: str =
             s3.put_object(Bucket=bucket, Key=key, Body=log_file([*reversed(part), other]))
             keys.append(key)
     return keys
+
+
+@pytest.fixture(name="s3")
+def s3_fixture(moto: None) -> Any:
+    """moto's S3 (in-process) with an empty bucket ``BUCKET`` for a trail's log files."""
+    import boto3
+
+    client = boto3.client("s3", region_name=REGION)
+    client.create_bucket(Bucket=BUCKET)
+    return client

@@ -1,30 +1,22 @@
-"""``ecrctl events`` and ``image history`` from CloudTrail's event history, run as the
-installed ``ecrctl`` against a loopback stand-in for LookupEvents
-(tests/events/lookup_server.py: moto has no LookupEvents, it answers HTTP 500), with
-CloudTrail's wire protocol and answers shaped as the AWS API reference shows: paging by
-NextToken, two requests a second at most, ThrottlingException asked again."""
+"""CloudTrail's event history read page by page: the installed ``ecrctl events`` against
+a loopback stand-in for LookupEvents (tests/events/lookup_server.py: moto has no
+LookupEvents, it answers HTTP 500), with CloudTrail's wire protocol and answers shaped as
+the AWS API reference shows: paging by NextToken, two requests a second at most,
+ThrottlingException asked again; and the record of an event without its JSON."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
+from ecrctl.events import model
+from ecrctl.events.lookup import record_of
 from tests.events import records as r
-from tests.events.lookup_server import LookupEvents, serving
+from tests.events.lookup_server import LookupEvents, ecrctl, serving
+from tests.events.records import GUIDE_PUT_IMAGE
 
-BIN = Path(sys.executable).parent
 PACE = 0.5 - 0.05  # LookupEvents' two requests a second, less the clocks' slack
-
-
-def ecrctl(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "AWS_ENDPOINT_URL_CLOUDTRAIL": url}
-    return subprocess.run(
-        [str(BIN / "ecrctl"), *args], env=env, capture_output=True, text=True, timeout=120
-    )
 
 
 def test_paged_paced_and_throttled(tmp_path: Path) -> None:
@@ -59,27 +51,19 @@ def test_paged_paced_and_throttled(tmp_path: Path) -> None:
     assert gaps[2] >= 1.0, gaps  # ecrctl's backoff after botocore gave up
 
 
-def test_image_history_and_the_90_days(tmp_path: Path) -> None:
-    state = LookupEvents(r.prod_story(), page=50)
-    with serving(state) as url:
-        result = ecrctl(url, "image", "history", "team/app:prod", "--since", "200d")
-    assert result.returncode == 0, result.stderr
-    lines = result.stdout.splitlines()
-    assert [line.split()[-1] for line in lines[2:]] == ["-", "tag-deleted", "moved", "moved"]
-    assert [line.split()[-3] for line in lines[2:]] == ["retag", "retag", "push", "push"]
-    assert result.stderr.startswith("CloudTrail's event history keeps 90 days: events before ")
-    start = datetime.fromtimestamp(state.requests[0].body["StartTime"], UTC)
-    assert abs(start - (datetime.now(UTC) - timedelta(days=90))) < timedelta(minutes=5)
-
-
-def test_a_window_older_than_90_days_asks_nothing(tmp_path: Path) -> None:
-    state = LookupEvents(r.prod_story())
-    with serving(state) as url:
-        result = ecrctl(
-            url, "events", "--since", "2019-01-01", "--until", "2019-02-01", "-o", "json"
-        )
-    assert result.returncode == 0, result.stderr
-    data = json.loads(result.stdout)
-    assert data["events"] == [] and state.requests == []
-    assert "--trail NAME" in data["notes"][0]
-    assert result.stderr == ""  # notes are in the JSON, not repeated on stderr
+def test_a_lookup_event_without_its_json_keeps_its_own_fields() -> None:
+    event = {
+        "EventId": "e1",
+        "EventName": "DeleteRepository",
+        "EventTime": 1_700_000_000.0,
+        "EventSource": "ecr.amazonaws.com",
+        "Username": "Mary_Major",
+        "Resources": [{"ResourceType": "AWS::ECR::Repository", "ResourceName": "team/app"}],
+        "CloudTrailEvent": "{not json",
+    }
+    found = model.from_record(record_of(event))
+    assert found is not None
+    assert (found.name, found.principal, found.event_id) == ("DeleteRepository", "Mary_Major", "e1")
+    assert found.time == datetime.fromtimestamp(1_700_000_000, UTC)
+    whole = record_of({**event, "CloudTrailEvent": json.dumps(GUIDE_PUT_IMAGE)})
+    assert whole == GUIDE_PUT_IMAGE
