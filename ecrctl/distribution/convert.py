@@ -82,6 +82,12 @@ def by_tag(media_type: str) -> list[dict[str, Any]]:
     return rows
 
 
+def by_digest(media_type: str) -> dict[str, Any]:
+    """By digest ECR converts nothing: a client that does not accept the stored format fails."""
+    stored = stored_format(media_type)
+    return {"receives": stored, "conversion": "none: a client that does not accept it fails"}
+
+
 # -- a JSON reader that keeps where each value stands in the text ---------------
 
 _WS = re.compile(r"[ \t\n\r]*")

@@ -137,3 +137,29 @@ def test_an_artifact_is_not_made_docker(copy_env: CopyEnv, cli: Runner, extra: s
     assert "which Docker schema 2 cannot carry" in result.stderr
     assert "Traceback" not in result.stderr
     assert b.tags(dst) == []  # nothing half-done
+
+
+def test_inspect_says_the_stored_format_and_what_a_client_receives(
+    copy_env: CopyEnv, cli: Runner
+) -> None:
+    a = copy_env.a
+    src = unique()
+    a.push_image(src, "1.0")
+    copy(cli, f"{a.host}/{src}:1.0", f"{a.host}/{src}:oci", "--format", "oci")
+    docker = cli("image", "inspect", f"{a.host}/{src}:1.0", "-o", "json").json
+    oci = cli("image", "inspect", f"{a.host}/{src}:oci", "-o", "json").json
+    assert (docker["storedFormat"], oci["storedFormat"]) == ("schema 2", "OCI manifest")
+    assert docker["byTag"][2] == {
+        "client": "OCI manifest", "receives": "OCI manifest", "conversion": "converted to OCI"
+    }  # fmt: skip
+    assert oci["byTag"][1] == {
+        "client": "schema 2", "receives": "schema 2", "conversion": "converted to schema 2"
+    }  # fmt: skip
+    assert oci["byDigest"]["receives"] == "OCI manifest"
+    text = cli("image", "inspect", f"{a.host}/{src}:oci")
+    assert text.exit_code == 0, text.stderr
+    assert "(OCI manifest)" in text.stdout
+    assert "By tag, schema 2 client" in text.stdout and "converted to schema 2" in text.stdout
+    index = a.push_index(src, "multi", oci=False)
+    listing = cli("image", "inspect", f"{a.host}/{src}:multi", "-o", "json").json
+    assert listing["digest"] == index.digest and listing["storedFormat"] == "manifest list"
