@@ -163,4 +163,3 @@ def test_inspect_says_the_stored_format_and_what_a_client_receives(
     index = a.push_index(src, "multi", oci=False)
     listing = cli("image", "inspect", f"{a.host}/{src}:multi", "-o", "json").json
     assert listing["digest"] == index.digest and listing["storedFormat"] == "manifest list"
-
