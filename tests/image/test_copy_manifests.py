@@ -77,6 +77,11 @@ def test_docker_image_to_oci_keeps_every_other_byte(
     assert data["sourceDigest"] == pushed.digest and data["mediaType"] == mt.OCI_MANIFEST
     assert data["imageUri"] == f"{b.host}/{dst}@{sha(read)}"
     assert all(b.has_blob(dst, d) for d in pushed.blobs)  # the blobs, unchanged
+    again = copy(cli, f"{a.host}/{src}:1.0", f"{b.host}/{dst}:oci", "--format", "oci")
+    assert again["status"] == "unchanged" and again["digest"] == data["digest"]
+    dry = copy(cli, f"{a.host}/{src}:1.0", f"{b.host}/{dst}:dry", "--format", "oci", "--dry-run")
+    assert dry["status"] == "would-copy" and dry["digest"] == data["digest"]
+    assert b.tags(dst) == ["oci"]
 
     back = copy(cli, f"{b.host}/{dst}:oci", f"{a.host}/{src}:back", "--format", "docker")
     assert back["digest"] == pushed.digest  # the round trip gives the original bytes
