@@ -1723,6 +1723,21 @@ def _events() -> list[Case]:
     ]
 
 
+def _conversion() -> list[Case]:
+    return [
+        case(
+            "copy-format-unknown",
+            "image",
+            "copy",
+            "team/app:1.0",
+            "team/app:1.0-oci",
+            "--format",
+            "oci-v2",
+            expect="'oci-v2' is not one of 'oci', 'docker'",
+        ),
+    ]
+
+
 CASES: list[Case] = [
     *_usage(),
     *_query(),
@@ -1742,4 +1757,5 @@ CASES: list[Case] = [
     *_events(),
     *_scanning(),
     *_network(),
+    *_conversion(),
 ]

@@ -33,6 +33,7 @@ from ecrctl.distribution.content import (
 from ecrctl.distribution.reference import ImageReference, parse_reference
 from ecrctl.distribution.refs import check_repository_name
 from ecrctl.errors import Conflict, InvalidInput, NotFound
+from ecrctl.image.copy_manifests import blobs_of, in_format
 from ecrctl.login.endpoint import Endpoint, endpoint
 
 if TYPE_CHECKING:
@@ -61,9 +62,10 @@ class CopyResult:
     blobBytes: int = 0
     bytesMoved: int = 0
     repositoryCreated: bool = False
+    sourceDigest: str = ""  # with --format only: the digest before the conversion
 
     def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return {k: v for k, v in self.__dict__.items() if v or k != "sourceDigest"}
 
 
 @dataclass
@@ -170,8 +172,9 @@ def copy_image(
     dry_run: bool = False,
     on_event: BlobCallback | None = None,
     jobs: int = DEFAULT_JOBS,
+    fmt: str | None = None,
 ) -> CopyResult:
-    """Copy SOURCE to DESTINATION (both ``[HOST/]REPO[:TAG|@DIGEST]``)."""
+    """Copy SOURCE to DESTINATION (both ``[HOST/]REPO[:TAG|@DIGEST]``), in ``fmt`` if given."""
     src_ref = parse_reference(source, what="source")
     dst_ref = parse_reference(destination, what="destination", digest=False)
     wanted = [check_platform(p) for p in platforms]
@@ -194,7 +197,7 @@ def copy_image(
     if tag is None and not src_ref.digest:
         tag = "latest"
     origin = src_ref.with_host(src_ep.host)
-    return copier.copy(origin, dest, tag, platforms=wanted, dry_run=dry_run, top=top)
+    return copier.copy(origin, dest, tag, platforms=wanted, dry_run=dry_run, top=top, fmt=fmt)
 
 
 class ImageCopier:
@@ -214,10 +217,13 @@ class ImageCopier:
         platforms: list[str] | None = None,
         dry_run: bool = False,
         top: Manifest | None = None,
+        fmt: str | None = None,
     ) -> CopyResult:
         """``top``: the source manifest, when the caller has read it already."""
         top = top or read_manifest(self.source, src.repository, src.ref)
         top = self._select(src.repository, top, platforms or [])
+        source_digest = top.digest if fmt else ""  # rewritten before anything is compared
+        top, children = in_format(top, fmt, lambda m: self._children(src.repository, m))
         dst_name = f"{dest.client.host}/{dest.repository}"
         result = CopyResult(
             source=str(src),
@@ -227,6 +233,7 @@ class ImageCopier:
             status="would-copy" if dry_run else "copied",
             imageUri=f"{dst_name}@{top.digest}",
             repositoryCreated=dest.created,
+            sourceDigest=source_digest,
         )
         existing = manifest_digest(dest.client, dest.repository, tag or top.digest)
         if existing == top.digest:
@@ -238,9 +245,9 @@ class ImageCopier:
                 f"at {existing}, not {top.digest}",
                 hint="copy to another tag, or make the repository mutable",
             )
-        children = self._children(src.repository, top)
+        children = self._children(src.repository, top) if children is None else children
         result.platforms = [p for p, _ in children if p]
-        blobs = self._blobs([m for _, m in children] or [top])
+        blobs = blobs_of([m for _, m in children] or [top])
         result.blobBytes = sum(blobs.values())
         result.manifests = len(children) + 1
         if dry_run:
@@ -308,25 +315,6 @@ class ImageCopier:
             platform = entry.get("platform")
             found.append((mt.platform_text(platform) if platform else "", child))
         return found
-
-    @staticmethod
-    def _blobs(manifests: list[Manifest]) -> dict[str, int]:
-        """Every blob (config, layers) of the image manifests: digest -> size."""
-        blobs: dict[str, int] = {}
-        for item in manifests:
-            if item.is_index:
-                continue
-            document = item.document
-            if document.get("schemaVersion") == 1:
-                raise InvalidInput(
-                    f"manifest {item.digest} is Docker schema 1, which has no blob sizes",
-                    hint="copy it with docker pull and docker push",
-                )
-            descriptors = [document.get("config") or {}, *document.get("layers", [])]
-            for desc in descriptors:
-                if desc.get("digest") and not desc.get("urls"):  # foreign layers stay out
-                    blobs[str(desc["digest"])] = int(desc.get("size", 0))
-        return blobs
 
     def _move(self, repository: str, dest: Destination, blobs: dict[str, int]) -> None:
         order = sorted(blobs.items(), key=lambda item: -item[1])  # largest first

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ecrctl.distribution import manifest as mt
 from ecrctl.distribution.content import get_small_blob, read_manifest
+from ecrctl.distribution.convert import by_digest, by_tag, stored_format
 from ecrctl.distribution.reference import parse_reference
 from ecrctl.errors import NotFound, ServiceError
 from ecrctl.image.copy import check_platform
@@ -41,6 +42,9 @@ class Inspection:
             "mediaType": self.mediaType,
             "manifest": self.manifest,
             "config": self.config,
+            "storedFormat": stored_format(self.mediaType),
+            "byTag": by_tag(self.mediaType),
+            "byDigest": by_digest(self.mediaType),
         }
 
     def summary(self) -> dict[str, Any]:

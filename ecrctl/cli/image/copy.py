@@ -24,7 +24,7 @@ def _mib(size: int) -> str:
     epilog="\b\nExamples:\n  ecrctl image copy team/app:1.0 team/app-prod:1.0\n"
     "  ecrctl image copy team/app:1.0 210987654321.dkr.ecr.eu-west-1.amazonaws.com/app:1.0 "
     "--create\n  ecrctl image copy docker.io/library/alpine:3.20 mirror/alpine "
-    "--platform linux/arm64",
+    "--platform linux/arm64\n  ecrctl image copy team/app:1.0 team/app:1.0-oci --format oci",
 )
 @click.argument("source", metavar="SRC")
 @click.argument("destination", metavar="DST")
@@ -42,6 +42,12 @@ def _mib(size: int) -> str:
 @click.option(
     "--jobs", type=click.IntRange(1, 32), default=4, show_default=True, help="Blobs in parallel."
 )
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["oci", "docker"]),
+    help="Write the manifests as OCI or as Docker schema 2 (converted; blobs unchanged).",
+)
 @dry_run_option
 @pass_app
 def copy(
@@ -52,6 +58,7 @@ def copy(
     platforms: tuple[str, ...],
     all_platforms: bool,
     jobs: int,
+    fmt: str | None,
     dry_run: bool,
 ) -> None:
     """Copy image SRC to DST through the registry API (no Docker Engine).
@@ -60,8 +67,9 @@ def copy(
     ECR registry. ECR hosts and hosts mapped in ecrctl's config use their own
     ECR token (account, region, profile); other hosts the docker config.
     Blobs are streamed and verified, skipped when present, mounted within one
-    registry; the manifest keeps its bytes and digest. DST without a tag takes
-    SRC's tag.
+    registry; the manifest keeps its bytes and digest, unless --format
+    rewrites it (only its media types, and an index's child digests): then the
+    new digest is printed. DST without a tag takes SRC's tag.
     """
     from ecrctl.cli.image.copy_progress import BlobProgress
     from ecrctl.errors import InvalidInput
@@ -81,6 +89,7 @@ def copy(
             dry_run=dry_run,
             on_event=progress,
             jobs=jobs,
+            fmt=fmt,
         )
     if result.repositoryCreated:
         notice(app, f"{'would create' if dry_run else 'created'} repository {result.destination}")
@@ -94,5 +103,9 @@ def copy(
         if result.status == "would-copy"
         else "nothing moved"
     )
+    if result.sourceDigest and result.sourceDigest != result.digest:
+        notice(app, f"converted to {fmt}: {result.sourceDigest} -> {result.digest}")
+    elif fmt:
+        notice(app, f"already {fmt}: the manifest is copied as it is")
     notice(app, f"{result.destination}: {_STATUS[result.status]}; {moved}")
     emit(app, result.to_dict(), text=result.imageUri)

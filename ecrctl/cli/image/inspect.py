@@ -39,6 +39,16 @@ def _rows(summary: dict[str, Any], layers: list[dict[str, Any]]) -> list[list[st
     return rows
 
 
+def _format_rows(data: dict[str, Any]) -> list[list[str]]:
+    """The stored format and what a client receives by tag (the guide's table) and by digest."""
+    rows = [["Format", data["storedFormat"]]]
+    for row in data["byTag"]:
+        receives = row["receives"] or "nothing it accepts"
+        rows.append([f"By tag, {row['client']} client", f"{receives} ({row['conversion']})"])
+    by_digest = data["byDigest"]
+    return [*rows, ["By digest", f"{by_digest['receives']} ({by_digest['conversion']})"]]
+
+
 @command(
     "inspect",
     epilog="\b\nExamples:\n  ecrctl image inspect team/app:1.0\n"
@@ -53,18 +63,23 @@ def inspect(app: App, reference: str, platform: str | None) -> None:
     Reads the manifest and the image config through the registry API:
     created, platform, entrypoint, cmd, working dir, user, env, labels,
     exposed ports, layers with sizes, history. For an index without
-    --platform, its platforms. -o json gives the manifest and the config blob
-    as the registry returned them.
+    --platform, its platforms. The stored format (schema 2, manifest list, OCI
+    manifest, OCI index, schema 1) and, from ECR's conversion table, what a
+    client asking by tag for each format receives; by digest ECR converts
+    nothing. -o json gives the manifest and the config blob as the registry
+    returned them.
     """
     from ecrctl.image.inspect import inspect_image
 
     found = inspect_image(app.registries, reference, platform=platform)
-    title = f"{found.reference}  {found.digest}  {found.mediaType}"
+    data = found.to_dict()
+    title = f"{found.reference}  {found.digest}  {found.mediaType} ({data['storedFormat']})"
     if found.config is None and found.platforms:
         rows = [
             [p["platform"], str(p["digest"]), str(p["mediaType"] or "-")] for p in found.platforms
         ]
         table = Table(["PLATFORM", "DIGEST", "MEDIA TYPE"], rows, title=title)
     else:
-        table = Table(["FIELD", "VALUE"], _rows(found.summary(), found.layers), title=title)
-    emit(app, found.to_dict(), table=table)
+        rows = _rows(found.summary(), found.layers) + _format_rows(data)
+        table = Table(["FIELD", "VALUE"], rows, title=title)
+    emit(app, data, table=table)

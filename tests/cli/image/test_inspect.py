@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ecrctl.cli.image.inspect import _rows
+from ecrctl.cli.image.inspect import _format_rows, _rows
 
 SUMMARY: dict[str, Any] = {
     "created": "2026-01-02T03:04:05Z",
@@ -57,4 +57,18 @@ def test_an_empty_config_is_dashes() -> None:
         ["WorkingDir", "-"],
         ["User", "-"],
         ["ExposedPorts", "-"],
+    ]
+
+
+def test_format_rows_follow_the_guides_table() -> None:
+    from ecrctl.distribution import manifest as mt
+    from ecrctl.image.inspect import Inspection
+
+    data = Inspection("r", "sha256:1", mt.DOCKER_SCHEMA1_SIGNED, {}).to_dict()
+    assert _format_rows(data) == [
+        ["Format", "schema 1"],
+        ["By tag, schema 1 client", "schema 1 (no conversion needed)"],
+        ["By tag, schema 2 client", "schema 1 (no conversion; the client falls back to schema 1)"],
+        ["By tag, OCI manifest client", "nothing it accepts (no conversion available)"],
+        ["By digest", "schema 1 (none: a client that does not accept it fails)"],
     ]
