@@ -10,7 +10,7 @@ Why a stand-in and not moto: moto's ECR has no enhanced scanning (it never answe
 PENDING, SCAN_ELIGIBILITY_EXPIRED, FINDINGS_UNAVAILABLE, LIMIT_EXCEEDED or
 IMAGE_ARCHIVED in sequence), never fills findings in after answering COMPLETE, and
 cannot refuse a caller with AccessDeniedException. Basic scanning end to end runs
-against moto (tests/image/test_scan_moto.py).
+against moto (tests/cli/image/test_scan.py).
 """
 
 from __future__ import annotations

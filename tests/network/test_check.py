@@ -336,56 +336,6 @@ def test_a_task_definition_says_what_the_tasks_do(aws: dict[str, Any], cli: Runn
     assert found["endpoint.logs"]["status"] == "fail"
 
 
-def test_the_table_has_one_line_per_condition(aws: dict[str, Any], cli: Runner) -> None:
-    net = w.build(aws["ec2"], aws["ecs"], complete=False)
-    result = cli("network", "check", *SERVICE)
-    assert result.exit_code == 1
-    lines = result.stdout.splitlines()
-    assert lines[0].startswith(f"{net.vpc} (us-east-1): subnets {', '.join(net.subnets)}")
-    assert lines[1].split() == ["STATUS", "CONDITION", "FOUND", "FIX"]
-    rows = lines[3:]
-    assert len(rows) == 15
-    failing = [r for r in rows if r.startswith("fail")]
-    assert [r.split()[1] for r in failing] == ["endpoint.ecr.dkr", "endpoint.s3"]
-    assert all(r.rstrip().endswith("ecrctl network create --ecs-service prod/web") for r in failing)
-
-
-def test_what_cannot_be_checked_is_one_line(aws: dict[str, Any], cli: Runner) -> None:
-    net = w.build(aws["ec2"], aws["ecs"])
-    other = aws["ec2"].create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
-    elsewhere = aws["ec2"].create_subnet(VpcId=other, CidrBlock="10.1.1.0/24")["Subnet"]["SubnetId"]
-    empty = aws["ec2"].create_vpc(CidrBlock="10.2.0.0/16")["Vpc"]["VpcId"]
-    aws["ecs"].create_service(
-        cluster="prod", serviceName="bridge", taskDefinition="web:1", desiredCount=1
-    )
-    cases = [
-        (
-            ("--vpc", "vpc-0123456789abcdef0"),
-            1,
-            "vpc-0123456789abcdef0",
-            "check the id and --region",
-        ),
-        (
-            ("--subnet", net.subnets[0], "--subnet", elsewhere),
-            2,
-            "the subnets are in 2 VPCs",
-            other,
-        ),
-        (("--ecs-service", "prod/nope"), 1, "ECS service 'nope' not found in cluster 'prod'", ""),
-        (("--ecs-service", "nope/web"), 1, "ECS cluster 'nope' not found", ""),
-        (("--ecs-service", "prod/bridge"), 2, "has no awsvpcConfiguration", "--subnet"),
-        (("--vpc", net.vpc, "--task-definition", "nope"), 1, "task definition 'nope'", ""),
-        (("--vpc", empty), 1, f"{empty} has no subnets", ""),
-    ]
-    for args, code, *words in cases:
-        result = cli("network", "check", *args)
-        assert result.exit_code == code, (args, result.stderr)
-        lines = result.stderr.splitlines()
-        assert len(lines) == 1 and lines[0].startswith("ecrctl: error: "), result.stderr
-        assert all(word in lines[0] for word in words), lines[0]
-        assert result.stdout == ""
-
-
 def test_custom_dns_servers_are_told_where_to_forward(aws: dict[str, Any], cli: Runner) -> None:
     net = w.build(aws["ec2"], aws["ecs"])
     _dhcp(["10.0.0.5", "10.0.0.6"])(net)

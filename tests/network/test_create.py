@@ -1,69 +1,17 @@
 """``ecrctl network create`` (the installed console script) against moto_server's
 EC2 and ECS: what it creates makes ``network check`` pass; what exists is changed
-only with --modify-existing; a failure halfway (from a loopback proxy, since
-moto fails nothing on its own) says what was created and what was not."""
+only with --modify-existing; an answer lost halfway (from a loopback proxy, since
+moto fails nothing on its own) is read back. What the command shows of a plan and of a
+failure halfway: tests/cli/test_network.py."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 from tests.network import world as w
 from tests.network.ec2_proxy import Fault, Faults, ec2_proxy
-
-BIN = Path(sys.executable).parent
-SERVICE = ("--ecs-service", "prod/web")
-
-
-def ecrctl(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(BIN / "ecrctl"), *args],
-        env={**os.environ, **env},
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-def create(*args: str, **env: str) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
-    done = ecrctl("network", "create", *SERVICE, *args, "-o", "json", **env)
-    return done, json.loads(done.stdout) if done.stdout else {}
-
-
-def state(ec2: Any, vpc: str) -> Any:
-    """Everything create could change: endpoints, groups, the VPC's DNS attributes."""
-    in_vpc = [{"Name": "vpc-id", "Values": [vpc]}]
-    endpoints = sorted(
-        (
-            e["VpcEndpointId"],
-            e["ServiceName"],
-            e.get("PolicyDocument"),
-            sorted(e.get("RouteTableIds") or []),
-            e.get("PrivateDnsEnabled"),
-            sorted(g["GroupId"] for g in e.get("Groups") or []),
-        )
-        for e in ec2.describe_vpc_endpoints(Filters=in_vpc)["VpcEndpoints"]
-    )
-    groups = sorted(
-        (g["GroupId"], json.dumps(g["IpPermissions"], sort_keys=True))
-        for g in ec2.describe_security_groups(Filters=in_vpc)["SecurityGroups"]
-    )
-    attributes = [
-        ec2.describe_vpc_attribute(VpcId=vpc, Attribute=a)
-        for a in ("enableDnsSupport", "enableDnsHostnames")
-    ]
-    return endpoints, groups, [sorted(a.items())[0] for a in attributes]
-
-
-def passes_check() -> bool:
-    done = ecrctl("network", "check", *SERVICE, "-o", "json")
-    assert done.returncode in (0, 1), done.stderr
-    return done.returncode == 0
+from tests.support.network import SERVICE, create, ecrctl, passes_check, state
 
 
 def test_create_then_check_passes(aws: dict[str, Any]) -> None:
@@ -104,19 +52,6 @@ def test_create_for_ec2_tasks_with_awslogs(aws: dict[str, Any]) -> None:
         "endpoint:s3",
     ]
     assert passes_check()
-
-
-def test_dry_run_and_a_missing_yes_change_nothing(aws: dict[str, Any]) -> None:
-    net = w.build(aws["ec2"], aws["ecs"], complete=False)
-    before = state(aws["ec2"], net.vpc)
-    done, plan = create("--dry-run")
-    assert done.returncode == 0, done.stderr
-    assert plan["dryRun"] is True
-    assert {s["status"] for s in plan["steps"]} == {"planned"}
-    refused = ecrctl("network", "create", *SERVICE)
-    assert refused.returncode == 2
-    assert "pass --yes to confirm" in refused.stderr
-    assert state(aws["ec2"], net.vpc) == before
 
 
 def _break_existing(net: w.Net) -> None:
@@ -180,39 +115,6 @@ def test_create_changes_what_exists_only_with_the_flag(aws: dict[str, Any]) -> N
     policy = aws["ec2"].describe_vpc_endpoints(VpcEndpointIds=[net.endpoints["s3"]])
     statements = json.loads(policy["VpcEndpoints"][0]["PolicyDocument"])["Statement"]
     assert [s["Resource"] for s in statements] == [["arn:aws:s3:::mine/*"], [w.LAYERS]]
-
-
-def test_a_step_refused_halfway_is_reported(aws: dict[str, Any]) -> None:
-    net = w.build(aws["ec2"], aws["ecs"], complete=False)
-    dkr = w.service_name("ecr.dkr")
-    faults = Faults([Fault("CreateVpcEndpoint", "ServiceName", dkr, "VpcEndpointLimitExceeded")])
-    with ec2_proxy(aws["url"], faults) as url:
-        done, report = create("--yes", AWS_ENDPOINT_URL_EC2=url)
-    assert done.returncode == 1
-    steps = {s["id"]: s for s in report["steps"]}
-    assert [s["status"] for s in steps.values()] == ["done", "done", "failed", "not-attempted"]
-    assert steps["endpoint:ecr.dkr"]["failureCode"] == "VpcEndpointLimitExceeded"
-    assert report["complete"] is False
-    assert [d["id"] for d in report["done"]] == ["group", "group:ingress"]
-    assert [f["id"] for f in report["failed"]] == ["endpoint:ecr.dkr"]
-    assert [n["id"] for n in report["notAttempted"]] == ["endpoint:s3"]
-    group = steps["group"]["resourceId"]
-    assert f"created or changed: group {group}, group:ingress {group}" in done.stderr
-    assert (
-        "not created or changed: endpoint:ecr.dkr (failed: VpcEndpointLimitExceeded), "
-        "endpoint:s3 (not-attempted)"
-    ) in done.stderr
-    last = done.stderr.strip().splitlines()[-1]
-    assert last.startswith("ecrctl: error: ")
-    assert "VpcEndpointLimitExceeded" in last and "2 of 4 done, 1 failed, 1 not attempted" in last
-    found = aws["ec2"].describe_vpc_endpoints(Filters=[{"Name": "vpc-id", "Values": [net.vpc]}])
-    assert found["VpcEndpoints"] == []
-    # run again: ecrctl's group is found and kept, the rest is created
-    again, report = create("--yes")
-    assert again.returncode == 0, again.stderr
-    assert [s["id"] for s in report["steps"]] == ["endpoint:ecr.dkr", "endpoint:s3"]
-    assert f"security group {group}" in report["steps"][0]["what"]
-    assert passes_check()
 
 
 def test_a_lost_answer_is_read_back(aws: dict[str, Any]) -> None:

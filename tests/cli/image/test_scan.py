@@ -1,21 +1,23 @@
-"""``ecrctl image scan`` and ``image findings`` through the real main() wrapper, against
-the loopback stand-in of ECR's scanning calls (why a stand-in: tests/image/scan_standin.py):
-the exit codes, the one error line, the tables, the notices, and bad input refused
-before any call."""
+"""``ecrctl image scan`` and ``image findings`` (ecrctl/cli/image/scan.py): the exit
+codes, the one error line, the JSON document, the ignore file, and bad input refused
+before any call. Through the real main() wrapper against the loopback stand-in of ECR's
+scanning calls (why a stand-in: tests/image/scan_standin.py); basic scanning end to end
+with the installed ecrctl against moto_server, whose ECR starts basic scans, answers
+DescribeImageScanFindings (one finding, CVE-9999-9999 HIGH, unless results are queued
+through its ``/moto-api/static/ecr/scan-finding-results``) and allows one
+StartImageScan per image per day (LimitExceededException)."""
 
 from __future__ import annotations
 
 import json
-import os
-import pty
-import subprocess
-import sys
-from collections.abc import Iterator
+import urllib.request
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.conftest import Runner
+from tests.conftest import ACCOUNT, REGION, Runner
 from tests.image.scan_standin import (
     DIGEST,
     EcrStandIn,
@@ -23,64 +25,15 @@ from tests.image.scan_standin import (
     denied,
     enhanced_finding,
     error,
-    running,
     scan_answer,
 )
-
-
-@pytest.fixture(scope="module")
-def served() -> Iterator[EcrStandIn]:
-    with running(EcrStandIn()) as standin:
-        yield standin
-
-
-@pytest.fixture
-def standin(served: EcrStandIn, monkeypatch: pytest.MonkeyPatch) -> EcrStandIn:
-    served.reset()
-    monkeypatch.setenv("AWS_ENDPOINT_URL_ECR", served.url)
-    return served
+from tests.test_installed import ecrctl
 
 
 def _one_error_line(stderr: str, words: str) -> None:
     errors = [line for line in stderr.splitlines() if line.startswith("ecrctl: error: ")]
     assert len(errors) == 1 and words in errors[0], stderr
     assert "Traceback" not in stderr
-
-
-def test_findings_over_the_threshold_exit_1_with_the_failing_table(
-    standin: EcrStandIn, cli: Runner
-) -> None:
-    standin.scans = [
-        scan_answer(
-            "ACTIVE",
-            enhanced=[
-                enhanced_finding("CVE-2023-0464", "HIGH"),
-                enhanced_finding("CVE-2023-0001", "LOW", package="zlib", fixed=None, fix="NO"),
-            ],
-        )
-    ]
-    result = cli("image", "scan", "team/app:1.0", "--wait", "--settle", "1", "--fail-on", "high")
-    assert result.exit_code == 1, result.stderr
-    lines = result.stdout.splitlines()
-    assert lines[lines.index(next(x for x in lines if x.startswith("SEVERITY"))) + 3].split() == [
-        "HIGH",
-        "1",
-        "0",
-        "1",
-    ]
-    failing = [x for x in lines if x.startswith("CVE-")]
-    assert len(failing) == 1
-    assert failing[0].split() == [
-        "CVE-2023-0464",
-        "HIGH",
-        "openssl",
-        "3.0.8-r0",
-        "3.0.8-r1",
-        "https://nvd.nist.gov/vuln/detail/CVE-2023-0464",
-    ]
-    assert "gate failed: 1 finding(s) at or above HIGH" in result.stderr
-    assert "waiting for the scan of team/app:1.0 (timeout 900 s)" in result.stderr  # not a TTY
-    assert "ecrctl: error" not in result.stderr
 
 
 def test_json_is_one_document_with_the_outcome(standin: EcrStandIn, cli: Runner) -> None:
@@ -151,16 +104,6 @@ def test_ignore_file_live_and_expired_entries(
     assert cli(*args, "--ignore", str(ignore)).exit_code == 0
 
 
-def test_fixable_only_says_basic_findings_have_no_fix_data(
-    standin: EcrStandIn, cli: Runner
-) -> None:
-    standin.scan_type, standin.frequency = "BASIC", "MANUAL"
-    standin.scans = [scan_answer("COMPLETE", basic=[basic_finding("CVE-C", "HIGH")])]
-    result = cli("image", "scan", "team/app:1.0", "--wait", "--fail-on", "HIGH", "--fixable-only")
-    assert result.exit_code == 1
-    assert "basic findings have no fix data: --fixable-only counts every one" in result.stderr
-
-
 @pytest.mark.parametrize(
     ("args", "files", "words"),
     [
@@ -212,29 +155,115 @@ def test_findings_of_an_image_never_scanned(standin: EcrStandIn, cli: Runner) ->
     _one_error_line(result.stderr, "team/app:1.0 has no scan result; scan it: ecrctl image scan")
 
 
-def test_a_terminal_gets_a_progress_line(standin: EcrStandIn, tmp_path: Path) -> None:
-    """The installed ecrctl with stderr on a pseudo-terminal: rich's status line."""
-    standin.scans = [scan_answer("PENDING", completed=None), scan_answer("ACTIVE", enhanced=[])]
-    primary, secondary = pty.openpty()
-    env = {**os.environ, "AWS_ENDPOINT_URL_ECR": standin.url, "TERM": "xterm"}
-    argv = [str(Path(sys.executable).parent / "ecrctl"), "image", "scan", "team/app:1.0"]
-    proc = subprocess.Popen(
-        [*argv, "--wait", "--settle", "1", "--timeout", "30", "-o", "json"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=secondary,
+# -- basic scanning end to end: the installed ecrctl against moto_server -----------------------
+
+
+MANIFEST = json.dumps(
+    {
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+        "config": {
+            "mediaType": "application/vnd.docker.container.image.v1+json",
+            "size": 2,
+            "digest": "sha256:" + "c" * 64,
+        },
+        "layers": [],
+    }
+)
+
+
+@pytest.fixture
+def image(moto_url: str) -> tuple[Any, str]:
+    """team/app:v1 in moto; the client and the image's digest."""
+    import boto3
+
+    client = boto3.client("ecr", endpoint_url=moto_url)
+    client.create_repository(repositoryName="team/app")
+    put = client.put_image(repositoryName="team/app", imageTag="v1", imageManifest=MANIFEST)
+    return client, put["image"]["imageId"]["imageDigest"]
+
+
+def _queue(url: str, digest: str, status: str, findings: list[Any], completed: datetime) -> None:
+    """A DescribeImageScanFindings answer for moto to give for this image."""
+    result = {
+        "registryId": ACCOUNT,
+        "repositoryName": "team/app",
+        "imageId": {"imageDigest": digest},
+        "imageScanStatus": {"status": status, "description": f"{status} (queued)"},
+        "imageScanFindings": {
+            "imageScanCompletedAt": completed.isoformat(),
+            "findings": findings,
+            "findingSeverityCounts": {},
+        },
+    }
+    body = json.dumps({"results": [result], "region": REGION}).encode()
+    request = urllib.request.Request(
+        f"{url}/moto-api/static/ecr/scan-finding-results", data=body, method="POST"
     )
-    os.close(secondary)
-    shown = b""
-    try:  # read while it runs: a full terminal buffer would block its writes
-        while chunk := os.read(primary, 65536):
-            shown += chunk
-    except OSError:  # EIO: the terminal's other end is closed
-        pass
-    os.close(primary)
-    out = proc.stdout.read() if proc.stdout else b""
-    assert proc.wait(timeout=60) == 0
-    assert json.loads(out)["outcome"] == "passed"
-    text = shown.decode("utf-8", "replace")
-    assert "waiting for the scan of team/app:1.0" in text
-    assert "Amazon Inspector has not scanned the image yet" in text
+    urllib.request.urlopen(request).close()
+
+
+def test_a_vulnerable_image_fails_then_its_scan_is_reused(moto_url: str, image: Any) -> None:
+    first = ecrctl("image", "scan", "team/app:v1", "--wait", "--fail-on", "HIGH", env_url=moto_url)
+    assert first.returncode == 1, first.stderr
+    assert "started a basic scan (StartImageScan)" in first.stderr
+    row = next(line for line in first.stdout.splitlines() if line.startswith("CVE-9999-9999"))
+    assert row.split()[:4] == ["CVE-9999-9999", "HIGH", "moto_fake", "9.9.9"]
+
+    again = ecrctl(
+        "image", "scan", "team/app:v1", "--wait", "--fail-on", "CRITICAL", "-o", "json",
+        env_url=moto_url,
+    )  # fmt: skip
+    assert again.returncode == 0, again.stderr  # moto would refuse a second scan today
+    data = json.loads(again.stdout)
+    assert (data["reusedScan"], data["scanStarted"], data["outcome"]) == (True, False, "passed")
+    assert "ago: ECR allows one scan per image per 24 hours" in again.stderr
+    assert "reusing the scan completed " in again.stderr
+
+
+def test_an_old_result_is_rescanned_and_the_daily_limit_reuses_it(
+    moto_url: str, image: Any
+) -> None:
+    client, digest = image
+    client.start_image_scan(repositoryName="team/app", imageId={"imageDigest": digest})
+    old = datetime.now(UTC) - timedelta(days=2)
+    _queue(moto_url, digest, "COMPLETE", [], old)
+    result = ecrctl(
+        "image", "scan", f"team/app@{digest}", "--wait", "--fail-on", "INFORMATIONAL",
+        env_url=moto_url,
+    )  # fmt: skip
+    # the result is two days old, so ecrctl asks for a scan; moto (one a day) refuses
+    assert result.returncode == 0, result.stderr
+    assert "ECR refused a new scan (one per image per 24 hours" in result.stderr
+
+
+def test_a_failed_scan_exits_4(moto_url: str, image: Any) -> None:
+    _, digest = image
+    _queue(moto_url, digest, "FAILED", [], datetime.now(UTC))
+    result = ecrctl("image", "scan", "team/app:v1", "--wait", "--fail-on", "HIGH", env_url=moto_url)
+    assert result.returncode == 4, result.stderr
+    assert "ecrctl: error: no scan result to judge for team/app@" in result.stderr
+    assert "(status FAILED: FAILED (queued))" in result.stderr
+
+
+def test_findings_after_a_scan(moto_url: str, image: Any) -> None:
+    client, digest = image
+    never = ecrctl("image", "findings", "team/app:v1", env_url=moto_url)
+    assert never.returncode == 1 and "has no scan result" in never.stderr
+    client.start_image_scan(repositoryName="team/app", imageId={"imageTag": "v1"})
+    found = ecrctl("image", "findings", "team/app:v1", "-o", "json", env_url=moto_url)
+    assert found.returncode == 0, found.stderr
+    data = json.loads(found.stdout)
+    assert data["imageDigest"] == digest and data["scanType"] == "BASIC"
+    assert [(f["id"], f["severity"]) for f in data["findings"]] == [("CVE-9999-9999", "HIGH")]
+    filtered = ecrctl(
+        "image", "findings", "team/app:v1", "--severity", "CRITICAL", "-o", "json",
+        env_url=moto_url,
+    )  # fmt: skip
+    assert json.loads(filtered.stdout)["findings"] == []
+
+
+def test_a_missing_image_is_named(moto_url: str, image: Any) -> None:
+    result = ecrctl("image", "scan", "team/app:v9", "--wait", env_url=moto_url)
+    assert result.returncode == 1
+    assert "no image with tag v9 in repository 'team/app'" in result.stderr
