@@ -35,6 +35,9 @@ def test_the_documented_exit_codes() -> None:
         ("OK", 0),
         ("FAILED", 1),
         ("USAGE", 2),
+        ("TIMED_OUT", 3),
+        ("NO_RESULT", 4),
+        ("DENIED", 5),
         ("INTERRUPTED", 130),
         ("TERMINATED", 143),
     ]
