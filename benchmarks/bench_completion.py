@@ -42,7 +42,7 @@ def main() -> int:
         from ecrctl.aws.settings import AwsSettings
         from ecrctl.completion import cache as cc
 
-        scope = cc.Scope.of(AwsSettings())
+        scope = cc.CacheScope.of(AwsSettings())
         cc.remember_repositories(scope, [f"team{i // 50}/app{i}" for i in range(500)])
         cc.remember_images(
             scope,
