@@ -43,7 +43,23 @@ def byte_progress(app: App, *, transient: bool) -> Any:
     return progress
 
 
-class ProgressView:
+class ByteDisplay:
+    """A context over a rich byte display (``_progress``, when one was started):
+    leaving it stops the display."""
+
+    _progress: Any = None
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+
+class ProgressView(ByteDisplay):
     """A callback for :class:`ecrctl.image.transfer.Progress` events."""
 
     def __init__(self, app: App, verb: str) -> None:
@@ -66,15 +82,6 @@ class ProgressView:
             self._progress = byte_progress(self._app, transient=False)
             self._overall = self._progress.add_task(f"{self.verb} (overall)", total=None)
         return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if self._progress is not None:
-            self._progress.stop()
 
     def __call__(self, event: Progress) -> None:
         if self.mode == "quiet":
