@@ -8,7 +8,7 @@ import click
 
 from ecrctl.cli import public as public_cli
 from ecrctl.cli.app import App
-from ecrctl.cli.common import confirm, group, pass_app, yes_option
+from ecrctl.cli.common import confirm, create_option, group, jobs_option, pass_app, yes_option
 from ecrctl.cli.paramtypes import REPOSITORY, remember_repositories
 from ecrctl.cli.public import catalog_options, public_option
 from ecrctl.cli.render import Table, emit, fmt_bool, fmt_digest, fmt_mib, fmt_time, notice
@@ -267,10 +267,8 @@ def tags(app: App, name: str) -> None:
 @click.argument("destination", metavar="DST_REPO")
 @click.option("--tags", "pattern", metavar="PATTERN", help="Only tags matching this glob.")
 @click.option("--include-untagged", is_flag=True, help="Also untagged images (ECR source only).")
-@click.option("--create", is_flag=True, help="Create the destination ECR repository if missing.")
-@click.option(
-    "--jobs", type=click.IntRange(1, 32), default=4, show_default=True, help="Blobs in parallel."
-)
+@create_option
+@jobs_option
 @pass_app
 def copy(
     app: App,

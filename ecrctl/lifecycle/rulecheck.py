@@ -208,7 +208,7 @@ def _check_count(sel: dict[str, Any], count_type: Any, path: str) -> list[Proble
         problems.append(
             Problem(f"{path}.countUnit", "not allowed with countType imageCountMoreThan; remove it")
         )
-    number = sel.get("countNumber")
+    number: Any = sel.get("countNumber")
     wrong = _positive_int_problems(number, f"{path}.countNumber")
     if wrong:
         problems += wrong

@@ -11,6 +11,6 @@ from ecrctl.cli.app import App
 
 def app_with_ecr(client: Any, settings: AwsSettings | None = None) -> App:
     """An App whose commands use ``client`` as their ECR client."""
-    app = App(settings)
+    app = App(settings or AwsSettings())
     app.aws.__dict__["ecr"] = client  # the lazily built client, replaced before first use
     return app
