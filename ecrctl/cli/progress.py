@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ecrctl.cli.app import App
-    from ecrctl.image.transfer import Progress
+    from ecrctl.image.transfer import TransferEvent
 
 # statuses that repeat with byte counts; printed once per layer in plain mode
 BYTE_STATUSES = {"Pushing", "Downloading", "Extracting"}
@@ -60,7 +60,7 @@ class ByteDisplay:
 
 
 class ProgressView(ByteDisplay):
-    """A callback for :class:`ecrctl.image.transfer.Progress` events."""
+    """A callback for :class:`ecrctl.image.transfer.TransferEvent` events."""
 
     def __init__(self, app: App, verb: str) -> None:
         self.verb = verb
@@ -83,7 +83,7 @@ class ProgressView(ByteDisplay):
             self._overall = self._progress.add_task(f"{self.verb} (overall)", total=None)
         return self
 
-    def __call__(self, event: Progress) -> None:
+    def __call__(self, event: TransferEvent) -> None:
         if self.mode == "quiet":
             return
         if self.mode == "plain":
@@ -91,7 +91,7 @@ class ProgressView(ByteDisplay):
         else:
             self._rich(event)
 
-    def _plain(self, event: Progress) -> None:
+    def _plain(self, event: TransferEvent) -> None:
         key = (event.layer, event.status)
         if event.status in BYTE_STATUSES and key in self._seen:
             return
@@ -100,7 +100,7 @@ class ProgressView(ByteDisplay):
         prefix = f"{event.layer}: " if event.layer else ""
         sys.stderr.write(f"{prefix}{event.status}{size}\n")
 
-    def _rich(self, event: Progress) -> None:
+    def _rich(self, event: TransferEvent) -> None:
         progress = self._progress
         if not event.layer or not LAYER_ID.fullmatch(event.layer):
             progress.console.print(event.status)

@@ -188,7 +188,7 @@ def delete(app: App, name: str, force: bool, yes: bool, public: bool) -> None:
     name = check_repository_name(name)
     if public:
         return public_cli.delete_repo(app, name, force=force, yes=yes)
-    plan = core.plan_delete(app.ecr, name, force=force, registry_id=app.registry_id)
+    plan = core.plan_repository_delete(app.ecr, name, force=force, registry_id=app.registry_id)
     if plan.items:
         noun = "image" if len(plan.items) == 1 else "images"
         confirm(
@@ -197,7 +197,7 @@ def delete(app: App, name: str, force: bool, yes: bool, public: bool) -> None:
             what=f"delete {name!r} with its {len(plan.items)} {noun}",
         )
     try:
-        core.execute_delete(app.ecr, plan)
+        core.execute_repository_delete(app.ecr, plan)
     finally:  # also when the call, the connection or a signal stopped it
         _emit_delete(app, plan)
 
@@ -251,7 +251,7 @@ def untag(app: App, name: str, keys: tuple[str, ...]) -> None:
 @repo.command("tags", epilog="\b\nExample:\n  ecrctl repo tags team/app -o json")
 @click.argument("name", type=REPOSITORY)
 @pass_app
-def tags(app: App, name: str) -> None:
+def tags_of(app: App, name: str) -> None:
     """List the resource tags of a repository (NAME or ARN)."""
     found = repo_tags.tags_of(app.aws, name)
     emit(app, found, table=lambda: _tags_table(found))
