@@ -29,6 +29,7 @@ from tests.login_support import (  # noqa: F401 - fixture
     use_keyring_backend,
 )
 from tests.support.docker import push_pull, run
+from tests.support.files import write_docker_config
 
 HOST = ecr_host()
 
@@ -36,13 +37,6 @@ HOST = ecr_host()
 def docker_json() -> dict[str, Any]:
     data: dict[str, Any] = json.loads(paths.docker_config_file().read_text())
     return data
-
-
-def write_docker(data: dict[str, Any]) -> Path:
-    path = paths.docker_config_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data))
-    return path
 
 
 def inline_password(host: str) -> str:
@@ -55,7 +49,7 @@ def inline_password(host: str) -> str:
 @pytest.mark.usefixtures("moto")
 class TestLogin:
     def test_stores_in_config_json_and_reports_without_secret(self, cli: Runner) -> None:
-        write_docker({"auths": {"ghcr.io": {"auth": "eDp5"}}, "detachKeys": "ctrl-e"})
+        write_docker_config({"auths": {"ghcr.io": {"auth": "eDp5"}}, "detachKeys": "ctrl-e"})
         result = cli("login")
         assert result.exit_code == 0, result.stderr
         assert inline_password(HOST) == MOTO_PASSWORD
@@ -156,7 +150,7 @@ class TestLogin:
         assert (rows[host]["registryId"], rows[host]["region"]) == (ACCOUNT, "us-west-2")
 
     def test_corrupt_docker_config_is_left_untouched(self, cli: Runner) -> None:
-        path = write_docker({})
+        path = write_docker_config({})
         path.write_text('{"auths": {')
         result = cli("login")
         assert result.exit_code == 2
@@ -164,7 +158,7 @@ class TestLogin:
         assert path.read_text() == '{"auths": {'
 
     def test_ecr_helper_host_gets_nothing_stored(self, cli: Runner) -> None:
-        path = write_docker({"credHelpers": {HOST: "ecr-login"}})
+        path = write_docker_config({"credHelpers": {HOST: "ecr-login"}})
         before = path.read_text()
         result = cli("login")
         assert result.exit_code == 0
@@ -220,7 +214,7 @@ class TestLogin:
 @pytest.mark.usefixtures("moto")
 class TestLogoutAndStatus:
     def test_logout_defaults_to_what_ecrctl_logged_in(self, cli: Runner) -> None:
-        write_docker({"auths": {"ghcr.io": {"auth": "eDp5"}, ecr_host("999999999999"): {}}})
+        write_docker_config({"auths": {"ghcr.io": {"auth": "eDp5"}, ecr_host("999999999999"): {}}})
         assert (
             cli("login", "--registry-id", "111111111111", "--registry-id", "222222222222").exit_code
             == 0
@@ -251,7 +245,7 @@ class TestLogoutAndStatus:
         assert load_config().registries == {}
 
     def test_status_lists_docker_and_cache_hosts(self, cli: Runner) -> None:
-        write_docker(
+        write_docker_config(
             {
                 "auths": {"ghcr.io": {"auth": "eDp5"}, HOST: {"auth": "QVdTOng="}},
                 "credHelpers": {ecr_host("333333333333", "eu-west-1"): "ecr-login"},
@@ -344,7 +338,7 @@ def test_e2e_no_secret_in_any_child_argv_or_environment(
     strace = shutil.which("strace")
     assert strace, "strace is needed (apt-get install strace)"
     vault = install_vault(tmp_path, monkeypatch)
-    write_docker({"credsStore": "testvault"})
+    write_docker_config({"credsStore": "testvault"})
     trace = tmp_path / "trace"
     done = run(
         strace,
@@ -390,7 +384,7 @@ def test_e2e_debug_output_redacts_the_token(e2e: DockerBackends) -> None:
 
 @pytest.mark.services
 def test_e2e_verify_reports_a_rejected_credential(e2e: DockerBackends) -> None:
-    write_docker({"auths": {"ghcr.io": {}}})
+    write_docker_config({"auths": {"ghcr.io": {}}})
     before = paths.docker_config_file().read_text()
     done = run(
         ECRCTL, "login", "--verify", "--registry-id", "111111111111", "--registry-url", e2e.registry

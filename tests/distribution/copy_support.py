@@ -9,7 +9,6 @@ Import the fixtures into a test module with
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ import pytest
 
 from tests.conftest import ACCOUNT, backends
 from tests.distribution.images import Registry
+from tests.distribution.proxy import Proxy
 
 SECOND = backends.SECOND_ACCOUNT
 REGION_A = "us-east-1"
@@ -76,10 +76,6 @@ class CopyEnv:
             )
 
 
-def unique(prefix: str = "app") -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
-
-
 @pytest.fixture(name="copy_env")
 def copy_env_fixture(
     registries: Registries, moto_url: str, isolated: Path, monkeypatch: pytest.MonkeyPatch
@@ -94,3 +90,11 @@ def copy_env_fixture(
     env.map_host(registries.a.host)
     env.map_host(registries.b.host, second=True)
     return env
+
+
+@pytest.fixture(name="proxy_b")
+def proxy_b_fixture(copy_env: CopyEnv) -> Iterator[Proxy]:
+    """A counting proxy in front of registry B, mapped to account B."""
+    with Proxy(copy_env.b.host) as proxy:
+        copy_env.map_host(proxy.host, second=True)
+        yield proxy

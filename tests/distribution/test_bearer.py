@@ -16,9 +16,9 @@ from tests.distribution.copy_support import (  # noqa: F401 - fixtures
     CopyEnv,
     copy_env_fixture,
     registries_fixture,
-    unique,
 )
 from tests.distribution.token_server import TokenServer, start_token_registry
+from tests.support.names import unique
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ registry's host is mapped with ``public = true`` in ecrctl's config.toml."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -146,7 +145,3 @@ def mapped(public_registry: PublicRegistry, isolated: Path) -> PublicRegistry:
     with config.open("a") as handle:
         handle.write(f'\n[registries."{public_registry.host}"]\npublic = true\n')
     return public_registry
-
-
-def unique(prefix: str = "app") -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"

@@ -7,21 +7,16 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.conftest import DockerBackends, Runner
-from tests.public.conftest import ALIAS, PublicRegistry, PublicWorld, unique
+from tests.public.conftest import ALIAS, PublicRegistry, PublicWorld
 from tests.public_support import access_denied
+from tests.support.docker import engine_api
+from tests.support.names import unique
 
 pytestmark = pytest.mark.services
-
-
-def _docker(env: DockerBackends) -> Any:
-    import docker
-
-    return docker.DockerClient(base_url=env.docker_host).api
 
 
 def _docker_config() -> Path:
@@ -56,7 +51,7 @@ def test_push_with_ecr_publics_token_then_pull_anonymously(
     assert any(s.startswith(f"repository:{ALIAS}/{name}:") and "push" in s for s in granted)
     assert config.read_text() == "{}"  # nothing written for docker
 
-    api = _docker(docker_env)
+    api = engine_api(docker_env)
     world.fake.answers["GetAuthorizationToken"] = access_denied  # no token to be had
     monkeypatch.setenv("ECRCTL_NO_CACHE", "1")  # (the push's token is in the cache)
     before = len(mapped.tokens.anonymous)
@@ -127,7 +122,7 @@ def test_a_local_image_named_for_ecr_public_is_pushed_there(
     name = unique()
     world.repositories.add(name)
     local = f"{mapped.host}/{ALIAS}/{name}:3"
-    _docker(docker_env).tag(docker_env.image, f"{mapped.host}/{ALIAS}/{name}", "3")
+    engine_api(docker_env).tag(docker_env.image, f"{mapped.host}/{ALIAS}/{name}", "3")
     result = cli("image", "push", local, "-o", "json")
     assert result.exit_code == 0, result.stderr
     assert result.json["imageUri"] == local
