@@ -63,7 +63,7 @@ def test_progress_only_on_a_terminal_and_not_with_quiet(
 def test_report_warns_per_gap_and_says_what_unknown_means(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    usage_view.report(App(), _usage(DENIED))
+    usage_view.report_scan(App(), _usage(DENIED))
     lines = capsys.readouterr().err.splitlines()
     assert lines[0] == (
         "ecrctl: warning: no permission for ecs:ListClusters: image usage is unknown "
@@ -71,9 +71,9 @@ def test_report_warns_per_gap_and_says_what_unknown_means(
     )
     assert lines[1].startswith("usage scanned: ")
     assert lines[2] == "images not found in use are shown as unknown, not as unused"
-    usage_view.report(App(out=Output(quiet=True)), _usage(DENIED), scope=False)
+    usage_view.report_scan(App(out=Output(quiet=True)), _usage(DENIED), scope=False)
     assert capsys.readouterr().err.splitlines() == [lines[0]]  # warnings even with -q
-    usage_view.report(App(), _usage(), scope=False)
+    usage_view.report_scan(App(), _usage(), scope=False)
     assert capsys.readouterr().err == ""
 
 
