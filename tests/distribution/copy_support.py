@@ -1,7 +1,8 @@
 """Fixtures for the registry-API tests: two Debian docker-registry servers on
 loopback standing for two AWS accounts (each with its own htpasswd user: that
 account's moto token), mapped in ecrctl's config.toml to moto accounts in two
-regions, and the ECR API of moto_server behind both.
+regions, and the ECR API of moto_server behind both; a counting proxy in front of the
+second (``proxy_b``), and ecrctl's own registry clients of both (``wire_clients``).
 
 Import the fixtures into a test module with
 ``from tests.distribution.copy_support import copy_env_fixture, registries_fixture  # noqa: F401``.
@@ -16,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from ecrctl.distribution.client import Credential, RegistryClient
 from tests.conftest import ACCOUNT, backends
 from tests.distribution.images import Registry
 from tests.distribution.proxy import Proxy
@@ -44,6 +46,17 @@ def registries_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reg
         )
     finally:
         backends.stop(workdir)
+
+
+def wire_clients(registries: Registries) -> tuple[RegistryClient, RegistryClient]:
+    """ecrctl's registry clients of A and B, each logged in with its account's token."""
+    a = RegistryClient(
+        registries.a.host, Credential("AWS", backends.MOTO_PASSWORD, "the test"), basic=True
+    )
+    b = RegistryClient(
+        registries.b.host, Credential("AWS", backends.SECOND_PASSWORD, "the test"), basic=True
+    )
+    return a, b
 
 
 @dataclass

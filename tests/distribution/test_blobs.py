@@ -5,32 +5,20 @@ digest is never committed."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 
 import pytest
 
 from ecrctl.distribution.blobs import BlobEvent, BlobMover, VerifyingReader
-from ecrctl.distribution.client import Credential, DigestMismatch, RegistryClient
-from tests.conftest import backends
-from tests.distribution.copy_support import Registries, registries_fixture  # noqa: F401
+from ecrctl.distribution.client import DigestMismatch
+from tests.distribution.copy_support import (  # noqa: F401 - fixture
+    Registries,
+    registries_fixture,
+    wire_clients,
+)
+from tests.distribution.images import digest as digest_of
 from tests.support.names import unique
-
-
-def clients(registries: Registries) -> tuple[RegistryClient, RegistryClient]:
-    """Registries A and B, each logged in with its account's token as the password."""
-    a = RegistryClient(
-        registries.a.host, Credential("AWS", backends.MOTO_PASSWORD, "test"), basic=True
-    )
-    b = RegistryClient(
-        registries.b.host, Credential("AWS", backends.SECOND_PASSWORD, "test"), basic=True
-    )
-    return a, b
-
-
-def sha(data: bytes) -> str:
-    return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
 class Raw:
@@ -48,7 +36,7 @@ def drain(reader: VerifyingReader) -> bytes:
 
 
 def test_a_blob_is_copied_once_then_found(registries: Registries) -> None:
-    a, b = clients(registries)
+    a, b = wire_clients(registries)
     src, dst = unique(), unique()
     data = os.urandom(3 << 20)  # streamed: above the size read into memory
     digest = registries.a.put_blob(src, data)
@@ -66,7 +54,7 @@ def test_a_blob_is_copied_once_then_found(registries: Registries) -> None:
 
 
 def test_within_one_registry_a_blob_is_mounted(registries: Registries) -> None:
-    a, _ = clients(registries)
+    a, _ = wire_clients(registries)
     src, dst = unique(), unique()
     data = b"small layer"
     digest = registries.a.put_blob(src, data)
@@ -79,7 +67,7 @@ def test_within_one_registry_a_blob_is_mounted(registries: Registries) -> None:
 def test_a_blob_already_moved_to_a_registry_is_mounted_into_the_next_repository(
     registries: Registries,
 ) -> None:
-    a, b = clients(registries)
+    a, b = wire_clients(registries)
     src, first, second = unique(), unique(), unique()
     data = os.urandom(1000)
     digest = registries.a.put_blob(src, data)
@@ -90,7 +78,7 @@ def test_a_blob_already_moved_to_a_registry_is_mounted_into_the_next_repository(
 
 
 def test_a_blob_of_another_size_than_declared_is_not_committed(registries: Registries) -> None:
-    a, b = clients(registries)
+    a, b = wire_clients(registries)
     src, dst = unique(), unique()
     digest = registries.a.put_blob(src, b"fourteen bytes")
     events: list[BlobEvent] = []
@@ -103,14 +91,16 @@ def test_a_blob_of_another_size_than_declared_is_not_committed(registries: Regis
 def test_the_reader_checks_size_and_digest() -> None:
     data = b"layer bytes"
     seen: list[int] = []
-    good = VerifyingReader(Raw(data), sha(data), len(data), seen.append, "blob x")
+    good = VerifyingReader(Raw(data), digest_of(data), len(data), seen.append, "blob x")
     assert (drain(good), len(good), sum(seen)) == (data, len(data), len(data))
-    short = VerifyingReader(Raw(data[:-1]), sha(data), len(data), seen.append, "blob x")
+    short = VerifyingReader(Raw(data[:-1]), digest_of(data), len(data), seen.append, "blob x")
     with pytest.raises(DigestMismatch, match=r"blob x: the source sent 10 bytes hashing to"):
         drain(short)
-    long = VerifyingReader(Raw(data + b"!"), sha(data), len(data), seen.append, "blob x")
+    long = VerifyingReader(Raw(data + b"!"), digest_of(data), len(data), seen.append, "blob x")
     with pytest.raises(DigestMismatch, match="blob x: more bytes than the 11 declared"):
         drain(long)
-    other = VerifyingReader(Raw(b"x" * len(data)), sha(data), len(data), seen.append, "blob x")
-    with pytest.raises(DigestMismatch, match=f"not 11 bytes of {sha(data)}"):
+    other = VerifyingReader(
+        Raw(b"x" * len(data)), digest_of(data), len(data), seen.append, "blob x"
+    )
+    with pytest.raises(DigestMismatch, match=f"not 11 bytes of {digest_of(data)}"):
         drain(other)

@@ -9,7 +9,6 @@ import json
 import pytest
 
 from ecrctl.distribution import manifest as m
-from ecrctl.distribution.client import Credential, RegistryClient
 from ecrctl.distribution.content import (
     Manifest,
     get_small_blob,
@@ -21,22 +20,18 @@ from ecrctl.distribution.content import (
     tags,
 )
 from ecrctl.errors import NotFound
-from tests.conftest import backends
-from tests.distribution.copy_support import Registries, registries_fixture  # noqa: F401
+from tests.distribution.copy_support import (  # noqa: F401 - fixture
+    Registries,
+    registries_fixture,
+    wire_clients,
+)
 from tests.support.names import unique
-
-
-def client_of(registries: Registries) -> RegistryClient:
-    """Registry A, logged in as its user with moto's token as the password."""
-    return RegistryClient(
-        registries.a.host, Credential("AWS", backends.MOTO_PASSWORD, "the test"), basic=True
-    )
 
 
 def test_a_manifest_is_read_as_stored_by_tag_and_by_digest(registries: Registries) -> None:
     repo = unique()
     pushed = registries.a.push_image(repo, "1.0", oci=True)
-    client = client_of(registries)
+    client = wire_clients(registries)[0]
     by_tag = read_manifest(client, repo, "1.0")
     assert by_tag == Manifest(pushed.body, m.OCI_MANIFEST, pushed.digest)
     assert read_manifest(client, repo, pushed.digest) == by_tag
@@ -46,14 +41,14 @@ def test_a_manifest_is_read_as_stored_by_tag_and_by_digest(registries: Registrie
 def test_an_index_is_an_index(registries: Registries) -> None:
     repo = unique()
     pushed = registries.a.push_index(repo, "multi")
-    found = read_manifest(client_of(registries), repo, "multi")
+    found = read_manifest(wire_clients(registries)[0], repo, "multi")
     assert (found.media_type, found.is_index, found.digest) == (m.OCI_INDEX, True, pushed.digest)
 
 
 def test_a_missing_manifest_is_named(registries: Registries) -> None:
     repo = unique()
     registries.a.push_image(repo, "1.0")
-    client = client_of(registries)
+    client = wire_clients(registries)[0]
     with pytest.raises(NotFound) as info:
         read_manifest(client, repo, "2.0")
     assert info.value.one_line().startswith(f"no image {registries.a.host}/{repo}:2.0; ")
@@ -64,7 +59,7 @@ def test_a_missing_manifest_is_named(registries: Registries) -> None:
 def test_a_manifest_is_put_byte_for_byte(registries: Registries) -> None:
     repo = unique()
     pushed = registries.a.push_image(repo, "1.0")
-    client = client_of(registries)
+    client = wire_clients(registries)[0]
     stored = read_manifest(client, repo, "1.0")
     put_manifest(client, repo, "copy", stored)
     assert registries.a.manifest(repo, "copy").content == pushed.body
@@ -76,14 +71,14 @@ def test_every_tag_is_listed(registries: Registries) -> None:
     pushed = registries.a.push_image(repo, "a")
     for tag in ("b", "c"):
         registries.a.put_manifest(repo, tag, pushed.body, m.DOCKER_SCHEMA2)
-    assert sorted(tags(client_of(registries), repo)) == ["a", "b", "c"]
+    assert sorted(tags(wire_clients(registries)[0], repo)) == ["a", "b", "c"]
 
 
 def test_link_pages_are_followed_to_the_last(registries: Registries) -> None:
     made = {unique("paged") for _ in range(3)}
     for repo in made:
         registries.a.push_image(repo, "1", [b"layer"])
-    pages = list(link_pages(client_of(registries), "/v2/_catalog?n=2", "registry:catalog:*"))
+    pages = list(link_pages(wire_clients(registries)[0], "/v2/_catalog?n=2", "registry:catalog:*"))
     listed = [page.json()["repositories"] for page in pages]
     assert len(pages) >= 2
     assert all(len(names) == 2 for names in listed[:-1])
@@ -93,7 +88,7 @@ def test_link_pages_are_followed_to_the_last(registries: Registries) -> None:
 def test_the_tags_of_a_missing_repository_are_named(registries: Registries) -> None:
     repo = unique()
     with pytest.raises(NotFound) as info:
-        tags(client_of(registries), repo)
+        tags(wire_clients(registries)[0], repo)
     assert info.value.one_line() == (
         f"no repository {repo} at {registries.a.host}; check the repository name"
     )
@@ -103,7 +98,7 @@ def test_a_config_blob_is_read_and_verified(registries: Registries) -> None:
     repo = unique()
     pushed = registries.a.push_image(repo, "1.0")
     config = json.loads(pushed.body)["config"]
-    data = get_small_blob(client_of(registries), repo, config["digest"])
+    data = get_small_blob(wire_clients(registries)[0], repo, config["digest"])
     assert len(data) == config["size"]
     assert json.loads(data)["os"] == "linux"
 

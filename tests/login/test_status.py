@@ -8,26 +8,20 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ecrctl.aws.clients import Aws
-from ecrctl.aws.settings import AwsSettings
 from ecrctl.login import cache as tokencache
 from ecrctl.login.mappings import RegistryMapping, save_mapping
-from ecrctl.login.registries import Registries
 from ecrctl.login.status import StatusRow, status
 from ecrctl.login.workflow import log_in
 from tests.conftest import REGION
 from tests.login_support import ecr_host, fresh_keyring, seed_token  # noqa: F401 - fixture
+from tests.support.aws import own_registries
 from tests.support.files import write_docker_config
 
 HOST = ecr_host()
 
 
-def registries() -> Registries:
-    return Registries(Aws(AwsSettings(region=REGION)))
-
-
 def rows() -> dict[str, StatusRow]:
-    return {row.host: row for row in status(registries(), tokencache.open_cache())}
+    return {row.host: row for row in status(own_registries(), tokencache.open_cache())}
 
 
 def test_nothing_known_is_no_row() -> None:
@@ -65,8 +59,10 @@ def test_a_token_past_half_its_life_is_not_fresh() -> None:
 
 @pytest.mark.usefixtures("moto")
 def test_a_login_shows_its_record_and_no_secret() -> None:
-    log_in(registries(), [], registry_url=None, use_cache=False, helper=False, verify=False)
-    [row] = status(registries(), tokencache.open_cache(), now=datetime(2014, 12, 31, tzinfo=UTC))
+    log_in(own_registries(), [], registry_url=None, use_cache=False, helper=False, verify=False)
+    [row] = status(
+        own_registries(), tokencache.open_cache(), now=datetime(2014, 12, 31, tzinfo=UTC)
+    )
     assert row.to_json() == {
         "host": HOST,
         "registryId": "123456789012",

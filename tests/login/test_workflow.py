@@ -4,21 +4,15 @@ logout that undoes what was recorded; the engine's refusal of a credential."""
 
 from __future__ import annotations
 
-import base64
-import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from ecrctl import paths
-from ecrctl.aws.clients import Aws
-from ecrctl.aws.settings import AwsSettings
 from ecrctl.errors import AuthError, EcrctlError, InvalidInput
 from ecrctl.login import cache as tokencache
 from ecrctl.login.mappings import load_config
-from ecrctl.login.registries import Registries
 from ecrctl.login.workflow import (
     LoginReport,
     hours_left,
@@ -34,24 +28,13 @@ from tests.login_support import (  # noqa: F401 - fixture
     fresh_keyring,
     seed_token,
 )
+from tests.support.aws import own_registries
+from tests.support.files import read_docker_config, stored_password
 
 HOST = ecr_host()
 OTHER = ecr_host("111111111111")
 
 pytestmark = pytest.mark.usefixtures("moto")
-
-
-def registries() -> Registries:
-    return Registries(Aws(AwsSettings(region=REGION)))
-
-
-def docker_json() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(paths.docker_config_file().read_text())
-    return data
-
-
-def stored_password(host: str) -> str:
-    return base64.b64decode(docker_json()["auths"][host]["auth"]).decode().split(":", 1)[1]
 
 
 def test_hours_left_is_rounded_to_a_tenth() -> None:
@@ -63,7 +46,7 @@ def test_hours_left_is_rounded_to_a_tenth() -> None:
 def test_login_stores_each_token_and_records_it_without_the_secret() -> None:
     report = LoginReport()
     results = log_in(
-        registries(),
+        own_registries(),
         ["", "111111111111"],
         registry_url=None,
         use_cache=True,
@@ -90,18 +73,20 @@ def test_login_stores_each_token_and_records_it_without_the_secret() -> None:
 
 
 def test_login_with_the_helper_names_it_and_maps_an_address_it_could_not_place() -> None:
-    [plain] = log_in(registries(), [], registry_url=None, use_cache=True, helper=True, verify=False)
+    [plain] = log_in(
+        own_registries(), [], registry_url=None, use_cache=True, helper=True, verify=False
+    )
     assert (plain.location.kind, plain.mapping) == ("helper", None)
     [mapped] = log_in(
-        registries(),
+        own_registries(),
         [],
         registry_url="127.0.0.1:5999",
         use_cache=True,
         helper=True,
         verify=False,
     )
-    assert docker_json()["credHelpers"] == {HOST: "ecrctl", "127.0.0.1:5999": "ecrctl"}
-    assert "auths" not in docker_json()
+    assert read_docker_config()["credHelpers"] == {HOST: "ecrctl", "127.0.0.1:5999": "ecrctl"}
+    assert "auths" not in read_docker_config()
     assert mapped.mapping is not None
     assert load_config().registries["127.0.0.1:5999"] == mapped.mapping
     assert (mapped.mapping.account, mapped.mapping.region) == ("123456789012", REGION)
@@ -110,7 +95,7 @@ def test_login_with_the_helper_names_it_and_maps_an_address_it_could_not_place()
 def test_one_address_for_several_registries_is_refused_before_any_call() -> None:
     with pytest.raises(InvalidInput, match="names one address but 2 registries were given"):
         log_in(
-            registries(),
+            own_registries(),
             ["111111111111", "222222222222"],
             registry_url="127.0.0.1:5999",
             use_cache=True,
@@ -123,7 +108,7 @@ def test_one_address_for_several_registries_is_refused_before_any_call() -> None
 
 def test_logout_undoes_every_recorded_login_and_drops_its_tokens() -> None:
     log_in(
-        registries(),
+        own_registries(),
         ["", "111111111111"],
         registry_url=None,
         use_cache=True,
@@ -132,18 +117,18 @@ def test_logout_undoes_every_recorded_login_and_drops_its_tokens() -> None:
     )
     seed_token("cached", account="111111111111")
     cache = tokencache.open_cache()
-    results = logout(registries(), [], helper_entry=False, cache=cache)
+    results = logout(own_registries(), [], helper_entry=False, cache=cache)
     assert {r.host: r.cached_tokens_dropped for r in results} == {OTHER: 1, HOST: 0}
     assert all(r.erased_from == "config.json auths" for r in results)
-    assert docker_json().get("auths", {}) == {}
+    assert read_docker_config().get("auths", {}) == {}
     assert read_records() == {}
     assert cache.entries() == []
-    assert logout(registries(), [], helper_entry=False, cache=cache) == []
+    assert logout(own_registries(), [], helper_entry=False, cache=cache) == []
 
 
 def test_logout_keeps_a_helper_entry_unless_told_to_remove_it() -> None:
     log_in(
-        registries(),
+        own_registries(),
         [],
         registry_url="127.0.0.1:5999",
         use_cache=True,
@@ -151,13 +136,13 @@ def test_logout_keeps_a_helper_entry_unless_told_to_remove_it() -> None:
         verify=False,
     )
     cache = tokencache.open_cache()
-    [kept] = logout(registries(), ["http://127.0.0.1:5999/"], helper_entry=False, cache=cache)
+    [kept] = logout(own_registries(), ["http://127.0.0.1:5999/"], helper_entry=False, cache=cache)
     assert (kept.host, kept.helper_entry_kept, kept.erased_from) == ("127.0.0.1:5999", True, None)
-    assert docker_json()["credHelpers"] == {"127.0.0.1:5999": "ecrctl"}
+    assert read_docker_config()["credHelpers"] == {"127.0.0.1:5999": "ecrctl"}
     assert "127.0.0.1:5999" in read_records()
-    [gone] = logout(registries(), ["127.0.0.1:5999"], helper_entry=True, cache=cache)
+    [gone] = logout(own_registries(), ["127.0.0.1:5999"], helper_entry=True, cache=cache)
     assert gone.erased_from is not None and gone.erased_from.startswith("credHelpers: ")
-    assert "credHelpers" not in docker_json()
+    assert "credHelpers" not in read_docker_config()
     assert load_config().registries == {}
     assert read_records() == {}
 
@@ -169,7 +154,7 @@ def test_nothing_is_stored_when_the_state_dir_cannot_be_written(
     blocker.write_text("")
     monkeypatch.setenv("XDG_STATE_HOME", str(blocker))
     with pytest.raises(EcrctlError, match=r"cannot write in .*/state-is-a-file/ecrctl: "):
-        log_in(registries(), [], registry_url=None, use_cache=True, helper=False, verify=False)
+        log_in(own_registries(), [], registry_url=None, use_cache=True, helper=False, verify=False)
     assert not paths.docker_config_file().exists()
 
 

@@ -167,7 +167,7 @@ def stubbed() -> Iterator[tuple[Any, Any]]:
         stub.assert_no_pending_responses()
 
 
-def repository_answer(name: str) -> dict[str, Any]:
+def public_repository_answer(name: str) -> dict[str, Any]:
     """A public repository as DescribeRepositories answers it."""
     return {
         "repositoryArn": f"arn:aws:ecr-public::{ACCOUNT}:repository/{name}",

@@ -22,7 +22,7 @@ from ecrctl.public.location import (
     locate_image,
     public_image,
 )
-from tests.public.conftest import ACCOUNT, repository_answer
+from tests.public.conftest import ACCOUNT, public_repository_answer
 
 DIGEST = "sha256:" + "ab" * 32
 
@@ -76,7 +76,7 @@ def test_an_existing_repository_is_answered(stubbed: tuple[Any, Stubber]) -> Non
     client, stub = stubbed
     stub.add_response(
         "describe_repositories",
-        {"repositories": [repository_answer("app")]},
+        {"repositories": [public_repository_answer("app")]},
         {"repositoryNames": ["app"], "registryId": ACCOUNT},
     )
     found = existing_public_repository(client, "app", registry_id=ACCOUNT)
@@ -125,7 +125,7 @@ def test_a_bare_repository_takes_the_alias_and_host_of_its_uri(
     stubbed: tuple[Any, Stubber],
 ) -> None:
     client, stub = stubbed
-    stub.add_response("describe_repositories", {"repositories": [repository_answer("app")]})
+    stub.add_response("describe_repositories", {"repositories": [public_repository_answer("app")]})
     image, repository = locate_image(Registries(Aws()), client, PublicImage("app", tag="1"))
     assert image == PublicImage("app", "alias", "public.ecr.aws", "1")
     assert repository["repositoryName"] == "app"
@@ -135,7 +135,7 @@ def test_the_address_is_registry_url_else_the_mapped_public_host(
     stubbed: tuple[Any, Stubber],
 ) -> None:
     client, stub = stubbed
-    answer = {"repositories": [repository_answer("app")]}
+    answer = {"repositories": [public_repository_answer("app")]}
     stub.add_response("describe_repositories", answer)
     stub.add_response("describe_repositories", answer)
     image, _ = locate_image(
@@ -149,7 +149,7 @@ def test_the_address_is_registry_url_else_the_mapped_public_host(
 
 def test_an_alias_of_the_callers_registry_is_kept(stubbed: tuple[Any, Stubber]) -> None:
     client, stub = stubbed
-    stub.add_response("describe_repositories", {"repositories": [repository_answer("app")]})
+    stub.add_response("describe_repositories", {"repositories": [public_repository_answer("app")]})
     stub.add_response(
         "describe_registries",
         {

@@ -6,10 +6,7 @@ host, with a ``public = true`` mapping for a host that is not ECR Public's."""
 from __future__ import annotations
 
 import base64
-import json
-from typing import Any
 
-from ecrctl import paths
 from ecrctl.aws.clients import Aws
 from ecrctl.aws.settings import AwsSettings
 from ecrctl.login.mappings import RegistryMapping, load_config
@@ -18,15 +15,11 @@ from ecrctl.login.workflow import read_records
 from ecrctl.public.login import fetch_public_auth, log_in
 from tests.login_support import fresh_keyring  # noqa: F401 - fixture
 from tests.public_support import PUBLIC_PASSWORD, FakeEcrPublic, fake_fixture  # noqa: F401
+from tests.support.files import read_docker_config
 
 
 def registries() -> Registries:
     return Registries.of(Aws(AwsSettings()))
-
-
-def docker_json() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(paths.docker_config_file().read_text())
-    return data
 
 
 def test_the_token_is_for_public_ecr_aws_or_the_address_given(fake: FakeEcrPublic) -> None:
@@ -46,7 +39,7 @@ def test_the_token_is_stored_and_recorded(fake: FakeEcrPublic) -> None:
         "config.json",
         None,
     )
-    stored = base64.b64decode(docker_json()["auths"]["public.ecr.aws"]["auth"]).decode()
+    stored = base64.b64decode(read_docker_config()["auths"]["public.ecr.aws"]["auth"]).decode()
     assert stored == f"AWS:{PUBLIC_PASSWORD}"
     assert read_records()["public.ecr.aws"]["region"] == "us-east-1"
 
@@ -57,6 +50,9 @@ def test_the_helper_serves_ecr_public_and_a_mapped_address(fake: FakeEcrPublic) 
     mirror = log_in(registries(), use_cache=False, helper=True, registry_url="127.0.0.1:5002")
     assert mirror.mapping == RegistryMapping("127.0.0.1:5002", "", "us-east-1", public=True)
     assert load_config().registries == {"127.0.0.1:5002": mirror.mapping}
-    assert docker_json()["credHelpers"] == {"public.ecr.aws": "ecrctl", "127.0.0.1:5002": "ecrctl"}
-    assert "auths" not in docker_json()
+    assert read_docker_config()["credHelpers"] == {
+        "public.ecr.aws": "ecrctl",
+        "127.0.0.1:5002": "ecrctl",
+    }
+    assert "auths" not in read_docker_config()
     assert read_records() == {}  # a helper login of ECR Public is not recorded

@@ -10,7 +10,7 @@ from botocore.stub import Stubber
 
 from ecrctl.errors import InvalidInput
 from ecrctl.public import repository
-from tests.public.conftest import repository_answer
+from tests.public.conftest import public_repository_answer
 
 
 def test_list_follows_next_token_and_filters_by_prefix(stubbed: tuple[Any, Stubber]) -> None:
@@ -18,14 +18,14 @@ def test_list_follows_next_token_and_filters_by_prefix(stubbed: tuple[Any, Stubb
     stub.add_response(
         "describe_repositories",
         {
-            "repositories": [repository_answer("team/a"), repository_answer("other")],
+            "repositories": [public_repository_answer("team/a"), public_repository_answer("other")],
             "nextToken": "t1",
         },
         {"maxResults": 1000},
     )
     stub.add_response(
         "describe_repositories",
-        {"repositories": [repository_answer("team/b")]},
+        {"repositories": [public_repository_answer("team/b")]},
         {"nextToken": "t1", "maxResults": 1000},
     )
     found = repository.list_repositories(client, "team/")
@@ -50,7 +50,10 @@ def test_create_sends_the_catalog_data(stubbed: tuple[Any, Stubber]) -> None:
     }
     stub.add_response(
         "create_repository",
-        {"repository": repository_answer("shell"), "catalogData": {"description": "tiny shell"}},
+        {
+            "repository": public_repository_answer("shell"),
+            "catalogData": {"description": "tiny shell"},
+        },
         {"repositoryName": "shell", "catalogData": catalog, "tags": [{"Key": "k", "Value": "v"}]},
     )
     created = repository.create_repository(
@@ -77,7 +80,7 @@ def test_show_reads_the_catalog_and_counts_images(stubbed: tuple[Any, Stubber]) 
     client, stub = stubbed
     stub.add_response(
         "describe_repositories",
-        {"repositories": [repository_answer("shell")]},
+        {"repositories": [public_repository_answer("shell")]},
         {"repositoryNames": ["shell"]},
     )
     stub.add_response(

@@ -11,6 +11,8 @@ import pytest
 from botocore.stub import Stubber
 
 from ecrctl.errors import InvalidInput, NotFound
+from ecrctl.lifecycle.templates import render
+from ecrctl.policy.templates import repository_template
 from ecrctl.repo.repository import (
     create_repository,
     describe_repository,
@@ -20,36 +22,8 @@ from ecrctl.repo.repository import (
     show_repository,
 )
 from tests import image_samples as s
-from tests.conftest import ACCOUNT, REGION
-
-POLICY = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {"Sid": "Pull", "Effect": "Allow", "Principal": "*", "Action": ["ecr:BatchGetImage"]}
-    ],
-}
-LIFECYCLE = {
-    "rules": [
-        {
-            "rulePriority": 1,
-            "selection": {
-                "tagStatus": "untagged",
-                "countType": "imageCountMoreThan",
-                "countNumber": 1,
-            },
-            "action": {"type": "expire"},
-        }
-    ]
-}
-
-
-def answer(name: str) -> dict[str, Any]:
-    return {
-        "repositoryName": name,
-        "repositoryArn": f"arn:aws:ecr:{REGION}:{ACCOUNT}:repository/{name}",
-        "registryId": ACCOUNT,
-        "repositoryUri": f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/{name}",
-    }
+from tests.conftest import ACCOUNT
+from tests.support.aws import repository_answer
 
 
 def test_create_applies_every_option(ecr: Any) -> None:
@@ -99,12 +73,12 @@ def test_every_page_is_read_1000_at_a_time(stubbed: tuple[Any, Stubber]) -> None
     client, stub = stubbed
     stub.add_response(
         "describe_repositories",
-        {"repositories": [answer("bb")], "nextToken": "t1"},
+        {"repositories": [repository_answer("bb")], "nextToken": "t1"},
         {"maxResults": 1000, "registryId": ACCOUNT},
     )
     stub.add_response(
         "describe_repositories",
-        {"repositories": [answer("aa")]},
+        {"repositories": [repository_answer("aa")]},
         {"maxResults": 1000, "registryId": ACCOUNT, "nextToken": "t1"},
     )
     assert [r["repositoryName"] for r in list_repositories(client, registry_id=ACCOUNT)] == [
@@ -116,7 +90,9 @@ def test_every_page_is_read_1000_at_a_time(stubbed: tuple[Any, Stubber]) -> None
 def test_named_repositories_are_asked_without_a_page_size(stubbed: tuple[Any, Stubber]) -> None:
     client, stub = stubbed
     stub.add_response(
-        "describe_repositories", {"repositories": [answer("aa")]}, {"repositoryNames": ["aa"]}
+        "describe_repositories",
+        {"repositories": [repository_answer("aa")]},
+        {"repositoryNames": ["aa"]},
     )
     assert [r["repositoryName"] for r in iter_repositories(client, names=["aa"])] == ["aa"]
 
@@ -150,8 +126,10 @@ def test_show_says_which_policies_are_set(ecr: Any) -> None:
     assert (shown["imageCount"], shown["totalSizeInBytes"]) == (0, 0)
     assert shown["tags"] == [{"Key": "env", "Value": "dev"}]
     assert (shown["hasRepositoryPolicy"], shown["hasLifecyclePolicy"]) == (False, False)
-    ecr.set_repository_policy(repositoryName="team/app", policyText=json.dumps(POLICY))
-    ecr.put_lifecycle_policy(repositoryName="team/app", lifecyclePolicyText=json.dumps(LIFECYCLE))
+    policy = repository_template("public-pull")
+    ecr.set_repository_policy(repositoryName="team/app", policyText=json.dumps(policy))
+    lifecycle = render("keep-untagged", {"count": "1"})
+    ecr.put_lifecycle_policy(repositoryName="team/app", lifecyclePolicyText=json.dumps(lifecycle))
     shown = show_repository(ecr, "team/app")
     assert (shown["hasRepositoryPolicy"], shown["hasLifecyclePolicy"]) == (True, True)
 
@@ -161,7 +139,9 @@ def test_a_refusal_to_read_a_policy_is_not_taken_for_none(stubbed: tuple[Any, St
 
     client, stub = stubbed
     stub.add_response(
-        "describe_repositories", {"repositories": [answer("aa")]}, {"repositoryNames": ["aa"]}
+        "describe_repositories",
+        {"repositories": [repository_answer("aa")]},
+        {"repositoryNames": ["aa"]},
     )
     stub.add_response("describe_images", {"imageDetails": []})
     stub.add_response("list_tags_for_resource", {"tags": []})

@@ -3,6 +3,7 @@ and the docker CLI's config.json."""
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 from typing import Any
@@ -24,3 +25,15 @@ def write_docker_config(data: Any) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data))
     return path
+
+
+def read_docker_config() -> dict[str, Any]:
+    """The docker CLI's config.json as it is now."""
+    data: dict[str, Any] = json.loads(paths.docker_config_file().read_text())
+    return data
+
+
+def stored_password(host: str) -> str:
+    """The password config.json's ``auths`` holds for ``host``."""
+    auth = read_docker_config()["auths"][host]["auth"]
+    return base64.b64decode(auth).decode().split(":", 1)[1]
