@@ -74,6 +74,13 @@ def ecr(moto: None) -> Any:
 
 
 @pytest.fixture
+def repo(ecr: Any) -> str:
+    """An empty repository team/app in moto."""
+    ecr.create_repository(repositoryName="team/app")
+    return "team/app"
+
+
+@pytest.fixture
 def stubbed() -> Iterator[tuple[Any, Any]]:
     """An ECR client under botocore's Stubber, for what moto cannot answer (pagination,
     throttling, AccessDenied, AWS's lifecycle preview); every queued answer must be used."""

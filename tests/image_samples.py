@@ -15,10 +15,6 @@ def sha(text: str) -> str:
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
-def blob(seed: str) -> str:
-    return "sha256:" + hashlib.sha256(seed.encode()).hexdigest()
-
-
 def _dump(document: dict[str, Any]) -> str:
     # indent 3 and a trailing newline: not what json.dumps gives by default
     return json.dumps(document, indent=3) + "\n"
@@ -32,13 +28,13 @@ def schema2(seed: str = "a", layer_sizes: tuple[int, ...] = (1000, 2048)) -> str
             "config": {
                 "mediaType": "application/vnd.docker.container.image.v1+json",
                 "size": 1470,
-                "digest": blob(f"config-{seed}"),
+                "digest": sha(f"config-{seed}"),
             },
             "layers": [
                 {
                     "mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip",
                     "size": size,
-                    "digest": blob(f"layer-{seed}-{i}"),
+                    "digest": sha(f"layer-{seed}-{i}"),
                 }
                 for i, size in enumerate(layer_sizes)
             ],
@@ -54,13 +50,13 @@ def oci_manifest(seed: str = "o") -> str:
             "config": {
                 "mediaType": "application/vnd.oci.image.config.v1+json",
                 "size": 700,
-                "digest": blob(f"oci-config-{seed}"),
+                "digest": sha(f"oci-config-{seed}"),
             },
             "layers": [
                 {
                     "mediaType": "application/vnd.oci.image.layer.v1.tar+gzip",
                     "size": 4096,
-                    "digest": blob(f"oci-layer-{seed}"),
+                    "digest": sha(f"oci-layer-{seed}"),
                 }
             ],
             "annotations": {"org.opencontainers.image.source": "https://example.com/app"},

@@ -7,7 +7,7 @@ or a client, never this object. Nothing heavy is imported at module level.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -35,12 +35,12 @@ class Output:
         return self.output == "json" or self.query is not None
 
 
+@dataclass(eq=False)
 class App:
     """What every command receives: the AWS settings, the output options, the clients."""
 
-    def __init__(self, settings: AwsSettings | None = None, out: Output | None = None) -> None:
-        self.settings = settings or AwsSettings()
-        self.out = out or Output()
+    settings: AwsSettings = field(default_factory=AwsSettings)
+    out: Output = field(default_factory=Output)
 
     @cached_property
     def aws(self) -> Aws:

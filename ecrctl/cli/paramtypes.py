@@ -25,7 +25,24 @@ else:
 Completer = Callable[[click.Context, click.Parameter, str], "list[CompletionItem]"]
 
 
-class RepositoryName(StringType):
+class _CompletedString(StringType):
+    """A string passed through unchanged whose candidates come from the completer
+    named ``completer`` in :mod:`ecrctl.cli.completers` (imported only at TAB)."""
+
+    completer = ""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        return value
+
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[CompletionItem]:
+        completers = importlib.import_module("ecrctl.cli.completers")
+        found: list[CompletionItem] = getattr(completers, self.completer)(ctx, param, incomplete)
+        return found
+
+
+class RepositoryName(_CompletedString):
     """A repository name argument or option: completes the names ECR knows.
 
     The value is passed through unchanged; commands check it themselves
@@ -33,19 +50,10 @@ class RepositoryName(StringType):
     """
 
     name = "repository"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        return value
-
-    def shell_complete(
-        self, ctx: click.Context, param: click.Parameter, incomplete: str
-    ) -> list[CompletionItem]:
-        from ecrctl.cli.completers import complete_repositories
-
-        return complete_repositories(ctx, param, incomplete)
+    completer = "complete_repositories"
 
 
-class TagOrDigest(StringType):
+class TagOrDigest(_CompletedString):
     """A tag or ``sha256:`` digest in the repository given before it on the command line.
 
     Passed through unchanged: commands parse it with
@@ -53,16 +61,7 @@ class TagOrDigest(StringType):
     """
 
     name = "ref"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        return value
-
-    def shell_complete(
-        self, ctx: click.Context, param: click.Parameter, incomplete: str
-    ) -> list[CompletionItem]:
-        from ecrctl.cli.completers import complete_image_refs
-
-        return complete_image_refs(ctx, param, incomplete)
+    completer = "complete_image_refs"
 
 
 REPOSITORY = RepositoryName()

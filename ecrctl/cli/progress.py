@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ecrctl.cli.app import App
-    from ecrctl.image.transfer import Progress
+    from ecrctl.image.transfer import TransferEvent
 
 # statuses that repeat with byte counts; printed once per layer in plain mode
 BYTE_STATUSES = {"Pushing", "Downloading", "Extracting"}
@@ -43,8 +43,24 @@ def byte_progress(app: App, *, transient: bool) -> Any:
     return progress
 
 
-class ProgressView:
-    """A callback for :class:`ecrctl.image.transfer.Progress` events."""
+class ByteDisplay:
+    """A context over a rich byte display (``_progress``, when one was started):
+    leaving it stops the display."""
+
+    _progress: Any = None
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+
+class ProgressView(ByteDisplay):
+    """A callback for :class:`ecrctl.image.transfer.TransferEvent` events."""
 
     def __init__(self, app: App, verb: str) -> None:
         self.verb = verb
@@ -67,16 +83,7 @@ class ProgressView:
             self._overall = self._progress.add_task(f"{self.verb} (overall)", total=None)
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if self._progress is not None:
-            self._progress.stop()
-
-    def __call__(self, event: Progress) -> None:
+    def __call__(self, event: TransferEvent) -> None:
         if self.mode == "quiet":
             return
         if self.mode == "plain":
@@ -84,7 +91,7 @@ class ProgressView:
         else:
             self._rich(event)
 
-    def _plain(self, event: Progress) -> None:
+    def _plain(self, event: TransferEvent) -> None:
         key = (event.layer, event.status)
         if event.status in BYTE_STATUSES and key in self._seen:
             return
@@ -93,7 +100,7 @@ class ProgressView:
         prefix = f"{event.layer}: " if event.layer else ""
         sys.stderr.write(f"{prefix}{event.status}{size}\n")
 
-    def _rich(self, event: Progress) -> None:
+    def _rich(self, event: TransferEvent) -> None:
         progress = self._progress
         if not event.layer or not LAYER_ID.fullmatch(event.layer):
             progress.console.print(event.status)

@@ -9,7 +9,7 @@ import click
 
 from ecrctl.cli import public as public_cli
 from ecrctl.cli.app import App
-from ecrctl.cli.common import confirm, group, pass_app, yes_option
+from ecrctl.cli.common import confirm, create_option, group, jobs_option, pass_app, yes_option
 from ecrctl.cli.paramtypes import REPOSITORY, remember_repositories
 from ecrctl.cli.public import catalog_options, public_option
 from ecrctl.cli.render import Table, emit, fmt_bool, fmt_digest, fmt_mib, fmt_time, notice
@@ -187,7 +187,7 @@ def delete(app: App, name: str, force: bool, yes: bool, public: bool) -> None:
     name = check_repository_name(name)
     if public:
         return public_cli.delete_repo(app, name, force=force, yes=yes)
-    plan = core.plan_delete(app.ecr, name, force=force, registry_id=app.registry_id)
+    plan = core.plan_repository_delete(app.ecr, name, force=force, registry_id=app.registry_id)
     if plan.items:
         noun = "image" if len(plan.items) == 1 else "images"
         confirm(
@@ -196,7 +196,7 @@ def delete(app: App, name: str, force: bool, yes: bool, public: bool) -> None:
             what=f"delete {name!r} with its {len(plan.items)} {noun}",
         )
     try:
-        core.execute_delete(app.ecr, plan)
+        core.execute_repository_delete(app.ecr, plan)
     finally:  # also when the call, the connection or a signal stopped it
         _emit_delete(app, plan)
 
@@ -250,7 +250,7 @@ def untag(app: App, name: str, keys: tuple[str, ...]) -> None:
 @repo.command("tags", epilog="\b\nExample:\n  ecrctl repo tags team/app -o json")
 @click.argument("name", type=REPOSITORY)
 @pass_app
-def tags(app: App, name: str) -> None:
+def tags_of(app: App, name: str) -> None:
     """List the resource tags of a repository (NAME or ARN)."""
     found = repo_tags.tags_of(app.aws, name)
     emit(app, found, table=lambda: _tags_table(found))
@@ -266,10 +266,8 @@ def tags(app: App, name: str) -> None:
 @click.argument("destination", metavar="DST_REPO")
 @click.option("--tags", "pattern", metavar="PATTERN", help="Only tags matching this glob.")
 @click.option("--include-untagged", is_flag=True, help="Also untagged images (ECR source only).")
-@click.option("--create", is_flag=True, help="Create the destination ECR repository if missing.")
-@click.option(
-    "--jobs", type=click.IntRange(1, 32), default=4, show_default=True, help="Blobs in parallel."
-)
+@create_option
+@jobs_option
 @pass_app
 def copy(
     app: App,

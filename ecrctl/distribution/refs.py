@@ -33,13 +33,23 @@ def repository_name_error(
 ) -> InvalidInput:
     """The error for a name ``pattern`` refuses (``shown``: as the user wrote it, e.g.
     an ARN): lowercase when that is the fix."""
-    lowered = name.lower()
-    fix = (
-        f"use lowercase: {lowered!r}"
-        if pattern.fullmatch(lowered)
-        else "use lowercase letters and digits, separated by single . _ - or / (e.g. team/app)"
+    fix = _lowercase_or(
+        name,
+        name,
+        "use lowercase letters and digits, separated by single . _ - or / (e.g. team/app)",
+        pattern,
     )
     return InvalidInput(f"invalid repository name {shown or name!r}", hint=fix)
+
+
+def _lowercase_or(
+    candidate: str, given: str, otherwise: str, pattern: re.Pattern[str] = REPOSITORY_NAME
+) -> str:
+    """The hint for a refused name: lowercase ``given`` when that makes ``candidate``
+    what ``pattern`` takes, else ``otherwise``."""
+    if pattern.fullmatch(candidate.lower()):
+        return f"use lowercase: {given.lower()!r}"
+    return otherwise
 
 
 def check_repository_name(name: str) -> str:
@@ -60,11 +70,10 @@ def check_repository_prefix(prefix: str) -> str:
     """The start of a repository name (``team/``): what a name may start with."""
     candidate = prefix.rstrip("/._-") or "ab"
     if len(prefix) > 256 or not REPOSITORY_NAME.fullmatch(candidate):
-        lowered = candidate.lower()
-        fix = (
-            f"use lowercase: {prefix.lower()!r}"
-            if REPOSITORY_NAME.fullmatch(lowered)
-            else "give the start of a name such as team/ (lowercase letters, digits, . _ - /)"
+        fix = _lowercase_or(
+            candidate,
+            prefix,
+            "give the start of a name such as team/ (lowercase letters, digits, . _ - /)",
         )
         raise InvalidInput(f"no repository name can start with {prefix!r}", hint=fix)
     return prefix

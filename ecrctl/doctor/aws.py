@@ -14,7 +14,6 @@ from typing import Any
 
 from ecrctl.doctor.facts import Facts, proxy_fix, proxy_note
 from ecrctl.doctor.model import CheckOutcome, Skipped, failure, ok, skip, warning
-from ecrctl.doctor.runner import Spec
 
 SKEW_WARN = 60.0  # seconds
 SKEW_FAIL = 300.0  # SigV4 refuses requests signed more than 5 minutes off
@@ -195,12 +194,3 @@ def check_auth_token(facts: Facts) -> CheckOutcome:
     expires = data.get("expiresAt")
     when = f", valid until {expires:%Y-%m-%d %H:%M} UTC" if expires is not None else ""
     return ok(f"ECR issued a token for {host_of(str(data.get('proxyEndpoint')))}{when}")
-
-
-CHECKS = (
-    Spec("aws.credentials", "AWS credentials", check_credentials),
-    Spec("aws.region", "AWS region", check_configured_region),
-    Spec("aws.endpoint", "ECR API endpoint", check_endpoint),
-    Spec("aws.clock", "Clock skew", check_clock),
-    Spec("aws.auth-token", "ecr:GetAuthorizationToken", check_auth_token),
-)

@@ -10,8 +10,7 @@ failure: pushes and pulls work without a trail, only the history is lost.
 from __future__ import annotations
 
 from ecrctl.doctor.facts import Facts
-from ecrctl.doctor.model import CheckOutcome, always, ok, warning
-from ecrctl.doctor.runner import Spec
+from ecrctl.doctor.model import CheckOutcome, ok, warning
 
 SELECTORS = '[{"ReadWriteType": "All", "IncludeManagementEvents": true}]'
 PERMISSIONS = "cloudtrail:DescribeTrails, cloudtrail:GetTrailStatus, cloudtrail:GetEventSelectors"
@@ -70,6 +69,3 @@ def check_trail(facts: Facts) -> CheckOutcome:
         f"aws cloudtrail put-event-selectors --trail-name {first.arn} "
         f"--event-selectors '{SELECTORS}'",
     )
-
-
-CHECKS = (Spec("aws.cloudtrail", "CloudTrail logs ECR events", check_trail, always),)

@@ -17,7 +17,6 @@ from ecrctl import paths
 from ecrctl.doctor.facts import Facts
 from ecrctl.doctor.model import CheckOutcome, Skipped, failure, ok, skip, warning
 from ecrctl.doctor.registry import login_fix, v2_answer
-from ecrctl.doctor.runner import Spec
 
 WARN_HOURS = 1.0
 
@@ -183,11 +182,3 @@ def check_ecrctl_login(facts: Facts) -> CheckOutcome:
     if left < WARN_HOURS:
         return warning(f"{said} ({left:g} h left)", login_fix(facts))
     return ok(f"{said} ({left:g} h left)")
-
-
-CHECKS = (
-    Spec("registry.credential", "Docker's credential", check_credential),
-    Spec("registry.login", "Registry accepts the credential", check_login),
-    Spec("registry.match", "Credential's account and region", check_match),
-    Spec("registry.ecrctl-login", "ecrctl login record", check_ecrctl_login),
-)

@@ -10,7 +10,6 @@ import shutil
 
 from ecrctl.doctor.facts import Facts
 from ecrctl.doctor.model import CheckOutcome, Skipped, failure, ok, skip, warning
-from ecrctl.doctor.runner import Spec
 
 MIN_VERSION = (1, 10)
 GIB = 1024**3
@@ -105,11 +104,3 @@ def check_proxy(facts: Facts) -> CheckOutcome:
     if _covered(host, no_proxy):
         return ok(f"{said}; {host} bypasses it")
     return ok(f"{said}, including {host}")
-
-
-CHECKS = (
-    Spec("docker.engine", "Docker Engine", check_engine),
-    Spec("docker.version", "Docker version", check_version),
-    Spec("docker.disk", "Free space for images", check_disk),
-    Spec("docker.proxy", "Engine proxy", check_proxy),
-)

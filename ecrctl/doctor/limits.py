@@ -5,13 +5,13 @@ read it, else AWS's documented defaults (named as such). Warns from 80 %.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from ecrctl.aws.access import items, registry_kwargs
 from ecrctl.doctor.facts import Facts
-from ecrctl.doctor.model import CheckOutcome, always, failure, ok, warning, with_repository
-from ecrctl.doctor.runner import Spec
+from ecrctl.doctor.model import CheckOutcome, failure, ok, warning
 
 WARN_RATIO = 0.8
 
@@ -68,6 +68,18 @@ def _registry(facts: Facts) -> dict[str, Any]:
     return registry_kwargs(facts.aws.settings.registry_id)
 
 
+ASK_FOR_MORE = "aws service-quotas request-service-quota-increase --service-code ecr"
+
+
+def _count_against(
+    facts: Facts, listed: Iterable[Any], what: str, quota_of: tuple[str, int], remedy: str
+) -> CheckOutcome:
+    """How many ``listed`` there are against the quota ``quota_of`` (name, default)."""
+    used = sum(1 for _ in listed)
+    fix = f"{remedy}, or ask for more: {ASK_FOR_MORE}"
+    return headroom(used, what, quota(facts, *quota_of), fix)
+
+
 def check_images(facts: Facts) -> CheckOutcome:
     from ecrctl.doctor.repository import repository
 
@@ -76,28 +88,22 @@ def check_images(facts: Facts) -> CheckOutcome:
     details = items(
         facts.ecr(), "describe_images", "imageDetails", repositoryName=name, **_registry(facts)
     )
-    used = sum(1 for _ in details)
-    limit = quota(facts, *IMAGES_PER_REPOSITORY)
-    fix = (
-        "expire old images with a lifecycle policy (ecrctl policy lifecycle template --help), "
-        "or ask for more: aws service-quotas request-service-quota-increase --service-code ecr"
+    return _count_against(
+        facts,
+        details,
+        f"images in {name}",
+        IMAGES_PER_REPOSITORY,
+        "expire old images with a lifecycle policy (ecrctl policy lifecycle template --help)",
     )
-    return headroom(used, f"images in {name}", limit, fix)
 
 
 def check_repositories(facts: Facts) -> CheckOutcome:
     facts.caller()
     found = items(facts.ecr(), "describe_repositories", "repositories", **_registry(facts))
-    used = sum(1 for _ in found)
-    limit = quota(facts, *REPOSITORIES_PER_REGION)
-    fix = (
-        "delete unused repositories (ecrctl repo delete NAME), or ask for more: "
-        "aws service-quotas request-service-quota-increase --service-code ecr"
+    return _count_against(
+        facts,
+        found,
+        f"repositories in {facts.region()}",
+        REPOSITORIES_PER_REGION,
+        "delete unused repositories (ecrctl repo delete NAME)",
     )
-    return headroom(used, f"repositories in {facts.region()}", limit, fix)
-
-
-CHECKS = (
-    Spec("limits.images", "Images per repository", check_images, with_repository),
-    Spec("limits.repositories", "Repositories per region", check_repositories, always),
-)

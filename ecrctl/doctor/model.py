@@ -91,6 +91,14 @@ def with_repository(request: Request) -> bool:
     return request.repository is not None
 
 
+def pulling_repository(request: Request) -> bool:
+    return bool(request.repository) and request.wants_pull
+
+
+def pushing_repository(request: Request) -> bool:
+    return bool(request.repository) and request.wants_push
+
+
 @dataclass
 class DoctorReport:
     """Every check that applied, in a stable order, and how many ended in each status."""

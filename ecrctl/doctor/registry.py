@@ -11,7 +11,6 @@ from typing import Any
 from ecrctl import paths
 from ecrctl.doctor.facts import Facts, proxy_fix, proxy_note
 from ecrctl.doctor.model import CheckOutcome, failure, ok, warning
-from ecrctl.doctor.runner import Spec
 
 S3_NOTE = "layers download from S3: allow *.s3.amazonaws.com too"
 
@@ -96,9 +95,3 @@ def check_conflicts(facts: Facts) -> CheckOutcome:
             )
         return ok("credsStore: wincred, registry names stored without https://")
     return ok(f"no conflicting entries for {host} in {path}")
-
-
-CHECKS = (
-    Spec("registry.reachable", "Registry reachable", check_reachable),
-    Spec("registry.conflicts", "Docker config conflicts", check_conflicts),
-)

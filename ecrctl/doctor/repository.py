@@ -13,8 +13,7 @@ from typing import Any
 
 from ecrctl.aws.access import error_code, items, registry_kwargs
 from ecrctl.doctor.facts import Facts
-from ecrctl.doctor.model import CheckOutcome, failure, ok, skip, warning, with_repository
-from ecrctl.doctor.runner import Spec
+from ecrctl.doctor.model import CheckOutcome, failure, ok, skip, warning
 
 SOON_DAYS = 7
 _ZERO_DIGEST = "sha256:" + "0" * 64
@@ -221,12 +220,3 @@ def check_lifecycle(facts: Facts) -> CheckOutcome:
                 f"ecrctl policy lifecycle preview {_name(facts)}",
             )
     return ok(f"lifecycle policy of {limit} keeps {tag} for the next {SOON_DAYS} days")
-
-
-CHECKS = (
-    Spec("repo.exists", "Repository exists", check_exists, with_repository),
-    Spec("repo.pull", "May pull", check_pull, lambda r: bool(r.repository) and r.wants_pull),
-    Spec("repo.push", "May push", check_push, lambda r: bool(r.repository) and r.wants_push),
-    Spec("repo.mutability", "Tag mutability", check_mutability, with_repository),
-    Spec("repo.lifecycle", "Lifecycle policy", check_lifecycle, with_repository),
-)

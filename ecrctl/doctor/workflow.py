@@ -14,20 +14,44 @@ from ecrctl.aws.clients import Aws
 from ecrctl.aws.settings import AwsSettings
 from ecrctl.doctor import aws, cloudtrail, credentials, docker, limits, registry, repository
 from ecrctl.doctor.facts import CHECK_TIMEOUT, Facts
-from ecrctl.doctor.model import DoctorReport, Request
+from ecrctl.doctor.model import (
+    DoctorReport,
+    Request,
+    always,
+    pulling_repository,
+    pushing_repository,
+    with_repository,
+)
 from ecrctl.doctor.runner import OnDone, Spec, run_checks
 
 ATTEMPTS = 2
 
+# Every check, in the order of the report: its stable id, its title, the function that
+# runs it and, where it does not always apply, when it does.
 SPECS: tuple[Spec, ...] = (
-    *aws.CHECKS,
-    *registry.CHECKS[:1],
-    *credentials.CHECKS,
-    *registry.CHECKS[1:],
-    *docker.CHECKS,
-    *repository.CHECKS,
-    *limits.CHECKS,
-    *cloudtrail.CHECKS,
+    Spec("aws.credentials", "AWS credentials", aws.check_credentials),
+    Spec("aws.region", "AWS region", aws.check_configured_region),
+    Spec("aws.endpoint", "ECR API endpoint", aws.check_endpoint),
+    Spec("aws.clock", "Clock skew", aws.check_clock),
+    Spec("aws.auth-token", "ecr:GetAuthorizationToken", aws.check_auth_token),
+    Spec("registry.reachable", "Registry reachable", registry.check_reachable),
+    Spec("registry.credential", "Docker's credential", credentials.check_credential),
+    Spec("registry.login", "Registry accepts the credential", credentials.check_login),
+    Spec("registry.match", "Credential's account and region", credentials.check_match),
+    Spec("registry.ecrctl-login", "ecrctl login record", credentials.check_ecrctl_login),
+    Spec("registry.conflicts", "Docker config conflicts", registry.check_conflicts),
+    Spec("docker.engine", "Docker Engine", docker.check_engine),
+    Spec("docker.version", "Docker version", docker.check_version),
+    Spec("docker.disk", "Free space for images", docker.check_disk),
+    Spec("docker.proxy", "Engine proxy", docker.check_proxy),
+    Spec("repo.exists", "Repository exists", repository.check_exists, with_repository),
+    Spec("repo.pull", "May pull", repository.check_pull, pulling_repository),
+    Spec("repo.push", "May push", repository.check_push, pushing_repository),
+    Spec("repo.mutability", "Tag mutability", repository.check_mutability, with_repository),
+    Spec("repo.lifecycle", "Lifecycle policy", repository.check_lifecycle, with_repository),
+    Spec("limits.images", "Images per repository", limits.check_images, with_repository),
+    Spec("limits.repositories", "Repositories per region", limits.check_repositories, always),
+    Spec("aws.cloudtrail", "CloudTrail logs ECR events", cloudtrail.check_trail, always),
 )
 
 

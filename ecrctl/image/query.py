@@ -83,7 +83,8 @@ def image_not_found(repository: str, ref: ImageRef) -> NotFound:
 def describe_image(
     ecr: ECRClient, repository: str, ref: ImageRef, *, registry_id: str | None = None
 ) -> dict[str, Any]:
-    """The imageDetail of one image (NotFound names the tag or digest)."""
+    """The imageDetail of one image (NotFound names the tag or digest); ``ecr`` may
+    also be ECR Public's client, whose DescribeImages takes and answers the same."""
     try:
         page = ecr.describe_images(
             repositoryName=repository,

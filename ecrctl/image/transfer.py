@@ -1,7 +1,7 @@
 """Push and pull through the Docker Engine API, with the registry credential
 sent along with each request (nothing is written to the docker config).
 
-Progress is reported as plain :class:`Progress` records to a callback; the CLI
+Progress is reported as plain :class:`TransferEvent` records to a callback; the CLI
 decides how to draw them.
 """
 
@@ -30,7 +30,7 @@ DIGEST_IN_STATUS = re.compile(r"(?:digest|Digest):\s*(sha256:[a-f0-9]{64})")
 
 
 @dataclass(frozen=True)
-class Progress:
+class TransferEvent:
     """One event of a push or pull: a layer's state and bytes, or a message."""
 
     layer: str | None
@@ -39,10 +39,10 @@ class Progress:
     total: int | None = None
 
 
-ProgressCallback = Callable[[Progress], None]
+ProgressCallback = Callable[[TransferEvent], None]
 
 
-def _ignore(_: Progress) -> None:
+def _ignore(_: TransferEvent) -> None:
     return None
 
 
@@ -122,7 +122,7 @@ def _events(
     on_progress: ProgressCallback,
     fail: Callable[[str], Exception],
 ) -> str | None:
-    """Forward the engine's JSON events as Progress; the digest they report."""
+    """Forward the engine's JSON events as TransferEvents; the digest they report."""
     digest: str | None = None
     for event in stream:
         if "error" in event or "errorDetail" in event:
@@ -139,7 +139,7 @@ def _events(
             continue
         detail = event.get("progressDetail") or {}
         on_progress(
-            Progress(
+            TransferEvent(
                 layer=event.get("id"),
                 status=status,
                 current=detail.get("current"),

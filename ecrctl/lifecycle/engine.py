@@ -27,7 +27,7 @@ for its k matching images.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -154,6 +154,17 @@ class Preview:
         action = self.action
         return [self.fate(i) for i in self.order if action[i] != KEEP]
 
+    def acted_on(self) -> Iterator[tuple[Image, str, Rule]]:
+        """Each image the policy expires or transitions, with that action and the
+        rule that chose it, oldest first (no per-image objects built)."""
+        images, actions, rules = self.images, self.action, self.rule
+        for i in self.order:
+            kind = actions[i]
+            if kind != KEEP:
+                rule = rules[i]
+                assert rule is not None
+                yield images[i], kind, rule
+
     def counts(self) -> dict[str, int]:
         counts = {EXPIRE: 0, TRANSITION: 0, KEEP: 0}
         for action in self.action:
@@ -163,14 +174,7 @@ class Preview:
     def to_json(self) -> dict[str, Any]:
         """The shape of GetLifecyclePolicyPreview's response: affected images, oldest first."""
         results = []
-        images, actions, rules = self.images, self.action, self.rule
-        for i in self.order:
-            kind = actions[i]
-            if kind == KEEP:
-                continue
-            image = images[i]
-            rule = rules[i]
-            assert rule is not None
+        for image, kind, rule in self.acted_on():
             action: dict[str, str] = {"type": kind.upper()}
             if kind == TRANSITION:
                 action["targetStorageClass"] = str(rule.target_storage_class).upper()

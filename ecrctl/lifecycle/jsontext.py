@@ -14,7 +14,7 @@ from json.encoder import encode_basestring
 
 from ecrctl.lifecycle.engine import Preview
 from ecrctl.lifecycle.images import ARCHIVE, iso
-from ecrctl.lifecycle.rules import KEEP, TRANSITION, Rule
+from ecrctl.lifecycle.rules import TRANSITION, Rule
 
 _ITEM = "\n      "
 _TAG = ",\n        "
@@ -34,14 +34,7 @@ def preview_text(preview: Preview) -> str:
     enc = encode_basestring
     entries = []
     tails: dict[tuple[int, str, bool], str] = {}
-    images, actions, rules = preview.images, preview.action, preview.rule
-    for i in preview.order:
-        kind = actions[i]
-        if kind == KEEP:
-            continue
-        image = images[i]
-        rule = rules[i]
-        assert rule is not None
+    for image, kind, rule in preview.acted_on():
         key = (rule.priority, kind, image.storage_class == ARCHIVE)
         tail = tails.get(key)
         if tail is None:

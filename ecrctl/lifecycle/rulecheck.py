@@ -61,33 +61,40 @@ def check_rule(rule: Any, path: str) -> list[Problem]:
     return found + [p for p in _check_rule(cleaned, path) if p.path not in nulls]
 
 
+def _positive_int_problems(value: Any, where: str) -> list[Problem]:
+    """The problem of a required integer >= 1 (a priority, a count), if any."""
+    if value is None:
+        return [Problem(where, "required: an integer >= 1")]
+    if not is_int(value) or value < 1:
+        return [Problem(where, f"must be an integer >= 1, not {quoted(value)}")]
+    return []
+
+
 def _check_rule(rule: dict[str, Any], path: str) -> list[Problem]:
     problems = unknown_keys(rule, RULE_KEYS, path)
-    priority = rule.get("rulePriority")
-    if priority is None:
-        problems.append(Problem(f"{path}.rulePriority", "required: an integer >= 1"))
-    elif not is_int(priority) or priority < 1:
-        problems.append(
-            Problem(f"{path}.rulePriority", f"must be an integer >= 1, not {quoted(priority)}")
-        )
+    problems += _positive_int_problems(rule.get("rulePriority"), f"{path}.rulePriority")
     if "description" in rule and not isinstance(rule["description"], str):
         problems.append(Problem(f"{path}.description", "must be a string"))
     selection = rule.get("selection")
-    if selection is None:
-        problems.append(Problem(f"{path}.selection", "required: an object"))
-    elif not isinstance(selection, dict):
-        problems.append(Problem(f"{path}.selection", "must be an object"))
-    else:
+    problems += _object_problems(selection, f"{path}.selection", "an object", "an object")
+    if isinstance(selection, dict):
         problems.extend(_check_selection(selection, f"{path}.selection"))
     action = rule.get("action")
-    if action is None:
-        problems.append(Problem(f"{path}.action", 'required: {"type": "expire"}'))
-    elif not isinstance(action, dict):
-        problems.append(Problem(f"{path}.action", 'must be an object such as {"type": "expire"}'))
-    else:
+    example = '{"type": "expire"}'
+    problems += _object_problems(action, f"{path}.action", example, f"an object such as {example}")
+    if isinstance(action, dict):
         sel = selection if isinstance(selection, dict) else {}
         problems.extend(_check_action(action, sel, f"{path}.action", path))
     return problems
+
+
+def _object_problems(value: Any, where: str, required: str, expected: str) -> list[Problem]:
+    """The problem of a required object (a rule's selection, its action), if any."""
+    if value is None:
+        return [Problem(where, f"required: {required}")]
+    if not isinstance(value, dict):
+        return [Problem(where, f"must be {expected}")]
+    return []
 
 
 def _check_selection(sel: dict[str, Any], path: str) -> list[Problem]:
@@ -201,13 +208,10 @@ def _check_count(sel: dict[str, Any], count_type: Any, path: str) -> list[Proble
         problems.append(
             Problem(f"{path}.countUnit", "not allowed with countType imageCountMoreThan; remove it")
         )
-    number = sel.get("countNumber")
-    if number is None:
-        problems.append(Problem(f"{path}.countNumber", "required: an integer >= 1"))
-    elif not is_int(number) or number < 1:
-        problems.append(
-            Problem(f"{path}.countNumber", f"must be an integer >= 1, not {quoted(number)}")
-        )
+    number: Any = sel.get("countNumber")
+    wrong = _positive_int_problems(number, f"{path}.countNumber")
+    if wrong:
+        problems += wrong
     elif count_type == "sinceImageTransitioned" and number < ARCHIVE_MINIMUM_DAYS:
         problems.append(
             Problem(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ecrctl.aws.access import error_code, registry_kwargs
@@ -14,22 +15,33 @@ if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient
 
 
+def _policy_call(
+    call: Callable[..., Any],
+    repository: str,
+    registry_id: str | None,
+    missing: NotFound | None = None,
+    **params: Any,
+) -> dict[str, Any]:
+    """One lifecycle-policy call on ``repository``: its response without
+    ResponseMetadata; ``missing`` raised when the repository has no policy."""
+    try:
+        response = call(repositoryName=repository, **params, **registry_kwargs(registry_id))
+    except Exception as exc:
+        if missing is not None and error_code(exc) == "LifecyclePolicyNotFoundException":
+            raise missing from exc
+        raise
+    return {k: v for k, v in response.items() if k != "ResponseMetadata"}
+
+
 def get_lifecycle_policy(
     ecr: ECRClient, repository: str, *, registry_id: str | None = None
 ) -> dict[str, Any]:
     """GetLifecyclePolicy's response (``lifecyclePolicyText`` and friends)."""
-    try:
-        response = ecr.get_lifecycle_policy(
-            repositoryName=repository, **registry_kwargs(registry_id)
-        )
-    except Exception as exc:
-        if error_code(exc) == "LifecyclePolicyNotFoundException":
-            raise NotFound(
-                f"repository {repository!r} has no lifecycle policy",
-                hint=f"create one: ecrctl policy lifecycle put {repository} FILE",
-            ) from exc
-        raise
-    return {k: v for k, v in response.items() if k != "ResponseMetadata"}
+    missing = NotFound(
+        f"repository {repository!r} has no lifecycle policy",
+        hint=f"create one: ecrctl policy lifecycle put {repository} FILE",
+    )
+    return _policy_call(ecr.get_lifecycle_policy, repository, registry_id, missing)
 
 
 def policy_document(response: dict[str, Any]) -> dict[str, Any]:
@@ -49,24 +61,14 @@ def with_rules_sorted(document: dict[str, Any]) -> dict[str, Any]:
 def put_lifecycle_policy(
     ecr: ECRClient, repository: str, text: str, *, registry_id: str | None = None
 ) -> dict[str, Any]:
-    response = ecr.put_lifecycle_policy(
-        repositoryName=repository, lifecyclePolicyText=text, **registry_kwargs(registry_id)
-    )
-    return {k: v for k, v in response.items() if k != "ResponseMetadata"}
+    return _policy_call(ecr.put_lifecycle_policy, repository, registry_id, lifecyclePolicyText=text)
 
 
 def delete_lifecycle_policy(
     ecr: ECRClient, repository: str, *, registry_id: str | None = None
 ) -> dict[str, Any]:
-    try:
-        response = ecr.delete_lifecycle_policy(
-            repositoryName=repository, **registry_kwargs(registry_id)
-        )
-    except Exception as exc:
-        if error_code(exc) == "LifecyclePolicyNotFoundException":
-            raise NotFound(f"repository {repository!r} has no lifecycle policy to delete") from exc
-        raise
-    return {k: v for k, v in response.items() if k != "ResponseMetadata"}
+    missing = NotFound(f"repository {repository!r} has no lifecycle policy to delete")
+    return _policy_call(ecr.delete_lifecycle_policy, repository, registry_id, missing)
 
 
 def repository_images(

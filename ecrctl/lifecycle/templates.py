@@ -60,6 +60,21 @@ def _images(n: int) -> str:
     return f"{n} image{'s' if n != 1 else ''}"
 
 
+def _keep_per_prefix(p: dict[str, Any]) -> list[dict[str, Any]]:
+    """One rule per prefix, in order: keep the COUNT newest images tagged with it."""
+    return [
+        _rule(
+            i,
+            f"Keep {_images(p['count'])} tagged {prefix}*",
+            "tagged",
+            "imageCountMoreThan",
+            p["count"],
+            [prefix],
+        )
+        for i, prefix in enumerate(p["prefixes"], start=1)
+    ]
+
+
 TEMPLATES: dict[str, LifecycleTemplate] = {
     t.name: t
     for t in (
@@ -98,17 +113,7 @@ TEMPLATES: dict[str, LifecycleTemplate] = {
                 Param("prefixes", "prod,beta", "tag prefixes, comma-separated", "prefixes"),
                 Param("count", "1", "images to keep per prefix"),
             ),
-            lambda p: [
-                _rule(
-                    i,
-                    f"Keep {_images(p['count'])} tagged {prefix}*",
-                    "tagged",
-                    "imageCountMoreThan",
-                    p["count"],
-                    [prefix],
-                )
-                for i, prefix in enumerate(p["prefixes"], start=1)
-            ],
+            _keep_per_prefix,
         ),
         LifecycleTemplate(
             "expire-tagged-older",
@@ -153,17 +158,7 @@ TEMPLATES: dict[str, LifecycleTemplate] = {
                 Param("keep", "1", "images to keep overall"),
             ),
             lambda p: [
-                *(
-                    _rule(
-                        i,
-                        f"Keep {_images(p['count'])} tagged {prefix}*",
-                        "tagged",
-                        "imageCountMoreThan",
-                        p["count"],
-                        [prefix],
-                    )
-                    for i, prefix in enumerate(p["prefixes"], start=1)
-                ),
+                *_keep_per_prefix(p),
                 _rule(
                     len(p["prefixes"]) + 1,
                     f"Expire untagged older than {_days(p['days'])}",

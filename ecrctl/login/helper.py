@@ -141,7 +141,9 @@ def fetched_answer(registries: Registries, answer: Registry, cache: TokenCache) 
     return _credentials(str(answer.address), auth.username, auth.password)
 
 
-def get(server: str, out: IO[str]) -> int:
+def get_credential(server: str, out: IO[str]) -> int:
+    """``get``: the credential for ``server`` as docker reads it, from the token cache
+    when it holds one, else fetched (and cached)."""
     found = served(server)
     if found is None:
         out.write(NOT_FOUND + "\n")
@@ -194,7 +196,7 @@ def list_hosts(out: IO[str]) -> int:
     return ExitCode.OK
 
 
-def erase(server: str) -> int:
+def erase_tokens(server: str) -> int:
     """``docker logout HOST``: forget the cached tokens for the host; store nothing."""
     from ecrctl.login.cache import open_cache
 
@@ -229,9 +231,9 @@ def run(argv: list[str], stdin: IO[str] | None, out: IO[str]) -> int:
         _read(stdin)  # the protocol hands over a credential; ecrctl keeps none
         return ExitCode.OK
     if action == "get":
-        return get(_read(stdin).strip(), out)
+        return get_credential(_read(stdin).strip(), out)
     if action == "erase":
-        return erase(_read(stdin).strip())
+        return erase_tokens(_read(stdin).strip())
     sys.stderr.write(f"unknown action {action!r}\n{USAGE}\n")
     return ExitCode.FAILED
 

@@ -118,30 +118,6 @@ def _guard(
     return []
 
 
-def _write(
-    ecr: ECRClient,
-    sts: STSClient,
-    name: str,
-    text: str,
-    *,
-    force: bool,
-    registry_id: str | None,
-    registry_account: str | None = None,
-    source: str | None = None,
-) -> Written:
-    report = validate_text(text)
-    check(report, file=source)
-    assert report.document is not None
-    account = registry_account or _registry_account(ecr, name, registry_id)
-    notes = _guard(sts, report.document, account, force=force)
-    response = ecr.set_repository_policy(
-        repositoryName=name, policyText=text, force=force, **registry_kwargs(registry_id)
-    )
-    return Written(
-        name, response["registryId"], json.loads(response["policyText"]), report.warnings + notes
-    )
-
-
 def set_repository_policy(
     ecr: ECRClient,
     sts: STSClient,
@@ -153,7 +129,17 @@ def set_repository_policy(
     source: str | None = None,
 ) -> Written:
     """Validate ``text`` (read from ``source``), check for lock-out, then SetRepositoryPolicy."""
-    return _write(ecr, sts, name, text, force=force, registry_id=registry_id, source=source)
+    report = validate_text(text)
+    check(report, file=source)
+    assert report.document is not None
+    account = _registry_account(ecr, name, registry_id)
+    notes = _guard(sts, report.document, account, force=force)
+    response = ecr.set_repository_policy(
+        repositoryName=name, policyText=text, force=force, **registry_kwargs(registry_id)
+    )
+    return Written(
+        name, response["registryId"], json.loads(response["policyText"]), report.warnings + notes
+    )
 
 
 def delete_repository_policy(
@@ -185,7 +171,7 @@ def add_statement(
     if document is None:
         document = {"Version": NEW_POLICY_VERSION, "Statement": []}
     document["Statement"] = _with_statement(statements_of(document), statement, name, replace)
-    written = _write(
+    written = set_repository_policy(
         ecr, sts, name, json.dumps(document, indent=2), force=force, registry_id=registry_id
     )
     written.created = created
@@ -233,7 +219,7 @@ def remove_statement(
     if not kept:
         return delete_repository_policy(ecr, name, registry_id=registry_id)
     document["Statement"] = kept
-    return _write(
+    return set_repository_policy(
         ecr, sts, name, json.dumps(document, indent=2), force=force, registry_id=registry_id
     )
 

@@ -34,66 +34,43 @@ def _repo_policy(*statements: Policy) -> Policy:
     return {"Version": "2012-10-17", "Statement": list(statements)}
 
 
+def _statement(
+    sid: str, principal: str | dict[str, Any], action: Sequence[str], effect: str = "Allow"
+) -> Policy:
+    return {"Sid": sid, "Effect": effect, "Principal": principal, "Action": list(action)}
+
+
 def _push_pull(args: RepoArgs) -> Policy:
-    return _repo_policy(
-        {
-            "Sid": "AllowPushPull",
-            "Effect": "Allow",
-            "Principal": _aws(args.principals),
-            "Action": list(actions.PUSH_PULL),
-        }
-    )
+    return _repo_policy(_statement("AllowPushPull", _aws(args.principals), actions.PUSH_PULL))
 
 
 def _cross_account_push(args: RepoArgs) -> Policy:
-    return _repo_policy(
-        {
-            "Sid": "AllowCrossAccountPush",
-            "Effect": "Allow",
-            "Principal": _aws(args.principals),
-            "Action": list(actions.PUSH),
-        }
-    )
+    return _repo_policy(_statement("AllowCrossAccountPush", _aws(args.principals), actions.PUSH))
 
 
 def _public_pull(args: RepoArgs) -> Policy:
-    return _repo_policy(
-        {"Sid": "AllowPull", "Effect": "Allow", "Principal": "*", "Action": list(actions.PULL)}
-    )
+    return _repo_policy(_statement("AllowPull", "*", actions.PULL))
 
 
 def _pull_and_admin(args: RepoArgs) -> Policy:
     assert args.admin is not None
     return _repo_policy(
-        {
-            "Sid": "AllowPull",
-            "Effect": "Allow",
-            "Principal": _aws(args.principals),
-            "Action": list(actions.PULL),
-        },
-        {
-            "Sid": "AllowAll",
-            "Effect": "Allow",
-            "Principal": _aws([args.admin]),
-            "Action": ["ecr:*"],
-        },
+        _statement("AllowPull", _aws(args.principals), actions.PULL),
+        _statement("AllowAll", _aws([args.admin]), ["ecr:*"]),
     )
 
 
 def _deny_pull_all(args: RepoArgs) -> Policy:
-    return _repo_policy(
-        {"Sid": "DenyPull", "Effect": "Deny", "Principal": "*", "Action": list(actions.PULL)}
-    )
+    return _repo_policy(_statement("DenyPull", "*", actions.PULL, effect="Deny"))
 
 
 def _describe_only(args: RepoArgs) -> Policy:
     return _repo_policy(
-        {
-            "Sid": "AllowDescribe",
-            "Effect": "Allow",
-            "Principal": _aws(args.principals),
-            "Action": ["ecr:DescribeImages", "ecr:DescribeRepositories"],
-        }
+        _statement(
+            "AllowDescribe",
+            _aws(args.principals),
+            ["ecr:DescribeImages", "ecr:DescribeRepositories"],
+        )
     )
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ecrctl import batch
-from ecrctl.aws.access import error_code, items, registry_kwargs
+from ecrctl.aws.access import items, registry_kwargs
 from ecrctl.distribution.refs import ImageRef
 from ecrctl.errors import InvalidInput
 from ecrctl.public.repository import LACKS
@@ -58,6 +58,16 @@ class PublicDelete:
             "failures": self.failures,
             **batch.report(self.items),
         }
+
+
+def refuse_tags(repository: str, refs: list[ImageRef]) -> None:
+    """ECR Public has no tag-only delete: a tag is refused before any call."""
+    tags = [ref.tag for ref in refs if not ref.digest]
+    if tags:
+        raise InvalidInput(
+            f"{LACKS['tag_delete']} (asked for tag {tags[0]!r})",
+            hint=f"ecrctl image list --public {repository} shows the digests",
+        )
 
 
 def plan_delete(repository: str, refs: list[ImageRef]) -> PublicDelete:
@@ -108,48 +118,14 @@ def delete_images(
     return plan
 
 
-def refuse_tags(repository: str, refs: list[ImageRef]) -> None:
-    """ECR Public has no tag-only delete: a tag is refused before any call."""
-    tags = [ref.tag for ref in refs if not ref.digest]
-    if tags:
-        raise InvalidInput(
-            f"{LACKS['tag_delete']} (asked for tag {tags[0]!r})",
-            hint=f"ecrctl image list --public {repository} shows the digests",
-        )
-
-
-def describe_image(
-    client: Any, repository: str, ref: ImageRef, *, registry_id: str | None = None
-) -> dict[str, Any]:
-    """The imageDetail of one public image (NotFound names the tag or digest)."""
-    from ecrctl.image.query import image_not_found
-
-    try:
-        page = client.describe_images(
-            repositoryName=repository, imageIds=[ref.image_id], **registry_kwargs(registry_id)
-        )
-    except Exception as exc:
-        if error_code(exc) == "ImageNotFoundException":
-            raise image_not_found(repository, ref) from None
-        raise
-    details = page.get("imageDetails") or []
-    if not details:
-        raise image_not_found(repository, ref)
-    return dict(details[0])
-
-
 def show_image(
-    registries: Registries,
-    repository: str,
-    ref: ImageRef,
-    *,
-    registry_id: str | None = None,
-    registry_url: str | None = None,
+    registries: Registries, repository: str, ref: ImageRef, *, registry_id: str | None = None
 ) -> dict[str, Any]:
     """``image show --public``: the imageDetail (DescribeImages) and the manifest,
     read by digest through the registry API; the shape of ``image show``."""
     from ecrctl.distribution.content import read_manifest
     from ecrctl.distribution.manifest import parse_manifest
+    from ecrctl.image.query import describe_image
     from ecrctl.login.endpoint import endpoint
     from ecrctl.public.location import PublicImage, locate_image
     from ecrctl.public.repository import public_client
@@ -160,7 +136,6 @@ def show_image(
         client,
         PublicImage(repository),
         registry_id=registry_id,
-        registry_url=registry_url,
         action="show",
     )
     detail = describe_image(client, repository, ref, registry_id=registry_id)

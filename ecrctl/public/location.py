@@ -72,10 +72,11 @@ def public_image(
     return PublicImage(name, alias, host, ref.tag, ref.digest)
 
 
-def describe_repository(
+def existing_public_repository(
     client: Any, name: str, *, registry_id: str | None = None, action: str = "push"
 ) -> dict[str, Any]:
-    """The public repository ``name``; a missing one is bad input (exit 2), named."""
+    """The public repository ``name`` an image goes to or comes from (DescribeRepositories);
+    a missing one is bad input (exit 2), named, not NotFound as in ``repo``."""
     try:
         found = client.describe_repositories(repositoryNames=[name], **registry_kwargs(registry_id))
         repository: dict[str, Any] = found["repositories"][0]
@@ -102,7 +103,7 @@ def locate_image(
 ) -> tuple[PublicImage, dict[str, Any]]:
     """The image with its alias and address filled in from the repository's URI,
     and the repository; an alias the registry does not have is refused."""
-    repository = describe_repository(
+    repository = existing_public_repository(
         client, image.repository, registry_id=registry_id, action=action
     )
     uri = parse_reference(repository["repositoryUri"], what="repository URI")

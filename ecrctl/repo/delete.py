@@ -78,7 +78,7 @@ class RepoDelete:
         return data
 
 
-def plan_delete(
+def plan_repository_delete(
     ecr: ECRClient, name: str, *, force: bool = False, registry_id: str | None = None
 ) -> RepoDelete:
     """The images deleting ``name`` takes (every one, paginated); a repository
@@ -94,7 +94,7 @@ def plan_delete(
     return RepoDelete(name, registry_id, force, items)
 
 
-def execute_delete(
+def execute_repository_delete(
     ecr: ECRClient, plan: RepoDelete, *, grace: float = batch.IN_FLIGHT_WAIT
 ) -> None:
     """Call DeleteRepository once and settle the repository and every image.

@@ -13,7 +13,7 @@ from botocore.stub import Stubber
 from ecrctl.aws.settings import AwsSettings
 from ecrctl.cli.app import App
 from tests.conftest import ACCOUNT, REGION, Runner
-from tests.support.aws import app_with_ecr
+from tests.support.aws import app_with_ecr, repository_answer
 
 
 def stubbed_app() -> tuple[App, Stubber]:
@@ -21,30 +21,21 @@ def stubbed_app() -> tuple[App, Stubber]:
     return app_with_ecr(client, AwsSettings(region=REGION)), Stubber(client)
 
 
-def repo(name: str) -> dict[str, Any]:
-    return {
-        "repositoryName": name,
-        "repositoryArn": f"arn:aws:ecr:{REGION}:{ACCOUNT}:repository/{name}",
-        "registryId": ACCOUNT,
-        "repositoryUri": f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/{name}",
-    }
-
-
 def test_repo_list_follows_next_token_with_max_results(cli: Runner) -> None:
     app, stub = stubbed_app()
     stub.add_response(
         "describe_repositories",
-        {"repositories": [repo("bb"), repo("cc")], "nextToken": "t1"},
+        {"repositories": [repository_answer("bb"), repository_answer("cc")], "nextToken": "t1"},
         {"maxResults": 1000},
     )
     stub.add_response(
         "describe_repositories",
-        {"repositories": [repo("aa")], "nextToken": "t2"},
+        {"repositories": [repository_answer("aa")], "nextToken": "t2"},
         {"maxResults": 1000, "nextToken": "t1"},
     )
     stub.add_response(
         "describe_repositories",
-        {"repositories": [repo("dd")]},
+        {"repositories": [repository_answer("dd")]},
         {"maxResults": 1000, "nextToken": "t2"},
     )
     with stub:

@@ -1,9 +1,7 @@
-"""What the CLI tests share: an empty repository in moto, and a completion cache holding
-two repositories and the tags and digests of one."""
+"""What the CLI tests share: a completion cache holding two repositories and the tags
+and digests of one."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import pytest
 
@@ -24,10 +22,3 @@ def seeded() -> CacheScope:
         [ImageId("latest", TAGGED), ImageId("v1", TAGGED), ImageId(None, OTHER)],
     )
     return scope
-
-
-@pytest.fixture
-def repo(ecr: Any) -> str:
-    """An empty repository team/app in moto."""
-    ecr.create_repository(repositoryName="team/app")
-    return "team/app"

@@ -21,11 +21,11 @@ from tests.distribution.copy_support import (  # noqa: F401 - fixtures
     CopyEnv,
     copy_env_fixture,
     registries_fixture,
-    unique,
 )
 from tests.distribution.proxy import Fault, Proxy
 from tests.login_support import ecr_host
 from tests.public_support import FakeEcrPublic, fake_fixture  # noqa: F401 - fixture
+from tests.support.names import unique
 
 REPORT = {"complete", "done", "failed", "notAttempted", "unknown"}
 FAILURE = {"failureCode", "failureReason"}

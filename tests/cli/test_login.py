@@ -11,7 +11,6 @@ import shutil
 import stat
 import subprocess
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -29,24 +28,9 @@ from tests.login_support import (  # noqa: F401 - fixture
     use_keyring_backend,
 )
 from tests.support.docker import push_pull, run
+from tests.support.files import read_docker_config, stored_password, write_docker_config
 
 HOST = ecr_host()
-
-
-def docker_json() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(paths.docker_config_file().read_text())
-    return data
-
-
-def write_docker(data: dict[str, Any]) -> Path:
-    path = paths.docker_config_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data))
-    return path
-
-
-def inline_password(host: str) -> str:
-    return base64.b64decode(docker_json()["auths"][host]["auth"]).decode().split(":", 1)[1]
 
 
 # -- in-process, moto ----------------------------------------------------------------
@@ -55,12 +39,12 @@ def inline_password(host: str) -> str:
 @pytest.mark.usefixtures("moto")
 class TestLogin:
     def test_stores_in_config_json_and_reports_without_secret(self, cli: Runner) -> None:
-        write_docker({"auths": {"ghcr.io": {"auth": "eDp5"}}, "detachKeys": "ctrl-e"})
+        write_docker_config({"auths": {"ghcr.io": {"auth": "eDp5"}}, "detachKeys": "ctrl-e"})
         result = cli("login")
         assert result.exit_code == 0, result.stderr
-        assert inline_password(HOST) == MOTO_PASSWORD
-        assert docker_json()["auths"]["ghcr.io"] == {"auth": "eDp5"}
-        assert docker_json()["detachKeys"] == "ctrl-e"
+        assert stored_password(HOST) == MOTO_PASSWORD
+        assert read_docker_config()["auths"]["ghcr.io"] == {"auth": "eDp5"}
+        assert read_docker_config()["detachKeys"] == "ctrl-e"
         header, *rows = [line.split() for line in result.stdout.splitlines() if line.strip()]
         assert header == ["HOST", "CREDENTIAL", "EXPIRES"]
         assert rows[-1][0] == HOST and "(expired)" in rows[-1]
@@ -101,7 +85,7 @@ class TestLogin:
             "111111111111",
             "222222222222",
         ]
-        assert inline_password(ecr_host("222222222222")) == "222222222222-auth-token"
+        assert stored_password(ecr_host("222222222222")) == "222222222222-auth-token"
 
     def test_print_password_prints_only_the_password(self, cli: Runner) -> None:
         result = cli("login", "--print-password")
@@ -156,7 +140,7 @@ class TestLogin:
         assert (rows[host]["registryId"], rows[host]["region"]) == (ACCOUNT, "us-west-2")
 
     def test_corrupt_docker_config_is_left_untouched(self, cli: Runner) -> None:
-        path = write_docker({})
+        path = write_docker_config({})
         path.write_text('{"auths": {')
         result = cli("login")
         assert result.exit_code == 2
@@ -164,7 +148,7 @@ class TestLogin:
         assert path.read_text() == '{"auths": {'
 
     def test_ecr_helper_host_gets_nothing_stored(self, cli: Runner) -> None:
-        path = write_docker({"credHelpers": {HOST: "ecr-login"}})
+        path = write_docker_config({"credHelpers": {HOST: "ecr-login"}})
         before = path.read_text()
         result = cli("login")
         assert result.exit_code == 0
@@ -177,7 +161,7 @@ class TestLogin:
         aws.write_text("[profile dev]\naws_access_key_id = AKIADEV\naws_secret_access_key = x\n")
         result = cli("login", "--helper", "--registry-url", "127.0.0.1:5999", "--profile", "dev")
         assert result.exit_code == 0, result.stderr
-        data = docker_json()
+        data = read_docker_config()
         assert data == {"credHelpers": {"127.0.0.1:5999": "ecrctl"}}
         from ecrctl.login.mappings import load_config
 
@@ -193,7 +177,7 @@ class TestLogin:
 
     def test_helper_for_plain_ecr_host_needs_no_mapping(self, cli: Runner) -> None:
         assert cli("login", "--helper").exit_code == 0
-        assert docker_json()["credHelpers"] == {HOST: "ecrctl"}
+        assert read_docker_config()["credHelpers"] == {HOST: "ecrctl"}
         from ecrctl.login.mappings import config_path
 
         assert not config_path().exists()
@@ -205,7 +189,7 @@ class TestLogin:
         result = cli("login")
         assert result.exit_code == 0
         assert "ecrctl: warning: the keyring failed" in result.stderr
-        assert inline_password(HOST) == MOTO_PASSWORD
+        assert stored_password(HOST) == MOTO_PASSWORD
 
     def test_verify_names_an_unreachable_docker_host(
         self, cli: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -220,7 +204,7 @@ class TestLogin:
 @pytest.mark.usefixtures("moto")
 class TestLogoutAndStatus:
     def test_logout_defaults_to_what_ecrctl_logged_in(self, cli: Runner) -> None:
-        write_docker({"auths": {"ghcr.io": {"auth": "eDp5"}, ecr_host("999999999999"): {}}})
+        write_docker_config({"auths": {"ghcr.io": {"auth": "eDp5"}, ecr_host("999999999999"): {}}})
         assert (
             cli("login", "--registry-id", "111111111111", "--registry-id", "222222222222").exit_code
             == 0
@@ -233,7 +217,7 @@ class TestLogoutAndStatus:
             ecr_host("222222222222"),
         }
         assert sum(r["cachedTokensDropped"] for r in result.json) == 1
-        assert set(docker_json()["auths"]) == {"ghcr.io", ecr_host("999999999999")}
+        assert set(read_docker_config()["auths"]) == {"ghcr.io", ecr_host("999999999999")}
         assert tokencache.open_cache().entries() == []
         again = cli("logout")
         assert again.exit_code == 0 and "ecrctl has no login to undo" in again.stderr
@@ -242,16 +226,16 @@ class TestLogoutAndStatus:
         cli("login", "--helper", "--registry-url", "127.0.0.1:5999")
         kept = cli("logout", "http://127.0.0.1:5999/")
         assert "still uses the credential helper" in kept.stderr
-        assert docker_json()["credHelpers"] == {"127.0.0.1:5999": "ecrctl"}
+        assert read_docker_config()["credHelpers"] == {"127.0.0.1:5999": "ecrctl"}
         gone = cli("logout", "--helper", "127.0.0.1:5999", "-o", "json")
         assert gone.json[0]["erasedFrom"].startswith("credHelpers: docker-credential-ecrctl")
-        assert "credHelpers" not in docker_json()
+        assert "credHelpers" not in read_docker_config()
         from ecrctl.login.mappings import load_config
 
         assert load_config().registries == {}
 
     def test_status_lists_docker_and_cache_hosts(self, cli: Runner) -> None:
-        write_docker(
+        write_docker_config(
             {
                 "auths": {"ghcr.io": {"auth": "eDp5"}, HOST: {"auth": "QVdTOng="}},
                 "credHelpers": {ecr_host("333333333333", "eu-west-1"): "ecr-login"},
@@ -297,11 +281,11 @@ def test_e2e_login_push_pull_logout(e2e: DockerBackends) -> None:
     done = run(ECRCTL, "login", "--registry-url", e2e.registry)
     assert done.returncode == 0, done.stderr
     assert e2e.password not in done.stdout + done.stderr
-    assert inline_password(e2e.registry) == e2e.password
+    assert stored_password(e2e.registry) == e2e.password
     pulled = push_pull(e2e.registry, e2e.image, "e2e/store")
     assert pulled.returncode == 0, pulled.stderr
     assert run(ECRCTL, "logout").returncode == 0
-    assert e2e.registry not in docker_json().get("auths", {})
+    assert e2e.registry not in read_docker_config().get("auths", {})
     failed = run("docker", "push", f"{e2e.registry}/e2e/store:1")
     assert failed.returncode != 0
     assert "no basic auth credentials" in failed.stderr or "unauthorized" in failed.stderr
@@ -311,7 +295,7 @@ def test_e2e_login_push_pull_logout(e2e: DockerBackends) -> None:
 def test_e2e_helper_path(e2e: DockerBackends, moto_url: str) -> None:
     done = run(ECRCTL, "login", "--helper", "--registry-url", e2e.registry)
     assert done.returncode == 0, done.stderr
-    data = docker_json()
+    data = read_docker_config()
     assert data["credHelpers"] == {e2e.registry: "ecrctl"}
     assert e2e.password not in paths.docker_config_file().read_text()
     # docker runs docker-credential-ecrctl get
@@ -332,7 +316,7 @@ def test_e2e_helper_path(e2e: DockerBackends, moto_url: str) -> None:
     )
     assert run("docker", "logout", e2e.registry).returncode == 0
     assert run(ECRCTL, "logout", "--helper").returncode == 0
-    assert "credHelpers" not in docker_json()
+    assert "credHelpers" not in read_docker_config()
     failed = run("docker", "push", f"{e2e.registry}/e2e/helper:1")
     assert failed.returncode != 0
 
@@ -344,7 +328,7 @@ def test_e2e_no_secret_in_any_child_argv_or_environment(
     strace = shutil.which("strace")
     assert strace, "strace is needed (apt-get install strace)"
     vault = install_vault(tmp_path, monkeypatch)
-    write_docker({"credsStore": "testvault"})
+    write_docker_config({"credsStore": "testvault"})
     trace = tmp_path / "trace"
     done = run(
         strace,
@@ -371,7 +355,7 @@ def test_e2e_no_secret_in_any_child_argv_or_environment(
     assert e2e.password not in text and encoded not in text
     stored = json.loads((vault / "stored.json").read_text())
     assert stored == {"ServerURL": e2e.registry, "Username": "AWS", "Secret": e2e.password}
-    assert docker_json() == {"credsStore": "testvault", "auths": {e2e.registry: {}}}
+    assert read_docker_config() == {"credsStore": "testvault", "auths": {e2e.registry: {}}}
     assert stat.S_IMODE(paths.docker_config_file().stat().st_mode) == 0o600
     # docker reads it back through the store
     pulled = push_pull(e2e.registry, e2e.image, "e2e/vault")
@@ -390,7 +374,7 @@ def test_e2e_debug_output_redacts_the_token(e2e: DockerBackends) -> None:
 
 @pytest.mark.services
 def test_e2e_verify_reports_a_rejected_credential(e2e: DockerBackends) -> None:
-    write_docker({"auths": {"ghcr.io": {}}})
+    write_docker_config({"auths": {"ghcr.io": {}}})
     before = paths.docker_config_file().read_text()
     done = run(
         ECRCTL, "login", "--verify", "--registry-id", "111111111111", "--registry-url", e2e.registry
@@ -414,5 +398,5 @@ def test_e2e_two_concurrent_logins_keep_both(
         for rid in ("111111111111", "222222222222")
     ]
     assert [p.wait(timeout=120) for p in procs] == [0, 0]
-    auths = docker_json()["auths"]
+    auths = read_docker_config()["auths"]
     assert {ecr_host("111111111111"), ecr_host("222222222222")} <= set(auths)

@@ -9,16 +9,16 @@ import pytest
 
 from ecrctl.cli.app import App, Output
 from ecrctl.cli.progress import ProgressView
-from ecrctl.image.transfer import Progress
+from ecrctl.image.transfer import TransferEvent
 from tests.support.cli import Terminal
 
 EVENTS = [
-    Progress("a1b2c3d4e5f6", "Preparing"),
-    Progress("a1b2c3d4e5f6", "Pushing", 1_000_000, 4_000_000),
-    Progress("a1b2c3d4e5f6", "Pushing", 3_000_000, 4_000_000),
-    Progress("0f0f0f0f0f0f", "Layer already exists"),
-    Progress("a1b2c3d4e5f6", "Pushed"),
-    Progress(None, "v1: digest: sha256:" + "ab" * 32 + " size: 527"),
+    TransferEvent("a1b2c3d4e5f6", "Preparing"),
+    TransferEvent("a1b2c3d4e5f6", "Pushing", 1_000_000, 4_000_000),
+    TransferEvent("a1b2c3d4e5f6", "Pushing", 3_000_000, 4_000_000),
+    TransferEvent("0f0f0f0f0f0f", "Layer already exists"),
+    TransferEvent("a1b2c3d4e5f6", "Pushed"),
+    TransferEvent(None, "v1: digest: sha256:" + "ab" * 32 + " size: 527"),
 ]
 
 

@@ -27,6 +27,19 @@ def test_show_is_a_field_value_table(cli: Runner) -> None:
     assert text.stdout == f"us-east-1\t{ACCOUNT}\t{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com\n"
 
 
+@pytest.mark.usefixtures("moto")
+def test_show_private_registry(cli: Runner) -> None:
+    result = cli("registry", "show", "-o", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json == {
+        "registryId": ACCOUNT,
+        "region": "us-east-1",
+        "registryUri": f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com",
+        "replicationConfiguration": {"rules": []},
+    }
+    assert "Replication rules" in cli("registry", "show").stdout
+
+
 def test_alias_rows_one_per_alias() -> None:
     found = [
         {

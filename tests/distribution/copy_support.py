@@ -1,7 +1,8 @@
 """Fixtures for the registry-API tests: two Debian docker-registry servers on
 loopback standing for two AWS accounts (each with its own htpasswd user: that
 account's moto token), mapped in ecrctl's config.toml to moto accounts in two
-regions, and the ECR API of moto_server behind both.
+regions, and the ECR API of moto_server behind both; a counting proxy in front of the
+second (``proxy_b``), and ecrctl's own registry clients of both (``wire_clients``).
 
 Import the fixtures into a test module with
 ``from tests.distribution.copy_support import copy_env_fixture, registries_fixture  # noqa: F401``.
@@ -9,7 +10,6 @@ Import the fixtures into a test module with
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,8 +17,10 @@ from typing import Any
 
 import pytest
 
+from ecrctl.distribution.client import Credential, RegistryClient
 from tests.conftest import ACCOUNT, backends
 from tests.distribution.images import Registry
+from tests.distribution.proxy import Proxy
 
 SECOND = backends.SECOND_ACCOUNT
 REGION_A = "us-east-1"
@@ -44,6 +46,17 @@ def registries_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reg
         )
     finally:
         backends.stop(workdir)
+
+
+def wire_clients(registries: Registries) -> tuple[RegistryClient, RegistryClient]:
+    """ecrctl's registry clients of A and B, each logged in with its account's token."""
+    a = RegistryClient(
+        registries.a.host, Credential("AWS", backends.MOTO_PASSWORD, "the test"), basic=True
+    )
+    b = RegistryClient(
+        registries.b.host, Credential("AWS", backends.SECOND_PASSWORD, "the test"), basic=True
+    )
+    return a, b
 
 
 @dataclass
@@ -76,10 +89,6 @@ class CopyEnv:
             )
 
 
-def unique(prefix: str = "app") -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
-
-
 @pytest.fixture(name="copy_env")
 def copy_env_fixture(
     registries: Registries, moto_url: str, isolated: Path, monkeypatch: pytest.MonkeyPatch
@@ -94,3 +103,11 @@ def copy_env_fixture(
     env.map_host(registries.a.host)
     env.map_host(registries.b.host, second=True)
     return env
+
+
+@pytest.fixture(name="proxy_b")
+def proxy_b_fixture(copy_env: CopyEnv) -> Iterator[Proxy]:
+    """A counting proxy in front of registry B, mapped to account B."""
+    with Proxy(copy_env.b.host) as proxy:
+        copy_env.map_host(proxy.host, second=True)
+        yield proxy

@@ -50,9 +50,9 @@ def test_detect_media_type(
 def test_schema2_config_and_layers_with_sizes() -> None:
     info = m.parse_manifest(s.schema2("x", (10, 20, 30)))
     assert info.mediaType == m.DOCKER_SCHEMA2
-    assert info.config is not None and info.config.digest == s.blob("config-x")
+    assert info.config is not None and info.config.digest == s.sha("config-x")
     assert [layer.size for layer in info.layers] == [10, 20, 30]
-    assert [layer.digest for layer in info.layers] == [s.blob(f"layer-x-{i}") for i in range(3)]
+    assert [layer.digest for layer in info.layers] == [s.sha(f"layer-x-{i}") for i in range(3)]
     assert info.layers_size == 60
     assert not info.is_list
     assert "manifests" not in info.to_dict()
@@ -61,8 +61,8 @@ def test_schema2_config_and_layers_with_sizes() -> None:
 def test_oci_manifest_without_media_type() -> None:
     info = m.parse_manifest(s.oci_manifest("y"))
     assert info.mediaType == m.OCI_MANIFEST
-    assert info.config is not None and info.config.digest == s.blob("oci-config-y")
-    assert [(layer.digest, layer.size) for layer in info.layers] == [(s.blob("oci-layer-y"), 4096)]
+    assert info.config is not None and info.config.digest == s.sha("oci-config-y")
+    assert [(layer.digest, layer.size) for layer in info.layers] == [(s.sha("oci-layer-y"), 4096)]
 
 
 @pytest.mark.parametrize(

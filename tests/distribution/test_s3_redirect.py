@@ -26,10 +26,10 @@ from tests.distribution.copy_support import (  # noqa: F401 - fixtures
     CopyEnv,
     copy_env_fixture,
     registries_fixture,
-    unique,
 )
 from tests.distribution.images import Pushed, Registry, digest
 from tests.distribution.proxy import Fault, Proxy
+from tests.support.names import unique
 
 BUCKET = backends.S3_BUCKET
 PRESIGNED = "X-Amz-Signature="

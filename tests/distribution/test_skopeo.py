@@ -18,9 +18,9 @@ from tests.distribution.copy_support import (  # noqa: F401 - fixtures
     CopyEnv,
     copy_env_fixture,
     registries_fixture,
-    unique,
 )
 from tests.login_support import BIN
+from tests.support.names import unique
 
 pytestmark = pytest.mark.skipif(not shutil.which("skopeo"), reason="skopeo is not installed")
 

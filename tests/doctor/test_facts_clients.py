@@ -14,10 +14,10 @@ import pytest
 
 from ecrctl.aws.clients import Aws
 from ecrctl.aws.settings import AwsSettings
-from ecrctl.doctor import aws, limits
 from ecrctl.doctor.facts import Facts
 from ecrctl.doctor.model import OK, Request
 from ecrctl.doctor.runner import run_checks
+from ecrctl.doctor.workflow import SPECS
 from tests.distribution.proxy import Proxy
 
 SCOPE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/(?P<service>[^/]+)/aws4_request")
@@ -47,7 +47,7 @@ def services_asked(proxy: Proxy) -> set[str]:
 
 def test_service_quotas_and_sts_go_where_the_profile_says(profile_proxy: Proxy) -> None:
     facts = Facts(Aws(AwsSettings()), Request())
-    specs = [*aws.CHECKS[:1], limits.CHECKS[1]]  # aws.credentials, limits.repositories
+    specs = [spec for spec in SPECS if spec.id in {"aws.credentials", "limits.repositories"}]
     checks = {check.id: check for check in run_checks(specs, facts, timeout=10)}
     assert checks["aws.credentials"].status == OK, checks["aws.credentials"].detail
     assert checks["limits.repositories"].status == OK, checks["limits.repositories"].detail

@@ -16,10 +16,11 @@ from tests.distribution.copy_support import (  # noqa: F401 - fixtures
     SECOND,
     CopyEnv,
     copy_env_fixture,
+    proxy_b_fixture,
     registries_fixture,
-    unique,
 )
 from tests.distribution.proxy import Fault, Proxy
+from tests.support.names import unique
 
 
 @pytest.fixture
@@ -27,13 +28,6 @@ def proxy_a(copy_env: CopyEnv) -> Iterator[Proxy]:
     """A counting proxy in front of registry A, mapped to account A."""
     with Proxy(copy_env.a.host) as proxy:
         copy_env.map_host(proxy.host)
-        yield proxy
-
-
-@pytest.fixture
-def proxy_b(copy_env: CopyEnv) -> Iterator[Proxy]:
-    with Proxy(copy_env.b.host) as proxy:
-        copy_env.map_host(proxy.host, second=True)
         yield proxy
 
 

@@ -19,9 +19,9 @@ from tests.distribution.copy_support import (  # noqa: F401 - fixtures
     CopyEnv,
     copy_env_fixture,
     registries_fixture,
-    unique,
 )
 from tests.distribution.test_skopeo import Skopeo
+from tests.support.names import unique
 
 pytestmark = pytest.mark.skipif(not shutil.which("skopeo"), reason="skopeo is not installed")
 

@@ -18,12 +18,6 @@ from tests.conftest import REGION
 DIGEST = "sha256:" + "ab" * 32
 
 
-@pytest.fixture
-def repo(ecr: Any) -> str:
-    ecr.create_repository(repositoryName="team/app")
-    return "team/app"
-
-
 def _tags(ecr: Any, repo: str) -> dict[str, list[str]]:
     return {
         d["imageDigest"]: sorted(d.get("imageTags", []))

@@ -10,8 +10,8 @@ from tests.distribution.copy_support import (  # noqa: F401 - fixtures
     CopyEnv,
     copy_env_fixture,
     registries_fixture,
-    unique,
 )
+from tests.support.names import unique
 
 
 def test_image_fields_without_pulling(copy_env: CopyEnv, cli: Runner) -> None:

@@ -20,12 +20,6 @@ from tests.conftest import REGION
 DIGEST = "sha256:" + "ab" * 32
 
 
-@pytest.fixture
-def repo(ecr: Any) -> str:
-    ecr.create_repository(repositoryName="team/app")
-    return "team/app"
-
-
 # -- list ----------------------------------------------------------------------------
 
 

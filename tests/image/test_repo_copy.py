@@ -8,27 +8,18 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Iterator
-
-import pytest
 
 from tests.conftest import Runner
 from tests.distribution.copy_support import (  # noqa: F401 - fixtures
     CopyEnv,
     copy_env_fixture,
+    proxy_b_fixture,
     registries_fixture,
-    unique,
 )
 from tests.distribution.images import Pushed, Registry
 from tests.distribution.proxy import Fault, Proxy
 from tests.login_support import ECRCTL
-
-
-@pytest.fixture
-def proxy_b(copy_env: CopyEnv) -> Iterator[Proxy]:
-    with Proxy(copy_env.b.host) as proxy:
-        copy_env.map_host(proxy.host, second=True)
-        yield proxy
+from tests.support.names import unique
 
 
 def push_tags(registry: Registry, repository: str, tags: list[str]) -> list[Pushed]:

@@ -19,12 +19,6 @@ from tests import image_samples as s
 from tests.conftest import REGION
 
 
-@pytest.fixture
-def repo(ecr: Any) -> str:
-    ecr.create_repository(repositoryName="team/app")
-    return "team/app"
-
-
 def _stored(ecr: Any, repo: str, tag: str) -> dict[str, Any]:
     found = ecr.batch_get_image(
         repositoryName=repo, imageIds=[{"imageTag": tag}], acceptedMediaTypes=m.ACCEPTED_MEDIA_TYPES

@@ -1,13 +1,12 @@
-"""Push/pull names and the translation of registry answers (pure functions;
-the real push and pull are in tests/cli/test_image.py)."""
+"""Push/pull names (pure functions; the real push and pull are in
+tests/cli/image/test_transfer.py, the registry's refusals in tests/test_docker_engine.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 from ecrctl.distribution.reference import parse_reference
-from ecrctl.docker_engine import registry_error
-from ecrctl.errors import AuthError, EcrctlError, InvalidInput, NotFound, ServiceError
+from ecrctl.errors import InvalidInput
 from ecrctl.image.transfer import push_target
 
 DIGEST = "sha256:" + "cd" * 32
@@ -87,32 +86,3 @@ def test_pull_reference(
 def test_pull_reference_rejects(reference: str) -> None:
     with pytest.raises(InvalidInput):
         parse_reference(reference, what="reference", tag_and_digest=False).for_ecr()
-
-
-@pytest.mark.parametrize(
-    ("message", "action", "kind", "text"),
-    [
-        ("unauthorized: authentication required", "push", AuthError, "refused the credentials"),
-        ("no basic auth credentials", "pull", AuthError, "refused the credentials"),
-        (
-            "denied: Your authorization token has expired. Reauthenticate and try again.",
-            "push",
-            AuthError,
-            "token has expired",
-        ),
-        (
-            "name unknown: The repository with name 'app' does not exist in the registry with id "
-            "'123456789012'",
-            "push",
-            NotFound,
-            "ecrctl repo create app",
-        ),
-        ("manifest for h/app:v1 not found: manifest unknown", "pull", NotFound, "no image app:v1"),
-        ("blob upload invalid", "push", ServiceError, "push of app via h failed"),
-    ],
-)
-def test_registry_error(message: str, action: str, kind: type[EcrctlError], text: str) -> None:
-    error = registry_error(message, action=action, host="h", repository="app", ref="v1")
-    assert type(error) is kind
-    assert text in error.one_line()
-    assert "\n" not in error.one_line()

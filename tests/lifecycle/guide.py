@@ -4,22 +4,18 @@ to ``"days"`` where the guide has it wrong), and the result the guide states."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
 from ecrctl.lifecycle.images import Image
+from tests.image_samples import sha
 
 NOW = 1_700_000_000.0  # 2023-11-14T22:13:20Z
 DAY = 86_400.0
 
 
-def digest(name: str) -> str:
-    return "sha256:" + hashlib.sha256(name.encode()).hexdigest()
-
-
 def image(name: str, tags: list[str], days_ago: float) -> Image:
-    return Image(digest(name), tuple(tags), NOW - days_ago * DAY)
+    return Image(sha(name), tuple(tags), NOW - days_ago * DAY)
 
 
 def rule(

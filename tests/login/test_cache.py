@@ -64,12 +64,6 @@ def test_secret_is_in_the_keyring_and_not_in_the_index() -> None:
     assert entry.refresh_at == T0 + timedelta(hours=6)
 
 
-def test_cache_key_name_includes_a_custom_endpoint() -> None:
-    assert KEY.name == "aws/123456789012/us-east-1/arn:aws:iam::123456789012:user/dev"
-    local = CacheKey("aws", "1", "r", "p", "http://127.0.0.1:5000")
-    assert local.name.endswith("@http://127.0.0.1:5000")
-
-
 def test_identity_is_remembered_per_source_with_a_ttl() -> None:
     cache = tokencache.open_cache()
     me = Identity("arn:aws:iam::123456789012:user/dev", "123456789012")
@@ -77,19 +71,6 @@ def test_identity_is_remembered_per_source_with_a_ttl() -> None:
     assert cache.identity("src-a") == me
     assert cache.identity("src-b") is None
     assert cache.identity("src-a", now=datetime.now(UTC) + timedelta(hours=13)) is None
-
-
-@pytest.mark.parametrize(
-    ("arn", "principal"),
-    [
-        ("arn:aws:sts::1:assumed-role/deploy/i-0abc", "arn:aws:sts::1:assumed-role/deploy"),
-        ("arn:aws-cn:sts::1:assumed-role/r/s", "arn:aws-cn:sts::1:assumed-role/r"),
-        ("arn:aws:iam::1:user/dev", "arn:aws:iam::1:user/dev"),
-        ("arn:aws:sts::1:federated-user/bob", "arn:aws:sts::1:federated-user/bob"),
-    ],
-)
-def test_principal_drops_the_role_session_name(arn: str, principal: str) -> None:
-    assert tokencache.principal_of(arn) == principal
 
 
 @pytest.mark.parametrize(

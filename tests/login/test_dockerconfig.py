@@ -17,6 +17,7 @@ from ecrctl import paths
 from ecrctl.errors import InvalidInput, ServiceError
 from ecrctl.login import dockerconfig
 from tests.login_support import install_vault
+from tests.support.files import write_docker_config
 
 HOST = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
 OTHERS = {
@@ -31,15 +32,8 @@ def vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return install_vault(tmp_path, monkeypatch)
 
 
-def write_config(data: dict[str, object]) -> Path:
-    path = paths.docker_config_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data))
-    return path
-
-
 def test_store_in_config_json_keeps_everything_else_and_is_private() -> None:
-    path = write_config(OTHERS)
+    path = write_docker_config(OTHERS)
     where = dockerconfig.store(HOST, "AWS", "pw:with:colon")
     assert where == dockerconfig.Location("config.json")
     data = json.loads(path.read_text())
@@ -63,7 +57,7 @@ def test_store_creates_dir_and_file_honouring_docker_config(
 
 
 def test_creds_store_gets_the_secret_on_stdin(vault: Path) -> None:
-    path = write_config({"credsStore": "testvault", **OTHERS})
+    path = write_docker_config({"credsStore": "testvault", **OTHERS})
     where = dockerconfig.store(HOST, "AWS", "the-secret")
     assert where == dockerconfig.Location("credsStore", "testvault")
     assert json.loads((vault / "stored.json").read_text()) == {
@@ -77,14 +71,14 @@ def test_creds_store_gets_the_secret_on_stdin(vault: Path) -> None:
 
 
 def test_cred_helpers_entry_wins_over_creds_store(vault: Path) -> None:
-    write_config({"credsStore": "missing-store", "credHelpers": {HOST: "testvault"}})
+    write_docker_config({"credsStore": "missing-store", "credHelpers": {HOST: "testvault"}})
     assert dockerconfig.store(HOST, "AWS", "pw").kind == "credHelpers"
     assert (vault / "stored.json").exists()
 
 
 @pytest.mark.parametrize("program", ["ecr-login", "ecrctl"])
 def test_ecr_helper_hosts_store_nothing(program: str) -> None:
-    path = write_config({"credHelpers": {HOST: program}})
+    path = write_docker_config({"credHelpers": {HOST: program}})
     before = path.read_text()
     where = dockerconfig.store(HOST, "AWS", "pw")
     assert where.kind == "helper" and "serves the host" in where.describe()
@@ -92,7 +86,7 @@ def test_ecr_helper_hosts_store_nothing(program: str) -> None:
 
 
 def test_missing_helper_program_is_a_clear_error() -> None:
-    write_config({"credsStore": "nonexistent-store"})
+    write_docker_config({"credsStore": "nonexistent-store"})
     with pytest.raises(ServiceError, match="docker-credential-nonexistent-store is not installed"):
         dockerconfig.store(HOST, "AWS", "pw")
 
@@ -104,7 +98,7 @@ def test_failing_helper_reports_its_message_redacted(vault: Path) -> None:
     (vault.parent / "vault-bin" / "docker-credential-testvault").write_text(
         '#!/bin/sh\necho "cannot store leaky-secret"; exit 3\n'
     )
-    write_config({"credsStore": "testvault"})
+    write_docker_config({"credsStore": "testvault"})
     with pytest.raises(ServiceError) as info:
         dockerconfig.store(HOST, "AWS", "leaky-secret")
     assert "docker-credential-testvault store failed: cannot store ***" in str(info.value)
@@ -121,19 +115,19 @@ def test_corrupt_config_is_an_error_and_left_untouched(content: str) -> None:
 
 
 def test_erase_from_each_place(vault: Path) -> None:
-    path = write_config({"auths": {HOST: {"auth": "eA=="}, "ghcr.io": {}}})
+    path = write_docker_config({"auths": {HOST: {"auth": "eA=="}, "ghcr.io": {}}})
     assert dockerconfig.erase(HOST) == dockerconfig.Location("config.json")
     assert json.loads(path.read_text())["auths"] == {"ghcr.io": {}}
     assert dockerconfig.erase(HOST) is None
 
-    write_config({"credsStore": "testvault", "auths": {HOST: {}}})
+    write_docker_config({"credsStore": "testvault", "auths": {HOST: {}}})
     assert dockerconfig.erase(HOST) == dockerconfig.Location("credsStore", "testvault")
     assert (vault / "erased.txt").read_text() == HOST
     assert HOST not in json.loads(path.read_text())["auths"]
 
 
 def test_helper_entry_is_kept_unless_asked() -> None:
-    path = write_config({"credHelpers": {HOST: "ecrctl", "other": "pass"}})
+    path = write_docker_config({"credHelpers": {HOST: "ecrctl", "other": "pass"}})
     assert dockerconfig.erase(HOST).kind == "helper"  # type: ignore[union-attr]
     assert json.loads(path.read_text())["credHelpers"][HOST] == "ecrctl"
     dockerconfig.erase(HOST, helper_entry=True)
@@ -141,7 +135,7 @@ def test_helper_entry_is_kept_unless_asked() -> None:
 
 
 def test_use_helper_drops_an_inline_secret() -> None:
-    path = write_config({"auths": {HOST: {"auth": "QVdTOnB3"}, "ghcr.io": {"auth": "x"}}})
+    path = write_docker_config({"auths": {HOST: {"auth": "QVdTOnB3"}, "ghcr.io": {"auth": "x"}}})
     dockerconfig.use_helper(HOST)
     data = json.loads(path.read_text())
     assert data["credHelpers"] == {HOST: "ecrctl"}
@@ -151,7 +145,7 @@ def test_use_helper_drops_an_inline_secret() -> None:
 def test_killed_between_temp_write_and_rename_leaves_the_old_file(tmp_path: Path) -> None:
     strace = shutil.which("strace")
     assert strace, "strace is needed (apt-get install strace)"
-    path = write_config(OTHERS)
+    path = write_docker_config(OTHERS)
     before = path.read_text()
     code = f"from ecrctl.login import dockerconfig\ndockerconfig.store({HOST!r}, 'AWS', 'new-pw')\n"
     syscalls = "rename,renameat,renameat2"
@@ -184,7 +178,7 @@ def test_killed_between_temp_write_and_rename_leaves_the_old_file(tmp_path: Path
 
 
 def test_concurrent_writers_lose_no_entry() -> None:
-    path = write_config(OTHERS)
+    path = write_docker_config(OTHERS)
     code = (
         "import sys\nfrom ecrctl.login import dockerconfig\n"
         "for i in range(25):\n"

@@ -64,7 +64,7 @@ def test_cache_hit_imports_nothing_heavy_and_calls_no_aws() -> None:
 def test_deferred_import_still_works_after_a_hit() -> None:
     seed_token("cached-secret")
     out = io.StringIO()
-    assert credhelper.get(ecr_host(), out) == 0
+    assert credhelper.get_credential(ecr_host(), out) == 0
     import urllib.request
 
     assert callable(urllib.request.urlopen)

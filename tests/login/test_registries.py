@@ -15,7 +15,6 @@ import pytest
 from ecrctl.aws.clients import Aws
 from ecrctl.aws.settings import AwsSettings
 from ecrctl.errors import InvalidInput
-from ecrctl.login.endpoint import endpoint
 from ecrctl.login.mappings import RegistryMapping, config_path, save_mapping
 from ecrctl.login.registries import (
     DOCKER_CONFIG,
@@ -34,10 +33,10 @@ from tests.distribution.copy_support import (  # noqa: F401 - fixtures
     CopyEnv,
     copy_env_fixture,
     registries_fixture,
-    unique,
 )
 from tests.distribution.proxy import Proxy
 from tests.login_support import ECRCTL, HELPER
+from tests.support.names import unique
 
 A = "123456789012"
 MAPPED, MAPPED_PUBLIC = "127.0.0.1:5996", "127.0.0.1:5997"
@@ -385,26 +384,6 @@ def test_one_aws_per_profile_region_account_and_endpoint() -> None:
     assert registries.serve("ecr-public.aws.com", write=True).aws is registries.public().aws
     # another endpoint is another side
     assert registries.serve(MAPPED).aws is not registries.serve(None).aws
-
-
-@pytest.mark.usefixtures("moto")
-def test_the_token_comes_from_the_answers_own_aws_once() -> None:
-    """Read and written, one host gets one GetAuthorizationToken, sent by the
-    client of the Aws its answer names (a botocore event handler counts them)."""
-    registries = Registries(Aws(AwsSettings(region=REGION)))
-    host = "111111111111.dkr.ecr.eu-west-1.amazonaws.com"
-    served = registries.serve(host)
-    assert served.aws is not None
-    sent: list[str] = []
-    served.aws.ecr.meta.events.register(
-        "before-call.ecr.GetAuthorizationToken", lambda **kwargs: sent.append(host)
-    )
-    source, destination = endpoint(registries, host), endpoint(registries, host, write=True)
-    assert sent == [host]
-    assert source.aws is destination.aws is served.aws
-    assert source.credential is not None and destination.credential is not None
-    assert source.credential.password == "111111111111-auth-token"
-    assert served_auth(registries, served) is served_auth(registries, served)
 
 
 # -- tokens of the caller's registry given by address -------------------------------------

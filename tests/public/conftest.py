@@ -6,9 +6,9 @@ registry's host is mapped with ``public = true`` in ecrctl's config.toml."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from tests.public_support import PUBLIC_PASSWORD, FakeEcrPublic, fake_fixture  #
 
 ACCOUNT = "123456789012"
 ALIAS = "ecrctl-alias"
+NOW = datetime(2026, 1, 2, tzinfo=UTC)
 
 
 @dataclass
@@ -148,5 +149,30 @@ def mapped(public_registry: PublicRegistry, isolated: Path) -> PublicRegistry:
     return public_registry
 
 
-def unique(prefix: str = "app") -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+@pytest.fixture
+def stubbed() -> Iterator[tuple[Any, Any]]:
+    """ECR Public's client (not ECR's, as elsewhere) under botocore's Stubber, for the
+    core's calls; every queued answer must be used."""
+    import botocore.session
+    from botocore.stub import Stubber
+
+    client = botocore.session.Session().create_client(
+        "ecr-public",
+        region_name="us-east-1",
+        aws_access_key_id="k",
+        aws_secret_access_key="s",
+    )
+    with Stubber(client) as stub:
+        yield client, stub
+        stub.assert_no_pending_responses()
+
+
+def public_repository_answer(name: str) -> dict[str, Any]:
+    """A public repository as DescribeRepositories answers it."""
+    return {
+        "repositoryArn": f"arn:aws:ecr-public::{ACCOUNT}:repository/{name}",
+        "registryId": ACCOUNT,
+        "repositoryName": name,
+        "repositoryUri": f"public.ecr.aws/alias/{name}",
+        "createdAt": NOW,
+    }

@@ -19,7 +19,8 @@ from tests.distribution.copy_support import (  # noqa: F401 - fixtures
     copy_env_fixture,
     registries_fixture,
 )
-from tests.public.conftest import ALIAS, PublicRegistry, PublicWorld, unique
+from tests.public.conftest import ALIAS, PublicRegistry, PublicWorld
+from tests.support.names import unique
 
 
 def _pushed(cli: Runner, world: PublicWorld, docker_env: DockerBackends, name: str) -> str:

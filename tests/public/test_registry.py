@@ -1,9 +1,7 @@
-"""``ecrctl registry show``: the private registry (DescribeRegistry, on moto) and,
-with ``--public``, the ECR Public registry's aliases (DescribeRegistries)."""
+"""``ecrctl registry show --public``: the ECR Public registry's aliases
+(DescribeRegistries), the primary one named."""
 
 from __future__ import annotations
-
-import pytest
 
 from tests.conftest import ACCOUNT, Runner
 from tests.public.conftest import ALIAS, PublicWorld
@@ -42,16 +40,3 @@ def test_show_public_without_aliases_says_so(cli: Runner, world: PublicWorld) ->
     assert (result.exit_code, result.stdout) == (0, "")
     assert "no aliases" in result.stderr
     assert cli("registry", "show", "--public", "-o", "json").json[0]["primaryAlias"] is None
-
-
-@pytest.mark.usefixtures("moto")
-def test_show_private_registry(cli: Runner) -> None:
-    result = cli("registry", "show", "-o", "json")
-    assert result.exit_code == 0, result.stderr
-    assert result.json == {
-        "registryId": ACCOUNT,
-        "region": "us-east-1",
-        "registryUri": f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com",
-        "replicationConfiguration": {"rules": []},
-    }
-    assert "Replication rules" in cli("registry", "show").stdout

@@ -1,27 +1,25 @@
 """``image push`` and ``image pull`` to and from ECR Public: the real dockerd, a real
 docker-registry standing for public.ecr.aws (anonymous pulls, pushes with ECR
-Public's token), and ECR Public's API on loopback."""
+Public's token), and ECR Public's API on loopback; where a push goes (pure)."""
 
 from __future__ import annotations
 
 import hashlib
 import os
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from ecrctl.aws.clients import Aws
+from ecrctl.image.transfer import push_target
+from ecrctl.login.registries import Registries
+from ecrctl.public.location import PublicImage
+from ecrctl.public.transfer import push_destination
 from tests.conftest import DockerBackends, Runner
-from tests.public.conftest import ALIAS, PublicRegistry, PublicWorld, unique
+from tests.public.conftest import ALIAS, PublicRegistry, PublicWorld
 from tests.public_support import access_denied
-
-pytestmark = pytest.mark.services
-
-
-def _docker(env: DockerBackends) -> Any:
-    import docker
-
-    return docker.DockerClient(base_url=env.docker_host).api
+from tests.support.docker import engine_api
+from tests.support.names import unique
 
 
 def _docker_config() -> Path:
@@ -31,6 +29,7 @@ def _docker_config() -> Path:
     return path
 
 
+@pytest.mark.services
 def test_push_with_ecr_publics_token_then_pull_anonymously(
     cli: Runner,
     world: PublicWorld,
@@ -56,7 +55,7 @@ def test_push_with_ecr_publics_token_then_pull_anonymously(
     assert any(s.startswith(f"repository:{ALIAS}/{name}:") and "push" in s for s in granted)
     assert config.read_text() == "{}"  # nothing written for docker
 
-    api = _docker(docker_env)
+    api = engine_api(docker_env)
     world.fake.answers["GetAuthorizationToken"] = access_denied  # no token to be had
     monkeypatch.setenv("ECRCTL_NO_CACHE", "1")  # (the push's token is in the cache)
     before = len(mapped.tokens.anonymous)
@@ -70,6 +69,7 @@ def test_push_with_ecr_publics_token_then_pull_anonymously(
     assert api.inspect_image(reference)["RepoDigests"]
 
 
+@pytest.mark.services
 def test_public_flag_pushes_to_the_repository_uri_and_pulls_with_the_token(
     cli: Runner, world: PublicWorld, mapped: PublicRegistry, docker_env: DockerBackends
 ) -> None:
@@ -88,6 +88,7 @@ def test_public_flag_pushes_to_the_repository_uri_and_pulls_with_the_token(
     assert "with ECR Public's token" in pulled.stderr
 
 
+@pytest.mark.services
 def test_a_missing_public_repository_is_bad_input_and_nothing_is_pushed(
     cli: Runner, world: PublicWorld, mapped: PublicRegistry, docker_env: DockerBackends
 ) -> None:
@@ -103,6 +104,7 @@ def test_a_missing_public_repository_is_bad_input_and_nothing_is_pushed(
     assert mapped.manifest(f"{ALIAS}/{name}", "1").status_code == 404
 
 
+@pytest.mark.services
 def test_an_alias_of_someone_else_is_refused_before_the_push(
     cli: Runner, world: PublicWorld, mapped: PublicRegistry, docker_env: DockerBackends
 ) -> None:
@@ -121,19 +123,21 @@ def test_an_alias_of_someone_else_is_refused_before_the_push(
     assert "ECR Public refused a token" in default.stderr
 
 
+@pytest.mark.services
 def test_a_local_image_named_for_ecr_public_is_pushed_there(
     cli: Runner, world: PublicWorld, mapped: PublicRegistry, docker_env: DockerBackends
 ) -> None:
     name = unique()
     world.repositories.add(name)
     local = f"{mapped.host}/{ALIAS}/{name}:3"
-    _docker(docker_env).tag(docker_env.image, f"{mapped.host}/{ALIAS}/{name}", "3")
+    engine_api(docker_env).tag(docker_env.image, f"{mapped.host}/{ALIAS}/{name}", "3")
     result = cli("image", "push", local, "-o", "json")
     assert result.exit_code == 0, result.stderr
     assert result.json["imageUri"] == local
     assert mapped.manifest(f"{ALIAS}/{name}", "3").status_code == 200
 
 
+@pytest.mark.services
 def test_create_with_ecr_public_is_refused_before_any_call(
     cli: Runner, world: PublicWorld, docker_env: DockerBackends
 ) -> None:
@@ -143,6 +147,7 @@ def test_create_with_ecr_public_is_refused_before_any_call(
     assert world.fake.calls == []
 
 
+@pytest.mark.services
 def test_pull_json_has_the_private_fields_and_the_public_ones(
     cli: Runner, world: PublicWorld, mapped: PublicRegistry, docker_env: DockerBackends
 ) -> None:
@@ -161,3 +166,27 @@ def test_pull_json_has_the_private_fields_and_the_public_ones(
         "anonymous": False,
     }
     assert pulled.json["imageDigest"].startswith("sha256:")
+
+
+@pytest.mark.parametrize(
+    ("local", "destination", "expected"),
+    [
+        ("app:1", "public.ecr.aws/a1b2/app", PublicImage("app", "a1b2", "public.ecr.aws", "1")),
+        ("app", "public.ecr.aws/a1b2/web:2", PublicImage("web", "a1b2", "public.ecr.aws", "2")),
+        ("app", "public.ecr.aws/a1b2/web", PublicImage("web", "a1b2", "public.ecr.aws", "latest")),
+        ("app:1", None, PublicImage("app", tag="1")),
+        ("app:1", "web", PublicImage("web", tag="1")),
+        # no destination: a private host in the local name is not ECR Public's, and
+        # --public names a repository of the caller's public registry
+        ("localhost:5000/app:1", None, PublicImage("app", tag="1")),
+        (
+            "public.ecr.aws/a1b2/app:3",
+            None,
+            PublicImage("app", "a1b2", "public.ecr.aws", "3"),
+        ),
+    ],
+)
+def test_push_destination(local: str, destination: str | None, expected: PublicImage) -> None:
+    target = push_target(local, destination)
+    given = destination is not None
+    assert push_destination(Registries(Aws()), target, destination_given=given) == expected

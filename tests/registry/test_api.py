@@ -12,8 +12,8 @@ from tests.distribution.copy_support import (  # noqa: F401 - fixtures
     CopyEnv,
     copy_env_fixture,
     registries_fixture,
-    unique,
 )
+from tests.support.names import unique
 
 
 def test_tags_list_of_the_callers_registry(copy_env: CopyEnv, cli: Runner) -> None:

@@ -15,7 +15,7 @@ import pytest
 from ecrctl import batch
 from ecrctl.distribution import manifest as m
 from ecrctl.errors import Conflict, EcrctlError
-from ecrctl.repo.delete import RepoDelete, execute_delete, plan_delete
+from ecrctl.repo.delete import RepoDelete, execute_repository_delete, plan_repository_delete
 from tests import image_samples as s
 from tests.conftest import ACCOUNT, REGION
 from tests.faults.proxy import Fault, Proxy
@@ -42,9 +42,9 @@ def names(ecr: Any) -> list[str]:
 
 def test_an_empty_repository(ecr: Any) -> None:
     created = ecr.create_repository(repositoryName="empty")["repository"]
-    plan = plan_delete(ecr, "empty")
+    plan = plan_repository_delete(ecr, "empty")
     assert (plan.items, plan.force) == ([], False)
-    execute_delete(ecr, plan)
+    execute_repository_delete(ecr, plan)
     assert plan.deleted and not plan.reconciled
     data = plan.to_dict()
     assert data["repositoryArn"] == created["repositoryArn"]
@@ -61,7 +61,7 @@ def test_images_without_force_are_refused_before_any_change(
     for n in range(count):
         s.put(ecr, "app", s.schema2(f"image-{n}"), m.DOCKER_SCHEMA2, tag=f"t{n}")
     with pytest.raises(Conflict) as raised:
-        plan_delete(ecr, "app")
+        plan_repository_delete(ecr, "app")
     assert raised.value.one_line() == (
         f"repository 'app' holds {noun}; pass --force to delete it with its images"
     )
@@ -70,10 +70,10 @@ def test_images_without_force_are_refused_before_any_change(
 
 def test_force_deletes_every_image_listed(ecr: Any) -> None:
     before = fill(ecr, "team/app")
-    plan = plan_delete(ecr, "team/app", force=True, registry_id=ACCOUNT)
+    plan = plan_repository_delete(ecr, "team/app", force=True, registry_id=ACCOUNT)
     assert {i.key: i.tags for i in plan.items} == before
     assert {i.status for i in plan.items} == {batch.NOT_ATTEMPTED}
-    execute_delete(ecr, plan)
+    execute_repository_delete(ecr, plan)
     assert plan.deleted and names(ecr) == []
     assert set(statuses(plan).values()) == {(batch.DONE, None)}
     data = plan.to_dict()
@@ -91,9 +91,9 @@ def test_force_deletes_every_image_listed(ecr: Any) -> None:
 
 def test_gone_by_other_hands_meanwhile_is_reconciled_as_done(ecr: Any) -> None:
     fill(ecr, "team/app")
-    plan = plan_delete(ecr, "team/app", force=True)
+    plan = plan_repository_delete(ecr, "team/app", force=True)
     ecr.delete_repository(repositoryName="team/app", force=True)
-    execute_delete(ecr, plan)  # what the user asked for is done: no error
+    execute_repository_delete(ecr, plan)  # what the user asked for is done: no error
     assert plan.deleted and plan.reconciled
     assert set(statuses(plan).values()) == {(batch.DONE, None)}
     data = plan.to_dict()
@@ -103,10 +103,10 @@ def test_gone_by_other_hands_meanwhile_is_reconciled_as_done(ecr: Any) -> None:
 
 def test_an_image_pushed_meanwhile_without_force(ecr: Any) -> None:
     ecr.create_repository(repositoryName="raced")
-    plan = plan_delete(ecr, "raced")
+    plan = plan_repository_delete(ecr, "raced")
     s.put(ecr, "raced", s.schema2("late"), m.DOCKER_SCHEMA2, tag="late")
     with pytest.raises(EcrctlError) as raised:
-        execute_delete(ecr, plan)
+        execute_repository_delete(ecr, plan)
     assert "still contains images" in raised.value.one_line()
     assert not plan.deleted and names(ecr) == ["raced"]
     data = plan.to_dict()
@@ -127,7 +127,7 @@ def stubbed_plan(stub: Any, client: Any) -> RepoDelete:
         },
         {"repositoryName": "app", "maxResults": 1000},
     )
-    return plan_delete(client, "app", force=True)
+    return plan_repository_delete(client, "app", force=True)
 
 
 def test_refused_with_one_image_gone_by_other_hands(stubbed: tuple[Any, Any]) -> None:
@@ -140,7 +140,7 @@ def test_refused_with_one_image_gone_by_other_hands(stubbed: tuple[Any, Any]) ->
     remaining = [{"imageDigest": d} for d in DIGESTS[1:]]
     stub.add_response("describe_images", {"imageDetails": remaining})
     with pytest.raises(EcrctlError) as raised:
-        execute_delete(client, plan)
+        execute_repository_delete(client, plan)
     assert "1 of 3 deleted, 2 failed" in raised.value.one_line()
     assert statuses(plan) == {
         DIGESTS[0]: (batch.DONE, None),
@@ -159,7 +159,7 @@ def test_refused_and_the_state_unreadable(stubbed: tuple[Any, Any]) -> None:
     stub.add_client_error("delete_repository", "AccessDeniedException", "no", http_status_code=400)
     stub.add_client_error("describe_repositories", "AccessDeniedException", "no either")
     with pytest.raises(EcrctlError):
-        execute_delete(client, plan)
+        execute_repository_delete(client, plan)
     # ECR said no: nothing was deleted, though the state could not confirm it
     assert set(statuses(plan).values()) == {(batch.FAILED, "AccessDeniedException")}
     assert plan.repository.status == batch.FAILED
@@ -188,8 +188,8 @@ def test_a_lost_answer_is_reconciled_from_the_state(proxy: Proxy) -> None:
     faulty, state = through(proxy)
     before = fill(state, "lost")
     proxy.faults = [Fault("DeleteRepository", {1}, "lose")]
-    plan = plan_delete(faulty, "lost", force=True)
-    execute_delete(faulty, plan)  # the retry finds it gone: the first call did it
+    plan = plan_repository_delete(faulty, "lost", force=True)
+    execute_repository_delete(faulty, plan)  # the retry finds it gone: the first call did it
     assert plan.deleted and plan.reconciled
     assert {i.key for i in plan.items} == set(before)
     assert set(statuses(plan).values()) == {(batch.DONE, None)}
@@ -200,9 +200,9 @@ def test_a_call_the_server_never_saw_fails_every_image(proxy: Proxy) -> None:
     faulty, state = through(proxy)
     before = fill(state, "kept")
     proxy.faults = [Fault("DeleteRepository", None, "drop")]
-    plan = plan_delete(faulty, "kept", force=True)
+    plan = plan_repository_delete(faulty, "kept", force=True)
     with pytest.raises(EcrctlError) as raised:
-        execute_delete(faulty, plan)
+        execute_repository_delete(faulty, plan)
     assert "0 of 3 deleted, 3 failed" in raised.value.one_line()
     assert set(statuses(plan).values()) == {(batch.FAILED, batch.CALL_FAILED)}
     assert plan.repository.failure_code == batch.CALL_FAILED
@@ -213,10 +213,10 @@ def test_a_call_the_server_never_saw_fails_every_image(proxy: Proxy) -> None:
 def test_a_dead_server_leaves_every_image_unknown(proxy: Proxy) -> None:
     faulty, state = through(proxy)
     fill(state, "dead")
-    plan = plan_delete(faulty, "dead", force=True)
+    plan = plan_repository_delete(faulty, "dead", force=True)
     proxy.faults = [Fault("DeleteRepository", {1}, "dead")]
     with pytest.raises(EcrctlError) as raised:
-        execute_delete(faulty, plan)
+        execute_repository_delete(faulty, plan)
     assert "3 unknown" in raised.value.one_line()
     assert {i.status for i in plan.items} == {batch.UNKNOWN}
     assert plan.repository.status == batch.UNKNOWN

@@ -1,16 +1,35 @@
 """An :class:`~ecrctl.cli.app.App` whose ECR client is one the test made (usually under
-botocore's Stubber), for what moto cannot answer."""
+botocore's Stubber), for what moto cannot answer; a repository as ECR describes it; the
+resolver of the test's own registry."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from ecrctl.aws.clients import Aws
 from ecrctl.aws.settings import AwsSettings
 from ecrctl.cli.app import App
+from ecrctl.login.registries import Registries
+from tests.conftest import ACCOUNT, REGION
 
 
 def app_with_ecr(client: Any, settings: AwsSettings | None = None) -> App:
     """An App whose commands use ``client`` as their ECR client."""
-    app = App(settings)
+    app = App(settings or AwsSettings())
     app.aws.__dict__["ecr"] = client  # the lazily built client, replaced before first use
     return app
+
+
+def repository_answer(name: str) -> dict[str, Any]:
+    """Repository ``name`` as DescribeRepositories answers it (for a Stubber)."""
+    return {
+        "repositoryName": name,
+        "repositoryArn": f"arn:aws:ecr:{REGION}:{ACCOUNT}:repository/{name}",
+        "registryId": ACCOUNT,
+        "repositoryUri": f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/{name}",
+    }
+
+
+def own_registries() -> Registries:
+    """Who serves each registry host, for the caller in the test's region."""
+    return Registries(Aws(AwsSettings(region=REGION)))

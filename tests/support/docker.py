@@ -4,6 +4,7 @@ and pulled back (what a login has to make work)."""
 from __future__ import annotations
 
 import subprocess
+from typing import Any
 
 
 def run(*args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -23,3 +24,10 @@ def push_pull(registry: str, image: str, name: str) -> subprocess.CompletedProce
         return pushed
     assert run("docker", "rmi", ref).returncode == 0
     return run("docker", "pull", ref)
+
+
+def engine_api(backends: Any) -> Any:
+    """docker-py's low-level client of the test's dockerd (``backends.docker_host``)."""
+    import docker
+
+    return docker.DockerClient(base_url=backends.docker_host).api

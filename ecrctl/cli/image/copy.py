@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ecrctl.cli.app import App
-from ecrctl.cli.common import command, dry_run_option, pass_app
+from ecrctl.cli.common import command, create_option, dry_run_option, jobs_option, pass_app
 from ecrctl.cli.render import emit, notice
 
 _STATUS = {
@@ -28,7 +28,7 @@ def _mib(size: int) -> str:
 )
 @click.argument("source", metavar="SRC")
 @click.argument("destination", metavar="DST")
-@click.option("--create", is_flag=True, help="Create the destination ECR repository if missing.")
+@create_option
 @click.option(
     "--platform",
     "platforms",
@@ -39,9 +39,7 @@ def _mib(size: int) -> str:
 @click.option(
     "--all-platforms", is_flag=True, help="Copy every platform of an index (the default)."
 )
-@click.option(
-    "--jobs", type=click.IntRange(1, 32), default=4, show_default=True, help="Blobs in parallel."
-)
+@jobs_option
 @click.option(
     "--format",
     "fmt",

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import sys
 import threading
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
+
+from ecrctl.cli.progress import ByteDisplay, byte_progress
 
 if TYPE_CHECKING:
     from ecrctl.cli.app import App
@@ -20,7 +21,7 @@ _DONE_TEXT = {
 }
 
 
-class BlobProgress:
+class BlobProgress(ByteDisplay):
     """A callback for :class:`ecrctl.distribution.blobs.BlobEvent` (called from worker threads)."""
 
     def __init__(self, app: App) -> None:
@@ -32,19 +33,8 @@ class BlobProgress:
 
     def __enter__(self) -> BlobProgress:
         if self.enabled:
-            from ecrctl.cli.progress import byte_progress
-
             self._progress = byte_progress(self._app, transient=True)
         return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if self._progress is not None:
-            self._progress.stop()
 
     def __call__(self, event: BlobEvent) -> None:
         if self._progress is None:

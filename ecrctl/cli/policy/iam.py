@@ -7,8 +7,7 @@ import click
 from ecrctl.cli.app import App
 from ecrctl.cli.common import group, pass_app
 from ecrctl.cli.paramtypes import complete_names
-from ecrctl.cli.policy.repo import emit_template_list
-from ecrctl.cli.render import emit
+from ecrctl.cli.policy.repo import emit_template
 
 
 @group(
@@ -65,10 +64,13 @@ def template(
     from ecrctl.policy import iam as core
     from ecrctl.policy.catalog import require_name
 
-    if list_:
-        emit_template_list(app, core.IAM_TEMPLATES.values())
-        return
-    document = core.iam_template(
-        require_name(name, "iam"), tag_key=tag_key, tag_value=tag_value, repositories=repositories
+    emit_template(
+        app,
+        core.IAM_TEMPLATES.values() if list_ else None,
+        lambda: core.iam_template(
+            require_name(name, "iam"),
+            tag_key=tag_key,
+            tag_value=tag_value,
+            repositories=repositories,
+        ),
     )
-    emit(app, document)

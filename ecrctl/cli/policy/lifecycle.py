@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from ecrctl.cli.app import App
-from ecrctl.cli.common import confirm, group, pass_app, read_source, yes_option
+from ecrctl.cli.common import confirm, file_argument, group, pass_app, read_source, yes_option
 from ecrctl.cli.paramtypes import complete_names
 from ecrctl.cli.render import Table, emit, error, notice, to_json
 from ecrctl.distribution.refs import check_repository_name
@@ -55,7 +55,7 @@ def get(app: App, repository: str) -> None:
     "ecrctl policy lifecycle put team/app - --yes",
 )
 @click.argument("repository")
-@click.argument("source", metavar="FILE|-")
+@file_argument
 @yes_option
 @pass_app
 def put(app: App, repository: str, source: str, yes: bool) -> None:
@@ -118,7 +118,7 @@ def delete(app: App, repository: str, yes: bool) -> None:
     "  aws ecr get-lifecycle-policy --repository-name app --query lifecyclePolicyText "
     "--output text | ecrctl policy lifecycle validate -",
 )
-@click.argument("source", metavar="FILE|-")
+@file_argument
 @pass_app
 @click.pass_context
 def validate_(ctx: click.Context, app: App, source: str) -> None:

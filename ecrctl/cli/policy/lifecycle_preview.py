@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ecrctl.cli.app import App
-from ecrctl.cli.common import EcrctlCommand, pass_app, read_source
+from ecrctl.cli.common import EcrctlCommand, file_option, pass_app, read_source
 from ecrctl.cli.render import Table, emit, fmt_digest, fmt_time, notice, plain_table_text
 from ecrctl.cli.usage_view import revisions_option
 from ecrctl.errors import EcrctlError
@@ -37,17 +37,11 @@ PLAIN_ABOVE = 1000  # rows; rich needs about half a millisecond per row
     "  ecrctl policy lifecycle preview team/app --policy policy.json --fail-if-in-use",
 )
 @click.argument("repository", required=False)
-@click.option(
-    "--policy",
-    "policy_source",
-    metavar="FILE|-",
-    help="Policy to preview (default: the repository's own).",
-)
-@click.option(
+@file_option("--policy", "policy_source", "Policy to preview (default: the repository's own).")
+@file_option(
     "--images",
     "images_source",
-    metavar="FILE|-",
-    help="describe-images JSON to use instead of the repository (no AWS call).",
+    "describe-images JSON to use instead of the repository (no AWS call).",
 )
 @click.option(
     "--now",

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ecrctl.cli.app import App
-from ecrctl.cli.common import confirm, group, pass_app, read_source, yes_option
+from ecrctl.cli.common import confirm, file_argument, group, pass_app, read_source, yes_option
 from ecrctl.cli.paramtypes import complete_names
 from ecrctl.cli.render import Table, emit, error, notice, to_json, warn
 from ecrctl.distribution.refs import check_repository_name
@@ -94,7 +94,7 @@ def get(app: App, repository: str) -> None:
     ),
 )
 @click.argument("repository")
-@click.argument("source", metavar="FILE|-")
+@file_argument
 @force_option
 @pass_app
 def set_(app: App, repository: str, source: str, force: bool) -> None:
@@ -186,17 +186,23 @@ def template(
     from ecrctl.policy import templates
     from ecrctl.policy.catalog import require_name
 
-    if list_:
-        emit_template_list(app, templates.REPOSITORY_TEMPLATES.values())
-        return
-    document = templates.repository_template(
-        require_name(name, "repo"), principals=principals, accounts=accounts, admin=admin
+    emit_template(
+        app,
+        templates.REPOSITORY_TEMPLATES.values() if list_ else None,
+        lambda: templates.repository_template(
+            require_name(name, "repo"), principals=principals, accounts=accounts, admin=admin
+        ),
     )
-    emit(app, document)
 
 
-def emit_template_list(app: App, listed: Iterable[PolicyTemplate]) -> None:
-    """``template --list`` of ``policy repo`` and ``policy iam``: JSON records or a table."""
+def emit_template(
+    app: App, listed: Iterable[PolicyTemplate] | None, build: Callable[[], Any]
+) -> None:
+    """``template`` of ``policy repo`` and ``policy iam``: with --list the ``listed``
+    templates (JSON records or a table), else the policy ``build`` makes."""
+    if listed is None:
+        emit(app, build())
+        return
     shown = list(listed)
     emit(
         app,
@@ -229,7 +235,7 @@ def _print_report(app: App, report: ValidationReport, source: str) -> None:
         "ecrctl policy repo get team/app | ecrctl policy repo validate -",
     ),
 )
-@click.argument("source", metavar="FILE|-")
+@file_argument
 @pass_app
 def validate(app: App, source: str) -> int:
     """Check a repository policy locally.

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ecrctl.cli.app import App
-from ecrctl.cli.common import EcrctlCommand, pass_app, read_source
+from ecrctl.cli.common import EcrctlCommand, file_option, pass_app, read_source
 from ecrctl.cli.policy.repo import examples
 from ecrctl.cli.render import Table, emit, notice, warn
 from ecrctl.distribution.refs import check_repository_name
@@ -29,9 +29,7 @@ if TYPE_CHECKING:
     ),
 )
 @click.argument("repository", required=False)
-@click.option(
-    "--file", "source", metavar="FILE|-", help="Explain this policy file instead of a repository's."
-)
+@file_option("--file", "source", "Explain this policy file instead of a repository's.")
 @click.option(
     "--principal",
     required=True,

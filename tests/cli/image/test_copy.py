@@ -11,9 +11,9 @@ from tests.distribution.copy_support import (  # noqa: F401 - fixtures
     CopyEnv,
     copy_env_fixture,
     registries_fixture,
-    unique,
 )
 from tests.support.cli import one_line_error
+from tests.support.names import unique
 
 
 def test_platform_and_all_platforms_exclude_each_other(cli: Runner) -> None:

@@ -11,6 +11,7 @@ import pytest
 from ecrctl.distribution import manifest as m
 from tests.conftest import Runner
 from tests.support.cli import one_line_error
+from tests.support.docker import engine_api
 
 DIGEST = "sha256:" + "ab" * 32
 
@@ -32,12 +33,6 @@ def _boto(moto_url: str) -> Any:
     return boto3.client("ecr", region_name="us-east-1", endpoint_url=moto_url)
 
 
-def _docker(backends: Any) -> Any:
-    import docker
-
-    return docker.DockerClient(base_url=backends.docker_host).api
-
-
 def _unique_image(backends: Any, name: str) -> str:
     """A one-layer image with content of its own, imported offline."""
     import io
@@ -50,7 +45,7 @@ def _unique_image(backends: Any, name: str) -> str:
         info.size = len(payload)
         tar.addfile(info, io.BytesIO(payload))
     repository, tag = name.split(":")
-    _docker(backends).import_image_from_data(data.getvalue(), repository=repository, tag=tag)
+    engine_api(backends).import_image_from_data(data.getvalue(), repository=repository, tag=tag)
     return name
 
 
@@ -83,7 +78,7 @@ def test_push_with_empty_docker_config_then_pull_by_digest(
     assert f"pushed {registry.registry}/team/pushed:v1" in pushed.stderr
     assert (isolated / ".docker" / "config.json").read_text() == "{}"  # nothing written
 
-    api = _docker(registry)
+    api = engine_api(registry)
     image_id = api.inspect_image(local)["Id"]
     api.remove_image(image_id, force=True)
     pulled = cli("image", "pull", f"team/pushed@{digest}")

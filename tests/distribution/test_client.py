@@ -1,5 +1,6 @@
-"""The bearer-token challenge: a real docker-registry with token auth, a small
-token endpoint, and the credential taken from the docker config (as for
+"""The registry client's authentication: WWW-Authenticate challenges parsed, and the
+bearer-token challenge answered against a real docker-registry with token auth, a
+small token endpoint, and the credential taken from the docker config (as for
 Docker Hub, GHCR or a private registry)."""
 
 from __future__ import annotations
@@ -11,14 +12,15 @@ from pathlib import Path
 
 import pytest
 
+from ecrctl.distribution.client import parse_challenge
 from tests.conftest import Runner, backends
 from tests.distribution.copy_support import (  # noqa: F401 - fixtures
     CopyEnv,
     copy_env_fixture,
     registries_fixture,
-    unique,
 )
 from tests.distribution.token_server import TokenServer, start_token_registry
+from tests.support.names import unique
 
 
 @pytest.fixture(scope="module")
@@ -77,3 +79,37 @@ def test_token_registry_without_or_with_wrong_credentials(
     assert wrong.exit_code == 1
     assert f"registry {host} refused the credentials" in wrong.stderr
     assert "Traceback" not in wrong.stderr
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ('Basic realm="basic-realm"', ("basic", {"realm": "basic-realm"})),
+        (
+            'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",'
+            'scope="repository:library/alpine:pull"',
+            (
+                "bearer",
+                {
+                    "realm": "https://auth.docker.io/token",
+                    "service": "registry.docker.io",
+                    "scope": "repository:library/alpine:pull",
+                },
+            ),
+        ),
+        (
+            'Bearer realm="https://ghcr.io/token",scope="repository:a/b:pull,push",error="x"',
+            (
+                "bearer",
+                {
+                    "realm": "https://ghcr.io/token",
+                    "scope": "repository:a/b:pull,push",
+                    "error": "x",
+                },
+            ),
+        ),
+        ("", ("", {})),
+    ],
+)
+def test_parse_challenge(header: str, expected: tuple[str, dict[str, str]]) -> None:
+    assert parse_challenge(header) == expected
