@@ -98,6 +98,22 @@ class CacheEntry(NamedTuple):
     endpoint: str | None = None
 
 
+def entry_from_record(record: object) -> CacheEntry | None:
+    """An index record as a :class:`CacheEntry`; ``None`` when it is not one."""
+    if not isinstance(record, dict):
+        return None
+    try:
+        return CacheEntry(
+            **{
+                **record,
+                "expires_at": _parse_time(record["expires_at"]),
+                "refresh_at": _parse_time(record["refresh_at"]),
+            }
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 def _parse_time(text: str) -> datetime:
     value = datetime.fromisoformat(text)
     return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -120,6 +120,7 @@ def test_fail_backend_gives_a_null_cache_explained_in_debug(
 ) -> None:
     caplog.set_level("DEBUG", logger="ecrctl.cache")
     use_keyring_backend(monkeypatch, "keyring.backends.fail.Keyring")
+    monkeypatch.setenv("ECRCTL_TOKEN_CACHE", "keyring")  # the OS keyring or nothing
     cache = tokencache.open_cache()
     assert not cache.usable
     assert "no usable keyring backend" in cache.reason

@@ -69,6 +69,7 @@ def test_the_pinned_stand_in_store_is_chosen() -> None:
 
 def test_a_plaintext_backend_is_refused_quietly(monkeypatch: pytest.MonkeyPatch) -> None:
     use_keyring_backend(monkeypatch, PLAINTEXT)
+    monkeypatch.setenv("ECRCTL_TOKEN_CACHE", "keyring")  # the OS keyring or nothing
     with pytest.raises(NoOsStore) as refused:
         os_store()
     assert not refused.value.loud
@@ -92,6 +93,7 @@ def test_keyrings_fail_backend_is_refused_quietly(monkeypatch: pytest.MonkeyPatc
 
 def test_a_backend_that_cannot_load_is_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.no_such_module.Keyring")
+    monkeypatch.setenv("ECRCTL_TOKEN_CACHE", "keyring")  # the OS keyring or nothing
     code = (
         "from ecrctl.login import cache\n"
         "from ecrctl.login.keyring_backend import NoOsStore, os_store\n"
