@@ -199,7 +199,8 @@ class StoreCache(TokenCache):
             return False
         if not self.usable:
             return False
-        spare = [e.key for e in self.entries() if e.key != key.name and now >= e.refresh_at]
+        others = sorted((e for e in self.entries() if e.key != key.name), key=_staleness)
+        spare = [e.key for e in others]  # dropped when the store is full, stalest first
         try:
             self.store.write(key.name, token.to_json(), token.expires_at, now, spare)
         except Exception as exc:
@@ -255,6 +256,10 @@ class StoreCache(TokenCache):
 
         with fill_lock(lock_dir(self.index.parent), scope) as held:
             yield held
+
+
+def _staleness(entry: CacheEntry) -> datetime:
+    return entry.refresh_at
 
 
 class KeyringCache(StoreCache):

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import errno
 import os
+import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
@@ -56,6 +57,8 @@ SYSCALLS = {
 REFUSALS = {errno.EPERM, errno.ENOSYS, errno.EACCES}
 MISSING = {errno.ENOKEY, errno.EKEYEXPIRED, errno.EKEYREVOKED, errno.EACCES}
 READ_BUFFER = 16384
+QUOTA_FULL = "this user's kernel key quota is full (/proc/sys/kernel/keys/maxbytes)"
+QUOTA_RETRIES = 12  # about 1.5 s for the kernel to free the keys dropped
 
 
 class Refused(Exception):
@@ -163,19 +166,27 @@ class KernelStore:
         self, name: str, value: str, expires_at: datetime, now: datetime, spare: Iterable[str] = ()
     ) -> None:
         """Store ``value`` until ``expires_at``. When the user's key quota is full
-        (EDQUOT), the keys named in ``spare`` are dropped and the write tried once more."""
+        (EDQUOT: 20,000 bytes by default, ``/proc/sys/kernel/keys/maxbytes``), the
+        keys named in ``spare`` (the cache's other tokens) are dropped and the write
+        tried again while the kernel frees them (in the background, within moments)."""
         seconds = int((expires_at - now).total_seconds())
         if seconds <= 0:
             return
-        payload = value.encode("utf-8")
-        try:
-            key = self.calls.add_key(self._description(name), payload, KEY_SPEC_USER_KEYRING)
-        except OSError as exc:
-            if exc.errno != errno.EDQUOT:
-                raise
-            for other in spare:
-                self.delete(other)
-            key = self.calls.add_key(self._description(name), payload, KEY_SPEC_USER_KEYRING)
+        description, payload = self._description(name), value.encode("utf-8")
+        spare = list(spare)
+        for attempt in range(QUOTA_RETRIES + 1):
+            try:
+                key = self.calls.add_key(description, payload, KEY_SPEC_USER_KEYRING)
+                break
+            except OSError as exc:
+                if exc.errno != errno.EDQUOT:
+                    raise
+                if not spare or attempt == QUOTA_RETRIES:
+                    raise OSError(exc.errno, f"{exc.strerror}: {QUOTA_FULL}") from None
+                if attempt == 0:
+                    for other in spare:
+                        self.delete(other)
+                time.sleep(0.02 * (attempt + 1))
         self.calls.keyctl(KEYCTL_SETPERM, key, PERMISSIONS)
         self.calls.keyctl(KEYCTL_SET_TIMEOUT, key, seconds)
 

@@ -1,0 +1,104 @@
+"""Helpers of the token-cache tests: the kernel keys a cache made (from /proc/keys),
+a private tmpfs runtime dir, commands under a seccomp filter that refuses the
+kernel keyring, and the modules an installed command had loaded when it exited."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ecrctl.login.file_cache import scope_of
+from ecrctl.login.kernel_keyring import KEYCTL_INVALIDATE, Syscalls
+from tests.login_support import BIN
+
+SECCOMP = str(Path(__file__).with_name("seccomp_exec.py"))
+HEAVY = (
+    "boto3",
+    "botocore",
+    "requests",
+    "urllib3",
+    "docker",
+    "rich",
+    "click",
+    "keyring",
+    "secretstorage",
+    "cryptography",
+)
+
+
+def kernel_keys(index: Path) -> dict[str, str]:
+    """The cache's kernel keys, as /proc/keys lists them: name -> the whole line."""
+    prefix = f"ecrctl:{scope_of(index)}:"
+    found = {}
+    for line in Path("/proc/keys").read_text().splitlines():
+        fields = line.split(None, 8)
+        if set("iRD") & set(fields[1]) or fields[3] == "expd":
+            continue  # invalidated, revoked, dead or expired: the kernel is dropping it
+        description = fields[-1]
+        if description.startswith(prefix):
+            found[description[len(prefix) :].rsplit(": ", 1)[0]] = line
+    return found
+
+
+def drop_kernel_keys(index: Path) -> None:
+    calls = Syscalls()
+    for line in kernel_keys(index).values():
+        with contextlib.suppress(OSError):
+            calls.keyctl(KEYCTL_INVALIDATE, int(line.split()[0], 16))
+
+
+def refused(command: Sequence[str], code: str = "EPERM") -> list[str]:
+    """``command`` run under a seccomp filter that answers the keyring calls ``code``."""
+    return [sys.executable, SECCOMP, code, "--", *command]
+
+
+def run(
+    command: Sequence[str], stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        list(command),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=env,
+    )
+
+
+def modules_at_exit(
+    tmp_path: Path, command: Sequence[str], stdin: str
+) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    """Run an installed command unchanged; a ``sitecustomize`` on PYTHONPATH writes
+    ``sys.modules`` to a file as the process exits."""
+    hook = tmp_path / "exit-hook"
+    hook.mkdir(exist_ok=True)
+    out = tmp_path / "modules.json"
+    (hook / "sitecustomize.py").write_text(
+        "import atexit, sys\n"
+        "def _dump():\n"
+        f"    with open({str(out)!r}, 'w') as f:\n"
+        "        f.write('\\n'.join(sorted(sys.modules)))\n"
+        "atexit.register(_dump)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": f"{hook}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+    done = run(command, stdin, env)
+    return done, set(out.read_text().split()) if out.exists() else set()
+
+
+def heavy(modules: set[str]) -> list[str]:
+    return sorted(m for m in modules if m.split(".")[0] in HEAVY)
+
+
+HELPER = str(BIN / "docker-credential-ecrctl")
+
+
+def secret(done: subprocess.CompletedProcess[str]) -> str:
+    assert done.returncode == 0, done.stdout + done.stderr
+    value: str = json.loads(done.stdout)["Secret"]
+    return value
