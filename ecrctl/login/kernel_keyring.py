@@ -132,10 +132,7 @@ class KernelStore:
         self.prefix = f"ecrctl:{scope}:"
 
     def where(self) -> str:
-        return (
-            "the kernel keyring (this user's keyring @u: in kernel memory only, "
-            "each token until it expires)"
-        )
+        return "the kernel keyring (this user's keyring @u, in kernel memory only)"
 
     def _description(self, name: str) -> bytes:
         return (self.prefix + name).encode("utf-8")

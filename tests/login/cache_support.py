@@ -7,10 +7,13 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shlex
+import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from ecrctl.login.file_cache import scope_of
 from ecrctl.login.kernel_keyring import KEYCTL_INVALIDATE, Syscalls
@@ -102,3 +105,50 @@ def secret(done: subprocess.CompletedProcess[str]) -> str:
     assert done.returncode == 0, done.stdout + done.stderr
     value: str = json.loads(done.stdout)["Secret"]
     return value
+
+
+BARE_BUS = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:tmpdir=/tmp</listen>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"""
+
+
+def in_session(
+    tmp_path: Path, script: str, *args: str, keyring: bool = True
+) -> tuple[subprocess.CompletedProcess[str], Any]:
+    """``script`` run by this interpreter in a private D-Bus session: with gnome-keyring
+    unlocked (a real Secret Service), or on a bus with no service to activate at all.
+    Returns the process and the JSON of its last line of output."""
+    for tool in ("dbus-run-session", "gnome-keyring-daemon", "secret-tool"):
+        assert shutil.which(tool), f"{tool} is needed: run scripts/install-deps"
+    path = tmp_path / "in_session.py"
+    path.write_text(script)
+    options: list[str] = []
+    start = ""
+    if keyring:
+        start = "printf %s pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; "
+    else:
+        bare = tmp_path / "bare-bus.conf"
+        bare.write_text(BARE_BUS)
+        options = [f"--config-file={bare}"]
+    shell = (
+        f"export HOME=$(mktemp -d); {start}"
+        f"exec {shlex.quote(sys.executable)} {path} {' '.join(map(shlex.quote, args))}"
+    )
+    done = subprocess.run(
+        ["dbus-run-session", *options, "--", "sh", "-c", shell],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done, json.loads(done.stdout.strip().splitlines()[-1])
