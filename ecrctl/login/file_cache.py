@@ -62,8 +62,10 @@ def filesystem_of(path: str, mountinfo: str = "/proc/self/mountinfo") -> str | N
 
 def private_runtime_dir() -> tuple[Path | None, str]:
     """``$XDG_RUNTIME_DIR`` when it is this user's private tmpfs; else ``None`` and why."""
-    given = os.environ.get("XDG_RUNTIME_DIR", "")
-    if not given or not os.path.isabs(given):
+    from ecrctl.paths import runtime_dir
+
+    given = runtime_dir()
+    if given is None:
         return None, "XDG_RUNTIME_DIR is not set"
     real = os.path.realpath(given)
     try:

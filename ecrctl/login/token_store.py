@@ -175,10 +175,11 @@ def _runtime_choice(scope: str) -> Choice:
     return Choice(FileStore(runtime / "ecrctl" / f"tokens-{scope}.json", "runtime file"), "")
 
 
-def _file_choice(cache_dir: Path) -> Choice:
+def _file_choice() -> Choice:
+    from ecrctl import paths
     from ecrctl.login.file_cache import FileStore
 
-    return Choice(FileStore(cache_dir / "token-secrets.json", "file"), "")
+    return Choice(FileStore(paths.token_secrets(), "file"), "")
 
 
 def choose(mode: str, index: Path) -> Choice:
@@ -192,7 +193,7 @@ def choose(mode: str, index: Path) -> Choice:
     if mode == "kernel":
         return _kernel_choice(scope)
     if mode == "file":
-        return _file_choice(index.parent)
+        return _file_choice()
     first = _keyring_choice()
     if first.store is not None:
         return first
