@@ -17,6 +17,9 @@ alike:
   installed by benchmarks/run) from its warm ``$AWS_ECR_CACHE_DIR/cache.json``;
 - with fewer runs, what has no cache: ``aws ecr get-login-password`` (AWS CLI v1) and
   ecrctl's helper with ``ECRCTL_NO_CACHE=1``, both asking moto_server.
+
+Each case's wall time and CPU time (user + system, ``getrusage(RUSAGE_CHILDREN)``) are
+medians; the CPU time shows the cost apart from the machine's load.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import base64
 import hashlib
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -95,19 +99,30 @@ def answer(argv: list[str], env: dict[str, str]) -> str:
 Case = tuple[str, list[str], dict[str, str], bytes | None]
 
 
-def interleaved(cases: Sequence[Case], runs: int, warmup: int = 2) -> dict[str, float]:
-    """Median wall time of each case, the cases run one after another in each round."""
-    samples: dict[str, list[float]] = {name: [] for name, *_ in cases}
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def interleaved(
+    cases: Sequence[Case], runs: int, warmup: int = 2
+) -> dict[str, tuple[float, float]]:
+    """Median wall time and median CPU time (user + system) of each case, the cases
+    run one after another in each round."""
+    samples: dict[str, list[tuple[float, float]]] = {name: [] for name, *_ in cases}
     for round_ in range(warmup + runs):
         for name, argv, env, stdin in cases:
-            start = time.perf_counter()
+            cpu, start = _children_cpu(), time.perf_counter()
             done = subprocess.run(argv, env=env, input=stdin, capture_output=True)
-            elapsed = time.perf_counter() - start
+            elapsed, used = time.perf_counter() - start, _children_cpu() - cpu
             if done.returncode != 0:
                 sys.exit(f"{name}: {' '.join(argv)} failed: {done.stdout!r} {done.stderr!r}")
             if round_ >= warmup:
-                samples[name].append(elapsed)
-    return {name: statistics.median(values) for name, values in samples.items()}
+                samples[name].append((elapsed, used))
+    return {
+        name: (statistics.median(s[0] for s in values), statistics.median(s[1] for s in values))
+        for name, values in samples.items()
+    }
 
 
 def environments(work: Path, url: str) -> dict[str, dict[str, str]]:
@@ -176,31 +191,35 @@ def run(runs: int) -> None:
     report(hits, slow, bool(ecr_login))
 
 
-def report(hits: dict[str, float], slow: dict[str, float], with_ecr_login: bool) -> None:
-    floor = hits["python3 -c pass"]
-    print(f"\nCache hits, {os.cpu_count()} CPUs (ratios to python3 -c pass, same rounds)")
-    print("| case | median | x python3 -c pass |")
-    print("|---|---:|---:|")
-    for name, seconds in hits.items():
-        print(f"| {name} | {seconds * 1000:.1f} ms | {seconds / floor:.2f}x |")
-    print("\nWithout a cache (asking moto_server)")
-    print("| case | median | x python3 -c pass |")
-    print("|---|---:|---:|")
-    for name, seconds in slow.items():
-        print(f"| {name} | {seconds * 1000:.1f} ms | {seconds / slow['python3 -c pass']:.2f}x |")
+def report(
+    hits: dict[str, tuple[float, float]], slow: dict[str, tuple[float, float]], ecr_login: bool
+) -> None:
+    for title, table in (
+        (f"Cache hits, {os.cpu_count()} CPUs, ratios to python3 -c pass of the same rounds", hits),
+        ("Without a cache (asking moto_server)", slow),
+    ):
+        wall_floor, cpu_floor = table["python3 -c pass"]
+        print(f"\n{title}")
+        print("| case | wall (median) | x python3 -c pass | CPU (median) | x python3 -c pass |")
+        print("|---|---:|---:|---:|---:|")
+        for name, (wall, cpu) in table.items():
+            print(
+                f"| {name} | {wall * 1000:.1f} ms | {wall / wall_floor:.2f}x "
+                f"| {cpu * 1000:.1f} ms | {cpu / cpu_floor:.2f}x |"
+            )
     print()
+    floor = hits["python3 -c pass"][0]
     for case, target in (
         ("get, kernel keyring", TARGETS["kernel"]),
         ("get, Secret Service", TARGETS["secret service"]),
         ("ecrctl login, kernel keyring", TARGETS["login"]),
     ):
-        ratio = hits[case] / floor
+        ratio = hits[case][0] / floor
         verdict = "met" if ratio <= target else "MISSED"
-        print(f"{case}: {ratio:.2f}x python3 -c pass, target <= {target}x: {verdict}")
-    if with_ecr_login:
-        ours = hits["get, kernel keyring"]
-        theirs = hits["docker-credential-ecr-login get"]
-        print(f"ecr-login's hit / ecrctl's (kernel keyring): {theirs / ours:.2f}x")
+        print(f"{case}: {ratio:.2f}x python3 -c pass (wall), target <= {target}x: {verdict}")
+    if ecr_login:
+        ours, theirs = hits["get, kernel keyring"][0], hits["docker-credential-ecr-login get"][0]
+        print(f"ecr-login's hit / ecrctl's (kernel keyring, wall): {theirs / ours:.2f}x")
     else:
         print("docker-credential-ecr-login is not installed: that comparison is skipped")
     sys.stdout.flush()
