@@ -153,13 +153,13 @@ def fill_lock(directory: Path, scope: str, wait: float = LOCK_WAIT) -> Iterator[
     the first one's answer instead of each asking AWS. Yields whether the lock is
     held: after ``wait`` seconds, or when no lock file can be made, the caller goes
     on without it (a slow or hung fill never blocks the others for good)."""
-    import fcntl
-
     bucket = zlib.crc32(scope.encode("utf-8")) % LOCK_BUCKETS
     try:
+        import fcntl
+
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd = os.open(directory / f"fill-{bucket:02d}.lock", os.O_RDWR | os.O_CREAT, 0o600)
-    except OSError:
+    except (ImportError, OSError):
         yield False
         return
     try:

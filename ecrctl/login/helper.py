@@ -220,8 +220,10 @@ def erase(server: str) -> int:
 
     found = served(server)
     if found is not None:
-        host, owner = found[1].address, _owner(found[1])
-        open_cache().drop_where(lambda e: e.host != host and (e.account, e.region) != owner)
+        registries, answer = found
+        host, owner = answer.address, _owner(answer)
+        cache = open_cache(config=registries.config)
+        cache.drop_where(lambda e: e.host != host and (e.account, e.region) != owner)
     return ExitCode.OK
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import errno
 import os
+import sys
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -204,7 +205,7 @@ class KernelStore:
 def open_store(scope: str) -> KernelStore:
     """The user keyring, after one harmless call that the kernel must answer; raises
     :class:`Refused` where it does not (seccomp, an old or foreign kernel)."""
-    if not os.uname().sysname == "Linux":
+    if not sys.platform.startswith("linux"):
         raise Refused("the kernel keyring is Linux's")
     calls = Syscalls()
     try:

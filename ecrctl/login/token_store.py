@@ -105,7 +105,7 @@ class KeyringStore:
         return self._backend
 
     def where(self) -> str:
-        if self._backend is None and self.reader is not None:
+        if self.reader is not None:
             return "the OS keyring (the Secret Service on the D-Bus session bus)"
         backend = type(self.backend)
         return f"the OS keyring ({backend.__module__}.{backend.__name__})"
