@@ -1,4 +1,4 @@
-"""Helpers of the token-cache tests: the kernel keys a cache made (from /proc/keys),
+"""What the token-cache tests share: the kernel keys a cache made (from /proc/keys),
 a private tmpfs runtime dir, commands under a seccomp filter that refuses the
 kernel keyring, and the modules an installed command had loaded when it exited."""
 
