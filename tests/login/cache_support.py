@@ -1,6 +1,7 @@
 """What the token-cache tests share: the kernel keys a cache made (from /proc/keys),
-a private tmpfs runtime dir, commands under a seccomp filter that refuses the
-kernel keyring, and the modules an installed command had loaded when it exited."""
+commands under a seccomp filter that refuses the kernel keyring, scripts in a
+private D-Bus session (with gnome-keyring, or a bus with no service at all), and the
+modules an installed command had loaded when it exited."""
 
 from __future__ import annotations
 
