@@ -9,6 +9,8 @@ what                   where                                             overrid
 ecrctl's config file   ``$XDG_CONFIG_HOME/ecrctl/config.toml``           ``ECRCTL_CONFIG``
 login records          ``$XDG_STATE_HOME/ecrctl/logins.json``            ``XDG_STATE_HOME``
 token cache index      ``$XDG_CACHE_HOME/ecrctl/tokens.json``            ``XDG_CACHE_HOME``
+token cache on disk    ``$XDG_CACHE_HOME/ecrctl/token-secrets.json``     ``XDG_CACHE_HOME``
+runtime dir            ``$XDG_RUNTIME_DIR`` (none when unset)            ``XDG_RUNTIME_DIR``
 completion names       ``$XDG_CACHE_HOME/ecrctl/completion/``            ``XDG_CACHE_HOME``
 trimmed endpoints      ``$XDG_CACHE_HOME/ecrctl/endpoints-*.json``       ``XDG_CACHE_HOME``
 docker's config        ``~/.docker/config.json``                         ``DOCKER_CONFIG`` (a dir)
@@ -56,6 +58,17 @@ def login_records() -> Path:
 
 def token_index() -> Path:
     return cache_home() / "tokens.json"
+
+
+def token_secrets() -> Path:
+    """The token cache's secrets on disk, only with ``token_cache = "file"``."""
+    return cache_home() / "token-secrets.json"
+
+
+def runtime_dir() -> Path | None:
+    """``$XDG_RUNTIME_DIR`` (an absolute path), else ``None``."""
+    value = os.environ.get("XDG_RUNTIME_DIR", "")
+    return Path(value) if os.path.isabs(value) else None
 
 
 def completion_cache() -> Path:

@@ -1301,6 +1301,22 @@ def _config_files() -> list[Case]:
             "profile must be a non-empty string",
         ),
         mapped("toml-not-utf8", b"\xff\xfe", "is not UTF-8 text"),
+        mapped("toml-token-cache", 'token_cache = "disk"\n', "token_cache 'disk' is not a token"),
+        case(
+            "token-cache-variable",
+            "login",
+            "status",
+            env={"ECRCTL_TOKEN_CACHE": "disk"},
+            expect="ECRCTL_TOKEN_CACHE 'disk' is not a token cache; use one of auto, keyring",
+        ),
+        case(
+            "helper-token-cache-variable",
+            "get",
+            tool="docker-credential-ecrctl",
+            stdin="123456789012.dkr.ecr.us-east-1.amazonaws.com\n",
+            env={"ECRCTL_TOKEN_CACHE": "memory"},
+            expect="ECRCTL_TOKEN_CACHE 'memory' is not a token cache",
+        ),
         mapped("toml-directory", None, "is a directory"),
         case(
             "helper-broken-config",

@@ -180,6 +180,7 @@ DISTRIBUTIONS = {
     "click": "click",
     "docker": "docker",
     "jmespath": "jmespath",
+    "jeepney": "jeepney",
     "keyring": "keyring",
     "requests": "requests",
     "rich": "rich",

@@ -17,6 +17,7 @@ DEFAULTS: list[tuple[Callable[[], Path], str]] = [
     (paths.ecrctl_config_file, ".config/ecrctl/config.toml"),
     (paths.login_records, ".local/state/ecrctl/logins.json"),
     (paths.token_index, ".cache/ecrctl/tokens.json"),
+    (paths.token_secrets, ".cache/ecrctl/token-secrets.json"),
     (paths.completion_cache, ".cache/ecrctl/completion"),
     (lambda: paths.endpoints_cache("k1"), ".cache/ecrctl/endpoints-k1.json"),
     (paths.docker_config_dir, ".docker"),
@@ -43,6 +44,17 @@ def test_defaults_are_under_home(
     assert path() == bare_home / under_home
 
 
+@pytest.mark.parametrize("value", [None, "", "relative/run"])
+def test_no_runtime_dir_unless_an_absolute_one_is_set(
+    bare_home: Path, monkeypatch: pytest.MonkeyPatch, value: str | None
+) -> None:
+    if value is None:
+        monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    else:
+        monkeypatch.setenv("XDG_RUNTIME_DIR", value)
+    assert paths.runtime_dir() is None
+
+
 @pytest.mark.parametrize(
     ("variable", "value", "path", "expected"),
     [
@@ -54,6 +66,7 @@ def test_defaults_are_under_home(
         ("AWS_CONFIG_FILE", "/a/c", paths.aws_config_file, "/a/c"),
         ("AWS_SHARED_CREDENTIALS_FILE", "~/k", paths.aws_credentials_file, "HOME/k"),
         ("XDG_CACHE_HOME", "", paths.cache_home, "HOME/.cache/ecrctl"),  # empty: unset
+        ("XDG_RUNTIME_DIR", "/run/user/7", paths.runtime_dir, "/run/user/7"),
     ],
 )
 def test_each_override_is_read_when_asked(

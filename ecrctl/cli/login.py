@@ -218,7 +218,7 @@ def status(app: App) -> None:
     from ecrctl.login.cache import open_cache
 
     cache = open_cache()
-    if not cache.usable:
+    if cache.reason:  # no cache, or not where the user asked
         notice(app, cache.reason)
     rows = login_status.status(app.registries, cache)
     emit(

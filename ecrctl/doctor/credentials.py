@@ -2,7 +2,7 @@
 order (``credHelpers[host]``, else ``credsStore``, else ``auths``): that it
 exists, that the registry accepts it (a real authenticated ``GET /v2/``), that
 it was issued for the registry's account and region, and ecrctl's own login
-record with its expiry.
+record with its expiry; and where ecrctl's token cache keeps its tokens.
 """
 
 from __future__ import annotations
@@ -182,3 +182,19 @@ def check_ecrctl_login(facts: Facts) -> CheckOutcome:
     if left < WARN_HOURS:
         return warning(f"{said} ({left:g} h left)", login_fix(facts))
     return ok(f"{said} ({left:g} h left)")
+
+
+def check_token_cache(facts: Facts) -> CheckOutcome:
+    """Where the token cache keeps tokens; a warning when nowhere (every docker pull
+    through the credential helper then asks AWS) or not where the user asked."""
+    from ecrctl.login.cache import open_cache
+
+    cache = open_cache(warn=lambda message: None)  # this check is the one place it is said
+    fix = 'export ECRCTL_TOKEN_CACHE=file  # or token_cache = "file" in ecrctl\'s config'
+    if not cache.usable:
+        if "the token cache is off" in cache.reason:
+            return skip(f"{cache.reason}: every credential-helper call asks AWS")
+        return warning(cache.reason, fix)
+    if cache.reason:
+        return warning(cache.reason, "unset PYTHON_KEYRING_BACKEND")
+    return ok(f"tokens are cached in {cache.where()}")

@@ -39,6 +39,7 @@ SPECS: tuple[Spec, ...] = (
     Spec("registry.login", "Registry accepts the credential", credentials.check_login),
     Spec("registry.match", "Credential's account and region", credentials.check_match),
     Spec("registry.ecrctl-login", "ecrctl login record", credentials.check_ecrctl_login),
+    Spec("registry.token-cache", "ecrctl's token cache", credentials.check_token_cache),
     Spec("registry.conflicts", "Docker config conflicts", registry.check_conflicts),
     Spec("docker.engine", "Docker Engine", docker.check_engine),
     Spec("docker.version", "Docker version", docker.check_version),

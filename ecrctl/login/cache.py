@@ -1,4 +1,4 @@
-"""The registry token cache: secrets in the OS keyring, an index without secrets
+"""The registry token cache: secrets in a secret store, an index without secrets
 beside it.
 
 A token is cached under ``partition/account/region/principal[@endpoint]``
@@ -8,26 +8,32 @@ tokens. The identity itself is remembered per credential source (profile name
 or access key id, and the AWS config files' modification times) in the index,
 so a cache hit makes no AWS call at all.
 
-A token is reused until half its lifetime has passed and never after it
-expires. With ``--no-cache``/``ECRCTL_NO_CACHE``, or without a keyring backend
-that keeps secrets in an OS store (:mod:`ecrctl.login.keyring_backend`),
-:func:`open_cache` returns a :class:`NullCache` that stores nothing; a keyring
-that fails later turns the cache off for the rest of the process with one warning.
+The secrets go where :mod:`ecrctl.login.token_store` chooses: the OS keyring,
+else the kernel keyring, else a file in a private tmpfs; or where the user asks
+(``ECRCTL_TOKEN_CACHE``, ``token_cache`` in config.toml). The index
+(``$XDG_CACHE_HOME/ecrctl/tokens.json``, 0600) stays bounded: every write drops
+the expired tokens (and their secrets) and the expired identities.
 
-Only the standard library is imported at module level: the credential helper's
-cache hit must stay fast. keyring itself is imported when :func:`open_cache` runs.
+A token is reused until half its lifetime has passed and never after it
+expires. With ``--no-cache``/``ECRCTL_NO_CACHE``, or no store at all,
+:func:`open_cache` returns a :class:`NullCache` that stores nothing and says why;
+a store that fails later turns the cache off for the rest of the process with
+one warning. :meth:`StoreCache.filling` serialises the processes that miss the
+same token at once, so that they ask AWS once between them.
+
+Only the standard library is imported at module level (logging only where it is
+already in use): the credential helper's cache hit must stay fast.
 """
 
 from __future__ import annotations
 
-import json
-import logging
+import contextlib
 import os
 import sys
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ecrctl import paths
 from ecrctl.distribution.hosts import partition_of
@@ -36,16 +42,17 @@ from ecrctl.login.cache_entries import (
     CacheEntry,
     CacheKey,
     Identity,
-    _parse_time,
     now_utc,
     principal_of,
 )
-from ecrctl.login.keyring_backend import NoOsStore, os_store
+from ecrctl.login.cache_index import IDENTITY_TTL, Index
+from ecrctl.login.cache_index import debug as _debug
+from ecrctl.login.token_store import SERVICE, KeyringStore
 
-log = logging.getLogger("ecrctl.cache")
+if TYPE_CHECKING:
+    from ecrctl.login.mappings import Config
+    from ecrctl.login.token_store import SecretStore
 
-SERVICE = "ecrctl"
-IDENTITY_TTL = timedelta(hours=12)
 _TRUE = {"1", "true", "yes", "on"}
 
 Warn = Callable[[str], None]
@@ -67,9 +74,13 @@ class TokenCache:
     """The interface, and the behaviour of a cache that stores nothing."""
 
     usable = False
+    kind = "none"
 
     def __init__(self, reason: str = "the token cache is off") -> None:
         self.reason = reason
+
+    def where(self) -> str:
+        return "nowhere"
 
     def identity(self, source: str, now: datetime | None = None) -> Identity | None:
         return None
@@ -90,108 +101,86 @@ class TokenCache:
         return []
 
     def held(self) -> list[CacheEntry]:
-        """The index entries whose token the keyring really holds."""
+        """The index entries whose token the store really holds."""
         return []
 
     def drop_where(self, keep: Callable[[CacheEntry], bool]) -> list[CacheEntry]:
         return []
 
+    @contextlib.contextmanager
+    def filling(self, scope: str) -> Iterator[bool]:
+        """Held while a token missing from the cache is fetched and stored."""
+        yield False
+
 
 NullCache = TokenCache
 
 
-class KeyringCache(TokenCache):
-    """Tokens in ``keyring`` (service ``ecrctl``), the index in a 0600 JSON file."""
+class StoreCache(TokenCache):
+    """Tokens in a secret store by key name, the index in a 0600 JSON file."""
 
     usable = True
 
-    def __init__(self, backend: Any, index: Path | None = None, warn: Warn | None = None) -> None:
-        super().__init__("")
-        self.backend = backend
+    def __init__(
+        self,
+        store: SecretStore,
+        index: Path | None = None,
+        warn: Warn | None = None,
+        reason: str = "",
+        skipped: str = "",
+    ) -> None:
+        super().__init__(reason)
+        self.store = store
+        self.kind = store.kind
+        self.skipped = skipped  # why the stores before this one are not used
         self.index = index or index_path()
+        self._index = Index(self.index)
         self.warn = warn or _stderr_warning
 
-    # -- the index ---------------------------------------------------------------
-    def _read_index(self) -> dict[str, Any]:
-        try:
-            data = json.loads(self.index.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
-        except (ValueError, OSError) as exc:
-            log.debug("token cache index %s unreadable (%s): starting afresh", self.index, exc)
-            return {}
-        return data if isinstance(data, dict) else {}
+    def where(self) -> str:
+        return self.store.where()
 
-    def _update_index(self, change: Callable[[dict[str, Any]], None]) -> None:
-        from ecrctl.atomicfile import locked, write_atomic
-
-        try:
-            with locked(self.index.parent):
-                data = self._read_index()
-                change(data)
-                write_atomic(self.index, json.dumps(data, indent=1, sort_keys=True).encode())
-        except Exception as exc:  # an unwritable cache dir costs only the cache
-            log.debug("cannot update the token cache index %s: %s", self.index, exc)
-
-    # -- keyring, with failures turned into "no cache" ---------------------------
+    # -- the store, with failures turned into "no cache" -------------------------
     def _fail(self, action: str, exc: BaseException) -> None:
         self.usable = False
         if type(exc).__name__ == "KeyringLocked":
             self.reason = "the keyring is locked: tokens are not cached; unlock it to cache them"
-            log.debug(self.reason)
+            _debug(self.reason)
             return
-        self.reason = f"the keyring failed to {action} ({type(exc).__name__}: {exc})"
+        store = "keyring" if self.kind == "keyring" else f"token cache ({self.kind})"
+        self.reason = f"the {store} failed to {action} ({type(exc).__name__}: {exc})"
         self.warn(f"{self.reason}; working without the token cache")
 
-    def _keyring_get(self, name: str) -> str | None:
+    def _read(self, name: str) -> str | None:
         if not self.usable:
             return None
         try:
-            value: str | None = self.backend.get_password(SERVICE, name)
-            return value
+            return self.store.read(name)
         except Exception as exc:
             self._fail("read a token", exc)
             return None
 
     # -- identities --------------------------------------------------------------
     def identity(self, source: str, now: datetime | None = None) -> Identity | None:
-        now = now or now_utc()
-        entry = self._read_index().get("identities", {}).get(source)
-        if not isinstance(entry, dict):
-            return None
-        try:
-            if _parse_time(entry["expiresAt"]) <= now:
-                return None
-            return Identity(arn=entry["Arn"], account=entry["Account"])
-        except (KeyError, TypeError, ValueError):
-            return None
+        return self._index.identity(source, now or now_utc())
 
     def remember_identity(self, source: str, identity: Identity) -> None:
-        expires = (now_utc() + IDENTITY_TTL).isoformat()
-
-        def change(data: dict[str, Any]) -> None:
-            data.setdefault("identities", {})[source] = {
-                "Arn": identity.arn,
-                "Account": identity.account,
-                "expiresAt": expires,
-            }
-
-        self._update_index(change)
+        self._forget(self._index.remember(source, identity))
 
     # -- tokens ------------------------------------------------------------------
     def get(self, key: CacheKey, now: datetime | None = None) -> CachedToken | None:
         now = now or now_utc()
-        raw = self._keyring_get(key.name)
+        raw = self._read(key.name)
         if raw is None:
             return None
         try:
             token = CachedToken.from_json(raw)
         except (ValueError, KeyError, TypeError):
-            log.debug("cached token %s is unreadable: dropping it", key.name)
+            _debug("cached token %s is unreadable: dropping it", key.name)
             self.drop(key.name)
             return None
         if not token.fresh(now):
-            log.debug(
+            _debug(
                 "cached token %s is past its refresh time %s: fetching a new one",
                 key.name,
                 token.refresh_at().isoformat(),
@@ -202,7 +191,7 @@ class KeyringCache(TokenCache):
     def put(self, key: CacheKey, token: CachedToken, now: datetime | None = None) -> bool:
         now = now or now_utc()
         if token.expires_at <= now:
-            log.debug(
+            _debug(
                 "not caching the token for %s: ECR says it expired at %s",
                 key.name,
                 token.expires_at.isoformat(),
@@ -210,8 +199,10 @@ class KeyringCache(TokenCache):
             return False
         if not self.usable:
             return False
+        others = sorted((e for e in self.entries() if e.key != key.name), key=_staleness)
+        spare = [e.key for e in others]  # dropped when the store is full, stalest first
         try:
-            self.backend.set_password(SERVICE, key.name, token.to_json())
+            self.store.write(key.name, token.to_json(), token.expires_at, now, spare)
         except Exception as exc:
             self._fail("store a token", exc)
             return False
@@ -225,45 +216,32 @@ class KeyringCache(TokenCache):
             refresh_at=token.refresh_at(),
             endpoint=key.endpoint,
         )
-
-        def change(data: dict[str, Any]) -> None:
-            record = entry._asdict()
-            record["expires_at"] = entry.expires_at.isoformat()
-            record["refresh_at"] = entry.refresh_at.isoformat()
-            data.setdefault("tokens", {})[key.name] = record
-
-        self._update_index(change)
-        log.debug("cached the token for %s until %s", key.name, entry.refresh_at.isoformat())
+        self._forget(self._index.record(entry))
+        _debug("cached the token for %s until %s", key.name, entry.refresh_at.isoformat())
         return True
 
+    def _forget(self, names: list[str]) -> None:
+        """Delete the secrets of expired tokens the index no longer lists."""
+        for name in names:
+            self._delete(name)
+
+    def _delete(self, name: str) -> None:
+        if not self.usable:
+            return
+        try:
+            self.store.delete(name)
+        except Exception as exc:
+            self._fail("delete a token", exc)
+
     def drop(self, key_name: str) -> None:
-        if self.usable:
-            try:
-                self.backend.delete_password(SERVICE, key_name)
-            except Exception as exc:
-                if type(exc).__name__ != "PasswordDeleteError":  # not there: fine
-                    self._fail("delete a token", exc)
-        self._update_index(lambda data: data.get("tokens", {}).pop(key_name, None))
+        self._delete(key_name)
+        self._forget(self._index.forget(key_name))
 
     def entries(self) -> list[CacheEntry]:
-        found = []
-        for record in self._read_index().get("tokens", {}).values():
-            try:
-                found.append(
-                    CacheEntry(
-                        **{
-                            **record,
-                            "expires_at": _parse_time(record["expires_at"]),
-                            "refresh_at": _parse_time(record["refresh_at"]),
-                        }
-                    )
-                )
-            except (KeyError, TypeError, ValueError):
-                continue
-        return sorted(found, key=lambda e: e.key)
+        return self._index.entries()
 
     def held(self) -> list[CacheEntry]:
-        return [e for e in self.entries() if self._keyring_get(e.key) is not None]
+        return [e for e in self.entries() if self._read(e.key) is not None]
 
     def drop_where(self, keep: Callable[[CacheEntry], bool]) -> list[CacheEntry]:
         """Drop every entry for which ``keep`` is false; return those dropped."""
@@ -272,32 +250,85 @@ class KeyringCache(TokenCache):
             self.drop(entry.key)
         return dropped
 
+    @contextlib.contextmanager
+    def filling(self, scope: str) -> Iterator[bool]:
+        from ecrctl.login.file_cache import fill_lock, lock_dir
 
-def open_cache(*, disabled: bool = False, warn: Warn | None = None) -> TokenCache:
-    """The keyring-backed cache, or a NullCache saying why there is none."""
+        with fill_lock(lock_dir(self.index.parent), scope) as held:
+            yield held
+
+
+def _staleness(entry: CacheEntry) -> datetime:
+    return entry.refresh_at
+
+
+class KeyringCache(StoreCache):
+    """Tokens in ``keyring`` (service ``ecrctl``), the index in a 0600 JSON file."""
+
+    def __init__(
+        self,
+        backend: Any,
+        index: Path | None = None,
+        warn: Warn | None = None,
+        *,
+        store: KeyringStore | None = None,
+        reason: str = "",
+    ) -> None:
+        super().__init__(store or KeyringStore(backend), index, warn, reason)
+
+    @property
+    def backend(self) -> Any:
+        """keyring's backend (made on first use when reads go straight to D-Bus)."""
+        assert isinstance(self.store, KeyringStore)
+        return self.store.backend
+
+
+def open_cache(
+    *, disabled: bool = False, warn: Warn | None = None, config: Config | None = None
+) -> TokenCache:
+    """The token cache in the store this process uses, or a NullCache saying why
+    there is none. ``config``: ecrctl's config, when already read."""
+    from ecrctl.login.token_store import choose, wanted_mode
+
     if disabled:
         return NullCache("the token cache is off (--no-cache)")
     if cache_disabled_by_env():
         return NullCache("the token cache is off (ECRCTL_NO_CACHE)")
-    try:
-        backend = os_store()
-    except NoOsStore as refused:
-        if refused.loud:
-            (warn or _stderr_warning)(f"{refused.reason}; working without the token cache")
-        else:
-            log.debug(refused.reason)
-        return NullCache(refused.reason)
-    log.debug("token cache: keyring backend %s", type(backend).__module__)
-    return KeyringCache(backend, warn=warn)
+    mode, source = wanted_mode(lambda: _configured_mode(config))
+    if mode == "off":
+        return NullCache(f"the token cache is off ({source})")
+    index = index_path()
+    choice = choose(mode, index)
+    if choice.warning:
+        (warn or _stderr_warning)(choice.warning)
+    if choice.store is None:
+        _debug(choice.reason)
+        return NullCache(choice.reason)
+    if choice.skipped:
+        _debug("token cache in %s: %s", choice.store.kind, choice.skipped)
+    if isinstance(choice.store, KeyringStore):
+        return KeyringCache(None, index, warn, store=choice.store, reason=choice.reason)
+    return StoreCache(choice.store, index, warn, choice.reason, choice.skipped)
+
+
+def _configured_mode(config: Config | None) -> str | None:
+    if config is None:
+        from ecrctl.login.mappings import load_config
+
+        config = load_config()
+    return config.token_cache
 
 
 __all__ = [
+    "IDENTITY_TTL",
+    "SERVICE",
     "CacheEntry",
     "CacheKey",
     "CachedToken",
     "Identity",
     "KeyringCache",
     "NullCache",
+    "StoreCache",
     "TokenCache",
     "now_utc",
     "open_cache",

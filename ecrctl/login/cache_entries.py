@@ -1,10 +1,11 @@
 """What the token cache stores: the key a token is filed under, the token itself
 (secret), the index entry beside it (no secret), and the caller identity.
 
-Only the standard library: the credential helper's cache hit reads these.
+Only the standard library: the credential helper's cache hit reads these. The
+annotations are evaluated (no ``from __future__ import annotations``): typing's
+NamedTuple compiles each field's annotation when it is a string, about 1 ms of
+the credential helper's hit for these four classes.
 """
-
-from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
@@ -73,7 +74,7 @@ class CachedToken(NamedTuple):
         )
 
     @classmethod
-    def from_json(cls, text: str) -> CachedToken:
+    def from_json(cls, text: str) -> "CachedToken":
         data = json.loads(text)
         return cls(
             username=data["username"],
@@ -96,6 +97,22 @@ class CacheEntry(NamedTuple):
     expires_at: datetime
     refresh_at: datetime
     endpoint: str | None = None
+
+
+def entry_from_record(record: object) -> CacheEntry | None:
+    """An index record as a :class:`CacheEntry`; ``None`` when it is not one."""
+    if not isinstance(record, dict):
+        return None
+    try:
+        return CacheEntry(
+            **{
+                **record,
+                "expires_at": _parse_time(record["expires_at"]),
+                "refresh_at": _parse_time(record["refresh_at"]),
+            }
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _parse_time(text: str) -> datetime:

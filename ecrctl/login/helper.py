@@ -12,9 +12,12 @@ endpoint). Any other host gets the protocol's "credentials not found" answer
 and exit 1, so docker carries on without credentials.
 
 A cache hit must be fast: this module and what it imports on that path use
-the standard library, ecrctl's light modules and keyring, never boto3,
-botocore, click, rich or docker. Those load only when a token has to be
-fetched.
+the standard library and ecrctl's light modules (with jeepney to read the Secret
+Service, or keyring for a backend named in ``PYTHON_KEYRING_BACKEND``), never
+boto3, botocore, requests, click, rich or docker. Those load only when a token
+has to be fetched. Processes that miss the same token at once take turns
+(:meth:`~ecrctl.login.cache.StoreCache.filling`): the first asks AWS, the others
+find its token in the cache.
 """
 
 from __future__ import annotations
@@ -141,6 +144,13 @@ def fetched_answer(registries: Registries, answer: Registry, cache: TokenCache) 
     return _credentials(str(answer.address), auth.username, auth.password)
 
 
+def _fill_scope(answer: Registry) -> str:
+    """What processes missing a token at once share: the caller and the registry."""
+    assert answer.aws is not None
+    account, region = _owner(answer)
+    return f"{answer.aws.resolved.credential_source()} {account} {region}"
+
+
 def get_credential(server: str, out: IO[str]) -> int:
     """``get``: the credential for ``server`` as docker reads it, from the token cache
     when it holds one, else fetched (and cached)."""
@@ -149,18 +159,27 @@ def get_credential(server: str, out: IO[str]) -> int:
         out.write(NOT_FOUND + "\n")
         return ExitCode.FAILED
     from ecrctl.login.cache import open_cache
-    from ecrctl.login.registries import PUBLIC
 
     registries, target = found
     _defer_imports()
-    cache = open_cache()
+    cache = open_cache(config=registries.config)
     answer = cached_answer(target, cache)
     if answer is None:
-        _undefer_imports()
-        if target.kind == PUBLIC:
-            return _public_answer(registries, target, cache, out)
-        answer = fetched_answer(registries, target, cache)
+        with cache.filling(_fill_scope(target)):
+            answer = cached_answer(target, cache)  # filled while this one waited?
+            if answer is None:
+                return _fetched(registries, target, cache, out)
     out.write(answer + "\n")
+    return ExitCode.OK
+
+
+def _fetched(registries: Registries, target: Registry, cache: TokenCache, out: IO[str]) -> int:
+    from ecrctl.login.registries import PUBLIC
+
+    _undefer_imports()
+    if target.kind == PUBLIC:
+        return _public_answer(registries, target, cache, out)
+    out.write(fetched_answer(registries, target, cache) + "\n")
     return ExitCode.OK
 
 
@@ -188,8 +207,9 @@ def list_hosts(out: IO[str]) -> int:
     from ecrctl.login.cache import open_cache
     from ecrctl.login.mappings import load_config
 
-    hosts = {host: "AWS" for host in load_config().registries}
-    for entry in open_cache().entries():
+    config = load_config()
+    hosts = {host: "AWS" for host in config.registries}
+    for entry in open_cache(config=config).entries():
         if entry.host:
             hosts.setdefault(entry.host, "AWS")
     out.write(json.dumps(hosts) + "\n")
@@ -202,8 +222,10 @@ def erase_tokens(server: str) -> int:
 
     found = served(server)
     if found is not None:
-        host, owner = found[1].address, _owner(found[1])
-        open_cache().drop_where(lambda e: e.host != host and (e.account, e.region) != owner)
+        registries, answer = found
+        host, owner = answer.address, _owner(answer)
+        cache = open_cache(config=registries.config)
+        cache.drop_where(lambda e: e.host != host and (e.account, e.region) != owner)
     return ExitCode.OK
 
 

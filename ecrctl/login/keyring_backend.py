@@ -1,15 +1,24 @@
 """Which keyring backend holds the token cache's secrets: the one keyring chooses
-(``PYTHON_KEYRING_BACKEND``, else its own detection), accepted only when it keeps
-secrets in an operating system's store, and then used directly rather than
-through keyring's chainer.
+(``PYTHON_KEYRING_BACKEND``, else its config file, else its own detection),
+accepted only when it keeps secrets in an operating system's store, and then used
+directly rather than through keyring's chainer.
 
-Only the standard library at import: keyring is imported by :func:`os_store`,
-which the credential helper calls on its cache-hit path.
+Where keyring would use its SecretService backend (named, or the only OS store
+its detection can find: Linux without the KWallet or libsecret bindings), ecrctl
+finds the Secret Service itself (:func:`route`) and reads it straight over D-Bus
+(:mod:`ecrctl.login.secret_service`), importing keyring only to write. Where it
+finds none, keyring would find none either, and keyring is not imported at all.
+
+Only the standard library at import: the credential helper's cache hit asks
+:func:`route`; keyring is imported by :func:`os_store` and
+:func:`secret_service_backend`.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 from typing import Any
 
 # keyring's backends that keep secrets in the operating system's store
@@ -20,18 +29,83 @@ OS_STORES = (
     "keyring.backends.macOS",
     "keyring.backends.Windows",
 )
+SECRET_SERVICE_BACKEND = "keyring.backends.SecretService.Keyring"
+
+# how the token cache reaches the OS keyring (route())
+SECRET_SERVICE = "secret service"  # straight over D-Bus, keyring only to write
+KEYRING = "keyring"  # keyring's backend, for reads too
 
 
 class NoOsStore(Exception):
     """keyring offers no backend the token cache may use.
 
-    ``reason`` says why; ``loud`` when keyring itself failed, which the user is
-    warned of, rather than a choice of backend, which only ``--debug`` tells."""
+    ``reason`` says why, ``fact`` without the consequence and fix; ``loud`` when
+    keyring itself failed, which the user is warned of, rather than a choice of
+    backend, which only ``--debug`` tells."""
 
     def __init__(self, reason: str, *, loud: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.fact = reason.split(": tokens are not cached", 1)[0]
         self.loud = loud
+
+
+def keyring_config_file() -> Path:
+    """keyring's own config file on Linux (``default-keyring`` names a backend there)."""
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "python_keyring" / "keyringrc.cfg"
+
+
+def configured() -> bool:
+    """Whether the user named a backend: ``PYTHON_KEYRING_BACKEND`` or keyring's config."""
+    return bool(os.environ.get("PYTHON_KEYRING_BACKEND")) or keyring_config_file().exists()
+
+
+def route() -> str:
+    """How to reach the OS keyring, decided without importing keyring: through
+    keyring when a backend other than its SecretService is named (environment or
+    config file), off Linux, or when keyring could detect KWallet or libsecret (their
+    Python bindings are installed); else straight to the Secret Service, as the one
+    OS store keyring's detection could find."""
+    named = os.environ.get("PYTHON_KEYRING_BACKEND", "").strip()
+    if named:
+        return SECRET_SERVICE if named == SECRET_SERVICE_BACKEND else KEYRING
+    if sys.platform != "linux" or keyring_config_file().exists():
+        return KEYRING
+    from importlib.util import find_spec
+
+    if find_spec("dbus") is not None or find_spec("gi") is not None:
+        return KEYRING
+    return SECRET_SERVICE
+
+
+def secret_service_backend() -> Any:
+    """keyring's SecretService backend (for writes), made without keyring's detection."""
+    try:
+        skip_foreign_keychain()
+        from keyring.backends.SecretService import Keyring
+
+        Keyring.priority  # noqa: B018 - raises when the Secret Service is unusable
+    except Exception as exc:
+        raise NoOsStore(f"keyring could not start ({type(exc).__name__}: {exc})") from exc
+    return Keyring()  # type: ignore[no-untyped-call]
+
+
+def direct_reader(backend: Any) -> Any:
+    """A direct D-Bus reader for keyring's own SecretService backend (default
+    collection, default scheme), else ``None`` (keyring reads)."""
+    if type(backend).__module__ != "keyring.backends.SecretService":
+        return None
+    if getattr(backend, "scheme", "default") != "default":
+        return None
+    if hasattr(backend, "preferred_collection"):
+        return None
+    from ecrctl.login.secret_service import Reader, Unavailable
+
+    try:
+        return Reader.connect()
+    except Unavailable:
+        return None
 
 
 def os_store() -> Any:

@@ -12,6 +12,9 @@ Path: ``$ECRCTL_CONFIG``, else ``$XDG_CONFIG_HOME/ecrctl/config.toml``
     [registries."127.0.0.1:5002"]
     public = true                          # ECR Public's token (no account or region)
 
+A top-level ``token_cache = "auto" | "keyring" | "kernel" | "file" | "off"`` says
+where the token cache keeps its secrets (:mod:`ecrctl.login.token_store`).
+
 A mapped host is served by the credential helper with that account's token, and
 is the address ``login``/``image push``/``image pull`` use for that account and
 region instead of the proxyEndpoint ECR returns. ``ecrctl login --helper`` adds
@@ -42,9 +45,15 @@ class Config:
     """The parsed file (a plain class: the credential helper loads this module
     on its fast path, where every dataclass costs time)."""
 
-    def __init__(self, path: Path, registries: dict[str, RegistryMapping] | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        registries: dict[str, RegistryMapping] | None = None,
+        token_cache: str | None = None,
+    ) -> None:
         self.path = path
         self.registries: dict[str, RegistryMapping] = dict(registries or {})
+        self.token_cache = token_cache
 
     def __repr__(self) -> str:
         return f"Config(path={self.path!r}, registries={self.registries!r})"
@@ -86,7 +95,7 @@ def load_config(path: Path | None = None) -> Config:
         raise InvalidInput(
             f"ecrctl config file {path} is not valid TOML: {exc}", hint="fix or remove the file"
         ) from None
-    config = Config(path)
+    config = Config(path, token_cache=_token_cache(path, raw.get("token_cache")))
     registries = raw.get("registries") or {}
     if not isinstance(registries, dict):
         raise InvalidInput(
@@ -96,6 +105,14 @@ def load_config(path: Path | None = None) -> Config:
     for host, entry in registries.items():
         config.registries[host] = _mapping(path, host, entry)
     return config
+
+
+def _token_cache(path: Path, value: object) -> str | None:
+    from ecrctl.login.token_store import check_mode
+
+    if value is None:
+        return None
+    return check_mode(value if isinstance(value, str) else repr(value), f"{path}: token_cache")
 
 
 def _mapping(path: Path, host: str, entry: object) -> RegistryMapping:

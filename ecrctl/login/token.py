@@ -115,7 +115,7 @@ def registry_auths(
     aws = served.aws
     assert aws is not None, "a private registry has an AWS side"
     wanted = list(dict.fromkeys(registry_ids or [served.account]))
-    cache = cache or tokencache.open_cache(disabled=not use_cache)
+    cache = cache or tokencache.open_cache(disabled=not use_cache, config=registries.config)
     if not cache.usable:
         log.debug("token cache not used: %s", cache.reason)
     region = aws.region

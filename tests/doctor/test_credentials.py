@@ -168,3 +168,85 @@ def test_lookup_asks_the_configured_helper(tmp_path: Path, monkeypatch: pytest.M
     assert found is not None and (found.username, found.secret) == ("AWS", "s3")
     assert "fixed" in found.where
     assert lookup(config, "other:5000") is None
+
+
+# -- the token cache ----------------------------------------------------------------------
+
+CACHE_CHECK = (
+    "import json\n"
+    "from ecrctl.aws.clients import Aws\n"
+    "from ecrctl.doctor.credentials import check_token_cache\n"
+    "from ecrctl.doctor.facts import Facts\n"
+    "from ecrctl.doctor.model import Request\n"
+    "found = check_token_cache(Facts(Aws(), Request()))\n"
+    "print(json.dumps([found.status, found.detail, found.fix]))\n"
+)
+
+
+def token_cache_check(*wrapper: str) -> list[str | None]:
+    """The check run in its own process (``wrapper``: e.g. under a seccomp filter)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [*wrapper, sys.executable, "-c", CACHE_CHECK],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""  # the check says it; nothing else does
+    result: list[str | None] = json.loads(done.stdout)
+    return result
+
+
+def test_token_cache_in_the_os_keyring() -> None:
+    assert token_cache_check() == [
+        "ok",
+        "tokens are cached in the OS keyring (tests.store_keyring.StoreKeyring)",
+        None,
+    ]
+
+
+def test_token_cache_in_the_kernel_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PYTHON_KEYRING_BACKEND")
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    status, detail, _ = token_cache_check()
+    assert (status, detail) == (
+        "ok",
+        "tokens are cached in the kernel keyring (this user's keyring @u, in kernel memory only)",
+    )
+
+
+def test_no_token_cache_where_the_kernel_refuses_is_a_warning(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests.login.cache_support import refused
+
+    monkeypatch.delenv("PYTHON_KEYRING_BACKEND")
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    status, detail, fix = token_cache_check(*refused([]))
+    assert status == "warn"
+    assert detail is not None and detail.startswith("no token cache: no OS keyring")
+    assert "the kernel refused its keyring (EPERM, " in detail
+    assert fix is not None and fix.startswith("export ECRCTL_TOKEN_CACHE=file")
+
+
+def test_a_refused_keyring_backend_is_a_warning_though_the_kernel_caches(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+    status, detail, fix = token_cache_check()
+    assert status == "warn"
+    assert detail is not None and "tokens are cached in the kernel keyring" in detail
+    assert fix == "unset PYTHON_KEYRING_BACKEND"
+
+
+def test_a_cache_turned_off_is_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ECRCTL_NO_CACHE", "1")
+    assert token_cache_check()[:2] == [
+        "skip",
+        "the token cache is off (ECRCTL_NO_CACHE): every credential-helper call asks AWS",
+    ]

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 import stat
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -101,6 +104,7 @@ def test_fail_backend_gives_a_null_cache_explained_in_debug(
 ) -> None:
     caplog.set_level("DEBUG", logger="ecrctl.cache")
     use_keyring_backend(monkeypatch, "keyring.backends.fail.Keyring")
+    monkeypatch.setenv("ECRCTL_TOKEN_CACHE", "keyring")  # the OS keyring or nothing
     cache = tokencache.open_cache()
     assert not cache.usable
     assert "no usable keyring backend" in cache.reason
@@ -148,3 +152,110 @@ def test_corrupt_index_is_started_afresh() -> None:
     assert cache.entries() == []
     cache.put(KEY, token(), now=T0)
     assert [e.key for e in cache.entries()] == [KEY.name]
+
+
+# -- where the secrets go -------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("kernel_cache")
+def test_a_refused_keyring_backend_falls_back_to_the_kernel_and_says_so(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    use_keyring_backend(monkeypatch, "keyrings.alt.file.PlaintextKeyring")
+    cache = tokencache.open_cache()
+    assert (cache.usable, cache.kind) == (True, "kernel")
+    assert cache.reason.startswith(
+        "the keyring backend keyrings.alt.file.PlaintextKeyring does not keep secrets in an "
+        "OS store: tokens are cached in the kernel keyring"
+    )
+    assert cache.put(KEY, token(), now=T0)
+    assert cache.get(KEY, now=T0).password == "s3cret-value"
+
+
+@pytest.mark.usefixtures("kernel_cache")
+def test_a_keyring_that_cannot_start_is_a_warning_and_the_kernel_serves(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.no_such_module.Keyring")
+    code = "from ecrctl.login import cache\nprint(cache.open_cache().kind)\n"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout == "kernel\n", done.stderr
+    [warning] = done.stderr.splitlines()
+    assert warning.startswith("ecrctl: warning: keyring could not start (ModuleNotFoundError: ")
+    assert warning.endswith(
+        "; tokens are cached in the kernel keyring (this user's keyring @u, in kernel memory "
+        "only) instead"
+    )
+
+
+@pytest.mark.parametrize(
+    ("variable", "config", "kind", "reason"),
+    [
+        ("off", None, "none", "the token cache is off (ECRCTL_TOKEN_CACHE)"),
+        (None, "off", "none", "the token cache is off (token_cache in ecrctl's config)"),
+        ("kernel", "off", "kernel", ""),
+        ("Kernel", None, "kernel", ""),
+        (None, "file", "file", ""),
+        ("keyring", "kernel", "keyring", ""),
+    ],
+)
+def test_the_variable_wins_over_the_config_file(
+    variable: str | None,
+    config: str | None,
+    kind: str,
+    reason: str,
+    kernel_cache: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ecrctl.login.mappings import config_path
+
+    use_keyring_backend(monkeypatch, "tests.store_keyring.StoreKeyring")
+    if variable is not None:
+        monkeypatch.setenv("ECRCTL_TOKEN_CACHE", variable)
+    if config is not None:
+        config_path().parent.mkdir(parents=True, exist_ok=True)
+        config_path().write_text(f'token_cache = "{config}"\n')
+    cache = tokencache.open_cache()
+    assert (cache.kind, cache.reason) == (kind, reason)
+
+
+def test_a_bad_setting_is_refused_naming_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ecrctl.errors import InvalidInput
+    from ecrctl.login.mappings import config_path
+
+    monkeypatch.setenv("ECRCTL_TOKEN_CACHE", "disk")
+    with pytest.raises(InvalidInput) as bad:
+        tokencache.open_cache()
+    assert bad.value.one_line() == (
+        "ECRCTL_TOKEN_CACHE 'disk' is not a token cache; use one of auto, keyring, kernel, "
+        "file, off (see docs/login.md#the-token-cache)"
+    )
+    monkeypatch.delenv("ECRCTL_TOKEN_CACHE")
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text("token_cache = 3\n")
+    with pytest.raises(InvalidInput) as bad:
+        tokencache.open_cache()
+    assert f"{config_path()}: token_cache '3' is not a token cache" in bad.value.message
+
+
+def test_every_write_drops_expired_tokens_their_secrets_and_old_identities() -> None:
+    import keyring
+
+    index = tokencache.index_path()
+    index.parent.mkdir(parents=True)
+    past = datetime.now(UTC) - timedelta(hours=1)
+    stale = CacheKey("aws", "999999999999", "us-east-1", "p")
+    keyring.set_password("ecrctl", stale.name, token("stale").to_json())
+    record = {
+        "key": stale.name, "account": "999999999999", "region": "us-east-1", "principal": "p",
+        "host": "h", "expires_at": past.isoformat(), "refresh_at": past.isoformat(),
+    }  # fmt: skip
+    old = {"Arn": "arn:aws:iam::1:user/old", "Account": "1", "expiresAt": past.isoformat()}
+    index.write_text(json.dumps({"tokens": {stale.name: record}, "identities": {"old": old}}))
+    cache = tokencache.open_cache()
+    assert cache.put(KEY, token(), now=T0)
+    data = json.loads(index.read_text())
+    assert list(data["tokens"]) == [KEY.name]
+    assert data.get("identities", {}) == {}
+    assert keyring.get_password("ecrctl", stale.name) is None
+    assert keyring.get_password("ecrctl", KEY.name) is not None

@@ -330,3 +330,23 @@ def test_cache_hits_of_other_forms_import_nothing_heavy(ecr_public: Any, server:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.splitlines() == ["0", "[]"], done.stdout + done.stderr
+
+
+@pytest.mark.usefixtures("kernel_cache")
+@pytest.mark.parametrize("store", ["kernel", "file"])
+def test_the_installed_helpers_hit_loads_no_heavy_module(
+    store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real console script, unchanged: a sitecustomize on PYTHONPATH records
+    ``sys.modules`` as it exits. No botocore, requests, docker, rich, click or
+    keyring, and no D-Bus either where there is no session bus."""
+    from tests.login.cache_support import heavy, modules_at_exit
+
+    monkeypatch.setenv("ECRCTL_TOKEN_CACHE", store)
+    seed_token("cached-secret")
+    done, modules = modules_at_exit(tmp_path, [HELPER, "get"], ecr_host())
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert json.loads(done.stdout)["Secret"] == "cached-secret"
+    assert "ecrctl.login.helper" in modules
+    assert heavy(modules) == []
+    assert "jeepney" not in modules
