@@ -9,11 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ecrctl.network.model import Condition
+
 OK = "ok"
 WARN = "warn"
 FAIL = "fail"
 SKIP = "skip"
 STATUSES = (OK, WARN, FAIL, SKIP)
+
+# one row of the report: the same record as a line of `network check`'s report
+Check = Condition
 
 
 @dataclass(frozen=True)
@@ -43,26 +48,6 @@ def skip(detail: str) -> CheckOutcome:
 
 class Skipped(Exception):
     """Raised by a check that cannot run because something it needs is missing."""
-
-
-@dataclass(frozen=True)
-class Check:
-    """One row of the report."""
-
-    id: str
-    title: str
-    status: str
-    detail: str
-    fix: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "status": self.status,
-            "detail": self.detail,
-            "fix": self.fix,
-        }
 
 
 @dataclass(frozen=True)
