@@ -9,13 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ecrctl.network.model import Condition
-
-OK = "ok"
-WARN = "warn"
-FAIL = "fail"
-SKIP = "skip"
-STATUSES = (OK, WARN, FAIL, SKIP)
+from ecrctl.network.model import FAIL as FAIL
+from ecrctl.network.model import OK as OK
+from ecrctl.network.model import SKIP as SKIP
+from ecrctl.network.model import STATUSES as STATUSES
+from ecrctl.network.model import WARN as WARN
+from ecrctl.network.model import Condition, summarize
 
 # one row of the report: the same record as a line of `network check`'s report
 Check = Condition
@@ -92,10 +91,7 @@ class DoctorReport:
 
     @property
     def summary(self) -> dict[str, int]:
-        counts = dict.fromkeys(STATUSES, 0)
-        for check in self.checks:
-            counts[check.status] += 1
-        return counts
+        return summarize(self.checks)
 
     @property
     def failed(self) -> bool:
