@@ -265,7 +265,7 @@ def report_validation(
     for finding in report.errors:
         error(str(finding))
     shown = "stdin" if source == "-" else source
-    if app.out.output != "table" or app.out.query:
+    if not app.out.as_table:
         emit(app, report.to_dict())
     elif report.valid:
         n = len(report.warnings)

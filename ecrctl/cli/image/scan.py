@@ -160,7 +160,7 @@ def findings(app: App, ref: str, severity: str | None) -> None:
     )
     if data["scanType"] == "ENHANCED":
         notice(app, "enhanced scanning: Amazon Inspector may still add or update findings")
-    if app.out.output != "table" or app.out.query:
+    if not app.out.as_table:
         emit(app, data)
         return
     from ecrctl.cli.render import print_table
