@@ -34,6 +34,11 @@ class Output:
     def json(self) -> bool:
         return self.output == "json" or self.query is not None
 
+    @property
+    def as_table(self) -> bool:
+        """Whether the data is drawn as a table: ``-o table`` and no ``--query``."""
+        return self.output == "table" and self.query is None
+
 
 @dataclass(eq=False)
 class App:

@@ -32,25 +32,25 @@ Examples:
   ecrctl events team/app --trail main --since 2023-01-01 --until 2023-02-01
 Exit codes: 0 ok (also when no event matched), 1 failed, 2 bad input."""
 
-_SOURCE_OPTIONS = (
-    click.option(
+# flag, metavar, help of every option that says where and when events are read
+_SOURCES = (
+    (
         "--since",
-        metavar="WHEN",
-        help="From this time: a duration before now (30m, 12h, 7d, 2w) or an ISO date "
+        "WHEN",
+        "From this time: a duration before now (30m, 12h, 7d, 2w) or an ISO date "
         "(2024-05-01, 2024-05-01T12:00:00Z). Default: 90 days ago.",
     ),
-    click.option("--until", metavar="WHEN", help="Up to this time (same forms). Default: now."),
-    click.option(
+    ("--until", "WHEN", "Up to this time (same forms). Default: now."),
+    (
         "--trail",
-        metavar="NAME",
-        help="Read this trail's log files in S3 (any age) instead of CloudTrail's "
+        "NAME",
+        "Read this trail's log files in S3 (any age) instead of CloudTrail's "
         "event history (90 days).",
     ),
-    click.option("--bucket", metavar="BUCKET", help="Read the trail log files in this bucket."),
-    click.option(
-        "--prefix", metavar="PREFIX", help="With --bucket: the key prefix before AWSLogs/."
-    ),
+    ("--bucket", "BUCKET", "Read the trail log files in this bucket."),
+    ("--prefix", "PREFIX", "With --bucket: the key prefix before AWSLogs/."),
 )
+_SOURCE_OPTIONS = tuple(click.option(flag, metavar=m, help=h) for flag, m, h in _SOURCES)
 
 
 def source_options(function: F) -> F:

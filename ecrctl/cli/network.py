@@ -4,10 +4,11 @@ an ECS service. Parses, calls :mod:`ecrctl.network`, renders."""
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable
 from contextlib import nullcontext
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
@@ -32,56 +33,63 @@ def network() -> None:
     """Check and create what private subnets need to pull from ECR (VPC endpoints)."""
 
 
+_TARGET_OPTIONS = (
+    click.option("--vpc", metavar="VPC_ID", help="A VPC: its private subnets."),
+    click.option(
+        "--subnet",
+        "subnets",
+        metavar="SUBNET_ID",
+        multiple=True,
+        help="These subnets (repeatable).",
+    ),
+    click.option(
+        "--ecs-service",
+        metavar="CLUSTER/SERVICE",
+        help="An ECS service: its subnets, security groups, launch type and logging.",
+    ),
+    click.option(
+        "--task-definition",
+        metavar="FAMILY[:REVISION]",
+        help="With --vpc or --subnet: read launch type and logging from it.",
+    ),
+    click.option(
+        "--launch-type",
+        type=click.Choice(["fargate", "ec2"], case_sensitive=False),
+        help="The tasks' launch type, when no ECS service says (EC2 needs more endpoints).",
+    ),
+    click.option(
+        "--awslogs/--no-awslogs",
+        default=None,
+        help="Whether the tasks log with awslogs (then a CloudWatch Logs endpoint).",
+    ),
+)
+
+
 def target_options(func: F) -> F:
-    """--vpc, --subnet, --ecs-service and what the tasks do (launch type, awslogs)."""
-    for option in reversed(
-        [
-            click.option("--vpc", metavar="VPC_ID", help="A VPC: its private subnets."),
-            click.option(
-                "--subnet",
-                "subnets",
-                metavar="SUBNET_ID",
-                multiple=True,
-                help="These subnets (repeatable).",
-            ),
-            click.option(
-                "--ecs-service",
-                metavar="CLUSTER/SERVICE",
-                help="An ECS service: its subnets, security groups, launch type and logging.",
-            ),
-            click.option(
-                "--task-definition",
-                metavar="FAMILY[:REVISION]",
-                help="With --vpc or --subnet: read launch type and logging from it.",
-            ),
-            click.option(
-                "--launch-type",
-                type=click.Choice(["fargate", "ec2"], case_sensitive=False),
-                help="The tasks' launch type, when no ECS service says (EC2 needs more endpoints).",
-            ),
-            click.option(
-                "--awslogs/--no-awslogs",
-                default=None,
-                help="Whether the tasks log with awslogs (then a CloudWatch Logs endpoint).",
-            ),
-        ]
-    ):
-        func = option(func)
-    return func
+    """--vpc, --subnet, --ecs-service and what the tasks do (launch type, awslogs), handed
+    to the command as one ``target``."""
 
+    @functools.wraps(func)
+    def with_target(
+        *args: Any,
+        vpc: str | None,
+        subnets: tuple[str, ...],
+        ecs_service: str | None,
+        task_definition: str | None,
+        launch_type: str | None,
+        awslogs: bool | None,
+        **kwargs: Any,
+    ) -> Any:
+        from ecrctl.network.model import parse_target
 
-def _target(
-    vpc: str | None,
-    subnets: tuple[str, ...],
-    ecs_service: str | None,
-    task_definition: str | None,
-    launch_type: str | None,
-    awslogs: bool | None,
-) -> Target:
-    from ecrctl.network.model import parse_target
+        kind = launch_type.upper() if launch_type else None
+        target = parse_target(vpc, subnets, ecs_service, task_definition, kind, awslogs)
+        return func(*args, target=target, **kwargs)
 
-    kind = launch_type.upper() if launch_type else None
-    return parse_target(vpc, subnets, ecs_service, task_definition, kind, awslogs)
+    decorated: Any = with_target
+    for option in reversed(_TARGET_OPTIONS):
+        decorated = option(decorated)
+    return cast(F, decorated)
 
 
 def _working(app: App, label: str) -> Any:
@@ -113,15 +121,7 @@ def _check_table(report: Report) -> Table:
 )
 @target_options
 @pass_app
-def check(
-    app: App,
-    vpc: str | None,
-    subnets: tuple[str, ...],
-    ecs_service: str | None,
-    task_definition: str | None,
-    launch_type: str | None,
-    awslogs: bool | None,
-) -> int:
+def check(app: App, target: Target) -> int:
     """Check that tasks in private subnets can pull from ECR through VPC endpoints.
 
     One line per condition of the user guide's "Interface VPC endpoints (AWS
@@ -133,7 +133,6 @@ def check(
     """
     from ecrctl.network.check import check_network
 
-    target = _target(vpc, subnets, ecs_service, task_definition, launch_type, awslogs)
     with _working(app, "reading the VPC"):
         report = check_network(app.aws, target)
     emit(app, report.to_json(), table=lambda: _check_table(report))
@@ -221,12 +220,7 @@ def _left_error(plan: Plan) -> PartialFailure | None:
 @pass_app
 def create(
     app: App,
-    vpc: str | None,
-    subnets: tuple[str, ...],
-    ecs_service: str | None,
-    task_definition: str | None,
-    launch_type: str | None,
-    awslogs: bool | None,
+    target: Target,
     modify_existing: bool,
     s3_policy: str,
     dry_run: bool,
@@ -243,7 +237,6 @@ def create(
     """
     from ecrctl.network.apply import execute, plan_network
 
-    target = _target(vpc, subnets, ecs_service, task_definition, launch_type, awslogs)
     with _working(app, "reading the VPC"):
         plan = plan_network(app.aws, target, modify=modify_existing, s3_policy=s3_policy)
     if dry_run or not plan.runnable:

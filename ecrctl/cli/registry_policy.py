@@ -11,8 +11,7 @@ import click
 
 from ecrctl.cli.app import App
 from ecrctl.cli.common import confirm, dry_run_option, group, pass_app, read_source, yes_option
-from ecrctl.cli.render import emit, error, notice, to_json, warn
-from ecrctl.errors import ExitCode
+from ecrctl.cli.render import emit, notice, report_validation, to_json, warn
 
 if TYPE_CHECKING:
     from ecrctl.policy.registry import RegistryPolicy
@@ -164,15 +163,7 @@ def validate(
         registry,
         _expected(replication_from, pull_through_for),
     )
-    for finding in found.warnings:
-        warn(app, str(finding))
-    for finding in found.errors:
-        error(str(finding))
-    if app.out.output != "table" or app.out.query:
-        emit(app, found.to_dict())
-    elif found.valid:
-        notice(app, f"{'stdin' if source == '-' else source}: valid")
-    return int(ExitCode.OK if found.valid else ExitCode.USAGE)
+    return report_validation(app, found, source, count_warnings=False)
 
 
 @registry_policy.command(

@@ -60,7 +60,7 @@ def report(app: App, result: Replication) -> None:
     """The rules, then today's repositories (tables), the notes on stderr; or the JSON."""
     for line in result.notes:
         notice(app, f"note: {line}")
-    if app.out.output == "table" and not app.out.query:
+    if app.out.as_table:
         rules = rules_table(result)
         if rules.rows:
             print_table(app, rules)

@@ -70,7 +70,7 @@ def show(app: App) -> None:
     from ecrctl.registry.scanning import show_scanning
 
     data = show_scanning(app.ecr, registry_id=app.registry_id)
-    if _json(app):
+    if not app.out.as_table:
         emit(app, data)
         return
     config = data["scanningConfiguration"]
@@ -104,12 +104,8 @@ def _configuration(
     return scanning_input.from_flags(scan_type.upper(), on_push, continuous)
 
 
-def _json(app: App) -> bool:
-    return app.out.output != "table" or app.out.query is not None
-
-
 def _preview(app: App, plan: ScanningPlan) -> None:
-    if _json(app):
+    if not app.out.as_table:
         return
     new = plan.new.to_api()
     _print_rules(app, new)
@@ -136,7 +132,7 @@ def _apply(app: App, plan: ScanningPlan, *, dry_run: bool, yes: bool, what: str)
     _preview(app, plan)
     if dry_run:
         notice(app, "dry run: nothing was changed")
-        if _json(app):
+        if not app.out.as_table:
             emit(app, plan.to_json())
         return
     confirm(f"{what.capitalize()} ({plan.summary()})?", yes=yes, what=what)

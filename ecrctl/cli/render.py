@@ -15,12 +15,13 @@ from datetime import UTC, date, datetime
 from itertools import zip_longest
 from typing import IO, TYPE_CHECKING, Any
 
-from ecrctl.errors import InvalidInput, error_line
+from ecrctl.errors import ExitCode, InvalidInput, error_line
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from ecrctl.cli.app import App
+    from ecrctl.policy.report import ValidationReport
 
 
 @dataclass
@@ -253,6 +254,24 @@ def warn(app: App, message: str) -> None:
 
 
 # -- cell formatting ------------------------------------------------------------
+
+
+def report_validation(
+    app: App, report: ValidationReport, source: str, *, count_warnings: bool = True
+) -> int:
+    """A policy lint's findings on stderr, its JSON or a "valid" line; exit 0 or 2."""
+    for finding in report.warnings:
+        warn(app, str(finding))
+    for finding in report.errors:
+        error(str(finding))
+    shown = "stdin" if source == "-" else source
+    if not app.out.as_table:
+        emit(app, report.to_dict())
+    elif report.valid:
+        n = len(report.warnings)
+        counted = f" ({n} warning{'' if n == 1 else 's'})" if n and count_warnings else ""
+        notice(app, f"{shown}: valid{counted}")
+    return int(ExitCode.OK if report.valid else ExitCode.USAGE)
 
 
 def fmt_time(value: datetime | None) -> str:

@@ -9,11 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-OK = "ok"
-WARN = "warn"
-FAIL = "fail"
-SKIP = "skip"
-STATUSES = (OK, WARN, FAIL, SKIP)
+from ecrctl.network.model import FAIL as FAIL
+from ecrctl.network.model import OK as OK
+from ecrctl.network.model import SKIP as SKIP
+from ecrctl.network.model import STATUSES as STATUSES
+from ecrctl.network.model import WARN as WARN
+from ecrctl.network.model import Condition, summarize
+
+# one row of the report: the same record as a line of `network check`'s report
+Check = Condition
 
 
 @dataclass(frozen=True)
@@ -43,26 +47,6 @@ def skip(detail: str) -> CheckOutcome:
 
 class Skipped(Exception):
     """Raised by a check that cannot run because something it needs is missing."""
-
-
-@dataclass(frozen=True)
-class Check:
-    """One row of the report."""
-
-    id: str
-    title: str
-    status: str
-    detail: str
-    fix: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "status": self.status,
-            "detail": self.detail,
-            "fix": self.fix,
-        }
 
 
 @dataclass(frozen=True)
@@ -107,10 +91,7 @@ class DoctorReport:
 
     @property
     def summary(self) -> dict[str, int]:
-        counts = dict.fromkeys(STATUSES, 0)
-        for check in self.checks:
-            counts[check.status] += 1
-        return counts
+        return summarize(self.checks)
 
     @property
     def failed(self) -> bool:

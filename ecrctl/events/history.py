@@ -113,9 +113,6 @@ def image_history(
     return {
         "repositoryName": repository,
         "imageTag": tag,
-        "source": collected.source,
-        "since": iso(window.since),
-        "until": iso(window.until),
-        "notes": collected.notes,
+        **collected.about(),
         "history": [p.to_json() for p in periods],
     }

@@ -75,6 +75,16 @@ class Collected:
     window: Window
     notes: list[str] = field(default_factory=list)
 
+    def about(self) -> dict[str, Any]:
+        """Where and when the events were read, as every answer built on them says."""
+        window = self.window
+        return {
+            "source": self.source,
+            "since": iso(window.since),
+            "until": iso(window.until),
+            "notes": self.notes,
+        }
+
 
 @dataclass(frozen=True)
 class Found:
@@ -150,10 +160,4 @@ def find_events(
     collected = collect(aws, window, source, now=now, progress=progress)
     found = [Found(e, c) for e, c in changes_of(collected.events) if selector.matches(e, c)]
     found.reverse()
-    return {
-        "source": collected.source,
-        "since": iso(window.since),
-        "until": iso(window.until),
-        "notes": collected.notes,
-        "events": [f.to_json() for f in found],
-    }
+    return {**collected.about(), "events": [f.to_json() for f in found]}

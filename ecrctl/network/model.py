@@ -5,6 +5,7 @@ one :class:`Condition` per condition of the guide's chapter."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -259,6 +260,14 @@ class Condition:
         }
 
 
+def summarize(lines: Iterable[Condition]) -> dict[str, int]:
+    """How many lines of a report ended in each status (every status, 0 when none)."""
+    counts = dict.fromkeys(STATUSES, 0)
+    for line in lines:
+        counts[line.status] += 1
+    return counts
+
+
 @dataclass
 class Report:
     facts: Facts
@@ -270,10 +279,7 @@ class Report:
 
     @property
     def summary(self) -> dict[str, int]:
-        counts = dict.fromkeys(STATUSES, 0)
-        for condition in self.conditions:
-            counts[condition.status] += 1
-        return counts
+        return summarize(self.conditions)
 
     def to_json(self) -> dict[str, Any]:
         f = self.facts

@@ -25,6 +25,7 @@ REGION = re.compile(r"[0-9a-z-]{2,25}")  # the API model's Region
 # the API model's RepositoryFilterValue (2-256 characters)
 PREFIX = re.compile(r"(?:[a-z0-9]+(?:[._-][a-z0-9]*)*/)*[a-z0-9]*(?:[._-][a-z0-9]*)*")
 RULE_KEYS = ("destinations", "repositoryFilters", "deleteReplication")
+DESTINATION_KEYS = ("region", "registryId")
 
 
 def parse_text(text: str, source: str) -> dict[str, Any]:
@@ -80,6 +81,25 @@ def check_configuration(
     return document
 
 
+def _an_object(
+    where: str,
+    value: Any,
+    noun: str,
+    keys: tuple[str, ...],
+    problems: list[tuple[str, str]],
+    shape: str,
+) -> bool:
+    """Whether ``value`` is an object (else it "must be" ``shape``); a key it has beyond
+    ``keys`` is a problem of its own."""
+    if not isinstance(value, dict):
+        problems.append((where, f"must be {shape}"))
+        return False
+    for key in value:
+        if key not in keys:
+            problems.append((f"{where}.{key}", f"unknown field; a {noun} has " + ", ".join(keys)))
+    return True
+
+
 def _check_rule(
     where: str,
     rule: Any,
@@ -87,12 +107,8 @@ def _check_rule(
     source: tuple[str | None, str | None],
     endpoints: Mapping[str, Any] | None,
 ) -> None:
-    if not isinstance(rule, dict):
-        problems.append((where, "must be an object with destinations"))
+    if not _an_object(where, rule, "rule", RULE_KEYS, problems, "an object with destinations"):
         return
-    for key in rule:
-        if key not in RULE_KEYS:
-            problems.append((f"{where}.{key}", "unknown field; a rule has " + ", ".join(RULE_KEYS)))
     destinations = rule.get("destinations")
     if not isinstance(destinations, list) or not destinations:
         problems.append((f"{where}.destinations", "missing or empty: name at least one"))
@@ -131,14 +147,9 @@ def _check_destination(
     source: tuple[str | None, str | None],
     endpoints: Mapping[str, Any] | None,
 ) -> None:
-    if not isinstance(destination, dict):
-        problems.append((where, 'must be {"region": ..., "registryId": ...}'))
+    shape = '{"region": ..., "registryId": ...}'
+    if not _an_object(where, destination, "destination", DESTINATION_KEYS, problems, shape):
         return
-    for key in destination:
-        if key not in ("region", "registryId"):
-            problems.append(
-                (f"{where}.{key}", "unknown field; a destination has region, registryId")
-            )
     region = destination.get("region")
     problem = region_problem(region, endpoints)
     if problem:

@@ -41,3 +41,13 @@ def test_the_aws_side_is_built_once_from_the_settings_as_they_are_then(ecr: Any)
     assert app.region == "eu-west-3"
     assert app.ecr is app.aws.ecr
     assert app.ecr.meta.region_name == "eu-west-3"
+
+
+@pytest.mark.parametrize(
+    ("output", "query", "as_table"),
+    [("table", None, True), ("table", "x", False), ("json", None, False), ("text", None, False)],
+)
+def test_data_is_drawn_as_a_table_only_for_table_output_without_a_query(
+    output: str, query: str | None, as_table: bool
+) -> None:
+    assert Output(output=output, query=query).as_table is as_table

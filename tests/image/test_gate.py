@@ -4,7 +4,6 @@ type, shape, status or fix state it comes with."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -21,7 +20,6 @@ from tests.image.scan_standin import (
     EcrStandIn,
     basic_finding,
     enhanced_finding,
-    running,
     scan_answer,
 )
 from tests.image.test_scan import FakeClock
@@ -155,18 +153,6 @@ def test_every_counted_finding_at_or_above_the_threshold_fails(
     ]
     assert result.passed == (not vulnerable)
     assert len(result.failing) == len(vulnerable)
-
-
-@pytest.fixture(scope="module")
-def served() -> Iterator[EcrStandIn]:
-    with running(EcrStandIn()) as standin:
-        yield standin
-
-
-@pytest.fixture
-def standin(served: EcrStandIn) -> EcrStandIn:
-    served.reset()
-    return served
 
 
 @pytest.mark.parametrize("threshold", THRESHOLDS)

@@ -7,7 +7,6 @@ additionalProperties false)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -26,25 +25,12 @@ from tests.image.scan_standin import (
     EcrStandIn,
     basic_finding,
     enhanced_finding,
-    running,
     scan_answer,
 )
 from tests.image.test_scan import FakeClock
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-2.1.0-subset.schema.json").read_text())
 VALIDATOR = jsonschema.Draft4Validator(SCHEMA)
-
-
-@pytest.fixture(scope="module")
-def served() -> Iterator[EcrStandIn]:
-    with running(EcrStandIn()) as standin:
-        yield standin
-
-
-@pytest.fixture
-def standin(served: EcrStandIn) -> EcrStandIn:
-    served.reset()
-    return served
 
 
 def _judged(standin: EcrStandIn, gate: Gate) -> ScanReport:

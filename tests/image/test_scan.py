@@ -4,7 +4,6 @@ answer shape, with a hand-written clock so that waiting costs nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -23,7 +22,6 @@ from tests.image.scan_standin import (
     denied,
     enhanced_finding,
     error,
-    running,
     scan_answer,
 )
 
@@ -43,19 +41,6 @@ class FakeClock:
 
     def clock(self, now: datetime = NOW) -> Clock:
         return Clock(monotonic=lambda: self.t, sleep=self.sleep, now=lambda: now)
-
-
-@pytest.fixture(scope="module")
-def served() -> Iterator[EcrStandIn]:
-    with running(EcrStandIn()) as standin:
-        yield standin
-
-
-@pytest.fixture
-def standin(served: EcrStandIn) -> EcrStandIn:
-    """The module's stand-in, its answers as new."""
-    served.reset()
-    return served
 
 
 def run(
@@ -132,18 +117,6 @@ def test_pending_then_active_clean_passes_after_settling(standin: EcrStandIn) ->
     assert report.decision.reason == "the findings did not change for 30 s"
 
 
-def test_a_change_while_settling_starts_the_window_again(standin: EcrStandIn) -> None:
-    one = scan_answer("ACTIVE", enhanced=[enhanced_finding("CVE-3", "LOW")])
-    two = scan_answer(
-        "ACTIVE", enhanced=[enhanced_finding("CVE-3", "LOW"), enhanced_finding("CVE-4", "LOW")]
-    )
-    standin.scans = [one, one, two]
-    ticks = FakeClock()
-    report = run(standin, clock=ticks, settle=10, fail_on="LOW")
-    assert report.result is not None and len(report.result.findings) == 2
-    assert report.waited >= 10 + ticks.slept[0]  # settled on the second list, not the first
-
-
 def test_no_scan_yet_under_enhanced_scanning_is_waited_for(standin: EcrStandIn) -> None:
     standin.scans = [
         error("ScanNotFoundException", "Image scan does not exist"),
@@ -160,16 +133,6 @@ def test_a_repository_enhanced_scanning_leaves_out_has_no_result(standin: EcrSta
     assert report.outcome == "no-result" and report.exit_code == ExitCode.NO_RESULT
     assert "no rule's filter matches it" in report.decision.reason
     assert "DescribeImageScanFindings" not in standin.operations()
-
-
-def test_every_page_of_enhanced_findings_is_read(standin: EcrStandIn) -> None:
-    first = scan_answer("ACTIVE", enhanced=[enhanced_finding("CVE-5", "LOW")], next_token="t1")
-    second = scan_answer("ACTIVE", enhanced=[enhanced_finding("CVE-6", "CRITICAL")])
-    standin.scans = [first, second, first, second]
-    report = run(standin, settle=0, fail_on="CRITICAL")
-    assert report.outcome == "failed"
-    calls = [body for name, body in standin.calls if name == "DescribeImageScanFindings"]
-    assert calls[1].get("nextToken") == "t1" and calls[0]["maxResults"] == 1000
 
 
 # -- basic scanning: started when needed, the 24-hour limit ---------------------------------
@@ -236,28 +199,6 @@ def test_an_unsupported_image_type_has_no_result(standin: EcrStandIn) -> None:
 # -- the statuses that end without a result, and the timeout --------------------------------
 
 
-@pytest.mark.parametrize(
-    ("status", "words"),
-    [
-        ("FAILED", "the scan failed"),
-        ("UNSUPPORTED_IMAGE", "does not support this image"),
-        ("SCAN_ELIGIBILITY_EXPIRED", "no longer monitors the image"),
-        ("FINDINGS_UNAVAILABLE", "has no findings"),
-        ("LIMIT_EXCEEDED", "limit was exceeded"),
-        ("IMAGE_ARCHIVED", "archived"),
-        ("A_STATUS_FROM_THE_FUTURE", "unknown scan status A_STATUS_FROM_THE_FUTURE"),
-    ],
-)
-def test_statuses_without_a_result(standin: EcrStandIn, status: str, words: str) -> None:
-    standin.scans = [scan_answer(status, enhanced=[enhanced_finding("CVE-10", "CRITICAL")])]
-    report = run(standin)
-    assert report.outcome == "no-result" and report.exit_code == ExitCode.NO_RESULT
-    assert words in report.decision.reason
-    problem = report.error()
-    assert problem is not None and problem.exit_code == ExitCode.NO_RESULT
-    assert f"status {status}: {status}." in problem.message  # ECR's description is kept
-
-
 def test_waiting_ends_at_the_timeout_with_backoff(standin: EcrStandIn) -> None:
     standin.scans = [scan_answer("IN_PROGRESS", completed=None)]
     standin.scan_type = "BASIC"
@@ -266,14 +207,6 @@ def test_waiting_ends_at_the_timeout_with_backoff(standin: EcrStandIn) -> None:
     assert report.outcome == "timed-out" and report.exit_code == ExitCode.TIMED_OUT
     assert ticks.slept[:4] == [5.0, 7.5, 11.25, 16.875]
     assert sum(ticks.slept) == pytest.approx(60)
-
-
-def test_without_wait_a_running_scan_is_not_final(standin: EcrStandIn) -> None:
-    standin.scans = [scan_answer("IN_PROGRESS", completed=None)]
-    judged = run(standin, wait=False)
-    assert judged.outcome == "not-final" and judged.exit_code == ExitCode.TIMED_OUT
-    unjudged = run(standin, wait=False, fail_on=None)
-    assert unjudged.exit_code == ExitCode.OK
 
 
 # -- permissions and other registries -------------------------------------------------------

@@ -12,7 +12,7 @@ import pytest
 from ecrctl.errors import InvalidInput
 from ecrctl.network import names
 from ecrctl.network.ecs import launch_type
-from ecrctl.network.model import Ingress, Target, parse_target
+from ecrctl.network.model import Condition, Ingress, Target, parse_target, summarize
 
 VPC = "vpc-0abc12345def67890"
 SUBNET = "subnet-0a1b2c3d4e5f67890"
@@ -129,3 +129,11 @@ def test_the_guides_names() -> None:
     added = json.loads(names.with_layer_statement(json.dumps(kept), "us-east-2"))
     assert added["Statement"][0] == kept["Statement"]
     assert added["Statement"][1] == minimum["Statement"][0]
+
+
+def test_a_summary_counts_every_status() -> None:
+    lines = [
+        Condition(str(n), "t", status, "d") for n, status in enumerate(["ok", "ok", "fail", "warn"])
+    ]
+    assert summarize(lines) == {"ok": 2, "warn": 1, "fail": 1, "skip": 0}
+    assert summarize([]) == {"ok": 0, "warn": 0, "fail": 0, "skip": 0}

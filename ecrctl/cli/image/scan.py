@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -22,6 +23,8 @@ from ecrctl.errors import InvalidInput
 if TYPE_CHECKING:
     from ecrctl.distribution.reference import ImageReference
     from ecrctl.image.gate import Gate
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 LEVELS = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL"]
 
@@ -51,24 +54,26 @@ def _gate(fail_on: str | None, fixable_only: bool, ignore: str | None) -> Gate:
     return Gate(datetime.now(UTC).date(), level, fixable_only, entries)
 
 
+def _seconds(flag: str, least: int, default: int, help: str) -> Callable[[F], F]:
+    return click.option(
+        flag,
+        type=click.IntRange(min=least),
+        default=default,
+        show_default=True,
+        metavar="SECONDS",
+        help=help,
+    )
+
+
 @command("scan", epilog=SCAN_EPILOG)
 @click.argument("ref", metavar="REPO[:TAG|@DIGEST]")
 @click.option("--wait", is_flag=True, help="Wait until the result is final.")
-@click.option(
-    "--timeout",
-    type=click.IntRange(min=1),
-    default=900,
-    show_default=True,
-    metavar="SECONDS",
-    help="With --wait: give up (exit 3) after this long.",
-)
-@click.option(
+@_seconds("--timeout", 1, 900, "With --wait: give up (exit 3) after this long.")
+@_seconds(
     "--settle",
-    type=click.IntRange(min=0),
-    default=120,
-    show_default=True,
-    metavar="SECONDS",
-    help="Enhanced scanning: the result is final once its findings stay the same this long.",
+    0,
+    120,
+    "Enhanced scanning: the result is final once its findings stay the same this long.",
 )
 @click.option(
     "--fail-on",
@@ -155,7 +160,7 @@ def findings(app: App, ref: str, severity: str | None) -> None:
     )
     if data["scanType"] == "ENHANCED":
         notice(app, "enhanced scanning: Amazon Inspector may still add or update findings")
-    if app.out.output != "table" or app.out.query:
+    if not app.out.as_table:
         emit(app, data)
         return
     from ecrctl.cli.render import print_table

@@ -96,7 +96,7 @@ def show_report(app: App, report: ScanReport) -> None:
             )
         if gate.basic_without_fix_data:
             notice(app, "basic findings have no fix data: --fixable-only counts every one")
-    if app.out.output != "table" or app.out.query:
+    if not app.out.as_table:
         from ecrctl.cli.render import emit
 
         emit(app, report.to_json())

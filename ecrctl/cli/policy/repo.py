@@ -13,14 +13,12 @@ import click
 from ecrctl.cli.app import App
 from ecrctl.cli.common import confirm, file_argument, group, pass_app, read_source, yes_option
 from ecrctl.cli.paramtypes import complete_names
-from ecrctl.cli.render import Table, emit, error, notice, to_json, warn
+from ecrctl.cli.render import Table, emit, report_validation, to_json, warn
 from ecrctl.distribution.refs import check_repository_name
-from ecrctl.errors import ExitCode
 
 if TYPE_CHECKING:
     from ecrctl.policy.catalog import PolicyTemplate
     from ecrctl.policy.repo import Written
-    from ecrctl.policy.report import ValidationReport
 
 
 def examples(*lines: str) -> str:
@@ -213,21 +211,6 @@ def emit_template(
     )
 
 
-def _print_report(app: App, report: ValidationReport, source: str) -> None:
-    for finding in report.warnings:
-        warn(app, str(finding))
-    for finding in report.errors:
-        error(str(finding))
-    if app.out.output != "table" or app.out.query:
-        emit(app, report.to_dict())
-    elif report.valid:
-        notice(
-            app,
-            f"{source}: valid"
-            + (f" ({_count(len(report.warnings), 'warning')})" if report.warnings else ""),
-        )
-
-
 @repo_policy.command(
     "validate",
     epilog=examples(
@@ -245,9 +228,4 @@ def validate(app: App, source: str) -> int:
     from ecrctl.policy.validate import validate_text
 
     report = validate_text(read_source(source, what="policy file"))
-    _print_report(app, report, "stdin" if source == "-" else source)
-    return int(ExitCode.OK if report.valid else ExitCode.USAGE)
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
+    return report_validation(app, report, source)
