@@ -176,6 +176,13 @@ class EcrctlCommand(click.Command):
         super().__init__(*args, **kwargs)
         self.params.extend(_global_params())
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        from ecrctl.cli.paramtypes import own_repositories, split_reference_args
+
+        rest = super().parse_args(ctx, split_reference_args(self, args))
+        own_repositories(ctx)
+        return rest
+
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         own = [p for p in self.get_params(ctx) if isinstance(p, click.Option) and not _is_global(p)]
         rows = [r for p in own if (r := p.get_help_record(ctx)) is not None]

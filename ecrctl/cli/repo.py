@@ -39,7 +39,7 @@ def repo() -> None:
     epilog="\b\nExamples:\n  ecrctl repo create team/app\n"
     "  ecrctl repo create team/app --tag env=dev --tag owner=ops --scan-on-push",
 )
-@click.argument("name")
+@click.argument("name", type=REPOSITORY)
 @click.option(
     "--tag",
     "tags",

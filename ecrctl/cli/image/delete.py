@@ -8,6 +8,7 @@ from ecrctl.batch import outcome_error
 from ecrctl.cli import public as public_cli
 from ecrctl.cli.app import App
 from ecrctl.cli.common import command, confirm, dry_run_option, pass_app, yes_option
+from ecrctl.cli.paramtypes import IMAGE_REF, REPOSITORY
 from ecrctl.cli.public import public_option
 from ecrctl.cli.render import Table, emit, fmt_digest, warn
 from ecrctl.cli.usage_view import revisions_option
@@ -39,8 +40,8 @@ def _delete_rows(plan: core.DeletePlan, dry_run: bool) -> list[list[str]]:
     "  ecrctl image delete team/app --untagged --dry-run\n"
     "  ecrctl image delete team/app v1 --force   # even if ECS or Lambda uses it",
 )
-@click.argument("repository")
-@click.argument("refs", nargs=-1, metavar="[TAG|DIGEST]...")
+@click.argument("repository", type=REPOSITORY)
+@click.argument("refs", nargs=-1, metavar="[TAG|DIGEST]...", type=IMAGE_REF)
 @click.option("--untagged", is_flag=True, help="Also delete every untagged image.")
 @click.option("--force", is_flag=True, help="Delete even what ECS or Lambda uses (no usage scan).")
 @revisions_option

@@ -7,6 +7,7 @@ import click
 from ecrctl.batch import outcome_error, summary
 from ecrctl.cli.app import App
 from ecrctl.cli.common import command, dry_run_option, pass_app
+from ecrctl.cli.paramtypes import IMAGE_REF, REPOSITORY
 from ecrctl.cli.public import public_option
 from ecrctl.cli.render import Table, emit, fmt_digest, notice, warn
 from ecrctl.distribution.reference import parse_image_ref
@@ -32,8 +33,8 @@ _STATUS_TEXT = {
     epilog="\b\nExamples:\n  ecrctl image retag team/app v1.2.0 latest stable\n"
     "  ecrctl image retag team/app sha256:4ccc... release-7 --dry-run",
 )
-@click.argument("repository")
-@click.argument("source", metavar="SOURCE")
+@click.argument("repository", type=REPOSITORY)
+@click.argument("source", metavar="SOURCE", type=IMAGE_REF)
 @click.argument("new_tags", nargs=-1, required=True, metavar="NEW_TAG...")
 @dry_run_option
 @public_option

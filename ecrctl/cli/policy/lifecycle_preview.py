@@ -13,6 +13,7 @@ import click
 
 from ecrctl.cli.app import App
 from ecrctl.cli.common import EcrctlCommand, pass_app, read_source
+from ecrctl.cli.paramtypes import REPOSITORY
 from ecrctl.cli.render import Table, emit, fmt_digest, fmt_time, notice, plain_table_text
 from ecrctl.cli.usage_view import revisions_option
 from ecrctl.errors import EcrctlError
@@ -36,7 +37,7 @@ PLAIN_ABOVE = 1000  # rows; rich needs about half a millisecond per row
     "  ecrctl policy lifecycle preview team/app --compare\n"
     "  ecrctl policy lifecycle preview team/app --policy policy.json --fail-if-in-use",
 )
-@click.argument("repository", required=False)
+@click.argument("repository", required=False, type=REPOSITORY)
 @click.option(
     "--policy",
     "policy_source",

@@ -12,7 +12,7 @@ import click
 
 from ecrctl.cli.app import App
 from ecrctl.cli.common import confirm, group, pass_app, read_source, yes_option
-from ecrctl.cli.paramtypes import complete_names
+from ecrctl.cli.paramtypes import REPOSITORY, complete_names
 from ecrctl.cli.render import Table, emit, error, notice, to_json, warn
 from ecrctl.distribution.refs import check_repository_name
 from ecrctl.errors import ExitCode
@@ -67,7 +67,7 @@ def report_written(app: App, written: Written, verb: str) -> None:
     "get",
     epilog=examples("ecrctl policy repo get team/app", "ecrctl policy repo get team/app -o json"),
 )
-@click.argument("repository")
+@click.argument("repository", type=REPOSITORY)
 @pass_app
 def get(app: App, repository: str) -> None:
     """Print the policy of REPOSITORY.
@@ -93,7 +93,7 @@ def get(app: App, repository: str) -> None:
         "ecrctl policy repo template public-pull | ecrctl policy repo set team/app -",
     ),
 )
-@click.argument("repository")
+@click.argument("repository", type=REPOSITORY)
 @click.argument("source", metavar="FILE|-")
 @force_option
 @pass_app
@@ -125,7 +125,7 @@ def set_(app: App, repository: str, source: str, force: bool) -> None:
         "ecrctl policy repo delete team/app", "ecrctl policy repo delete team/app --yes"
     ),
 )
-@click.argument("repository")
+@click.argument("repository", type=REPOSITORY)
 @yes_option
 @pass_app
 def delete(app: App, repository: str, yes: bool) -> None:
