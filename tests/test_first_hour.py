@@ -164,3 +164,37 @@ def test_a_repository_given_the_way_the_user_has_it(moto_url: str, image_repo: P
             tagged = ecrctl(moto_url, *path, "team/app:v1")
             assert tagged.returncode == 2 and "give the repository alone" in tagged.stderr, path
 
+
+def test_aws_cli_habits(moto_url: str) -> None:
+    """aws-cli's option names point to ecrctl's spelling (not to a look-alike option),
+    on every command; a misspelt command gets a did-you-mean on every group."""
+    from ecrctl.cli.habits import POINTERS
+
+    habits = sorted(POINTERS)
+    for index, (path, command) in enumerate(commands()):
+        declared = {name for p in command.params for name in getattr(p, "opts", [])}
+        option = next(
+            habits[(index + n) % len(habits)]
+            for n in range(len(habits))
+            if habits[(index + n) % len(habits)] not in declared
+        )
+        result = ecrctl(moto_url, *path, option, "team/x")
+        assert result.returncode == 2, (path, option, result.stderr)
+        assert len(result.stderr.splitlines()) == 1, (path, result.stderr)
+        assert f"no such option '{option}' (aws-cli's spelling): " in result.stderr, path
+        assert "did you mean" not in result.stderr, (path, option)
+    created = ecrctl(moto_url, "repo", "create", "--repository-name", "team/x")
+    assert "NAME is positional: ecrctl repo create team/x" in created.stderr
+    groups = {tuple(path[:-1]) for path, _ in commands() if len(path) > 1}
+    for group in sorted(groups):
+        names = sorted({path[len(group)] for path, _ in commands() if tuple(path[:-1]) == group})
+        for name in (n for n in names if len(n) > 3):
+            typo = name[:-2] + name[-1] + name[-2]  # the last two letters swapped
+            if typo in names:
+                continue  # pull: swapping its l's changes nothing
+            result = ecrctl(moto_url, *group, typo)
+            assert result.returncode == 2, (group, typo)
+            assert f"no such command '{typo}' (did you mean " in result.stderr, group
+            assert f"'{name}'" in result.stderr.partition("did you mean")[2], group
+    put = ecrctl(moto_url, "policy", "repo", "put", "team/x")
+    assert "(did you mean 'set'?)" in put.stderr
