@@ -5,10 +5,12 @@ by construction)."""
 
 from __future__ import annotations
 
+import http.server
 import json
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -198,3 +200,71 @@ def test_aws_cli_habits(moto_url: str) -> None:
             assert f"'{name}'" in result.stderr.partition("did you mean")[2], group
     put = ecrctl(moto_url, "policy", "repo", "put", "team/x")
     assert "(did you mean 'set'?)" in put.stderr
+
+
+class Misconfigured(http.server.BaseHTTPRequestHandler):
+    """A stand-in for a misconfigured endpoint, which is what the user has (a registry
+    host or a proxy given as the ECR API): 404 with an empty body, an empty 200
+    without a request id, or an HTML 500, as ``mode`` in the path of the server says."""
+
+    mode = "404"
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        body = b"<html><h1>500 Internal Server Error</h1></html>" if self.mode == "500" else b""
+        self.send_response(int(self.mode))
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def misconfigured(mode: str) -> Iterator[str]:
+    handler = type(f"Answers{mode}", (Misconfigured,), {"mode": mode})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("mode", ["404", "200", "500"])
+def test_errors_name_the_real_cause(mode: str, tmp_path: Path) -> None:
+    """A misbehaving endpoint is named as the cause on every repository command (never
+    "no repositories", never --region); an unknown region and a JSON syntax error in a
+    policy file name themselves."""
+    (policy := tmp_path / "policy.json").write_text('{"rules": [\n  {"rulePriority": 1 "x": 2}]}')
+    checked = 0
+    for url in misconfigured(mode):
+        for path, command in repository_commands():
+            rest = filler(command, policy)
+            yes = ["--yes"] if any(p.name == "yes" for p in command.params) else []
+            result = ecrctl(url, *path, "team/app", *rest, *yes, "--max-attempts", "1")
+            if result.returncode == 2:
+                continue  # a filler value refused before any call (--principal x, the file)
+            checked += 1
+            assert result.returncode == 1, (path, result.stdout, result.stderr)
+            assert len(result.stderr.splitlines()) == 1, (path, result.stderr)
+            assert "not an AWS API endpoint" in result.stderr, (path, result.stderr)
+            assert "--endpoint-url" in result.stderr and "--region" not in result.stderr, path
+    assert checked >= 15, checked
+    for path in (["policy", "repo", "validate"], ["policy", "lifecycle", "validate"]):
+        bad = ecrctl("http://127.0.0.1:9", *path, str(policy))
+        assert bad.returncode == 2, bad.stderr
+        assert "line 2, column 22" in bad.stderr and '{"rulePriority": 1 "x": 2}' in bad.stderr
+
+
+def test_an_unknown_region_is_named() -> None:
+    """api.ecr.us-east-9.amazonaws.com does not resolve: the region is named, not the network."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT_URL")}
+    env |= {"AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "y"}
+    argv = [str(BIN / "ecrctl"), "repo", "list", "--region", "us-east-9", "--max-attempts", "1"]
+    result = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert "unknown region 'us-east-9'" in result.stderr
+    assert "did you mean --region us-east-1?" in result.stderr

@@ -172,7 +172,28 @@ def make_client(
     kwargs: dict[str, Any] = {"config": config}
     if endpoint_url:
         kwargs["endpoint_url"] = endpoint_url
-    return session.create_client(service, **kwargs)
+    client = session.create_client(service, **kwargs)
+    client.meta.events.register("after-call", refuse_empty_answer)
+    return client
+
+
+def refuse_empty_answer(http_response: Any, model: Any, **kwargs: Any) -> None:
+    """An AWS JSON API always answers a body and a request id: an empty 200 without
+    one is some other server (e.g. a registry host given as the API endpoint), and its
+    silence must not read as "no repositories"."""
+    from ecrctl.errors import ServiceError
+
+    if model.service_model.protocol != "json" or http_response.status_code != 200:
+        return
+    headers = {name.lower() for name in http_response.headers}
+    if http_response.content or headers & {"x-amzn-requestid", "x-amz-request-id"}:
+        return
+    raise ServiceError(
+        f"{model.name} failed: the endpoint answered an empty 200 without an AWS request id: "
+        "it is not an AWS API endpoint",
+        hint="check --endpoint-url/AWS_ENDPOINT_URL_ECR (the API is api.ecr.REGION."
+        "amazonaws.com; the registry host is docker's)",
+    )
 
 
 def enable_debug_logging() -> None:
