@@ -84,7 +84,7 @@ def filler(command: click.Command, policy: Path) -> list[str]:
         elif "TAG" in metavar:
             values.append("v2")
         else:
-            values.append("team")
+            values.append("nokey")  # repo untag: the same answer twice
     for option in command.params:
         if isinstance(option, click.Option) and option.required:
             choices = getattr(option.type, "choices", None)
@@ -268,3 +268,49 @@ def test_an_unknown_region_is_named() -> None:
     assert result.returncode == 2, result.stderr
     assert "unknown region 'us-east-9'" in result.stderr
     assert "did you mean --region us-east-1?" in result.stderr
+
+
+def test_small_things(moto_url: str, image_repo: Path) -> None:
+    """Each says what happened: a tag already there is unchanged, a key that is not a
+    tag is not untagged, nothing to delete is said, a "no" changed nothing, and every
+    group's --help shows its commands first."""
+    assert ecrctl(moto_url, "image", "retag", "team/app", "v1", "stable").returncode == 0
+    again = ecrctl(moto_url, "image", "retag", "team/app", "v1", "stable")
+    assert again.returncode == 0, again.stderr
+    assert "0 of 1 tagged, 1 unchanged (already this image)" in again.stderr
+    untag = ecrctl(moto_url, "repo", "untag", "team/app", "nosuchkey")
+    assert untag.returncode == 0
+    assert "nothing untagged: team/app has no tag nosuchkey" in untag.stderr
+    nothing = ecrctl(moto_url, "image", "delete", "team/app", "--untagged", "--yes")
+    assert nothing.returncode == 0 and nothing.stdout == "", nothing.stdout
+    assert "nothing to delete: team/app has no untagged images" in nothing.stderr
+    assert said_no(moto_url, "repo", "delete", "team/app", "--force").endswith(
+        "error: not confirmed: nothing changed\n"
+    )
+    groups = {tuple(path[:depth]) for path, _ in commands() for depth in range(1, len(path))}
+    for group in sorted(groups):
+        shown = ecrctl(moto_url, *group, "--help").stdout
+        assert shown.index("Commands:") < shown.index("Options:"), group
+        assert "  --profile" not in shown, group  # only the pointer to ecrctl --help
+
+
+def said_no(url: str, *args: str) -> str:
+    """stderr of ``ecrctl ARGS`` answered "n" at its prompt, on a terminal."""
+    import pty
+
+    leader, follower = pty.openpty()
+    env = {**os.environ, "AWS_ENDPOINT_URL_ECR": url, "AWS_DEFAULT_REGION": "us-east-1"}
+    process = subprocess.Popen(
+        [str(BIN / "ecrctl"), *args],
+        stdin=follower,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        text=True,
+    )
+    os.close(follower)
+    os.write(leader, b"n\n")
+    _, err = process.communicate(timeout=60)
+    os.close(leader)
+    assert process.returncode == 1, err
+    return err.splitlines()[-1] + "\n" if err else ""

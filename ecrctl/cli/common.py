@@ -184,13 +184,20 @@ class EcrctlCommand(click.Command):
         return rest
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        own = [p for p in self.get_params(ctx) if isinstance(p, click.Option) and not _is_global(p)]
-        rows = [r for p in own if (r := p.get_help_record(ctx)) is not None]
-        if rows:
-            with formatter.section("Options"):
-                formatter.write_dl(rows)
-        formatter.write_paragraph()
-        formatter.write_text("Global options (--profile, --region, -o json, ...): ecrctl --help")
+        _format_own_options(self, ctx, formatter)
+
+
+def _format_own_options(
+    command: click.Command, ctx: click.Context, formatter: click.HelpFormatter
+) -> None:
+    """A command's own options, and where the global ones are described."""
+    own = [p for p in command.get_params(ctx) if isinstance(p, click.Option) and not _is_global(p)]
+    rows = [r for p in own if (r := p.get_help_record(ctx)) is not None]
+    if rows:
+        with formatter.section("Options"):
+            formatter.write_dl(rows)
+    formatter.write_paragraph()
+    formatter.write_text("Global options (--profile, --region, -o json, ...): ecrctl --help")
 
 
 def _is_global(param: click.Parameter) -> bool:
@@ -222,6 +229,14 @@ class EcrctlGroup(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The commands first; a subgroup leaves the global options to ``ecrctl --help``."""
+        self.format_commands(ctx, formatter)
+        if ctx.parent is None:
+            click.Command.format_options(self, ctx, formatter)
+        else:
+            _format_own_options(self, ctx, formatter)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.lazy:

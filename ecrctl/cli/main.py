@@ -80,7 +80,7 @@ def run(argv: list[str] | None, app: App) -> int:
         # click turns Ctrl-C (KeyboardInterrupt) into Abort, like a "no" at a prompt
         if isinstance(exc.__context__, KeyboardInterrupt):
             return fail(app, Interrupted("interrupted"))
-        return fail(app, Aborted("aborted"))
+        return fail(app, Aborted("not confirmed: nothing changed"))
     except click.UsageError as exc:
         _error(usage_line(exc, sys.argv[1:] if argv is None else argv))
         return int(ExitCode.USAGE)

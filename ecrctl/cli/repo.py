@@ -242,8 +242,13 @@ def tag(app: App, name: str, pairs: tuple[str, ...]) -> None:
 @pass_app
 def untag(app: App, name: str, keys: tuple[str, ...]) -> None:
     """Remove resource tags from a repository (NAME or ARN)."""
-    tags = repo_tags.untag(app.aws, name, keys)
-    notice(app, f"untagged {name}")
+    tags, absent = repo_tags.untag_keys(app.aws, name, keys)
+    if len(absent) == len(keys):
+        notice(app, f"nothing untagged: {name} has no tag {', '.join(absent)}")
+    elif absent:
+        notice(app, f"untagged {name} ({', '.join(absent)}: no such tag)")
+    else:
+        notice(app, f"untagged {name}")
     emit(app, tags, table=lambda: _tags_table(tags))
 
 

@@ -81,7 +81,9 @@ def delete(
         guard(app, repository, plan.items, usage_revisions)
 
     def table(dry: bool = False) -> Table:
-        return Table(["ID", "DIGEST", "ACTION", "STATUS"], _delete_rows(plan, dry))
+        nothing = "no untagged images" if untagged and not refs else "no such images"
+        empty = f"nothing to delete: {repository} has {nothing}"
+        return Table(["ID", "DIGEST", "ACTION", "STATUS"], _delete_rows(plan, dry), empty=empty)
 
     if dry_run or not plan.items:
         emit(app, plan.to_dict(dry_run=True), table=lambda: table(True))

@@ -109,5 +109,20 @@ def _report(app: App, result: core.RetagResult) -> PartialFailure | None:
             return PartialFailure(f"{failed} of {len(result.outcomes)} tags would be refused")
         return None
     items = result.items()
-    notice(app, f"{where}: {summary(items, 'tagged')}")
+    notice(app, f"{where}: {_summary(result, items)}")
     return outcome_error(items, "tagged")
+
+
+def _summary(result: core.RetagResult, items: list[core.TagOutcome]) -> str:
+    """``2 of 3 tagged, 1 unchanged (already this image)``: a tag already on the
+    image is done, and not counted as tagged."""
+    from ecrctl.batch import DONE, count
+
+    text = summary(items, "tagged")
+    unchanged = sum(1 for o in result.outcomes if o.shown == core.UNCHANGED)
+    if not unchanged:
+        return text
+    done = count(items, DONE)
+    head, _, rest = text.partition(" tagged")
+    head = head.replace(f"{done} of", f"{done - unchanged} of", 1)
+    return f"{head} tagged, {unchanged} unchanged (already this image){rest}"
