@@ -314,3 +314,14 @@ def said_no(url: str, *args: str) -> str:
     os.close(leader)
     assert process.returncode == 1, err
     return err.splitlines()[-1] + "\n" if err else ""
+
+
+def test_yaml_output_is_the_json(moto_url: str, image_repo: Path) -> None:
+    """``-o yaml`` (aws-cli has it) reads back as ``-o json`` on every listing."""
+    import yaml
+
+    for args in (["repo", "list"], ["repo", "show", "team/app"], ["image", "list", "team/app"]):
+        as_json = json.loads(ecrctl(moto_url, *args, "-o", "json").stdout)
+        as_yaml = ecrctl(moto_url, *args, "-o", "yaml")
+        assert as_yaml.returncode == 0, as_yaml.stderr
+        assert yaml.safe_load(as_yaml.stdout) == as_json, args

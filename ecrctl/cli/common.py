@@ -111,8 +111,9 @@ _GLOBAL_OPTIONS: list[tuple[list[str], str, Callable[[Any], Any] | None, bool, d
         None,
         False,
         {
-            "type": click.Choice(["table", "json", "text"]),
-            "help": "Output format: table, json, or text (tab-separated, for shell scripts).",
+            "type": click.Choice(["table", "json", "text", "yaml"]),
+            "help": "Output format: table, json, text (tab-separated, for shell scripts), "
+            "or yaml (the JSON as YAML).",
         },
     ),
     (
