@@ -325,3 +325,52 @@ def test_yaml_output_is_the_json(moto_url: str, image_repo: Path) -> None:
         as_yaml = ecrctl(moto_url, *args, "-o", "yaml")
         assert as_yaml.returncode == 0, as_yaml.stderr
         assert yaml.safe_load(as_yaml.stdout) == as_json, args
+
+
+def test_waiting_is_bounded_and_said(tmp_path: Path) -> None:
+    """An endpoint that accepts the connection and never answers (a socket nobody
+    accepts from: the kernel completes the handshake) stops at --read-timeout, and a
+    terminal is told after a second what is being waited on; every command takes
+    aws-cli's --cli-connect-timeout/--cli-read-timeout."""
+    import pty
+    import socket
+    import time
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        leader, follower = pty.openpty()
+        env = {**os.environ, "AWS_ENDPOINT_URL_ECR": url, "AWS_DEFAULT_REGION": "us-east-1"}
+        argv = [str(BIN / "ecrctl"), "repo", "list", "--cli-read-timeout", "2"]
+        started = time.monotonic()
+        process = subprocess.Popen(
+            [*argv, "--max-attempts", "1"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            env=env,
+        )
+        os.close(follower)
+        process.wait(timeout=60)
+        elapsed = time.monotonic() - started
+        said = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            said += chunk
+        os.close(leader)
+    text = said.decode()
+    assert process.returncode == 1, text
+    assert elapsed < 15, elapsed
+    assert f"ecrctl: waiting for {url}/ (DescribeRepositories)" in text, text
+    assert "--read-timeout" in text and "did not answer in time" in text, text
+    for path, _ in commands():
+        accepted = ecrctl(url, *path, "--cli-connect-timeout", "3", "--read-timeout", "4", "-h")
+        assert accepted.returncode == 0, (path, accepted.stderr)
+    bad = ecrctl(url, "repo", "list", "--read-timeout", "0")
+    assert bad.returncode == 2 and "--read-timeout" in bad.stderr

@@ -222,8 +222,10 @@ def translate_botocore_error(
             hint="check --endpoint-url/AWS_ENDPOINT_URL_ECR, the region, and the network",
         )
     if isinstance(exc, bx.ReadTimeoutError):
+        url = str(getattr(exc, "kwargs", {}).get("endpoint_url", "")).rstrip("/")
         return errors.ServiceError(
-            "the AWS endpoint did not answer in time", hint="retry, or raise --max-attempts"
+            f"the AWS endpoint {url or ''} did not answer in time".replace("  ", " "),
+            hint="retry, or raise --read-timeout/ECRCTL_READ_TIMEOUT or --max-attempts",
         )
     if isinstance(exc, bx.ParamValidationError):
         return errors.InvalidInput(str(exc).splitlines()[-1].strip())

@@ -55,8 +55,10 @@ def _complete_regions(ctx: click.Context, param: click.Parameter, incomplete: st
 
 def _global_params() -> list[click.Parameter]:
     """Fresh Option objects for every command (click keeps per-param state)."""
+    from ecrctl.cli.timeouts import timeout_params
+
     flags: dict[str, Any] = {"is_flag": True, "default": False}
-    return [
+    return timeout_params() + [
         click.Option(
             decls,
             expose_value=False,
@@ -213,6 +215,8 @@ def _is_global(param: click.Parameter) -> bool:
         "debug",
         "no_color",
         "quiet",
+        "connect_timeout",
+        "read_timeout",
     }
 
 

@@ -72,6 +72,9 @@ def main(argv: list[str] | None = None) -> NoReturn:
 
 def run(argv: list[str] | None, app: App) -> int:
     """Run one command line with ``app``; return the exit code (never raises)."""
+    from ecrctl.cli.timeouts import install_wait_notice
+
+    install_wait_notice()
     try:
         result = cli.main(args=argv, prog_name="ecrctl", standalone_mode=False, obj=app)
     except click.exceptions.Exit as exc:
