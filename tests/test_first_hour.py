@@ -374,3 +374,27 @@ def test_waiting_is_bounded_and_said(tmp_path: Path) -> None:
         assert accepted.returncode == 0, (path, accepted.stderr)
     bad = ecrctl(url, "repo", "list", "--read-timeout", "0")
     assert bad.returncode == 2 and "--read-timeout" in bad.stderr
+
+
+def test_one_argument_style_per_kind(moto_url: str, image_repo: Path) -> None:
+    """A policy file is a positional FILE, template parameters KEY=VALUE, tags --tag
+    KEY=VALUE, on every command taking them; the other spelling still works."""
+    pairs = [
+        (
+            ["policy", "lifecycle", "preview", "team/app", str(image_repo)],
+            ["policy", "lifecycle", "preview", "team/app", "--policy", str(image_repo)],
+        ),
+        (
+            ["policy", "repo", "template", "cross-account-push", "account=111122223333"],
+            ["policy", "repo", "template", "cross-account-push", "--account", "111122223333"],
+        ),
+        (["repo", "tag", "team/app", "--tag", "env=dev"], ["repo", "tag", "team/app", "env=dev"]),
+    ]
+    for chosen, kept in pairs:
+        new = ecrctl(moto_url, *chosen, "-o", "json")
+        old = ecrctl(moto_url, *kept, "-o", "json")
+        assert new.returncode == 0, (chosen, new.stderr)
+        assert (new.returncode, new.stdout) == (old.returncode, old.stdout), chosen
+    for path, command in commands():  # every tag-taking command takes --tag KEY=VALUE
+        if any(p.name in {"pairs", "tags"} for p in command.params):
+            assert any("--tag" in getattr(p, "opts", []) for p in command.params), path

@@ -227,11 +227,16 @@ def _tags_table(tags: list[dict[str, str]]) -> Table:
 
 @repo.command("tag", epilog="\b\nExample:\n  ecrctl repo tag team/app env=prod owner=ops")
 @click.argument("name", type=REPOSITORY)
-@click.argument("pairs", nargs=-1, required=True, metavar="KEY=VALUE...")
+@click.argument("pairs", nargs=-1, metavar="KEY=VALUE...")
+@click.option(
+    "--tag", "options", multiple=True, metavar="KEY=VALUE", help="As repo create takes it."
+)
 @pass_app
-def tag(app: App, name: str, pairs: tuple[str, ...]) -> None:
+def tag(app: App, name: str, pairs: tuple[str, ...], options: tuple[str, ...]) -> None:
     """Add or overwrite resource tags on a repository (NAME or ARN)."""
-    tags = repo_tags.tag(app.aws, name, pairs)
+    from ecrctl.cli.policy_style import some_tags
+
+    tags = repo_tags.tag(app.aws, name, some_tags(pairs, options))
     notice(app, f"tagged {name}")
     emit(app, tags, table=lambda: _tags_table(tags))
 

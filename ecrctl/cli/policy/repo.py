@@ -157,6 +157,7 @@ def delete(app: App, repository: str, yes: bool) -> None:
     required=False,
     shell_complete=complete_names("ecrctl.policy.templates:REPOSITORY_TEMPLATES"),
 )
+@click.argument("params", nargs=-1, metavar="[KEY=VALUE]...")
 @click.option(
     "--principal",
     "principals",
@@ -177,13 +178,21 @@ def delete(app: App, repository: str, yes: bool) -> None:
 def template(
     app: App,
     name: str | None,
+    params: tuple[str, ...],
     principals: tuple[str, ...],
     accounts: tuple[str, ...],
     admin: str | None,
     list_: bool,
 ) -> None:
-    """Print a guide example policy, ready for set."""
+    """Print a guide example policy, ready for set.
+
+    Parameters as KEY=VALUE, as lifecycle templates take them (account=ID,
+    principal=ARN, admin=ARN), or as options.
+    """
+    from ecrctl.cli.policy_style import template_params
     from ecrctl.policy import templates
+
+    principals, accounts, admin = template_params(params, principals, accounts, admin)
     from ecrctl.policy.catalog import require_name
 
     if list_:
