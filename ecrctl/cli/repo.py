@@ -248,12 +248,7 @@ def tag(app: App, name: str, pairs: tuple[str, ...], options: tuple[str, ...]) -
 def untag(app: App, name: str, keys: tuple[str, ...]) -> None:
     """Remove resource tags from a repository (NAME or ARN)."""
     tags, absent = repo_tags.untag_keys(app.aws, name, keys)
-    if len(absent) == len(keys):
-        notice(app, f"nothing untagged: {name} has no tag {', '.join(absent)}")
-    elif absent:
-        notice(app, f"untagged {name} ({', '.join(absent)}: no such tag)")
-    else:
-        notice(app, f"untagged {name}")
+    notice(app, repo_tags.untag_summary(name, keys, absent))
     emit(app, tags, table=lambda: _tags_table(tags))
 
 

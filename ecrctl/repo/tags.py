@@ -143,6 +143,15 @@ def untag_keys(
     return untag_repository(aws.ecr, arn, checked), absent
 
 
+def untag_summary(name: str, keys: Iterable[str], absent: list[str]) -> str:
+    """What ``repo untag`` did: the keys that were no tags said, not counted as untagged."""
+    if absent and len(absent) == len(list(keys)):
+        return f"nothing untagged: {name} has no tag {', '.join(absent)}"
+    if absent:
+        return f"untagged {name} ({', '.join(absent)}: no such tag)"
+    return f"untagged {name}"
+
+
 def tags_of(aws: Aws, name_or_arn: str) -> list[dict[str, str]]:
     """``repo tags``: the resource tags of a repository (NAME or ARN)."""
     check_name_or_arn(name_or_arn)
