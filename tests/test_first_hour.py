@@ -398,3 +398,23 @@ def test_one_argument_style_per_kind(moto_url: str, image_repo: Path) -> None:
     for path, command in commands():  # every tag-taking command takes --tag KEY=VALUE
         if any(p.name in {"pairs", "tags"} for p in command.params):
             assert any("--tag" in getattr(p, "opts", []) for p in command.params), path
+
+
+def test_readme_promises(moto_url: str, tmp_path: Path) -> None:
+    """A login where docker has no credential store says the token is stored
+    unencrypted, and how to keep it out; the README's install lines make a venv."""
+    config_dir = tmp_path / "docker"
+    config_dir.mkdir()
+    (config_dir / "config.json").write_text("{}")
+    env = {**os.environ, "AWS_ENDPOINT_URL_ECR": moto_url, "AWS_DEFAULT_REGION": "us-east-1"}
+    env["DOCKER_CONFIG"] = str(config_dir)
+    argv = [str(BIN / "ecrctl"), "login"]
+    result = subprocess.run(argv, env=env, input="", capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    warning = [line for line in result.stderr.splitlines() if "unencrypted" in line]
+    assert len(warning) == 1, result.stderr
+    assert str(config_dir / "config.json") in warning[0]
+    assert "ecrctl login --helper" in warning[0]
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    assert "python3 -m venv" in readme and "pipx install ." in readme
+    assert "source .venv/bin/activate" in readme

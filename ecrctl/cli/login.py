@@ -188,6 +188,15 @@ def _tell(app: App, results: list[LoginResult], *, helper: bool, verified: bool)
                 f"docker-credential-{result.location.program} serves {result.auth.host}:"
                 " nothing stored",
             )
+        if result.location.kind == "config.json":
+            from ecrctl.paths import docker_config_file
+
+            warn(
+                app,
+                f"the token for {result.auth.host} is stored unencrypted in "
+                f"{docker_config_file()} (no credential store is configured); "
+                "keep tokens out of it with: ecrctl login --helper",
+            )
         if result.mapping is not None:
             notice(
                 app,
