@@ -211,6 +211,12 @@ def _tell(app: App, results: list[LoginResult], *, helper: bool, verified: bool)
             )
 
 
+def _expires(expires_at: datetime | None) -> str:
+    """When a token expires, ``(expired)`` after it once it has."""
+    expired = expires_at is not None and expires_at <= datetime.now(UTC)
+    return fmt_time(expires_at) + (" (expired)" if expired else "")
+
+
 # ``--registry-id`` is login's own repeatable option: drop the global one of that name.
 login.params = [p for p in login.params if not (_is_global(p) and p.name == "registry_id")]
 
@@ -241,7 +247,7 @@ def status(app: App) -> None:
                     r.registry_id or "-",
                     r.region or "-",
                     r.stored_in,
-                    fmt_time(r.expires_at),
+                    _expires(r.expires_at),
                     "yes" if r.cached else "no",
                     r.profile or "-",
                 ]
