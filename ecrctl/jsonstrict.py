@@ -100,7 +100,11 @@ def loads(text: str, *, max_depth: int = MAX_DEPTH, max_int: int = MAX_INT) -> A
     try:
         value = json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant)
     except json.JSONDecodeError as exc:
-        raise JsonProblem(f"line {exc.lineno}, column {exc.colno}", exc.msg) from None
+        lines = text.splitlines()  # one line: the line is the whole document, not shown
+        line = lines[exc.lineno - 1].strip() if len(lines) > 1 else ""
+        shown = line if len(line) <= 60 else line[:57] + "..."
+        where = f"line {exc.lineno}, column {exc.colno}"
+        raise JsonProblem(where, f"{exc.msg} in {shown!r}" if shown else exc.msg) from None
     except RecursionError:  # brackets hidden from the scan cannot nest this deep
         raise JsonProblem("JSON", f"nested too deeply; at most {max_depth} levels") from None
     duplicate = _find_duplicate(value, "")

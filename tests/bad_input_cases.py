@@ -100,7 +100,7 @@ def _usage() -> list[Case]:
             expect="missing argument 'NAME'; see: ecrctl repo create -h",
         ),
         case("extra-arguments", "repo", "create", "a1", "b1", expect="unexpected extra argument"),
-        case("bad-output-choice", "-o", "yaml", "repo", "list", expect="'yaml' is not one of"),
+        case("bad-output-choice", "-o", "xml", "repo", "list", expect="'xml' is not one of"),
         case(
             "bad-sort-choice",
             "image",

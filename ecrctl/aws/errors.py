@@ -172,11 +172,15 @@ def translate_client_error(exc: Any, region: str | None = None) -> errors.Ecrctl
     rule = RULES.get(failure.code)
     if rule is not None:
         return rule(failure)
-    if failure.code.isdigit() and "<" in failure.message:  # an HTML error page, not AWS's JSON
+    if failure.code.isdigit():  # AWS names every error: this answer is not AWS's
+        body = failure.message.strip()
+        what = "an HTML page" if "<" in body else "an empty body" if not body else repr(body)
+        operation = failure.operation or "the request"
         return errors.ServiceError(
-            f"{failure.operation or 'request'} failed: the endpoint answered HTTP {failure.code} "
-            "with an HTML page, not an AWS error",
-            hint="check --region and --endpoint-url/AWS_ENDPOINT_URL_ECR",
+            f"{operation} failed: the endpoint answered HTTP {failure.code} with {what}, not "
+            f"an AWS error: it is not an AWS API endpoint, or does not serve {operation}",
+            hint="point --endpoint-url/AWS_ENDPOINT_URL_ECR at the ECR API "
+            "(api.ecr.REGION.amazonaws.com; the registry host is docker's)",
         )
     return errors.ServiceError(
         f"{failure.operation or 'request'} failed: {failure.code}: {failure.message}"
@@ -210,15 +214,38 @@ def translate_botocore_error(
         )
     if isinstance(exc, bx.EndpointConnectionError | bx.ConnectTimeoutError):
         url = str(getattr(exc, "kwargs", {}).get("endpoint_url", "")).rstrip("/")
+        unknown = _unknown_region(region) if region and region in url else None
+        if unknown is not None:
+            return unknown
         return errors.ServiceError(
             f"cannot reach the AWS endpoint {url or '(unknown)'}",
             hint="check --endpoint-url/AWS_ENDPOINT_URL_ECR, the region, and the network",
         )
     if isinstance(exc, bx.ReadTimeoutError):
+        url = str(getattr(exc, "kwargs", {}).get("endpoint_url", "")).rstrip("/")
         return errors.ServiceError(
-            "the AWS endpoint did not answer in time", hint="retry, or raise --max-attempts"
+            f"the AWS endpoint {url or ''} did not answer in time".replace("  ", " "),
+            hint="retry, or raise --read-timeout/ECRCTL_READ_TIMEOUT or --max-attempts",
         )
     if isinstance(exc, bx.ParamValidationError):
         return errors.InvalidInput(str(exc).splitlines()[-1].strip())
     where = f" in {region}" if region else ""
     return errors.ServiceError(f"AWS request failed{where}: {exc}")
+
+
+def _unknown_region(region: str) -> errors.EcrctlError | None:
+    """A region botocore does not list, once its endpoint could not be reached: the
+    name is the likely cause (a region too new for botocore would have answered)."""
+    from botocore.session import get_session
+
+    from ecrctl.aws.regions import closest_region
+
+    partitions = get_session().get_data("endpoints").get("partitions", [])
+    known = [name for part in partitions for name in part.get("regions", {})]
+    if region in known:
+        return None
+    close = closest_region(region, known)
+    return errors.InvalidInput(
+        f"unknown region {region!r}: its endpoint cannot be reached and AWS lists no such region",
+        hint=f"did you mean --region {close}?" if close else "pick a region AWS lists",
+    )

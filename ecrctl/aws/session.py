@@ -165,14 +165,93 @@ def make_client(
     from botocore.config import Config
 
     retries: Any = {"mode": resolved.retry_mode, "total_max_attempts": resolved.max_attempts}
-    extra: dict[str, Any] = {}
+    connect, read = timeouts()
     if timeout is not None:
-        extra = {"connect_timeout": timeout, "read_timeout": timeout}
-    config = Config(retries=retries, user_agent_extra="ecrctl", **extra)
+        connect, read = min(connect, timeout), min(read, timeout)
+    config = Config(
+        retries=retries, user_agent_extra="ecrctl", connect_timeout=connect, read_timeout=read
+    )
     kwargs: dict[str, Any] = {"config": config}
     if endpoint_url:
         kwargs["endpoint_url"] = endpoint_url
-    return session.create_client(service, **kwargs)
+    client = session.create_client(service, **kwargs)
+    client.meta.events.register("after-call", refuse_empty_answer)
+    if ON_WAIT:
+        _watch_waits(client, ON_WAIT[0], connect, read)
+    return client
+
+
+DEFAULT_CONNECT_TIMEOUT = 10.0  # seconds to open a connection (botocore's: 60)
+DEFAULT_READ_TIMEOUT = 60.0  # seconds to wait for each read of an answer (botocore's)
+WAIT_NOTICE_AFTER = 1.0  # seconds without an answer before ON_WAIT is told
+# told (operation, endpoint, connect, read) when a call has waited WAIT_NOTICE_AFTER
+# seconds: the CLI shows it on a terminal
+ON_WAIT: list[Any] = []
+
+
+def timeouts() -> tuple[float, float]:
+    """The connect and read timeouts: ECRCTL_CONNECT_TIMEOUT / ECRCTL_READ_TIMEOUT
+    (``--connect-timeout`` / ``--read-timeout`` set them), else the defaults."""
+    from ecrctl.errors import InvalidInput
+
+    found = []
+    for name, default in (
+        ("ECRCTL_CONNECT_TIMEOUT", DEFAULT_CONNECT_TIMEOUT),
+        ("ECRCTL_READ_TIMEOUT", DEFAULT_READ_TIMEOUT),
+    ):
+        value = os.environ.get(name) or str(default)
+        try:
+            seconds = float(value)
+        except ValueError:
+            seconds = -1.0
+        if not 0 < seconds < 86_400:
+            raise InvalidInput(
+                f"invalid {name} {value!r}", hint="give seconds, e.g. 10 or 2.5"
+            ) from None
+        found.append(seconds)
+    return found[0], found[1]
+
+
+def _watch_waits(client: Any, tell: Any, connect: float, read: float) -> None:
+    """Start a timer when a request is sent; cancel it when the attempt ends."""
+    import threading
+
+    timers: dict[int, threading.Timer] = {}
+
+    def sent(request: Any, **kwargs: Any) -> None:
+        operation = str(kwargs.get("event_name", "")).rsplit(".", 1)[-1]
+        endpoint = str(getattr(request, "url", "")).split("?")[0]
+        timer = threading.Timer(WAIT_NOTICE_AFTER, tell, (operation, endpoint, connect, read))
+        timer.daemon = True
+        timers[threading.get_ident()] = timer
+        timer.start()
+
+    def ended(**kwargs: Any) -> None:
+        timer = timers.pop(threading.get_ident(), None)
+        if timer is not None:
+            timer.cancel()
+
+    client.meta.events.register("before-send", sent)
+    client.meta.events.register("needs-retry", ended)
+
+
+def refuse_empty_answer(http_response: Any, model: Any, **kwargs: Any) -> None:
+    """An AWS JSON API always answers a body and a request id: an empty 200 without
+    one is some other server (e.g. a registry host given as the API endpoint), and its
+    silence must not read as "no repositories"."""
+    from ecrctl.errors import ServiceError
+
+    if model.service_model.protocol != "json" or http_response.status_code != 200:
+        return
+    headers = {name.lower() for name in http_response.headers}
+    if http_response.content or headers & {"x-amzn-requestid", "x-amz-request-id"}:
+        return
+    raise ServiceError(
+        f"{model.name} failed: the endpoint answered an empty 200 without an AWS request id: "
+        "it is not an AWS API endpoint",
+        hint="check --endpoint-url/AWS_ENDPOINT_URL_ECR (the API is api.ecr.REGION."
+        "amazonaws.com; the registry host is docker's)",
+    )
 
 
 def enable_debug_logging() -> None:

@@ -1,7 +1,7 @@
 """Shared CLI machinery: the global options (accepted before or after any
 subcommand), lazily loaded command groups, and the small helpers every command
-uses (``pass_app``, ``--yes``, ``--dry-run``, the copies' ``--create`` and ``--jobs``,
-confirmation, FILE|- arguments and options and their input).
+uses (``pass_app``, confirmation, FILE|- input). The shared option decorators are
+:mod:`ecrctl.cli.options`.
 """
 
 from __future__ import annotations
@@ -56,8 +56,10 @@ def _complete_regions(ctx: click.Context, param: click.Parameter, incomplete: st
 
 def _global_params() -> list[click.Parameter]:
     """Fresh Option objects for every command (click keeps per-param state)."""
+    from ecrctl.cli.timeouts import timeout_params
+
     flags: dict[str, Any] = {"is_flag": True, "default": False}
-    return [
+    return timeout_params() + [
         click.Option(
             decls,
             expose_value=False,
@@ -112,8 +114,9 @@ _GLOBAL_OPTIONS: list[tuple[list[str], str, Callable[[Any], Any] | None, bool, d
         None,
         False,
         {
-            "type": click.Choice(["table", "json", "text"]),
-            "help": "Output format: table, json, or text (tab-separated, for shell scripts).",
+            "type": click.Choice(["table", "json", "text", "yaml"]),
+            "help": "Output format: table, json, text (tab-separated, for shell scripts), "
+            "or yaml (the JSON as YAML).",
         },
     ),
     (
@@ -177,14 +180,28 @@ class EcrctlCommand(click.Command):
         super().__init__(*args, **kwargs)
         self.params.extend(_global_params())
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        from ecrctl.cli.paramtypes import own_repositories, split_reference_args
+
+        rest = super().parse_args(ctx, split_reference_args(self, args))
+        own_repositories(ctx)
+        return rest
+
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        own = [p for p in self.get_params(ctx) if isinstance(p, click.Option) and not _is_global(p)]
-        rows = [r for p in own if (r := p.get_help_record(ctx)) is not None]
-        if rows:
-            with formatter.section("Options"):
-                formatter.write_dl(rows)
-        formatter.write_paragraph()
-        formatter.write_text("Global options (--profile, --region, -o json, ...): ecrctl --help")
+        _format_own_options(self, ctx, formatter)
+
+
+def _format_own_options(
+    command: click.Command, ctx: click.Context, formatter: click.HelpFormatter
+) -> None:
+    """A command's own options, and where the global ones are described."""
+    own = [p for p in command.get_params(ctx) if isinstance(p, click.Option) and not _is_global(p)]
+    rows = [r for p in own if (r := p.get_help_record(ctx)) is not None]
+    if rows:
+        with formatter.section("Options"):
+            formatter.write_dl(rows)
+    formatter.write_paragraph()
+    formatter.write_text("Global options (--profile, --region, -o json, ...): ecrctl --help")
 
 
 def _is_global(param: click.Parameter) -> bool:
@@ -199,6 +216,8 @@ def _is_global(param: click.Parameter) -> bool:
         "debug",
         "no_color",
         "quiet",
+        "connect_timeout",
+        "read_timeout",
     }
 
 
@@ -216,6 +235,14 @@ class EcrctlGroup(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The commands first; a subgroup leaves the global options to ``ecrctl --help``."""
+        self.format_commands(ctx, formatter)
+        if ctx.parent is None:
+            click.Command.format_options(self, ctx, formatter)
+        else:
+            _format_own_options(self, ctx, formatter)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.lazy:
@@ -265,52 +292,6 @@ def group(
 def command(name: str, **kwargs: Any) -> Callable[[Callable[..., Any]], click.Command]:
     """Declare a command that is loaded on its own (a group's ``lazy`` entry)."""
     return click.command(name, cls=EcrctlCommand, **kwargs)
-
-
-def yes_option(func: F) -> F:
-    return click.option(
-        "-y",
-        "--yes",
-        is_flag=True,
-        help="Do not ask for confirmation (needed when stdin is not a terminal).",
-    )(func)
-
-
-def dry_run_option(func: F) -> F:
-    return click.option("--dry-run", is_flag=True, help="Show what would be done; change nothing.")(
-        func
-    )
-
-
-def file_argument(func: F) -> F:
-    """``FILE|-`` (the parameter ``source``): a file to read with :func:`read_source`."""
-    decorated: F = click.argument("source", metavar="FILE|-")(func)
-    return decorated
-
-
-def file_option(flag: str, dest: str, help: str) -> Callable[[F], F]:
-    """``--flag FILE|-`` (the parameter ``dest``): a file to read with :func:`read_source`."""
-    return click.option(flag, dest, metavar="FILE|-", help=help)
-
-
-def create_option(func: F) -> F:
-    """``--create`` of the copies: the destination repository, when it is missing."""
-    decorated: F = click.option(
-        "--create", is_flag=True, help="Create the destination ECR repository if missing."
-    )(func)
-    return decorated
-
-
-def jobs_option(func: F) -> F:
-    """``--jobs N`` of the copies: how many blobs move at once."""
-    decorated: F = click.option(
-        "--jobs",
-        type=click.IntRange(1, 32),
-        default=4,
-        show_default=True,
-        help="Blobs in parallel.",
-    )(func)
-    return decorated
 
 
 def confirm(question: str, *, yes: bool, what: str = "this") -> None:

@@ -188,6 +188,15 @@ def _tell(app: App, results: list[LoginResult], *, helper: bool, verified: bool)
                 f"docker-credential-{result.location.program} serves {result.auth.host}:"
                 " nothing stored",
             )
+        if result.location.kind == "config.json":
+            from ecrctl.paths import docker_config_file
+
+            warn(
+                app,
+                f"the token for {result.auth.host} is stored unencrypted in "
+                f"{docker_config_file()} (no credential store is configured); "
+                "keep tokens out of it with: ecrctl login --helper",
+            )
         if result.mapping is not None:
             notice(
                 app,
@@ -200,6 +209,12 @@ def _tell(app: App, results: list[LoginResult], *, helper: bool, verified: bool)
                 f"ECR returned a token for {result.auth.host} that has already expired "
                 f"({fmt_time(result.auth.expires_at)}); check the system clock",
             )
+
+
+def _expires(expires_at: datetime | None) -> str:
+    """When a token expires, ``(expired)`` after it once it has."""
+    expired = expires_at is not None and expires_at <= datetime.now(UTC)
+    return fmt_time(expires_at) + (" (expired)" if expired else "")
 
 
 # ``--registry-id`` is login's own repeatable option: drop the global one of that name.
@@ -232,7 +247,7 @@ def status(app: App) -> None:
                     r.registry_id or "-",
                     r.region or "-",
                     r.stored_in,
-                    fmt_time(r.expires_at),
+                    _expires(r.expires_at),
                     "yes" if r.cached else "no",
                     r.profile or "-",
                 ]

@@ -72,6 +72,9 @@ def main(argv: list[str] | None = None) -> NoReturn:
 
 def run(argv: list[str] | None, app: App) -> int:
     """Run one command line with ``app``; return the exit code (never raises)."""
+    from ecrctl.cli.timeouts import install_wait_notice
+
+    install_wait_notice()
     try:
         result = cli.main(args=argv, prog_name="ecrctl", standalone_mode=False, obj=app)
     except click.exceptions.Exit as exc:
@@ -80,9 +83,9 @@ def run(argv: list[str] | None, app: App) -> int:
         # click turns Ctrl-C (KeyboardInterrupt) into Abort, like a "no" at a prompt
         if isinstance(exc.__context__, KeyboardInterrupt):
             return fail(app, Interrupted("interrupted"))
-        return fail(app, Aborted("aborted"))
+        return fail(app, Aborted("not confirmed: nothing changed"))
     except click.UsageError as exc:
-        _error(usage_line(exc))
+        _error(usage_line(exc, sys.argv[1:] if argv is None else argv))
         return int(ExitCode.USAGE)
     except click.ClickException as exc:
         _error(" ".join(exc.format_message().split()))
@@ -97,10 +100,13 @@ def run(argv: list[str] | None, app: App) -> int:
     return result if isinstance(result, int) else int(ExitCode.OK)
 
 
-def usage_line(exc: click.UsageError) -> str:
-    """click's usage error in ecrctl's one-line form: the message, one did-you-mean,
-    and where to read the usage (``see: ecrctl repo create -h``)."""
+def usage_line(exc: click.UsageError, args: list[str] | None = None) -> str:
+    """click's usage error in ecrctl's one-line form: the message, one did-you-mean
+    (ecrctl's spelling of an aws-cli option), and where to read the usage
+    (``see: ecrctl repo create -h``)."""
     import re
+
+    from ecrctl.cli import habits
 
     message = " ".join(exc.format_message().split())
     found = re.search(r"\.?\s*\(?Did you mean (?:one of: )?(?P<s>.+?)\?\)?$", message)
@@ -108,7 +114,14 @@ def usage_line(exc: click.UsageError) -> str:
     message = (message[: found.start()] if found else message).rstrip(".")
     message = message[:1].lower() + message[1:]
     if isinstance(exc, click.NoSuchOption):
+        pointer = habits.option_pointer(exc.ctx, exc.option_name, args or [])
+        if pointer:
+            return f"{message} (aws-cli's spelling): {pointer}"
         suggestion = _closest_option(exc) or ""
+    unknown = re.fullmatch(r"no such command '(?P<name>.+)'", message)
+    if unknown and not suggestion:  # click's own is quoted: the same form
+        closest = habits.command_suggestion(exc.ctx, unknown["name"])
+        suggestion = f"'{closest}'" if closest else ""
     if suggestion:
         message += f" (did you mean {suggestion}?)"
     where = exc.ctx.command_path if exc.ctx is not None else "ecrctl"

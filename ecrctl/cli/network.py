@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import click
 
 from ecrctl.cli.app import App
-from ecrctl.cli.common import confirm, dry_run_option, group, pass_app, yes_option
+from ecrctl.cli.common import confirm, group, pass_app
+from ecrctl.cli.options import dry_run_option, yes_option
 from ecrctl.cli.render import Table, console, emit, notice
 from ecrctl.errors import ExitCode, PartialFailure
 

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from ecrctl.cli.app import App
-from ecrctl.cli.common import confirm, dry_run_option, group, pass_app, read_source, yes_option
+from ecrctl.cli.common import confirm, group, pass_app, read_source
+from ecrctl.cli.options import dry_run_option, yes_option
 from ecrctl.cli.render import emit, notice, report_validation, to_json, warn
 
 if TYPE_CHECKING:

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ecrctl.cli.app import App
-from ecrctl.cli.common import confirm, dry_run_option, group, pass_app, read_source, yes_option
+from ecrctl.cli.common import confirm, group, pass_app, read_source
+from ecrctl.cli.options import dry_run_option, yes_option
 from ecrctl.cli.render import Table, emit, notice, print_table
 
 if TYPE_CHECKING:

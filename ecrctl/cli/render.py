@@ -218,6 +218,12 @@ def emit(
     if app.out.output == "text":
         sys.stdout.write(to_text(apply_query(data, app.out.query) if app.out.query else data))
         return
+    if app.out.output == "yaml":
+        from ecrctl.cli.yamlout import to_yaml
+
+        data = apply_query(data, app.out.query) if app.out.query else data
+        sys.stdout.write(to_yaml(json.loads(to_json(data))))
+        return
     if app.out.output == "json" or app.out.query:
         if app.out.query:
             data = apply_query(data, app.out.query)

@@ -9,7 +9,8 @@ import click
 
 from ecrctl.cli import public as public_cli
 from ecrctl.cli.app import App
-from ecrctl.cli.common import confirm, create_option, group, jobs_option, pass_app, yes_option
+from ecrctl.cli.common import confirm, group, pass_app
+from ecrctl.cli.options import create_option, jobs_option, yes_option
 from ecrctl.cli.paramtypes import REPOSITORY, remember_repositories
 from ecrctl.cli.public import catalog_options, public_option
 from ecrctl.cli.render import Table, emit, fmt_bool, fmt_digest, fmt_mib, fmt_time, notice
@@ -39,7 +40,7 @@ def repo() -> None:
     epilog="\b\nExamples:\n  ecrctl repo create team/app\n"
     "  ecrctl repo create team/app --tag env=dev --tag owner=ops --scan-on-push",
 )
-@click.argument("name")
+@click.argument("name", type=REPOSITORY)
 @click.option(
     "--tag",
     "tags",
@@ -227,11 +228,16 @@ def _tags_table(tags: list[dict[str, str]]) -> Table:
 
 @repo.command("tag", epilog="\b\nExample:\n  ecrctl repo tag team/app env=prod owner=ops")
 @click.argument("name", type=REPOSITORY)
-@click.argument("pairs", nargs=-1, required=True, metavar="KEY=VALUE...")
+@click.argument("pairs", nargs=-1, metavar="KEY=VALUE...")
+@click.option(
+    "--tag", "options", multiple=True, metavar="KEY=VALUE", help="As repo create takes it."
+)
 @pass_app
-def tag(app: App, name: str, pairs: tuple[str, ...]) -> None:
+def tag(app: App, name: str, pairs: tuple[str, ...], options: tuple[str, ...]) -> None:
     """Add or overwrite resource tags on a repository (NAME or ARN)."""
-    tags = repo_tags.tag(app.aws, name, pairs)
+    from ecrctl.cli.policy_style import some_tags
+
+    tags = repo_tags.tag(app.aws, name, some_tags(pairs, options))
     notice(app, f"tagged {name}")
     emit(app, tags, table=lambda: _tags_table(tags))
 
@@ -242,8 +248,8 @@ def tag(app: App, name: str, pairs: tuple[str, ...]) -> None:
 @pass_app
 def untag(app: App, name: str, keys: tuple[str, ...]) -> None:
     """Remove resource tags from a repository (NAME or ARN)."""
-    tags = repo_tags.untag(app.aws, name, keys)
-    notice(app, f"untagged {name}")
+    tags, absent = repo_tags.untag_keys(app.aws, name, keys)
+    notice(app, repo_tags.untag_summary(name, keys, absent))
     emit(app, tags, table=lambda: _tags_table(tags))
 
 

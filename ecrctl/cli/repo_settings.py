@@ -8,7 +8,8 @@ from typing import Any
 import click
 
 from ecrctl.cli.app import App
-from ecrctl.cli.common import command, dry_run_option, pass_app
+from ecrctl.cli.common import command, pass_app
+from ecrctl.cli.options import dry_run_option
 from ecrctl.cli.paramtypes import REPOSITORY
 from ecrctl.cli.render import Table, emit, fmt_bool, notice
 

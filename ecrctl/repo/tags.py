@@ -127,10 +127,29 @@ def tag(aws: Aws, name_or_arn: str, pairs: Iterable[str]) -> list[dict[str, str]
 
 def untag(aws: Aws, name_or_arn: str, keys: Iterable[str]) -> list[dict[str, str]]:
     """``repo untag``: check the keys and the name before any call, then untag; the tags left."""
+    return untag_keys(aws, name_or_arn, keys)[0]
+
+
+def untag_keys(
+    aws: Aws, name_or_arn: str, keys: Iterable[str]
+) -> tuple[list[dict[str, str]], list[str]]:
+    """``repo untag``: the tags left, and the keys the repository did not have (ECR
+    answers the same for both, so they are looked up first)."""
     checked = check_tag_keys(keys)
     check_name_or_arn(name_or_arn)
     arn = repository_arn(aws.ecr, name_or_arn, registry_id=aws.registry_id)
-    return untag_repository(aws.ecr, arn, checked)
+    present = {tag["Key"] for tag in list_tags(aws.ecr, arn)}
+    absent = [key for key in checked if key not in present]
+    return untag_repository(aws.ecr, arn, checked), absent
+
+
+def untag_summary(name: str, keys: Iterable[str], absent: list[str]) -> str:
+    """What ``repo untag`` did: the keys that were no tags said, not counted as untagged."""
+    if absent and len(absent) == len(list(keys)):
+        return f"nothing untagged: {name} has no tag {', '.join(absent)}"
+    if absent:
+        return f"untagged {name} ({', '.join(absent)}: no such tag)"
+    return f"untagged {name}"
 
 
 def tags_of(aws: Aws, name_or_arn: str) -> list[dict[str, str]]:

@@ -49,6 +49,9 @@ class TestLogin:
         assert header == ["HOST", "CREDENTIAL", "EXPIRES"]
         assert rows[-1][0] == HOST and "(expired)" in rows[-1]
         assert "has already expired" in result.stderr  # moto's token is from 2015
+        assert "stored unencrypted" in result.stderr  # no credential store: said
+        status = cli("login", "status").stdout.splitlines()
+        assert any(HOST in line and "(expired)" in line for line in status), status
         for text in (result.stdout, result.stderr):
             assert MOTO_PASSWORD not in text
         mode = stat.S_IMODE(paths.docker_config_file().stat().st_mode)

@@ -25,8 +25,9 @@ from tests.conftest import Runner
         ),
         (["repo", "create"], "missing argument 'NAME'; see: ecrctl repo create -h"),
         (
-            ["-o", "yaml", "repo", "list"],
-            "invalid value for '-o' / '--output': 'yaml' is not one of 'table', 'json', 'text'; "
+            ["-o", "xml", "repo", "list"],
+            "invalid value for '-o' / '--output': 'xml' is not one of 'table', 'json', 'text', "
+            "'yaml'; "
             "see: ecrctl -h",
         ),
     ],

@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from ecrctl.cli.app import App
-from ecrctl.cli.common import command, create_option, dry_run_option, jobs_option, pass_app
+from ecrctl.cli.common import command, pass_app
+from ecrctl.cli.options import create_option, dry_run_option, jobs_option
 from ecrctl.cli.render import emit, notice
 
 _STATUS = {

@@ -7,7 +7,9 @@ import click
 from ecrctl.batch import outcome_error
 from ecrctl.cli import public as public_cli
 from ecrctl.cli.app import App
-from ecrctl.cli.common import command, confirm, dry_run_option, pass_app, yes_option
+from ecrctl.cli.common import command, confirm, pass_app
+from ecrctl.cli.options import dry_run_option, yes_option
+from ecrctl.cli.paramtypes import IMAGE_REF, REPOSITORY
 from ecrctl.cli.public import public_option
 from ecrctl.cli.render import Table, emit, fmt_digest, warn
 from ecrctl.cli.usage_view import revisions_option
@@ -39,8 +41,8 @@ def _delete_rows(plan: core.DeletePlan, dry_run: bool) -> list[list[str]]:
     "  ecrctl image delete team/app --untagged --dry-run\n"
     "  ecrctl image delete team/app v1 --force   # even if ECS or Lambda uses it",
 )
-@click.argument("repository")
-@click.argument("refs", nargs=-1, metavar="[TAG|DIGEST]...")
+@click.argument("repository", type=REPOSITORY)
+@click.argument("refs", nargs=-1, metavar="[TAG|DIGEST]...", type=IMAGE_REF)
 @click.option("--untagged", is_flag=True, help="Also delete every untagged image.")
 @click.option("--force", is_flag=True, help="Delete even what ECS or Lambda uses (no usage scan).")
 @revisions_option
@@ -80,7 +82,9 @@ def delete(
         guard(app, repository, plan.items, usage_revisions)
 
     def table(dry: bool = False) -> Table:
-        return Table(["ID", "DIGEST", "ACTION", "STATUS"], _delete_rows(plan, dry))
+        nothing = "no untagged images" if untagged and not refs else "no such images"
+        empty = f"nothing to delete: {repository} has {nothing}"
+        return Table(["ID", "DIGEST", "ACTION", "STATUS"], _delete_rows(plan, dry), empty=empty)
 
     if dry_run or not plan.items:
         emit(app, plan.to_dict(dry_run=True), table=lambda: table(True))

@@ -10,7 +10,7 @@ import click
 from ecrctl.cli import public as public_cli
 from ecrctl.cli.app import App
 from ecrctl.cli.common import command, pass_app
-from ecrctl.cli.paramtypes import remember_images
+from ecrctl.cli.paramtypes import IMAGE_REF, REPOSITORY, remember_images
 from ecrctl.cli.public import public_option
 from ecrctl.cli.render import (
     Table,
@@ -60,7 +60,7 @@ def _list_table(found: list[dict[str, Any]], usage: RepositoryUsage | None = Non
     "  ecrctl image list team/app --sort size --limit 5\n"
     "  ecrctl image list team/app --in-use",
 )
-@click.argument("repository")
+@click.argument("repository", type=REPOSITORY)
 @click.option("--tagged", "status", flag_value="TAGGED", help="Only images with tags.")
 @click.option("--untagged", "status", flag_value="UNTAGGED", help="Only images without tags.")
 @click.option(
@@ -173,8 +173,8 @@ def _show_tables(info: dict[str, Any]) -> list[Table]:
     "  ecrctl image show team/app sha256:4ccc... --raw > manifest.json\n"
     "  ecrctl image show app 1.0 --public",
 )
-@click.argument("repository")
-@click.argument("ref", metavar="TAG|DIGEST")
+@click.argument("repository", type=REPOSITORY)
+@click.argument("ref", metavar="TAG|DIGEST", type=IMAGE_REF)
 @click.option("--raw", is_flag=True, help="Print the manifest exactly as stored (no newline).")
 @public_option
 @pass_app

@@ -6,7 +6,9 @@ import click
 
 from ecrctl.batch import outcome_error, summary
 from ecrctl.cli.app import App
-from ecrctl.cli.common import command, dry_run_option, pass_app
+from ecrctl.cli.common import command, pass_app
+from ecrctl.cli.options import dry_run_option
+from ecrctl.cli.paramtypes import IMAGE_REF, REPOSITORY
 from ecrctl.cli.public import public_option
 from ecrctl.cli.render import Table, emit, fmt_digest, notice, warn
 from ecrctl.distribution.reference import parse_image_ref
@@ -32,8 +34,8 @@ _STATUS_TEXT = {
     epilog="\b\nExamples:\n  ecrctl image retag team/app v1.2.0 latest stable\n"
     "  ecrctl image retag team/app sha256:4ccc... release-7 --dry-run",
 )
-@click.argument("repository")
-@click.argument("source", metavar="SOURCE")
+@click.argument("repository", type=REPOSITORY)
+@click.argument("source", metavar="SOURCE", type=IMAGE_REF)
 @click.argument("new_tags", nargs=-1, required=True, metavar="NEW_TAG...")
 @dry_run_option
 @public_option
@@ -108,5 +110,20 @@ def _report(app: App, result: core.RetagResult) -> PartialFailure | None:
             return PartialFailure(f"{failed} of {len(result.outcomes)} tags would be refused")
         return None
     items = result.items()
-    notice(app, f"{where}: {summary(items, 'tagged')}")
+    notice(app, f"{where}: {_summary(result, items)}")
     return outcome_error(items, "tagged")
+
+
+def _summary(result: core.RetagResult, items: list[core.TagOutcome]) -> str:
+    """``2 of 3 tagged, 1 unchanged (already this image)``: a tag already on the
+    image is done, and not counted as tagged."""
+    from ecrctl.batch import DONE, count
+
+    text = summary(items, "tagged")
+    unchanged = sum(1 for o in result.outcomes if o.shown == core.UNCHANGED)
+    if not unchanged:
+        return text
+    done = count(items, DONE)
+    head, _, rest = text.partition(" tagged")
+    head = head.replace(f"{done} of", f"{done - unchanged} of", 1)
+    return f"{head} tagged, {unchanged} unchanged (already this image){rest}"

@@ -6,8 +6,9 @@ from __future__ import annotations
 import click
 
 from ecrctl.cli.app import App
-from ecrctl.cli.common import confirm, file_argument, group, pass_app, read_source, yes_option
-from ecrctl.cli.paramtypes import complete_names
+from ecrctl.cli.common import confirm, group, pass_app, read_source
+from ecrctl.cli.options import file_argument, yes_option
+from ecrctl.cli.paramtypes import REPOSITORY, complete_names
 from ecrctl.cli.render import Table, emit, error, notice, to_json
 from ecrctl.distribution.refs import check_repository_name
 from ecrctl.errors import ExitCode, InvalidInput
@@ -33,7 +34,7 @@ def _repo(name: str) -> str:
     epilog="\b\nExamples:\n  ecrctl policy lifecycle get team/app\n"
     "  ecrctl policy lifecycle get team/app -o json",
 )
-@click.argument("repository")
+@click.argument("repository", type=REPOSITORY)
 @pass_app
 def get(app: App, repository: str) -> None:
     """Print the lifecycle policy of REPOSITORY, rules in priority order.
@@ -54,7 +55,7 @@ def get(app: App, repository: str) -> None:
     "  ecrctl policy lifecycle template keep-latest count=10 | "
     "ecrctl policy lifecycle put team/app - --yes",
 )
-@click.argument("repository")
+@click.argument("repository", type=REPOSITORY)
 @file_argument
 @yes_option
 @pass_app
@@ -97,7 +98,7 @@ def _effect(counts: dict[str, int], total: int) -> str:
 
 
 @lifecycle.command("delete", epilog="\b\nExample:\n  ecrctl policy lifecycle delete team/app --yes")
-@click.argument("repository")
+@click.argument("repository", type=REPOSITORY)
 @yes_option
 @pass_app
 def delete(app: App, repository: str, yes: bool) -> None:

@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ecrctl.cli.app import App
-from ecrctl.cli.common import EcrctlCommand, file_option, pass_app, read_source
+from ecrctl.cli.common import EcrctlCommand, pass_app, read_source
+from ecrctl.cli.options import file_option
+from ecrctl.cli.paramtypes import REPOSITORY
 from ecrctl.cli.render import Table, emit, fmt_digest, fmt_time, notice, plain_table_text
 from ecrctl.cli.usage_view import revisions_option
 from ecrctl.errors import EcrctlError
@@ -36,7 +38,8 @@ PLAIN_ABOVE = 1000  # rows; rich needs about half a millisecond per row
     "  ecrctl policy lifecycle preview team/app --compare\n"
     "  ecrctl policy lifecycle preview team/app --policy policy.json --fail-if-in-use",
 )
-@click.argument("repository", required=False)
+@click.argument("repository", required=False, type=REPOSITORY)
+@click.argument("policy_file", required=False, metavar="[FILE|-]")
 @file_option("--policy", "policy_source", "Policy to preview (default: the repository's own).")
 @file_option(
     "--images",
@@ -81,6 +84,7 @@ PLAIN_ABOVE = 1000  # rows; rich needs about half a millisecond per row
 def preview(
     app: App,
     repository: str | None,
+    policy_file: str | None,
     policy_source: str | None,
     images_source: str | None,
     now_value: str | None,
@@ -96,10 +100,13 @@ def preview(
     """Show what a lifecycle policy does to each image, and why, with ECR's rules.
 
     The images come from REPOSITORY (DescribeImages) or --images FILE; the
-    policy from --policy FILE or the repository. -o json prints
-    GetLifecyclePolicyPreview's shape: the affected images, oldest first.
+    policy from FILE (as put takes it; --policy FILE too) or the repository.
+    -o json prints GetLifecyclePolicyPreview's shape: the affected images, oldest first.
     """
+    from ecrctl.cli.policy_style import one_policy_file
     from ecrctl.cli.usage_view import scan
+
+    policy_source = one_policy_file(policy_file, policy_source)
     from ecrctl.lifecycle.preview import PreviewIO, PreviewRequest, no_cyclic_gc, run_preview
 
     request = PreviewRequest(

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ecrctl.cli.app import App
-from ecrctl.cli.common import confirm, file_argument, group, pass_app, read_source, yes_option
-from ecrctl.cli.paramtypes import complete_names
+from ecrctl.cli.common import confirm, group, pass_app, read_source
+from ecrctl.cli.options import file_argument, yes_option
+from ecrctl.cli.paramtypes import REPOSITORY, complete_names
 from ecrctl.cli.render import Table, emit, report_validation, to_json, warn
 from ecrctl.distribution.refs import check_repository_name
 
@@ -65,7 +66,7 @@ def report_written(app: App, written: Written, verb: str) -> None:
     "get",
     epilog=examples("ecrctl policy repo get team/app", "ecrctl policy repo get team/app -o json"),
 )
-@click.argument("repository")
+@click.argument("repository", type=REPOSITORY)
 @pass_app
 def get(app: App, repository: str) -> None:
     """Print the policy of REPOSITORY.
@@ -91,7 +92,7 @@ def get(app: App, repository: str) -> None:
         "ecrctl policy repo template public-pull | ecrctl policy repo set team/app -",
     ),
 )
-@click.argument("repository")
+@click.argument("repository", type=REPOSITORY)
 @file_argument
 @force_option
 @pass_app
@@ -123,7 +124,7 @@ def set_(app: App, repository: str, source: str, force: bool) -> None:
         "ecrctl policy repo delete team/app", "ecrctl policy repo delete team/app --yes"
     ),
 )
-@click.argument("repository")
+@click.argument("repository", type=REPOSITORY)
 @yes_option
 @pass_app
 def delete(app: App, repository: str, yes: bool) -> None:
@@ -155,6 +156,7 @@ def delete(app: App, repository: str, yes: bool) -> None:
     required=False,
     shell_complete=complete_names("ecrctl.policy.templates:REPOSITORY_TEMPLATES"),
 )
+@click.argument("params", nargs=-1, metavar="[KEY=VALUE]...")
 @click.option(
     "--principal",
     "principals",
@@ -175,13 +177,21 @@ def delete(app: App, repository: str, yes: bool) -> None:
 def template(
     app: App,
     name: str | None,
+    params: tuple[str, ...],
     principals: tuple[str, ...],
     accounts: tuple[str, ...],
     admin: str | None,
     list_: bool,
 ) -> None:
-    """Print a guide example policy, ready for set."""
+    """Print a guide example policy, ready for set.
+
+    Parameters as KEY=VALUE, as lifecycle templates take them (account=ID,
+    principal=ARN, admin=ARN), or as options.
+    """
+    from ecrctl.cli.policy_style import template_params
     from ecrctl.policy import templates
+
+    principals, accounts, admin = template_params(params, principals, accounts, admin)
     from ecrctl.policy.catalog import require_name
 
     emit_template(

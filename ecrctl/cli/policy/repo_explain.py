@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 import click
 
 from ecrctl.cli.app import App
-from ecrctl.cli.common import EcrctlCommand, file_option, pass_app, read_source
+from ecrctl.cli.common import EcrctlCommand, pass_app, read_source
+from ecrctl.cli.options import file_option
+from ecrctl.cli.paramtypes import REPOSITORY
 from ecrctl.cli.policy.repo import examples
 from ecrctl.cli.render import Table, emit, notice, warn
 from ecrctl.distribution.refs import check_repository_name
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
         "    --principal arn:aws:iam::111122223333:role/ci --action ecr:PutImage",
     ),
 )
-@click.argument("repository", required=False)
+@click.argument("repository", required=False, type=REPOSITORY)
 @file_option("--file", "source", "Explain this policy file instead of a repository's.")
 @click.option(
     "--principal",

@@ -8,6 +8,7 @@ import click
 
 from ecrctl.cli.app import App
 from ecrctl.cli.common import EcrctlCommand, pass_app
+from ecrctl.cli.paramtypes import REPOSITORY
 from ecrctl.cli.policy.repo import examples, force_option, report_written
 from ecrctl.distribution.refs import check_repository_name
 
@@ -22,7 +23,7 @@ from ecrctl.distribution.refs import check_repository_name
         " --principal '*' --action ecr:BatchDeleteImage --replace",
     ),
 )
-@click.argument("repository")
+@click.argument("repository", type=REPOSITORY)
 @click.option("--sid", required=True, help="Statement id (unique in the policy).")
 @click.option(
     "--effect",
@@ -95,7 +96,7 @@ def add_statement(
     cls=EcrctlCommand,
     epilog=examples("ecrctl policy repo remove-statement team/app --sid AllowPull"),
 )
-@click.argument("repository")
+@click.argument("repository", type=REPOSITORY)
 @click.option("--sid", required=True, help="Sid of the statement to remove.")
 @force_option
 @pass_app

@@ -11,6 +11,7 @@ import click
 from ecrctl.cli.app import App
 from ecrctl.cli.common import EcrctlCommand, pass_app, read_source
 from ecrctl.cli.completers import complete_profiles
+from ecrctl.cli.paramtypes import REPOSITORY
 from ecrctl.cli.policy.repo import examples
 from ecrctl.cli.render import Table, console, emit, notice, warn
 from ecrctl.distribution.refs import check_repository_name
@@ -44,7 +45,7 @@ SHOWN = {
     + "\nExit codes: 0 every action allowed, 1 an action denied or depending on a condition,"
     " 2 bad input.",
 )
-@click.argument("repository")
+@click.argument("repository", type=REPOSITORY)
 @click.option(
     "--principal",
     metavar="ARN",

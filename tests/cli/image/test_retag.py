@@ -21,7 +21,7 @@ def test_retag_reports_each_tag(cli: Runner, ecr: Any, repo: str) -> None:
     assert result.exit_code == 0, result.stderr
     assert "v2" in result.stdout and "created" in result.stdout
     assert "unchanged" in result.stdout
-    assert f"{repo}@{digest}: 3 of 3 tagged" in result.stderr
+    assert f"{repo}@{digest}: 2 of 3 tagged, 1 unchanged (already this image)" in result.stderr
     for tag in ("v2", "v3"):
         stored = ecr.batch_get_image(repositoryName=repo, imageIds=[{"imageTag": tag}])
         assert stored["images"][0]["imageManifest"] == text

@@ -1,0 +1,58 @@
+"""The option and argument decorators several commands share: ``--yes``, ``--dry-run``,
+``FILE|-`` arguments and options (read with :func:`ecrctl.cli.common.read_source`), and
+the copies' ``--create`` and ``--jobs``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def yes_option(func: F) -> F:
+    return click.option(
+        "-y",
+        "--yes",
+        is_flag=True,
+        help="Do not ask for confirmation (needed when stdin is not a terminal).",
+    )(func)
+
+
+def dry_run_option(func: F) -> F:
+    return click.option("--dry-run", is_flag=True, help="Show what would be done; change nothing.")(
+        func
+    )
+
+
+def file_argument(func: F) -> F:
+    """``FILE|-`` (the parameter ``source``): a file to read with :func:`read_source`."""
+    decorated: F = click.argument("source", metavar="FILE|-")(func)
+    return decorated
+
+
+def file_option(flag: str, dest: str, help: str) -> Callable[[F], F]:
+    """``--flag FILE|-`` (the parameter ``dest``): a file to read with :func:`read_source`."""
+    return click.option(flag, dest, metavar="FILE|-", help=help)
+
+
+def create_option(func: F) -> F:
+    """``--create`` of the copies: the destination repository, when it is missing."""
+    decorated: F = click.option(
+        "--create", is_flag=True, help="Create the destination ECR repository if missing."
+    )(func)
+    return decorated
+
+
+def jobs_option(func: F) -> F:
+    """``--jobs N`` of the copies: how many blobs move at once."""
+    decorated: F = click.option(
+        "--jobs",
+        type=click.IntRange(1, 32),
+        default=4,
+        show_default=True,
+        help="Blobs in parallel.",
+    )(func)
+    return decorated

@@ -1,0 +1,59 @@
+"""The shared option decorators: each adds the parameter its commands read, the same
+way in every command that uses it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+from click.testing import CliRunner
+
+from ecrctl.cli.options import (
+    create_option,
+    dry_run_option,
+    file_argument,
+    file_option,
+    jobs_option,
+    yes_option,
+)
+
+
+@click.command()
+@file_argument
+@file_option("--images", "images_source", "Images to use.")
+@yes_option
+@dry_run_option
+@create_option
+@jobs_option
+def sample(**kwargs: Any) -> None:
+    click.echo(repr(sorted(kwargs.items())))
+
+
+def test_the_defaults() -> None:
+    result = CliRunner().invoke(sample, ["policy.json"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == repr(
+        [
+            ("create", False),
+            ("dry_run", False),
+            ("images_source", None),
+            ("jobs", 4),
+            ("source", "policy.json"),
+            ("yes", False),
+        ]
+    )
+
+
+def test_every_option_given() -> None:
+    args = ["-", "--images", "i.json", "-y", "--dry-run", "--create", "--jobs", "8"]
+    result = CliRunner().invoke(sample, args)
+    assert result.exit_code == 0, result.output
+    assert "('jobs', 8)" in result.output and "('source', '-')" in result.output
+    assert "('yes', True)" in result.output and "('create', True)" in result.output
+
+
+def test_jobs_is_bounded_and_files_say_file_or_stdin() -> None:
+    result = CliRunner().invoke(sample, ["x", "--jobs", "33"])
+    assert result.exit_code == 2 and "33 is not in the range 1<=x<=32" in result.output
+    helptext = CliRunner().invoke(sample, ["--help"]).output
+    assert "--images FILE|-" in helptext and "[default: 4; 1<=x<=32]" in helptext
