@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ecrctl.errors import InvalidInput
-from ecrctl.jsonstrict import JsonProblem, loads
+from ecrctl.jsonstrict import load_input
 
 MAX_RULES = 10
 MAX_DESTINATIONS = 25
@@ -31,13 +31,11 @@ DESTINATION_KEYS = ("region", "registryId")
 def parse_text(text: str, source: str) -> dict[str, Any]:
     """The configuration in ``text``: ``{"rules": [...]}``, or the same under
     ``replicationConfiguration`` (what DescribeRegistry and ``show -o json`` print)."""
-    try:
-        document = loads(text)
-    except JsonProblem as exc:
-        raise InvalidInput(
-            f"replication file {source!r} is not valid JSON: {exc}",
-            hint='fix the JSON at that line (the shape: {"rules": [{"destinations": [...]}]})',
-        ) from None
+    document = load_input(
+        text,
+        f"replication file {source!r}",
+        hint='fix the JSON at that line (the shape: {"rules": [{"destinations": [...]}]})',
+    )
     if isinstance(document, dict) and set(document) >= {"replicationConfiguration"}:
         document = document["replicationConfiguration"]
     if not isinstance(document, dict):
