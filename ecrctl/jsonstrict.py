@@ -12,6 +12,8 @@ import json
 import re
 from typing import Any
 
+from ecrctl.errors import InvalidInput
+
 MAX_DEPTH = 64
 MAX_INT = 2**31 - 1  # ECR's numbers (countNumber, rulePriority) are 32-bit integers
 
@@ -114,3 +116,12 @@ def loads(text: str, *, max_depth: int = MAX_DEPTH, max_int: int = MAX_INT) -> A
     if big:
         raise JsonProblem(big[0], f"{big[1]} is out of range; ECR holds integers up to {max_int:,}")
     return value
+
+
+def load_input(text: str, what: str, *, hint: str | None = None) -> Any:
+    """``text`` read by :func:`loads`; JSON it refuses is an :class:`InvalidInput`
+    saying that ``what`` (``--condition``, a file's name) is not valid JSON, and where."""
+    try:
+        return loads(text)
+    except JsonProblem as exc:
+        raise InvalidInput(f"{what} is not valid JSON: {exc}", hint=hint) from None

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ecrctl.jsonstrict import JsonProblem, loads
+from ecrctl.errors import InvalidInput
+from ecrctl.jsonstrict import JsonProblem, load_input, loads
 
 
 @pytest.mark.parametrize(
@@ -40,3 +41,13 @@ def test_valid_documents_read_as_json_loads_reads_them() -> None:
     text = '{"a": [1, 2.5, "x", null, true], "b": {"c": 2147483647}}'
     assert loads(text) == {"a": [1, 2.5, "x", None, True], "b": {"c": 2147483647}}
     assert loads('{"size": 5000000000}', max_int=2**63 - 1) == {"size": 5000000000}
+
+
+def test_input_that_is_not_json_is_refused_naming_what_it_is_and_where() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        load_input('{"a": 1, "a": 2}', "--condition", hint="give each key once")
+    assert caught.value.message == (
+        "--condition is not valid JSON: a: this key appears twice; keep one of them"
+    )
+    assert caught.value.hint == "give each key once"
+    assert load_input('{"a": [1]}', "policy.json") == {"a": [1]}

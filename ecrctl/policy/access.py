@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ecrctl.aws.access import error_code, registry_kwargs
 from ecrctl.errors import InvalidInput
-from ecrctl.jsonstrict import JsonProblem, loads
+from ecrctl.jsonstrict import load_input
 from ecrctl.policy import actions
 from ecrctl.policy.conditions import Values
 from ecrctl.policy.evaluate import Decision, context_for, evaluate
@@ -76,10 +76,7 @@ def ask(
         wanted = [actions.AUTH_TOKEN, *wanted]
     details = None
     if details_text is not None:
-        try:
-            details = check_details(loads(details_text), details_source)
-        except JsonProblem as exc:
-            raise InvalidInput(f"{details_source} is not valid JSON: {exc}") from None
+        details = check_details(load_input(details_text, details_source), details_source)
     return Question(
         repository,
         parse_principal(principal) if principal is not None else None,

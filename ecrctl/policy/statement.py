@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from ecrctl.errors import InvalidInput
-from ecrctl.jsonstrict import JsonProblem, loads
+from ecrctl.jsonstrict import load_input
 from ecrctl.policy import actions
 from ecrctl.policy.principals import SERVICE, principal_problem
 
@@ -33,14 +33,11 @@ def build_statement(
         "Action": _actions(action_list),
     }
     if condition is not None:
-        try:
-            parsed = loads(condition)
-        except JsonProblem as exc:
-            raise InvalidInput(
-                f"--condition is not valid JSON: {exc}",
-                hint='e.g. --condition \'{"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}\'',
-            ) from None
-        statement["Condition"] = parsed
+        statement["Condition"] = load_input(
+            condition,
+            "--condition",
+            hint='e.g. --condition \'{"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}\'',
+        )
     return statement
 
 

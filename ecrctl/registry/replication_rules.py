@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from ecrctl.errors import InvalidInput
-from ecrctl.jsonstrict import JsonProblem, loads
+from ecrctl.jsonstrict import load_input
 
 MAX_RULES = 10
 MAX_DESTINATIONS = 25
@@ -31,13 +32,11 @@ DESTINATION_KEYS = ("region", "registryId")
 def parse_text(text: str, source: str) -> dict[str, Any]:
     """The configuration in ``text``: ``{"rules": [...]}``, or the same under
     ``replicationConfiguration`` (what DescribeRegistry and ``show -o json`` print)."""
-    try:
-        document = loads(text)
-    except JsonProblem as exc:
-        raise InvalidInput(
-            f"replication file {source!r} is not valid JSON: {exc}",
-            hint='fix the JSON at that line (the shape: {"rules": [{"destinations": [...]}]})',
-        ) from None
+    document = load_input(
+        text,
+        f"replication file {source!r}",
+        hint='fix the JSON at that line (the shape: {"rules": [{"destinations": [...]}]})',
+    )
     if isinstance(document, dict) and set(document) >= {"replicationConfiguration"}:
         document = document["replicationConfiguration"]
     if not isinstance(document, dict):
@@ -62,7 +61,8 @@ def check_configuration(
     ``registry_id`` and ``region`` (the source registry) refuse a destination that
     is the source itself; ``endpoints`` (botocore's data) refuses unknown regions.
     """
-    problems: list[tuple[str, str]] = []
+    checks = _Checks((registry_id, region), endpoints)
+    problems = checks.problems
     for key in document:
         if key != "rules":
             problems.append((key, "unknown field; a replication configuration has only rules"))
@@ -73,7 +73,7 @@ def check_configuration(
         if len(rules) > MAX_RULES:
             problems.append(("rules", f"{len(rules)} rules; ECR takes at most {MAX_RULES}"))
         for index, rule in enumerate(rules):
-            _check_rule(f"rules[{index}]", rule, problems, (registry_id, region), endpoints)
+            checks.rule(f"rules[{index}]", rule)
     if problems:
         where, message = problems[0]
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
@@ -81,86 +81,101 @@ def check_configuration(
     return document
 
 
-def _an_object(
-    where: str,
-    value: Any,
-    noun: str,
-    keys: tuple[str, ...],
-    problems: list[tuple[str, str]],
-    shape: str,
-) -> bool:
-    """Whether ``value`` is an object (else it "must be" ``shape``); a key it has beyond
-    ``keys`` is a problem of its own."""
-    if not isinstance(value, dict):
-        problems.append((where, f"must be {shape}"))
-        return False
-    for key in value:
-        if key not in keys:
-            problems.append((f"{where}.{key}", f"unknown field; a {noun} has " + ", ".join(keys)))
-    return True
+@dataclass
+class _Checks:
+    """The problems found so far (each a field's path and what is wrong with it), with
+    the source registry ``(registryId, region)`` and botocore's endpoints data."""
 
+    source: tuple[str | None, str | None]
+    endpoints: Mapping[str, Any] | None
+    problems: list[tuple[str, str]] = field(default_factory=list)
 
-def _check_rule(
-    where: str,
-    rule: Any,
-    problems: list[tuple[str, str]],
-    source: tuple[str | None, str | None],
-    endpoints: Mapping[str, Any] | None,
-) -> None:
-    if not _an_object(where, rule, "rule", RULE_KEYS, problems, "an object with destinations"):
-        return
-    destinations = rule.get("destinations")
-    if not isinstance(destinations, list) or not destinations:
-        problems.append((f"{where}.destinations", "missing or empty: name at least one"))
-    else:
-        if len(destinations) > MAX_DESTINATIONS:
-            problems.append(
-                (
-                    f"{where}.destinations",
-                    f"{len(destinations)} destinations; a rule takes at most {MAX_DESTINATIONS}",
+    def an_object(
+        self, where: str, value: Any, noun: str, keys: tuple[str, ...], shape: str
+    ) -> bool:
+        """Whether ``value`` is an object (else it "must be" ``shape``); a key it has
+        beyond ``keys`` is a problem of its own."""
+        if not isinstance(value, dict):
+            self.problems.append((where, f"must be {shape}"))
+            return False
+        for key in value:
+            if key not in keys:
+                known = f"unknown field; a {noun} has " + ", ".join(keys)
+                self.problems.append((f"{where}.{key}", known))
+        return True
+
+    def rule(self, where: str, rule: Any) -> None:
+        if not self.an_object(where, rule, "rule", RULE_KEYS, "an object with destinations"):
+            return
+        problems = self.problems
+        destinations = rule.get("destinations")
+        if not isinstance(destinations, list) or not destinations:
+            problems.append((f"{where}.destinations", "missing or empty: name at least one"))
+        else:
+            if len(destinations) > MAX_DESTINATIONS:
+                problems.append(
+                    (
+                        f"{where}.destinations",
+                        f"{len(destinations)} destinations; a rule takes at most "
+                        f"{MAX_DESTINATIONS}",
+                    )
                 )
+            seen: set[tuple[Any, Any]] = set()
+            for index, destination in enumerate(destinations):
+                at = f"{where}.destinations[{index}]"
+                self.destination(at, destination)
+                if isinstance(destination, dict):
+                    pair = (destination.get("region"), destination.get("registryId"))
+                    if pair in seen:
+                        problems.append((at, "the same destination appears twice in this rule"))
+                    seen.add(pair)
+        if "repositoryFilters" in rule:
+            self.filters(f"{where}.repositoryFilters", rule["repositoryFilters"])
+        delete = rule.get("deleteReplication")
+        if "deleteReplication" in rule and (
+            not isinstance(delete, dict)
+            or set(delete) != {"enabled"}
+            or not isinstance(delete["enabled"], bool)
+        ):
+            problems.append((f"{where}.deleteReplication", 'must be {"enabled": true|false}'))
+
+    def destination(self, where: str, destination: Any) -> None:
+        shape = '{"region": ..., "registryId": ...}'
+        if not self.an_object(where, destination, "destination", DESTINATION_KEYS, shape):
+            return
+        region = destination.get("region")
+        problem = region_problem(region, self.endpoints)
+        if problem:
+            self.problems.append((f"{where}.region", problem))
+        account = destination.get("registryId")
+        if not isinstance(account, str) or not ACCOUNT.fullmatch(account):
+            self.problems.append(
+                (f"{where}.registryId", f"{_shown(account)} is not a 12-digit AWS account id")
             )
-        seen: set[tuple[Any, Any]] = set()
-        for index, destination in enumerate(destinations):
-            at = f"{where}.destinations[{index}]"
-            _check_destination(at, destination, problems, source, endpoints)
-            if isinstance(destination, dict):
-                pair = (destination.get("region"), destination.get("registryId"))
-                if pair in seen:
-                    problems.append((at, "the same destination appears twice in this rule"))
-                seen.add(pair)
-    if "repositoryFilters" in rule:
-        _check_filters(f"{where}.repositoryFilters", rule["repositoryFilters"], problems)
-    delete = rule.get("deleteReplication")
-    if "deleteReplication" in rule and (
-        not isinstance(delete, dict)
-        or set(delete) != {"enabled"}
-        or not isinstance(delete["enabled"], bool)
-    ):
-        problems.append((f"{where}.deleteReplication", 'must be {"enabled": true|false}'))
+        if (account, region) == self.source:
+            self.problems.append((where, f"{region} in {account} is this registry itself"))
 
-
-def _check_destination(
-    where: str,
-    destination: Any,
-    problems: list[tuple[str, str]],
-    source: tuple[str | None, str | None],
-    endpoints: Mapping[str, Any] | None,
-) -> None:
-    shape = '{"region": ..., "registryId": ...}'
-    if not _an_object(where, destination, "destination", DESTINATION_KEYS, problems, shape):
-        return
-    region = destination.get("region")
-    problem = region_problem(region, endpoints)
-    if problem:
-        problems.append((f"{where}.region", problem))
-    account = destination.get("registryId")
-    if not isinstance(account, str) or not ACCOUNT.fullmatch(account):
-        problems.append(
-            (f"{where}.registryId", f"{_shown(account)} is not a 12-digit AWS account id")
-        )
-    if (account, region) == source:
-        problems.append((where, f"{region} in {account} is this registry itself"))
+    def filters(self, where: str, filters: Any) -> None:
+        problems = self.problems
+        if not isinstance(filters, list) or not filters:
+            problems.append(
+                (where, "must be a non-empty list (leave it out to match every repository)")
+            )
+            return
+        if len(filters) > MAX_FILTERS:
+            problems.append((where, f"{len(filters)} filters; a rule takes at most {MAX_FILTERS}"))
+        for index, item in enumerate(filters):
+            at = f"{where}[{index}]"
+            if not isinstance(item, dict) or set(item) != {"filter", "filterType"}:
+                problems.append((at, 'must be {"filter": PREFIX, "filterType": "PREFIX_MATCH"}'))
+                continue
+            if item["filterType"] != "PREFIX_MATCH":
+                problems.append(
+                    (f"{at}.filterType", f'{_shown(item["filterType"])} is not "PREFIX_MATCH"')
+                )
+            problem = prefix_problem(item["filter"])
+            if problem:
+                problems.append((f"{at}.filter", problem))
 
 
 def region_problem(region: Any, endpoints: Mapping[str, Any] | None) -> str | None:
@@ -176,28 +191,6 @@ def region_problem(region: Any, endpoints: Mapping[str, Any] | None) -> str | No
     except InvalidInput as exc:
         return f"unknown region {region!r}" + (f" ({exc.hint})" if exc.hint else "")
     return None
-
-
-def _check_filters(where: str, filters: Any, problems: list[tuple[str, str]]) -> None:
-    if not isinstance(filters, list) or not filters:
-        problems.append(
-            (where, "must be a non-empty list (leave it out to match every repository)")
-        )
-        return
-    if len(filters) > MAX_FILTERS:
-        problems.append((where, f"{len(filters)} filters; a rule takes at most {MAX_FILTERS}"))
-    for index, item in enumerate(filters):
-        at = f"{where}[{index}]"
-        if not isinstance(item, dict) or set(item) != {"filter", "filterType"}:
-            problems.append((at, 'must be {"filter": PREFIX, "filterType": "PREFIX_MATCH"}'))
-            continue
-        if item["filterType"] != "PREFIX_MATCH":
-            problems.append(
-                (f"{at}.filterType", f'{_shown(item["filterType"])} is not "PREFIX_MATCH"')
-            )
-        problem = prefix_problem(item["filter"])
-        if problem:
-            problems.append((f"{at}.filter", problem))
 
 
 def prefix_problem(value: Any) -> str | None:
