@@ -6,11 +6,12 @@ import click
 
 from ecrctl.batch import outcome_error
 from ecrctl.cli import public as public_cli
+from ecrctl.cli import usage_view
 from ecrctl.cli.app import App
 from ecrctl.cli.common import command, confirm, dry_run_option, pass_app, yes_option
 from ecrctl.cli.public import public_option
 from ecrctl.cli.render import Table, emit, fmt_digest, warn
-from ecrctl.cli.usage_view import revisions_option
+from ecrctl.cli.usage_view import UsageRequest, usage_options
 from ecrctl.distribution.reference import parse_image_ref
 from ecrctl.distribution.refs import check_repository_name
 from ecrctl.image import delete as core
@@ -43,7 +44,7 @@ def _delete_rows(plan: core.DeletePlan, dry_run: bool) -> list[list[str]]:
 @click.argument("refs", nargs=-1, metavar="[TAG|DIGEST]...")
 @click.option("--untagged", is_flag=True, help="Also delete every untagged image.")
 @click.option("--force", is_flag=True, help="Delete even what ECS or Lambda uses (no usage scan).")
-@revisions_option
+@usage_options
 @dry_run_option
 @yes_option
 @public_option
@@ -54,7 +55,7 @@ def delete(
     refs: tuple[str, ...],
     untagged: bool,
     force: bool,
-    usage_revisions: int,
+    usage_scan: UsageRequest,
     dry_run: bool,
     yes: bool,
     public: bool,
@@ -74,16 +75,17 @@ def delete(
     parsed = [parse_image_ref(r) for r in refs]
     registry_id = app.registry_id
     plan = core.plan_delete(app.ecr, repository, parsed, untagged=untagged, registry_id=registry_id)
+    usage = None
     if plan.items and not force:
-        from ecrctl.cli.usage_view import guard
-
-        guard(app, repository, plan.items, usage_revisions)
+        usage = usage_view.guard(app, repository, plan.items, usage_scan)
 
     def table(dry: bool = False) -> Table:
         return Table(["ID", "DIGEST", "ACTION", "STATUS"], _delete_rows(plan, dry))
 
     if dry_run or not plan.items:
         emit(app, plan.to_dict(dry_run=True), table=lambda: table(True))
+        if usage is not None:
+            usage_view.report_scope(app, usage)
         return
     whole = plan.by_digest
     if whole:
@@ -101,6 +103,8 @@ def delete(
         for item in plan.failed:
             what = item.image_id.get("imageTag") or item.digest
             warn(app, f"{what}: {item.failure_code}: {item.failure_reason}")
+        if usage is not None:
+            usage_view.report_scope(app, usage)
     error = outcome_error(plan.items, "deleted")
     if error:
         raise error
