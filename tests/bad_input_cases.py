@@ -1367,6 +1367,16 @@ def _usage_scan() -> list[Case]:
             expect="line 3",
         ),
         case(
+            "lifecycle-check-invalid-policy",
+            "policy",
+            "lifecycle",
+            "check",
+            "team/app",
+            "-",
+            stdin='{"rules": []}' + " " * 100,
+            expect="lifecycle policy from stdin",
+        ),
+        case(
             "usage-from-not-a-pod-list",
             *listing,
             "--usage-from",

@@ -288,3 +288,23 @@ def test_progress_on_a_terminal_and_none_when_piped(scene: w.World, usage_url: s
     assert len(json.loads(stdout)) == 5  # stdout stays parseable
     piped = ecrctl(usage_url, "image", "list", "app", "--in-use", "-o", "json")
     assert "scanning usage" not in piped.stderr
+
+
+def test_check_then_put_guard_with_the_suggested_policy(
+    scene: w.World, usage_url: str, policy: str
+) -> None:
+    checked = ecrctl(usage_url, "policy", "lifecycle", "check", "app", policy)
+    assert checked.returncode == 1
+    suggested = checked.stdout[checked.stdout.index("{") :]
+    refused = ecrctl(usage_url, "policy", "lifecycle", "put", "app", policy, "--guard", "--yes")
+    assert refused.returncode == 1 and "refusing to put a policy" in refused.stderr
+    put = ecrctl(
+        usage_url, "policy", "lifecycle", "put", "app", "-", "--guard", "--yes", input=suggested
+    )
+    assert put.returncode == 0, put.stderr
+    stored = json.loads(scene.ecr.get_lifecycle_policy(repositoryName="app")["lifecyclePolicyText"])
+    assert [r["selection"].get("tagPatternList") for r in stored["rules"]] == [
+        ["v1"],
+        ["v2"],
+        None,
+    ]
