@@ -24,6 +24,7 @@ from ecrctl.lifecycle.images import Image
 from ecrctl.usage.model import IN_USE, NOT_IN_USE, UNKNOWN
 
 if TYPE_CHECKING:
+    from ecrctl.image.graph import Graph
     from ecrctl.usage.model import RepositoryUsage
 
 MAX_RULES = 50  # the user guide's limit on rules in a policy
@@ -41,6 +42,7 @@ class Check:
     suggestion: dict[str, Any] | None = None  # the policy with keep rules ahead
     retag: list[tuple[str, str]] = field(default_factory=list)  # (digest, new tag) first
     left: list[engine.Fate] = field(default_factory=list)  # still at risk under the suggestion
+    graph: Graph | None = None
 
     @property
     def safe(self) -> bool:
@@ -86,10 +88,14 @@ def check_policy(
     images: list[Image],
     now: float,
     usage: RepositoryUsage,
+    graph: Graph | None = None,
 ) -> Check:
-    """Preview ``document`` on ``images`` and join the result with ``usage``."""
-    result = engine.preview(document, images, now)
-    check = Check(repository, result, usage)
+    """Preview ``document`` on ``images`` (tied by ``graph``) and join the result
+    with ``usage`` (an in-use child keeps its index in use, and back)."""
+    if graph is not None:
+        usage.linked = graph.links()
+    result = engine.preview(document, images, now, graph)
+    check = Check(repository, result, usage, graph=graph)
     check.at_risk = [f for f in result.affected() if usage.status(f.image.digest) != NOT_IN_USE]
     if check.at_risk:
         _suggest(check, document, images, now)
@@ -105,7 +111,10 @@ def _keep_tag(fate: engine.Fate, usage: RepositoryUsage) -> str | None:
 
 def _suggest(check: Check, document: Mapping[str, Any], images: list[Image], now: float) -> None:
     keep: list[str] = []
+    risky = {f.image.digest for f in check.at_risk}
     for fate in check.at_risk:
+        if fate.tie is not None and fate.tie[2] in risky:
+            continue  # it goes with an index (or subject) kept by its own rule
         tag = _keep_tag(fate, check.usage)
         if tag is None:
             tag = KEEP_PREFIX + fate.image.digest.removeprefix("sha256:")[:12]
@@ -131,8 +140,7 @@ def _suggest(check: Check, document: Mapping[str, Any], images: list[Image], now
         else image
         for image in images
     ]  # as they will be once tagged
-    after = engine.preview(suggestion, retagged, now)
-    risky = {f.image.digest for f in check.at_risk}
+    after = engine.preview(suggestion, retagged, now, check.graph)
     check.left = [f for f in after.affected() if f.image.digest in risky]
     check.suggestion = suggestion
     if len(check.left) == len(check.at_risk):  # nothing it could keep (archived images)

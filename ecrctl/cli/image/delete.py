@@ -10,7 +10,7 @@ from ecrctl.cli import usage_view
 from ecrctl.cli.app import App
 from ecrctl.cli.common import command, confirm, dry_run_option, pass_app, yes_option
 from ecrctl.cli.public import public_option
-from ecrctl.cli.render import Table, emit, fmt_digest, warn
+from ecrctl.cli.render import Table, emit, fmt_digest, notice, warn
 from ecrctl.cli.usage_view import UsageRequest, usage_options
 from ecrctl.distribution.reference import parse_image_ref
 from ecrctl.distribution.refs import check_repository_name
@@ -24,6 +24,8 @@ def _delete_rows(plan: core.DeletePlan, dry_run: bool) -> list[list[str]]:
         if item.action == core.IMAGE_DELETED:
             lost = ", ".join(item.tags_lost) or "untagged"
             action = f"image deleted (tags: {lost})"
+            if item.goes_with:
+                action = f"image deleted with {fmt_digest(item.goes_with)} (tags: {lost})"
         else:
             action = "tag removed (image kept: other tags remain)"
         status = "planned" if dry_run else item.status
@@ -65,8 +67,10 @@ def delete(
     A TAG removes that tag; when it is the image's last tag the image goes
     too (each line says which happened). A DIGEST deletes the image with all
     its tags, after a confirmation listing them. Ids are sent 100 per call.
-    An image or tag that ECS or Lambda uses is refused, naming who uses it,
-    unless --force.
+    An image's referrers (signatures, SBOMs, attestations) and an index's
+    untagged children that no other index references go with it, in calls ECR
+    accepts. An image or tag in use (or anything while usage is unknown) is
+    refused, naming who uses it, unless --force.
     """
     repository = check_repository_name(repository)
     if public:
@@ -75,31 +79,22 @@ def delete(
     parsed = [parse_image_ref(r) for r in refs]
     registry_id = app.registry_id
     plan = core.plan_delete(app.ecr, repository, parsed, untagged=untagged, registry_id=registry_id)
+    for digest, holder in plan.kept:
+        notice(app, f"kept {fmt_digest(digest)}: it stands with {fmt_digest(holder)}, which stays")
     usage = None
     if plan.items and not force:
-        usage = usage_view.guard(app, repository, plan.items, usage_scan)
-
-    def table(dry: bool = False) -> Table:
-        return Table(["ID", "DIGEST", "ACTION", "STATUS"], _delete_rows(plan, dry))
+        usage = usage_view.guard(app, repository, plan.items, usage_scan, plan.graph.links())
 
     if dry_run or not plan.items:
-        emit(app, plan.to_dict(dry_run=True), table=lambda: table(True))
+        emit(app, plan.to_dict(dry_run=True), table=lambda: _table(plan, True))
         if usage is not None:
             usage_view.report_scope(app, usage)
         return
-    whole = plan.by_digest
-    if whole:
-        lost = sorted({t for i in whole for t in i.tags_lost})
-        confirm(
-            f"Delete {len(whole)} image(s) from {repository!r}, losing tags: "
-            f"{', '.join(lost) or 'none (untagged)'}?",
-            yes=yes,
-            what=f"delete {len(whole)} image(s) by digest",
-        )
+    _confirm(plan, yes)
     try:
         core.execute_delete(app.ecr, plan, registry_id=registry_id)
     finally:  # also when a call, the connection or a signal stopped the batch
-        emit(app, plan.to_dict(), table=table)
+        emit(app, plan.to_dict(), table=lambda: _table(plan, False))
         for item in plan.failed:
             what = item.image_id.get("imageTag") or item.digest
             warn(app, f"{what}: {item.failure_code}: {item.failure_reason}")
@@ -108,3 +103,23 @@ def delete(
     error = outcome_error(plan.items, "deleted")
     if error:
         raise error
+
+
+def _table(plan: core.DeletePlan, dry: bool) -> Table:
+    return Table(["ID", "DIGEST", "ACTION", "STATUS"], _delete_rows(plan, dry))
+
+
+def _confirm(plan: core.DeletePlan, yes: bool) -> None:
+    """Ask before deleting images by digest, naming the tags they take with them."""
+    whole = plan.by_digest
+    if not whole:
+        return
+    lost = sorted({t for i in whole for t in i.tags_lost})
+    joined = sum(bool(i.goes_with) for i in whole)
+    confirm(
+        f"Delete {len(whole)} image(s) from {plan.repository!r}"
+        + (f" ({joined} of them children or referrers of the others)" if joined else "")
+        + f", losing tags: {', '.join(lost) or 'none (untagged)'}?",
+        yes=yes,
+        what=f"delete {len(whole)} image(s) by digest",
+    )

@@ -81,22 +81,23 @@ def put(
     import time
 
     from ecrctl.lifecycle import engine, store, validate
+    from ecrctl.lifecycle.preview import load_repository
 
     name = _repo(repository)
     text = read_source(source, what="policy file")
     document = validate.parse(text, name=f"lifecycle policy {_shown(source)}", source=source)
     registry_id = app.settings.registry_id
-    images = store.repository_images(app.ecr, name, registry_id=registry_id)
+    images, graph = load_repository(app.ecr, name, registry_id=registry_id)
     if guard:
         from ecrctl.cli.policy import lifecycle_check
 
         checked = lifecycle_check.run_check(
-            app, name, document, images, usage_scan, quiet_when_safe=True
+            app, name, document, images, usage_scan, graph=graph, quiet_when_safe=True
         )
         if not checked.safe:
             raise lifecycle_check.refusal(checked, "refusing to put a policy that would expire")
         notice(app, lifecycle_check.safe_text(checked))
-    counts = engine.preview(document, images, time.time()).counts()
+    counts = engine.preview(document, images, time.time(), graph).counts()
     effect = _effect(counts, len(images))
     notice(app, f"{name}: {effect} within 24 hours of applying this policy")
     confirm(

@@ -17,6 +17,7 @@ from ecrctl.distribution.refs import check_repository_name
 from ecrctl.errors import EcrctlError
 
 if TYPE_CHECKING:
+    from ecrctl.image.graph import Graph
     from ecrctl.lifecycle.guard import Check
 
 
@@ -41,6 +42,7 @@ def check(app: App, repository: str, source: str | None, usage_scan: UsageReques
     on that is in use or of unknown use, with a policy that keeps them.
     """
     from ecrctl.lifecycle import store, validate
+    from ecrctl.lifecycle.preview import load_repository
 
     name = check_repository_name(repository)
     if source is not None:
@@ -52,8 +54,8 @@ def check(app: App, repository: str, source: str | None, usage_scan: UsageReques
         document = validate.parse(
             str(response["lifecyclePolicyText"]), name=f"lifecycle policy of {name}"
         )
-    images = store.repository_images(app.ecr, name, registry_id=app.registry_id)
-    result = run_check(app, name, document, images, usage_scan)
+    images, graph = load_repository(app.ecr, name, registry_id=app.registry_id)
+    result = run_check(app, name, document, images, usage_scan, graph=graph)
     if not result.safe:
         raise refusal(result, "the policy would expire or archive")
     notice(app, safe_text(result))
@@ -66,6 +68,7 @@ def run_check(
     images: list[Any],
     request: UsageRequest,
     *,
+    graph: Graph | None = None,
     quiet_when_safe: bool = False,
 ) -> Check:
     """The usage scan, the preview joined with it, and the report of what is at risk
@@ -75,7 +78,7 @@ def run_check(
     from ecrctl.lifecycle.guard import check_policy
 
     usage = usage_view.scan(app, name, request)
-    result = check_policy(name, document, images, time.time(), usage)
+    result = check_policy(name, document, images, time.time(), usage, graph)
     if result.safe and quiet_when_safe:
         return result
     emit(app, result.to_json(), table=lambda: _table(result))
