@@ -245,13 +245,14 @@ def guard(
     """Refuse (exit 1, naming the users) to delete images or tags in use, or
     anything while usage is unknown (each reason a warning first, the scope just
     before the refusal). The caller prints the scope with its answer."""
+    from ecrctl.errors import Conflict
     from ecrctl.usage.guard import check_delete
 
     usage = scan(app, repository, request, scope=False)
     usage.linked = dict(linked or {})
     try:
         check_delete(usage, targets)
-    except Exception:
+    except Conflict:
         report_scope(app, usage)
         raise
     return usage

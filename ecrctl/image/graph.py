@@ -20,6 +20,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from ecrctl.aws.access import registry_kwargs
@@ -51,11 +52,28 @@ class Graph:
     subjects: dict[str, str] = field(default_factory=dict)  # referrer -> its subject
     unread: list[str] = field(default_factory=list)  # indexes whose manifest did not come
 
+    @cached_property
+    def _parents(self) -> dict[str, list[str]]:
+        """child -> its indexes (built once the graph is read: a repository may hold
+        tens of thousands of images)."""
+        found: dict[str, list[str]] = {}
+        for index, kids in self.children.items():
+            for kid in kids:
+                found.setdefault(kid, []).append(index)
+        return found
+
+    @cached_property
+    def _referrers(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for referrer, subject in self.subjects.items():
+            found.setdefault(subject, []).append(referrer)
+        return found
+
     def parents(self, digest: str) -> list[str]:
-        return [index for index, kids in self.children.items() if digest in kids]
+        return list(self._parents.get(digest, []))
 
     def referrers(self, digest: str) -> list[str]:
-        return [ref for ref, subject in self.subjects.items() if subject == digest]
+        return list(self._referrers.get(digest, []))
 
     def holders(self, digest: str) -> list[str]:
         """What an image stands with: the indexes it is a child of, the subject it refers to."""

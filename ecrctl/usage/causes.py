@@ -36,14 +36,9 @@ class Gap:
     user: User | None = None  # the runner whose reference does not read
     reference: str = ""  # that reference, as written
     key: RepositoryKey | None = None  # the one repository it concerns (None: any)
-    registry: tuple[str, str] | None = None  # or any repository of this registry
 
     def concerns(self, key: RepositoryKey) -> bool:
-        if self.key is not None:
-            return self.key == key
-        if self.registry is not None:
-            return self.registry == key[:2]
-        return True
+        return self.key is None or self.key == key
 
     def warning(self) -> str:
         where = f" in {self.where}" if self.where else ""

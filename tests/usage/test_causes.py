@@ -44,12 +44,10 @@ def test_each_cause_is_one_warning(gap: Gap, warning: str) -> None:
     assert gap.warning() == warning
 
 
-def test_a_gap_concerns_its_repository_its_registry_or_every_one() -> None:
+def test_a_gap_concerns_its_repository_or_every_one() -> None:
     assert Gap("ecs:ListClusters", "x").concerns(KEY)
     assert Gap("ecr:ListImages", "x", key=KEY).concerns(KEY)
     assert not Gap("ecr:ListImages", "x", key=(*KEY[:2], "other")).concerns(KEY)
-    assert Gap("", "x", registry=KEY[:2]).concerns(KEY)
-    assert not Gap("", "x", registry=("123456789012", "eu-west-1")).concerns(KEY)
 
 
 def test_an_unreadable_reference_in_json_names_its_user() -> None:
