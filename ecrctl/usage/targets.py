@@ -121,8 +121,8 @@ def plan(
     """The targets of a scan of ``key`` (None: every repository) by ``account``."""
     home = key[1] if key else aws.region
     result = Plan()
-    if key is not None and not options.regions and account == key[0]:
-        result.replicas = replication(aws, calls, key)
+    if key is not None and not options.regions and account in ("", key[0]):
+        result.replicas = replication(aws, calls, key)  # the caller's registry only
     regions = list(options.regions) or [home]
     for _, region, _ in result.replicas:
         if region not in regions:
