@@ -1754,8 +1754,68 @@ def _conversion() -> list[Case]:
     ]
 
 
+def _usage_scan() -> list[Case]:
+    listing = ("image", "list", "team/app", "--in-use")
+    return [
+        case(
+            "usage-regions-invalid",
+            *listing,
+            "--usage-regions",
+            "us-east-1,us_east_1",
+            expect="invalid region 'us_east_1' (from --usage-regions)",
+        ),
+        case(
+            "usage-role-not-a-role-arn",
+            "image",
+            "delete",
+            "team/app",
+            "v1",
+            "--usage-role",
+            "arn:aws:iam::123456789012:user/ci",
+            expect="is not an IAM role ARN; give arn:aws:iam::ACCOUNT:role/NAME",
+        ),
+        case(
+            "usage-from-missing",
+            *listing,
+            "--usage-from",
+            "{d}/nope.txt",
+            expect="--usage-from file '",
+        ),
+        case(
+            "usage-from-bad-line",
+            "image",
+            "delete",
+            "team/app",
+            "v1",
+            "--usage-from",
+            "{d}/refs.txt",
+            files={"refs.txt": "# in use\nteam/app:v1\nTeam/App:V1\n"},
+            expect="line 3",
+        ),
+        case(
+            "lifecycle-check-invalid-policy",
+            "policy",
+            "lifecycle",
+            "check",
+            "team/app",
+            "-",
+            stdin='{"rules": []}' + " " * 100,
+            expect="lifecycle policy from stdin",
+        ),
+        case(
+            "usage-from-not-a-pod-list",
+            *listing,
+            "--usage-from",
+            "-",
+            stdin='{"kind": "Service", "metadata": {}}',
+            expect="is JSON but no pod list",
+        ),
+    ]
+
+
 CASES: list[Case] = [
     *_usage(),
+    *_usage_scan(),
     *_query(),
     *_regions(),
     *_endpoints(),

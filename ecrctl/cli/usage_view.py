@@ -1,13 +1,17 @@
-"""The usage scan as the commands show it: the ``--usage-revisions`` option,
-progress on a terminal's stderr (nothing when piped or with -q), the scope
-notice, one warning per permission the scan lacked, the lifecycle preview's
-in-use JSON, summary and ``--fail-if-in-use``, and ``image delete``'s refusal."""
+"""The usage scan as the commands show it: the ``--usage-*`` options (one
+decorator, one ``usage_scan`` argument), progress on a terminal's stderr (nothing
+when piped or with -q), the scope notice printed with every answer, one warning
+per reason usage is unknown and per runner whose image is gone, the lifecycle
+preview's in-use JSON, summary and ``--fail-if-in-use``, and ``image delete``'s
+refusal."""
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -23,24 +27,106 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def revisions_option(function: F) -> F:
-    """``--usage-revisions N``: how many newest revisions of each task-definition family."""
-    decorated: F = click.option(
+@dataclass(frozen=True)
+class UsageRequest:
+    """The ``--usage-*`` options as given."""
+
+    revisions: int = 5
+    regions: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    source: str | None = None  # --usage-from FILE|-
+
+
+def _regions(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> Any:
+    from ecrctl.aws.regions import check_region
+
+    found: list[str] = []
+    for value in values:
+        for region in filter(None, (part.strip() for part in value.split(","))):
+            if check_region(region, "--usage-regions") not in found:
+                found.append(region)
+    return tuple(found)
+
+
+def _roles(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> Any:
+    from ecrctl.usage.targets import role_account
+
+    for value in values:
+        role_account(value)
+    return values
+
+
+OPTIONS = (
+    click.option(
         "--usage-revisions",
-        "usage_revisions",
         metavar="N",
         type=click.IntRange(min=1),
         default=5,
         show_default=True,
         help="The usage scan reads the newest N revisions of each task-definition family.",
-    )(function)
-    return decorated
+    ),
+    click.option(
+        "--usage-regions",
+        metavar="REGION[,REGION...]",
+        multiple=True,
+        callback=_regions,
+        help="Regions the usage scan covers (default: the registry's and its replicas').",
+    ),
+    click.option(
+        "--usage-role",
+        "usage_roles",
+        metavar="ARN",
+        multiple=True,
+        callback=_roles,
+        help="Also scan the account of this IAM role (assumed with STS; repeatable).",
+    ),
+    click.option(
+        "--usage-from",
+        metavar="FILE|-",
+        help="Image references in use elsewhere: one a line, or kubectl get pods -A -o json.",
+    ),
+)
 
 
-def scan_options(revisions: int) -> ScanOptions:
+def usage_options(function: F) -> F:
+    """The ``--usage-*`` options, passed to the command as one ``usage_scan``."""
+
+    @functools.wraps(function)
+    def wrapper(
+        *args: Any,
+        usage_revisions: int,
+        usage_regions: tuple[str, ...],
+        usage_roles: tuple[str, ...],
+        usage_from: str | None,
+        **kwargs: Any,
+    ) -> Any:
+        request = UsageRequest(usage_revisions, usage_regions, usage_roles, usage_from)
+        return function(*args, usage_scan=request, **kwargs)
+
+    decorated: Any = wrapper
+    for option in reversed(OPTIONS):
+        decorated = option(decorated)
+    result: F = decorated
+    return result
+
+
+def scan_options(request: UsageRequest) -> ScanOptions:
+    """The scan's options; ``--usage-from`` read and parsed (exit 2 when it does not read)."""
+    from ecrctl.cli.common import read_source
     from ecrctl.usage.scan import ScanOptions
 
-    return ScanOptions(revisions=revisions)
+    external = None
+    if request.source is not None:
+        from ecrctl.usage.external import parse_external
+
+        text = read_source(request.source, what="--usage-from file")
+        external = parse_external(text, request.source)
+    return ScanOptions(
+        revisions=request.revisions,
+        regions=request.regions,
+        roles=request.roles,
+        external=external,
+    )
 
 
 @contextmanager
@@ -70,23 +156,36 @@ def scanning(app: App) -> Iterator[Progress | None]:
 
 
 def report_scan(app: App, usage: RepositoryUsage, *, scope: bool = True) -> None:
-    """A warning per missing permission, and the scope on stderr (a notice)."""
-    for gap in usage.usage.gaps:
+    """A warning per reason usage is unknown and per runner whose image is gone, and
+    the scope on stderr (notices)."""
+    for gap in usage.causes:
         warn(app, gap.warning())
+    for missing in usage.missing:
+        warn(app, missing.warning())
     if scope:
-        notice(app, f"usage scanned: {usage.usage.scope.text()}")
+        report_scope(app, usage)
     if not usage.complete:
         notice(app, "images not found in use are shown as unknown, not as unused")
 
 
-def scan(app: App, repository: str, revisions: int) -> RepositoryUsage:
-    """The usage of ``repository``'s images, with progress and the report."""
+def scan(
+    app: App, repository: str, request: UsageRequest, *, scope: bool = True
+) -> RepositoryUsage:
+    """The usage of ``repository``'s images, with progress and the report (the
+    scope too, unless the caller prints it with its answer: :func:`report_scope`)."""
     from ecrctl.usage.scan import repository_usage
 
+    options = scan_options(request)
     with scanning(app) as progress:
-        found = repository_usage(app.aws, repository, scan_options(revisions), progress)
-    report_scan(app, found)
+        found = repository_usage(app.aws, repository, options, progress)
+    report_scan(app, found, scope=scope)
     return found
+
+
+def report_scope(app: App, usage: RepositoryUsage) -> None:
+    """The scan's scope as notices: ``usage scanned: ...``, one line per place."""
+    for line in usage.usage.scan_scope.lines():
+        notice(app, f"usage scanned: {line}")
 
 
 # -- the lifecycle preview's --in-use -----------------------------------------------
@@ -129,18 +228,31 @@ def fail_if_in_use(usage: RepositoryUsage, digests: list[str]) -> None:
     if counts["unknown"]:
         raise EcrctlError(
             f"the usage of {counts['unknown']} image(s) the policy would expire is unknown",
-            hint="grant the permissions named in the warnings above",
+            hint="fix what the warnings above name (a permission, a region, a reference)",
         )
 
 
 # -- image delete's refusal --------------------------------------------------------
 
 
-def guard(app: App, repository: str, targets: Any, revisions: int) -> None:
-    """Refuse (exit 1, naming the users) to delete images or tags in use; warn
-    when the scan lacked a permission (the deletion then goes ahead)."""
-    from ecrctl.usage.guard import guard_delete
+def guard(
+    app: App,
+    repository: str,
+    targets: Any,
+    request: UsageRequest,
+    linked: dict[str, list[str]] | None = None,
+) -> RepositoryUsage:
+    """Refuse (exit 1, naming the users) to delete images or tags in use, or
+    anything while usage is unknown (each reason a warning first, the scope just
+    before the refusal). The caller prints the scope with its answer."""
+    from ecrctl.errors import Conflict
+    from ecrctl.usage.guard import check_delete
 
-    with scanning(app) as progress:
-        found = guard_delete(app.aws, repository, targets, scan_options(revisions), progress)
-    report_scan(app, found, scope=False)
+    usage = scan(app, repository, request, scope=False)
+    usage.linked = dict(linked or {})
+    try:
+        check_delete(usage, targets)
+    except Conflict:
+        report_scope(app, usage)
+        raise
+    return usage

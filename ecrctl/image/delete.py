@@ -1,6 +1,12 @@
 """Deleting images: plan what BatchDeleteImage will do to each tag and digest,
 then run the plan in batches and account for every item.
 
+The image graph (:mod:`ecrctl.image.graph`) is one unit: an image's referrers go
+with it, an index's untagged children that no other index references go with it,
+and the calls run in passes ECR accepts (referrers, then indexes and plain images,
+then children: never ``ImageReferencedByManifestList``). ``--untagged`` leaves out
+the children and referrers of images that stay.
+
 Pure functions over an ECR client; no click, no rich.
 """
 
@@ -13,6 +19,7 @@ from ecrctl import batch
 from ecrctl.aws.access import registry_kwargs
 from ecrctl.distribution.refs import ImageRef
 from ecrctl.errors import InvalidInput
+from ecrctl.image.graph import IMAGES, Graph, read_graph
 from ecrctl.image.query import image_not_found
 from ecrctl.repo.images import iter_image_details
 
@@ -41,13 +48,18 @@ class DeleteItem(batch.Item):
     digest: str = ""
     action: str = IMAGE_DELETED  # TAG_REMOVED or IMAGE_DELETED
     tags_lost: list[str] = field(default_factory=list)
+    step: int = IMAGES  # the pass it is deleted in (see ecrctl.image.graph)
+    goes_with: str = ""  # the image it goes with (a child's index, a referrer's subject)
 
     def detail(self) -> dict[str, Any]:
-        return {
+        data = {
             "imageId": dict(self.image_id, imageDigest=self.digest),
             "action": self.action,
             "tagsRemoved": list(self.tags_lost),
         }
+        if self.goes_with:
+            data["goesWith"] = self.goes_with
+        return data
 
     def to_dict(self, *, dry_run: bool = False) -> dict[str, Any]:
         data = self.detail()
@@ -61,6 +73,8 @@ class DeletePlan:
     repository: str
     items: list[DeleteItem]
     calls: int = 0  # BatchDeleteImage calls made
+    graph: Graph = field(default_factory=Graph)
+    kept: list[tuple[str, str]] = field(default_factory=list)  # untagged, (digest, holder)
 
     @property
     def by_digest(self) -> list[DeleteItem]:
@@ -99,6 +113,7 @@ def plan_delete(
     if not refs and not untagged:
         raise InvalidInput("nothing to delete", hint="give tags or digests, or --untagged")
     images = list(iter_image_details(ecr, repository, registry_id=registry_id))
+    graph = read_graph(ecr, repository, images, registry_id=registry_id)
     tags_of = {d["imageDigest"]: list(d.get("imageTags") or []) for d in images}
     digest_of_tag = {t: digest for digest, tags in tags_of.items() for t in tags}
 
@@ -114,9 +129,13 @@ def plan_delete(
             if digest is None:
                 raise image_not_found(repository, ref)
             tag_refs[str(ref.tag)] = digest
+    kept: list[tuple[str, str]] = []
     if untagged:
         for digest, tags in tags_of.items():
-            if not tags:
+            holders = [h for h in graph.holders(digest) if h not in whole]
+            if holders and not tags:
+                kept.append((digest, holders[0]))
+            elif not tags:
                 whole[digest] = None
 
     items = [delete_item({"imageDigest": d}, d, IMAGE_DELETED, sorted(tags_of[d])) for d in whole]
@@ -136,7 +155,22 @@ def plan_delete(
         else:
             lost = [t for t in tag_refs if tag_refs[t] == digest]
             items.append(delete_item({"imageTag": tag}, digest, IMAGE_DELETED, lost))
-    return DeletePlan(repository, items)
+    return _with_graph(DeletePlan(repository, items, graph=graph, kept=kept), tags_of)
+
+
+def _with_graph(plan: DeletePlan, tags_of: dict[str, list[str]]) -> DeletePlan:
+    """The plan with what goes with its images, every item in its pass."""
+    graph = plan.graph
+    doomed = [i.digest for i in plan.items if i.action == IMAGE_DELETED]
+    for digest, (step, holder) in graph.goes_with(doomed).items():
+        item = delete_item({"imageDigest": digest}, digest, IMAGE_DELETED, sorted(tags_of[digest]))
+        item.step, item.goes_with = step, holder
+        plan.items.append(item)
+    for item in plan.items:
+        if not item.goes_with and item.action == IMAGE_DELETED:
+            item.step = graph.pass_of(item.digest)
+    plan.items.sort(key=lambda item: item.step)  # stable: the order given within a pass
+    return plan
 
 
 def delete_item(image_id: dict[str, str], digest: str, action: str, lost: list[str]) -> DeleteItem:
@@ -168,7 +202,14 @@ class _Deleter:
         self.registry = registry_kwargs(registry_id)
 
     def call(self, chunk: list[DeleteItem]) -> None:
-        """One BatchDeleteImage; every id of ``chunk`` settled from its answer."""
+        """One BatchDeleteImage per pass in ``chunk``, in order; every id settled
+        from its answer."""
+        for step in sorted({item.step for item in chunk}):
+            group = [item for item in chunk if item.step == step]
+            self._call(group)
+            batch.settle_unsettled(group, batch.DONE)
+
+    def _call(self, chunk: list[DeleteItem]) -> None:
         self.plan.calls += 1
         response = self.ecr.batch_delete_image(
             repositoryName=self.plan.repository,

@@ -19,6 +19,13 @@ Together these mean an image's fate is decided by the FIRST rule (of its
 storage class) whose tag requirements it matches; that rule's count still
 includes images claimed earlier.
 
+The image graph (:class:`ecrctl.image.graph.Graph`, when given) ties images
+together afterwards. A child of an index that is kept is kept, and an untagged
+OCI referrer whose subject is kept is kept: a real GetLifecyclePolicyPreview was
+seen not to expire an index's untagged children on their own (observed, not
+documented). An untagged child (or referrer) whose indexes (subject) all go, goes
+with them (assumed). Tagged cosign signatures are ordinary tagged images to ECR.
+
 The rules are compiled by :mod:`ecrctl.lifecycle.rules`; which images a rule
 selects by tags is :mod:`ecrctl.lifecycle.tagindex`. Cost: the images are
 sorted newest first once per storage class, then each rule costs O(k log k)
@@ -29,11 +36,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ecrctl.lifecycle.images import ARCHIVE, Image, iso
 from ecrctl.lifecycle.rules import DAY, EXPIRE, KEEP, TRANSITION, Rule, compile_rules
 from ecrctl.lifecycle.tagindex import TagIndex, candidates
+
+if TYPE_CHECKING:
+    from ecrctl.image.graph import Graph
+
+HELD = "held"  # kept: its index (or subject) is kept
+WITH = "with"  # acted on with its indexes (or subject)
 
 __all__ = [
     "DAY",
@@ -59,9 +72,12 @@ class Fate:
     rank: int = 0  # 1-based position among that rule's images, newest first
     of: int = 0  # how many images that rule selects by tags
     protected_from: Rule | None = None  # a later rule that would have acted on it
+    tie: tuple[str, str, str] | None = None  # (HELD or WITH, "index" or "subject", digest)
 
     def reason(self, now: float) -> str:
         rule = self.rule
+        if self.tie is not None:
+            return _tied(self, self.tie)
         if rule is None:
             return "kept: no rule selects it"
         why = _why(self, rule, now)
@@ -70,6 +86,17 @@ class Fate:
         if self.protected_from is not None:
             return f"kept: matches {rule.name}'s tags, protected from {self.protected_from.name}"
         return f"kept: {rule.label}: {why}"
+
+
+def _tied(fate: Fate, tie: tuple[str, str, str]) -> str:
+    kind, what, digest = tie
+    short = digest[:19]
+    if kind == HELD and what == "index":
+        return f"kept: a child of index {short}, which is kept (ECR keeps an index's children)"
+    if kind == HELD:
+        return f"kept: refers to {short}, which is kept (a referrer stays with its subject)"
+    label = fate.rule.label if fate.rule else "its rule"
+    return f"{label}: goes with its {what} {short}"
 
 
 def _ordinal(n: int) -> str:
@@ -127,6 +154,7 @@ class Preview:
         self.rank: list[int] = [0] * n
         self.of: list[int] = [0] * n
         self.protected_from: list[Rule | None] = [None] * n
+        self.tie: list[tuple[str, str, str] | None] = [None] * n
         # oldest first, ties by digest
         pushed = [image.pushed_at for image in images]
         if len(set(pushed)) == n:
@@ -144,6 +172,7 @@ class Preview:
             self.rank[i],
             self.of[i],
             self.protected_from[i],
+            self.tie[i],
         )
 
     @property
@@ -200,8 +229,11 @@ class Preview:
         return summary
 
 
-def preview(policy: Mapping[str, Any], images: Iterable[Image], now: float) -> Preview:
-    """Apply a validated ``policy`` to ``images`` at time ``now`` (epoch seconds)."""
+def preview(
+    policy: Mapping[str, Any], images: Iterable[Image], now: float, graph: Graph | None = None
+) -> Preview:
+    """Apply a validated ``policy`` to ``images`` at time ``now`` (epoch seconds), then
+    tie the images of ``graph`` together (see the module's docstring)."""
     rules = compile_rules(policy)
     listed = list(images)
     result = Preview(now, rules, listed)
@@ -217,7 +249,47 @@ def preview(policy: Mapping[str, Any], images: Iterable[Image], now: float) -> P
         class_rules = [r for r in rules if r.storage_class == storage_class]
         if class_rules:
             _evaluate(class_rules, listed, ordered, result, now)
+    if graph is not None and (graph.children or graph.subjects):
+        _tie(result, graph)
     return result
+
+
+def _tie(result: Preview, graph: Graph) -> None:
+    """Children and untagged referrers: kept while what holds them is kept, acted on
+    with it when all of it goes. Repeated for indexes inside indexes."""
+    where = {image.digest: i for i, image in enumerate(result.images)}
+    for _ in range(8):
+        changed = False
+        for i, image in enumerate(result.images):
+            parents = [where[p] for p in graph.parents(image.digest) if p in where]
+            subject = graph.subjects.get(image.digest)
+            what = "index"
+            if not parents and subject in where and not image.tags:
+                parents, what = [where[str(subject)]], "subject"
+            if parents:
+                changed |= _tie_one(result, i, parents, what)
+        if not changed:
+            return
+
+
+def _tie_one(result: Preview, i: int, holders: list[int], what: str) -> bool:
+    actions = result.action
+    kept = [h for h in holders if actions[h] == KEEP]
+    if kept:
+        tie = (HELD, what, result.images[kept[0]].digest)
+        if actions[i] == KEEP and result.tie[i] == tie:
+            return False
+        actions[i], result.tie[i] = KEEP, tie
+        return True
+    current = result.tie[i]
+    if result.images[i].tags or (current is not None and current[0] == WITH):
+        return False
+    if actions[i] != KEEP and current is None:  # its own rule acts on it
+        return False
+    first = holders[0]
+    actions[i], result.rule[i] = actions[first], result.rule[first]
+    result.tie[i] = (WITH, what, result.images[first].digest)
+    return True
 
 
 def _selected(rule: Rule, images: Sequence[Image], candidates: list[int], now: float) -> list[bool]:

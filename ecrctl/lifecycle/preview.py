@@ -26,6 +26,7 @@ from ecrctl.lifecycle import engine, images, validate
 if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient
 
+    from ecrctl.image.graph import Graph
     from ecrctl.usage.model import RepositoryUsage
 
 DEFAULT_TIMEOUT = 300.0  # seconds to wait for AWS's preview
@@ -138,15 +139,18 @@ def run_preview(request: PreviewRequest, io: PreviewIO) -> PreviewResult:
         assert name is not None
         return RemotePreview(_remote_only(request, name, io), _usage(request, name, io))
     document, text = _load_policy(request.policy, name, io)
-    found = _load_images(request.images, name, io)
-    result = engine.preview(document, found, now)
+    found, graph = _load_images(request.images, name, io)
+    result = engine.preview(document, found, now, graph)
     if request.compare:
         assert name is not None
         policy_text = text if request.policy else None
         return _compare(result, name, policy_text, request.timeout, io)
     if request.diff is not None:
-        return _diff(result, found, request.diff, io)
-    return LocalPreview(result, _usage(request, name, io))
+        return _diff(result, found, request.diff, io, graph)
+    usage = _usage(request, name, io)
+    if usage is not None and graph is not None:
+        usage.linked = graph.links()  # an in-use child keeps its index in use, and back
+    return LocalPreview(result, usage)
 
 
 def _usage(request: PreviewRequest, name: str | None, io: PreviewIO) -> RepositoryUsage | None:
@@ -232,14 +236,28 @@ def _load_policy(
     return validate.parse(text, name=f"lifecycle policy of {repository}"), text
 
 
-def _load_images(source: str | None, repository: str | None, io: PreviewIO) -> list[images.Image]:
+def _load_images(
+    source: str | None, repository: str | None, io: PreviewIO
+) -> tuple[list[images.Image], Graph | None]:
+    """The images, and their graph when they come from the repository (an images
+    file holds no manifests)."""
     if source is not None:
         text = io.read(source, "images file")
-        return images.load_images_json(text, name=f"images file {source!r}")
-    from ecrctl.lifecycle import store
-
+        return images.load_images_json(text, name=f"images file {source!r}"), None
     assert repository is not None
-    return store.repository_images(io.ecr(), repository, registry_id=io.registry_id)
+    return load_repository(io.ecr(), repository, registry_id=io.registry_id)
+
+
+def load_repository(
+    ecr: ECRClient, repository: str, *, registry_id: str | None = None
+) -> tuple[list[images.Image], Graph]:
+    """A repository's images (DescribeImages) and their graph (the indexes' manifests)."""
+    from ecrctl.image.graph import read_graph
+    from ecrctl.repo.images import iter_image_details
+
+    details = list(iter_image_details(ecr, repository, registry_id=registry_id))
+    found = images.from_details(details, source="DescribeImages")
+    return found, read_graph(ecr, repository, details, registry_id=registry_id)
 
 
 def _aws_preview(
@@ -285,10 +303,16 @@ def _compare(
     return Comparison(local, remote, differences)
 
 
-def _diff(before: engine.Preview, found: list[images.Image], other: str, io: PreviewIO) -> Diff:
+def _diff(
+    before: engine.Preview,
+    found: list[images.Image],
+    other: str,
+    io: PreviewIO,
+    graph: Graph | None = None,
+) -> Diff:
     other_text = io.read(other, "policy file")
     other_doc = validate.parse(other_text, name=f"lifecycle policy in {other}")
-    after = engine.preview(other_doc, found, before.now)
+    after = engine.preview(other_doc, found, before.now, graph)
     changed = cmp.changes(
         cmp.rows_of_preview(before),
         cmp.outcomes_of_preview(before),

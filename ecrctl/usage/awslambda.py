@@ -1,10 +1,12 @@
 """What Lambda runs: every version of every function of package type Image,
 with the aliases that point at it.
 
-A function's image is the digest Lambda resolved when the code was set
-(``ResolvedImageUri``): moving the tag later changes nothing until the code is
-updated, so that digest is the one in use; ``ImageUri`` counts only when Lambda
-gives no resolved digest.
+A version uses two images: the digest Lambda resolved when the code was set
+(``ResolvedImageUri``, what runs now) and the image its ``ImageUri`` names (by
+tag: the tag's image now, which the next deploy or rollback pulls). A resolved
+digest that does not read makes the repository's usage unknown, naming the
+function; one that names no image of the repository is reported (see
+:class:`~ecrctl.usage.causes.Missing`).
 """
 
 from __future__ import annotations
@@ -12,8 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from ecrctl.usage.calls import Calls
-from ecrctl.usage.ecs import references_to
-from ecrctl.usage.model import Reference, Scope, User
+from ecrctl.usage.model import Reference, Scope, User, references_to
 
 PREFIX = "lambda"
 
@@ -44,12 +45,12 @@ class LambdaScan:
                 f"{name}:{version}",
                 str(config.get("FunctionArn", "")),
                 tuple(sorted(aliases.get((name, version), []))),
+                self.calls.where,
             )
             resolved = str(code.get("ResolvedImageUri") or "")
-            if resolved and "@" in resolved:
+            if resolved:
                 found += references_to(user, [resolved], running=True)
-            else:
-                found += references_to(user, [str(code.get("ImageUri") or "")])
+            found += references_to(user, [str(code.get("ImageUri") or "")])
         return found
 
     def _code(self, config: dict[str, Any]) -> dict[str, Any]:

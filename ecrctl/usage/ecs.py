@@ -10,11 +10,12 @@ calls concurrently through :class:`~ecrctl.usage.calls.Calls`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
 from ecrctl.usage.calls import Calls, chunks
-from ecrctl.usage.model import BY_DIGEST, BY_TAG, RUNNING, Reference, Scope, User, parse_image_uri
+from ecrctl.usage.model import RUNNING, Reference, Scope, User, parse_image_uri, references_to
 
 PREFIX = "ecs"
 MAX_PAGE = 100  # ListTaskDefinitions' maxResults limit
@@ -31,21 +32,9 @@ def _revision(arn: str) -> int:
     return int(tail) if tail.isdigit() else 0
 
 
-def references_to(user: User, images: list[str], *, running: bool = False) -> list[Reference]:
-    """References from ``user`` to each ECR image URI in ``images`` (others skipped)."""
-    found = []
-    for uri in images:
-        parsed = parse_image_uri(uri) if uri else None
-        if parsed is None:
-            continue
-        how = RUNNING if running else (BY_DIGEST if parsed.digest else BY_TAG)
-        found.append(Reference(user, uri, parsed, how))
-    return found
-
-
-def _task_references(cluster: str, task: dict[str, Any]) -> list[Reference]:
+def _task_references(cluster: str, task: dict[str, Any], where: str = "") -> list[Reference]:
     arn = str(task.get("taskArn", ""))
-    user = User("ecs-task", f"{_name(cluster)}/{_name(arn)}", arn)
+    user = User("ecs-task", f"{_name(cluster)}/{_name(arn)}", arn, where=where)
     found = []
     for container in task.get("containers") or []:
         image = str(container.get("image") or "")
@@ -73,7 +62,9 @@ class EcsScan:
     def _call(self, operation: str, **kwargs: Any) -> dict[str, Any]:
         return self.calls.call(self.client, PREFIX, operation, **kwargs)
 
-    def run(self) -> list[Reference]:
+    def run(self, launched: Sequence[tuple[str, User]] = ()) -> list[Reference]:
+        """The references of ECS's runners, and of ``launched``: (task definition,
+        the rule or schedule that launches it)."""
         clusters = [str(arn) for arn in self._items("list_clusters", "clusterArns")]
         self.scope.clusters = len(clusters)
         services = self.calls.map(
@@ -91,9 +82,9 @@ class EcsScan:
         wanted: dict[str, list[User]] = {}
         for family_arns in newest:
             for arn in family_arns:
-                user = User("ecs-task-definition", _name(arn), arn)
+                user = User("ecs-task-definition", _name(arn), arn, where=self.calls.where)
                 wanted.setdefault(arn, []).append(user)
-        for arn, user in self._service_task_definitions(services):
+        for arn, user in [*self._service_task_definitions(services), *launched]:
             wanted.setdefault(arn, []).append(user)
         self._tasks(tasks)
         self._task_definitions(wanted)
@@ -134,7 +125,8 @@ class EcsScan:
             for service in services:
                 self.scope.services += 1
                 arn = str(service.get("serviceArn", ""))
-                user = User("ecs-service", f"{_name(cluster)}/{service.get('serviceName')}", arn)
+                name = f"{_name(cluster)}/{service.get('serviceName')}"
+                user = User("ecs-service", name, arn, where=self.calls.where)
                 definitions = {service.get("taskDefinition")}
                 definitions |= {d.get("taskDefinition") for d in service.get("deployments") or []}
                 definitions |= {s.get("taskDefinition") for s in service.get("taskSets") or []}
@@ -154,7 +146,7 @@ class EcsScan:
         for cluster, tasks in described:
             for task in tasks:
                 self.scope.tasks += 1
-                self.references += _task_references(cluster, task)
+                self.references += _task_references(cluster, task, self.calls.where)
 
     def _task_definitions(self, wanted: dict[str, list[User]]) -> None:
         arns = sorted(wanted)
@@ -170,8 +162,8 @@ class EcsScan:
                 continue
             self.scope.task_definitions += 1
             images = [str(c.get("image") or "") for c in definition.get("containerDefinitions", [])]
+            revision = _name(str(definition.get("taskDefinitionArn") or arn))
             for user in wanted[arn]:
-                if user.kind == "ecs-service":  # the service launches this definition
-                    name = _name(arn)
-                    user = User(user.kind, f"{user.name} ({name})", user.arn)
+                if user.kind != "ecs-task-definition":  # it launches this definition
+                    user = replace(user, name=f"{user.name} ({revision})")
                 self.references += references_to(user, images)

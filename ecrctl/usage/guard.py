@@ -1,6 +1,7 @@
 """What the commands ask of the usage scan: refuse to delete an image (or the
-tag) something runs or will launch, mark the images a lifecycle policy would
-expire, and annotate image details and preview results for JSON.
+tag) something runs or will launch, or anything while usage is unknown; mark the
+images a lifecycle policy would expire, and annotate image details and preview
+results for JSON.
 """
 
 from __future__ import annotations
@@ -57,6 +58,33 @@ def refusal(found: Sequence[tuple[str, list[Use]]]) -> Conflict:
     )
 
 
+def unknown_refusal(usage: RepositoryUsage, targets: Sequence[DeleteTarget]) -> Conflict:
+    """One line naming what would go while the scan could not see everything."""
+    names = []
+    for target in targets:
+        tag = target.image_id.get("imageTag")
+        names.append(f"{usage.repository}:{tag}" if tag else f"{usage.repository}@{target.digest}")
+    shown = ", ".join(names[:SHOWN_USERS]) + (
+        f" and {len(names) - SHOWN_USERS} more" if len(names) > SHOWN_USERS else ""
+    )
+    causes = len(usage.causes)
+    return Conflict(
+        f"refusing to delete {len(names)} image(s) or tag(s) whose usage is unknown ({shown}): "
+        f"the usage scan could not see everything ({causes} cause(s), each a warning above)",
+        hint="grant or fix what the warnings name, or pass --force to delete anyway",
+    )
+
+
+def check_delete(usage: RepositoryUsage, targets: Sequence[DeleteTarget]) -> None:
+    """Raise :class:`~ecrctl.errors.Conflict` (exit 1) when a planned deletion removes
+    an image or tag in use, or anything at all while usage is unknown."""
+    found = blocked(usage, targets)
+    if found:
+        raise refusal(found)
+    if targets and not usage.complete:
+        raise unknown_refusal(usage, targets)
+
+
 def guard_delete(
     aws: Aws,
     repository: str,
@@ -64,15 +92,11 @@ def guard_delete(
     options: ScanOptions | None = None,
     progress: Progress | None = None,
 ) -> RepositoryUsage:
-    """Scan usage and raise :class:`~ecrctl.errors.Conflict` (exit 1) when a
-    planned deletion removes an image or tag in use. Returns the usage (its
-    ``complete`` says whether the scan saw everything)."""
+    """Scan usage, then :func:`check_delete`. Returns the usage."""
     from ecrctl.usage.scan import repository_usage
 
     usage = repository_usage(aws, repository, options, progress)
-    found = blocked(usage, targets)
-    if found:
-        raise refusal(found)
+    check_delete(usage, targets)
     return usage
 
 

@@ -1,5 +1,5 @@
-"""The usage scan's results: image URIs as ECS and Lambda write them, who uses
-each image and how, what the scan covered, and what it could not see.
+"""The usage scan's results: image references as the runners write them, who uses
+each image and how, what the scan covered, and why some usage is unknown.
 
 Pure data and string handling; no AWS call here.
 """
@@ -10,8 +10,34 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ecrctl.distribution.hosts import parse_ecr_host
-from ecrctl.distribution.reference import parse_reference
+from ecrctl.distribution.reference import parse_reference, partial_reference
 from ecrctl.errors import InvalidInput
+from ecrctl.usage.causes import Gap, Missing
+from ecrctl.usage.scope import ScanScope, Scope
+from ecrctl.usage.users import Use, User, short_text
+
+__all__ = [
+    "BY_DIGEST",
+    "BY_TAG",
+    "IN_USE",
+    "NOT_IN_USE",
+    "RUNNING",
+    "UNKNOWN",
+    "Gap",
+    "ImageUri",
+    "Missing",
+    "Reference",
+    "RepositoryUsage",
+    "ScanScope",
+    "Scope",
+    "Unreadable",
+    "Usage",
+    "Use",
+    "User",
+    "parse_image_uri",
+    "read_image_uri",
+    "short_text",
+]
 
 IN_USE = "in use"
 NOT_IN_USE = "not in use"
@@ -22,16 +48,7 @@ BY_TAG = "tag"
 BY_DIGEST = "digest"
 RUNNING = "running"  # the digest ECS reports for a task's container, or Lambda's resolved one
 
-# one emulator answers Lambda's ResolvedImageUri for a function created from
-# REPO@sha256:<hex> as REPO@sha256@sha256:<hex>: read as the digest it repeats
-GARBLED_DIGEST = "@sha256@sha256:"
-
-KIND_TEXT = {
-    "ecs-task": "task",
-    "ecs-service": "service",
-    "ecs-task-definition": "task definition",
-    "lambda-function": "function",
-}
+RepositoryKey = tuple[str, str, str]  # registry id, region, repository name
 
 
 @dataclass(frozen=True)
@@ -44,15 +61,38 @@ class ImageUri:
     tag: str | None
     digest: str | None
 
+    @property
+    def key(self) -> RepositoryKey:
+        return (self.registry_id, self.region, self.repository)
 
-def parse_image_uri(uri: str) -> ImageUri | None:
-    """The parts of an ECR image URI; ``None`` for any other registry's image, and for
-    text that is no image reference (nothing of ECR's can match it)."""
-    text = uri.strip().replace(GARBLED_DIGEST, "@sha256:")
+
+@dataclass(frozen=True)
+class Unreadable:
+    """Text on an ECR registry host that is no image reference ecrctl can read: the
+    image it means cannot be known, so its repository's usage is unknown."""
+
+    registry_id: str
+    region: str
+    repository: str | None  # the name as far as it reads; None: any of the registry's
+    why: str  # the parser's complaint
+
+    def covers(self, key: RepositoryKey) -> bool:
+        if (self.registry_id, self.region) != key[:2]:
+            return False
+        return self.repository is None or self.repository == key[2]
+
+
+def read_image_uri(uri: str) -> ImageUri | Unreadable | None:
+    """An ECR image reference's parts; :class:`Unreadable` for text on an ECR host that
+    does not parse (one emulator answers ``REPO@sha256@sha256:<hex>``); ``None`` for
+    any other registry's image, and for text that names no ECR host at all."""
+    text = uri.strip()
+    if not text:
+        return None
     try:
         ref = parse_reference(text, tag_and_digest=True)
-    except InvalidInput:
-        return None
+    except InvalidInput as exc:
+        return _unreadable(text, exc)
     parsed = parse_ecr_host(ref.host) if ref.host else None
     if parsed is None:
         return None
@@ -60,160 +100,112 @@ def parse_image_uri(uri: str) -> ImageUri | None:
     return ImageUri(parsed.account, parsed.region, ref.repository, tag, ref.digest)
 
 
-@dataclass(frozen=True, order=True)
-class User:
-    """Something that runs or will launch an image."""
-
-    kind: str  # a key of KIND_TEXT
-    name: str  # "cluster/service", "family:revision", "cluster/task-id", "function:version"
-    arn: str
-    aliases: tuple[str, ...] = ()  # Lambda aliases pointing at this version
-
-    def text(self) -> str:
-        shown = f"{KIND_TEXT.get(self.kind, self.kind)} {self.name}"
-        if self.aliases:
-            shown += f" (alias {', '.join(self.aliases)})"
-        return shown
-
-    def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"kind": self.kind, "name": self.name, "arn": self.arn}
-        if self.aliases:
-            data["aliases"] = list(self.aliases)
-        return data
+def _unreadable(text: str, exc: InvalidInput) -> Unreadable | None:
+    partial = partial_reference(text)
+    if partial.name == partial.repository:  # no host: nothing of ECR's
+        return None
+    host = partial.name[: len(partial.name) - len(partial.repository) - 1]
+    parsed = parse_ecr_host(host)
+    if parsed is None:
+        return None
+    try:
+        name: str | None = parse_reference(partial.repository).repository
+    except InvalidInput:
+        name = None
+    return Unreadable(parsed.account, parsed.region, name, exc.one_line())
 
 
-def short_text(users: list[User], most: int = 3) -> str:
-    """``service prod/web, task def web:3, 2 task(s)``: tasks counted, ``most`` names."""
-    names = []
-    for user in users:
-        if user.kind == "ecs-service":
-            names.append("service " + user.name.split(" (", 1)[0])
-        elif user.kind == "lambda-function":
-            aliases = f" ({', '.join(user.aliases)})" if user.aliases else ""
-            names.append(f"function {user.name}{aliases}")
-        elif user.kind != "ecs-task":
-            names.append(f"task def {user.name}")
-    tasks = sum(user.kind == "ecs-task" for user in users)
-    shown = names[:most] + ([f"{tasks} task(s)"] if tasks else [])
-    if len(names) > most:
-        shown.append(f"{len(names) - most} more")
-    return ", ".join(shown)
+def parse_image_uri(uri: str) -> ImageUri | None:
+    """The parts of an ECR image reference; ``None`` for anything else (see
+    :func:`read_image_uri` for what tells an unreadable one apart)."""
+    found = read_image_uri(uri)
+    return found if isinstance(found, ImageUri) else None
 
 
 @dataclass(frozen=True)
 class Reference:
-    """One user's reference to one image, as written (``uri``) and parsed."""
+    """One user's reference to one image, as written (``uri``) and read."""
 
     user: User
     uri: str
-    image: ImageUri
+    image: ImageUri | Unreadable
     how: str  # BY_TAG, BY_DIGEST or RUNNING
 
 
-@dataclass(frozen=True)
-class Use:
-    """A user of one image, and how it names it (``tag v1``, ``digest``, ``running``)."""
-
-    user: User
-    how: str
-
-    def text(self) -> str:
-        return f"{self.user.text()} [{self.how}]"
-
-    def to_json(self) -> dict[str, Any]:
-        return {**self.user.to_json(), "via": self.how}
-
-
-@dataclass(frozen=True)
-class Gap:
-    """An action the caller may not perform: that part of the usage is unknown."""
-
-    action: str  # e.g. "ecs:ListClusters"
-    message: str
-
-    def warning(self) -> str:
-        return f"no permission for {self.action}: image usage is unknown ({self.message})"
-
-
-@dataclass
-class Scope:
-    """What the scan covered, so "not in use" can be read for what it means."""
-
-    region: str
-    revisions: int
-    clusters: int = 0
-    services: int = 0
-    tasks: int = 0
-    families: int = 0
-    task_definitions: int = 0
-    functions: int = 0
-    versions: int = 0
-    aliases: int = 0
-
-    def text(self) -> str:
-        return (
-            f"ECS and Lambda in {self.region}: {self.clusters} cluster(s), "
-            f"{self.services} service(s), {self.tasks} running or pending task(s), "
-            f"the newest {self.revisions} revision(s) of {self.families} task-definition "
-            f"family(ies) ({self.task_definitions} task definition(s) read); "
-            f"{self.functions} image function(s), {self.versions} version(s), "
-            f"{self.aliases} alias(es)"
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "region": self.region,
-            "ecs": {
-                "clusters": self.clusters,
-                "services": self.services,
-                "tasks": self.tasks,
-                "taskDefinitionFamilies": self.families,
-                "revisionsPerFamily": self.revisions,
-                "taskDefinitionsRead": self.task_definitions,
-            },
-            "lambda": {
-                "imageFunctions": self.functions,
-                "versions": self.versions,
-                "aliases": self.aliases,
-            },
-        }
+def references_to(user: User, uris: list[str], *, running: bool = False) -> list[Reference]:
+    """``user``'s references to each ECR image in ``uris`` (other registries' skipped;
+    text on an ECR host that does not read is kept, as :class:`Unreadable`)."""
+    found = []
+    for uri in uris:
+        image = read_image_uri(uri)
+        if image is None:
+            continue
+        if running or isinstance(image, Unreadable):
+            how = RUNNING if running else BY_TAG
+        else:
+            how = BY_DIGEST if image.digest else BY_TAG
+        found.append(Reference(user, uri, image, how))
+    return found
 
 
 @dataclass
 class Usage:
     """Every reference the scan found, what it covered and what it could not read."""
 
-    scope: Scope
+    scope: Scope  # the registry's own account and region
     references: list[Reference] = field(default_factory=list)
     gaps: list[Gap] = field(default_factory=list)
     # (registry id, region, repository) -> tag -> digest, for references by tag
-    tags: dict[tuple[str, str, str], dict[str, str]] = field(default_factory=dict)
+    tags: dict[RepositoryKey, dict[str, str]] = field(default_factory=dict)
+    # (registry id, region, repository) -> every digest listed (ACTIVE and ARCHIVED)
+    digests: dict[RepositoryKey, set[str]] = field(default_factory=dict)
+    others: list[Scope] = field(default_factory=list)  # other regions and accounts
+    # a repository -> its replicas (replication destinations): their users count too
+    replicas: dict[RepositoryKey, list[RepositoryKey]] = field(default_factory=dict)
+    external: dict[str, int] | None = None  # --usage-from: what it held
 
     @property
     def complete(self) -> bool:
         return not self.gaps
 
+    @property
+    def scan_scope(self) -> ScanScope:
+        return ScanScope([self.scope, *self.others], self.external)
+
 
 @dataclass
 class RepositoryUsage:
-    """The users of one repository's images, by digest and by tag."""
+    """The users of one repository's images, by digest and by tag, and the reasons
+    its usage is unknown (each a :class:`Gap`)."""
 
     repository: str
     registry_id: str
     usage: Usage
     by_digest: dict[str, list[Use]] = field(default_factory=dict)
     by_tag: dict[str, list[Use]] = field(default_factory=dict)
+    gaps: list[Gap] | None = None  # None: every gap of the scan
+    missing: list[Missing] = field(default_factory=list)
+    # digest -> digests it stands with (an index and its children, a subject and its
+    # referrers): one of them in use keeps the others in use
+    linked: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def causes(self) -> list[Gap]:
+        return self.usage.gaps if self.gaps is None else self.gaps
 
     @property
     def complete(self) -> bool:
-        return self.usage.complete
+        return not self.causes
 
     def users(self, digest: str) -> list[Use]:
-        return self.by_digest.get(digest, [])
+        found = list(self.by_digest.get(digest, []))
+        for other in self.linked.get(digest, []):
+            found += [u for u in self.by_digest.get(other, []) if u not in found]
+        return found
 
     def status(self, digest: str) -> str:
         """IN_USE, NOT_IN_USE, or UNKNOWN when the scan missed something."""
-        if self.by_digest.get(digest):
+        if self.users(digest):
             return IN_USE
         return NOT_IN_USE if self.complete else UNKNOWN
 
@@ -230,9 +222,12 @@ class RepositoryUsage:
         return short_text([use.user for use in uses])
 
     def to_json(self) -> dict[str, Any]:
-        """The scan's scope and gaps, as ``usage`` in JSON output."""
+        """The scan's scope and what it could not see, as ``usage`` in JSON output."""
+        causes = self.causes
         return {
             "complete": self.complete,
-            "scope": self.usage.scope.to_json(),
-            "missingPermissions": sorted({gap.action for gap in self.usage.gaps}),
+            "scope": self.usage.scan_scope.to_json(),
+            "missingPermissions": sorted({g.action for g in causes if g.reason == "denied"}),
+            "unknown": [gap.to_json() for gap in causes],
+            "notFound": [missing.to_json() for missing in self.missing],
         }

@@ -1,41 +1,60 @@
-"""The usage scan: ECS and Lambda in the ECR client's region, then every
-reference by tag resolved to the digest the tag points at now (ListImages).
+"""The usage scan: in every account and region of :mod:`~ecrctl.usage.targets`,
+what ECS, Lambda, AWS Batch, EventBridge (rules and Scheduler) and SageMaker
+run or will launch, plus what ``--usage-from`` names; then every reference by tag
+resolved to the digest the tag points at now (ListImages, ACTIVE and, when
+something is not found there, ARCHIVED).
 
-:func:`scan_usage` covers every repository; :func:`repository_usage` resolves
-only one repository's tags and groups its users by digest and by tag.
+:func:`scan_usage` covers every repository; :func:`repository_usage` one
+repository (and its replicas), grouping its users by digest and by tag.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ecrctl.aws.access import registry_kwargs
-from ecrctl.errors import InvalidInput
+from ecrctl.usage.awsbatch import BatchScan
 from ecrctl.usage.awslambda import LambdaScan
-from ecrctl.usage.calls import WORKERS, Calls, Progress, service_client
+from ecrctl.usage.calls import Calls, Progress, service_client
 from ecrctl.usage.ecs import EcsScan
-from ecrctl.usage.model import BY_DIGEST, RUNNING, RepositoryUsage, Scope, Usage, Use
+from ecrctl.usage.model import ImageUri, Reference, Usage
+from ecrctl.usage.resolve import for_repository
+from ecrctl.usage.sagemaker import ModelScan
+from ecrctl.usage.schedules import RuleScan, ScheduleScan
+from ecrctl.usage.targets import (
+    DEFAULT_REVISIONS,
+    ScanOptions,
+    Target,
+    caller_account,
+    in_region,
+    plan,
+)
 
 if TYPE_CHECKING:
     from ecrctl.aws.clients import Aws
+    from ecrctl.usage.model import RepositoryUsage
 
-DEFAULT_REVISIONS = 5
+__all__ = [
+    "DEFAULT_REVISIONS",
+    "ScanOptions",
+    "for_repository",
+    "repository_usage",
+    "scan_usage",
+]
+
 RepositoryKey = tuple[str, str, str]  # registry id, region, repository name
 
 
-@dataclass(frozen=True)
-class ScanOptions:
-    """What the scan covers beyond the running tasks, services and functions."""
-
-    revisions: int = DEFAULT_REVISIONS  # the newest N revisions of each task-definition family
-    workers: int = WORKERS  # calls in flight at once
-
-    def __post_init__(self) -> None:
-        if self.revisions < 1:
-            raise InvalidInput(
-                f"--usage-revisions {self.revisions} is not a count", hint="give 1 or more"
-            )
+def _scan_target(target: Target, calls: Calls) -> list[Reference]:
+    """Every reference of one account and region's runners."""
+    aws, scope = target.aws, target.scope
+    launched = RuleScan(service_client(aws, "events"), calls, scope).run()
+    launched += ScheduleScan(service_client(aws, "scheduler"), calls, scope).run()
+    found = EcsScan(service_client(aws, "ecs"), calls, scope).run(launched)
+    found += LambdaScan(service_client(aws, "lambda"), calls, scope).run()
+    found += BatchScan(service_client(aws, "batch"), calls, scope).run()
+    found += ModelScan(service_client(aws, "sagemaker"), calls, scope).run()
+    return found
 
 
 def scan_usage(
@@ -44,52 +63,74 @@ def scan_usage(
     progress: Progress | None = None,
     *,
     repositories: set[RepositoryKey] | None = None,
+    key: RepositoryKey | None = None,
 ) -> Usage:
-    """Every ECR image ECS and Lambda use in the region; tags resolved for
-    ``repositories`` only (None: every repository referenced in the region)."""
+    """Every ECR image the runners use in the scan's accounts and regions; tags
+    resolved for ``repositories`` only (None: every repository referenced). With
+    ``key``, the scan is that repository's: its region and its replicas."""
     options = options or ScanOptions()
-    region = aws.region
     calls = Calls(progress, options.workers)
     try:
-        usage = Usage(Scope(region, options.revisions))
-        usage.references += EcsScan(service_client(aws, "ecs"), calls, usage.scope).run()
-        usage.references += LambdaScan(service_client(aws, "lambda"), calls, usage.scope).run()
-        _resolve_tags(aws, calls, usage, repositories)
+        account = caller_account(aws)
+        planned = plan(aws, calls, options, key, account)
+        usage = Usage(planned.targets[0].scope, others=[t.scope for t in planned.targets[1:]])
+        if key is not None:
+            usage.replicas[key] = planned.replicas
+        for target in planned.targets:
+            bound = calls.at(target.scope.account, target.scope.region, target.where)
+            usage.references += _scan_target(target, bound)
+        if options.external is not None:
+            usage.references += options.external.references
+            usage.external = options.external.counts()
+        wanted = repositories
+        if wanted is not None and key is not None:
+            wanted = wanted | set(planned.replicas)
+        _resolve_tags(aws, calls, usage, wanted)
     finally:
         calls.close()
     usage.gaps = list(calls.gaps)
     return usage
 
 
+def _listed(ecr: Any, calls: Calls, key: RepositoryKey, status: dict[str, str]) -> list[Any]:
+    kwargs: dict[str, Any] = {"repositoryName": key[2], **registry_kwargs(key[0])}
+    if status:
+        kwargs["filter"] = status
+    return calls.items(ecr, "ecr", "list_images", "imageIds", **kwargs)
+
+
 def _resolve_tags(
     aws: Aws, calls: Calls, usage: Usage, repositories: set[RepositoryKey] | None
 ) -> None:
-    region = usage.scope.region
-    keys = sorted(
-        {
-            (ref.image.registry_id, ref.image.region, ref.image.repository)
-            for ref in usage.references
-            if ref.image.digest is None and ref.image.region == region
-        }
-    )
-    if repositories is not None:
-        keys = [key for key in keys if key in repositories]
-    ecr = aws.ecr
+    wanted: dict[RepositoryKey, list[ImageUri]] = {}
+    for ref in usage.references:
+        if isinstance(ref.image, ImageUri):
+            wanted.setdefault(ref.image.key, []).append(ref.image)
+    keys = sorted(k for k in wanted if repositories is None or k in repositories)
+    clients: dict[str, Any] = {aws.region: aws.ecr}
+    for region in sorted({key[1] for key in keys} - set(clients)):
+        clients[region] = in_region(aws, region).client("ecr")
 
-    def tags_of(key: RepositoryKey) -> dict[str, str]:
-        listed = calls.items(
-            ecr,
-            "ecr",
-            "list_images",
-            "imageIds",
-            repositoryName=key[2],
-            filter={"tagStatus": "TAGGED"},
-            **registry_kwargs(key[0]),
-        )
-        return {str(i["imageTag"]): str(i["imageDigest"]) for i in listed if i.get("imageTag")}
+    def images_of(key: RepositoryKey) -> tuple[dict[str, str], set[str]]:
+        bound = calls.at(key[0], key[1], "" if key[1] == aws.region else key[1], key)
+        tags: dict[str, str] = {}
+        digests: set[str] = set()
+        for status in ({}, {"imageStatus": "ARCHIVED"}):
+            for image in _listed(clients[key[1]], bound, key, status):
+                digests.add(str(image["imageDigest"]))
+                if image.get("imageTag"):
+                    tags[str(image["imageTag"])] = str(image["imageDigest"])
+            if all(_found(image, tags, digests) for image in wanted[key]):
+                break
+        return tags, digests
 
-    for key, tags in zip(keys, calls.map("ECR tags", tags_of, keys), strict=True):
+    for key, (tags, digests) in zip(keys, calls.map("ECR images", images_of, keys), strict=True):
         usage.tags[key] = tags
+        usage.digests[key] = digests
+
+
+def _found(image: ImageUri, tags: dict[str, str], digests: set[str]) -> bool:
+    return image.digest in digests if image.digest else str(image.tag) in tags
 
 
 def repository_usage(
@@ -103,32 +144,5 @@ def repository_usage(
         repositoryNames=[repository], **registry_kwargs(aws.registry_id)
     )
     key = (str(described["repositories"][0]["registryId"]), aws.region, repository)
-    usage = scan_usage(aws, options, progress, repositories={key})
+    usage = scan_usage(aws, options, progress, repositories={key}, key=key)
     return for_repository(usage, key)
-
-
-def for_repository(usage: Usage, key: RepositoryKey) -> RepositoryUsage:
-    """``usage`` narrowed to one repository: users by digest (tags resolved) and by tag."""
-    result = RepositoryUsage(key[2], key[0], usage)
-    tags = usage.tags.get(key, {})
-    for ref in usage.references:
-        image = ref.image
-        if (image.registry_id, image.region, image.repository) != key:
-            continue
-        if image.digest:
-            digest: str | None = image.digest
-            how = RUNNING if ref.how == RUNNING else BY_DIGEST
-        else:
-            digest = tags.get(str(image.tag))
-            how = f"tag {image.tag}"
-            _add(result.by_tag, str(image.tag), Use(ref.user, how))
-        if digest:
-            _add(result.by_digest, digest, Use(ref.user, how))
-    return result
-
-
-def _add(table: dict[str, list[Use]], key: str, use: Use) -> None:
-    """One entry per user and key: the first way it names the image wins."""
-    uses = table.setdefault(key, [])
-    if all(u.user != use.user for u in uses):
-        uses.append(use)

@@ -15,7 +15,7 @@ from ecrctl.cli.app import App
 from ecrctl.completion import cache as cc
 from ecrctl.completion.cache import CacheScope, ImageId
 from ecrctl.distribution.reference import parse_reference
-from ecrctl.usage.model import ImageUri, parse_image_uri
+from ecrctl.usage.model import ImageUri, Unreadable, parse_image_uri, read_image_uri
 from tests.conftest import Runner
 from tests.distribution.test_reference import INVALID, VALID
 
@@ -164,13 +164,10 @@ REFUSED = [t for t, reason in INVALID if "registry host" not in reason and "both
 
 
 @pytest.mark.parametrize("text", REFUSED, ids=[t[:40] for t in REFUSED])
-def test_the_usage_scan_skips_what_the_parser_refuses(text: str) -> None:
-    if "@sha256@sha256:" in text:  # but for one emulator's answer, read as its digest
-        assert parse_image_uri(f"{HOST}/{text}") == ImageUri(
-            "123456789012", "us-east-1", "team/app", None, text.rpartition("@")[2]
-        )
-        return
+def test_the_usage_scan_reads_what_the_parser_refuses_as_unreadable(text: str) -> None:
+    """Never skipped: on an ECR host, it makes the repository's usage unknown."""
     assert parse_image_uri(f"{HOST}/{text}") is None
+    assert isinstance(read_image_uri(f"{HOST}/{text}"), Unreadable)
 
 
 # -- completion -----------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import sys
+from typing import Any
 
 import click
 import pytest
@@ -29,18 +30,64 @@ def _usage(*gaps: Gap) -> RepositoryUsage:
     return found
 
 
-def test_the_revisions_option_defaults_to_5_and_takes_a_count() -> None:
+def _command() -> click.Command:
     @click.command()
-    @usage_view.revisions_option
-    def cmd(usage_revisions: int) -> None:
-        click.echo(usage_revisions)
+    @usage_view.usage_options
+    def cmd(usage_scan: usage_view.UsageRequest) -> None:
+        click.echo(repr(usage_scan))
 
-    assert CliRunner().invoke(cmd, []).output == "5\n"
-    assert CliRunner().invoke(cmd, ["--usage-revisions", "2"]).output == "2\n"
-    assert CliRunner().invoke(cmd, ["--usage-revisions", "0"]).exit_code == 2
-    assert usage_view.scan_options(3).revisions == 3
-    with pytest.raises(InvalidInput):
-        usage_view.scan_options(0)
+    return cmd
+
+
+def test_the_usage_options_come_as_one_request() -> None:
+    cmd = _command()
+    assert CliRunner().invoke(cmd, []).output == repr(usage_view.UsageRequest()) + "\n"
+    given = [
+        "--usage-revisions",
+        "2",
+        "--usage-regions",
+        "us-east-1,eu-west-1",
+        "--usage-regions",
+        "eu-west-1, us-west-2",
+        "--usage-role",
+        "arn:aws:iam::210987654321:role/reader",
+        "--usage-from",
+        "-",
+    ]
+    expected = usage_view.UsageRequest(
+        2,
+        ("us-east-1", "eu-west-1", "us-west-2"),
+        ("arn:aws:iam::210987654321:role/reader",),
+        "-",
+    )
+    assert CliRunner().invoke(cmd, given).output == repr(expected) + "\n"
+    options = usage_view.scan_options(usage_view.UsageRequest(2, ("eu-west-1",)))
+    assert (options.revisions, options.regions, options.external) == (2, ("eu-west-1",), None)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--usage-revisions", "0"], "0 is not in the range x>=1"),
+        (["--usage-regions", "US-EAST-1"], "invalid region 'US-EAST-1' (from --usage-regions)"),
+        (["--usage-role", "arn:aws:iam::1:user/x"], "is not an IAM role ARN"),
+    ],
+)
+def test_bad_usage_options_are_refused(args: list[str], message: str) -> None:
+    result = CliRunner().invoke(_command(), args, standalone_mode=False, catch_exceptions=True)
+    assert result.exception is not None
+    assert message in str(getattr(result.exception, "message", result.exception))
+
+
+def test_usage_from_is_read_and_refused_when_it_does_not_read(tmp_path: Any) -> None:
+    good = tmp_path / "refs.txt"
+    good.write_text("# in use elsewhere\n123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1\n")
+    options = usage_view.scan_options(usage_view.UsageRequest(source=str(good)))
+    assert options.external is not None and len(options.external.references) == 1
+    bad = tmp_path / "bad.txt"
+    bad.write_text("app:v1\nnot a reference\n")
+    with pytest.raises(InvalidInput, match=r"bad\.txt line 2"):
+        usage_view.scan_options(usage_view.UsageRequest(source=str(bad)))
 
 
 @pytest.mark.parametrize(
@@ -112,6 +159,6 @@ def test_fail_if_in_use_for_used_then_for_unknown() -> None:
         usage_view.fail_if_in_use(_usage(DENIED), [FREE])
     assert unknown.value.one_line() == (
         "the usage of 1 image(s) the policy would expire is unknown; "
-        "grant the permissions named in the warnings above"
+        "fix what the warnings above name (a permission, a region, a reference)"
     )
     usage_view.fail_if_in_use(_usage(), [FREE])  # not in use, and known: fine

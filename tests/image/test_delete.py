@@ -14,6 +14,7 @@ from ecrctl.errors import InvalidInput, NotFound
 from ecrctl.image import delete as images
 from tests import image_samples as s
 from tests.conftest import REGION
+from tests.image import graph_world as g
 
 DIGEST = "sha256:" + "ab" * 32
 
@@ -141,3 +142,64 @@ def test_delete_reports_per_id_failures() -> None:
     assert [i.status for i in plan.items] == ["failed", "done"]
     assert plan.failed[0].failure_code == "ImageReferencedByManifestList"
     assert plan.to_dict()["results"][0]["failureReason"] == reason
+
+
+# -- the image graph -----------------------------------------------------------------
+
+
+@pytest.fixture
+def graph_repo(ecr: Any, monkeypatch: pytest.MonkeyPatch) -> tuple[g.Scene, list[list[str]]]:
+    ecr.create_repository(repositoryName="team/app")
+    return g.build(ecr, "team/app"), g.enforce_manifest_lists(monkeypatch)
+
+
+def test_ecr_refuses_a_child_an_index_still_references(
+    ecr: Any, graph_repo: tuple[g.Scene, list[list[str]]]
+) -> None:
+    """What a single call of every digest meets (and what the passes below avoid)."""
+    scene, _ = graph_repo
+    ids = [{"imageDigest": d} for d in (scene.app, scene.amd, scene.attestation)]
+    answer = ecr.batch_delete_image(repositoryName="team/app", imageIds=ids)
+    assert {f["failureCode"] for f in answer["failures"]} == {"ImageReferencedByManifestList"}
+
+
+def test_an_index_goes_with_its_referrers_and_children_in_passes(
+    ecr: Any, graph_repo: tuple[g.Scene, list[list[str]]]
+) -> None:
+    scene, calls = graph_repo
+    plan = images.plan_delete(ecr, "team/app", [parse_image_ref("app")])
+    planned = [(i.digest, i.step, i.goes_with) for i in plan.items]
+    assert planned[0] == (scene.signature, 0, scene.app)
+    assert planned[1] == (scene.app, 1, "")
+    assert sorted(planned[2:]) == sorted(
+        [(scene.amd, 2, scene.app), (scene.attestation, 2, scene.app)]
+    )
+    assert images.execute_delete(ecr, plan) == 3
+    assert [i.status for i in plan.items] == ["done"] * 4
+    assert calls == [[scene.signature], ["app"], [p[0] for p in planned[2:]]]
+    left = set(_tags(ecr, "team/app"))
+    assert left == {scene.other, scene.other_amd, scene.arm, scene.cosign, scene.plain}
+    assert plan.to_dict()["results"][0]["goesWith"] == scene.app
+
+
+def test_both_indexes_take_the_child_they_share_and_the_cosign_signature(
+    ecr: Any, graph_repo: tuple[g.Scene, list[list[str]]]
+) -> None:
+    scene, _ = graph_repo
+    refs = [parse_image_ref(d) for d in (scene.app, scene.other)]
+    plan = images.plan_delete(ecr, "team/app", refs)
+    images.execute_delete(ecr, plan)
+    assert [i.status for i in plan.items if i.status != "done"] == []
+    assert set(_tags(ecr, "team/app")) == {scene.plain}
+
+
+def test_untagged_leaves_the_children_and_referrers_of_images_that_stay(
+    ecr: Any, graph_repo: tuple[g.Scene, list[list[str]]]
+) -> None:
+    scene, _ = graph_repo
+    loose = s.put(ecr, "team/app", s.schema2("loose"), m.DOCKER_SCHEMA2)
+    plan = images.plan_delete(ecr, "team/app", [], untagged=True)
+    assert [i.digest for i in plan.items] == [loose]
+    assert sorted(d for d, _ in plan.kept) == sorted(
+        [scene.amd, scene.arm, scene.attestation, scene.other_amd, scene.signature]
+    )

@@ -326,3 +326,61 @@ def test_a_large_repository_agrees_with_the_naive_evaluator_and_is_fast() -> Non
     assert time.process_time() - started < 1.0
     got = {f.image.digest: (f.action, f.rule.priority) for f in result.affected() if f.rule}
     assert got == oracle.evaluate(policy, images, NOW)
+
+
+# -- the image graph ------------------------------------------------------------------
+
+
+def _graph_images() -> tuple[list[Image], Any]:
+    from ecrctl.image.graph import Graph
+
+    index, newer = image("index", ["v1"], 10), image("newer", ["v2"], 1)
+    kids = [image("amd", [], 10), image("arm", [], 10), image("tagged-kid", ["v1-arm"], 10)]
+    sig = image("sig", [], 9)
+    graph = Graph(
+        tags={i.digest: i.tags for i in [index, newer, *kids, sig]},
+        children={index.digest: [k.digest for k in kids]},
+        subjects={sig.digest: index.digest},
+    )
+    return [index, newer, *kids, sig], graph
+
+
+def _by_name(found: Any, images: list[Image]) -> dict[str, tuple[str, str]]:
+    named = ["index", "newer", "amd", "arm", "kid", "sig"]
+    names = {i.digest: n for i, n in zip(images, named, strict=True)}
+    return {names[f.image.digest]: (f.action, f.reason(NOW)) for f in found.fates}
+
+
+def test_an_index_that_stays_keeps_its_children_and_referrers() -> None:
+    images, graph = _graph_images()
+    untagged = {"rules": [rule(1, "untagged", "sinceImagePushed", 1)]}
+    plain = _by_name(preview(untagged, images, NOW), images)
+    assert plain["amd"][0] == plain["sig"][0] == "expire"  # without the graph
+    tied = _by_name(preview(untagged, images, NOW, graph), images)
+    assert tied["amd"] == (
+        "keep",
+        f"kept: a child of index {images[0].digest[:19]}, which is kept "
+        "(ECR keeps an index's children)",
+    )
+    assert tied["sig"] == (
+        "keep",
+        f"kept: refers to {images[0].digest[:19]}, which is kept "
+        "(a referrer stays with its subject)",
+    )
+
+
+def test_untagged_children_go_with_their_index_and_tagged_ones_keep_their_own_fate() -> None:
+    images, graph = _graph_images()
+    keep_v = {"rules": [rule(1, "tagged", "imageCountMoreThan", 1, ["v"])]}
+    tied = _by_name(preview(keep_v, images, NOW, graph), images)
+    assert tied["index"][0] == "expire"
+    label = "rule 1 (Rule 1): goes with its index"
+    assert tied["amd"] == ("expire", f"{label} {images[0].digest[:19]}")
+    assert tied["sig"] == (
+        "expire",
+        f"rule 1 (Rule 1): goes with its subject {images[0].digest[:19]}",
+    )
+    assert tied["kid"][0] == "expire"  # v1-arm: its own rule (2nd newest of 3 tagged v*)
+    result = preview(keep_v, images, NOW, graph).to_json()
+    assert {r["appliedRulePriority"] for r in result["previewResults"]} == {1}
+    assert result["summary"]["expiringImageTotalCount"] == 5

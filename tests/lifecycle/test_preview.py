@@ -310,3 +310,45 @@ def test_in_use_asks_for_the_repositorys_usage_once() -> None:
     without = run_preview(PreviewRequest("app", policy="p.json", images="i.json"), io)
     assert isinstance(without, LocalPreview) and without.usage is None
     assert asked == ["app"]
+
+
+# -- the image graph ------------------------------------------------------------------
+
+
+def test_a_repositorys_preview_ties_children_and_referrers_to_their_image(ecr: Any) -> None:
+    """The graph is read from the repository (the indexes' manifests); an in-use
+    child then keeps its index in use."""
+    from ecrctl.usage.model import RepositoryUsage, Scope, Usage, Use, User
+    from tests.image import graph_world as g
+
+    ecr.create_repository(repositoryName="app")
+    scene = g.build(ecr, "app")
+    untagged = {
+        "rules": [
+            {
+                "rulePriority": 1,
+                "selection": {
+                    "tagStatus": "untagged",
+                    "countType": "imageCountMoreThan",
+                    "countNumber": 1,
+                },
+                "action": {"type": "expire"},
+            }
+        ]
+    }
+    found = RepositoryUsage("app", "123456789012", Usage(Scope("us-east-1", 5)))
+    found.by_digest[scene.amd] = [Use(User("ecs-task-definition", "web:1", "arn"), "digest")]
+    files = {**FILES, "u.json": json.dumps(untagged)}
+    io = PreviewIO(
+        read=lambda source, what: files[source],
+        ecr=lambda: ecr,
+        clock=lambda: NOW,
+        usage=lambda name: found,
+    )
+    result = run_preview(PreviewRequest("app", policy="u.json", in_use=True), io)
+    assert isinstance(result, LocalPreview)
+    fates = {f.image.digest: f for f in result.preview.fates}
+    assert result.preview.counts()["expire"] == 0  # every untagged image stands with another
+    assert fates[scene.amd].reason(NOW).startswith(f"kept: a child of index {scene.app[:19]}")
+    assert fates[scene.signature].reason(NOW).startswith(f"kept: refers to {scene.app[:19]}")
+    assert found.status(scene.app) == "in use"  # through its child

@@ -1,6 +1,7 @@
 """Fixtures of the usage tests: a moto_server of their own whose Lambda checks image URIs
 against its ECR (MOTO_LAMBDA_STUB_ECR=false), so ResolvedImageUri carries real digests;
-moto in-process alike; ECS and Lambda clients under Stubber; one scan's API access."""
+moto in-process alike; ECS, Lambda, Batch, EventBridge and Scheduler clients under
+Stubber; one scan's API access."""
 
 from __future__ import annotations
 
@@ -64,6 +65,24 @@ def stubbed_ecs() -> Iterator[tuple[Any, Any]]:
 def stubbed_lambda() -> Iterator[tuple[Any, Any]]:
     """A Lambda client under botocore's Stubber."""
     yield from _stubbed("lambda")
+
+
+@pytest.fixture
+def stubbed_batch() -> Iterator[tuple[Any, Any]]:
+    """An AWS Batch client under botocore's Stubber."""
+    yield from _stubbed("batch")
+
+
+@pytest.fixture
+def stubbed_events() -> Iterator[tuple[Any, Any]]:
+    """An EventBridge client under botocore's Stubber."""
+    yield from _stubbed("events")
+
+
+@pytest.fixture
+def stubbed_scheduler() -> Iterator[tuple[Any, Any]]:
+    """An EventBridge Scheduler client under botocore's Stubber."""
+    yield from _stubbed("scheduler")
 
 
 @pytest.fixture

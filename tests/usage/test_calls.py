@@ -1,5 +1,6 @@
-"""How the usage scan calls AWS: the ECS and Lambda clients on ECR's emulator, refusals
-for permission kept as gaps, things gone as nothing, pages, workers and progress."""
+"""How the usage scan calls AWS: the ECS and Lambda clients on ECR's emulator, every
+call that does not answer kept as a gap (refused, throttled, failed, a page lost),
+things gone as nothing, bugs raised, pages, workers and progress."""
 
 from __future__ import annotations
 
@@ -61,14 +62,71 @@ def test_a_thing_gone_meanwhile_is_nothing_and_no_gap(
     assert calls.gaps == []
 
 
-def test_any_other_error_is_raised(stubbed_ecs: tuple[Any, Stubber], calls: Calls) -> None:
-    from botocore.exceptions import ClientError
-
+@pytest.mark.parametrize(
+    ("code", "status", "reason"),
+    [
+        ("ThrottlingException", 400, "throttled"),
+        ("TooManyRequestsException", 429, "throttled"),
+        ("ServerException", 500, "failed"),
+        ("ClientException", 400, "failed"),
+    ],
+)
+def test_a_call_that_does_not_answer_is_a_gap_with_its_reason(
+    stubbed_ecs: tuple[Any, Stubber], calls: Calls, code: str, status: int, reason: str
+) -> None:
     client, stub = stubbed_ecs
-    stub.add_client_error("list_clusters", "ServerException", "boom")
-    with pytest.raises(ClientError, match="boom"):
-        calls.items(client, "ecs", "list_clusters", "clusterArns")
-    assert calls.gaps == []
+    stub.add_client_error("list_clusters", code, "boom", http_status_code=status)
+    assert calls.items(client, "ecs", "list_clusters", "clusterArns") == []
+    assert [(g.action, g.reason, g.message) for g in calls.gaps] == [
+        ("ecs:ListClusters", reason, "boom")
+    ]
+    assert "image usage is unknown (boom)" in calls.gaps[0].warning()
+
+
+def test_a_dropped_connection_is_a_gap_and_a_bug_is_raised(calls: Calls) -> None:
+    from botocore.exceptions import ConnectionClosedError, ParamValidationError
+
+    class Dropping:
+        def describe_services(self, **kwargs: Any) -> Any:
+            raise ConnectionClosedError(endpoint_url="http://127.0.0.1:1")
+
+        def describe_tasks(self, **kwargs: Any) -> Any:
+            raise ParamValidationError(report="bad")
+
+    assert calls.call(Dropping(), "ecs", "describe_services", services=["s"]) == {}
+    assert [(g.action, g.reason) for g in calls.gaps] == [("ecs:DescribeServices", "failed")]
+    with pytest.raises(ParamValidationError):
+        calls.call(Dropping(), "ecs", "describe_tasks", tasks=["t"])
+
+
+def test_gaps_say_where_they_are(stubbed_ecs: tuple[Any, Stubber], calls: Calls) -> None:
+    client, stub = stubbed_ecs
+    stub.add_client_error("list_clusters", "AccessDeniedException", "no")
+    there = calls.at("210987654321", "us-west-2", "account 210987654321, us-west-2")
+    there.items(client, "ecs", "list_clusters", "clusterArns")
+    [gap] = calls.gaps  # shared with the scan's other places
+    assert (gap.account, gap.region) == ("210987654321", "us-west-2")
+    assert gap.warning().startswith(
+        "no permission for ecs:ListClusters in account 210987654321, us-west-2: "
+    )
+    assert gap.to_json() == {
+        "cause": "denied",
+        "message": "no",
+        "action": "ecs:ListClusters",
+        "account": "210987654321",
+        "region": "us-west-2",
+    }
+
+
+def test_tokens_follow_next_token_by_hand(calls: Calls) -> None:
+    import boto3
+
+    client = boto3.client("events", region_name="us-east-1")
+    with Stubber(client) as stub:
+        stub.add_response("list_event_buses", {"EventBuses": [{"Name": "a"}], "NextToken": "t"}, {})
+        stub.add_response("list_event_buses", {"EventBuses": [{"Name": "b"}]}, {"NextToken": "t"})
+        found = calls.tokens(client, "events", "list_event_buses", "EventBuses")
+    assert [bus["Name"] for bus in found] == ["a", "b"]
 
 
 def test_items_follow_pages_and_stop_once_enough_are_found(
@@ -80,6 +138,16 @@ def test_items_follow_pages_and_stop_once_enough_are_found(
     assert calls.items(client, "ecs", "list_clusters", "clusterArns") == ["a", "b", "c"]
     stub.add_response("list_clusters", {"clusterArns": ["a", "b"], "nextToken": "t"}, {})
     assert calls.items(client, "ecs", "list_clusters", "clusterArns", stop_after=2) == ["a", "b"]
+
+
+def test_items_keep_what_came_before_a_page_that_failed(
+    stubbed_ecs: tuple[Any, Stubber], calls: Calls
+) -> None:
+    client, stub = stubbed_ecs
+    stub.add_response("list_clusters", {"clusterArns": ["a"], "nextToken": "t"}, {})
+    stub.add_client_error("list_clusters", "ServerException", "", http_status_code=503)
+    assert calls.items(client, "ecs", "list_clusters", "clusterArns") == ["a"]
+    assert [(g.action, g.reason) for g in calls.gaps] == [("ecs:ListClusters", "failed")]
 
 
 def test_items_keep_what_came_before_a_refusal(

@@ -11,8 +11,8 @@ from botocore.stub import Stubber
 
 from ecrctl.aws.clients import Aws
 from ecrctl.usage.calls import Calls
-from ecrctl.usage.ecs import EcsScan, references_to
-from ecrctl.usage.model import BY_DIGEST, BY_TAG, RUNNING, Scope, User
+from ecrctl.usage.ecs import EcsScan
+from ecrctl.usage.model import BY_DIGEST, BY_TAG, RUNNING, Scope, Unreadable, User, references_to
 from ecrctl.usage.scan import ScanOptions, repository_usage
 from tests.usage import world as w
 
@@ -114,13 +114,16 @@ def test_every_deployment_of_a_service_counts(calls: Calls) -> None:
 
 def test_references_name_only_ecr_images_and_say_how() -> None:
     user = User("ecs-task-definition", "web:3", DEFINITION + ":3")
-    images = [w.uri("app", "v1"), w.uri("app", digest="sha256:1"), "nginx:1", "", w.uri("app")]
+    pinned = w.uri("app", digest="sha256:" + "1" * 64)
+    images = [w.uri("app", "v1"), pinned, "nginx:1", "", w.uri("app"), w.uri("app") + "@sha256:1"]
     found = references_to(user, images)
-    assert [(r.uri, r.image.repository, r.image.tag, r.how) for r in found] == [
-        (w.uri("app", "v1"), "app", "v1", BY_TAG),
-        (w.uri("app", digest="sha256:1"), "app", None, BY_DIGEST),
-        (w.uri("app"), "app", "latest", BY_TAG),
+    assert [(r.uri, r.image.repository, r.how) for r in found] == [
+        (w.uri("app", "v1"), "app", BY_TAG),
+        (pinned, "app", BY_DIGEST),
+        (w.uri("app"), "app", BY_TAG),
+        (w.uri("app") + "@sha256:1", "app", BY_TAG),  # kept: it makes usage unknown
     ]
+    assert [type(r.image) for r in found][-1] is Unreadable
     running = references_to(user, [w.uri("app", "v1")], running=True)
     assert [r.how for r in running] == [RUNNING]
 

@@ -36,11 +36,16 @@ KEEP_NEWEST = json.dumps(
 )
 
 
-def ecrctl(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    """ecrctl with only ECR's endpoint set: ECS and Lambda follow it to the emulator."""
+def ecrctl(url: str, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
+    """ecrctl with only ECR's endpoint set: every other service follows it to the emulator."""
     env = dict(os.environ, AWS_ENDPOINT_URL_ECR=url)
     return subprocess.run(
-        [str(BIN / "ecrctl"), *args], env=env, capture_output=True, text=True, timeout=120
+        [str(BIN / "ecrctl"), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        input=input,
     )
 
 
@@ -73,7 +78,11 @@ def test_preview_marks_the_expiring_images_in_use(
     assert header[:6] == ["TAGS", "DIGEST", "PUSHED", "FATE", "IN", "USE"]
     v1_row = next(line for line in result.stdout.splitlines() if line.startswith("v1 "))
     assert "expire" in v1_row and "task def web:1, service prod/web, 1 task(s)" in v1_row
-    assert "usage scanned: ECS and Lambda in us-east-1: 1 cluster(s), 1 service(s)" in result.stderr
+    assert (
+        "usage scanned: account 123456789012, us-east-1: ECS 1 cluster(s), 1 service(s)"
+        in result.stderr
+    )
+    assert "Lambda 1 image function(s), 2 version(s), 1 alias(es); Batch 0" in result.stderr
     assert "newest 5 revision(s) of 1 task-definition family(ies)" in result.stderr
     # 5 images, keep 1: v3 (the newest) stays; of the 4 others, v1 and v2 are in use
     assert "5 image(s): 4 expire, 1 kept" in result.stderr
@@ -127,7 +136,7 @@ def test_delete_of_unused_images_and_with_force_without_a_scan(
     with proxy(usage_url, rules) as url:
         unused = ecrctl(url, "image", "delete", "app", "old", "--untagged", "--yes")
         assert unused.returncode == 0, unused.stderr
-        assert unused.stderr == ""
+        assert [line.split(":")[0] for line in unused.stderr.splitlines()] == ["usage scanned"]
         assert "ecs:ListClusters" in rules.seen
         rules.seen.clear()
         forced = ecrctl(url, "image", "delete", "app", "v1", "--force")
@@ -279,3 +288,23 @@ def test_progress_on_a_terminal_and_none_when_piped(scene: w.World, usage_url: s
     assert len(json.loads(stdout)) == 5  # stdout stays parseable
     piped = ecrctl(usage_url, "image", "list", "app", "--in-use", "-o", "json")
     assert "scanning usage" not in piped.stderr
+
+
+def test_check_then_put_guard_with_the_suggested_policy(
+    scene: w.World, usage_url: str, policy: str
+) -> None:
+    checked = ecrctl(usage_url, "policy", "lifecycle", "check", "app", policy)
+    assert checked.returncode == 1
+    suggested = checked.stdout[checked.stdout.index("{") :]
+    refused = ecrctl(usage_url, "policy", "lifecycle", "put", "app", policy, "--guard", "--yes")
+    assert refused.returncode == 1 and "refusing to put a policy" in refused.stderr
+    put = ecrctl(
+        usage_url, "policy", "lifecycle", "put", "app", "-", "--guard", "--yes", input=suggested
+    )
+    assert put.returncode == 0, put.stderr
+    stored = json.loads(scene.ecr.get_lifecycle_policy(repositoryName="app")["lifecyclePolicyText"])
+    assert [r["selection"].get("tagPatternList") for r in stored["rules"]] == [
+        ["v1"],
+        ["v2"],
+        None,
+    ]

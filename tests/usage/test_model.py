@@ -12,11 +12,12 @@ from ecrctl.usage.model import (
     ImageUri,
     RepositoryUsage,
     Scope,
+    Unreadable,
     Usage,
     Use,
     User,
     parse_image_uri,
-    short_text,
+    read_image_uri,
 )
 
 HOST = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
@@ -31,7 +32,7 @@ D = "sha256:" + "a" * 64
         (f"{HOST}/team/app", ImageUri("123456789012", "us-east-1", "team/app", "latest", None)),
         (f"{HOST}/app@{D}", ImageUri("123456789012", "us-east-1", "app", None, D)),
         (f"{HOST}/app:v1@{D}", ImageUri("123456789012", "us-east-1", "app", "v1", D)),
-        (f"{HOST}/app@sha256@{D}", ImageUri("123456789012", "us-east-1", "app", None, D)),
+        (f"{HOST}/app@sha256@{D}", None),  # one emulator's garble: see read_image_uri
         (
             "111122223333.dkr.ecr.eu-west-1.amazonaws.com/x/y:1",
             ImageUri("111122223333", "eu-west-1", "x/y", "1", None),
@@ -83,15 +84,43 @@ def test_scope_and_gaps_in_json() -> None:
     assert data["scope"]["region"] == "us-east-1"
 
 
-def test_lambda_user_names_its_aliases() -> None:
-    user = User("lambda-function", "fn:3", "arn:fn:3", ("live", "prod"))
-    assert user.text() == "function fn:3 (alias live, prod)"
-    assert user.to_json()["aliases"] == ["live", "prod"]
+@pytest.mark.parametrize(
+    ("uri", "repository"),
+    [
+        (f"{HOST}/app@sha256@{D}", "app"),
+        (f"{HOST}/app@sha256:XYZ", "app"),
+        (f"{HOST}/team/app:bad tag", "team/app"),
+        (f"{HOST}/App:v1", None),  # not even the name reads: any repository of the registry
+        (f"{HOST}/app:v1@", "app"),
+    ],
+)
+def test_text_on_an_ecr_host_that_does_not_read_is_unreadable(
+    uri: str, repository: str | None
+) -> None:
+    found = read_image_uri(uri)
+    assert isinstance(found, Unreadable)
+    assert (found.registry_id, found.region, found.repository) == (
+        "123456789012",
+        "us-east-1",
+        repository,
+    )
+    assert found.why
+    assert found.covers(("123456789012", "us-east-1", repository or "anything"))
+    assert not found.covers(("123456789012", "us-west-2", repository or "app"))
+    assert parse_image_uri(uri) is None
 
 
-def test_the_short_form_counts_tasks_and_caps_names() -> None:
-    users = [User("ecs-task", f"prod/t{n}", f"arn:t{n}") for n in range(3)]
-    users += [User("ecs-task-definition", f"web:{n}", f"arn:web:{n}") for n in range(1, 5)]
-    users.append(User("lambda-function", "fn:1", "arn:fn:1", ("live",)))
-    assert short_text(users) == "task def web:1, task def web:2, task def web:3, 3 task(s), 2 more"
-    assert short_text(users[-1:]) == "function fn:1 (live)"
+@pytest.mark.parametrize(
+    "uri", ["nginx:la test", "registry.example.com/App:v1", "not a reference", "", "   "]
+)
+def test_text_that_names_no_ecr_host_is_nothing_of_ecrs(uri: str) -> None:
+    assert read_image_uri(uri) is None
+
+
+def test_each_unknown_is_listed_with_its_cause_in_json() -> None:
+    usage = _usage(False)
+    usage.usage.gaps.append(Gap("ecs:DescribeTasks", "Rate exceeded", "throttled"))
+    data = usage.to_json()
+    assert [u["cause"] for u in data["unknown"]] == ["denied", "throttled"]
+    assert data["missingPermissions"] == ["ecs:ListClusters"]
+    assert data["notFound"] == []

@@ -35,7 +35,7 @@ def test_each_image_is_named_with_who_uses_it(scene: w.World) -> None:
     ]
     for unused in ("app:old", "app:untagged"):
         assert usage.status(d[unused]) == NOT_IN_USE
-    assert sorted(usage.by_tag) == ["v1"]  # what launches by tag
+    assert sorted(usage.by_tag) == ["v1", "v3"]  # what launches (or redeploys) by tag
     scope = usage.usage.scope
     assert (scope.clusters, scope.services, scope.tasks, scope.families) == (1, 1, 1, 1)
     assert (scope.functions, scope.versions, scope.aliases) == (1, 2, 1)

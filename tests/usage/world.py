@@ -1,6 +1,8 @@
 """A small AWS world in moto for the usage tests and the benchmark: an ECR
 repository with images, ECS clusters, task definitions (by tag and by digest),
-services, tasks, and Lambda functions of package type Image."""
+services, tasks, Lambda functions of package type Image, AWS Batch job
+definitions, EventBridge rules and Scheduler schedules that run ECS tasks, and
+SageMaker models."""
 
 from __future__ import annotations
 
@@ -24,6 +26,10 @@ class World:
     ecs: Any
     awslambda: Any
     iam: Any
+    batch: Any = None
+    events: Any = None
+    scheduler: Any = None
+    sagemaker: Any = None
     digests: dict[str, str] = field(default_factory=dict)  # "repo:tag" or "repo:seed" -> digest
 
     def image(self, repository: str, seed: str, tag: str | None = None) -> str:
@@ -63,6 +69,51 @@ class World:
         )
         return str(response.get("Version", "$LATEST"))
 
+    def job_definition(self, name: str, image: str) -> str:
+        response = self.batch.register_job_definition(
+            jobDefinitionName=name,
+            type="container",
+            containerProperties={"image": image, "vcpus": 1, "memory": 128},
+        )
+        return str(response["jobDefinitionArn"])
+
+    def rule(self, name: str, task_definition: str, bus: str = "default") -> None:
+        if bus != "default":
+            self.events.create_event_bus(Name=bus)
+        when = (
+            {"ScheduleExpression": "rate(1 hour)"}  # only the default bus takes schedules
+            if bus == "default"
+            else {"EventPattern": '{"source": ["jobs"]}'}
+        )
+        self.events.put_rule(Name=name, EventBusName=bus, **when)
+        target = {
+            "Id": "1",
+            "Arn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/prod",
+            "RoleArn": ROLE,
+            "EcsParameters": {"TaskDefinitionArn": task_definition, "TaskCount": 1},
+        }
+        self.events.put_targets(Rule=name, EventBusName=bus, Targets=[target])
+
+    def schedule(self, name: str, task_definition: str) -> None:
+        self.scheduler.create_schedule(
+            Name=name,
+            ScheduleExpression="rate(1 hour)",
+            FlexibleTimeWindow={"Mode": "OFF"},
+            Target={
+                "Arn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/prod",
+                "RoleArn": ROLE,
+                "EcsParameters": {"TaskDefinitionArn": task_definition},
+            },
+        )
+
+    def model(self, name: str, primary: str, *more: str) -> None:
+        self.sagemaker.create_model(
+            ModelName=name,
+            ExecutionRoleArn=ROLE,
+            PrimaryContainer={"Image": primary},
+            **({"Containers": [{"Image": image} for image in more]} if more else {}),
+        )
+
 
 def uri(repository: str, tag: str | None = None, digest: str | None = None) -> str:
     text = f"{HOST}/{repository}"
@@ -79,7 +130,16 @@ def clients(**kwargs: Any) -> World:
     def make(service: str) -> Any:
         return boto3.client(service, region_name=REGION, **kwargs)
 
-    return World(make("ecr"), make("ecs"), make("lambda"), make("iam"))
+    return World(
+        make("ecr"),
+        make("ecs"),
+        make("lambda"),
+        make("iam"),
+        make("batch"),
+        make("events"),
+        make("scheduler"),
+        make("sagemaker"),
+    )
 
 
 def lambda_role(world: World) -> None:

@@ -22,7 +22,7 @@ from ecrctl.cli.render import (
     fmt_time,
     print_table,
 )
-from ecrctl.cli.usage_view import revisions_option
+from ecrctl.cli.usage_view import UsageRequest, usage_options
 from ecrctl.distribution.reference import parse_image_ref
 from ecrctl.distribution.refs import check_repository_name
 from ecrctl.image import query
@@ -72,7 +72,7 @@ def _list_table(found: list[dict[str, Any]], usage: RepositoryUsage | None = Non
 )
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Show at most N images.")
 @click.option("--in-use", is_flag=True, help="Add who in ECS or Lambda uses each image.")
-@revisions_option
+@usage_options
 @public_option
 @pass_app
 def list_(
@@ -82,7 +82,7 @@ def list_(
     sort: str,
     limit: int | None,
     in_use: bool,
-    usage_revisions: int,
+    usage_scan: UsageRequest,
     public: bool,
 ) -> None:
     """List the images of REPOSITORY.
@@ -111,7 +111,7 @@ def list_(
     from ecrctl.cli.usage_view import scan
     from ecrctl.usage.guard import annotate
 
-    usage = scan(app, repository, usage_revisions)
+    usage = scan(app, repository, usage_scan)
     emit(app, annotate(usage, found), table=lambda: _list_table(found, usage))
 
 

@@ -10,6 +10,7 @@ from ecrctl.cli.common import confirm, group, pass_app, read_source
 from ecrctl.cli.options import file_argument, yes_option
 from ecrctl.cli.paramtypes import REPOSITORY, complete_names
 from ecrctl.cli.render import Table, emit, error, notice, to_json
+from ecrctl.cli.usage_view import UsageRequest, usage_options
 from ecrctl.distribution.refs import check_repository_name
 from ecrctl.errors import ExitCode, InvalidInput
 
@@ -19,7 +20,10 @@ from ecrctl.errors import ExitCode, InvalidInput
     epilog="\b\nExamples:\n  ecrctl policy lifecycle template keep-untagged count=3 > policy.json\n"
     "  ecrctl policy lifecycle preview team/app --policy policy.json\n"
     "  ecrctl policy lifecycle put team/app policy.json",
-    lazy={"preview": "ecrctl.cli.policy.lifecycle_preview:preview"},
+    lazy={
+        "preview": "ecrctl.cli.policy.lifecycle_preview:preview",
+        "check": "ecrctl.cli.policy.lifecycle_check:check",
+    },
 )
 def lifecycle() -> None:
     """Lifecycle policies: check them, preview them offline with ECR's rules, apply them."""
@@ -53,27 +57,48 @@ def get(app: App, repository: str) -> None:
     "put",
     epilog="\b\nExamples:\n  ecrctl policy lifecycle put team/app policy.json\n"
     "  ecrctl policy lifecycle template keep-latest count=10 | "
-    "ecrctl policy lifecycle put team/app - --yes",
+    "ecrctl policy lifecycle put team/app - --yes\n"
+    "  ecrctl policy lifecycle put team/app policy.json --guard",
 )
 @click.argument("repository", type=REPOSITORY)
 @file_argument
+@click.option(
+    "--guard",
+    is_flag=True,
+    help="Refuse if the policy would expire or archive an image in use (a usage scan).",
+)
+@usage_options
 @yes_option
 @pass_app
-def put(app: App, repository: str, source: str, yes: bool) -> None:
+def put(
+    app: App, repository: str, source: str, guard: bool, usage_scan: UsageRequest, yes: bool
+) -> None:
     """Validate FILE, show how many images it would expire now, and set it on REPOSITORY.
 
-    ECR acts on the affected images within 24 hours of the change.
+    ECR acts on the affected images within 24 hours of the change. With
+    --guard, nothing is put when an image it would expire or archive is in use,
+    or of unknown use: the images are listed with a policy that keeps them.
     """
     import time
 
     from ecrctl.lifecycle import engine, store, validate
+    from ecrctl.lifecycle.preview import load_repository
 
     name = _repo(repository)
     text = read_source(source, what="policy file")
     document = validate.parse(text, name=f"lifecycle policy {_shown(source)}", source=source)
     registry_id = app.settings.registry_id
-    images = store.repository_images(app.ecr, name, registry_id=registry_id)
-    counts = engine.preview(document, images, time.time()).counts()
+    images, graph = load_repository(app.ecr, name, registry_id=registry_id)
+    if guard:
+        from ecrctl.cli.policy import lifecycle_check
+
+        checked = lifecycle_check.run_check(
+            app, name, document, images, usage_scan, graph=graph, quiet_when_safe=True
+        )
+        if not checked.safe:
+            raise lifecycle_check.refusal(checked, "refusing to put a policy that would expire")
+        notice(app, lifecycle_check.safe_text(checked))
+    counts = engine.preview(document, images, time.time(), graph).counts()
     effect = _effect(counts, len(images))
     notice(app, f"{name}: {effect} within 24 hours of applying this policy")
     confirm(

@@ -16,7 +16,7 @@ from ecrctl.cli.common import EcrctlCommand, pass_app, read_source
 from ecrctl.cli.options import file_option
 from ecrctl.cli.paramtypes import REPOSITORY
 from ecrctl.cli.render import Table, emit, fmt_digest, fmt_time, notice, plain_table_text
-from ecrctl.cli.usage_view import revisions_option
+from ecrctl.cli.usage_view import UsageRequest, usage_options
 from ecrctl.errors import EcrctlError
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ PLAIN_ABOVE = 1000  # rows; rich needs about half a millisecond per row
     is_flag=True,
     help="Exit 1 if an image the policy affects is in use or of unknown use (implies --in-use).",
 )
-@revisions_option
+@usage_options
 @pass_app
 def preview(
     app: App,
@@ -95,7 +95,7 @@ def preview(
     timeout: float,
     in_use: bool,
     fail_if_in_use: bool,
-    usage_revisions: int,
+    usage_scan: UsageRequest,
 ) -> None:
     """Show what a lifecycle policy does to each image, and why, with ECR's rules.
 
@@ -125,7 +125,7 @@ def preview(
         ecr=lambda: app.ecr,
         registry_id=app.settings.registry_id,
         waiting=lambda name, seconds: _waiting(app, name, seconds),
-        usage=lambda name: scan(app, name, usage_revisions),
+        usage=lambda name: scan(app, name, usage_scan),
     )
     with no_cyclic_gc():  # rendering 100,000 rows builds as many small objects again
         _render(app, run_preview(request, io), only_expiring, fail_if_in_use)

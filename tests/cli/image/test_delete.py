@@ -1,5 +1,6 @@
 """``ecrctl image delete`` through the real main() wrapper on moto's ECR: what was
-deleted, confirmation for digests, untagged images and dry runs, bad input."""
+deleted, confirmation for digests, untagged images and dry runs, bad input, and the
+image graph (children and referrers go with their image; an in-use child keeps it)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import pytest
 
 from ecrctl.distribution import manifest as m
 from tests import image_samples as s
-from tests.conftest import Runner
+from tests.conftest import ACCOUNT, REGION, Runner
+from tests.image import graph_world as g
 from tests.support.cli import one_line_error
 
 DIGEST = "sha256:" + "ab" * 32
@@ -80,3 +82,43 @@ def test_delete_bad_input_deletes_nothing(
 
 def test_delete_unknown_repository(cli: Runner, ecr: Any) -> None:
     one_line_error(cli("image", "delete", "nope", "v1"), 1, "nope")
+
+
+# -- the image graph -----------------------------------------------------------------
+
+
+def test_an_index_goes_with_its_children_and_referrers(
+    cli: Runner, ecr: Any, repo: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scene = g.build(ecr, repo)
+    g.enforce_manifest_lists(monkeypatch)
+    refused = cli("image", "delete", repo, "app")  # by tag, yet images go by digest
+    one_line_error(refused, 2, "pass --yes")
+    done = cli("image", "delete", repo, "app", "--yes")
+    assert done.exit_code == 0, done.stderr
+    rows = [line for line in done.stdout.splitlines() if "image deleted with" in line]
+    assert len(rows) == 3 and all(scene.app[7:19] in row for row in rows)
+    left = {d["imageDigest"] for d in ecr.describe_images(repositoryName=repo)["imageDetails"]}
+    assert scene.arm in left and scene.amd not in left and scene.signature not in left
+
+
+def test_an_image_in_use_through_its_child_keeps_its_index(
+    cli: Runner, ecr: Any, repo: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A task pinned to one platform's manifest: the index is in use too."""
+    import boto3
+
+    scene = g.build(ecr, repo)
+    ecs = boto3.client("ecs", region_name=REGION)
+    host = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com"
+    ecs.register_task_definition(
+        family="web",
+        containerDefinitions=[{"name": "a", "image": f"{host}/{repo}@{scene.amd}", "memory": 64}],
+    )
+    refused = cli("image", "delete", repo, "app", "--yes")
+    assert refused.exit_code == 1
+    last = refused.stderr.splitlines()[-1]
+    assert f"{repo}:app is used by task definition web:1 [digest]" in last
+    assert f"{repo}@{scene.amd} is used by task definition web:1 [digest]" in last
+    other = cli("image", "delete", repo, "other", "--yes", "--dry-run")
+    assert other.exit_code == 0, other.stderr  # arm, which both share, stays with app

@@ -574,3 +574,31 @@ def test_preview_leaves_the_garbage_collector_as_it_was(cli: Runner, tmp_path: P
     assert result.exit_code == 0
     assert result.stderr.startswith("0 image(s): 0 expire, 0 kept")
     assert gc.isenabled()
+
+
+# -- the image graph ------------------------------------------------------------------
+
+
+def test_the_why_column_says_an_untagged_child_stays_with_its_index(
+    cli: Runner, ecr: Any, tmp_path: Path
+) -> None:
+    from tests.image import graph_world as g
+
+    ecr.create_repository(repositoryName="team/app")
+    scene = g.build(ecr, "team/app")
+    policy = EXAMPLES[0].policy  # untagged images older than 14 days expire
+    result = cli(
+        *PREVIEW,
+        "team/app",
+        "--policy",
+        write(tmp_path, "p.json", policy),
+        "--now",
+        "2100-01-01T00:00:00Z",
+    )
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    amd = next(line for line in lines if scene.amd[7:19] in line)
+    assert f"kept: a child of index {scene.app[7:19]}" in amd.replace("sha256:", "")
+    loose = next(line for line in lines if scene.signature[7:19] in line)
+    assert "kept: refers to" in loose
+    assert "0 expire" in result.stderr
