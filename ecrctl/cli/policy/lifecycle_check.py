@@ -11,6 +11,7 @@ import click
 from ecrctl.cli import usage_view
 from ecrctl.cli.app import App
 from ecrctl.cli.common import EcrctlCommand, pass_app, read_source
+from ecrctl.cli.paramtypes import REPOSITORY
 from ecrctl.cli.render import Table, emit, fmt_digest, notice, to_json
 from ecrctl.cli.usage_view import UsageRequest, usage_options
 from ecrctl.distribution.refs import check_repository_name
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     "  kubectl get pods -A -o json | ecrctl policy lifecycle check team/app policy.json "
     "--usage-from -",
 )
-@click.argument("repository")
+@click.argument("repository", type=REPOSITORY)
 @click.argument("source", metavar="[FILE|-]", required=False)
 @usage_options
 @pass_app
