@@ -1,0 +1,104 @@
+"""A source blob read as it arrives: hashed and counted on the way, its last
+bytes held back until the whole blob is checked, and a source that breaks off
+or stalls named as the source (never blamed on the destination)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from ecrctl.distribution.client import DigestMismatch
+from ecrctl.distribution.transport import Deadline
+from ecrctl.errors import EcrctlError, ServiceError
+
+SMALL_BLOB = 1 << 20  # read into memory (and retried as bytes) below this size
+READ_SIZE = 1 << 20
+TAIL = 1 << 20  # a streamed blob's last bytes, sent with the PUT once the blob is checked
+
+
+class SourceError(ServiceError):
+    """The source failed in the middle of a blob: named, so the destination is not blamed."""
+
+
+class BlobSource:
+    """A source blob's bytes as they arrive, hashed and counted on the way.
+
+    :meth:`chunks` hands over all but the last ``TAIL`` bytes (the PATCH's body);
+    a source that breaks off or stalls ends it early, cleanly, so the PATCH ends
+    and its upload can be cancelled. :meth:`rest` then reads the held-back bytes
+    and checks the whole blob: nothing of a wrong blob's end is sent."""
+
+    def __init__(
+        self,
+        response: Any,
+        deadline: Deadline,
+        digest: str,
+        size: int,
+        on_bytes: Callable[[int], None],
+        label: str,
+    ) -> None:
+        self.raw = response.raw
+        self.deadline = deadline
+        self.digest = digest
+        self.size = size
+        self.count = 0
+        self.hash = hashlib.sha256()
+        self.on_bytes = on_bytes
+        self.label = label
+        self.failure: EcrctlError | None = None
+
+    def chunks(self) -> Iterator[bytes]:
+        head = max(self.size - TAIL, 0)
+        while self.count < head and self.failure is None:
+            try:
+                chunk = self._read(min(READ_SIZE, head - self.count))
+            except EcrctlError as exc:
+                self.failure = exc
+                return
+            if not chunk:
+                self.failure = self._short()
+                return
+            yield chunk
+
+    def rest(self) -> bytes:
+        """The bytes not handed over yet, once the whole blob is checked."""
+        if self.failure is not None:
+            raise self.failure
+        parts = []
+        while self.count < self.size:
+            chunk = self._read(min(READ_SIZE, self.size - self.count))
+            if not chunk:
+                raise self._short()
+            parts.append(chunk)
+        if self._read(1):
+            raise DigestMismatch(f"{self.label}: more bytes than the {self.size} declared")
+        actual = "sha256:" + self.hash.hexdigest()
+        if actual != self.digest:
+            raise DigestMismatch(
+                f"{self.label}: the source sent {self.count} bytes hashing to {actual}, "
+                f"not {self.size} bytes of {self.digest}",
+                hint="nothing was tagged; retry, and check the source registry or any proxy",
+            )
+        return b"".join(parts)
+
+    def _read(self, amount: int) -> bytes:
+        try:
+            chunk: bytes = self.raw.read(amount, decode_content=False)
+        except Exception as exc:  # urllib3's and the socket's: the source broke off
+            if self.deadline.passed:
+                raise self.deadline.stalled() from None
+            raise self._short(type(exc).__name__) from None
+        if chunk:
+            self.count += len(chunk)
+            self.hash.update(chunk)
+            self.on_bytes(len(chunk))
+        return chunk
+
+    def _short(self, cause: str = "") -> SourceError:
+        said = f" ({cause})" if cause else ""
+        return SourceError(
+            f"{self.label}: the source broke off after {self.count} of {self.size} bytes{said}",
+            hint="nothing was committed at the destination; retry, and check the source "
+            "registry or any proxy in front of it",
+        )
