@@ -2,8 +2,9 @@
 them, mounted across repositories of one registry, else streamed.
 
 A streamed blob goes straight from the source's GET into the destination's
-PATCH (no temp file, one read buffer in memory), hashed on the way: a blob
-whose bytes do not match its digest or size is never committed. A
+PATCH (no temp file, two 1 MiB chunks in memory), hashed on the way: its last
+chunk is sent only once the blob matches its digest and size, and a blob that
+does not is never committed; its upload is cancelled once the PATCH has ended. A
 :class:`BlobMover` moves each (destination repository, digest) once per run,
 from any number of threads, and remembers where in a destination registry a
 blob already is, so that later repositories mount it instead of moving bytes.
@@ -186,9 +187,9 @@ class BlobMover:
         digest: str,
         size: int,
     ) -> int:
-        """GET from the source into PATCH at the destination, then PUT ?digest= with the
-        last bytes once the blob is checked. Any failure cancels the upload, once no
-        request of it is in flight (with its latest Location, which the registry takes)."""
+        """GET from the source into one PATCH at the destination, then PUT ?digest=.
+        Any failure cancels the upload, once no request of it is in flight (with its
+        latest Location, the one the registry takes)."""
         done = [0, 0]  # bytes read, bytes last reported
 
         def on_bytes(count: int) -> None:
@@ -208,21 +209,19 @@ class BlobMover:
                 deadline=timer,
             )
             with source:
-                blob = BlobSource(
-                    source, timer, digest, size, on_bytes, f"blob {digest} of {src.host}/{src_repo}"
-                )
-                last = self._send(blob, dst, dst_repo, latest)
+                label = f"blob {digest} of {src.host}/{src_repo}"
+                blob = BlobSource(source, timer, digest, size, on_bytes, label)
+                self._patch(blob, dst, dst_repo, latest)
             final = dst.url(latest[0])
             final += ("&" if "?" in final else "?") + f"digest={digest}"
-            headers = {"Content-Type": "application/octet-stream", "Content-Length": str(len(last))}
             dst.request(
                 "PUT",
                 final,
                 scope=scope(dst_repo, "pull,push"),
-                headers=headers,
-                data=last,
+                headers={"Content-Length": "0"},
+                data=b"",
                 ok=(201, 204),
-                deadline=dst.deadline(len(last)),
+                deadline=dst.deadline(size),  # a registry may check the blob now
             )
         except BaseException:
             self._cancel(dst, latest[0], dst_repo)
@@ -230,30 +229,28 @@ class BlobMover:
         return blob.count
 
     @staticmethod
-    def _send(blob: BlobSource, dst: RegistryClient, dst_repo: str, latest: list[str]) -> bytes:
-        """PATCH what the PUT will not carry; the bytes left for the PUT (all of a small
-        blob's are checked before any is sent, and go in the PATCH)."""
+    def _patch(blob: BlobSource, dst: RegistryClient, dst_repo: str, latest: list[str]) -> None:
+        """One PATCH with the blob: a small one read whole and checked first (one
+        retryable request), a larger one streamed chunked, its last chunk only once
+        checked. ``latest`` gets the upload's new Location once the PATCH has ended."""
         headers = {"Content-Type": "application/octet-stream"}
         if blob.size <= SMALL_BLOB:
-            body: Any = blob.rest()
+            body: Any = blob.whole()
             headers["Content-Length"] = str(len(body))
-            last = b""
         else:
-            body = blob.chunks()  # chunked: a source failure ends it early, cleanly
+            body = blob.chunks()  # chunked, as docker push sends: it can end early, cleanly
         patched = dst.request(
             "PATCH",
             latest[0],
             scope=scope(dst_repo, "pull,push"),
             headers=headers,
             data=body,
-            ok=(202, 204),
+            ok=(201, 202, 204),  # ECR answers 201
             replayable=isinstance(body, bytes),
-            deadline=dst.deadline(blob.size),
+            deadline=dst.deadline(after=blob.deadline),  # a stalled source is named first
         )
         latest[0] = dst.url(patched.headers.get("Location") or latest[0])
-        if blob.size > SMALL_BLOB:
-            last = blob.rest()
-        return last
+        blob.check()
 
     @staticmethod
     def _cancel(dst: RegistryClient, location: str, dst_repo: str) -> None:

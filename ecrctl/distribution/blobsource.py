@@ -1,5 +1,5 @@
 """A source blob read as it arrives: hashed and counted on the way, its last
-bytes held back until the whole blob is checked, and a source that breaks off
+chunk held back until the whole blob is checked, and a source that breaks off
 or stalls named as the source (never blamed on the destination)."""
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from ecrctl.distribution.transport import Deadline
 from ecrctl.errors import EcrctlError, ServiceError
 
 SMALL_BLOB = 1 << 20  # read into memory (and retried as bytes) below this size
-READ_SIZE = 1 << 20
-TAIL = 1 << 20  # a streamed blob's last bytes, sent with the PUT once the blob is checked
+READ_SIZE = 1 << 20  # a chunk; the last one is sent only once the blob is checked
 
 
 class SourceError(ServiceError):
@@ -24,10 +23,12 @@ class SourceError(ServiceError):
 class BlobSource:
     """A source blob's bytes as they arrive, hashed and counted on the way.
 
-    :meth:`chunks` hands over all but the last ``TAIL`` bytes (the PATCH's body);
-    a source that breaks off or stalls ends it early, cleanly, so the PATCH ends
-    and its upload can be cancelled. :meth:`rest` then reads the held-back bytes
-    and checks the whole blob: nothing of a wrong blob's end is sent."""
+    :meth:`chunks` is the body of one chunked PATCH: each chunk is handed over
+    once the next has arrived, and the last only once the whole blob matches its
+    digest and size. A wrong blob, or a source that breaks off or stalls, ends
+    the body early and cleanly, so the PATCH ends and its upload can be
+    cancelled; :meth:`check` then raises what went wrong. :meth:`whole` reads a
+    small blob into memory, checked before any of it is sent."""
 
     def __init__(
         self,
@@ -49,28 +50,41 @@ class BlobSource:
         self.failure: EcrctlError | None = None
 
     def chunks(self) -> Iterator[bytes]:
-        head = max(self.size - TAIL, 0)
-        while self.count < head and self.failure is None:
+        held = b""
+        while True:
             try:
-                chunk = self._read(min(READ_SIZE, head - self.count))
+                if self.count >= self.size:
+                    self._verify()
+                    break
+                chunk = self._read(min(READ_SIZE, self.size - self.count))
+                if not chunk:
+                    raise self._short()
             except EcrctlError as exc:
                 self.failure = exc
-                return
-            if not chunk:
-                self.failure = self._short()
-                return
-            yield chunk
+                return  # the held chunk, the blob's end, is never sent
+            if held:
+                yield held
+            held = chunk
+        if held:
+            yield held
 
-    def rest(self) -> bytes:
-        """The bytes not handed over yet, once the whole blob is checked."""
+    def check(self) -> None:
+        """Raise what ended :meth:`chunks` early, if anything did."""
         if self.failure is not None:
             raise self.failure
+
+    def whole(self) -> bytes:
+        """All the bytes, checked."""
         parts = []
         while self.count < self.size:
             chunk = self._read(min(READ_SIZE, self.size - self.count))
             if not chunk:
                 raise self._short()
             parts.append(chunk)
+        self._verify()
+        return b"".join(parts)
+
+    def _verify(self) -> None:
         if self._read(1):
             raise DigestMismatch(f"{self.label}: more bytes than the {self.size} declared")
         actual = "sha256:" + self.hash.hexdigest()
@@ -80,7 +94,6 @@ class BlobSource:
                 f"not {self.size} bytes of {self.digest}",
                 hint="nothing was tagged; retry, and check the source registry or any proxy",
             )
-        return b"".join(parts)
 
     def _read(self, amount: int) -> bytes:
         try:

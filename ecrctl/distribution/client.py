@@ -117,8 +117,11 @@ class RegistryClient:
         """Whether the credential may go to ``url``: only to the origin the user named."""
         return origin_of(url) == self.origin
 
-    def deadline(self, size: int = 0) -> Deadline:
-        """A new deadline for one request; a blob of ``size`` bytes gets more time."""
+    def deadline(self, size: int = 0, *, after: Deadline | None = None) -> Deadline:
+        """A new deadline for one request; a blob of ``size`` bytes gets more time, and
+        a request whose body comes from another one (``after``) the timeout after it."""
+        if after is not None:
+            return Deadline(max(after.left(), 0.0) + self.timeout, self.host)
         return Deadline(self.timeout + size / BLOB_RATE, self.host)
 
     def timeouts(self, deadline: Deadline) -> tuple[float, float]:

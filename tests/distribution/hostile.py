@@ -113,8 +113,9 @@ class Hostile:
                 chunked = not isinstance(answer.body, bytes)
                 head = [f"HTTP/1.1 {answer.status} {_reason(answer.status)}"]
                 head += [f"{k}: {v}" for k, v in answer.headers.items()]
-                if self.command == "HEAD":
-                    pass
+                framed = any(k.lower() == "content-length" for k in answer.headers)
+                if self.command == "HEAD" or (chunked and framed):
+                    pass  # a HEAD, or parts sent as they are under a declared length
                 elif chunked:
                     head.append("Transfer-Encoding: chunked")
                 elif not any(k.lower() == "content-length" for k in answer.headers):
@@ -135,8 +136,11 @@ class Hostile:
                 for part in answer.body:
                     if answer.pause and not answer.trickle:
                         time.sleep(answer.pause)
-                    self.wfile.write(b"%x\r\n%b\r\n" % (len(part), part))
+                    self.wfile.write(part if framed else b"%x\r\n%b\r\n" % (len(part), part))
                     self.wfile.flush()
+                if framed:  # whatever was declared, the parts were all: hang up
+                    self.close_connection = True
+                    return
                 self.wfile.write(b"0\r\n\r\n")
 
             do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
@@ -381,3 +385,20 @@ def serve_image(
 
     hostile.on("*", rf"^/v2/{repository}/manifests/({tag}|{image.digest})$", manifest)
     hostile.on("*", rf"^/v2/{repository}/blobs/sha256:", blob)
+
+
+def serve_documents(
+    hostile: Hostile, repository: str, tags: dict[str, str], documents: dict[str, tuple[str, bytes]]
+) -> None:
+    """Manifests by tag (``tags``: tag -> digest) or digest (``documents``: digest ->
+    (media type, bytes)), without authentication."""
+
+    def manifest(seen: Seen) -> Answer:
+        ref = seen.path.rsplit("/", 1)[1]
+        found = documents.get(tags.get(ref, ref))
+        if found is None:
+            return Answer(404, {}, b'{"errors":[{"code":"MANIFEST_UNKNOWN","message":"no"}]}')
+        digest = tags.get(ref, ref)
+        return Answer(200, {"Content-Type": found[0], "Docker-Content-Digest": digest}, found[1])
+
+    hostile.on("*", rf"^/v2/{repository}/manifests/", manifest)
