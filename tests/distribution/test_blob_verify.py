@@ -127,7 +127,8 @@ def test_a_stalling_source_ends_at_its_deadline_and_leaves_no_upload_behind(
     source: Hostile, copy_env: CopyEnv, proxy_b: Proxy, registries: Registries, cli: Runner
 ) -> None:
     layer = os.urandom(MIB + MIB // 4)
-    parts = iter([layer[:MIB], *(layer[i : i + 1] for i in range(MIB, len(layer)))])
+    # a MiB, then a byte every 0.5 s for 20 s, then the connection closes
+    parts = iter([layer[:MIB], *(layer[i : i + 1] for i in range(MIB, MIB + 40))])
     hostile_image(source, layer, Answer(200, {"Content-Length": str(len(layer))}, parts, 0.5))
     dst = unique()
     copy_env.create_repo(dst, second=True)

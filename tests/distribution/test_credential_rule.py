@@ -142,7 +142,11 @@ def test_a_link_to_another_origin_is_refused_and_nothing_from_it_is_used(
 
 def test_a_link_back_to_a_page_already_read_stops(registry: Hostile, cli: Runner) -> None:
     link = {"Link": '</v2/app/tags/list?n=1>; rel="next"'}
-    registry.on("GET", "^/v2/app/tags/list", Answer(200, link, b'{"tags": ["a"]}'))
+
+    def page(_: Seen) -> Answer:  # a loop of 50 pages, so that a client without a stop ends
+        return Answer(200, link if len(registry.seen) < 50 else {}, b'{"tags": ["a"]}')
+
+    registry.on("GET", "^/v2/app/tags/list", page)
     result = cli("registry", "api", "--registry", registry.host, "/v2/app/tags/list?n=1", "-i",
                  "--paginate")  # fmt: skip
     assert result.exit_code == 1
