@@ -24,7 +24,7 @@ class ExitCode(IntEnum):
 def error_line(message: str) -> str:
     """The one form of an error line, ``ecrctl: error: <message>``, secrets redacted and
     control characters (a registry's text may carry ESC or BEL) escaped."""
-    from ecrctl.redact import printable, redact  # with logging: only when there is an error
+    from ecrctl.redact import printable, redact
 
     return printable(redact(f"ecrctl: error: {message}"))
 

@@ -12,8 +12,11 @@ carry, so that they never reach a terminal as they are.
 
 from __future__ import annotations
 
-import logging
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import logging
 
 MASK = "***"
 _secrets: set[str] = set()
@@ -66,10 +69,12 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-class RedactingFilter(logging.Filter):
-    """Rewrites every record's message with secrets masked."""
+class RedactingFilter:
+    """A logging filter (a callable, so this module needs no ``logging`` at import: the
+    CLI loads it on every run) that rewrites each record's message with secrets masked
+    and control characters escaped."""
 
-    def filter(self, record: logging.LogRecord) -> bool:
+    def __call__(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
         except Exception:  # a broken record: leave it to logging to report

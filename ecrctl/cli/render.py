@@ -202,7 +202,7 @@ def print_table(app: App, table: Table) -> None:
             no_wrap=plain,
         )
     for row in table.rows:  # a registry's text (labels, messages) may carry ESC
-        rich_table.add_row(*(printable(cell, lines=True) for cell in row))
+        rich_table.add_row(*(printable(c, lines=True) if isinstance(c, str) else c for c in row))
     out.print(rich_table)
 
 

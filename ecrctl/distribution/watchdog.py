@@ -47,7 +47,8 @@ class _Watchdog:
                     target=self._run, name="ecrctl-deadlines", daemon=True
                 )
                 self._thread.start()
-            self._wake.notify()
+            if self._heap[0][3] is deadline:  # only an earlier wake-up needs the thread now
+                self._wake.notify()
 
     def _run(self) -> None:
         while True:
