@@ -25,10 +25,11 @@ class ExitCode(IntEnum):
 
 
 def error_line(message: str) -> str:
-    """The one form of an error line, ``ecrctl: error: <message>``, secrets redacted."""
-    from ecrctl.redact import redact  # with logging: only when there is an error to print
+    """The one form of an error line, ``ecrctl: error: <message>``, secrets redacted and
+    control characters (a registry's text may carry ESC or BEL) escaped."""
+    from ecrctl.redact import printable, redact
 
-    return redact(f"ecrctl: error: {message}")
+    return printable(redact(f"ecrctl: error: {message}"))
 
 
 class EcrctlError(Exception):

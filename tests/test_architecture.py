@@ -184,6 +184,7 @@ DISTRIBUTIONS = {
     "keyring": "keyring",
     "requests": "requests",
     "rich": "rich",
+    "urllib3": "urllib3",
 }
 TYPE_ONLY = {"mypy_boto3_ecr", "mypy_boto3_sts"}  # stubs, imported under TYPE_CHECKING
 

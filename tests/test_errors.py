@@ -81,3 +81,8 @@ def test_signals_become_errors(
     error = signalled.as_error()
     assert type(error) is kind
     assert (error.message, error.exit_code) == (name, code)
+
+
+def test_the_error_line_escapes_control_characters() -> None:
+    line = errors.error_line("registry said: \x1b]0;title\x07\x1b[2J\nsecond line")
+    assert line == "ecrctl: error: registry said: \\x1b]0;title\\x07\\x1b[2J\\nsecond line"

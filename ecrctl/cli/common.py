@@ -31,6 +31,9 @@ def _setter(attr: str, convert: Callable[[Any], Any] | None = None) -> Any:
     def callback(ctx: click.Context, param: click.Parameter, value: Any) -> None:
         if value is None or value is False:
             return
+        if attr == "registry_timeout":  # read where registry clients are made, as the variable
+            os.environ["ECRCTL_REGISTRY_TIMEOUT"] = str(convert(value) if convert else value)
+            return
         app = ctx.ensure_object(App)
         target = app.settings if attr in _AWS_OPTIONS else app.out
         setattr(target, attr, convert(value) if convert else value)
@@ -141,6 +144,17 @@ _GLOBAL_OPTIONS: list[tuple[list[str], str, Callable[[Any], Any] | None, bool, d
         },
     ),
     (
+        ["--registry-timeout"],
+        "registry_timeout",
+        lambda value: _check_registry_timeout(value),
+        False,
+        {
+            "metavar": "SECONDS",
+            "help": "Most seconds one registry API request may take, connect to last byte "
+            "(default: ECRCTL_REGISTRY_TIMEOUT or 60; a blob gets 1 s more per 256 KiB).",
+        },
+    ),
+    (
         ["--debug"],
         "debug",
         None,
@@ -165,6 +179,12 @@ def _compile_query(value: str) -> str:
 
     compile_query(value)
     return value
+
+
+def _check_registry_timeout(value: str) -> float:
+    from ecrctl.distribution.transport import check_timeout
+
+    return check_timeout(value)
 
 
 def _check_registry_id(value: str) -> str:
@@ -213,6 +233,7 @@ def _is_global(param: click.Parameter) -> bool:
         "output",
         "query",
         "max_attempts",
+        "registry_timeout",
         "debug",
         "no_color",
         "quiet",

@@ -13,6 +13,7 @@ from ecrctl.cli.app import App
 from ecrctl.cli.common import group, pass_app
 from ecrctl.cli.public import public_option
 from ecrctl.cli.render import Table, emit, fmt_bool
+from ecrctl.redact import printable
 
 
 @group(
@@ -111,11 +112,16 @@ def api(app: App, path: str, host: str | None, method: str, paginate: bool, incl
 
     answer = call_api(app.registries, path, host=host, method=method, paginate=paginate)
     out = sys.stdout
+    shown = printable if out.isatty() else _as_is  # a terminal never gets the registry's ESC
     if include:
-        out.write(f"HTTP {answer.status} {answer.reason}\n")
-        out.writelines(f"{name}: {value}\n" for name, value in answer.headers)
+        out.write(shown(f"HTTP {answer.status} {answer.reason}\n", lines=True))
+        out.writelines(shown(f"{name}: {value}\n", lines=True) for name, value in answer.headers)
         out.write("\n")
     out.flush()
     if answer.body:
-        text = answer.body.decode("utf-8", "replace")
+        text = shown(answer.body.decode("utf-8", "replace"), lines=True)
         out.write(text if text.endswith("\n") else text + "\n")
+
+
+def _as_is(text: str, *, lines: bool = False) -> str:
+    return text

@@ -16,6 +16,7 @@ from itertools import zip_longest
 from typing import IO, TYPE_CHECKING, Any
 
 from ecrctl.errors import ExitCode, InvalidInput, error_line
+from ecrctl.redact import printable
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -201,8 +202,8 @@ def print_table(app: App, table: Table) -> None:
             overflow="fold",
             no_wrap=plain,
         )
-    for row in table.rows:
-        rich_table.add_row(*row)
+    for row in table.rows:  # a registry's text (labels, messages) may carry ESC
+        rich_table.add_row(*(printable(c, lines=True) if isinstance(c, str) else c for c in row))
     out.print(rich_table)
 
 
@@ -246,7 +247,7 @@ def emit(
 def notice(app: App, message: str) -> None:
     """A line for people on stderr; silent with -q."""
     if not app.out.quiet:
-        sys.stderr.write(message.rstrip("\n") + "\n")
+        sys.stderr.write(printable(message.rstrip("\n"), lines=True) + "\n")
 
 
 def error(message: str) -> None:
@@ -256,7 +257,7 @@ def error(message: str) -> None:
 
 def warn(app: App, message: str) -> None:
     """A warning on stderr, shown even with -q."""
-    sys.stderr.write(f"ecrctl: warning: {message}\n")
+    sys.stderr.write(f"ecrctl: warning: {printable(message)}\n")
 
 
 # -- cell formatting ------------------------------------------------------------

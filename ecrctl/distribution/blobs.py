@@ -2,8 +2,9 @@
 them, mounted across repositories of one registry, else streamed.
 
 A streamed blob goes straight from the source's GET into the destination's
-PATCH (no temp file, one read buffer in memory), hashed on the way: a blob
-whose bytes do not match its digest or size is never committed. A
+PATCH (no temp file, two 1 MiB chunks in memory), hashed on the way: its last
+chunk is sent only once the blob matches its digest and size, and a blob that
+does not is never committed; its upload is cancelled once the PATCH has ended. A
 :class:`BlobMover` moves each (destination repository, digest) once per run,
 from any number of threads, and remembers where in a destination registry a
 blob already is, so that later repositories mount it instead of moving bytes.
@@ -11,21 +12,20 @@ blob already is, so that later repositories mount it instead of moving bytes.
 
 from __future__ import annotations
 
-import hashlib
+import copy
 import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ecrctl.distribution.blobsource import SMALL_BLOB, BlobSource
 from ecrctl.distribution.client import DigestMismatch, RegistryClient
 from ecrctl.distribution.content import scope
-from ecrctl.errors import AccessDenied, AuthError, ServiceError
+from ecrctl.distribution.transport import Stalled
+from ecrctl.errors import EcrctlError, ServiceError
 
 log = logging.getLogger("ecrctl")
-
-SMALL_BLOB = 1 << 20  # read into memory (and retried as bytes) below this size
-READ_SIZE = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -45,45 +45,6 @@ def _ignore(_: BlobEvent) -> None:
     return None
 
 
-class VerifyingReader:
-    """A file-like view of a source blob that hashes what passes through and
-    raises :class:`DigestMismatch` before the last byte is handed over wrongly."""
-
-    def __init__(
-        self, raw: Any, digest: str, size: int, on_bytes: Callable[[int], None], label: str
-    ) -> None:
-        self.raw = raw
-        self.digest = digest
-        self.size = size
-        self.count = 0
-        self.hash = hashlib.sha256()
-        self.on_bytes = on_bytes
-        self.label = label
-
-    def __len__(self) -> int:  # requests sends Content-Length instead of chunks
-        return self.size
-
-    def read(self, amount: int = -1) -> bytes:
-        # read more than http.client asks for (it sends whatever it gets): fewer
-        # trips through Python per MiB
-        chunk: bytes = self.raw.read(max(amount, READ_SIZE), decode_content=False)
-        if chunk:
-            self.count += len(chunk)
-            if self.count > self.size:
-                raise DigestMismatch(f"{self.label}: more bytes than the {self.size} declared")
-            self.hash.update(chunk)
-            self.on_bytes(len(chunk))
-            return chunk
-        actual = "sha256:" + self.hash.hexdigest()
-        if self.count != self.size or actual != self.digest:
-            raise DigestMismatch(
-                f"{self.label}: the source sent {self.count} bytes hashing to {actual}, "
-                f"not {self.size} bytes of {self.digest}",
-                hint="nothing was tagged; retry, and check the source registry or any proxy",
-            )
-        return b""
-
-
 class BlobMover:
     """Moves blobs to destinations, each (host, repository, digest) once per run."""
 
@@ -95,6 +56,26 @@ class BlobMover:
         self._known: dict[tuple[str, str], str] = {}
         self.bytes_sent = 0
         self.counts = {"copied": 0, "mounted": 0, "exists": 0}
+
+    def stopped(
+        self, exc: EcrctlError, counts_before: dict[str, int], sent_before: int, total: int
+    ) -> EcrctlError:
+        """``exc`` with what this mover finished since ``counts_before``: a copy that stops
+        says how far it got (no manifest is put before every blob is there)."""
+        with self._lock:
+            done = {k: v - counts_before.get(k, 0) for k, v in self.counts.items()}
+            sent = self.bytes_sent - sent_before
+        there = sum(done.values())
+        account = (
+            f"{exc.message.rstrip('.')} (the copy stopped with {there} of {total} blobs at the "
+            f"destination: {done['copied']} copied, {done['mounted']} mounted, "
+            f"{done['exists']} there already; {sent} bytes sent"
+            + ("; no manifest put)" if there < total else ")")
+        )
+        stopped = copy.copy(exc)
+        stopped.message = account
+        stopped.args = (account,)
+        return stopped
 
     def _count(self, how: str, sent: int = 0) -> None:
         with self._lock:
@@ -151,18 +132,17 @@ class BlobMover:
                 return "mounted"
             try:
                 sent = self._stream(src, src_repo, dst, dst_repo, location, digest, size)
-            except (DigestMismatch, AuthError, AccessDenied):
-                self._abandon(dst, location, dst_repo)
-                self.on_event(BlobEvent(digest, size, "failed"))
-                raise
             except ServiceError as exc:
-                self._abandon(dst, location, dst_repo)
-                if attempt == dst.attempts:
+                final = isinstance(exc, DigestMismatch | Stalled) or attempt == dst.attempts
+                if final:
                     self.on_event(BlobEvent(digest, size, "failed"))
                     raise
                 log.debug("blob %s: attempt %d failed (%s); retrying", digest, attempt, exc)
-                dst._sleep(attempt)
+                dst.pause(attempt)
                 continue
+            except EcrctlError:
+                self.on_event(BlobEvent(digest, size, "failed"))
+                raise
             self._count("copied", sent)
             self.on_event(BlobEvent(digest, size, "copied", size))
             return "copied"
@@ -207,12 +187,9 @@ class BlobMover:
         digest: str,
         size: int,
     ) -> int:
-        """GET from the source into PATCH at the destination, then PUT ?digest=."""
-        dst_scope = scope(dst_repo, "pull,push")
-        source = src.request(
-            "GET", f"/v2/{src_repo}/blobs/{digest}", scope=scope(src_repo), stream=True
-        )
-        label = f"blob {digest} of {src.host}/{src_repo}"
+        """GET from the source into one PATCH at the destination, then PUT ?digest=.
+        Any failure cancels the upload, once no request of it is in flight (with its
+        latest Location, the one the registry takes)."""
         done = [0, 0]  # bytes read, bytes last reported
 
         def on_bytes(count: int) -> None:
@@ -221,33 +198,62 @@ class BlobMover:
                 done[1] = done[0]
                 self.on_event(BlobEvent(digest, size, "copying", done[0]))
 
-        with source:
-            reader = VerifyingReader(source.raw, digest, size, on_bytes, label)
-            headers = {"Content-Type": "application/octet-stream"}
-            if size <= SMALL_BLOB:
-                body: Any = b"".join(iter(reader.read, b""))
-                reader.read()  # the check at the end
-                headers["Content-Length"] = str(len(body))
-            else:
-                body = reader
-            patched = dst.request(
-                "PATCH",
-                location,
-                scope=dst_scope,
-                headers=headers,
-                data=body,
-                ok=(202, 204),
-                replayable=isinstance(body, bytes),
+        latest = [location]
+        try:
+            timer = src.deadline(size)
+            source = src.request(
+                "GET",
+                f"/v2/{src_repo}/blobs/{digest}",
+                scope=scope(src_repo),
+                stream=True,
+                deadline=timer,
             )
-        final = dst.url(patched.headers.get("Location") or location)
-        final += ("&" if "?" in final else "?") + f"digest={digest}"
-        dst.request(
-            "PUT", final, scope=dst_scope, headers={"Content-Length": "0"}, data=b"", ok=(201, 204)
-        )
-        return reader.count
+            with source:
+                label = f"blob {digest} of {src.host}/{src_repo}"
+                blob = BlobSource(source, timer, digest, size, on_bytes, label)
+                self._patch(blob, dst, dst_repo, latest)
+            final = dst.url(latest[0])
+            final += ("&" if "?" in final else "?") + f"digest={digest}"
+            dst.request(
+                "PUT",
+                final,
+                scope=scope(dst_repo, "pull,push"),
+                headers={"Content-Length": "0"},
+                data=b"",
+                ok=(201, 204),
+                deadline=dst.deadline(size),  # a registry may check the blob now
+            )
+        except BaseException:
+            self._cancel(dst, latest[0], dst_repo)
+            raise
+        return blob.count
 
     @staticmethod
-    def _abandon(dst: RegistryClient, location: str, dst_repo: str) -> None:
+    def _patch(blob: BlobSource, dst: RegistryClient, dst_repo: str, latest: list[str]) -> None:
+        """One PATCH with the blob: a small one read whole and checked first (one
+        retryable request), a larger one streamed chunked, its last chunk only once
+        checked. ``latest`` gets the upload's new Location once the PATCH has ended."""
+        headers = {"Content-Type": "application/octet-stream"}
+        if blob.size <= SMALL_BLOB:
+            body: Any = blob.whole()
+            headers["Content-Length"] = str(len(body))
+        else:
+            body = blob.chunks()  # chunked, as docker push sends: it can end early, cleanly
+        patched = dst.request(
+            "PATCH",
+            latest[0],
+            scope=scope(dst_repo, "pull,push"),
+            headers=headers,
+            data=body,
+            ok=(201, 202, 204),  # ECR answers 201
+            replayable=isinstance(body, bytes),
+            deadline=dst.deadline(after=blob.deadline),  # a stalled source is named first
+        )
+        latest[0] = dst.url(patched.headers.get("Location") or latest[0])
+        blob.check()
+
+    @staticmethod
+    def _cancel(dst: RegistryClient, location: str, dst_repo: str) -> None:
         try:
             dst.request(
                 "DELETE", location, scope=scope(dst_repo, "pull,push"), ok=(200, 202, 204, 404)

@@ -1,13 +1,20 @@
 """A client of the Docker Registry HTTP API v2 (the OCI distribution spec) for one host.
 
-Authentication follows the registry's ``WWW-Authenticate`` challenge: ``Basic``
-sends the credential (ECR: ``AWS`` and the decoded token), ``Bearer`` asks the
-challenge's realm for a token per scope (Docker Hub, GHCR, a private token
-server), with the credential when there is one, anonymously otherwise.
-Requests without a body (or with bytes) are retried on 429, 5xx and broken
-connections with exponential backoff; a streamed body is retried by its caller.
-Redirects (ECR sends blob reads to S3) are followed without the Authorization
-header. Every failure leaves as an :mod:`ecrctl.errors` class.
+Authentication follows :mod:`ecrctl.distribution.auth`: the credential goes
+only to the origin the user named (``Basic``, up front for ECR) and to the
+token realm its ``Bearer`` challenge names; a redirect target, a ``Link`` on
+another origin or an upload ``Location`` on another origin gets no
+Authorization, and a 401 from such a host is reported as that host refusing.
+The scheme is :func:`~ecrctl.distribution.transport.plain_http`'s.
+
+Every request runs under one deadline (connect, headers and body together;
+``--registry-timeout``), held by :mod:`ecrctl.distribution.watchdog`; bodies are
+read with caps. Requests without a body (or with bytes) are retried on 429, 5xx
+and broken connections with exponential backoff (``Retry-After`` honoured up to
+a cap); a streamed body is retried by its caller; a TLS verification failure or
+a request out of time is not retried. Redirects (ECR sends blob reads to S3) are
+followed without the Authorization header. Every failure leaves as an
+:mod:`ecrctl.errors` class.
 
 requests is imported inside the functions only.
 """
@@ -16,38 +23,45 @@ from __future__ import annotations
 
 import logging
 import random
-import re
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from http.cookiejar import DefaultCookiePolicy
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin, urlparse
+from urllib.parse import urljoin
 
 from ecrctl import redact
+from ecrctl.distribution import auth
 from ecrctl.distribution import manifest as mt
-from ecrctl.errors import AccessDenied, AuthError, EcrctlError, NotFound, ServiceError
+from ecrctl.distribution.auth import Credential, parse_challenge
+from ecrctl.distribution.transport import (
+    BLOB_RATE,
+    DEFAULT_TIMEOUT,
+    Deadline,
+    as_given,
+    base_url,
+    error_text,
+    origin_of,
+    read_capped,
+    retry_after,
+    running,
+)
+from ecrctl.errors import AccessDenied, EcrctlError, NotFound, ServiceError
 
 if TYPE_CHECKING:
     import requests
 
 log = logging.getLogger("ecrctl")
 
+__all__ = ["Credential", "DigestMismatch", "RegistryClient", "error_text", "parse_challenge"]
+
 MANIFEST_ACCEPT = ", ".join(
     [mt.OCI_INDEX, mt.OCI_MANIFEST, mt.DOCKER_LIST, mt.DOCKER_SCHEMA2, mt.DOCKER_SCHEMA1_SIGNED]
 )
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-LOOPBACK = ("127.", "localhost", "[::1]")
-_PARAM = re.compile(r'(?P<key>[\w-]+)\s*=\s*(?:"(?P<quoted>[^"]*)"|(?P<bare>[^,\s]*))')
-
-
-@dataclass(frozen=True)
-class Credential:
-    """A user name and secret for one registry, and where they came from (for messages)."""
-
-    username: str
-    password: str = field(repr=False)
-    source: str = "?"
+BODY_LIMIT = 4 << 20  # an answer read whole: manifests (distribution's and containerd's cap)
+ERROR_LIMIT = 64 << 10  # an error answer's body
+CONNECT_TIMEOUT = 30.0
+REDIRECTS = (301, 302, 303, 307, 308)
 
 
 class DigestMismatch(ServiceError):
@@ -55,7 +69,9 @@ class DigestMismatch(ServiceError):
 
 
 class RegistryClient:
-    """One registry host: authenticated, retried requests (thread-safe)."""
+    """One registry host: authenticated, retried, time-bounded requests (thread-safe)."""
+
+    RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
     def __init__(
         self,
@@ -64,22 +80,28 @@ class RegistryClient:
         *,
         attempts: int = 5,
         backoff: float = 0.3,
-        timeout: float = 60.0,
+        timeout: float = DEFAULT_TIMEOUT,
         basic: bool = False,
     ) -> None:
-        """``basic``: send the credential with the first request (ECR always
-        answers Basic), instead of waiting for the challenge."""
+        """``basic``: an ECR registry, which answers Basic only: the credential goes
+        with the first request, and a Bearer challenge is refused. ``timeout``: the
+        seconds one request may take (a blob's transfer gets more, by its size)."""
         import requests
 
+        from ecrctl.distribution.watchdog import WatchedAdapter
+
         self.host = host
-        scheme = "http" if host.startswith(LOOPBACK) else "https"
-        self.base = f"{scheme}://{host}"
+        self.base = base_url(host)
+        self.origin = origin_of(self.base)
+        self.plain = self.origin.scheme == "http"
         self.credential = credential
         self.attempts = max(1, attempts)
         self.backoff = backoff
         self.timeout = timeout
+        self.ecr = basic
         self.session = requests.Session()
-        adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=16)
+        self.session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))  # none kept
+        adapter = WatchedAdapter(pool_connections=4, pool_maxsize=16)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self._lock = threading.Lock()
@@ -91,6 +113,23 @@ class RegistryClient:
     def url(self, path: str) -> str:
         return urljoin(self.base + "/", path.lstrip("/")) if "://" not in path else path
 
+    def authorizes(self, url: str) -> bool:
+        """Whether the credential may go to ``url``: only to the origin the user named."""
+        return origin_of(url) == self.origin
+
+    def deadline(self, size: int = 0, *, after: Deadline | None = None) -> Deadline:
+        """A new deadline for one request; a blob of ``size`` bytes gets more time, and
+        a request whose body comes from another one (``after``) the timeout after it."""
+        if after is not None:
+            return Deadline(max(after.left(), 0.0) + self.timeout, self.host)
+        return Deadline(self.timeout + size / BLOB_RATE, self.host)
+
+    def timeouts(self, deadline: Deadline) -> tuple[float, float]:
+        """requests' (connect, read) timeouts inside ``deadline``: a silent peer is
+        given up on after ``timeout`` seconds, a trickling one at the deadline."""
+        left = max(deadline.left(), 0.05)
+        return min(CONNECT_TIMEOUT, left), min(self.timeout, left)
+
     # -- authentication ------------------------------------------------------------
 
     def _auth_header(self, scope: str) -> dict[str, str]:
@@ -100,71 +139,19 @@ class RegistryClient:
         if token:
             return {"Authorization": f"Bearer {token}"}
         if basic and self.credential:
-            import base64
-
-            pair = f"{self.credential.username}:{self.credential.password}".encode()
-            return {"Authorization": "Basic " + base64.b64encode(pair).decode()}
+            return {"Authorization": self.credential.basic()}
         return {}
 
-    def _answer_challenge(self, response: requests.Response, scope: str, extra: list[str]) -> None:
-        """Learn from a 401 how to authenticate; raise when nothing more can be tried."""
-        scheme, params = parse_challenge(response.headers.get("WWW-Authenticate", ""))
-        if scheme == "basic":
-            if self.credential is None:
-                raise self._no_credential()
-            if self._basic:
-                raise self._rejected(response)  # the credential was sent, and refused
-            with self._lock:
-                self._basic = True
-            return
-        if scheme == "bearer" and "realm" in params:
-            token = self._fetch_token(params, [scope, *extra])
-            with self._lock:
-                self._tokens[scope] = token
-            return
-        raise self._rejected(response)
-
-    def _fetch_token(self, params: dict[str, str], extra: list[str]) -> str:
-        import requests
-
-        query: list[tuple[str, str]] = []
-        if params.get("service"):
-            query.append(("service", params["service"]))
-        for scope in dict.fromkeys([params.get("scope", ""), *extra]):
-            if scope:
-                query.append(("scope", scope))
-        auth = (self.credential.username, self.credential.password) if self.credential else None
-        try:  # anonymous means anonymous: no ~/.netrc login either, as docker does
-            answer = requests.get(
-                params["realm"], params=query, auth=auth or _as_given, timeout=self.timeout
-            )
-        except requests.RequestException as exc:
-            raise ServiceError(f"cannot reach the token service of {self.host}: {exc}") from None
-        if answer.status_code in (401, 403):
-            raise self._no_credential() if auth is None else self._rejected(answer)
-        if answer.status_code != 200:
-            raise ServiceError(f"the token service of {self.host} answered {answer.status_code}")
-        data = answer.json()
-        token = str(data.get("token") or data.get("access_token") or "")
-        if not token:
-            raise ServiceError(f"the token service of {self.host} returned no token")
-        redact.register(token)
-        return token
-
-    def _no_credential(self) -> AuthError:
-        return AuthError(
-            f"no credentials for registry {self.host}",
-            hint=f"run: docker login {self.host} (or add a credHelpers entry for it in "
-            "$DOCKER_CONFIG/config.json, or map it to an ECR account in ecrctl's config.toml)",
-        )
-
-    def _rejected(self, response: requests.Response) -> AuthError:
-        source = f" (from {self.credential.source})" if self.credential else ""
-        return AuthError(
-            f"registry {self.host} refused the credentials{source}: HTTP "
-            f"{response.status_code} {error_text(response)}",
-            hint="check the login for this host (ECR tokens last 12 hours; "
-            "a mapped host needs the right account and region)",
+    def tls_failure(self, where: str, exc: Exception) -> ServiceError:
+        """A certificate that could not be verified: not retried, with how to trust a CA."""
+        text = " ".join(str(exc).split())
+        reason = text.split("certificate verify failed: ", 1)[-1].split(" (_ssl")[0][:200]
+        if "certificate verify failed" not in text:
+            reason = text[:200]
+        return ServiceError(
+            f"cannot verify the TLS certificate of {where}: {reason}",
+            hint="to trust a private CA, export REQUESTS_CA_BUNDLE=/path/to/ca-bundle.pem "
+            "(it replaces the default bundle: include the public CAs too)",
         )
 
     # -- requests ------------------------------------------------------------------
@@ -181,53 +168,115 @@ class RegistryClient:
         stream: bool = False,
         ok: tuple[int, ...] = (200,),
         replayable: bool = True,
+        limit: int = BODY_LIMIT,
+        decode: bool = True,
+        deadline: Deadline | None = None,
     ) -> requests.Response:
         """One call; ``ok`` lists the statuses returned to the caller, 404 is NotFound,
-        anything else an error. Redirects are followed without Authorization."""
-        import requests
-
+        anything else an error. Without ``stream`` the body is read, up to ``limit``
+        bytes (``decode``: a Content-Encoding undone). ``deadline``: one for every
+        attempt (else each gets its own)."""
+        url = self.url(path)
         attempt = challenges = 0
         while True:
             attempt += 1
-            sent = {**(headers or {}), **self._auth_header(scope)}
-            try:
+            timer = deadline or self.deadline()
+            auth_header = self._auth_header(scope) if self.authorizes(url) else {}
+            read = None if stream else (limit, decode)
+            given = {**(headers or {}), **auth_header}
+            response = self._attempt(method, url, given, data, read, timer, ok)
+            if isinstance(response, str):  # the connection failed: the cause's name
+                if replayable and attempt < self.attempts and not timer.passed:
+                    self.pause(attempt)
+                    continue
+                if timer.passed:
+                    raise timer.stalled()
+                raise ServiceError(
+                    f"cannot reach registry {self.host}: {response}",
+                    hint="check the address and that the registry is up",
+                )
+            status = response.status_code
+            if status == 401 and origin_of(response.url) != self.origin:
+                raise auth.refused_elsewhere(self, response)
+            if status == 401 and replayable and challenges < 2:
+                challenges += 1  # a second one: the token expired, or lacked a scope
+                sent = auth_header.get("Authorization", " ").split(" ")[0].lower()
+                token = auth.answer_challenge(self, response, [scope, *(extra_scopes or [])], sent)
+                with self._lock:
+                    if token is None:
+                        self._basic = True
+                    else:
+                        self._tokens[scope] = token
+                continue
+            wait = retry_after(response)
+            retry = status in self.RETRY_STATUSES and replayable and attempt < self.attempts
+            if retry and (deadline is None or wait < deadline.left()):
+                self.pause(attempt, wait)
+                continue
+            if status in ok:
+                return response
+            raise self._failure(method, path, response, bool(auth_header))
+
+    def _attempt(
+        self,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        data: Any,
+        read: tuple[int, bool] | None,
+        timer: Deadline,
+        ok: tuple[int, ...],
+    ) -> requests.Response | str:
+        """One attempt, redirects followed and the body read (``read``: its cap and
+        whether to decode it; ``None``: streamed, left to the caller when ok); the
+        name of the cause when the connection failed (a cause to retry)."""
+        import requests
+        import urllib3
+
+        if timer.passed:
+            raise timer.stalled()
+        try:
+            with running(timer):
                 response = self.session.request(
                     method,
-                    self.url(path),
-                    headers=sent,
+                    url,
+                    headers=headers,
                     data=data,
-                    stream=stream,
+                    stream=True,
                     allow_redirects=False,
-                    timeout=self.timeout,
-                    auth=_as_given,  # never ~/.netrc's login in place of the registry's
+                    timeout=self.timeouts(timer),
+                    auth=as_given,  # never ~/.netrc's login in place of the registry's
                 )
-                if response.status_code in (301, 302, 303, 307, 308) and method in ("GET", "HEAD"):
-                    response = self._follow(response, method, headers or {}, stream)
-            except requests.RequestException as exc:
-                if replayable and attempt < self.attempts:
-                    self._sleep(attempt)
-                    continue
-                raise ServiceError(
-                    f"cannot reach registry {self.host}: {type(exc).__name__}",
-                    hint="check the address and that the registry is up",
-                ) from None
-            if response.status_code == 401 and replayable and challenges < 2:
-                challenges += 1  # a second one: the token expired, or lacked a scope
-                self._answer_challenge(response, scope, extra_scopes or [])
-                continue
-            if response.status_code in RETRY_STATUSES and replayable and attempt < self.attempts:
-                response.close()
-                self._sleep(attempt)
-                continue
-            if response.status_code in ok:
+                if response.status_code in REDIRECTS and method in ("GET", "HEAD"):
+                    response = self._follow(response, method, headers, timer)
+                if response.status_code not in ok:
+                    if read_capped(response, ERROR_LIMIT) is None:
+                        response._content = b""  # an error answer too long to show
+                elif read is not None and read_capped(response, read[0], decode=read[1]) is None:
+                    raise self._too_big(method, url, read[0])
                 return response
-            raise self._failure(method, path, response)
+        except requests.exceptions.SSLError as exc:
+            where = origin_of(exc.request.url if exc.request and exc.request.url else url)
+            raise self.tls_failure(str(where).split("://", 1)[-1], exc) from None
+        except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
+            log.debug("%s %s at %s: %s", method, url, self.host, exc)
+            return type(exc).__name__
+
+    def _too_big(self, method: str, url: str, cap: int) -> ServiceError:
+        path = url.split(str(self.origin), 1)[-1].split("?", 1)[0]
+        size = f"{cap >> 20} MiB" if cap >= 1 << 20 else f"{cap >> 10} KiB"
+        return ServiceError(
+            f"{method} {path} at {self.host}: the answer is larger than {size}, the most "
+            "ecrctl reads of it: refused",
+            hint="registries keep manifests under 4 MiB; check the registry or any proxy",
+        )
 
     def _follow(
-        self, response: requests.Response, method: str, headers: Mapping[str, str], stream: bool
+        self, response: requests.Response, method: str, headers: Mapping[str, str], timer: Deadline
     ) -> requests.Response:
-        import requests
-
+        """Follow up to 5 redirects, with no Authorization: a presigned URL is its own
+        credential (S3 refuses a request with two), and the target is not the registry."""
+        plain = {k: v for k, v in headers.items() if k.lower() != "authorization"}
         for _ in range(5):
             if not response.headers.get("Location"):
                 raise ServiceError(
@@ -236,77 +285,50 @@ class RegistryClient:
                     hint="check the registry, or any proxy in front of it",
                 )
             location = urljoin(response.url, response.headers["Location"])
-            response.close()
-            plain = {k: v for k, v in headers.items() if k.lower() != "authorization"}
-            # auth=_no_auth: else requests adds ~/.netrc's login for the target's host
-            # (a presigned URL is its own credential: S3 refuses a request with two),
-            # and each hop is taken here, where that is enforced
-            response = requests.request(
+            read_capped(response, ERROR_LIMIT)  # its connection kept for reuse
+            response = self.session.request(
                 method,
                 location,
                 headers=plain,
-                stream=stream,
-                timeout=self.timeout,
-                auth=_no_auth,
+                stream=True,
+                timeout=self.timeouts(timer),
+                auth=_no_auth,  # else requests adds ~/.netrc's login for the target's host
                 allow_redirects=False,
             )
-            if response.status_code not in (301, 302, 303, 307, 308):
+            if response.status_code not in REDIRECTS:
                 return response
         raise ServiceError(f"registry {self.host} redirected too many times")
 
-    def _sleep(self, attempt: int) -> None:
-        time.sleep(self.backoff * (2 ** (attempt - 1)) * (0.5 + random.random()))
+    def pause(self, attempt: int, at_least: float = 0.0) -> None:
+        """Back off before attempt ``attempt + 1`` (at least ``at_least`` seconds)."""
+        time.sleep(max(at_least, self.backoff * (2 ** (attempt - 1)) * (0.5 + random.random())))
 
-    def _failure(self, method: str, path: str, response: requests.Response) -> EcrctlError:
+    def _failure(
+        self, method: str, path: str, response: requests.Response, sent: bool
+    ) -> EcrctlError:
         text = f"{method} {path} at {self.host}: HTTP {response.status_code} {error_text(response)}"
         if response.status_code == 404:
             return NotFound(text.strip())
-        redirected = urlparse(response.url).netloc if response.url else ""
-        if response.status_code == 403 and redirected and redirected != self.host:
+        redirected = origin_of(response.url) if response.url else self.origin
+        if response.status_code == 403 and redirected != self.origin:
             # refused by the storage a redirect led to (S3), not by the registry
             return AccessDenied(
-                f"{method} {path} at {self.host}: the storage it redirected to ({redirected}) "
-                f"answered HTTP 403 {error_text(response)}".strip(),
+                f"{method} {path} at {self.host}: the storage it redirected to "
+                f"({redirected.host}) answered HTTP 403 {error_text(response)}".strip(),
                 hint="the presigned URL may have expired or been refused; retry, and check "
                 "any proxy or clock skew between here and the storage",
             )
         if response.status_code == 403:
             return AccessDenied(text.strip(), hint="the credential may not write or read here")
         if response.status_code == 401:
-            return self._rejected(response)
+            if not sent:
+                scheme, params = parse_challenge(response.headers.get("WWW-Authenticate", ""))
+                return auth.unanswerable(self, scheme, params)
+            return auth.rejected(self, response)
         return ServiceError(text.strip())
-
-
-def _as_given(request: requests.PreparedRequest) -> requests.PreparedRequest:
-    """An auth hook that keeps the headers as built (requests then skips ~/.netrc)."""
-    return request
 
 
 def _no_auth(request: requests.PreparedRequest) -> requests.PreparedRequest:
     """An auth hook that sends no credential (requests then skips ~/.netrc)."""
     request.headers.pop("Authorization", None)
     return request
-
-
-def parse_challenge(header: str) -> tuple[str, dict[str, str]]:
-    """``Bearer realm="...",service="...",scope="..."`` as ("bearer", {...});
-    commas inside quotes (``scope="repository:a:pull,push"``) stay in the value."""
-    scheme, _, rest = header.strip().partition(" ")
-    params: dict[str, str] = {}
-    for match in _PARAM.finditer(rest):
-        params[match["key"].lower()] = (
-            match["quoted"] if match["quoted"] is not None else match["bare"]
-        )
-    return scheme.lower(), params
-
-
-def error_text(response: requests.Response) -> str:
-    """The registry's error message (``errors[0].message``), else the reason phrase."""
-    try:
-        errors = response.json().get("errors") or []
-        parts = [f"{e.get('code', '')}: {e.get('message', '')}".strip(": ") for e in errors]
-        if parts:
-            return redact.redact("; ".join(parts))
-    except (ValueError, AttributeError):
-        pass
-    return response.reason or ""

@@ -3,7 +3,10 @@
 
 Manifests travel as the exact bytes the registry returned: their digest is
 sha256 of those bytes, checked against the name they were asked by and
-against ``Docker-Content-Digest`` on every write.
+against ``Docker-Content-Digest`` on every write. A manifest is read up to
+4 MiB; an index's children are read once per digest, at most ``INDEX_DEPTH``
+levels and ``INDEX_MANIFESTS`` manifests deep; ``Link`` pagination stays on
+the registry's origin, never reads a page twice and stops after ``MAX_PAGES``.
 """
 
 from __future__ import annotations
@@ -17,9 +20,16 @@ from urllib.parse import urljoin
 
 from ecrctl.distribution import manifest as mt
 from ecrctl.distribution.client import MANIFEST_ACCEPT, DigestMismatch, RegistryClient
+from ecrctl.distribution.refs import DIGEST
+from ecrctl.distribution.transport import origin_of
 from ecrctl.errors import NotFound, ServiceError
 
 CONFIG_LIMIT = 16 << 20  # an image config is JSON of a few KiB; refuse to hold more
+MANIFEST_LIMIT = 4 << 20  # distribution's and containerd's cap (ECR's manifest limit too)
+PAGE_LIMIT = 16 << 20  # one page of tags or repositories
+MAX_PAGES = 10_000
+INDEX_DEPTH = 8  # indexes inside indexes: real images nest one or two levels
+INDEX_MANIFESTS = 1000  # distinct manifests under one index
 
 
 def sha256_digest(data: bytes) -> str:
@@ -58,6 +68,7 @@ def read_manifest(client: RegistryClient, repository: str, ref: str) -> Manifest
             f"/v2/{repository}/manifests/{ref}",
             scope=scope(repository),
             headers={"Accept": MANIFEST_ACCEPT},
+            limit=MANIFEST_LIMIT,
         )
     except NotFound:
         sep = "@" if ref.startswith("sha256:") else ":"
@@ -122,12 +133,13 @@ def put_manifest(client: RegistryClient, repository: str, ref: str, manifest: Ma
 def get_small_blob(client: RegistryClient, repository: str, digest: str) -> bytes:
     """A config blob's bytes (bounded), verified against its digest."""
     response = client.request(
-        "GET", f"/v2/{repository}/blobs/{digest}", scope=scope(repository), stream=True
+        "GET",
+        f"/v2/{repository}/blobs/{digest}",
+        scope=scope(repository),
+        limit=CONFIG_LIMIT,
+        decode=False,
     )
-    with response:
-        data = response.raw.read(CONFIG_LIMIT + 1, decode_content=False)
-    if len(data) > CONFIG_LIMIT:
-        raise ServiceError(f"blob {digest} is larger than {CONFIG_LIMIT} bytes: not a config")
+    data = response.content
     if sha256_digest(data) != digest:
         raise DigestMismatch(f"{client.host}/{repository}: blob {digest} does not match its digest")
     return data
@@ -137,28 +149,72 @@ def tags(client: RegistryClient, repository: str) -> list[str]:
     """Every tag of a repository (``Link`` pagination followed)."""
     found: list[str] = []
     for page in link_pages(client, f"/v2/{repository}/tags/list?n=1000", scope(repository)):
-        found.extend(page.json().get("tags") or [])
+        data = _json_object(page, client.host)
+        listed = data.get("tags") or []
+        if not isinstance(listed, list) or not all(isinstance(t, str) for t in listed):
+            raise ServiceError(f"registry {client.host} listed tags that are not strings")
+        found.extend(listed)
     return found
+
+
+def _json_object(response: Any, host: str) -> dict[str, Any]:
+    try:
+        data = json.loads(response.content)
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        raise ServiceError(f"registry {host} answered a list request with no JSON object")
+    return data
 
 
 def link_pages(
     client: RegistryClient, path: str, scope_: str, method: str = "GET"
 ) -> Iterator[Any]:
     """The responses of a paginated GET, following ``Link: <...>; rel="next"``."""
-    url: str | None = path
-    while url:
-        try:
-            response = client.request(method, url, scope=scope_)
-        except NotFound:
-            if url == path and "/tags/list" in path:
-                raise NotFound(
-                    f"no repository {path.split('/v2/', 1)[1].rsplit('/tags', 1)[0]} "
-                    f"at {client.host}",
-                    hint="check the repository name",
-                ) from None
-            raise
+    try:
+        first = client.request(method, path, scope=scope_, limit=PAGE_LIMIT)
+    except NotFound:
+        if "/tags/list" in path:
+            raise NotFound(
+                f"no repository {path.split('/v2/', 1)[1].rsplit('/tags', 1)[0]} at {client.host}",
+                hint="check the repository name",
+            ) from None
+        raise
+    yield first
+    yield from next_pages(client, first, scope_)
+
+
+def next_pages(
+    client: RegistryClient,
+    response: Any,
+    scope_: str,
+    ok: tuple[int, ...] = (200,),
+    *,
+    limit: int = PAGE_LIMIT,
+) -> Iterator[Any]:
+    """The pages after ``response``: each ``Link: <...>; rel="next"`` on the registry's
+    own origin (another is refused, and nothing from it used), never one page twice,
+    at most ``MAX_PAGES``."""
+    seen = {client.url(response.url)}
+    while True:
+        url = next_link(response.headers.get("Link", ""), response.url)
+        if url is None:
+            return
+        if not client.authorizes(url):
+            raise ServiceError(
+                f"registry {client.host} sent a Link to the next page on another origin "
+                f"({origin_of(url)}): refused, nothing from it was read",
+                hint="check the registry, or any proxy in front of it",
+            )
+        if url in seen or len(seen) >= MAX_PAGES:
+            why = "a page already read" if url in seen else f"more than {MAX_PAGES} pages"
+            raise ServiceError(
+                f"registry {client.host}: its Link pagination leads to {why}; stopped",
+                hint="check the registry, or any proxy in front of it",
+            )
+        seen.add(url)
+        response = client.request("GET", url, scope=scope_, ok=ok, limit=limit)
         yield response
-        url = next_link(response.headers.get("Link", ""), client.url(url))
 
 
 def next_link(header: str, current: str) -> str | None:
@@ -167,3 +223,42 @@ def next_link(header: str, current: str) -> str | None:
         if 'rel="next"' in params.replace(" ", "") or "rel=next" in params.replace(" ", ""):
             return urljoin(current, target.strip().strip("<>"))
     return None
+
+
+def walk_index(
+    client: RegistryClient, repository: str, top: Manifest
+) -> list[tuple[dict[str, Any] | None, Manifest]]:
+    """The manifests an index points at, depth first (a child index after its own
+    children), each with the platform its entry names; every digest read once."""
+    found: dict[str, tuple[dict[str, Any] | None, Manifest]] = {}
+
+    def visit(index: Manifest, depth: int) -> None:
+        if depth > INDEX_DEPTH:
+            raise ServiceError(
+                f"{client.host}/{repository}@{top.digest}: indexes nested more than "
+                f"{INDEX_DEPTH} deep (at {index.digest}): refused",
+                hint="a real image index nests one or two levels",
+            )
+        for entry in index.document.get("manifests", []):
+            digest = str(entry.get("digest", "")) if isinstance(entry, dict) else ""
+            if not DIGEST.fullmatch(digest):
+                raise ServiceError(
+                    f"{client.host}/{repository}@{index.digest} lists a manifest without a "
+                    f"sha256 digest ({digest[:80]!r})"
+                )
+            if digest in found:
+                continue
+            if len(found) >= INDEX_MANIFESTS:
+                raise ServiceError(
+                    f"{client.host}/{repository}@{top.digest}: more than {INDEX_MANIFESTS} "
+                    "manifests under one index: refused"
+                )
+            child = read_manifest(client, repository, digest)
+            if child.is_index:
+                visit(child, depth + 1)
+            platform = entry.get("platform")
+            found[digest] = (platform if isinstance(platform, dict) else None, child)
+
+    if top.is_index:
+        visit(top, 1)
+    return list(found.values())

@@ -43,10 +43,11 @@ class Target:
 
     @property
     def url(self) -> str:
-        """``https://HOST``; plain http for loopback, which docker treats as insecure."""
-        name = self.host.rsplit(":", 1)[0] if self.host.count(":") == 1 else self.host
-        loopback = name in {"localhost", "[::1]"} or name.startswith("127.")
-        return f"{'http' if loopback else 'https'}://{self.host}"
+        """``https://HOST``, or plain http where every command speaks it (loopback,
+        ``ECRCTL_INSECURE_REGISTRIES``): the registry client's one rule."""
+        from ecrctl.distribution.transport import base_url
+
+        return base_url(self.host)
 
 
 class Facts:

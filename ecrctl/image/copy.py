@@ -29,10 +29,11 @@ from ecrctl.distribution.content import (
     read_manifest,
     scope,
     sha256_digest,
+    walk_index,
 )
 from ecrctl.distribution.reference import ImageReference, parse_reference
 from ecrctl.distribution.refs import check_repository_name
-from ecrctl.errors import Conflict, InvalidInput, NotFound
+from ecrctl.errors import Conflict, EcrctlError, InvalidInput, NotFound
 from ecrctl.image.copy_manifests import blobs_of, in_format
 from ecrctl.login.endpoint import Endpoint, endpoint
 
@@ -255,10 +256,13 @@ class ImageCopier:
             return result
         sent_before = self.mover.bytes_sent
         counts_before = dict(self.mover.counts)
-        self._move(src.repository, dest, blobs)
-        for _, child in children:
-            put_manifest(dest.client, dest.repository, child.digest, child)
-        put_manifest(dest.client, dest.repository, tag or top.digest, top)
+        try:
+            self._move(src.repository, dest, blobs)
+            for _, child in children:
+                put_manifest(dest.client, dest.repository, child.digest, child)
+            put_manifest(dest.client, dest.repository, tag or top.digest, top)
+        except EcrctlError as exc:  # say what is at the destination already
+            raise self.mover.stopped(exc, counts_before, sent_before, len(blobs)) from None
         result.blobs = {k: v - counts_before.get(k, 0) for k, v in self.mover.counts.items()}
         result.bytesMoved = self.mover.bytes_sent - sent_before
         return result
@@ -305,16 +309,11 @@ class ImageCopier:
         )
 
     def _children(self, repository: str, top: Manifest) -> list[tuple[str, Manifest]]:
-        """The manifests an index points at (depth first), with their platforms."""
-        if not top.is_index:
-            return []
-        found: list[tuple[str, Manifest]] = []
-        for entry in top.document.get("manifests", []):
-            child = read_manifest(self.source, repository, entry["digest"])
-            found.extend(self._children(repository, child))
-            platform = entry.get("platform")
-            found.append((mt.platform_text(platform) if platform else "", child))
-        return found
+        """The manifests an index points at (depth first, each once), with their platforms."""
+        return [
+            (mt.platform_text(platform) if platform else "", child)
+            for platform, child in walk_index(self.source, repository, top)
+        ]
 
     def _move(self, repository: str, dest: Destination, blobs: dict[str, int]) -> None:
         order = sorted(blobs.items(), key=lambda item: -item[1])  # largest first

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from ecrctl import redact
 from ecrctl.distribution.client import Credential, RegistryClient
+from ecrctl.distribution.transport import registry_timeout
 from ecrctl.errors import InvalidInput
 from ecrctl.login.registries import PRIVATE, PUBLIC_TOKEN
 
@@ -53,7 +54,13 @@ class Endpoint:
                 f"invalid ECRCTL_REGISTRY_ATTEMPTS {raw!r}", hint="give a number from 1 to 20"
             )
         attempts = int(raw)
-        return RegistryClient(self.host, self.credential, attempts=attempts, basic=self.is_ecr)
+        return RegistryClient(
+            self.host,
+            self.credential,
+            attempts=attempts,
+            basic=self.is_ecr,
+            timeout=registry_timeout(),
+        )
 
 
 def endpoint(registries: Registries, host: str | None, *, write: bool = False) -> Endpoint:

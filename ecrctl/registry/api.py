@@ -2,8 +2,10 @@
 guide's ``curl -H "Authorization: Basic $TOKEN" https://HOST/v2/...`` without
 a token on any command line.
 
-With ``paginate``, ``Link: <...>; rel="next"`` is followed and the pages'
-JSON lists (``tags``, ``repositories``) are joined into one document.
+With ``paginate``, ``Link: <...>; rel="next"`` is followed (on the registry's
+own origin only, each page once, at most ``MAX_PAGES``) and the pages' JSON
+lists (``tags``, ``repositories``) are joined into one document. Each answer's
+body is read up to ``API_LIMIT`` (16 MiB); a longer one is refused.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ecrctl.distribution.client import MANIFEST_ACCEPT
-from ecrctl.distribution.content import next_link
+from ecrctl.distribution.content import next_pages
 from ecrctl.errors import InvalidInput
 from ecrctl.login.endpoint import endpoint
 
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
     from ecrctl.login.registries import Registries
 
 METHODS = ("GET", "HEAD", "DELETE")
+API_LIMIT = 16 << 20  # one answer's body
 _REPO_PATH = re.compile(r"/v2/(?P<name>.+?)/(?:tags|manifests|blobs|referrers)/")
 
 
@@ -71,17 +74,16 @@ def call_api(
     # as the guide's curl should: ask for every manifest type, or a registry may
     # convert (ECR by tag, docker-registry to schema 1)
     headers = {"Accept": MANIFEST_ACCEPT} if "/manifests/" in path else {}
-    response = client.request(method, path, scope=_scope(path), ok=ok, headers=headers)
+    response = client.request(
+        method, path, scope=_scope(path), ok=ok, headers=headers, limit=API_LIMIT
+    )
     answer = _answer(ep.host, response)
     if not paginate or method != "GET":
         return answer
     merged: Any = _json(answer.body)
-    url = next_link(response.headers.get("Link", ""), response.url)
-    while url:
-        response = client.request("GET", url, scope=_scope(path), ok=ok)
-        merged = _join(merged, _json(response.content))
-        answer = _answer(ep.host, response, pages=answer.pages + 1)
-        url = next_link(response.headers.get("Link", ""), response.url)
+    for page in next_pages(client, response, _scope(path), ok, limit=API_LIMIT):
+        merged = _join(merged, _json(page.content))
+        answer = _answer(ep.host, page, pages=answer.pages + 1)
     answer.body = (json.dumps(merged, indent=2) + "\n").encode()
     return answer
 

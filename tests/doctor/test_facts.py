@@ -75,11 +75,10 @@ def test_ready_made_clients_are_used_as_they_are() -> None:
         ("127.0.0.1:5000", "http://127.0.0.1:5000"),
         ("localhost:5000", "http://localhost:5000"),
         ("[::1]", "http://[::1]"),
-        pytest.param(
-            "[::1]:5000",
-            "http://[::1]:5000",
-            marks=pytest.mark.xfail(strict=True, reason="an IPv6 host with a port is not split"),
-        ),
+        ("[::1]:5000", "http://[::1]:5000"),
+        ("127.0.0.2:5000", "http://127.0.0.2:5000"),
+        ("localhost.evil.example:5000", "https://localhost.evil.example:5000"),
+        ("127.example.com", "https://127.example.com"),
         (
             "123456789012.dkr.ecr.us-east-1.amazonaws.com",
             "https://123456789012.dkr.ecr.us-east-1.amazonaws.com",

@@ -1,0 +1,152 @@
+"""A streamed blob is verified before its last bytes are sent: copies from a
+hostile source (wrong bytes, a connection cut short, a stall) into Debian's
+docker-registry behind a counting proxy. The PATCH's last chunk goes only once
+the digest matches; a wrong or broken blob's PATCH ends early and its upload is
+cancelled once it has ended, so the registry's upload area keeps nothing (read
+in its storage directory); a source that breaks off is named as the source."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from tests.conftest import Runner
+from tests.distribution.copy_support import (  # noqa: F401 - fixtures
+    CopyEnv,
+    Registries,
+    copy_env_fixture,
+    registries_fixture,
+)
+from tests.distribution.hostile import Answer, Hostile, Image, make_image, serve_image
+from tests.distribution.proxy import Proxy
+from tests.support.names import unique
+
+MIB = 1 << 20
+
+
+@pytest.fixture
+def proxy_b(copy_env: CopyEnv) -> Iterator[Proxy]:
+    with Proxy(copy_env.b.host) as proxy:
+        copy_env.map_host(proxy.host, second=True)
+        yield proxy
+
+
+@pytest.fixture
+def source() -> Iterator[Hostile]:
+    with Hostile("127.0.0.1") as server:
+        yield server
+
+
+def left_uploads(registries: Registries, repository: str) -> list[str]:
+    """Uploads of ``repository`` the registry still holds bytes or a start time for."""
+    root = registries.workdir / "registry2" / "data" / "docker" / "registry" / "v2"
+    uploads = root / "repositories" / repository / "_uploads"
+    if not uploads.is_dir():
+        return []
+    return [
+        upload.name
+        for upload in uploads.iterdir()
+        if (upload / "data").exists() or (upload / "startedat").exists()
+    ]
+
+
+def hostile_image(source: Hostile, layer: bytes, answer: Answer) -> Image:
+    """An image whose big layer (``layer``) is answered with ``answer``."""
+    image = make_image([layer])
+    digest = next(d for d, data in image.blobs.items() if data == layer)
+    source.on("GET", f"/blobs/{digest}$", answer)
+    serve_image(source, "app", "1", image, lambda _: None)
+    return image
+
+
+def test_a_good_blob_is_one_chunked_patch_and_an_empty_put(
+    copy_env: CopyEnv, proxy_b: Proxy, cli: Runner
+) -> None:
+    src, dst = unique(), unique()
+    layer = os.urandom(3 * MIB + 123)
+    pushed = copy_env.a.push_image(src, "1", [layer])
+    copy_env.create_repo(dst, second=True)
+    result = cli("image", "copy", f"{copy_env.a.host}/{src}:1", f"{proxy_b.host}/{dst}:1")
+    assert result.exit_code == 0, result.stderr
+    sent = proxy_b.counters.sent
+    puts = [h for m, p, h in sent if m == "PUT" and "/blobs/uploads/" in p]
+    assert [h.get("Content-Length") for h in puts] == ["0", "0"]  # as docker push does
+    patched = [h for m, _, h in sent if m == "PATCH"]
+    assert sorted(h.get("Transfer-Encoding", "length") for h in patched) == ["chunked", "length"]
+    assert copy_env.b.manifest(dst, "1").content == pushed.body
+    assert proxy_b.counters.uploaded == sum(pushed.blobs.values())
+
+
+def test_a_wrong_blob_never_sends_its_end_and_its_upload_is_cancelled(
+    source: Hostile, copy_env: CopyEnv, proxy_b: Proxy, registries: Registries, cli: Runner
+) -> None:
+    layer = os.urandom(3 * MIB)
+    wrong = layer[:-1] + bytes([layer[-1] ^ 0xFF])
+    hostile_image(source, layer, Answer(200, {}, wrong))
+    dst = unique()
+    copy_env.create_repo(dst, second=True)
+    result = cli("image", "copy", f"{source.host}/app:1", f"{proxy_b.host}/{dst}:1")
+    assert result.exit_code == 1
+    assert "hashing to" in result.stderr and "nothing was tagged" in result.stderr
+    assert proxy_b.counters.uploaded <= len(layer) - MIB + 4096  # the config, not the end
+    digest = hashlib.sha256(layer).hexdigest()
+    assert not [p for m, p, _ in proxy_b.counters.sent if m == "PUT" and digest in p]
+    assert any(m == "DELETE" for m, _, _ in proxy_b.counters.sent)
+    assert left_uploads(registries, dst) == []
+    assert copy_env.b.tags(dst) == []
+
+
+def test_a_source_cut_short_is_named_and_leaves_no_upload_behind(
+    source: Hostile,
+    copy_env: CopyEnv,
+    proxy_b: Proxy,
+    registries: Registries,
+    cli: Runner,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ECRCTL_REGISTRY_ATTEMPTS", "3")
+    layer = os.urandom(3 * MIB)
+    declared = {"Content-Length": str(len(layer))}
+    hostile_image(source, layer, Answer(200, declared, iter([layer[: 2 * MIB]])))
+    dst = unique()
+    copy_env.create_repo(dst, second=True)
+    result = cli("image", "copy", f"{source.host}/app:1", f"{proxy_b.host}/{dst}:1")
+    assert result.exit_code == 1
+    assert f"of {source.host}/app: the source broke off after" in result.stderr
+    assert f"cannot reach registry {proxy_b.host}" not in result.stderr
+    assert "(the copy stopped with" in result.stderr
+    gets = [s for s in source.seen if s.method == "GET" and "/blobs/" in s.path]
+    assert len(gets) >= 3  # retried, each time with a new upload, each cancelled
+    assert left_uploads(registries, dst) == []
+
+
+def test_a_stalling_source_ends_at_its_deadline_and_leaves_no_upload_behind(
+    source: Hostile, copy_env: CopyEnv, proxy_b: Proxy, registries: Registries, cli: Runner
+) -> None:
+    layer = os.urandom(MIB + MIB // 4)
+    # a MiB, then a byte every 0.5 s for 20 s, then the connection closes
+    parts = iter([layer[:MIB], *(layer[i : i + 1] for i in range(MIB, MIB + 40))])
+    hostile_image(source, layer, Answer(200, {"Content-Length": str(len(layer))}, parts, 0.5))
+    dst = unique()
+    copy_env.create_repo(dst, second=True)
+    result = cli(
+        "image", "copy", f"{source.host}/app:1", f"{proxy_b.host}/{dst}:1",
+        "--registry-timeout", "2",
+    )  # fmt: skip
+    assert result.exit_code == 1
+    # 2 s, and 1 s per 256 KiB of the blob: 7 s
+    assert f"registry {source.host} did not finish answering within 7 s" in result.stderr
+    assert "(the copy stopped with" in result.stderr
+    assert left_uploads(registries, dst) == []
+
+
+def test_the_upload_area_check_sees_a_left_upload(
+    copy_env: CopyEnv, registries: Registries
+) -> None:
+    dst = unique()
+    start = copy_env.b.session.post(copy_env.b.url(f"/v2/{dst}/blobs/uploads/"))
+    assert start.status_code == 202
+    assert len(left_uploads(registries, dst)) == 1
