@@ -44,7 +44,7 @@ TOKEN_LIMIT = 256 << 10  # a token answer is a JWT of a few KiB in a small JSON 
 _PARAM = re.compile(r'(?P<key>[\w-]+)\s*=\s*(?:"(?P<quoted>[^"]*)"|(?P<bare>[^,\s]*))')
 
 
-class RegistryClient(Protocol):
+class ChallengedClient(Protocol):
     """What a token request needs of the registry client it is for."""
 
     host: str
@@ -90,7 +90,7 @@ def parse_challenge(header: str) -> tuple[str, dict[str, str]]:
 
 
 def answer_challenge(
-    client: RegistryClient, response: requests.Response, scopes: list[str], sent: str
+    client: ChallengedClient, response: requests.Response, scopes: list[str], sent: str
 ) -> str | None:
     """What the registry's 401 asks for: ``None`` to send the credential as Basic from
     now on, else a Bearer token for ``scopes``; raises when nothing more can be tried.
@@ -114,7 +114,7 @@ def answer_challenge(
     raise unanswerable(client, scheme, params)
 
 
-def no_credential(client: RegistryClient) -> AuthError:
+def no_credential(client: ChallengedClient) -> AuthError:
     return AuthError(
         f"no credentials for registry {client.host}",
         hint=f"run: docker login {client.host} (or add a credHelpers entry for it in "
@@ -122,7 +122,7 @@ def no_credential(client: RegistryClient) -> AuthError:
     )
 
 
-def rejected(client: RegistryClient, response: requests.Response, by: str = "") -> AuthError:
+def rejected(client: ChallengedClient, response: requests.Response, by: str = "") -> AuthError:
     """The registry (or, ``by``, its token service) refused the credential that was sent."""
     source = f" (from {client.credential.source})" if client.credential else ""
     said = f"{by} HTTP" if by else "HTTP"
@@ -134,7 +134,7 @@ def rejected(client: RegistryClient, response: requests.Response, by: str = "") 
     )
 
 
-def unanswerable(client: RegistryClient, scheme: str, params: dict[str, str]) -> AuthError:
+def unanswerable(client: ChallengedClient, scheme: str, params: dict[str, str]) -> AuthError:
     """A 401 asking for nothing ecrctl sent or can send."""
     if scheme == "bearer":
         asked = "a Bearer token but names no realm to get one from"
@@ -148,7 +148,7 @@ def unanswerable(client: RegistryClient, scheme: str, params: dict[str, str]) ->
     )
 
 
-def refused_elsewhere(client: RegistryClient, response: requests.Response) -> AuthError:
+def refused_elsewhere(client: ChallengedClient, response: requests.Response) -> AuthError:
     """A 401 from a host that is not the registry: that host refused, nothing was sent to it."""
     where = origin_of(response.url)
     return AuthError(
@@ -160,7 +160,7 @@ def refused_elsewhere(client: RegistryClient, response: requests.Response) -> Au
     )
 
 
-def check_realm(client: RegistryClient, realm: str) -> None:
+def check_realm(client: ChallengedClient, realm: str) -> None:
     """Refuse a realm the credential may not go to (see the module's rule)."""
     where = origin_of(realm)
     netloc = str(where).split("://", 1)[-1]
@@ -177,7 +177,7 @@ def check_realm(client: RegistryClient, realm: str) -> None:
     )
 
 
-def fetch_token(client: RegistryClient, params: dict[str, str], scopes: list[str]) -> str:
+def fetch_token(client: ChallengedClient, params: dict[str, str], scopes: list[str]) -> str:
     """A token from the challenge's realm for ``scopes``, with the credential when there is one."""
     realm = params["realm"]
     check_realm(client, realm)
@@ -206,7 +206,7 @@ def fetch_token(client: RegistryClient, params: dict[str, str], scopes: list[str
 
 
 def _ask(
-    client: RegistryClient,
+    client: ChallengedClient,
     realm: str,
     query: list[tuple[str, str]],
     headers: dict[str, str],
@@ -246,7 +246,7 @@ def _ask(
 
 
 def _token_of(
-    client: RegistryClient, service: object, answer: requests.Response, body: bytes
+    client: ChallengedClient, service: object, answer: requests.Response, body: bytes
 ) -> str:
     what = f"the token service {service} of registry {client.host}"
     try:

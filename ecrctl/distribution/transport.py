@@ -255,13 +255,17 @@ def read_capped(response: Any, limit: int, *, decode: bool = True) -> bytes | No
         if decode
         else response.raw.stream(64 << 10, decode_content=False)
     )
+    whole = False
     try:
         for chunk in chunks:
             total += len(chunk)
             if total > limit:
                 return None
             parts.append(chunk)
+        whole = True
     finally:
+        if whole:  # read to its end: close() hands the connection back for reuse
+            response._content_consumed = True
         response.close()
     body = b"".join(parts)
     response._content = body
