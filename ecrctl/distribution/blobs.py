@@ -23,7 +23,7 @@ from ecrctl.distribution.blobsource import SMALL_BLOB, BlobSource
 from ecrctl.distribution.client import DigestMismatch, RegistryClient
 from ecrctl.distribution.content import scope
 from ecrctl.distribution.transport import Stalled
-from ecrctl.errors import EcrctlError, ServiceError
+from ecrctl.errors import EcrctlError, Interrupted, ServiceError
 
 log = logging.getLogger("ecrctl")
 
@@ -43,6 +43,11 @@ BlobCallback = Callable[[BlobEvent], None]
 
 def _ignore(_: BlobEvent) -> None:
     return None
+
+
+def _check(stop: threading.Event | None, digest: str) -> None:
+    if stop is not None and stop.is_set():
+        raise Interrupted(f"blob {digest}: not finished, the copy stopped")
 
 
 class BlobMover:
@@ -90,15 +95,18 @@ class BlobMover:
         dst_repo: str,
         digest: str,
         size: int,
+        stop: threading.Event | None = None,
     ) -> str:
-        """Make the blob exist in ``dst_repo``; returns copied|mounted|exists."""
+        """Make the blob exist in ``dst_repo``; returns copied|mounted|exists. Once
+        ``stop`` is set (another blob of the copy failed), the move ends at its next
+        step, its upload cancelled, so that the copy can say what is at the destination."""
         key = (dst.host, dst_repo, digest)
         with self._lock:
             key_lock = self._keys.setdefault(key, threading.Lock())
         with key_lock:
             if key in self._done:
                 return "exists"
-            how = self._move_once(src, src_repo, dst, dst_repo, digest, size)
+            how = self._move_once(src, src_repo, dst, dst_repo, digest, size, stop)
             with self._lock:
                 self._done.add(key)
                 self._known.setdefault((dst.host, digest), dst_repo)
@@ -112,7 +120,9 @@ class BlobMover:
         dst_repo: str,
         digest: str,
         size: int,
+        stop: threading.Event | None,
     ) -> str:
+        _check(stop, digest)
         self.on_event(BlobEvent(digest, size, "checking"))
         head = dst.request(
             "HEAD",
@@ -125,13 +135,14 @@ class BlobMover:
             self.on_event(BlobEvent(digest, size, "exists", size))
             return "exists"
         for attempt in range(1, dst.attempts + 1):
+            _check(stop, digest)
             location = self._start(src, src_repo, dst, dst_repo, digest)
             if location is None:
                 self._count("mounted")
                 self.on_event(BlobEvent(digest, size, "mounted", size))
                 return "mounted"
             try:
-                sent = self._stream(src, src_repo, dst, dst_repo, location, digest, size)
+                sent = self._stream(src, src_repo, dst, dst_repo, location, digest, size, stop)
             except ServiceError as exc:
                 final = isinstance(exc, DigestMismatch | Stalled) or attempt == dst.attempts
                 if final:
@@ -186,6 +197,7 @@ class BlobMover:
         location: str,
         digest: str,
         size: int,
+        stop: threading.Event | None,
     ) -> int:
         """GET from the source into one PATCH at the destination, then PUT ?digest=.
         Any failure cancels the upload, once no request of it is in flight (with its
@@ -210,7 +222,7 @@ class BlobMover:
             )
             with source:
                 label = f"blob {digest} of {src.host}/{src_repo}"
-                blob = BlobSource(source, timer, digest, size, on_bytes, label)
+                blob = BlobSource(source, timer, digest, size, on_bytes, label, stop)
                 self._patch(blob, dst, dst_repo, latest)
             final = dst.url(latest[0])
             final += ("&" if "?" in final else "?") + f"digest={digest}"

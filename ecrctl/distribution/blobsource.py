@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ecrctl.distribution.client import DigestMismatch
 from ecrctl.distribution.transport import Deadline
-from ecrctl.errors import EcrctlError, ServiceError
+from ecrctl.errors import EcrctlError, Interrupted, ServiceError
+
+if TYPE_CHECKING:
+    import threading
 
 SMALL_BLOB = 1 << 20  # read into memory (and retried as bytes) below this size
 READ_SIZE = 1 << 20  # a chunk; the last one is sent only once the blob is checked
@@ -47,8 +50,10 @@ class BlobSource:
         size: int,
         on_bytes: Callable[[int], None],
         label: str,
+        stop: threading.Event | None = None,
     ) -> None:
         self.raw = response.raw
+        self.stop = stop
         self.deadline = deadline
         self.digest = digest
         self.size = size
@@ -62,6 +67,7 @@ class BlobSource:
         held = b""
         while True:
             try:
+                self._check_stop()
                 if self.count >= self.size:
                     self._verify()
                     break
@@ -89,7 +95,13 @@ class BlobSource:
                 raise self._short()
             parts.append(chunk)
         self._verify()
+        self._check_stop()
         return b"".join(parts)
+
+    def _check_stop(self) -> None:
+        """Another blob of the copy failed: end here, so the upload can be cancelled."""
+        if self.stop is not None and self.stop.is_set():
+            raise Interrupted(f"{self.label}: not finished, the copy stopped")
 
     def _verify(self) -> None:
         if self._read(1):

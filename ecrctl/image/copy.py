@@ -12,6 +12,7 @@ already at the same digest moves nothing (``unchanged``).
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterable
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -318,18 +319,27 @@ class ImageCopier:
     def _move(self, repository: str, dest: Destination, blobs: dict[str, int]) -> None:
         order = sorted(blobs.items(), key=lambda item: -item[1])  # largest first
         pool = ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="blob")
+        stop = threading.Event()
         try:
             futures = [
                 pool.submit(
-                    self.mover.move, self.source, repository, dest.client, dest.repository, d, s
+                    self.mover.move,
+                    self.source,
+                    repository,
+                    dest.client,
+                    dest.repository,
+                    d,
+                    s,
+                    stop,
                 )
                 for d, s in order
             ]
             done, _ = wait(futures, return_when=FIRST_EXCEPTION)
             for future in done:
                 future.result()  # the first failure, if any
-        finally:  # on a failure or Ctrl-C, start nothing more
-            pool.shutdown(wait=False, cancel_futures=True)
+        finally:  # on a failure or Ctrl-C, start nothing more, and let the blobs in
+            stop.set()  # flight end and cancel their uploads before saying what is there
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _matches(platform: dict[str, Any] | None, wanted: str) -> bool:

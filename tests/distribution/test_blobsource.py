@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -95,6 +96,33 @@ def test_a_wrong_blob_never_sends_its_end_and_its_upload_is_cancelled(
     digest = hashlib.sha256(layer).hexdigest()
     assert not [p for m, p, _ in proxy_b.counters.sent if m == "PUT" and digest in p]
     assert any(m == "DELETE" for m, _, _ in proxy_b.counters.sent)
+    assert left_uploads(registries, dst) == []
+    assert copy_env.b.tags(dst) == []
+
+
+def test_a_failed_blob_stops_the_others_in_flight_and_cancels_their_uploads(
+    source: Hostile, copy_env: CopyEnv, proxy_b: Proxy, registries: Registries, cli: Runner
+) -> None:
+    slow = os.urandom(4 * MIB)  # 64 parts a quarter of a second apart: 16 s if let run
+    bad = os.urandom(3 * MIB)
+    parts = [slow[i : i + MIB // 16] for i in range(0, len(slow), MIB // 16)]
+    image = make_image([slow, bad])
+    digests = {data: d for d, data in image.blobs.items()}
+    source.on("GET", f"/blobs/{digests[slow]}$", Answer(200, {}, parts, pause=0.25))
+    wrong = bad[:-1] + bytes([bad[-1] ^ 0xFF])
+    source.on("GET", f"/blobs/{digests[bad]}$", Answer(200, {}, wrong, pause=1.0))
+    serve_image(source, "app", "1", image, lambda _: None)
+    dst = unique()
+    copy_env.create_repo(dst, second=True)
+    started = time.monotonic()
+    result = cli("image", "copy", f"{source.host}/app:1", f"{proxy_b.host}/{dst}:1")
+    took = time.monotonic() - started
+    assert result.exit_code == 1
+    assert "hashing to" in result.stderr and "no manifest put" in result.stderr
+    assert took < 8, took  # the slow blob was not let run to its end
+    opened = [p for m, p, _ in proxy_b.counters.sent if m == "PATCH"]
+    cancelled = [p for m, p, _ in proxy_b.counters.sent if m == "DELETE"]
+    assert len(opened) >= 2 and len(cancelled) >= 2
     assert left_uploads(registries, dst) == []
     assert copy_env.b.tags(dst) == []
 
