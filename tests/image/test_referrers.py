@@ -245,3 +245,53 @@ def test_a_copy_rewritten_by_format_names_the_referrers_it_leaves(
     assert left["id"] == cosign.digest and left["failureCode"] == "DigestChanged"
     assert b.manifest(dst, cosign.tag).status_code == 404
     assert cli(*args, "--no-referrers").exit_code == 0
+
+
+def test_what_carrying_costs_an_image_without_referrers(copy_env: CopyEnv, cli: Runner) -> None:
+    """One referrers GET and one tag list at the source per image copy, nothing at the
+    destination; a repo copy asks a registry without the API once and lists no tags
+    again."""
+    a, b = copy_env.a, copy_env.b
+    src = unique()
+    for tag in ("1", "2", "3"):
+        a.push_image(src, tag, oci=True)
+    with Proxy(a.host) as source, Proxy(b.host) as target:
+        copy_env.map_host(source.host)
+        copy_env.map_host(target.host, second=True)
+
+        def asked(*args: str) -> tuple[list[str], list[str]]:
+            source.reset()
+            target.reset()
+            result = cli(*args, "--create")
+            assert result.exit_code == 0, result.stderr
+            shapes = [
+                (m, p.split("?")[0].replace(src, "R")) for m, p, _ in source.counters.requests
+            ]
+            there = [m for m, _, _ in target.counters.requests]
+            return [f"{m} {p}" for m, p in shapes], there
+
+        plain, plain_there = asked(
+            "image",
+            "copy",
+            f"{source.host}/{src}:1",
+            f"{target.host}/{unique()}:1",
+            "--no-referrers",
+        )
+        carried, carried_there = asked(
+            "image", "copy", f"{source.host}/{src}:1", f"{target.host}/{unique()}:1"
+        )
+        extra = list(carried)
+        for request in plain:
+            extra.remove(request)
+        digest = a.manifest(src, "1").headers["Docker-Content-Digest"]
+        assert extra == [f"GET /v2/R/referrers/{digest}", "GET /v2/R/tags/list"]
+        assert sorted(carried_there) == sorted(plain_there)
+
+        plain, _ = asked(
+            "repo", "copy", f"{source.host}/{src}", f"{target.host}/{unique()}", "--no-referrers"
+        )
+        carried, _ = asked("repo", "copy", f"{source.host}/{src}", f"{target.host}/{unique()}")
+        extra = list(carried)
+        for request in plain:
+            extra.remove(request)
+        assert [e.split("/referrers/")[0] for e in extra] == ["GET /v2/R"]
