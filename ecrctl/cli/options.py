@@ -63,7 +63,6 @@ def referrers_option(func: F) -> F:
     decorated: F = click.option(
         "--referrers/--no-referrers",
         default=True,
-        show_default=True,
-        help="Also copy the image's referrers: signatures, SBOMs, attestations.",
+        help="Copy the image's referrers too: signatures, SBOMs, attestations (the default).",
     )(func)
     return decorated
