@@ -279,9 +279,7 @@ class Carrier(NoReferrers):
         return self._api[host]
 
 
-_CHANGED = (
-    "not carried: --format rewrote the copy, so its digest is not {}, the one this referrer names"
-)
+_CHANGED = "--format rewrote the copy, so its digest is not {}, the one this referrer names"
 
 
 def _listed(top: Manifest) -> list[str]:
