@@ -167,6 +167,16 @@ def test_an_index_carries_its_childrens_referrers_merged_into_the_tag_schema(
     assert listed(b, dst, child.digest) == [earlier.digest, provenance.digest]
     assert b.manifest(dst, provenance.digest).content == provenance.body
 
+    one = unique()  # one platform is tagged as itself: its referrers go with it
+    copy_env.create_repo(one, second=True)
+    args = ("image", "copy", f"{a.host}/{src}:multi", f"{b.host}/{one}:arm", "-o", "json")
+    arm = cli(*args, "--platform", "linux/arm64")
+    assert arm.exit_code == 0, arm.stderr
+    assert [e["id"] for e in arm.json["referrers"]["done"]] == [provenance.digest]
+    amd = cli(*args[:-3], f"{b.host}/{one}:amd", "-o", "json", "--platform", "linux/amd64")
+    assert amd.exit_code == 0, amd.stderr
+    assert amd.json["referrers"]["done"] == []
+
 
 def test_from_a_registry_with_the_referrers_api(copy_env: CopyEnv, cli: Runner) -> None:
     """The source lists them through the API (no tag schema there); docker-registry,
