@@ -155,3 +155,18 @@ def test_an_artifact_type_must_be_a_media_type() -> None:
     assert check_artifact_type(SBOM) == SBOM
     with pytest.raises(InvalidInput, match="invalid artifact type 'spdx'"):
         check_artifact_type("spdx")
+
+
+def test_a_page_on_another_origin_is_refused_and_never_asked() -> None:
+    """The API's Link follows the client's pagination rule: the registry's origin only."""
+    digest = "sha256:" + "e" * 64
+    index = b'{"schemaVersion": 2, "manifests": []}'
+    with Hostile("127.0.0.2") as other, Hostile() as registry:
+        link = {"Link": f'<{other.url("/v2/team/app/referrers/" + digest)}?p=1>; rel="next"'}
+        registry.on("GET", "/referrers/", Answer(200, link, index))
+        client = RegistryClient(
+            registry.host, Credential("AWS", "s3cret-password", "the test"), basic=True
+        )
+        found, failures = Finder(client, "team/app").walk([digest])
+    assert found == [] and other.seen == []
+    assert "sent a Link to the next page on another origin" in failures[0][1].message
