@@ -1789,6 +1789,15 @@ def _conversion() -> list[Case]:
             "oci-v2",
             expect="'oci-v2' is not one of 'oci', 'docker'",
         ),
+        case(
+            "inspect-artifact-type-not-a-media-type",
+            "image",
+            "inspect",
+            "team/app:1.0",
+            "--artifact-type",
+            "spdx",
+            expect="invalid artifact type 'spdx'; give a media type",
+        ),
     ]
 
 

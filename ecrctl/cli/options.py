@@ -1,6 +1,6 @@
 """The option and argument decorators several commands share: ``--yes``, ``--dry-run``,
 ``FILE|-`` arguments and options (read with :func:`ecrctl.cli.common.read_source`), and
-the copies' ``--create`` and ``--jobs``."""
+the copies' ``--create``, ``--jobs`` and ``--referrers``."""
 
 from __future__ import annotations
 
@@ -54,5 +54,15 @@ def jobs_option(func: F) -> F:
         default=4,
         show_default=True,
         help="Blobs in parallel.",
+    )(func)
+    return decorated
+
+
+def referrers_option(func: F) -> F:
+    """``--referrers/--no-referrers`` of the copies: carry signatures, SBOMs, attestations."""
+    decorated: F = click.option(
+        "--referrers/--no-referrers",
+        default=True,
+        help="Copy the image's referrers too: signatures, SBOMs, attestations (the default).",
     )(func)
     return decorated

@@ -10,7 +10,7 @@ import click
 from ecrctl.cli import public as public_cli
 from ecrctl.cli.app import App
 from ecrctl.cli.common import confirm, group, pass_app
-from ecrctl.cli.options import create_option, jobs_option, yes_option
+from ecrctl.cli.options import create_option, jobs_option, referrers_option, yes_option
 from ecrctl.cli.paramtypes import REPOSITORY, remember_repositories
 from ecrctl.cli.public import catalog_options, public_option
 from ecrctl.cli.render import Table, emit, fmt_bool, fmt_digest, fmt_mib, fmt_time, notice
@@ -274,6 +274,7 @@ def tags_of(app: App, name: str) -> None:
 @click.option("--include-untagged", is_flag=True, help="Also untagged images (ECR source only).")
 @create_option
 @jobs_option
+@referrers_option
 @pass_app
 def copy(
     app: App,
@@ -283,6 +284,7 @@ def copy(
     include_untagged: bool,
     create: bool,
     jobs: int,
+    referrers: bool,
 ) -> None:
     """Copy every tag of SRC_REPO into DST_REPO through the registry API.
 
@@ -293,6 +295,7 @@ def copy(
     """
     from ecrctl.batch import FAILED, NOT_ATTEMPTED, count, outcome_error
     from ecrctl.cli.image.copy_progress import BlobProgress
+    from ecrctl.cli.image.copy_referrers import end_repo_copy
     from ecrctl.errors import PartialFailure
     from ecrctl.image.repo_copy import copy_repository
 
@@ -309,8 +312,10 @@ def copy(
             if progress.enabled
             else None,
             jobs=jobs,
+            referrers=referrers,
         )
     _emit_copy(app, report)
+    end_repo_copy(app, report)
     if report.stopped is not None:
         stop = report.stopped
         raise type(stop)(stop.message, hint="run the same command again to copy the rest")

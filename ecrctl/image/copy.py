@@ -36,6 +36,7 @@ from ecrctl.distribution.reference import ImageReference, parse_reference
 from ecrctl.distribution.refs import check_repository_name
 from ecrctl.errors import Conflict, EcrctlError, InvalidInput, NotFound
 from ecrctl.image.copy_manifests import blobs_of, in_format
+from ecrctl.image.referrers import Carrier, NoReferrers
 from ecrctl.login.endpoint import Endpoint, endpoint
 
 if TYPE_CHECKING:
@@ -46,6 +47,7 @@ DEFAULT_JOBS = 4
 IMMUTABLE = ("IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION")
 # the answers to a repository probe that leave the question to the ECR API
 ANY_ANSWER = (200, 400, 403, 404, 405)
+_OMITTED = ("sourceDigest", "referrers")  # left out of the JSON when empty
 
 
 @dataclass
@@ -65,9 +67,10 @@ class CopyResult:
     bytesMoved: int = 0
     repositoryCreated: bool = False
     sourceDigest: str = ""  # with --format only: the digest before the conversion
+    referrers: dict[str, Any] = field(default_factory=dict)  # their batch report, if carried
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if v or k != "sourceDigest"}
+        return {k: v for k, v in self.__dict__.items() if v or k not in _OMITTED}
 
 
 @dataclass
@@ -175,8 +178,10 @@ def copy_image(
     on_event: BlobCallback | None = None,
     jobs: int = DEFAULT_JOBS,
     fmt: str | None = None,
+    referrers: bool = True,
 ) -> CopyResult:
-    """Copy SOURCE to DESTINATION (both ``[HOST/]REPO[:TAG|@DIGEST]``), in ``fmt`` if given."""
+    """Copy SOURCE to DESTINATION (both ``[HOST/]REPO[:TAG|@DIGEST]``), in ``fmt`` if given,
+    with the image's ``referrers``."""
     src_ref = parse_reference(source, what="source")
     dst_ref = parse_reference(destination, what="destination", digest=False)
     wanted = [check_platform(p) for p in platforms]
@@ -195,6 +200,8 @@ def copy_image(
     # created only now: a missing source leaves no new repository behind
     dest = open_destination(beside.result(), create=create, dry_run=dry_run)
     copier = ImageCopier(source_client, BlobMover(on_event), jobs=jobs)
+    if referrers:
+        copier.carrier = Carrier(copier.mover)
     tag = dst_ref.tag or (src_ref.tag if not src_ref.digest else None)
     if tag is None and not src_ref.digest:
         tag = "latest"
@@ -204,6 +211,8 @@ def copy_image(
 
 class ImageCopier:
     """Copies images from one source registry, sharing one BlobMover."""
+
+    carrier: NoReferrers = NoReferrers()  # what carries each image's referrers
 
     def __init__(self, source: RegistryClient, mover: BlobMover, *, jobs: int = DEFAULT_JOBS):
         self.source = source
@@ -240,7 +249,7 @@ class ImageCopier:
         existing = manifest_digest(dest.client, dest.repository, tag or top.digest)
         if existing == top.digest:
             result.status = "unchanged"
-            return result
+            return self.carrier.carried(self.source, src, dest, top, children, result, dry_run)
         if existing and tag and dest.immutable():
             raise Conflict(
                 f"tag {tag!r} of the immutable repository {dest.repository!r} already points "
@@ -254,7 +263,7 @@ class ImageCopier:
         result.manifests = len(children) + 1
         if dry_run:
             result.blobs = {"total": len(blobs)}
-            return result
+            return self.carrier.carried(self.source, src, dest, top, children, result, dry_run)
         sent_before = self.mover.bytes_sent
         counts_before = dict(self.mover.counts)
         try:
@@ -266,7 +275,7 @@ class ImageCopier:
             raise self.mover.stopped(exc, counts_before, sent_before, len(blobs)) from None
         result.blobs = {k: v - counts_before.get(k, 0) for k, v in self.mover.counts.items()}
         result.bytesMoved = self.mover.bytes_sent - sent_before
-        return result
+        return self.carrier.carried(self.source, src, dest, top, children, result, dry_run)
 
     def _select(self, repository: str, top: Manifest, platforms: list[str]) -> Manifest:
         """The manifest to copy: ``top``, or its children for ``platforms``."""

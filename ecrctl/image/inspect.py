@@ -2,7 +2,8 @@
 without pulling it: the manifest, and the image config blob it points at.
 
 For an index (manifest list) without a platform, its platforms; with one,
-the image of that platform.
+the image of that platform. And the referrers of what is shown (an index's
+children's too): signatures, SBOMs, attestations, as a copy finds them.
 """
 
 from __future__ import annotations
@@ -15,11 +16,14 @@ from ecrctl.distribution import manifest as mt
 from ecrctl.distribution.content import get_small_blob, read_manifest
 from ecrctl.distribution.convert import by_digest, by_tag, stored_format
 from ecrctl.distribution.reference import parse_reference
+from ecrctl.distribution.referrers import Finder, check_artifact_type
 from ecrctl.errors import NotFound, ServiceError
 from ecrctl.image.copy import check_platform
 from ecrctl.login.endpoint import endpoint
 
 if TYPE_CHECKING:
+    from ecrctl.distribution.client import RegistryClient
+    from ecrctl.distribution.reference import ImageReference
     from ecrctl.login.registries import Registries
 
 
@@ -34,6 +38,8 @@ class Inspection:
     config: dict[str, Any] | None = None
     platforms: list[dict[str, Any]] = field(default_factory=list)
     layers: list[dict[str, Any]] = field(default_factory=list)
+    referrers: list[dict[str, Any]] = field(default_factory=list)
+    referrers_error: str = ""  # why they could not all be read
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -45,6 +51,7 @@ class Inspection:
             "storedFormat": stored_format(self.mediaType),
             "byTag": by_tag(self.mediaType),
             "byDigest": by_digest(self.mediaType),
+            "referrers": self.referrers,
         }
 
     def summary(self) -> dict[str, Any]:
@@ -70,12 +77,33 @@ class Inspection:
 
 
 def inspect_image(
-    registries: Registries, reference: str, *, platform: str | None = None
+    registries: Registries,
+    reference: str,
+    *,
+    platform: str | None = None,
+    artifact_type: str | None = None,
 ) -> Inspection:
-    """Read REF's manifest (and config) from its registry."""
+    """Read REF's manifest (and config) from its registry, and its referrers (only
+    those of ``artifact_type``, if given)."""
     ref = parse_reference(reference)
     if platform:
         check_platform(platform)
+    if artifact_type:
+        check_artifact_type(artifact_type)
+    inspection, client = _read(registries, ref, platform)
+    shown = [inspection.digest, *(str(p["digest"]) for p in inspection.platforms)]
+    finder = Finder(client, ref.repository, artifact_type=artifact_type)
+    referrers, failures = finder.walk(shown)
+    inspection.referrers = [r.to_dict() for r in referrers]
+    if failures:
+        inspection.referrers_error = "; ".join(f"{d}: {e.one_line()}" for d, e in failures)
+    return inspection
+
+
+def _read(
+    registries: Registries, ref: ImageReference, platform: str | None
+) -> tuple[Inspection, RegistryClient]:
+    """The manifest and config of ``ref`` (of ``platform`` in an index), and the client."""
     ep = endpoint(registries, ref.host)
     if ep.is_ecr:
         ref.for_ecr()
@@ -95,7 +123,8 @@ def inspect_image(
             for e in entries
         ]
         if not platform:
-            return Inspection(name, top.digest, top.media_type, document, platforms=platforms)
+            shown = Inspection(name, top.digest, top.media_type, document, platforms=platforms)
+            return shown, client
         chosen = [
             e
             for e in entries
@@ -126,4 +155,4 @@ def inspect_image(
         }
         for layer in document.get("layers", [])
     ]
-    return Inspection(name, top.digest, top.media_type, document, config, layers=layers)
+    return Inspection(name, top.digest, top.media_type, document, config, layers=layers), client

@@ -23,6 +23,7 @@ from ecrctl.distribution.blobs import BlobCallback, BlobMover
 from ecrctl.distribution.content import manifest_digest
 from ecrctl.distribution.content import tags as list_tags
 from ecrctl.distribution.reference import ImageReference, parse_reference
+from ecrctl.distribution.referrers import is_referrer_tag
 from ecrctl.errors import AuthError, EcrctlError, InvalidInput, ServiceError
 from ecrctl.image.copy import (
     DEFAULT_JOBS,
@@ -31,6 +32,7 @@ from ecrctl.image.copy import (
     check_destination,
     open_destination,
 )
+from ecrctl.image.referrers import Carrier
 from ecrctl.login.endpoint import endpoint
 
 if TYPE_CHECKING:
@@ -66,6 +68,7 @@ class RepoCopyReport:
     # what stopped the batch (Ctrl-C 130, SIGTERM 143, a call that raised): raised by
     # the caller once the report is out
     stopped: EcrctlError | None = None
+    referrers: dict[str, Any] | None = None  # their batch report, when carried
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -75,6 +78,7 @@ class RepoCopyReport:
             "bytesMoved": self.bytesMoved,
             "blobs": self.blobs,
             **batch.report(self.items),
+            **({} if self.referrers is None else {"referrers": self.referrers}),
         }
 
 
@@ -99,6 +103,7 @@ def copy_repository(
     on_event: BlobCallback | None = None,
     on_item: ItemCallback | None = None,
     jobs: int = DEFAULT_JOBS,
+    referrers: bool = True,
 ) -> RepoCopyReport:
     src_ref = _repository_ref(source, "source repository")
     dst_ref = _repository_ref(destination, "destination repository")
@@ -115,10 +120,13 @@ def copy_repository(
         check_destination(dst_ep, dst_ref.repository), create=create, dry_run=False
     )
     source_client = src_ep.client()
-    tags = sorted(t for t in list_tags(source_client, src_ref.repository) if _wanted(t, pattern))
+    listed = list_tags(source_client, src_ref.repository)
+    tags = sorted(t for t in listed if _wanted(t, pattern))
     work: list[str] = list(tags)
     if include_untagged:
         work += _untagged(src_ep.aws, src_ref.repository, src_ep.registry_id)
+    if referrers:  # cosign's and the tag schema's tags after their subjects, which carry them
+        work.sort(key=is_referrer_tag)
     report = RepoCopyReport(
         source=f"{src_ep.host}/{src_ref.repository}",
         destination=f"{dst_ep.host}/{dst_ref.repository}",
@@ -126,9 +134,12 @@ def copy_repository(
     )
     mover = BlobMover(on_event)
     copier = ImageCopier(source_client, mover, jobs=jobs)
+    if referrers:
+        copier.carrier = Carrier(mover, tags=listed)
     _run(copier, src_ref.with_host(src_ep.host), dest, work, report, on_item)
     report.bytesMoved = mover.bytes_sent
     report.blobs = dict(mover.counts)
+    report.referrers = copier.carrier.report()
     return report
 
 
@@ -187,6 +198,12 @@ class _Copy:
         tag, digest = (None, item.key) if item.key.startswith("sha256:") else (item.key, None)
         ref = ImageReference(self.src.host, self.src.repository, tag, digest)
         item.sent_before = self.copier.mover.bytes_sent
+        carried = self.copier.carrier.landed(item.key)  # with the image it refers to
+        if carried is not None:
+            item.digest, item.outcome = carried.digest or None, carried.outcome
+            item.settle(carried.status, carried.code, carried.reason)
+            self.tell(item)
+            return True
         try:
             result: CopyResult = self.copier.copy(ref, self.dest, tag)
         except EcrctlError as exc:

@@ -115,7 +115,7 @@ CASES = {
     "repo copy": Case(
         "copy_env",
         repo_copy,
-        {"source", "destination", "repositoryCreated", "bytesMoved", "blobs"},
+        {"source", "destination", "repositoryCreated", "bytesMoved", "blobs", "referrers"},
         {"digest", "outcome", "bytesMoved"},
         {"done": ["a"], "failed": ["b"]},
     ),

@@ -57,3 +57,16 @@ def test_jobs_is_bounded_and_files_say_file_or_stdin() -> None:
     assert result.exit_code == 2 and "33 is not in the range 1<=x<=32" in result.output
     helptext = CliRunner().invoke(sample, ["--help"]).output
     assert "--images FILE|-" in helptext and "[default: 4; 1<=x<=32]" in helptext
+
+
+def test_referrers_travel_unless_told_not_to() -> None:
+    from ecrctl.cli.options import referrers_option
+
+    @click.command()
+    @referrers_option
+    def copy(referrers: bool) -> None:
+        click.echo(repr(referrers))
+
+    assert CliRunner().invoke(copy, []).output.strip() == "True"
+    assert CliRunner().invoke(copy, ["--no-referrers"]).output.strip() == "False"
+    assert "--referrers / --no-referrers" in CliRunner().invoke(copy, ["--help"]).output

@@ -60,3 +60,47 @@ def test_index_platforms_and_one_platform(copy_env: CopyEnv, cli: Runner) -> Non
     assert arm.json["config"]["architecture"] == "arm64"
     missing = cli("image", "inspect", ref, "--platform", "linux/s390x")
     assert missing.exit_code == 1 and "no image for linux/s390x" in missing.stderr
+
+
+def test_referrers_of_an_image_and_of_an_index_child(copy_env: CopyEnv, cli: Runner) -> None:
+    from tests.distribution.images import Pushed
+    from tests.distribution.referrers_front import (
+        COSIGN_SIG,
+        push_cosign,
+        push_referrer,
+        push_tag_schema,
+    )
+
+    a, repo = copy_env.a, unique()
+    image = a.push_image(repo, "1", oci=True)
+    sbom = push_referrer(a, repo, image, "application/spdx+json", b'{"spdxVersion": "2.3"}')
+    push_tag_schema(a, repo, image.digest, [sbom])
+    cosign = push_cosign(a, repo, image.digest)
+    table = cli("image", "inspect", f"{a.host}/{repo}:1")
+    assert table.exit_code == 0, table.stderr
+    rows = [line.split() for line in table.stdout.splitlines() if line.startswith("Referrer")]
+    assert rows == [
+        ["Referrer", sbom.digest, "application/spdx+json", f"({len(sbom.body)}", "bytes)"],
+        ["Referrer", cosign.digest, COSIGN_SIG, f"({len(cosign.body)}", "bytes)"],
+    ]
+    data = cli("image", "inspect", f"{a.host}/{repo}:1", "-o", "json").json["referrers"]
+    assert [(r["digest"], r["via"], r["tag"]) for r in data] == [
+        (sbom.digest, "tag-schema", None),
+        (cosign.digest, "cosign-tag", cosign.tag),
+    ]
+    only = cli(
+        "image", "inspect", f"{a.host}/{repo}:1", "--artifact-type", COSIGN_SIG, "-o", "json"
+    )
+    assert [r["digest"] for r in only.json["referrers"]] == [cosign.digest]
+    bad = cli("image", "inspect", f"{a.host}/{repo}:1", "--artifact-type", "sbom")
+    assert bad.exit_code == 2 and "invalid artifact type 'sbom'" in bad.stderr
+
+    index = a.push_index(repo, "multi")
+    child = Pushed(repo, "", index.children[0], a.manifest(repo, index.children[0]).content)
+    provenance = push_referrer(a, repo, child, "application/vnd.in-toto+json", b"{}")
+    push_tag_schema(a, repo, child.digest, [provenance])
+    listing = cli("image", "inspect", f"{a.host}/{repo}:multi")
+    assert listing.exit_code == 0, listing.stderr
+    assert [line.split()[:4] for line in listing.stdout.splitlines() if "referrer" in line] == [
+        ["referrer", "of", child.digest.split(":")[1][:12], provenance.digest]
+    ]

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from ecrctl.cli.app import App
 from ecrctl.cli.common import command, pass_app
-from ecrctl.cli.options import create_option, dry_run_option, jobs_option
+from ecrctl.cli.options import create_option, dry_run_option, jobs_option, referrers_option
 from ecrctl.cli.render import emit, notice
+
+if TYPE_CHECKING:
+    from ecrctl.image.copy import CopyResult
 
 _STATUS = {
     "copied": "copied",
@@ -25,7 +30,8 @@ def _mib(size: int) -> str:
     epilog="\b\nExamples:\n  ecrctl image copy team/app:1.0 team/app-prod:1.0\n"
     "  ecrctl image copy team/app:1.0 210987654321.dkr.ecr.eu-west-1.amazonaws.com/app:1.0 "
     "--create\n  ecrctl image copy docker.io/library/alpine:3.20 mirror/alpine "
-    "--platform linux/arm64\n  ecrctl image copy team/app:1.0 team/app:1.0-oci --format oci",
+    "--platform linux/arm64\n  ecrctl image copy team/app:1.0 team/app:1.0-oci --format oci\n"
+    "  ecrctl image copy team/app:1.0 team/app-prod:1.0 --no-referrers",
 )
 @click.argument("source", metavar="SRC")
 @click.argument("destination", metavar="DST")
@@ -47,6 +53,7 @@ def _mib(size: int) -> str:
     type=click.Choice(["oci", "docker"]),
     help="Write the manifests as OCI or as Docker schema 2 (converted; blobs unchanged).",
 )
+@referrers_option
 @dry_run_option
 @pass_app
 def copy(
@@ -58,6 +65,7 @@ def copy(
     all_platforms: bool,
     jobs: int,
     fmt: str | None,
+    referrers: bool,
     dry_run: bool,
 ) -> None:
     """Copy image SRC to DST through the registry API (no Docker Engine).
@@ -69,8 +77,12 @@ def copy(
     registry; the manifest keeps its bytes and digest, unless --format
     rewrites it (only its media types, and an index's child digests): then the
     new digest is printed. DST without a tag takes SRC's tag.
+
+    The image's referrers (signatures, SBOMs, attestations; an index's
+    children's too) are copied with it; one refused is named, and exit is 1.
     """
     from ecrctl.cli.image.copy_progress import BlobProgress
+    from ecrctl.cli.image.copy_referrers import raise_if_not_carried, show_referrers
     from ecrctl.errors import InvalidInput
     from ecrctl.image.copy import copy_image
 
@@ -89,22 +101,31 @@ def copy(
             on_event=progress,
             jobs=jobs,
             fmt=fmt,
+            referrers=referrers,
         )
     if result.repositoryCreated:
         notice(app, f"{'would create' if dry_run else 'created'} repository {result.destination}")
-    blobs = result.blobs
-    moved = (
-        f"{blobs.get('copied', 0)} blob(s) copied ({_mib(result.bytesMoved)}), "
-        f"{blobs.get('mounted', 0)} mounted, {blobs.get('exists', 0)} already there"
-        if result.status == "copied"
-        else f"{result.manifests} manifest(s), {blobs.get('total', 0)} blob(s), "
-        f"{_mib(result.blobBytes)}"
-        if result.status == "would-copy"
-        else "nothing moved"
-    )
     if result.sourceDigest and result.sourceDigest != result.digest:
         notice(app, f"converted to {fmt}: {result.sourceDigest} -> {result.digest}")
     elif fmt:
         notice(app, f"already {fmt}: the manifest is copied as it is")
-    notice(app, f"{result.destination}: {_STATUS[result.status]}; {moved}")
+    notice(app, f"{result.destination}: {_STATUS[result.status]}; {_moved(result)}")
+    show_referrers(app, result.referrers)
     emit(app, result.to_dict(), text=result.imageUri)
+    raise_if_not_carried(result.referrers)
+
+
+def _moved(result: CopyResult) -> str:
+    """What the copy moved, for the line that ends it."""
+    blobs = result.blobs
+    if result.status == "copied":
+        return (
+            f"{blobs.get('copied', 0)} blob(s) copied ({_mib(result.bytesMoved)}), "
+            f"{blobs.get('mounted', 0)} mounted, {blobs.get('exists', 0)} already there"
+        )
+    if result.status == "would-copy":
+        return (
+            f"{result.manifests} manifest(s), {blobs.get('total', 0)} blob(s), "
+            f"{_mib(result.blobBytes)}"
+        )
+    return "nothing moved"

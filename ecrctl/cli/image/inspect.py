@@ -9,7 +9,7 @@ import click
 
 from ecrctl.cli.app import App
 from ecrctl.cli.common import command, pass_app
-from ecrctl.cli.render import Table, emit, fmt_mib
+from ecrctl.cli.render import Table, emit, fmt_mib, warn
 
 
 def _text(value: Any) -> str:
@@ -52,12 +52,16 @@ def _format_rows(data: dict[str, Any]) -> list[list[str]]:
 @command(
     "inspect",
     epilog="\b\nExamples:\n  ecrctl image inspect team/app:1.0\n"
-    "  ecrctl image inspect team/app:1.0 --platform linux/arm64 -o json --query config.config.Env",
+    "  ecrctl image inspect team/app:1.0 --platform linux/arm64 -o json --query config.config.Env\n"
+    "  ecrctl image inspect team/app:1.0 --artifact-type application/spdx+json",
 )
 @click.argument("reference", metavar="[HOST/]REPO[:TAG|@DIGEST]")
 @click.option("--platform", metavar="OS/ARCH", help="For an index: the image of this platform.")
+@click.option(
+    "--artifact-type", metavar="MEDIA_TYPE", help="List only the referrers of this artifact type."
+)
 @pass_app
-def inspect(app: App, reference: str, platform: str | None) -> None:
+def inspect(app: App, reference: str, platform: str | None, artifact_type: str | None) -> None:
     """Show what is inside an image without pulling it.
 
     Reads the manifest and the image config through the registry API:
@@ -66,20 +70,40 @@ def inspect(app: App, reference: str, platform: str | None) -> None:
     --platform, its platforms. The stored format (schema 2, manifest list, OCI
     manifest, OCI index, schema 1) and, from ECR's conversion table, what a
     client asking by tag for each format receives; by digest ECR converts
-    nothing. -o json gives the manifest and the config blob as the registry
-    returned them.
+    nothing. Its referrers (signatures, SBOMs, attestations; an index's
+    children's too): artifact type, digest, size. -o json gives the manifest
+    and the config blob as the registry returned them.
     """
     from ecrctl.image.inspect import inspect_image
 
-    found = inspect_image(app.registries, reference, platform=platform)
+    found = inspect_image(app.registries, reference, platform=platform, artifact_type=artifact_type)
     data = found.to_dict()
+    listed = found.referrers
     title = f"{found.reference}  {found.digest}  {found.mediaType} ({data['storedFormat']})"
     if found.config is None and found.platforms:
         rows = [
             [p["platform"], str(p["digest"]), str(p["mediaType"] or "-")] for p in found.platforms
         ]
+        rows += [[f"referrer of {_short(r['subject'])}", r["digest"], _kind(r)] for r in listed]
         table = Table(["PLATFORM", "DIGEST", "MEDIA TYPE"], rows, title=title)
     else:
         rows = _rows(found.summary(), found.layers) + _format_rows(data)
+        rows += [["Referrer", f"{r['digest']} {_kind(r)}{_of(r, found.digest)}"] for r in listed]
         table = Table(["FIELD", "VALUE"], rows, title=title)
+    if found.referrers_error:
+        warn(app, f"could not read every referrer: {found.referrers_error}")
     emit(app, data, table=table)
+
+
+def _short(digest: str) -> str:
+    return digest.split(":", 1)[-1][:12]
+
+
+def _kind(referrer: dict[str, Any]) -> str:
+    """A referrer's artifact type and size."""
+    return f"{referrer['artifactType'] or referrer['mediaType']} ({referrer['size']} bytes)"
+
+
+def _of(referrer: dict[str, Any], shown: str) -> str:
+    """Which manifest a referrer of a referrer names."""
+    return "" if referrer["subject"] == shown else f", of {_short(referrer['subject'])}"
