@@ -330,19 +330,8 @@ class ImageCopier:
         pool = ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="blob")
         stop = threading.Event()
         try:
-            futures = [
-                pool.submit(
-                    self.mover.move,
-                    self.source,
-                    repository,
-                    dest.client,
-                    dest.repository,
-                    d,
-                    s,
-                    stop,
-                )
-                for d, s in order
-            ]
+            src, dst = (self.source, repository), (dest.client, dest.repository)
+            futures = [pool.submit(self.mover.move, *src, *dst, d, s, stop) for d, s in order]
             done, _ = wait(futures, return_when=FIRST_EXCEPTION)
             for future in done:
                 future.result()  # the first failure, if any
