@@ -35,8 +35,8 @@ MANIFEST = {
 }
 
 
-def ecrctl(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "AWS_ENDPOINT_URL_ECR": url, "AWS_DEFAULT_REGION": "us-east-1"}
+def ecrctl(url: str, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "AWS_ENDPOINT_URL_ECR": url, "AWS_DEFAULT_REGION": "us-east-1", **extra}
     argv = [str(BIN / "ecrctl"), *args]
     return subprocess.run(argv, env=env, input="", capture_output=True, text=True, timeout=60)
 
@@ -257,6 +257,67 @@ def test_errors_name_the_real_cause(mode: str, tmp_path: Path) -> None:
         bad = ecrctl("http://127.0.0.1:9", *path, str(policy))
         assert bad.returncode == 2, bad.stderr
         assert "line 2, column 22" in bad.stderr and '{"rulePriority": 1 "x": 2}' in bad.stderr
+
+
+@pytest.fixture(scope="module")
+def shipped_moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """moto_server as moto ships it, none of scripts/backends.py's fixes: its
+    GetAuthorizationToken answers tokens that expired on 2015-01-01."""
+    sys.path.insert(0, str(Path(__file__).parent.parent / "scripts"))
+    import backends
+
+    port = backends.free_port()
+    log = tmp_path_factory.mktemp("shipped-moto") / "moto.log"
+    argv = [str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(port)]
+    with log.open("ab") as output:
+        process = subprocess.Popen(argv, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        backends.wait_http(f"http://127.0.0.1:{port}/moto-api/")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def doctor(url: str) -> dict[str, dict[str, str]]:
+    """``ecrctl doctor -o json`` with the ECR API at ``url`` (every AWS service there),
+    the registry host a closed loopback port: nothing leaves loopback."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed = f"127.0.0.1:{sock.getsockname()[1]}"
+    extra = {"AWS_ENDPOINT_URL": url, "ECRCTL_REGISTRY_URL": closed}
+    result = ecrctl(url, "doctor", "-o", "json", "--max-attempts", "1", **extra)
+    return {check["id"]: check for check in json.loads(result.stdout)["checks"]}
+
+
+def test_doctor_and_login_name_a_wrong_endpoint_and_an_expired_token(
+    shipped_moto: str, tmp_path: Path
+) -> None:
+    """An endpoint answering 404 with an empty body is not "ok" in doctor: it is not an
+    ECR API, and the fix says where to point it. A token that arrives expired (moto as
+    shipped issues them) fails doctor's token check, and login refuses to store it."""
+    for url in misconfigured("404"):
+        checks = doctor(url)
+        endpoint = checks["aws.endpoint"]
+        assert endpoint["status"] == "fail", endpoint
+        assert f"{url} (from AWS_ENDPOINT_URL_ECR) is not an ECR API endpoint" in endpoint["detail"]
+        assert "HTTP 404 with an empty body" in endpoint["detail"]
+        assert endpoint["fix"].startswith(
+            "point --endpoint-url/AWS_ENDPOINT_URL_ECR at the ECR API"
+        )
+        assert checks["aws.auth-token"]["status"] == "skip"
+    token = doctor(shipped_moto)["aws.auth-token"]
+    assert token["status"] == "fail", token
+    assert "had expired when it arrived (2015-01-01 00:00 UTC" in token["detail"]
+    assert "clock" in token["fix"] and "AWS_ENDPOINT_URL_ECR" in token["fix"]
+    docker = tmp_path / "docker"
+    login = ecrctl(shipped_moto, "login", DOCKER_CONFIG=str(docker))
+    assert login.returncode == 1, login.stderr
+    assert len(login.stderr.splitlines()) == 1 and login.stdout == ""
+    assert "had expired when it arrived" in login.stderr and "nothing stored" in login.stderr
+    assert not docker.exists()
 
 
 def test_an_unknown_region_is_named() -> None:

@@ -203,12 +203,6 @@ def _tell(app: App, results: list[LoginResult], *, helper: bool, verified: bool)
                 f"mapped {result.auth.host} to account {result.mapping.account} in "
                 f"{result.mapping.region} in the ecrctl config file",
             )
-        if result.auth.expires_at <= datetime.now(UTC):
-            warn(
-                app,
-                f"ECR returned a token for {result.auth.host} that has already expired "
-                f"({fmt_time(result.auth.expires_at)}); check the system clock",
-            )
 
 
 def _expires(expires_at: datetime | None) -> str:
