@@ -167,6 +167,43 @@ def test_a_repository_given_the_way_the_user_has_it(moto_url: str, image_repo: P
             assert tagged.returncode == 2 and "give the repository alone" in tagged.stderr, path
 
 
+def test_a_repository_of_another_region_is_found_there(
+    moto_url: str, image_repo: Path, tmp_path: Path
+) -> None:
+    """A repository that exists only in another region the user's AWS config names is
+    found there: every repository command names that region and --region, and never
+    offers ``repo create``; where no region the configuration names has it, the error
+    says where it looked."""
+    import boto3
+
+    boto3.client("ecr", endpoint_url=moto_url, region_name="eu-west-1").create_repository(
+        repositoryName="team/far"
+    )
+    config = tmp_path / "aws-config"
+    config.write_text("[default]\nregion = us-east-1\n[profile eu]\nregion = eu-west-1\n")
+    checked = 0
+    for path, command in repository_commands():
+        if path in (["repo", "create"], ["repo", "list"]):
+            continue  # it makes one in the region asked for; a prefix matching none
+        rest = filler(command, image_repo)
+        yes = ["--yes"] if any(p.name == "yes" for p in command.params) else []
+        result = ecrctl(moto_url, *path, "team/far", *rest, *yes, AWS_CONFIG_FILE=str(config))
+        if result.returncode == 2:
+            continue  # a filler value refused before any call (--principal x, the file)
+        checked += 1
+        assert result.returncode == 1, (path, result.stderr)
+        assert len(result.stderr.splitlines()) == 1, (path, result.stderr)
+        assert "it exists in eu-west-1: use --region eu-west-1" in result.stderr, path
+        assert "repo create" not in result.stderr, path
+    assert checked >= 15, checked
+    missing = ecrctl(moto_url, "image", "list", "team/none", AWS_CONFIG_FILE=str(config))
+    assert "(not in eu-west-1 either), or create it: ecrctl repo create team/none" in (
+        missing.stderr
+    )
+    checks = doctor(moto_url, "team/far", AWS_CONFIG_FILE=str(config))
+    assert checks["repo.exists"]["fix"] == "ecrctl doctor team/far --region eu-west-1"
+
+
 def test_aws_cli_habits(moto_url: str) -> None:
     """aws-cli's option names point to ecrctl's spelling (not to a look-alike option),
     on every command; a misspelt command gets a did-you-mean on every group."""
@@ -279,16 +316,16 @@ def shipped_moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         process.wait(timeout=30)
 
 
-def doctor(url: str) -> dict[str, dict[str, str]]:
-    """``ecrctl doctor -o json`` with the ECR API at ``url`` (every AWS service there),
-    the registry host a closed loopback port: nothing leaves loopback."""
+def doctor(url: str, *args: str, **extra: str) -> dict[str, dict[str, str]]:
+    """``ecrctl doctor ARGS -o json`` with the ECR API at ``url`` (every AWS service
+    there), the registry host a closed loopback port: nothing leaves loopback."""
     import socket
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         closed = f"127.0.0.1:{sock.getsockname()[1]}"
-    extra = {"AWS_ENDPOINT_URL": url, "ECRCTL_REGISTRY_URL": closed}
-    result = ecrctl(url, "doctor", "-o", "json", "--max-attempts", "1", **extra)
+    extra |= {"AWS_ENDPOINT_URL": url, "ECRCTL_REGISTRY_URL": closed}
+    result = ecrctl(url, "doctor", *args, "-o", "json", "--max-attempts", "1", **extra)
     return {check["id"]: check for check in json.loads(result.stdout)["checks"]}
 
 
