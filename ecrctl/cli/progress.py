@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import sys
+from dataclasses import replace
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -86,6 +87,9 @@ class ProgressView(ByteDisplay):
     def __call__(self, event: TransferEvent) -> None:
         if self.mode == "quiet":
             return
+        if event.layer is None and event.status.startswith("Status: "):
+            # docker's closing line names the image, which the command prints on stdout
+            event = replace(event, status=event.status.split(" for ", 1)[0])
         if self.mode == "plain":
             self._plain(event)
         else:

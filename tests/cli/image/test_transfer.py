@@ -90,6 +90,23 @@ def test_push_with_empty_docker_config_then_pull_by_digest(
     assert (isolated / ".docker" / "config.json").read_text() == "{}"
 
 
+def test_pull_says_what_it_pulled_once(cli: Runner, registry: Any, moto_url: str) -> None:
+    """The local name on stdout, docker's layers and digest on stderr: neither docker's
+    closing status nor a notice repeats the name, new or up to date."""
+    _boto(moto_url).create_repository(repositoryName="team/once")
+    local = _unique_image(registry, "local/once:v1")
+    digest = cli("image", "push", local, "team/once").stdout.strip()
+    uri = f"{registry.registry}/team/once:v1"
+    engine_api(registry).remove_image(uri)
+    for expected in ("Status: Downloaded newer image\n", "Status: Image is up to date\n"):
+        pulled = cli("image", "pull", "team/once:v1")
+        assert pulled.exit_code == 0, pulled.stderr
+        assert pulled.stdout == uri + "\n"
+        said = pulled.stdout + pulled.stderr
+        assert (said.count(uri), said.count(digest)) == (1, 1), said
+        assert pulled.stderr.endswith(expected), pulled.stderr
+
+
 def test_push_json_create_and_quiet(cli: Runner, registry: Any, moto_url: str) -> None:
     local = _unique_image(registry, "local/created:v7")
     result = cli("image", "push", local, "team/created", "--create", "-q", "-o", "json")
