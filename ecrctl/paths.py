@@ -11,6 +11,8 @@ login records          ``$XDG_STATE_HOME/ecrctl/logins.json``            ``XDG_S
 token cache index      ``$XDG_CACHE_HOME/ecrctl/tokens.json``            ``XDG_CACHE_HOME``
 token cache on disk    ``$XDG_CACHE_HOME/ecrctl/token-secrets.json``     ``XDG_CACHE_HOME``
 runtime dir            ``$XDG_RUNTIME_DIR`` (none when unset)            ``XDG_RUNTIME_DIR``
+notices told once      ``$XDG_RUNTIME_DIR/ecrctl/told.json``, else       ``XDG_RUNTIME_DIR``,
+                       ``$XDG_STATE_HOME/ecrctl/told.json``              ``XDG_STATE_HOME``
 completion names       ``$XDG_CACHE_HOME/ecrctl/completion/``            ``XDG_CACHE_HOME``
 trimmed endpoints      ``$XDG_CACHE_HOME/ecrctl/endpoints-*.json``       ``XDG_CACHE_HOME``
 docker's config        ``~/.docker/config.json``                         ``DOCKER_CONFIG`` (a dir)
@@ -69,6 +71,13 @@ def runtime_dir() -> Path | None:
     """``$XDG_RUNTIME_DIR`` (an absolute path), else ``None``."""
     value = os.environ.get("XDG_RUNTIME_DIR", "")
     return Path(value) if os.path.isabs(value) else None
+
+
+def told_notices() -> Path:
+    """The token cache's notices already told: the runtime dir (this login session),
+    else the state dir."""
+    runtime = runtime_dir()
+    return (runtime / APP if runtime else state_home()) / "told.json"
 
 
 def completion_cache() -> Path:

@@ -414,6 +414,23 @@ def said_no(url: str, *args: str) -> str:
     return err.splitlines()[-1] + "\n" if err else ""
 
 
+def test_a_token_cache_notice_is_told_once(moto_url: str) -> None:
+    """A notice about the token cache has ecrctl's prefix and is told once, until the
+    cache's state changes: a keyring that cannot start, on every login; no keyring
+    where one is asked for, on every login status."""
+    broken = {"PYTHON_KEYRING_BACKEND": "no.such.Backend"}
+    firsts = []
+    for extra in (broken, broken, {}, broken):
+        said = ecrctl(moto_url, "login", "--print-password", **extra).stderr.splitlines()
+        firsts.append([line for line in said if "keyring could not start" in line])
+    assert [len(lines) for lines in firsts] == [1, 0, 0, 1], firsts
+    assert firsts[0][0].startswith("ecrctl: warning: keyring could not start")
+    nowhere = {"ECRCTL_TOKEN_CACHE": "keyring", "PYTHON_KEYRING_BACKEND": "no.such.Backend"}
+    status = [ecrctl(moto_url, "login", "status", **nowhere).stderr for _ in range(2)]
+    assert status[0].startswith("ecrctl: ") and "keyring could not start" in status[0], status
+    assert "keyring" not in status[1], status
+
+
 def test_yaml_output_is_the_json(moto_url: str, image_repo: Path) -> None:
     """``-o yaml`` (aws-cli has it) reads back as ``-o json`` on every listing."""
     import yaml

@@ -11,10 +11,31 @@ from __future__ import annotations
 
 import contextlib
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from ecrctl.aws.clients import Aws
+    from ecrctl.aws.settings import AwsSettings, Resolved
+
+
+class Aws(Protocol):
+    """What the search needs of :class:`ecrctl.aws.clients.Aws`, which installs the
+    suggestions (so this module names it without importing it)."""
+
+    settings: AwsSettings
+
+    def __init__(self, settings: AwsSettings | None = None) -> None: ...
+
+    @property
+    def region(self) -> str: ...
+
+    @property
+    def resolved(self) -> Resolved: ...
+
+    @property
+    def session(self) -> Any: ...
+
+    def client(self, service: str, *, timeout: float | None = None) -> Any: ...
+
 
 SUGGESTION = "ecrctlDidYouMean"  # the key added to the error's "Error" section
 ELSEWHERE = "ecrctlFoundIn"  # the region where the repository exists
@@ -80,11 +101,9 @@ def regions_to_search(aws: Aws) -> list[str]:
 def found_elsewhere(aws: Aws, regions: list[str], name: str, registry_id: str) -> str | None:
     """The first of ``regions`` where registry ``registry_id`` has a repository
     ``name`` (one attempt each, short timeouts)."""
-    from ecrctl.aws.clients import Aws
-
     for region in regions:
         try:
-            there = Aws(aws.settings.replace(region=region, max_attempts=1))
+            there = type(aws)(aws.settings.replace(region=region, max_attempts=1))
             client = there.client("ecr", timeout=LOOKUP_TIMEOUT)
             client.describe_repositories(repositoryNames=[name], registryId=registry_id)
         except Exception:  # not there, or that region cannot be asked

@@ -227,8 +227,10 @@ def status(app: App) -> None:
     from ecrctl.login.cache import open_cache
 
     cache = open_cache()
-    if cache.reason:  # no cache, or not where the user asked
-        notice(app, cache.reason)
+    if cache.reason and not app.out.quiet:  # no cache, or not where the user asked
+        from ecrctl.login.told import tell_once
+
+        tell_once(f"ecrctl: {cache.reason}", lambda line: sys.stderr.write(line + "\n"))
     rows = login_status.status(app.registries, cache)
     emit(
         app,
