@@ -15,6 +15,9 @@ notices told once      ``$XDG_RUNTIME_DIR/ecrctl/told.json``, else       ``XDG_R
                        ``$XDG_STATE_HOME/ecrctl/told.json``              ``XDG_STATE_HOME``
 completion names       ``$XDG_CACHE_HOME/ecrctl/completion/``            ``XDG_CACHE_HOME``
 trimmed endpoints      ``$XDG_CACHE_HOME/ecrctl/endpoints-*.json``       ``XDG_CACHE_HOME``
+completion scripts     ``~/.local/share/bash-completion/completions/``   ``XDG_DATA_HOME``,
+                       ``~/.zfunc/``,                                    ``ZDOTDIR``,
+                       ``~/.config/fish/completions/``                   ``XDG_CONFIG_HOME``
 docker's config        ``~/.docker/config.json``                         ``DOCKER_CONFIG`` (a dir)
 AWS config files       ``~/.aws/config``, ``~/.aws/credentials``         ``AWS_CONFIG_FILE``,
                                                                          ``AWS_SHARED_CREDENTIALS_FILE``
@@ -71,6 +74,24 @@ def runtime_dir() -> Path | None:
     """``$XDG_RUNTIME_DIR`` (an absolute path), else ``None``."""
     value = os.environ.get("XDG_RUNTIME_DIR", "")
     return Path(value) if os.path.isabs(value) else None
+
+
+def zsh_dotdir() -> Path:
+    """``$ZDOTDIR``, where zsh reads ``.zshrc``; else the home directory."""
+    value = os.environ.get("ZDOTDIR")
+    return Path(value) if value else Path.home()
+
+
+def completion_script(shell: str) -> Path:
+    """Where ``completion install`` writes ``shell``'s script: bash-completion's user
+    dir, a dir for zsh's fpath, fish's user dir."""
+    if shell == "bash":
+        user = os.environ.get("BASH_COMPLETION_USER_DIR")
+        base = Path(user) if user else _xdg("XDG_DATA_HOME", ".local", "share") / "bash-completion"
+        return base / "completions" / APP
+    if shell == "zsh":
+        return zsh_dotdir() / ".zfunc" / f"_{APP}"
+    return _xdg("XDG_CONFIG_HOME", ".config") / "fish" / "completions" / f"{APP}.fish"
 
 
 def told_notices() -> Path:
