@@ -533,3 +533,26 @@ def test_readme_promises(moto_url: str, tmp_path: Path) -> None:
     readme = (Path(__file__).parent.parent / "README.md").read_text()
     assert "python3 -m venv" in readme and "pipx install ." in readme
     assert "source .venv/bin/activate" in readme
+
+
+def test_the_readme_says_what_ecrctl_adds_to_the_other_tools() -> None:
+    """The README's comparison with crane, skopeo and amazon-ecr-credential-helper names
+    only ecrctl commands and options this tree has (each claim can be tried)."""
+    import re
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    section = readme.split("## Beside crane, skopeo and amazon-ecr-credential-helper")[1]
+    section = section.split("\n## ")[0]
+    spans = [" ".join(span.split()) for span in re.findall(r"`(ecrctl [^`]+)`", section)]
+    assert len(spans) >= 15, spans
+    for span in spans:
+        command: click.Command = cli
+        words = span.split()[1:]
+        while isinstance(command, click.Group) and words and not words[0].startswith("-"):
+            found = command.get_command(click.Context(command), words.pop(0))
+            assert found is not None, span
+            command = found
+        runs = not isinstance(command, click.Group) or command.invoke_without_command
+        assert runs, span  # a command, or a group that runs itself (login)
+        options = {name for p in command.params for name in getattr(p, "opts", [])}
+        assert {w for w in words if w.startswith("--")} <= options, span

@@ -265,13 +265,19 @@ def status(app: App) -> None:
 @click.option(
     "--helper",
     is_flag=True,
-    help="Also remove credHelpers entries (and config-file mappings) made by login --helper.",
+    help="Also remove the host's credHelpers entry for an ECR credential helper (as login "
+    "--helper makes) and its config-file mapping.",
 )
 @pass_app
 def logout(app: App, hosts: tuple[str, ...], helper: bool) -> None:
-    """Erase the credential wherever ecrctl put it, and the cached tokens.
+    """Erase docker's credential for each HOST, and ecrctl's cached tokens.
 
-    Default: every host ecrctl logged in to.
+    Default: every host ecrctl logged in to. The credential is erased where
+    docker looks for it (the host's credHelpers program, else the credsStore
+    program, else config.json), whoever stored it; the cached tokens of the
+    host's registry (its account and region) and ecrctl's record of the login
+    go too. A credHelpers entry for an ECR credential helper (ecrctl,
+    ecr-login) stays, and nothing is erased for it, unless --helper.
     """
     from ecrctl.login import workflow as core
     from ecrctl.login.cache import open_cache

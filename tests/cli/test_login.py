@@ -253,6 +253,35 @@ class TestLogoutAndStatus:
         again = cli("logout")
         assert again.exit_code == 0 and "ecrctl has no login to undo" in again.stderr
 
+    def test_logout_does_what_its_help_and_the_readme_say(self, cli: Runner) -> None:
+        """A credential docker login stored is erased too, and the cached tokens of the
+        host's registry go, another host's of that registry included."""
+        stored_by_docker = base64.b64encode(b"AWS:from-docker-login").decode()
+        write_docker_config({"auths": {HOST: {"auth": stored_by_docker}, "ghcr.io": {}}})
+        seed_token("cached", host="127.0.0.1:5998")  # the same registry through a mirror
+        result = cli("logout", HOST, "-o", "json")
+        assert result.json == [
+            {
+                "host": HOST,
+                "erasedFrom": "config.json auths",
+                "helperEntryKept": False,
+                "cachedTokensDropped": 1,
+            }
+        ]
+        assert read_docker_config() == {"auths": {"ghcr.io": {}}}
+        assert tokencache.open_cache().entries() == []
+        said = " ".join(cli("logout", "--help").stdout.split())
+        for claim in (
+            "Erase docker's credential for each HOST, and ecrctl's cached tokens",
+            "whoever stored it",
+            "the cached tokens of the host's registry (its account and region)",
+            "stays, and nothing is erased for it, unless --helper",
+        ):
+            assert claim in said, claim
+        readme = (Path(__file__).parents[2] / "README.md").read_text()
+        [line] = [line for line in readme.splitlines() if line.startswith("$ ecrctl logout")]
+        assert "erases docker's credential and the cached tokens" in line
+
     def test_logout_named_host_and_helper_entries(self, cli: Runner) -> None:
         cli("login", "--helper", "--registry-url", "127.0.0.1:5999")
         kept = cli("logout", "http://127.0.0.1:5999/")
