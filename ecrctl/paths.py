@@ -11,8 +11,13 @@ login records          ``$XDG_STATE_HOME/ecrctl/logins.json``            ``XDG_S
 token cache index      ``$XDG_CACHE_HOME/ecrctl/tokens.json``            ``XDG_CACHE_HOME``
 token cache on disk    ``$XDG_CACHE_HOME/ecrctl/token-secrets.json``     ``XDG_CACHE_HOME``
 runtime dir            ``$XDG_RUNTIME_DIR`` (none when unset)            ``XDG_RUNTIME_DIR``
+notices told once      ``$XDG_RUNTIME_DIR/ecrctl/told.json``, else       ``XDG_RUNTIME_DIR``,
+                       ``$XDG_STATE_HOME/ecrctl/told.json``              ``XDG_STATE_HOME``
 completion names       ``$XDG_CACHE_HOME/ecrctl/completion/``            ``XDG_CACHE_HOME``
 trimmed endpoints      ``$XDG_CACHE_HOME/ecrctl/endpoints-*.json``       ``XDG_CACHE_HOME``
+completion scripts     ``~/.local/share/bash-completion/completions/``   ``XDG_DATA_HOME``,
+                       ``~/.zfunc/``,                                    ``ZDOTDIR``,
+                       ``~/.config/fish/completions/``                   ``XDG_CONFIG_HOME``
 docker's config        ``~/.docker/config.json``                         ``DOCKER_CONFIG`` (a dir)
 AWS config files       ``~/.aws/config``, ``~/.aws/credentials``         ``AWS_CONFIG_FILE``,
                                                                          ``AWS_SHARED_CREDENTIALS_FILE``
@@ -69,6 +74,31 @@ def runtime_dir() -> Path | None:
     """``$XDG_RUNTIME_DIR`` (an absolute path), else ``None``."""
     value = os.environ.get("XDG_RUNTIME_DIR", "")
     return Path(value) if os.path.isabs(value) else None
+
+
+def zsh_dotdir() -> Path:
+    """``$ZDOTDIR``, where zsh reads ``.zshrc``; else the home directory."""
+    value = os.environ.get("ZDOTDIR")
+    return Path(value) if value else Path.home()
+
+
+def completion_script(shell: str) -> Path:
+    """Where ``completion install`` writes ``shell``'s script: bash-completion's user
+    dir, a dir for zsh's fpath, fish's user dir."""
+    if shell == "bash":
+        user = os.environ.get("BASH_COMPLETION_USER_DIR")
+        base = Path(user) if user else _xdg("XDG_DATA_HOME", ".local", "share") / "bash-completion"
+        return base / "completions" / APP
+    if shell == "zsh":
+        return zsh_dotdir() / ".zfunc" / f"_{APP}"
+    return _xdg("XDG_CONFIG_HOME", ".config") / "fish" / "completions" / f"{APP}.fish"
+
+
+def told_notices() -> Path:
+    """The token cache's notices already told: the runtime dir (this login session),
+    else the state dir."""
+    runtime = runtime_dir()
+    return (runtime / APP if runtime else state_home()) / "told.json"
 
 
 def completion_cache() -> Path:

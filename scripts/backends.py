@@ -100,15 +100,21 @@ TOKEN_LIFETIME_HOURS = 12
 
 def apply_token_expiry() -> None:
     """GetAuthorizationToken answers with tokens that expire 12 hours after issue, as
-    ECR's do (moto's expired on 2015-01-01), so the token cache keeps them (idempotent)."""
-    from datetime import UTC, datetime, timedelta
-
+    ECR's do (moto's expired on 2015-01-01), so the token cache keeps them and
+    ``ecrctl login`` takes them (idempotent)."""
     from moto.ecr.responses import ECRResponse
 
     responses: Any = ECRResponse
     if getattr(responses, "_ecrctl_token_fixed", False):
         return
-    original = responses.get_authorization_token
+    responses.get_authorization_token = expiring_tokens(responses.get_authorization_token)
+    responses._ecrctl_token_fixed = True
+
+
+def expiring_tokens(original: Any) -> Any:
+    """moto's GetAuthorizationToken handler ``original``, its tokens expiring
+    :data:`TOKEN_LIFETIME_HOURS` after issue."""
+    from datetime import UTC, datetime, timedelta
 
     def get_authorization_token(self: Any) -> Any:
         answer = original(self)
@@ -117,8 +123,7 @@ def apply_token_expiry() -> None:
             data["expiresAt"] = expires
         return answer
 
-    responses.get_authorization_token = get_authorization_token
-    responses._ecrctl_token_fixed = True
+    return get_authorization_token
 
 
 def moto_main(argv: list[str]) -> None:

@@ -461,6 +461,15 @@ def _retries_and_profiles() -> list[Case]:
     config = {".aws/config": "[profile dev]\nregion = us-east-1\n"}
     return [
         case(
+            "progress-interval-word",
+            "image",
+            "push",
+            "local/app:1",
+            "team/app",
+            env={"ECRCTL_PROGRESS_INTERVAL": "soon"},
+            expect="ECRCTL_PROGRESS_INTERVAL='soon' is not a number of seconds above 0",
+        ),
+        case(
             "aws-max-attempts-zero",
             "repo",
             "list",

@@ -67,6 +67,17 @@ def moto() -> Iterator[None]:
 
 
 @pytest.fixture
+def fresh_tokens(moto: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process moto's tokens expire 12 hours after issue, as ECR's and moto_server's
+    do (scripts/backends.py); moto's own expired in 2015, and ``ecrctl login`` refuses
+    an expired token."""
+    from moto.ecr.responses import ECRResponse
+
+    handler = backends.expiring_tokens(ECRResponse.get_authorization_token)
+    monkeypatch.setattr(ECRResponse, "get_authorization_token", handler)
+
+
+@pytest.fixture
 def ecr(moto: None) -> Any:
     import boto3
 

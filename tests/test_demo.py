@@ -33,3 +33,22 @@ def test_demo_walks_the_tutorial_end_to_end(tmp_path: Path) -> None:
     assert "invalid repository name 'Hello-World'; use lowercase: 'hello-world'" in out
     assert "123456789012-auth-token" not in out  # the password never shows
     assert not list(scratch.iterdir())  # the demo cleaned up after itself
+
+
+def test_every_step_of_the_demo_is_shown() -> None:
+    """Once the tutorial starts, every command the demo runs is printed as it runs (run,
+    run_pipeline), the emulator-only step included: nothing happens off screen."""
+    script = (ROOT / "scripts" / "demo").read_text().replace("\\\n", " ")
+    lines = [line.strip() for line in script.splitlines()]
+    first = next(n for n, line in enumerate(lines) if line.startswith("step "))
+    shown = ("#", "step ", "echo ", "run ", "run_pipeline ")
+    # a shown command's output, or a name made of other names
+    assigned = re.compile(r'\w+=(\$\(run .*\)|"(?:[^`$]|\$(?!\())*")')
+    hidden = [
+        line
+        for line in lines[first:]
+        if line and not line.startswith(shown) and not assigned.fullmatch(line)
+    ]
+    assert hidden == []
+    readme = (ROOT / "README.md").read_text()
+    assert "mirror-image" in readme and "docker import" in readme  # what the demo adds, said

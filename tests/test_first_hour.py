@@ -35,8 +35,8 @@ MANIFEST = {
 }
 
 
-def ecrctl(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "AWS_ENDPOINT_URL_ECR": url, "AWS_DEFAULT_REGION": "us-east-1"}
+def ecrctl(url: str, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "AWS_ENDPOINT_URL_ECR": url, "AWS_DEFAULT_REGION": "us-east-1", **extra}
     argv = [str(BIN / "ecrctl"), *args]
     return subprocess.run(argv, env=env, input="", capture_output=True, text=True, timeout=60)
 
@@ -167,6 +167,43 @@ def test_a_repository_given_the_way_the_user_has_it(moto_url: str, image_repo: P
             assert tagged.returncode == 2 and "give the repository alone" in tagged.stderr, path
 
 
+def test_a_repository_of_another_region_is_found_there(
+    moto_url: str, image_repo: Path, tmp_path: Path
+) -> None:
+    """A repository that exists only in another region the user's AWS config names is
+    found there: every repository command names that region and --region, and never
+    offers ``repo create``; where no region the configuration names has it, the error
+    says where it looked."""
+    import boto3
+
+    boto3.client("ecr", endpoint_url=moto_url, region_name="eu-west-1").create_repository(
+        repositoryName="team/far"
+    )
+    config = tmp_path / "aws-config"
+    config.write_text("[default]\nregion = us-east-1\n[profile eu]\nregion = eu-west-1\n")
+    checked = 0
+    for path, command in repository_commands():
+        if path in (["repo", "create"], ["repo", "list"]):
+            continue  # it makes one in the region asked for; a prefix matching none
+        rest = filler(command, image_repo)
+        yes = ["--yes"] if any(p.name == "yes" for p in command.params) else []
+        result = ecrctl(moto_url, *path, "team/far", *rest, *yes, AWS_CONFIG_FILE=str(config))
+        if result.returncode == 2:
+            continue  # a filler value refused before any call (--principal x, the file)
+        checked += 1
+        assert result.returncode == 1, (path, result.stderr)
+        assert len(result.stderr.splitlines()) == 1, (path, result.stderr)
+        assert "it exists in eu-west-1: use --region eu-west-1" in result.stderr, path
+        assert "repo create" not in result.stderr, path
+    assert checked >= 15, checked
+    missing = ecrctl(moto_url, "image", "list", "team/none", AWS_CONFIG_FILE=str(config))
+    assert "(not in eu-west-1 either), or create it: ecrctl repo create team/none" in (
+        missing.stderr
+    )
+    checks = doctor(moto_url, "team/far", AWS_CONFIG_FILE=str(config))
+    assert checks["repo.exists"]["fix"] == "ecrctl doctor team/far --region eu-west-1"
+
+
 def test_aws_cli_habits(moto_url: str) -> None:
     """aws-cli's option names point to ecrctl's spelling (not to a look-alike option),
     on every command; a misspelt command gets a did-you-mean on every group."""
@@ -259,6 +296,67 @@ def test_errors_name_the_real_cause(mode: str, tmp_path: Path) -> None:
         assert "line 2, column 22" in bad.stderr and '{"rulePriority": 1 "x": 2}' in bad.stderr
 
 
+@pytest.fixture(scope="module")
+def shipped_moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """moto_server as moto ships it, none of scripts/backends.py's fixes: its
+    GetAuthorizationToken answers tokens that expired on 2015-01-01."""
+    sys.path.insert(0, str(Path(__file__).parent.parent / "scripts"))
+    import backends
+
+    port = backends.free_port()
+    log = tmp_path_factory.mktemp("shipped-moto") / "moto.log"
+    argv = [str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(port)]
+    with log.open("ab") as output:
+        process = subprocess.Popen(argv, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        backends.wait_http(f"http://127.0.0.1:{port}/moto-api/")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def doctor(url: str, *args: str, **extra: str) -> dict[str, dict[str, str]]:
+    """``ecrctl doctor ARGS -o json`` with the ECR API at ``url`` (every AWS service
+    there), the registry host a closed loopback port: nothing leaves loopback."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed = f"127.0.0.1:{sock.getsockname()[1]}"
+    extra |= {"AWS_ENDPOINT_URL": url, "ECRCTL_REGISTRY_URL": closed}
+    result = ecrctl(url, "doctor", *args, "-o", "json", "--max-attempts", "1", **extra)
+    return {check["id"]: check for check in json.loads(result.stdout)["checks"]}
+
+
+def test_doctor_and_login_name_a_wrong_endpoint_and_an_expired_token(
+    shipped_moto: str, tmp_path: Path
+) -> None:
+    """An endpoint answering 404 with an empty body is not "ok" in doctor: it is not an
+    ECR API, and the fix says where to point it. A token that arrives expired (moto as
+    shipped issues them) fails doctor's token check, and login refuses to store it."""
+    for url in misconfigured("404"):
+        checks = doctor(url)
+        endpoint = checks["aws.endpoint"]
+        assert endpoint["status"] == "fail", endpoint
+        assert f"{url} (from AWS_ENDPOINT_URL_ECR) is not an ECR API endpoint" in endpoint["detail"]
+        assert "HTTP 404 with an empty body" in endpoint["detail"]
+        assert endpoint["fix"].startswith(
+            "point --endpoint-url/AWS_ENDPOINT_URL_ECR at the ECR API"
+        )
+        assert checks["aws.auth-token"]["status"] == "skip"
+    token = doctor(shipped_moto)["aws.auth-token"]
+    assert token["status"] == "fail", token
+    assert "had expired when it arrived (2015-01-01 00:00 UTC" in token["detail"]
+    assert "clock" in token["fix"] and "AWS_ENDPOINT_URL_ECR" in token["fix"]
+    docker = tmp_path / "docker"
+    login = ecrctl(shipped_moto, "login", DOCKER_CONFIG=str(docker))
+    assert login.returncode == 1, login.stderr
+    assert len(login.stderr.splitlines()) == 1 and login.stdout == ""
+    assert "had expired when it arrived" in login.stderr and "nothing stored" in login.stderr
+    assert not docker.exists()
+
+
 def test_an_unknown_region_is_named() -> None:
     """api.ecr.us-east-9.amazonaws.com does not resolve: the region is named, not the network."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT_URL")}
@@ -314,6 +412,23 @@ def said_no(url: str, *args: str) -> str:
     os.close(leader)
     assert process.returncode == 1, err
     return err.splitlines()[-1] + "\n" if err else ""
+
+
+def test_a_token_cache_notice_is_told_once(moto_url: str) -> None:
+    """A notice about the token cache has ecrctl's prefix and is told once, until the
+    cache's state changes: a keyring that cannot start, on every login; no keyring
+    where one is asked for, on every login status."""
+    broken = {"PYTHON_KEYRING_BACKEND": "no.such.Backend"}
+    firsts = []
+    for extra in (broken, broken, {}, broken):
+        said = ecrctl(moto_url, "login", "--print-password", **extra).stderr.splitlines()
+        firsts.append([line for line in said if "keyring could not start" in line])
+    assert [len(lines) for lines in firsts] == [1, 0, 0, 1], firsts
+    assert firsts[0][0].startswith("ecrctl: warning: keyring could not start")
+    nowhere = {"ECRCTL_TOKEN_CACHE": "keyring", "PYTHON_KEYRING_BACKEND": "no.such.Backend"}
+    status = [ecrctl(moto_url, "login", "status", **nowhere).stderr for _ in range(2)]
+    assert status[0].startswith("ecrctl: ") and "keyring could not start" in status[0], status
+    assert "keyring" not in status[1], status
 
 
 def test_yaml_output_is_the_json(moto_url: str, image_repo: Path) -> None:
@@ -418,3 +533,26 @@ def test_readme_promises(moto_url: str, tmp_path: Path) -> None:
     readme = (Path(__file__).parent.parent / "README.md").read_text()
     assert "python3 -m venv" in readme and "pipx install ." in readme
     assert "source .venv/bin/activate" in readme
+
+
+def test_the_readme_says_what_ecrctl_adds_to_the_other_tools() -> None:
+    """The README's comparison with crane, skopeo and amazon-ecr-credential-helper names
+    only ecrctl commands and options this tree has (each claim can be tried)."""
+    import re
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    section = readme.split("## Beside crane, skopeo and amazon-ecr-credential-helper")[1]
+    section = section.split("\n## ")[0]
+    spans = [" ".join(span.split()) for span in re.findall(r"`(ecrctl [^`]+)`", section)]
+    assert len(spans) >= 15, spans
+    for span in spans:
+        command: click.Command = cli
+        words = span.split()[1:]
+        while isinstance(command, click.Group) and words and not words[0].startswith("-"):
+            found = command.get_command(click.Context(command), words.pop(0))
+            assert found is not None, span
+            command = found
+        runs = not isinstance(command, click.Group) or command.invoke_without_command
+        assert runs, span  # a command, or a group that runs itself (login)
+        options = {name for p in command.params for name in getattr(p, "opts", [])}
+        assert {w for w in words if w.startswith("--")} <= options, span

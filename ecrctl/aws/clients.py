@@ -65,7 +65,7 @@ class Aws:
         from ecrctl.aws import suggest
 
         client: ECRClient = self.client("ecr")
-        suggest.install_suggestions(client)
+        suggest.install_suggestions(client, self)
         return client
 
     @cached_property

@@ -49,15 +49,21 @@ _NOT_FOUND_NAME = re.compile(r"repository with name '(?P<name>[^']+)'")
 
 
 def _repository_not_found(f: Failure) -> errors.EcrctlError:
-    from ecrctl.aws.suggest import SUGGESTION
+    from ecrctl.aws.suggest import ELSEWHERE, SEARCHED, SUGGESTION
 
     found = _NOT_FOUND_NAME.search(f.message)
     close = f.details.get(SUGGESTION)
-    if close:
-        hint = f"did you mean {close!r}? (else check --region/--registry-id)"
+    elsewhere = f.details.get(ELSEWHERE)
+    others = f.details.get(SEARCHED)
+    if elsewhere:
+        hint = f"it exists in {elsewhere}: use --region {elsewhere}"
+    elif close:
+        searched = f"; not in {others} either" if others else ""
+        hint = f"did you mean {close!r}? (else check --region/--registry-id{searched})"
     elif found:
+        searched = f" (not in {others} either)" if others else ""
         create = f"ecrctl repo create {found['name']}"
-        hint = f"check the name and --region/--registry-id, or create it: {create}"
+        hint = f"check the name and --region/--registry-id{searched}, or create it: {create}"
     else:
         hint = "check the name and --region/--registry-id (ecrctl repo list shows them)"
     return errors.NotFound(f"{f.message or 'repository not found'} (region {f.region})", hint=hint)

@@ -1,4 +1,5 @@
-"""``ecrctl completion``: print the shell completion script for bash, zsh or fish.
+"""``ecrctl completion``: print the shell completion script for bash, zsh or fish,
+or install it where the shell loads it (``completion install``).
 
 The scripts are click's own (the ``_ECRCTL_COMPLETE`` protocol): the shell asks
 ``ecrctl`` for candidates at each TAB, so new commands complete without a new
@@ -12,7 +13,9 @@ import sys
 
 import click
 
-from ecrctl.cli.common import EcrctlCommand
+from ecrctl.cli.app import App
+from ecrctl.cli.common import group, pass_app
+from ecrctl.cli.render import emit, notice
 
 SHELLS = ("bash", "zsh", "fish")  # the keys of shells.SHELL_CLASSES
 PROG_NAME = "ecrctl"
@@ -29,16 +32,24 @@ def script(shell: str) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
-def _default_shell() -> str | None:
-    name = os.path.basename(os.environ.get("SHELL", ""))
-    return name if name in SHELLS else None
+def _chosen(shell: str | None) -> str:
+    """``shell``, else the one named in $SHELL."""
+    name = shell or os.path.basename(os.environ.get("SHELL", ""))
+    if name in SHELLS:
+        return name
+    from ecrctl.errors import InvalidInput
+
+    raise InvalidInput(
+        "cannot tell which shell to complete for",
+        hint="name it: ecrctl completion bash|zsh|fish",
+    )
 
 
 EPILOG = """\b
 Examples:
+  ecrctl completion install
+  ecrctl completion install zsh
   ecrctl completion bash > ~/.local/share/bash-completion/completions/ecrctl
-  ecrctl completion zsh > ~/.zfunc/_ecrctl
-  ecrctl completion fish > ~/.config/fish/completions/ecrctl.fish
   eval "$(ecrctl completion bash)"
 \b
 Repository names, tags and digests come from a cache refreshed by
@@ -46,19 +57,56 @@ Repository names, tags and digests come from a cache refreshed by
 (timeout 1 s) at TAB."""
 
 
-@click.command("completion", cls=EcrctlCommand, epilog=EPILOG)
-@click.argument("shell", type=click.Choice(SHELLS), required=False, metavar="[SHELL]")
-def completion(shell: str | None) -> None:
-    """Print the shell completion script for bash, zsh or fish.
+@group("completion", invoke_without_command=True, epilog=EPILOG)
+@click.pass_context
+def completion(ctx: click.Context) -> None:
+    """Print the shell completion script for bash, zsh or fish, or install it.
 
-    Without SHELL, for the shell named in $SHELL.
+    Without a command, prints the script for the shell named in $SHELL.
     """
-    chosen = shell or _default_shell()
-    if chosen is None:
-        from ecrctl.errors import InvalidInput
+    if ctx.invoked_subcommand is None:
+        sys.stdout.write(script(_chosen(None)))
 
-        raise InvalidInput(
-            "cannot tell which shell to complete for",
-            hint="name it: ecrctl completion bash|zsh|fish",
-        )
-    sys.stdout.write(script(chosen))
+
+def _printer(shell: str) -> None:
+    @completion.command(
+        shell,
+        help=f"Print the completion script for {shell}.",
+        epilog=f"\b\nExamples:\n  ecrctl completion {shell}",
+    )
+    def print_script() -> None:
+        sys.stdout.write(script(shell))
+
+
+for _shell in SHELLS:
+    _printer(_shell)
+
+
+INSTALL_EPILOG = """\b
+Examples:
+  ecrctl completion install
+  ecrctl completion install fish
+\b
+bash: $XDG_DATA_HOME/bash-completion/completions/ecrctl (~/.local/share; the
+bash-completion package loads it), zsh: ${ZDOTDIR:-~}/.zfunc/_ecrctl (the line
+that puts it on fpath is printed until ~/.zshrc names it), fish:
+$XDG_CONFIG_HOME/fish/completions/ecrctl.fish (~/.config)."""
+
+
+@completion.command("install", epilog=INSTALL_EPILOG)
+@click.argument("shell", type=click.Choice(SHELLS), required=False, metavar="[SHELL]")
+@pass_app
+def install(app: App, shell: str | None) -> None:
+    """Install the completion script where SHELL loads it, creating the directory.
+
+    Without SHELL, for the shell named in $SHELL. Prints the file written.
+    """
+    from ecrctl.completion.install import install as install_script
+
+    chosen = _chosen(shell)
+    done = install_script(chosen, script(chosen))
+    created = f" (created {done.path.parent})" if done.directory_created else ""
+    notice(app, f"installed the {chosen} completion{created}; it works in a new {chosen}")
+    if done.then:
+        notice(app, done.then)
+    emit(app, done.to_json(), text=str(done.path))

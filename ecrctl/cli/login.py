@@ -203,12 +203,6 @@ def _tell(app: App, results: list[LoginResult], *, helper: bool, verified: bool)
                 f"mapped {result.auth.host} to account {result.mapping.account} in "
                 f"{result.mapping.region} in the ecrctl config file",
             )
-        if result.auth.expires_at <= datetime.now(UTC):
-            warn(
-                app,
-                f"ECR returned a token for {result.auth.host} that has already expired "
-                f"({fmt_time(result.auth.expires_at)}); check the system clock",
-            )
 
 
 def _expires(expires_at: datetime | None) -> str:
@@ -233,8 +227,10 @@ def status(app: App) -> None:
     from ecrctl.login.cache import open_cache
 
     cache = open_cache()
-    if cache.reason:  # no cache, or not where the user asked
-        notice(app, cache.reason)
+    if cache.reason and not app.out.quiet:  # no cache, or not where the user asked
+        from ecrctl.login.told import tell_once
+
+        tell_once(f"ecrctl: {cache.reason}", lambda line: sys.stderr.write(line + "\n"))
     rows = login_status.status(app.registries, cache)
     emit(
         app,
@@ -269,13 +265,19 @@ def status(app: App) -> None:
 @click.option(
     "--helper",
     is_flag=True,
-    help="Also remove credHelpers entries (and config-file mappings) made by login --helper.",
+    help="Also remove the host's credHelpers entry for an ECR credential helper (as login "
+    "--helper makes) and its config-file mapping.",
 )
 @pass_app
 def logout(app: App, hosts: tuple[str, ...], helper: bool) -> None:
-    """Erase the credential wherever ecrctl put it, and the cached tokens.
+    """Erase docker's credential for each HOST, and ecrctl's cached tokens.
 
-    Default: every host ecrctl logged in to.
+    Default: every host ecrctl logged in to. The credential is erased where
+    docker looks for it (the host's credHelpers program, else the credsStore
+    program, else config.json), whoever stored it; the cached tokens of the
+    host's registry (its account and region) and ecrctl's record of the login
+    go too. A credHelpers entry for an ECR credential helper (ecrctl,
+    ecr-login) stays, and nothing is erased for it, unless --helper.
     """
     from ecrctl.login import workflow as core
     from ecrctl.login.cache import open_cache

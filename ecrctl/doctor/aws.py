@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from typing import Any
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from ecrctl.doctor.facts import Facts, proxy_fix, proxy_note
 from ecrctl.doctor.model import CheckOutcome, Skipped, failure, ok, skip, warning
+
+if TYPE_CHECKING:
+    from ecrctl.errors import EcrctlError
 
 SKEW_WARN = 60.0  # seconds
 SKEW_FAIL = 300.0  # SigV4 refuses requests signed more than 5 minutes off
@@ -135,7 +139,35 @@ def check_endpoint(facts: Facts) -> CheckOutcome:
             f"cannot reach {url}: {short_reason(exc)}{note}",
             proxy_fix(url, facts.environ) or where,
         )
+    not_ecr = not_an_api(facts)
+    if not_ecr is not None:
+        resolved = facts.aws.resolved
+        origin = f" (from {resolved.endpoint_from})" if resolved.endpoint_url else ""
+        return failure(
+            f"{url}{origin} is not an ECR API endpoint: {not_ecr.message}{note}",
+            "point --endpoint-url/AWS_ENDPOINT_URL_ECR at the ECR API "
+            "(api.ecr.REGION.amazonaws.com; the registry host is docker's), or unset it",
+        )
     return ok(f"{url} answers (HTTP {answer.status}){note}")
+
+
+# how ecrctl.aws words an answer that is not an AWS API's (an HTTP status without an
+# AWS error code, an empty 200 without a request id)
+NOT_AN_API = "not an AWS API endpoint"
+
+
+def not_an_api(facts: Facts) -> EcrctlError | None:
+    """The error of ECR's one call every check needs (GetAuthorizationToken, asked
+    once) when the endpoint's answer to it was not an AWS API's; ``None`` otherwise:
+    a plain GET says nothing, since ECR's own endpoint answers it with an error too."""
+    from ecrctl.translate import expected
+
+    try:
+        authorization_token(facts)
+    except Exception as exc:
+        error = expected(exc)
+        return error if NOT_AN_API in error.message else None
+    return None
 
 
 def check_clock(facts: Facts) -> CheckOutcome:
@@ -182,6 +214,8 @@ def check_auth_token(facts: Facts) -> CheckOutcome:
         data = authorization_token(facts)
     except Exception as exc:
         error = expected(exc)
+        if NOT_AN_API in error.message:
+            raise Skipped("needs the ECR API (see aws.endpoint)") from None
         if error_code(exc) in {"AccessDeniedException", "AccessDenied"}:
             return failure(
                 error.message,
@@ -191,6 +225,15 @@ def check_auth_token(facts: Facts) -> CheckOutcome:
         return failure(error.message, error.hint)
     from ecrctl.login.token import host_of
 
+    host = host_of(str(data.get("proxyEndpoint")))
     expires = data.get("expiresAt")
+    if expires is not None and expires <= datetime.fromtimestamp(facts.clock(), UTC):
+        return failure(
+            f"ECR issued a token for {host} that had expired when it arrived "
+            f"({expires:%Y-%m-%d %H:%M} UTC; ECR's tokens last 12 hours); ecrctl login "
+            "refuses such a token",
+            "check this machine's clock (sudo timedatectl set-ntp true), and that the "
+            "endpoint is ECR's API (--endpoint-url, AWS_ENDPOINT_URL_ECR)",
+        )
     when = f", valid until {expires:%Y-%m-%d %H:%M} UTC" if expires is not None else ""
-    return ok(f"ECR issued a token for {host_of(str(data.get('proxyEndpoint')))}{when}")
+    return ok(f"ECR issued a token for {host}{when}")

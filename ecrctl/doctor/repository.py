@@ -1,7 +1,7 @@
-"""Checks of one repository: it exists (with a did-you-mean), the caller may pull
-and push it (a real authorization probe for pull, and the repository policy
-through the policy explainer), tag mutability, and whether its lifecycle policy
-expires the given tag soon.
+"""Checks of one repository: it exists (else the region where it does, or a
+did-you-mean), the caller may pull and push it (a real authorization probe for
+pull, and the repository policy through the policy explainer), tag mutability, and
+whether its lifecycle policy expires the given tag soon.
 """
 
 from __future__ import annotations
@@ -49,6 +49,12 @@ def check_exists(facts: Facts) -> CheckOutcome:
         if error_code(exc) != "RepositoryNotFoundException":
             raise
         where = f"account {facts.account()}, region {facts.region()}"
+        there = _region_with(facts, name)
+        if there is not None:
+            return failure(
+                f"repository {name!r} does not exist in {where}, but in region {there}",
+                f"ecrctl doctor {name} --region {there}",
+            )
         names = [
             r["repositoryName"]
             for r in items(facts.ecr(), "describe_repositories", "repositories", **_kwargs(facts))
@@ -64,6 +70,14 @@ def check_exists(facts: Facts) -> CheckOutcome:
             f"ecrctl repo create {name} (or check --region and --registry-id)",
         )
     return ok(f"{found['repositoryUri']}")
+
+
+def _region_with(facts: Facts, name: str) -> str | None:
+    """Another region where the registry has ``name``, among the few the user's
+    configuration names (as every command's RepositoryNotFound error looks)."""
+    from ecrctl.aws.suggest import found_elsewhere, regions_to_search
+
+    return found_elsewhere(facts.aws, regions_to_search(facts.aws), name, facts.account())
 
 
 def _policy(facts: Facts) -> dict[str, Any] | None:

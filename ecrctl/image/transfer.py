@@ -93,18 +93,23 @@ def ensure_repository(
 ) -> bool:
     """Check that the repository exists (ECR never creates one on push);
     create it with ``create``. Returns whether it was created."""
+    from ecrctl.aws.suggest import ELSEWHERE
+
     try:
         ecr.describe_repositories(repositoryNames=[repository], **registry_kwargs(registry_id))
         return False
     except Exception as exc:
         if error_code(exc) != "RepositoryNotFoundException":
             raise
+        elsewhere = getattr(exc, "response", {}).get("Error", {}).get(ELSEWHERE)
     if not create:
         registry = f"registry {registry_id}" if registry_id else "the caller's registry"
         raise NotFound(
             f"repository {repository!r} does not exist in {registry} (region {region}): "
             "ECR does not create repositories on push, so the registry would answer 404",
-            hint=f"create it with: ecrctl repo create {repository}, or push with --create",
+            hint=f"it exists in {elsewhere}: use --region {elsewhere}"
+            if elsewhere
+            else f"create it with: ecrctl repo create {repository}, or push with --create",
         )
     create_repository(ecr, repository, registry_id=registry_id)
     return True

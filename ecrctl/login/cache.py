@@ -62,6 +62,13 @@ def _stderr_warning(message: str) -> None:
     sys.stderr.write(f"ecrctl: warning: {message}\n")
 
 
+def _warning_once(message: str) -> None:
+    """A warning about the cache's state, told once until that state changes."""
+    from ecrctl.login.told import tell_once
+
+    tell_once(f"ecrctl: warning: {message}", lambda line: sys.stderr.write(line + "\n"))
+
+
 def cache_disabled_by_env() -> bool:
     return os.environ.get("ECRCTL_NO_CACHE", "").strip().lower() in _TRUE
 
@@ -300,7 +307,11 @@ def open_cache(
     index = index_path()
     choice = choose(mode, index)
     if choice.warning:
-        (warn or _stderr_warning)(choice.warning)
+        (warn or _warning_once)(choice.warning)
+    elif choice.store is not None and not choice.reason:
+        from ecrctl.login.told import forget
+
+        forget()  # nothing to tell: a problem that comes back is told again
     if choice.store is None:
         _debug(choice.reason)
         return NullCache(choice.reason)

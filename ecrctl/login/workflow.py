@@ -105,7 +105,8 @@ def fetch(
     registries: Registries, registry_ids: list[str], *, registry_url: str | None, use_cache: bool
 ) -> list[RegistryAuth]:
     """A token per registry (the caller's when none is given), from the AWS side that
-    serves the caller's registry (that of the ECR host ``registry_url`` names)."""
+    serves the caller's registry (that of the ECR host ``registry_url`` names); an
+    expired one is refused (:func:`refuse_expired`)."""
     wanted: list[str | None] = list(registry_ids) or [None]
     if registry_url and len(wanted) > 1:
         raise InvalidInput(
@@ -115,7 +116,25 @@ def fetch(
         )
     own = registries.serve(None, registry_url=registry_url)
     wanted = [rid or own.account for rid in wanted]
-    return registry_auths(registries, own, wanted, use_cache=use_cache)
+    auths = registry_auths(registries, own, wanted, use_cache=use_cache)
+    for auth in auths:
+        refuse_expired(auth)
+    return auths
+
+
+def refuse_expired(auth: RegistryAuth, now: datetime | None = None) -> None:
+    """Fail when ``auth`` expired before it could be used: ECR's tokens last 12 hours
+    from issue, so one already past says this clock or the endpoint is wrong, and
+    docker would only be refused with it later."""
+    if auth.expires_at > (now or datetime.now(UTC)):
+        return
+    raise AuthError(
+        f"the token ECR issued for {auth.host} had expired when it arrived "
+        f"({auth.expires_at:%Y-%m-%d %H:%M} UTC; ECR's tokens last 12 hours): refused, "
+        "nothing stored",
+        hint="check this machine's clock (timedatectl), and that the endpoint is ECR's "
+        "API (--endpoint-url, AWS_ENDPOINT_URL_ECR)",
+    )
 
 
 def log_in(

@@ -388,4 +388,4 @@ def test_policy_set_with_only_ecr_reachable(moto_url: str, tmp_path: Path) -> No
         "applies (set AWS_ENDPOINT_URL_STS to check here)"
     ]
     stored = ecrctl("policy", "repo", "get", "team/app", "-o", "json")
-    assert json.loads(stored.stdout)["Statement"][0]["Sid"] == "Pull"
+    assert json.loads(json.loads(stored.stdout)["policyText"])["Statement"][0]["Sid"] == "Pull"

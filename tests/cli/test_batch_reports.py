@@ -77,7 +77,7 @@ def repo_copy(cli: Runner, env: CopyEnv) -> Result:
         return cli("repo", "copy", f"{source.host}/{src}", f"{env.b.host}/{dst}", "-o", "json")
 
 
-def login(cli: Runner, moto: None) -> Result:
+def login(cli: Runner, fresh_tokens: None) -> Result:
     return cli("login", "-o", "json")
 
 
@@ -119,7 +119,7 @@ CASES = {
         {"digest", "outcome", "bytesMoved"},
         {"done": ["a"], "failed": ["b"]},
     ),
-    "login": Case("moto", login, set(), set(), {"done": [ecr_host()]}, {"done": LOGGED_IN}),
+    "login": Case("fresh_tokens", login, set(), set(), {"done": [ecr_host()]}, {"done": LOGGED_IN}),
     "login --public": Case(
         "fake", login_public, set(), set(), {"done": ["public.ecr.aws"]}, {"done": LOGGED_IN}
     ),

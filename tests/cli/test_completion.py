@@ -207,6 +207,60 @@ def test_installed_for_the_user_each_shell_loads_it(tmp_path: Path) -> None:
     ]
 
 
+def test_install_puts_each_script_where_a_fresh_shell_completes_it(tmp_path: Path) -> None:
+    """``completion install`` into an empty HOME (no XDG variables): a fresh bash with
+    bash-completion, a zsh with the fpath line install tells and compinit, and fish
+    each complete ``ecrctl im`` to ``image``."""
+    home = tmp_path / "fresh"
+    home.mkdir()
+    unset = ("XDG_", "ZDOTDIR", "BASH_COMPLETION_USER_DIR")
+    env = {k: v for k, v in shell_env().items() if not k.startswith(unset)} | {"HOME": str(home)}
+    told = {}
+    for shell, path in (
+        ("bash", ".local/share/bash-completion/completions/ecrctl"),
+        ("zsh", ".zfunc/_ecrctl"),
+        ("fish", ".config/fish/completions/ecrctl.fish"),
+    ):
+        done = subprocess.run(
+            [str(BIN / "ecrctl"), "completion", "install", shell],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout == f"{home / path}\n"
+        assert (home / path).read_text() == (COMPLETIONS / f"ecrctl.{shell}").read_text()
+        told[shell] = done.stderr
+    line = f"add this line to {home / '.zshrc'} before compinit: fpath=(~/.zfunc $fpath)"
+    assert line in told["zsh"], told
+    fpath = line.split("compinit: ")[1]
+    (home / ".zshrc").write_text(f"{fpath}\nautoload -U compinit\ncompinit -u\n")
+    bash_tab = (
+        "source /usr/share/bash-completion/bash_completion; _completion_loader ecrctl; "
+        "spec=$(complete -p ecrctl); fn=${spec##*-F }; fn=${fn%% *}; "
+        "COMP_WORDS=(ecrctl im); COMP_CWORD=1; COMP_LINE='ecrctl im'; COMP_POINT=9; "
+        'COMPREPLY=(); "$fn" ecrctl im ecrctl; printf "%s\\n" "${COMPREPLY[@]}"'
+    )
+    assert run_shell(["bash", "--norc", "-c", bash_tab], env) == ["image"]
+    zsh_tab = (
+        "source ~/.zshrc; "
+        '_describe() { print -rl -- "${(@P)3}" }; compadd() { print -rl -- "${(@P)${@[-1]}}" }; '
+        "words=(ecrctl im); CURRENT=2; $_comps[ecrctl]"
+    )
+    assert [e.split(":")[0] for e in run_shell(["zsh", "-f", "-c", zsh_tab], env)] == ["image"]
+    fish_tab = run_shell(["fish", "-c", "complete -C 'ecrctl im'"], env)
+    assert [entry.split("\t")[0] for entry in fish_tab] == ["image"]
+    again = subprocess.run(
+        [str(BIN / "ecrctl"), "completion", "install", "zsh"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert again.returncode == 0 and "fpath" not in again.stderr, again.stderr
+
+
 # -- the completion process itself ------------------------------------------
 
 

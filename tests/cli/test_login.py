@@ -10,6 +10,7 @@ import os
 import shutil
 import stat
 import subprocess
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,7 @@ HOST = ecr_host()
 # -- in-process, moto ----------------------------------------------------------------
 
 
-@pytest.mark.usefixtures("moto")
+@pytest.mark.usefixtures("moto", "fresh_tokens")
 class TestLogin:
     def test_stores_in_config_json_and_reports_without_secret(self, cli: Runner) -> None:
         write_docker_config({"auths": {"ghcr.io": {"auth": "eDp5"}}, "detachKeys": "ctrl-e"})
@@ -47,11 +48,10 @@ class TestLogin:
         assert read_docker_config()["detachKeys"] == "ctrl-e"
         header, *rows = [line.split() for line in result.stdout.splitlines() if line.strip()]
         assert header == ["HOST", "CREDENTIAL", "EXPIRES"]
-        assert rows[-1][0] == HOST and "(expired)" in rows[-1]
-        assert "has already expired" in result.stderr  # moto's token is from 2015
+        assert rows[-1][0] == HOST and "(12" in rows[-1] and "left)" in rows[-1]
         assert "stored unencrypted" in result.stderr  # no credential store: said
         status = cli("login", "status").stdout.splitlines()
-        assert any(HOST in line and "(expired)" in line for line in status), status
+        assert any(HOST in line and "(expired)" not in line for line in status), status
         for text in (result.stdout, result.stderr):
             assert MOTO_PASSWORD not in text
         mode = stat.S_IMODE(paths.docker_config_file().stat().st_mode)
@@ -74,11 +74,12 @@ class TestLogin:
             "host": ecr_host("111111111111"),
             "proxyEndpoint": f"https://{ecr_host('111111111111')}",
             "storedIn": "config.json auths",
-            "expiresAt": "2015-01-01T00:00:00+00:00",
+            "expiresAt": entry["expiresAt"],
             "hoursLeft": entry["hoursLeft"],
             "cached": False,
         }
-        assert entry["hoursLeft"] < 0
+        assert datetime.fromisoformat(entry["expiresAt"]) > datetime.now(UTC)
+        assert 11.9 <= entry["hoursLeft"] <= 12
 
     def test_several_registries_and_global_registry_id(self, cli: Runner) -> None:
         result = cli(
@@ -205,13 +206,40 @@ class TestLogin:
 
 
 @pytest.mark.usefixtures("moto")
+def test_an_expired_token_is_refused_and_an_expired_login_marked(cli: Runner) -> None:
+    """moto's own tokens expired in 2015: no login mode stores or prints one (exit 1,
+    one line, the docker config untouched); a login whose token has expired since
+    is marked in login status."""
+    from ecrctl.aws.clients import Aws
+    from ecrctl.login.token import RegistryAuth
+    from ecrctl.login.workflow import login, records_path
+
+    before = {"auths": {"ghcr.io": {"auth": "eDp5"}}}
+    write_docker_config(before)
+    for mode in ([], ["--helper"], ["--print-password"], ["-o", "json"]):
+        result = cli("login", *mode)
+        assert (result.exit_code, result.stdout) == (1, ""), (mode, result.stderr)
+        assert result.stderr == (
+            f"ecrctl: error: the token ECR issued for {HOST} had expired when it arrived "
+            "(2015-01-01 00:00 UTC; ECR's tokens last 12 hours): refused, nothing stored; "
+            "check this machine's clock (timedatectl), and that the endpoint is ECR's API "
+            "(--endpoint-url, AWS_ENDPOINT_URL_ECR)\n"
+        ), mode
+        assert read_docker_config() == before
+        assert not records_path().exists()
+    hours_ago = datetime.now(UTC) - timedelta(hours=1)
+    auth = RegistryAuth(ACCOUNT, HOST, f"https://{HOST}", "AWS", MOTO_PASSWORD, hours_ago)
+    login(Aws(), [auth], helper=False)  # logged in 13 hours ago
+    status = cli("login", "status").stdout.splitlines()
+    assert any(HOST in line and "(expired)" in line for line in status), status
+
+
+@pytest.mark.usefixtures("moto", "fresh_tokens")
 class TestLogoutAndStatus:
     def test_logout_defaults_to_what_ecrctl_logged_in(self, cli: Runner) -> None:
         write_docker_config({"auths": {"ghcr.io": {"auth": "eDp5"}, ecr_host("999999999999"): {}}})
-        assert (
-            cli("login", "--registry-id", "111111111111", "--registry-id", "222222222222").exit_code
-            == 0
-        )
+        logins = ("--registry-id", "111111111111", "--registry-id", "222222222222")
+        assert cli("login", *logins, "--no-cache").exit_code == 0
         seed_token("cached", account="111111111111")
         result = cli("logout", "-o", "json")
         assert result.exit_code == 0
@@ -224,6 +252,35 @@ class TestLogoutAndStatus:
         assert tokencache.open_cache().entries() == []
         again = cli("logout")
         assert again.exit_code == 0 and "ecrctl has no login to undo" in again.stderr
+
+    def test_logout_does_what_its_help_and_the_readme_say(self, cli: Runner) -> None:
+        """A credential docker login stored is erased too, and the cached tokens of the
+        host's registry go, another host's of that registry included."""
+        stored_by_docker = base64.b64encode(b"AWS:from-docker-login").decode()
+        write_docker_config({"auths": {HOST: {"auth": stored_by_docker}, "ghcr.io": {}}})
+        seed_token("cached", host="127.0.0.1:5998")  # the same registry through a mirror
+        result = cli("logout", HOST, "-o", "json")
+        assert result.json == [
+            {
+                "host": HOST,
+                "erasedFrom": "config.json auths",
+                "helperEntryKept": False,
+                "cachedTokensDropped": 1,
+            }
+        ]
+        assert read_docker_config() == {"auths": {"ghcr.io": {}}}
+        assert tokencache.open_cache().entries() == []
+        said = " ".join(cli("logout", "--help").stdout.split())
+        for claim in (
+            "Erase docker's credential for each HOST, and ecrctl's cached tokens",
+            "whoever stored it",
+            "the cached tokens of the host's registry (its account and region)",
+            "stays, and nothing is erased for it, unless --helper",
+        ):
+            assert claim in said, claim
+        readme = (Path(__file__).parents[2] / "README.md").read_text()
+        [line] = [line for line in readme.splitlines() if line.startswith("$ ecrctl logout")]
+        assert "erases docker's credential and the cached tokens" in line
 
     def test_logout_named_host_and_helper_entries(self, cli: Runner) -> None:
         cli("login", "--helper", "--registry-url", "127.0.0.1:5999")

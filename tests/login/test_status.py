@@ -4,7 +4,7 @@ expires and whether a fresh token is cached; never a secret."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -57,18 +57,18 @@ def test_a_token_past_half_its_life_is_not_fresh() -> None:
     assert row.expires_at is not None and row.to_json()["hoursLeft"] == 5.0
 
 
-@pytest.mark.usefixtures("moto")
+@pytest.mark.usefixtures("moto", "fresh_tokens")
 def test_a_login_shows_its_record_and_no_secret() -> None:
-    log_in(own_registries(), [], registry_url=None, use_cache=False, helper=False, verify=False)
-    [row] = status(
-        own_registries(), tokencache.open_cache(), now=datetime(2014, 12, 31, tzinfo=UTC)
+    [done] = log_in(
+        own_registries(), [], registry_url=None, use_cache=False, helper=False, verify=False
     )
+    [row] = status(own_registries(), tokencache.open_cache())
     assert row.to_json() == {
         "host": HOST,
         "registryId": "123456789012",
         "region": REGION,
         "storedIn": "config.json auths",
-        "expiresAt": datetime(2015, 1, 1, tzinfo=UTC),
+        "expiresAt": done.auth.expires_at,
         "hoursLeft": row.to_json()["hoursLeft"],
         "cached": False,
         "profile": None,

@@ -34,7 +34,7 @@ from tests.support.files import read_docker_config, stored_password
 HOST = ecr_host()
 OTHER = ecr_host("111111111111")
 
-pytestmark = pytest.mark.usefixtures("moto")
+pytestmark = pytest.mark.usefixtures("moto", "fresh_tokens")
 
 
 def test_hours_left_is_rounded_to_a_tenth() -> None:
@@ -65,9 +65,10 @@ def test_login_stores_each_token_and_records_it_without_the_secret() -> None:
         "region": REGION,
         "storedIn": "config.json",
         "program": None,
-        "expiresAt": "2015-01-01T00:00:00+00:00",
+        "expiresAt": records[OTHER]["expiresAt"],
         "profile": None,
     }
+    assert datetime.fromisoformat(records[OTHER]["expiresAt"]) > datetime.now(UTC)
     assert MOTO_PASSWORD not in records_path().read_text()
     assert results[0].to_json()["storedIn"] == "config.json auths"
 
@@ -111,7 +112,7 @@ def test_logout_undoes_every_recorded_login_and_drops_its_tokens() -> None:
         own_registries(),
         ["", "111111111111"],
         registry_url=None,
-        use_cache=True,
+        use_cache=False,  # the one cached token is the seeded one
         helper=False,
         verify=False,
     )

@@ -109,5 +109,4 @@ def pull(app: App, reference: str, registry_url: str | None, public: bool) -> No
         core = public_transfer.pull
     with ProgressView(app, "pull") as view:
         result = core(app.registries, parsed, registry_url=registry_url, on_progress=view)
-    notice(app, f"pulled {result['imageUri']} ({result['imageDigest']})")
-    emit(app, result, text=result["imageUri"])
+    emit(app, result, text=result["imageUri"])  # said once: docker's lines leave it out

@@ -4,7 +4,6 @@ statement edits, local validation and an offline access explainer."""
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -69,20 +68,17 @@ def report_written(app: App, written: Written, verb: str) -> None:
 @click.argument("repository", type=REPOSITORY)
 @pass_app
 def get(app: App, repository: str) -> None:
-    """Print the policy of REPOSITORY.
+    """Print the policy of REPOSITORY, indented.
 
-    -o json prints the document exactly as ECR stores it.
+    -o json prints AWS's answer, as aws ecr get-repository-policy does:
+    registryId, repositoryName and policyText, the document exactly as ECR
+    stores it (a string); --query applies to that.
     """
     from ecrctl.policy.repo import get_repository_policy
 
     name = check_repository_name(repository)
     stored = get_repository_policy(app.ecr, name, registry_id=app.settings.registry_id)
-    text = stored["policyText"]
-    if app.out.output == "json" and not app.out.query:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-        return
-    document = json.loads(text)
-    emit(app, document, text=lambda: to_json(document))
+    emit(app, stored, text=lambda: to_json(json.loads(stored["policyText"])))
 
 
 @repo_policy.command(

@@ -3,7 +3,16 @@ a moto_server, the real dockerd and docker-registry."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import itertools
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,14 +42,15 @@ def _boto(moto_url: str) -> Any:
     return boto3.client("ecr", region_name="us-east-1", endpoint_url=moto_url)
 
 
-def _unique_image(backends: Any, name: str) -> str:
-    """A one-layer image with content of its own, imported offline."""
+def _unique_image(backends: Any, name: str, random: int = 0) -> str:
+    """A one-layer image with content of its own (``random`` bytes of it that do not
+    compress), imported offline."""
     import io
     import tarfile
 
     data = io.BytesIO()
     with tarfile.open(fileobj=data, mode="w") as tar:
-        payload = f"{name}\n".encode() * 2048
+        payload = f"{name}\n".encode() * 2048 + os.urandom(random)
         info = tarfile.TarInfo("payload.txt")
         info.size = len(payload)
         tar.addfile(info, io.BytesIO(payload))
@@ -90,6 +100,23 @@ def test_push_with_empty_docker_config_then_pull_by_digest(
     assert (isolated / ".docker" / "config.json").read_text() == "{}"
 
 
+def test_pull_says_what_it_pulled_once(cli: Runner, registry: Any, moto_url: str) -> None:
+    """The local name on stdout, docker's layers and digest on stderr: neither docker's
+    closing status nor a notice repeats the name, new or up to date."""
+    _boto(moto_url).create_repository(repositoryName="team/once")
+    local = _unique_image(registry, "local/once:v1")
+    digest = cli("image", "push", local, "team/once").stdout.strip()
+    uri = f"{registry.registry}/team/once:v1"
+    engine_api(registry).remove_image(uri)
+    for expected in ("Status: Downloaded newer image\n", "Status: Image is up to date\n"):
+        pulled = cli("image", "pull", "team/once:v1")
+        assert pulled.exit_code == 0, pulled.stderr
+        assert pulled.stdout == uri + "\n"
+        said = pulled.stdout + pulled.stderr
+        assert (said.count(uri), said.count(digest)) == (1, 1), said
+        assert pulled.stderr.endswith(expected), pulled.stderr
+
+
 def test_push_json_create_and_quiet(cli: Runner, registry: Any, moto_url: str) -> None:
     local = _unique_image(registry, "local/created:v7")
     result = cli("image", "push", local, "team/created", "--create", "-q", "-o", "json")
@@ -114,6 +141,108 @@ def test_push_progress_lines_without_a_terminal(cli: Runner, registry: Any, moto
     assert any(line.endswith(finished) or "Mounted from" in line for line in lines), lines
     assert len([ln for ln in lines if "Pushing" in ln]) <= 1  # no per-chunk flood
     assert "\x1b[" not in result.stderr  # no colour or cursor codes
+
+
+class SlowLink:
+    """A TCP relay on loopback whose uploads go at ``rate`` bytes a second: a slow link
+    between dockerd and the registry, so that a real push lasts seconds."""
+
+    def __init__(self, upstream: str, rate: int) -> None:
+        import socket
+
+        self.upstream, self.rate = upstream, rate
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.address = f"127.0.0.1:{self.listener.getsockname()[1]}"
+        self.open: list[Any] = []
+
+    def __enter__(self) -> SlowLink:
+        threading.Thread(target=self._accept, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.listener.close()
+        for connection in self.open:
+            connection.close()
+
+    def _accept(self) -> None:
+        import socket
+
+        host, port = self.upstream.split(":")
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection((host, int(port)))
+            self.open += [client, server]
+            threading.Thread(target=self._pump, args=(client, server, True), daemon=True).start()
+            threading.Thread(target=self._pump, args=(server, client, False), daemon=True).start()
+
+    def _pump(self, source: Any, sink: Any, slow: bool) -> None:
+        try:
+            while chunk := source.recv(16384):
+                sink.sendall(chunk)
+                if slow:
+                    time.sleep(len(chunk) / self.rate)
+        except OSError:
+            pass
+        finally:
+            with contextlib.suppress(OSError):
+                sink.shutdown(2)
+
+
+def test_a_long_push_without_a_terminal_says_its_bytes_at_intervals(
+    registry: Any, moto_url: str
+) -> None:
+    """Piped, a push says each layer's states once and, between them, the bytes so far
+    at most once every ECRCTL_PROGRESS_INTERVAL seconds (10 unless set), on stderr."""
+    _boto(moto_url).create_repository(repositoryName="team/slow")
+    local = _unique_image(registry, "local/slow:v1", random=12_000_000)
+    with SlowLink(registry.registry, rate=2_000_000) as link:
+        env = {**os.environ, "ECRCTL_REGISTRY_URL": link.address, "ECRCTL_PROGRESS_INTERVAL": "0.5"}
+        argv = [str(Path(sys.executable).parent / "ecrctl"), "image", "push", local, "team/slow"]
+        process = subprocess.Popen(
+            argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        assert process.stderr is not None
+        lines = [(time.monotonic(), line.rstrip("\n")) for line in process.stderr]
+        assert process.wait(timeout=120) == 0, lines
+    said = [(when, line) for when, line in lines if line.startswith("push: ")]
+    assert len(said) >= 2, lines
+    assert all(b - a >= 0.45 for (a, _), (b, _) in itertools.pairwise(said)), said
+    shape = r"push: [\d.]+ of [\d.]+ MB, \d of \d layers done"
+    assert all(re.fullmatch(shape, text) for _, text in said), said
+    texts = [line for _, line in lines]
+    assert len([t for t in texts if t.endswith(": Pushed")]) == 1, texts  # one layer, once
+    assert texts[-1] == f"pushed {link.address}/team/slow:v1"
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "soon", "nan"])
+def test_a_progress_interval_that_is_not_seconds_is_refused(
+    cli: Runner, registry: Any, moto_url: str, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("ECRCTL_PROGRESS_INTERVAL", value)
+    _boto(moto_url).create_repository(repositoryName="team/app")
+    result = cli("image", "push", registry.image, "team/app:v1")
+    one_line_error(result, 2, f"ECRCTL_PROGRESS_INTERVAL={value!r} is not a number of seconds")
+
+
+def test_push_to_a_repository_of_another_region_names_it(
+    cli: Runner, registry: Any, moto_url: str, isolated: Path
+) -> None:
+    """A repository the AWS config's other region has: that region and --region."""
+    import boto3
+
+    boto3.client("ecr", region_name="eu-west-1", endpoint_url=moto_url).create_repository(
+        repositoryName="team/far"
+    )
+    config = Path(os.environ["AWS_CONFIG_FILE"])
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text("[profile eu]\nregion = eu-west-1\n")
+    result = cli("image", "push", registry.image, "team/far:v1")
+    one_line_error(result, 1, "repository 'team/far' does not exist")
+    assert "it exists in eu-west-1: use --region eu-west-1" in result.stderr
+    assert "repo create" not in result.stderr
 
 
 def test_push_to_a_missing_repository_gives_the_404_advice(
