@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,18 +18,9 @@ import pytest
 
 from tests import image_samples as s
 from tests.conftest import REGION
-from tests.faults.proxy import Fault, Proxy
+from tests.faults.proxy import Fault, Proxy, proxy_fixture  # noqa: F401 - the proxy fixture
 
 ECRCTL = str(Path(sys.executable).parent / "ecrctl")
-
-
-@pytest.fixture
-def proxy(moto_url: str) -> Iterator[Proxy]:
-    running = Proxy(moto_url).start()
-    try:
-        yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture
