@@ -19,6 +19,20 @@ PUBLIC_PASSWORD = "public-bearer-token"
 Answer = Callable[[dict[str, Any]], tuple[int, dict[str, Any]]]
 
 
+def public_repository(
+    name: str, *, alias: str = "alias", created_at: Any = 1_767_225_600
+) -> dict[str, Any]:
+    """A repository of ECR Public as DescribeRepositories answers it (``createdAt`` in
+    epoch seconds, as the wire carries it; a datetime for botocore's Stubber)."""
+    return {
+        "repositoryArn": f"arn:aws:ecr-public::123456789012:repository/{name}",
+        "registryId": "123456789012",
+        "repositoryName": name,
+        "repositoryUri": f"public.ecr.aws/{alias}/{name}",
+        "createdAt": created_at,
+    }
+
+
 def public_token_answer(body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     token = base64.b64encode(f"AWS:{PUBLIC_PASSWORD}".encode()).decode()
     data = {"authorizationToken": token, "expiresAt": time.time() + 12 * 3600}
