@@ -33,9 +33,16 @@ def error_line(message: str) -> str:
 
 
 class EcrctlError(Exception):
-    """Base of all expected errors."""
+    """Base of all expected errors. A subclass names its exit code where it is
+    declared, ``class InvalidInput(EcrctlError, exit_code=ExitCode.USAGE)``, or keeps
+    its base's."""
 
     exit_code: int = ExitCode.FAILED
+
+    def __init_subclass__(cls, *, exit_code: int | None = None) -> None:
+        super().__init_subclass__()
+        if exit_code is not None:
+            cls.exit_code = exit_code
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
         super().__init__(message)
@@ -49,10 +56,8 @@ class EcrctlError(Exception):
         return " ".join(text.split())
 
 
-class InvalidInput(EcrctlError):
+class InvalidInput(EcrctlError, exit_code=ExitCode.USAGE):
     """Bad input caught before any call: nothing was created or changed."""
-
-    exit_code = ExitCode.USAGE
 
 
 class ConfirmationRequired(InvalidInput):
@@ -83,38 +88,28 @@ class PartialFailure(EcrctlError):
     """A batch finished, but some of its items failed (reported one by one)."""
 
 
-class ScanTimedOut(EcrctlError):
+class ScanTimedOut(EcrctlError, exit_code=ExitCode.TIMED_OUT):
     """``image scan`` stopped waiting before the scan's result was final."""
 
-    exit_code = ExitCode.TIMED_OUT
 
-
-class NoScanResult(EcrctlError):
+class NoScanResult(EcrctlError, exit_code=ExitCode.NO_RESULT):
     """The scan failed, the image is not supported, or there are no findings to judge."""
 
-    exit_code = ExitCode.NO_RESULT
 
-
-class ScanDenied(AccessDenied):
+class ScanDenied(AccessDenied, exit_code=ExitCode.DENIED):
     """``image scan`` lacks a permission; the message names the action to grant."""
-
-    exit_code = ExitCode.DENIED
 
 
 class Aborted(EcrctlError):
     """The user answered no at a confirmation prompt: nothing was changed."""
 
 
-class Interrupted(EcrctlError):
+class Interrupted(EcrctlError, exit_code=ExitCode.INTERRUPTED):
     """Ctrl-C (SIGINT)."""
 
-    exit_code = ExitCode.INTERRUPTED
 
-
-class Terminated(Interrupted):
+class Terminated(Interrupted, exit_code=ExitCode.TERMINATED):
     """SIGTERM."""
-
-    exit_code = ExitCode.TERMINATED
 
 
 class Signalled(BaseException):

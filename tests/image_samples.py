@@ -64,6 +64,20 @@ def oci_manifest(seed: str = "o") -> str:
     )
 
 
+# the smallest schema 2 manifest: no layers, a 2-byte config (``{}``), compact JSON
+EMPTY_SCHEMA2 = json.dumps(
+    {
+        "schemaVersion": 2,
+        "mediaType": m.DOCKER_SCHEMA2,
+        "config": {
+            "mediaType": "application/vnd.docker.container.image.v1+json",
+            "size": 2,
+            "digest": "sha256:" + "c" * 64,
+        },
+        "layers": [],
+    }
+)
+
 PLATFORMS = [
     {"architecture": "amd64", "os": "linux"},
     {"architecture": "arm64", "os": "linux", "variant": "v8"},

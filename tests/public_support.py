@@ -7,17 +7,30 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 
+from tests.support.loopback import Handler, loopback_server, serving, url_of
+
 PUBLIC_PASSWORD = "public-bearer-token"
 Answer = Callable[[dict[str, Any]], tuple[int, dict[str, Any]]]
+
+
+def public_repository(
+    name: str, *, alias: str = "alias", created_at: Any = 1_767_225_600
+) -> dict[str, Any]:
+    """A repository of ECR Public as DescribeRepositories answers it (``createdAt`` in
+    epoch seconds, as the wire carries it; a datetime for botocore's Stubber)."""
+    return {
+        "repositoryArn": f"arn:aws:ecr-public::123456789012:repository/{name}",
+        "registryId": "123456789012",
+        "repositoryName": name,
+        "repositoryUri": f"public.ecr.aws/{alias}/{name}",
+        "createdAt": created_at,
+    }
 
 
 def public_token_answer(body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -42,27 +55,18 @@ class FakeEcrPublic:
         self.answers: dict[str, Answer] = {"GetAuthorizationToken": public_token_answer}
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class StandIn(Handler):
             def do_POST(self) -> None:
                 target = self.headers.get("X-Amz-Target", "")
                 operation = target.rsplit(".", 1)[-1]
-                length = int(self.headers.get("Content-Length") or 0)
-                body = json.loads(self.rfile.read(length) or b"{}")
+                body = json.loads(self.read_body() or b"{}")
                 fake.calls.append((operation, body))
                 answer = fake.answers.get(operation)
                 status, payload = answer(body) if answer else (400, _unknown(operation))
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/x-amz-json-1.1")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                self.reply_json(status, payload)
 
-            def log_message(self, format: str, *args: Any) -> None:
-                return None
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.server = loopback_server(StandIn)
+        self.url = url_of(self.server)
 
     def operations(self) -> list[str]:
         return [name for name, _ in self.calls]
@@ -79,30 +83,13 @@ class ConnectRecorder:
         self.targets: list[str] = []
         recorder = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Refuser(Handler):
             def do_CONNECT(self) -> None:
                 recorder.targets.append(self.path)
-                self.send_response(502)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
+                self.reply(502, b"", {})
 
-            def log_message(self, format: str, *args: Any) -> None:
-                return None
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-
-@contextmanager
-def serving(server: ThreadingHTTPServer) -> Iterator[None]:
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+        self.server = loopback_server(Refuser)
+        self.url = url_of(self.server)
 
 
 @pytest.fixture(name="fake")

@@ -215,16 +215,21 @@ def test_dependencies_are_exactly_what_ecrctl_imports() -> None:
     assert declared == {DISTRIBUTIONS[name] for name in imported}
 
 
+def type_checking_nodes(tree: ast.AST) -> set[int]:
+    """The ids of the nodes inside ``if TYPE_CHECKING:`` blocks."""
+    return {
+        id(n)
+        for block in ast.walk(tree)
+        if isinstance(block, ast.If) and "TYPE_CHECKING" in ast.unparse(block.test)
+        for n in ast.walk(block)
+    }
+
+
 def test_type_only_imports_stay_under_type_checking() -> None:
     offending = []
     for path in ALL:
         tree = ast.parse(path.read_text())
-        guarded = {
-            id(n)
-            for block in ast.walk(tree)
-            if isinstance(block, ast.If) and "TYPE_CHECKING" in ast.unparse(block.test)
-            for n in ast.walk(block)
-        }
+        guarded = type_checking_nodes(tree)
         for node in ast.walk(tree):
             module = node.module if isinstance(node, ast.ImportFrom) else None
             if (module or "").split(".")[0] in TYPE_ONLY and id(node) not in guarded:
@@ -275,12 +280,7 @@ def runtime_ecrctl_imports(path: Path) -> set[str]:
     """The ecrctl modules ``path`` imports at run time, inside functions too
     (only ``if TYPE_CHECKING:`` blocks are left out)."""
     tree = ast.parse(path.read_text())
-    guarded = {
-        id(n)
-        for block in ast.walk(tree)
-        if isinstance(block, ast.If) and "TYPE_CHECKING" in ast.unparse(block.test)
-        for n in ast.walk(block)
-    }
+    guarded = type_checking_nodes(tree)
     found: set[str] = set()
     for node in ast.walk(tree):
         if id(node) in guarded:

@@ -8,7 +8,6 @@ output that names the value, no traceback, and nothing changed in moto.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -20,6 +19,7 @@ from typing import Any
 import pytest
 
 from tests.bad_input_cases import CASES, Case
+from tests.image_samples import EMPTY_SCHEMA2
 
 BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,20 +61,6 @@ class Moto:
         return text
 
 
-MANIFEST = json.dumps(
-    {
-        "schemaVersion": 2,
-        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
-        "config": {
-            "mediaType": "application/vnd.docker.container.image.v1+json",
-            "size": 2,
-            "digest": "sha256:" + "c" * 64,
-        },
-        "layers": [],
-    }
-)
-
-
 @pytest.fixture(scope="module")
 def seeded(moto_server: str) -> Iterator[Moto]:
     """moto with team/app (one image tagged v1) and nothing else."""
@@ -92,7 +78,7 @@ def seeded(moto_server: str) -> Iterator[Moto]:
         aws_secret_access_key="testing",
     )
     client.create_repository(repositoryName="team/app")
-    client.put_image(repositoryName="team/app", imageManifest=MANIFEST, imageTag="v1")
+    client.put_image(repositoryName="team/app", imageManifest=EMPTY_SCHEMA2, imageTag="v1")
     yield Moto(moto_server, client)
 
 

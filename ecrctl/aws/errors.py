@@ -41,8 +41,24 @@ class Failure:
         metadata = getattr(exc, "response", {}).get("ResponseMetadata", {})
         self.attempts = int(metadata.get("RetryAttempts", 0)) + 1
 
+    @property
+    def request(self) -> str:
+        """The operation that failed, for a message: ``PutImage``, else "the request"."""
+        return self.operation or "the request"
+
+    @property
+    def text(self) -> str:
+        """AWS's message, else its error code."""
+        return self.message or self.code
+
 
 ErrorRule = Callable[[Failure], errors.EcrctlError]
+
+
+def _says(kind: type[errors.EcrctlError], message: str, hint: str | None = None) -> ErrorRule:
+    """A rule that answers ``kind``, its message written from the failure's fields
+    (``{f.code}``, ``{f.text}``, ``{f.region}``, ...), with ``hint``."""
+    return lambda f: kind(message.format(f=f), hint=hint)
 
 
 _NOT_FOUND_NAME = re.compile(r"repository with name '(?P<name>[^']+)'")
@@ -78,49 +94,13 @@ def _denied(f: Failure) -> errors.EcrctlError:
             "or use --profile for a principal that has it",
         )
     return errors.AccessDenied(
-        f"access denied for {f.operation or 'the request'}: {f.message}",
+        f"access denied for {f.request}: {f.message}",
         hint="check the IAM and repository policies of the caller",
-    )
-
-
-def _throttled(f: Failure) -> errors.EcrctlError:
-    return errors.ServiceError(
-        f"AWS throttled {f.operation or 'the request'} ({f.code}) after {f.attempts} attempts",
-        hint="wait and retry, or raise --max-attempts / ECRCTL_MAX_ATTEMPTS",
-    )
-
-
-def _rejected_credentials(f: Failure) -> errors.EcrctlError:
-    return errors.AuthError(
-        f"AWS rejected the credentials ({f.code}): {f.message}",
-        hint="check the access key, secret and --profile",
     )
 
 
 def _conflict(default: str, hint: str) -> ErrorRule:
     return lambda f: errors.Conflict(f.message or default, hint=hint)
-
-
-def _invalid(f: Failure) -> errors.EcrctlError:
-    return errors.InvalidInput(f"{f.code}: {f.message}")
-
-
-def _not_found(f: Failure) -> errors.EcrctlError:
-    return errors.NotFound(f.message or f.code)
-
-
-def _ec2_not_found(f: Failure) -> errors.EcrctlError:
-    return errors.NotFound(
-        f"{f.message or f.code} (region {f.region})",
-        hint="VPCs, subnets and security groups are regional: check the id and --region",
-    )
-
-
-def _expired(f: Failure) -> errors.EcrctlError:
-    return errors.AuthError(
-        "the AWS session credentials have expired",
-        hint="refresh them (e.g. aws sso login) and retry",
-    )
 
 
 RULES: dict[str, ErrorRule] = {
@@ -136,8 +116,22 @@ RULES: dict[str, ErrorRule] = {
         "wait a minute and retry, or preview locally (without --remote/--compare)",
     ),
     **dict.fromkeys(("AccessDeniedException", "AccessDenied", "UnauthorizedOperation"), _denied),
-    **dict.fromkeys(THROTTLING_CODES, _throttled),
-    **dict.fromkeys(("ExpiredTokenException", "ExpiredToken", "RequestExpired"), _expired),
+    **dict.fromkeys(
+        THROTTLING_CODES,
+        _says(
+            errors.ServiceError,
+            "AWS throttled {f.request} ({f.code}) after {f.attempts} attempts",
+            "wait and retry, or raise --max-attempts / ECRCTL_MAX_ATTEMPTS",
+        ),
+    ),
+    **dict.fromkeys(
+        ("ExpiredTokenException", "ExpiredToken", "RequestExpired"),
+        _says(
+            errors.AuthError,
+            "the AWS session credentials have expired",
+            "refresh them (e.g. aws sso login) and retry",
+        ),
+    ),
     **dict.fromkeys(
         (
             "UnrecognizedClientException",
@@ -145,7 +139,11 @@ RULES: dict[str, ErrorRule] = {
             "InvalidSignatureException",
             "SignatureDoesNotMatch",
         ),
-        _rejected_credentials,
+        _says(
+            errors.AuthError,
+            "AWS rejected the credentials ({f.code}): {f.message}",
+            "check the access key, secret and --profile",
+        ),
     ),
     **dict.fromkeys(
         (
@@ -154,11 +152,15 @@ RULES: dict[str, ErrorRule] = {
             "RepositoryPolicyNotFoundException",
             "LifecyclePolicyPreviewNotFoundException",
         ),
-        _not_found,
+        _says(errors.NotFound, "{f.text}"),
     ),
     **dict.fromkeys(
         ("InvalidVpcID.NotFound", "InvalidSubnetID.NotFound", "InvalidGroup.NotFound"),
-        _ec2_not_found,
+        _says(
+            errors.NotFound,
+            "{f.text} (region {f.region})",
+            "VPCs, subnets and security groups are regional: check the id and --region",
+        ),
     ),
     **dict.fromkeys(
         (
@@ -168,7 +170,7 @@ RULES: dict[str, ErrorRule] = {
             "TooManyTagsException",
             "LimitExceededException",
         ),
-        _invalid,
+        _says(errors.InvalidInput, "{f.code}: {f.message}"),
     ),
 }
 
@@ -181,7 +183,7 @@ def translate_client_error(exc: Any, region: str | None = None) -> errors.Ecrctl
     if failure.code.isdigit():  # AWS names every error: this answer is not AWS's
         body = failure.message.strip()
         what = "an HTML page" if "<" in body else "an empty body" if not body else repr(body)
-        operation = failure.operation or "the request"
+        operation = failure.request
         return errors.ServiceError(
             f"{operation} failed: the endpoint answered HTTP {failure.code} with {what}, not "
             f"an AWS error: it is not an AWS API endpoint, or does not serve {operation}",

@@ -33,6 +33,13 @@ def file_argument(func: F) -> F:
     return decorated
 
 
+def optional_file_argument(func: F) -> F:
+    """``FILE|-`` that may be left out (``source`` is None then): for the commands
+    that build their input from flags instead."""
+    decorated: F = click.argument("source", metavar="FILE|-", required=False)(func)
+    return decorated
+
+
 def file_option(flag: str, dest: str, help: str) -> Callable[[F], F]:
     """``--flag FILE|-`` (the parameter ``dest``): a file to read with :func:`read_source`."""
     return click.option(flag, dest, metavar="FILE|-", help=help)

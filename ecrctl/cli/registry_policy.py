@@ -11,7 +11,7 @@ import click
 
 from ecrctl.cli.app import App
 from ecrctl.cli.common import confirm, group, pass_app, read_source
-from ecrctl.cli.options import dry_run_option, yes_option
+from ecrctl.cli.options import dry_run_option, file_argument, optional_file_argument, yes_option
 from ecrctl.cli.render import emit, notice, report_validation, to_json, warn
 
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ def show(app: App, replication_from: tuple[str, ...], pull_through_for: tuple[st
     "444455556666\n"
     "  ecrctl registry policy set --pull-through-for arn:aws:iam::111122223333:role/ci --dry-run",
 )
-@click.argument("source", metavar="FILE|-", required=False)
+@optional_file_argument
 @expected_options
 @click.option(
     "--replace",
@@ -145,7 +145,7 @@ def set_(
     epilog="\b\nExamples:\n  ecrctl registry policy validate policy.json\n"
     "  ecrctl registry policy validate policy.json --replication-from 111122223333",
 )
-@click.argument("source", metavar="FILE|-")
+@file_argument
 @expected_options
 @pass_app
 def validate(

@@ -9,7 +9,7 @@ import click
 
 from ecrctl.cli.app import App
 from ecrctl.cli.common import confirm, group, pass_app, read_source
-from ecrctl.cli.options import dry_run_option, yes_option
+from ecrctl.cli.options import dry_run_option, optional_file_argument, yes_option
 from ecrctl.cli.render import Table, emit, notice, print_table
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ def show(app: App) -> None:
     "  ecrctl registry replication set --to us-west-2:111122223333 --prefix team/ --append\n"
     "  ecrctl registry replication set rules.json --dry-run",
 )
-@click.argument("source", metavar="FILE|-", required=False)
+@optional_file_argument
 @click.option(
     "--to",
     "targets",

@@ -10,40 +10,41 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
 
 import click
 
 NAMES = {"connect_timeout", "read_timeout"}
 
 
-def _set(variable: str) -> Any:
+def _timeout_option(name: str, variable: str, help: str) -> click.Option:
+    """``--NAME-timeout`` (aws-cli's ``--cli-NAME-timeout`` too): sets ``variable``."""
+
     def callback(ctx: click.Context, param: click.Parameter, value: float | None) -> None:
         if value is not None:
             os.environ[variable] = repr(value)
 
-    return callback
+    return click.Option(
+        [f"--{name}-timeout", f"--cli-{name}-timeout", f"{name}_timeout"],
+        type=click.FloatRange(min=0, min_open=True, max=86_400),
+        metavar="SECONDS",
+        expose_value=False,
+        callback=callback,
+        help=help,
+    )
 
 
 def timeout_params() -> list[click.Parameter]:
     """Fresh options for every command (global: before or after the subcommand)."""
-    seconds = click.FloatRange(min=0, min_open=True, max=86_400)
     return [
-        click.Option(
-            ["--connect-timeout", "--cli-connect-timeout", "connect_timeout"],
-            type=seconds,
-            metavar="SECONDS",
-            expose_value=False,
-            callback=_set("ECRCTL_CONNECT_TIMEOUT"),
-            help="Seconds to open a connection (default: ECRCTL_CONNECT_TIMEOUT or 10).",
+        _timeout_option(
+            "connect",
+            "ECRCTL_CONNECT_TIMEOUT",
+            "Seconds to open a connection (default: ECRCTL_CONNECT_TIMEOUT or 10).",
         ),
-        click.Option(
-            ["--read-timeout", "--cli-read-timeout", "read_timeout"],
-            type=seconds,
-            metavar="SECONDS",
-            expose_value=False,
-            callback=_set("ECRCTL_READ_TIMEOUT"),
-            help="Seconds to wait for each answer (default: ECRCTL_READ_TIMEOUT or 60).",
+        _timeout_option(
+            "read",
+            "ECRCTL_READ_TIMEOUT",
+            "Seconds to wait for each answer (default: ECRCTL_READ_TIMEOUT or 60).",
         ),
     ]
 

@@ -21,6 +21,7 @@ from typing import Any
 from ecrctl.aws.access import error_code
 from ecrctl.aws.errors import THROTTLING_CODES
 from ecrctl.events.model import ECR_SOURCE
+from ecrctl.events.window import Window
 
 PAGE_SIZE = 50  # LookupEvents' maximum
 INTERVAL = 0.5  # seconds between requests: two per second per account and region
@@ -65,26 +66,20 @@ def oldest(now: datetime) -> datetime:
 
 
 def lookup_records(
-    client: Any,
-    since: datetime,
-    until: datetime,
-    *,
-    on_page: OnPage | None = None,
-    pacer: Pacer | None = None,
-    sleep: Callable[[float], None] = time.sleep,
+    client: Any, window: Window, *, on_page: OnPage | None = None
 ) -> Iterator[dict[str, Any]]:
-    """Every ECR record from ``since`` to ``until``, as CloudTrail wrote it (the
-    ``CloudTrailEvent`` of each event), newest first."""
-    client.meta.events.register("before-send.cloudtrail.LookupEvents", pacer or Pacer())
+    """Every ECR record of ``window``, as CloudTrail wrote it (the ``CloudTrailEvent``
+    of each event), newest first."""
+    client.meta.events.register("before-send.cloudtrail.LookupEvents", Pacer())
     request: dict[str, Any] = {
         "LookupAttributes": [{"AttributeKey": "EventSource", "AttributeValue": ECR_SOURCE}],
-        "StartTime": since,
-        "EndTime": until,
+        "StartTime": window.since,
+        "EndTime": window.until,
         "MaxResults": PAGE_SIZE,
     }
     pages = events = 0
     while True:
-        page = _page(client, request, sleep)
+        page = _page(client, request)
         pages += 1
         for event in page.get("Events") or []:
             events += 1
@@ -97,7 +92,7 @@ def lookup_records(
         request["NextToken"] = token
 
 
-def _page(client: Any, request: dict[str, Any], sleep: Callable[[float], None]) -> Any:
+def _page(client: Any, request: dict[str, Any]) -> Any:
     attempt = 0
     while True:
         try:
@@ -105,7 +100,7 @@ def _page(client: Any, request: dict[str, Any], sleep: Callable[[float], None]) 
         except Exception as exc:
             if error_code(exc) not in THROTTLING_CODES or attempt >= RETRIES:
                 raise
-        sleep(min(BACKOFF_CAP, BACKOFF * 2**attempt))
+        time.sleep(min(BACKOFF_CAP, BACKOFF * 2**attempt))
         attempt += 1
 
 

@@ -54,7 +54,7 @@ def from_history(aws: Aws, window: Window, now: datetime, progress: Progress | N
             progress(f"{events} events", pages, None)
 
     client = aws.client("cloudtrail")
-    records = list(lookup.lookup_records(client, start, window.until, on_page=on_page))
+    records = list(lookup.lookup_records(client, Window(start, window.until), on_page=on_page))
     return records, described, notes
 
 

@@ -118,30 +118,6 @@ def _guard(
     return []
 
 
-def set_repository_policy(
-    ecr: ECRClient,
-    sts: STSClient,
-    name: str,
-    text: str,
-    *,
-    force: bool = False,
-    registry_id: str | None = None,
-    source: str | None = None,
-) -> Written:
-    """Validate ``text`` (read from ``source``), check for lock-out, then SetRepositoryPolicy."""
-    report = validate_text(text)
-    check(report, file=source)
-    assert report.document is not None
-    account = _registry_account(ecr, name, registry_id)
-    notes = _guard(sts, report.document, account, force=force)
-    response = ecr.set_repository_policy(
-        repositoryName=name, policyText=text, force=force, **registry_kwargs(registry_id)
-    )
-    return Written(
-        name, response["registryId"], json.loads(response["policyText"]), report.warnings + notes
-    )
-
-
 def delete_repository_policy(
     ecr: ECRClient, name: str, *, registry_id: str | None = None
 ) -> Written:
@@ -154,28 +130,64 @@ def delete_repository_policy(
     return Written(name, response["registryId"], None, deleted=True)
 
 
-def add_statement(
-    ecr: ECRClient,
-    sts: STSClient,
-    name: str,
-    statement: dict[str, Any],
-    *,
-    replace: bool = False,
-    force: bool = False,
-    registry_id: str | None = None,
-) -> Written:
-    """Add ``statement`` (see ``statement.build_statement``) to the policy, creating
-    it, or replace the one with its Sid."""
-    document = _current(ecr, name, registry_id)
-    created = document is None
-    if document is None:
-        document = {"Version": NEW_POLICY_VERSION, "Statement": []}
-    document["Statement"] = _with_statement(statements_of(document), statement, name, replace)
-    written = set_repository_policy(
-        ecr, sts, name, json.dumps(document, indent=2), force=force, registry_id=registry_id
-    )
-    written.created = created
-    return written
+@dataclass(frozen=True)
+class PolicyEditor:
+    """The changes of one repository's policy: ``ecr`` reads and writes it, ``sts``
+    says who the caller is for the lock-out check, which ``force`` skips."""
+
+    ecr: ECRClient
+    sts: STSClient
+    name: str
+    registry_id: str | None = None
+    force: bool = False
+
+    def set(self, text: str, *, source: str | None = None) -> Written:
+        """Validate ``text`` (read from ``source``), check for lock-out, then
+        SetRepositoryPolicy."""
+        report = validate_text(text)
+        check(report, file=source)
+        assert report.document is not None
+        account = _registry_account(self.ecr, self.name, self.registry_id)
+        notes = _guard(self.sts, report.document, account, force=self.force)
+        response = self.ecr.set_repository_policy(
+            repositoryName=self.name,
+            policyText=text,
+            force=self.force,
+            **registry_kwargs(self.registry_id),
+        )
+        policy = json.loads(response["policyText"])
+        return Written(self.name, response["registryId"], policy, report.warnings + notes)
+
+    def add_statement(self, statement: dict[str, Any], *, replace: bool = False) -> Written:
+        """Add ``statement`` (see ``statement.build_statement``) to the policy, creating
+        it, or replace the one with its Sid."""
+        document = _current(self.ecr, self.name, self.registry_id)
+        created = document is None
+        if document is None:
+            document = {"Version": NEW_POLICY_VERSION, "Statement": []}
+        statements = statements_of(document)
+        document["Statement"] = _with_statement(statements, statement, self.name, replace)
+        written = self.set(json.dumps(document, indent=2))
+        written.created = created
+        return written
+
+    def remove_statement(self, sid: str) -> Written:
+        """Remove the statement with ``sid``; removing the last one deletes the policy."""
+        document = _current(self.ecr, self.name, self.registry_id)
+        if document is None:
+            raise NotFound(f"repository {self.name!r} has no repository policy")
+        statements = statements_of(document)
+        kept = [s for s in statements if s.get("Sid") != sid]
+        if len(kept) == len(statements):
+            sids = [s["Sid"] for s in statements if isinstance(s.get("Sid"), str)]
+            raise NotFound(
+                f"the policy of {self.name!r} has no statement with Sid {sid!r}",
+                hint=f"its Sids: {', '.join(sids)}" if sids else "its statements have no Sid",
+            )
+        if not kept:
+            return delete_repository_policy(self.ecr, self.name, registry_id=self.registry_id)
+        document["Statement"] = kept
+        return self.set(json.dumps(document, indent=2))
 
 
 def _with_statement(
@@ -193,35 +205,6 @@ def _with_statement(
     else:
         statements[position] = statement
     return statements
-
-
-def remove_statement(
-    ecr: ECRClient,
-    sts: STSClient,
-    name: str,
-    sid: str,
-    *,
-    force: bool = False,
-    registry_id: str | None = None,
-) -> Written:
-    """Remove the statement with ``sid``; removing the last one deletes the policy."""
-    document = _current(ecr, name, registry_id)
-    if document is None:
-        raise NotFound(f"repository {name!r} has no repository policy")
-    statements = statements_of(document)
-    kept = [s for s in statements if s.get("Sid") != sid]
-    if len(kept) == len(statements):
-        sids = [s["Sid"] for s in statements if isinstance(s.get("Sid"), str)]
-        raise NotFound(
-            f"the policy of {name!r} has no statement with Sid {sid!r}",
-            hint=f"its Sids: {', '.join(sids)}" if sids else "its statements have no Sid",
-        )
-    if not kept:
-        return delete_repository_policy(ecr, name, registry_id=registry_id)
-    document["Statement"] = kept
-    return set_repository_policy(
-        ecr, sts, name, json.dumps(document, indent=2), force=force, registry_id=registry_id
-    )
 
 
 def _ignore(finding: Finding) -> None:

@@ -7,10 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ecrctl.usage.calls import Calls
-from ecrctl.usage.model import Reference, Scope, User, references_to
-
-PREFIX = "batch"
+from ecrctl.usage.calls import ServiceScan
+from ecrctl.usage.model import Reference, User, references_to
 
 
 def _containers(properties: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -34,18 +32,13 @@ def job_images(definition: dict[str, Any]) -> list[str]:
     return [str(c["image"]) for c in containers if c.get("image")]
 
 
-class BatchScan:
+class BatchScan(ServiceScan):
     """One region's AWS Batch job definitions."""
 
-    def __init__(self, client: Any, calls: Calls, scope: Scope) -> None:
-        self.client = client
-        self.calls = calls
-        self.scope = scope
+    prefix = "batch"
 
     def run(self) -> list[Reference]:
-        listed = self.calls.items(
-            self.client, PREFIX, "describe_job_definitions", "jobDefinitions", status="ACTIVE"
-        )
+        listed = self.items("describe_job_definitions", "jobDefinitions", status="ACTIVE")
         found = []
         for definition in listed:
             if definition.get("status", "ACTIVE") != "ACTIVE":

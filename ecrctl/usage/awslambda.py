@@ -13,24 +13,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from ecrctl.usage.calls import Calls
-from ecrctl.usage.model import Reference, Scope, User, references_to
-
-PREFIX = "lambda"
+from ecrctl.usage.calls import ServiceScan
+from ecrctl.usage.model import Reference, User, references_to
 
 
-class LambdaScan:
+class LambdaScan(ServiceScan):
     """One region's Lambda usage."""
 
-    def __init__(self, client: Any, calls: Calls, scope: Scope) -> None:
-        self.client = client
-        self.calls = calls
-        self.scope = scope
+    prefix = "lambda"
 
     def run(self) -> list[Reference]:
-        listed = self.calls.items(
-            self.client, PREFIX, "list_functions", "Functions", FunctionVersion="ALL"
-        )
+        listed = self.items("list_functions", "Functions", FunctionVersion="ALL")
         versions = [f for f in listed if f.get("PackageType") == "Image"]
         names = sorted({str(f["FunctionName"]) for f in versions})
         self.scope.functions = len(names)
@@ -54,9 +47,7 @@ class LambdaScan:
         return found
 
     def _code(self, config: dict[str, Any]) -> dict[str, Any]:
-        response = self.calls.call(
-            self.client,
-            PREFIX,
+        response = self.call(
             "get_function",
             FunctionName=config["FunctionName"],
             Qualifier=config.get("Version", "$LATEST"),
@@ -68,9 +59,7 @@ class LambdaScan:
         """(function, version) -> the aliases routing to it (weighted ones too)."""
         listed = self.calls.map(
             "Lambda aliases",
-            lambda name: self.calls.items(
-                self.client, PREFIX, "list_aliases", "Aliases", FunctionName=name
-            ),
+            lambda name: self.items("list_aliases", "Aliases", FunctionName=name),
             names,
         )
         found: dict[tuple[str, str], list[str]] = {}

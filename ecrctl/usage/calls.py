@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from ecrctl.aws.access import error_code, error_message, pages
 from ecrctl.usage.causes import DENIED, FAILED, THROTTLED, Gap, RepositoryKey
+from ecrctl.usage.scope import Scope
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -189,6 +190,26 @@ class Calls:
     def _report(self, what: str, done: int, total: int) -> None:
         if self._progress is not None and total:
             self._progress(what, done, total)
+
+
+class ServiceScan:
+    """One service's part of the scan in one account and region: its client, the
+    scan's :class:`Calls`, and the :class:`Scope` it counts what it reads into."""
+
+    prefix = ""  # the service's IAM prefix, as its gaps name actions: "ecs", "lambda", ...
+
+    def __init__(self, client: Any, calls: Calls, scope: Scope) -> None:
+        self.client = client
+        self.calls = calls
+        self.scope = scope
+
+    def items(self, operation: str, key: str, **kwargs: Any) -> list[Any]:
+        """:meth:`Calls.items` of this service's client."""
+        return self.calls.items(self.client, self.prefix, operation, key, **kwargs)
+
+    def call(self, operation: str, **kwargs: Any) -> dict[str, Any]:
+        """:meth:`Calls.call` of this service's client."""
+        return self.calls.call(self.client, self.prefix, operation, **kwargs)
 
 
 def chunks(values: list[T], size: int) -> list[list[T]]:

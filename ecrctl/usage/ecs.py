@@ -14,10 +14,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from ecrctl.usage.calls import Calls, chunks
+from ecrctl.usage.calls import Calls, ServiceScan, chunks
 from ecrctl.usage.model import RUNNING, Reference, Scope, User, parse_image_uri, references_to
 
-PREFIX = "ecs"
 MAX_PAGE = 100  # ListTaskDefinitions' maxResults limit
 
 
@@ -47,35 +46,29 @@ def _task_references(cluster: str, task: dict[str, Any], where: str = "") -> lis
     return found
 
 
-class EcsScan:
+class EcsScan(ServiceScan):
     """One region's ECS usage."""
 
+    prefix = "ecs"
+
     def __init__(self, client: Any, calls: Calls, scope: Scope) -> None:
-        self.client = client
-        self.calls = calls
-        self.scope = scope
+        super().__init__(client, calls, scope)
         self.references: list[Reference] = []
-
-    def _items(self, operation: str, key: str, **kwargs: Any) -> list[Any]:
-        return self.calls.items(self.client, PREFIX, operation, key, **kwargs)
-
-    def _call(self, operation: str, **kwargs: Any) -> dict[str, Any]:
-        return self.calls.call(self.client, PREFIX, operation, **kwargs)
 
     def run(self, launched: Sequence[tuple[str, User]] = ()) -> list[Reference]:
         """The references of ECS's runners, and of ``launched``: (task definition,
         the rule or schedule that launches it)."""
-        clusters = [str(arn) for arn in self._items("list_clusters", "clusterArns")]
+        clusters = [str(arn) for arn in self.items("list_clusters", "clusterArns")]
         self.scope.clusters = len(clusters)
         services = self.calls.map(
             "ECS services",
-            lambda c: (c, self._items("list_services", "serviceArns", cluster=c)),
+            lambda c: (c, self.items("list_services", "serviceArns", cluster=c)),
             clusters,
         )
         tasks = self.calls.map(
-            "ECS tasks", lambda c: (c, self._items("list_tasks", "taskArns", cluster=c)), clusters
+            "ECS tasks", lambda c: (c, self.items("list_tasks", "taskArns", cluster=c)), clusters
         )
-        listed = self._items("list_task_definition_families", "families", status="ACTIVE")
+        listed = self.items("list_task_definition_families", "families", status="ACTIVE")
         families = [str(f) for f in listed]
         self.scope.families = len(families)
         newest = self.calls.map("task-definition families", self._newest, families)
@@ -95,7 +88,7 @@ class EcsScan:
 
         Sorted here too: ECS sorts by revision, but an emulator may not."""
         wanted = self.scope.revisions
-        arns = self._items(
+        arns = self.items(
             "list_task_definitions",
             "taskDefinitionArns",
             familyPrefix=family,
@@ -114,7 +107,7 @@ class EcsScan:
             "ECS services (described)",
             lambda item: (
                 item[0],
-                self._call("describe_services", cluster=item[0], services=item[1]).get(
+                self.call("describe_services", cluster=item[0], services=item[1]).get(
                     "services", []
                 ),
             ),
@@ -139,7 +132,7 @@ class EcsScan:
             "ECS tasks (described)",
             lambda item: (
                 item[0],
-                self._call("describe_tasks", cluster=item[0], tasks=item[1]).get("tasks", []),
+                self.call("describe_tasks", cluster=item[0], tasks=item[1]).get("tasks", []),
             ),
             batches,
         )
@@ -152,7 +145,7 @@ class EcsScan:
         arns = sorted(wanted)
         described = self.calls.map(
             "task definitions",
-            lambda arn: self._call("describe_task_definition", taskDefinition=arn).get(
+            lambda arn: self.call("describe_task_definition", taskDefinition=arn).get(
                 "taskDefinition"
             ),
             arns,

@@ -5,22 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from ecrctl.usage.calls import Calls
-from ecrctl.usage.model import Reference, Scope, User, references_to
-
-PREFIX = "sagemaker"
+from ecrctl.usage.calls import ServiceScan
+from ecrctl.usage.model import Reference, User, references_to
 
 
-class ModelScan:
+class ModelScan(ServiceScan):
     """One region's SageMaker models."""
 
-    def __init__(self, client: Any, calls: Calls, scope: Scope) -> None:
-        self.client = client
-        self.calls = calls
-        self.scope = scope
+    prefix = "sagemaker"
 
     def run(self) -> list[Reference]:
-        listed = self.calls.items(self.client, PREFIX, "list_models", "Models")
+        listed = self.items("list_models", "Models")
         self.scope.models += len(listed)
         described = self.calls.map("SageMaker models", self._describe, listed)
         found = []
@@ -38,4 +33,4 @@ class ModelScan:
         return found
 
     def _describe(self, model: dict[str, Any]) -> dict[str, Any]:
-        return self.calls.call(self.client, PREFIX, "describe_model", ModelName=model["ModelName"])
+        return self.call("describe_model", ModelName=model["ModelName"])

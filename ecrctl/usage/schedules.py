@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ecrctl.usage.calls import Calls
+from ecrctl.usage.calls import ServiceScan
 from ecrctl.usage.causes import FAILED, Gap
-from ecrctl.usage.model import Scope, User
+from ecrctl.usage.model import User
 
 Launched = list[tuple[str, User]]
 UNIVERSAL_RUN_TASK = ":aws-sdk:ecs:runTask"
@@ -25,16 +25,13 @@ def _is_cluster(arn: str) -> bool:
     return len(parts) == 6 and parts[2] == "ecs" and parts[5].startswith("cluster/")
 
 
-class RuleScan:
+class RuleScan(ServiceScan):
     """One region's EventBridge rules with ECS targets."""
 
-    def __init__(self, client: Any, calls: Calls, scope: Scope) -> None:
-        self.client = client
-        self.calls = calls
-        self.scope = scope
+    prefix = "events"
 
     def run(self) -> Launched:
-        buses = self.calls.tokens(self.client, "events", "list_event_buses", "EventBuses")
+        buses = self.calls.tokens(self.client, self.prefix, "list_event_buses", "EventBuses")
         names = [str(bus["Name"]) for bus in buses] or ["default"]
         per_bus = self.calls.map("EventBridge buses", self._rules, names)
         rules = [(bus, rule) for bus, some in zip(names, per_bus, strict=True) for rule in some]
@@ -57,30 +54,20 @@ class RuleScan:
         return found
 
     def _rules(self, bus: str) -> list[Any]:
-        return self.calls.items(self.client, "events", "list_rules", "Rules", EventBusName=bus)
+        return self.items("list_rules", "Rules", EventBusName=bus)
 
     def _targets(self, item: tuple[str, dict[str, Any]]) -> list[Any]:
         bus, rule = item
-        return self.calls.items(
-            self.client,
-            "events",
-            "list_targets_by_rule",
-            "Targets",
-            Rule=rule["Name"],
-            EventBusName=bus,
-        )
+        return self.items("list_targets_by_rule", "Targets", Rule=rule["Name"], EventBusName=bus)
 
 
-class ScheduleScan:
+class ScheduleScan(ServiceScan):
     """One region's EventBridge Scheduler schedules that run ECS tasks."""
 
-    def __init__(self, client: Any, calls: Calls, scope: Scope) -> None:
-        self.client = client
-        self.calls = calls
-        self.scope = scope
+    prefix = "scheduler"
 
     def run(self) -> Launched:
-        listed = self.calls.items(self.client, "scheduler", "list_schedules", "Schedules")
+        listed = self.items("list_schedules", "Schedules")
         self.scope.schedules += len(listed)
         ecs = [
             s
@@ -103,12 +90,8 @@ class ScheduleScan:
         return found
 
     def _get(self, schedule: dict[str, Any]) -> dict[str, Any]:
-        return self.calls.call(
-            self.client,
-            "scheduler",
-            "get_schedule",
-            Name=schedule["Name"],
-            GroupName=schedule.get("GroupName") or "default",
+        return self.call(
+            "get_schedule", Name=schedule["Name"], GroupName=schedule.get("GroupName") or "default"
         )
 
     def _definition(self, target: dict[str, Any], user: User) -> str | None:

@@ -168,3 +168,64 @@ def test_debug_shows_traceback_and_redacted_wire_log(cli: Runner) -> None:
         "check --endpoint-url/AWS_ENDPOINT_URL_ECR, the "
         "region, and the network"
     )
+
+
+@pytest.mark.parametrize(
+    ("code", "message", "kind", "line"),
+    [
+        (
+            "ThrottlingException",
+            "Rate exceeded",
+            "ServiceError",
+            "AWS throttled PutImage (ThrottlingException) after 3 attempts; wait and retry, "
+            "or raise --max-attempts / ECRCTL_MAX_ATTEMPTS",
+        ),
+        (
+            "ExpiredTokenException",
+            "The security token included in the request is expired",
+            "AuthError",
+            "the AWS session credentials have expired; refresh them (e.g. aws sso login) and retry",
+        ),
+        (
+            "InvalidSignatureException",
+            "bad signature",
+            "AuthError",
+            "AWS rejected the credentials (InvalidSignatureException): bad signature; check "
+            "the access key, secret and --profile",
+        ),
+        ("ImageNotFoundException", "", "NotFound", "ImageNotFoundException"),
+        ("ImageNotFoundException", "no image", "NotFound", "no image"),
+        (
+            "InvalidVpcID.NotFound",
+            "The vpc ID 'vpc-1' does not exist",
+            "NotFound",
+            "The vpc ID 'vpc-1' does not exist (region eu-west-1); VPCs, subnets and "
+            "security groups are regional: check the id and --region",
+        ),
+        (
+            "InvalidParameterException",
+            "bad {x}",
+            "InvalidInput",
+            "InvalidParameterException: bad {x}",
+        ),
+        (
+            "RepositoryNotEmptyException",
+            "",
+            "Conflict",
+            "the repository is not empty; delete its images first, or pass --force",
+        ),
+    ],
+)
+def test_each_rule_of_the_table_says_what_failed(
+    code: str, message: str, kind: str, line: str
+) -> None:
+    from botocore.exceptions import ClientError
+
+    from ecrctl.aws.errors import translate_client_error
+
+    answer: Any = {
+        "Error": {"Code": code, "Message": message},
+        "ResponseMetadata": {"RetryAttempts": 2},
+    }
+    error = translate_client_error(ClientError(answer, "PutImage"), "eu-west-1")
+    assert (type(error).__name__, error.one_line()) == (kind, line)

@@ -19,22 +19,13 @@ from tests.public_support import (  # noqa: F401 - the fake fixture
     FakeEcrPublic,
     access_denied,
     fake_fixture,
+    public_repository,
     serving,
 )
 from tests.support.docker import push_pull, run
 
 ACCOUNT = "123456789012"
 DIGEST = "sha256:" + "a" * 64
-
-
-def repository(name: str) -> dict[str, Any]:
-    return {
-        "repositoryArn": f"arn:aws:ecr-public::{ACCOUNT}:repository/{name}",
-        "registryId": ACCOUNT,
-        "repositoryName": name,
-        "repositoryUri": f"public.ecr.aws/alias/{name}",
-        "createdAt": 1767225600,
-    }
 
 
 def test_login_public_stores_ecr_publics_token_for_public_ecr_aws(
@@ -74,7 +65,7 @@ def test_login_public_with_a_private_option_is_usage(cli: Runner) -> None:
 def test_repo_list_public(cli: Runner, fake: FakeEcrPublic) -> None:
     fake.answers["DescribeRepositories"] = lambda body: (
         200,
-        {"repositories": [repository("shell"), repository("web")]},
+        {"repositories": [public_repository("shell"), public_repository("web")]},
     )
     result = cli("repo", "list", "--public", "sh", "-o", "json")
     assert result.exit_code == 0, result.stderr
@@ -85,7 +76,7 @@ def test_repo_list_public(cli: Runner, fake: FakeEcrPublic) -> None:
 
 def test_repo_create_public_sends_catalog_data(cli: Runner, fake: FakeEcrPublic) -> None:
     def create(body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        return 200, {"repository": repository(body["repositoryName"]), "catalogData": {}}
+        return 200, {"repository": public_repository(body["repositoryName"]), "catalogData": {}}
 
     fake.answers["CreateRepository"] = create
     result = cli(
@@ -143,7 +134,10 @@ def test_repo_create_refuses_options_of_the_other_kind(
 def test_repo_show_public_has_catalog_and_says_no_lifecycle(
     cli: Runner, fake: FakeEcrPublic
 ) -> None:
-    fake.answers["DescribeRepositories"] = lambda b: (200, {"repositories": [repository("shell")]})
+    fake.answers["DescribeRepositories"] = lambda b: (
+        200,
+        {"repositories": [public_repository("shell")]},
+    )
     fake.answers["GetRepositoryCatalogData"] = lambda b: (
         200,
         {"catalogData": {"description": "tiny", "operatingSystems": ["Linux"]}},
@@ -159,7 +153,7 @@ def test_repo_show_public_has_catalog_and_says_no_lifecycle(
 
 
 def test_repo_delete_public(cli: Runner, fake: FakeEcrPublic) -> None:
-    fake.answers["DeleteRepository"] = lambda b: (200, {"repository": repository("shell")})
+    fake.answers["DeleteRepository"] = lambda b: (200, {"repository": public_repository("shell")})
     result = cli("repo", "delete", "shell", "--public", "--force", "--yes")
     assert (result.exit_code, result.stdout) == (0, "deleted shell\n"), result.stderr
     assert fake.calls[-1] == ("DeleteRepository", {"repositoryName": "shell", "force": True})

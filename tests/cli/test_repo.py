@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import ACCOUNT, REGION, Runner
+from tests.lifecycle.policies import UNTAGGED_BEYOND_ONE
 
 pytestmark = pytest.mark.usefixtures("moto")
 
@@ -129,21 +130,7 @@ def test_show_counts_images_size_tags_and_policies(cli: Runner, ecr: Any) -> Non
     _put_image(ecr, "app", "v2", layer_size=2000)
     ecr.put_lifecycle_policy(
         repositoryName="app",
-        lifecyclePolicyText=json.dumps(
-            {
-                "rules": [
-                    {
-                        "rulePriority": 1,
-                        "selection": {
-                            "tagStatus": "untagged",
-                            "countType": "imageCountMoreThan",
-                            "countNumber": 1,
-                        },
-                        "action": {"type": "expire"},
-                    }
-                ]
-            }
-        ),
+        lifecyclePolicyText=json.dumps(UNTAGGED_BEYOND_ONE),
     )
     data = cli("repo", "show", "app", "-o", "json").json
     assert data["imageCount"] == 2

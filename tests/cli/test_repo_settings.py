@@ -124,16 +124,13 @@ def test_bad_values_change_nothing(cli: Runner, ecr: Any, args: list[str], messa
 
 
 def test_installed_sends_ecrs_request_and_shows_it(moto_url: str) -> None:
-    proxy = Proxy(moto_url).start()
-    try:
+    with Proxy(moto_url).running() as proxy:
         assert ecrctl("repo", "create", "team/app", url=proxy.url).returncode == 0
         done = ecrctl("repo", "set", "team/app", *EXCLUDE, "--scan-on-push", url=proxy.url)
         assert done.returncode == 0, done.stderr
         refused = ecrctl("repo", "set", "team/app", "--exclude", "x", url=proxy.url)
         assert refused.returncode == 2
         shown = ecrctl("repo", "show", "team/app", url=proxy.url).stdout
-    finally:
-        proxy.stop()
     sent = {op: params for op, _, _, params in proxy.log if op.startswith("Put")}
     assert sent == {
         "PutImageTagMutability": {

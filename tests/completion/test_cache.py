@@ -8,11 +8,9 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +21,7 @@ from ecrctl.aws.settings import AwsSettings
 from ecrctl.completion import cache as cc
 from ecrctl.completion.cache import CacheScope, ImageId
 from tests.conftest import REGION
+from tests.support.loopback import Handler, serving_handler
 
 DIGEST_A = "sha256:" + "a" * 64
 DIGEST_B = "sha256:" + "b" * 64
@@ -49,31 +48,17 @@ class Endpoint:
 def endpoint() -> Iterator[Endpoint]:
     state = Endpoint(url="")
 
-    class Handler(BaseHTTPRequestHandler):
+    class StandIn(Handler):
         def do_POST(self) -> None:
-            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            self.read_body()
             state.requests.append(self.headers.get("X-Amz-Target", ""))
             time.sleep(state.delay)
-            payload = json.dumps(state.body if state.status == 200 else {"__type": "Internal"})
-            self.send_response(state.status)
-            self.send_header("Content-Type", "application/x-amz-json-1.1")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload.encode())
+            self.reply_json(
+                state.status, state.body if state.status == 200 else {"__type": "Internal"}
+            )
 
-        def log_message(self, format: str, *args: Any) -> None:
-            return
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
+    with serving_handler(StandIn) as state.url:
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 # -- scope ------------------------------------------

@@ -23,13 +23,13 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+from tests.support.loopback import Handler, serving_handler
 
 BIN = Path(sys.executable).parent
 TARGET = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents"
@@ -113,39 +113,20 @@ def _error(kind: str, message: Any) -> dict[str, Any]:
     return {"__type": kind, "message": str(message)}
 
 
-@contextmanager
-def serving(state: LookupEvents) -> Iterator[str]:
+def serving(state: LookupEvents) -> AbstractContextManager[str]:
     """The stand-in on 127.0.0.1; yields its URL."""
     lock = threading.Lock()
 
-    class Handler(BaseHTTPRequestHandler):
+    class StandIn(Handler):
         def do_POST(self) -> None:
             arrived = time.monotonic()
-            length = int(self.headers.get("Content-Length") or 0)
-            body = json.loads(self.rfile.read(length) or b"{}")
+            body = json.loads(self.read_body() or b"{}")
             with lock:
                 status, payload, kind = state.answer(self.headers, body)
                 state.requests.append(Request(arrived, body, kind))
-            data = json.dumps(payload).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/x-amz-json-1.1")
-            self.send_header("x-amzn-RequestId", "00000000-0000-0000-0000-000000000000")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            self.reply_json(status, payload)
 
-        def log_message(self, format: str, *args: Any) -> None:
-            return None
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    return serving_handler(StandIn)
 
 
 def ecrctl(url: str, *args: str) -> subprocess.CompletedProcess[str]:

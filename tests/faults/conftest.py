@@ -4,33 +4,21 @@ client that reads moto's real state behind the proxy's back."""
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests import image_samples as s
-from tests.conftest import REGION
-from tests.faults.proxy import Fault, Proxy
+from tests.conftest import REGION, Result
+from tests.faults.proxy import Fault, Proxy, proxy_fixture  # noqa: F401 - the proxy fixture
 
 ECRCTL = str(Path(sys.executable).parent / "ecrctl")
-
-
-@pytest.fixture
-def proxy(moto_url: str) -> Iterator[Proxy]:
-    running = Proxy(moto_url).start()
-    try:
-        yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture
@@ -41,17 +29,6 @@ def state(moto_url: str) -> Any:
     return boto3.client("ecr", region_name=REGION, endpoint_url=moto_url)
 
 
-@dataclass
-class Run:
-    code: int
-    stdout: str
-    stderr: str
-
-    @property
-    def json(self) -> Any:
-        return json.loads(self.stdout)
-
-
 def env_for(proxy: Proxy, attempts: int = 3) -> dict[str, str]:
     env = dict(os.environ)
     env["AWS_ENDPOINT_URL_ECR"] = proxy.url
@@ -59,7 +36,7 @@ def env_for(proxy: Proxy, attempts: int = 3) -> dict[str, str]:
     return env
 
 
-def ecrctl(proxy: Proxy, *args: str, attempts: int = 3) -> Run:
+def ecrctl(proxy: Proxy, *args: str, attempts: int = 3) -> Result:
     done = subprocess.run(
         [ECRCTL, *args],
         env=env_for(proxy, attempts),
@@ -68,10 +45,10 @@ def ecrctl(proxy: Proxy, *args: str, attempts: int = 3) -> Run:
         timeout=300,
         check=False,
     )
-    return Run(done.returncode, done.stdout, done.stderr)
+    return Result(done.returncode, done.stdout, done.stderr)
 
 
-def signal_midway(proxy: Proxy, operation: str, after: int, signum: int, *args: str) -> Run:
+def signal_midway(proxy: Proxy, operation: str, after: int, signum: int, *args: str) -> Result:
     """Run ecrctl, send ``signum`` once the proxy has seen ``after`` calls of ``operation``."""
     child = subprocess.Popen(
         [ECRCTL, *args],
@@ -88,7 +65,7 @@ def signal_midway(proxy: Proxy, operation: str, after: int, signum: int, *args: 
     if child.poll() is None:
         os.kill(child.pid, signum)
     out, err = child.communicate(timeout=120)
-    return Run(child.returncode, out, err)
+    return Result(child.returncode, out, err)
 
 
 def fill(state: Any, repo: str, count: int, *, immutable: bool = False) -> list[str]:
@@ -114,5 +91,5 @@ def tags_now(state: Any, repo: str) -> dict[str, str]:
     return found
 
 
-__all__ = ["SIGINT", "SIGTERM", "Fault", "Run", "ecrctl", "fill", "signal_midway", "tags_now"]
+__all__ = ["SIGINT", "SIGTERM", "Fault", "Result", "ecrctl", "fill", "signal_midway", "tags_now"]
 SIGINT, SIGTERM = signal.SIGINT, signal.SIGTERM

@@ -19,16 +19,19 @@ and the operation's call number (1-based, counted by the proxy):
 from __future__ import annotations
 
 import contextlib
-import http.client
 import json
 import socket
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
-from urllib.parse import urlsplit
+
+import pytest
+
+from tests.support.loopback import Handler, loopback_server, serving
 
 
 @dataclass
@@ -81,34 +84,28 @@ class Proxy:
                     return number, fault
             return number, None
 
-    def start(self) -> Proxy:
+    @contextlib.contextmanager
+    def running(self) -> Iterator[Proxy]:
+        """The proxy on 127.0.0.1 while the block runs."""
         proxy = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Forwarding(Handler):
             protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: Any) -> None:
-                return None
 
             def do_POST(self) -> None:
                 proxy.handle(self)
 
             do_GET = do_POST
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
+        self.server = loopback_server(Forwarding)
+        with serving(self.server):
+            try:
+                yield self
+            finally:
+                self.stopped = True
 
-    def stop(self) -> None:
-        self.stopped = True
-        if self.server is not None:
-            self.server.shutdown()
-            self.server.server_close()
-
-    def handle(self, request: BaseHTTPRequestHandler) -> None:
-        length = int(request.headers.get("Content-Length") or 0)
-        body = request.rfile.read(length) if length else b""
+    def handle(self, request: Handler) -> None:
+        body = request.read_body()
         operation = (request.headers.get("X-Amz-Target") or "").rpartition(".")[2] or "-"
         number, fault = self.decide(operation)
         try:
@@ -121,49 +118,36 @@ class Proxy:
             _hang_up(request)
             return
         if fault is not None and fault.action == "throttle":
-            _answer(request, 400, b'{"__type":"ThrottlingException","message":"Rate exceeded"}')
+            request.reply_json(400, {"__type": "ThrottlingException", "message": "Rate exceeded"})
             return
         if fault is not None and fault.action == "refuse":
             refusal = {"__type": fault.code, "message": f"refused by the test proxy ({operation})"}
-            _answer(request, 400, json.dumps(refusal).encode())
+            request.reply_json(400, refusal)
             return
         if fault is not None and fault.action == "delay":
             time.sleep(fault.seconds)
             if self.stopped:
                 _hang_up(request)
                 return
-        status, headers, answer = self.forward(request, body)
+        status, answer, headers = request.forward(self.upstream, body, timeout=60)
         if fault is not None and fault.action == "lose":
             _hang_up(request)
             return
-        _answer(request, status, answer, headers)
-
-    def forward(
-        self, request: BaseHTTPRequestHandler, body: bytes
-    ) -> tuple[int, dict[str, str], bytes]:
-        target = urlsplit(self.upstream)
-        connection = http.client.HTTPConnection(target.hostname, target.port, timeout=60)
-        headers = {k: v for k, v in request.headers.items() if k.lower() != "host"}
-        connection.request(request.command, request.path, body=body, headers=headers)
-        response = connection.getresponse()
-        answer = response.read()
-        connection.close()
         keep = {"Content-Type", "x-amzn-RequestId", "x-amz-request-id"}
-        return response.status, {k: v for k, v in response.getheaders() if k in keep}, answer
+        request.reply(status, answer, {k: v for k, v in headers.items() if k in keep})
 
 
-def _hang_up(request: BaseHTTPRequestHandler) -> None:
+def _hang_up(request: Handler) -> None:
     request.close_connection = True
     with contextlib.suppress(OSError):
         request.connection.shutdown(socket.SHUT_RDWR)
 
 
-def _answer(
-    request: BaseHTTPRequestHandler, status: int, body: bytes, headers: dict[str, str] | None = None
-) -> None:
-    request.send_response(status)
-    for name, value in (headers or {"Content-Type": "application/x-amz-json-1.1"}).items():
-        request.send_header(name, value)
-    request.send_header("Content-Length", str(len(body)))
-    request.end_headers()
-    request.wfile.write(body)
+@pytest.fixture(name="proxy")
+def proxy_fixture(moto_url: str) -> Iterator[Proxy]:
+    """A :class:`Proxy` in front of moto_server, without faults until the test adds them.
+
+    Import it into a test module or conftest with
+    ``from tests.faults.proxy import proxy_fixture  # noqa: F401``."""
+    with Proxy(moto_url).running() as proxy:
+        yield proxy

@@ -7,13 +7,22 @@ from typing import Any
 
 import pytest
 
-from tests.faults.conftest import SIGINT, SIGTERM, Fault, Run, ecrctl, fill, signal_midway, tags_now
+from tests.faults.conftest import (
+    SIGINT,
+    SIGTERM,
+    Fault,
+    Result,
+    ecrctl,
+    fill,
+    signal_midway,
+    tags_now,
+)
 from tests.faults.proxy import Proxy
 
 N = 250  # three BatchDeleteImage calls
 
 
-def misreported_deletes(run: Run, state: Any, repo: str) -> list[str]:
+def misreported_deletes(run: Result, state: Any, repo: str) -> list[str]:
     """Items whose reported status disagrees with what moto holds now."""
     present = tags_now(state, repo)
     wrong = []
@@ -26,11 +35,11 @@ def misreported_deletes(run: Run, state: Any, repo: str) -> list[str]:
     return wrong
 
 
-def delete_all(proxy: Proxy, repo: str, tags: list[str]) -> Run:
+def delete_all(proxy: Proxy, repo: str, tags: list[str]) -> Result:
     return ecrctl(proxy, "image", "delete", repo, *tags, "-o", "json")
 
 
-def check_lists(run: Run) -> None:
+def check_lists(run: Result) -> None:
     data = run.json
     by_status: dict[str, list[str]] = {}
     for item in data["results"]:
@@ -47,7 +56,7 @@ def test_delete_connection_dropped_from_the_third_call(proxy: Proxy, state: Any)
     tags = fill(state, "drop", N)
     proxy.faults = [Fault("BatchDeleteImage", set(range(3, 99)), "drop")]
     run = delete_all(proxy, "drop", tags)
-    assert run.code == 1, run.stderr
+    assert run.exit_code == 1, run.stderr
     check_lists(run)
     assert misreported_deletes(run, state, "drop") == []
     data = run.json
@@ -62,7 +71,7 @@ def test_delete_lost_answers_retried_are_deletions(proxy: Proxy, state: Any) -> 
     tags = fill(state, "lost", N)
     proxy.faults = [Fault("BatchDeleteImage", {1, 3}, "lose")]
     run = delete_all(proxy, "lost", tags)
-    assert run.code == 0, run.stderr
+    assert run.exit_code == 0, run.stderr
     check_lists(run)
     assert run.json["complete"] is True and len(run.json["done"]) == N
     assert misreported_deletes(run, state, "lost") == []
@@ -77,7 +86,7 @@ def test_delete_throttled_and_delayed_still_completes(proxy: Proxy, state: Any) 
         Fault("BatchDeleteImage", {3}, "delay", 0.5),
     ]
     run = delete_all(proxy, "slow", tags)
-    assert run.code == 0, run.stderr
+    assert run.exit_code == 0, run.stderr
     assert misreported_deletes(run, state, "slow") == []
     assert tags_now(state, "slow") == {}
 
@@ -86,7 +95,7 @@ def test_delete_server_dead_mid_batch(proxy: Proxy, state: Any) -> None:
     tags = fill(state, "dead", N)
     proxy.faults = [Fault("BatchDeleteImage", {2}, "lose"), Fault("BatchDeleteImage", {3}, "dead")]
     run = delete_all(proxy, "dead", tags)
-    assert run.code == 1, run.stderr
+    assert run.exit_code == 1, run.stderr
     check_lists(run)
     data = run.json
     assert misreported_deletes(run, state, "dead") == []
@@ -104,7 +113,7 @@ def test_delete_signalled_mid_batch(proxy: Proxy, state: Any, signum: int, code:
     run = signal_midway(
         proxy, "BatchDeleteImage", 2, signum, "image", "delete", repo, *tags, "-o", "json"
     )
-    assert run.code == code, run.stderr
+    assert run.exit_code == code, run.stderr
     check_lists(run)
     assert misreported_deletes(run, state, repo) == []
     data = run.json
@@ -117,7 +126,7 @@ def test_delete_signalled_mid_batch(proxy: Proxy, state: Any, signum: int, code:
 # -- retag ---------------------------------------------------------------------------
 
 
-def misreported_tags(run: Run, state: Any, repo: str, digest: str) -> list[str]:
+def misreported_tags(run: Result, state: Any, repo: str, digest: str) -> list[str]:
     present = tags_now(state, repo)
     wrong = []
     for item in run.json["tags"]:
@@ -142,7 +151,7 @@ def test_retag_put_image_dropped_after_20_calls(proxy: Proxy, state: Any) -> Non
     digest = source_digest(state, "rt")
     proxy.faults = [Fault("PutImage", set(range(21, 999)), "drop")]
     run = ecrctl(proxy, "image", "retag", "rt", "t0", *NEW, "-o", "json")
-    assert run.code == 1, run.stderr
+    assert run.exit_code == 1, run.stderr
     data = run.json
     assert misreported_tags(run, state, "rt", digest) == []
     assert data["complete"] is False
@@ -156,7 +165,7 @@ def test_retag_lost_answers_are_done(proxy: Proxy, state: Any) -> None:
     digest = source_digest(state, "rl")
     proxy.faults = [Fault("PutImage", {3, 7, 11, 15, 19}, "lose")]
     run = ecrctl(proxy, "image", "retag", "rl", "t0", *NEW[:20], "-o", "json")
-    assert run.code == 0, run.stderr
+    assert run.exit_code == 0, run.stderr
     assert misreported_tags(run, state, "rl", digest) == []
     assert {t["status"] for t in run.json["tags"]} == {"created"}
     assert proxy.injected("lose") == 5
@@ -171,7 +180,7 @@ def test_retag_signalled(proxy: Proxy, state: Any, signum: int, code: int) -> No
     run = signal_midway(
         proxy, "PutImage", 14, signum, "image", "retag", repo, "t0", *NEW, "-o", "json"
     )
-    assert run.code == code, run.stderr
+    assert run.exit_code == code, run.stderr
     assert misreported_tags(run, state, repo, digest) == []
     assert run.json["complete"] is False and run.json["notAttempted"]
     assert "Traceback" not in run.stderr

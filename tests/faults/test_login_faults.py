@@ -22,7 +22,7 @@ def docker_config() -> Path:
 def test_plaintext_keyring_is_never_written(proxy: Proxy) -> None:
     os.environ["PYTHON_KEYRING_BACKEND"] = "keyrings.alt.file.PlaintextKeyring"
     run = ecrctl(proxy, "login", "--debug")
-    assert run.code == 0, run.stderr
+    assert run.exit_code == 0, run.stderr
     assert "does not keep secrets in an OS store" in run.stderr
     data_home = Path(os.environ["XDG_DATA_HOME"])
     assert not list(data_home.rglob("keyring_pass.cfg"))
@@ -51,7 +51,7 @@ def test_kill_9_during_login_keeps_a_valid_config_and_no_temp_file(proxy: Proxy)
         json.loads(path.read_text())  # always a whole, valid file
     assert killed > iterations // 2
     done = ecrctl(proxy, "login", "--no-cache")  # the next write sweeps the leftovers
-    assert done.code == 0, done.stderr
+    assert done.exit_code == 0, done.stderr
     assert not list(path.parent.glob(".config.json.*.tmp"))
     assert len(json.loads(path.read_text())["auths"]) == 200_001
 
@@ -92,7 +92,7 @@ def test_unwritable_state_dir_stores_nothing(proxy: Proxy) -> None:
     state.parent.mkdir(parents=True)
     state.write_text("")
     run = ecrctl(proxy, "login")
-    assert run.code == 1 and "unexpected" not in run.stderr, run.stderr
+    assert run.exit_code == 1 and "unexpected" not in run.stderr, run.stderr
     assert str(state) in run.stderr
     assert not docker_config().exists()
 
@@ -104,7 +104,7 @@ def test_second_registry_failing_keeps_the_first_recorded(proxy: Proxy) -> None:
     host_b = "222222222222.dkr.ecr.us-east-1.amazonaws.com"
     path.write_text(json.dumps({"credHelpers": {host_b: "missing-helper"}}))
     run = ecrctl(proxy, "login", "--registry-id", "111111111111", "--registry-id", "222222222222")
-    assert run.code == 1
+    assert run.exit_code == 1
     assert "1 of 2 logged in, 1 failed" in run.stderr
     # the table says, registry by registry, what was done and what was not
     rows = [line.split() for line in run.stdout.splitlines()[2:]]
@@ -124,7 +124,7 @@ def test_second_registry_failing_keeps_the_first_recorded(proxy: Proxy) -> None:
         "-o",
         "json",
     )
-    assert as_json.code == 1
+    assert as_json.exit_code == 1
     report = json.loads(as_json.stdout)
     [done], [failed] = report["done"], report["failed"]
     assert (done["id"], failed["id"]) == ("111111111111.dkr.ecr.us-east-1.amazonaws.com", host_b)
@@ -134,7 +134,7 @@ def test_second_registry_failing_keeps_the_first_recorded(proxy: Proxy) -> None:
         and failed["failureCode"] == "ServiceError"
     )
     undo = ecrctl(proxy, "logout")
-    assert undo.code == 0, undo.stderr
+    assert undo.exit_code == 0, undo.stderr
     assert "111111111111.dkr.ecr.us-east-1.amazonaws.com" in undo.stdout
     assert "111111111111.dkr.ecr.us-east-1.amazonaws.com" not in path.read_text()
 

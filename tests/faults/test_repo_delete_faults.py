@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests import image_samples as s
-from tests.faults.conftest import SIGINT, SIGTERM, Fault, Run, ecrctl, fill, signal_midway
+from tests.faults.conftest import SIGINT, SIGTERM, Fault, Result, ecrctl, fill, signal_midway
 from tests.faults.proxy import Proxy
 
 
@@ -41,7 +41,7 @@ def repo_exists(state: Any, repo: str) -> bool:
     return repo in names
 
 
-def misreported(run: Run, state: Any, repo: str, before: dict[str, list[str]]) -> list[str]:
+def misreported(run: Result, state: Any, repo: str, before: dict[str, list[str]]) -> list[str]:
     """Images (and the repository) whose reported status disagrees with moto now."""
     data, present, exists = run.json, images_now(state, repo), repo_exists(state, repo)
     wrong = []
@@ -78,19 +78,19 @@ def ids(data: dict[str, Any], status: str) -> list[str]:
     return [item["id"] for item in data[status]]
 
 
-def error_lines(run: Run) -> list[str]:
+def error_lines(run: Result) -> list[str]:
     assert "Traceback" not in run.stderr
     return [line for line in run.stderr.splitlines() if line.startswith("ecrctl: error:")]
 
 
-def delete(proxy: Proxy, repo: str, *extra: str, attempts: int = 3) -> Run:
+def delete(proxy: Proxy, repo: str, *extra: str, attempts: int = 3) -> Result:
     return ecrctl(proxy, "repo", "delete", repo, "--force", "--yes", *extra, attempts=attempts)
 
 
 def test_success_reports_every_image_done(proxy: Proxy, state: Any) -> None:
     before = filled(state, "ok")
     run = delete(proxy, "ok", "-o", "json")
-    assert run.code == 0, run.stderr
+    assert run.exit_code == 0, run.stderr
     data = run.json
     check_lists(data)
     assert data["repositoryName"] == "ok" and data["repositoryArn"].endswith("repository/ok")
@@ -104,7 +104,7 @@ def test_success_reports_every_image_done(proxy: Proxy, state: Any) -> None:
 def test_success_text_is_one_line(proxy: Proxy, state: Any) -> None:
     filled(state, "team/app")
     run = delete(proxy, "team/app")
-    assert run.code == 0, run.stderr
+    assert run.exit_code == 0, run.stderr
     assert run.stdout == "deleted team/app and its 3 images\n"
     assert not repo_exists(state, "team/app")
 
@@ -113,7 +113,7 @@ def test_lost_answer_is_reconciled_as_done(proxy: Proxy, state: Any) -> None:
     before = filled(state, "gone")
     proxy.faults = [Fault("DeleteRepository", {1}, "lose")]
     run = delete(proxy, "gone", "-o", "json")
-    assert run.code == 0, run.stderr
+    assert run.exit_code == 0, run.stderr
     data = run.json
     check_lists(data)
     assert data["status"] == "done" and data["reconciled"] is True and data["complete"] is True
@@ -127,7 +127,7 @@ def test_dropped_before_the_server_saw_it_is_not_deleted(proxy: Proxy, state: An
     before = filled(state, "kept")
     proxy.faults = [Fault("DeleteRepository", None, "drop")]
     run = delete(proxy, "kept", "-o", "json")
-    assert run.code == 1, run.stderr
+    assert run.exit_code == 1, run.stderr
     data = run.json
     check_lists(data)
     assert data["status"] == "failed" and data["failureCode"] == "CallFailed"
@@ -145,7 +145,7 @@ def test_dropped_text_prints_a_row_per_image(proxy: Proxy, state: Any) -> None:
     before = filled(state, "rows")
     proxy.faults = [Fault("DeleteRepository", None, "drop")]
     run = delete(proxy, "rows", attempts=1)
-    assert run.code == 1, run.stderr
+    assert run.exit_code == 1, run.stderr
     lines = run.stdout.splitlines()
     assert lines[0].split() == ["TAGS", "DIGEST", "STATUS"]
     rows = lines[2:]  # under the header and its rule
@@ -158,7 +158,7 @@ def test_refused_by_ecr_every_image_failed_with_its_code(proxy: Proxy, state: An
     before = filled(state, "denied")
     proxy.faults = [Fault("DeleteRepository", None, "refuse", code="AccessDeniedException")]
     run = delete(proxy, "denied", "-o", "json")
-    assert run.code == 1, run.stderr
+    assert run.exit_code == 1, run.stderr
     data = run.json
     check_lists(data)
     assert data["status"] == "failed" and data["failureCode"] == "AccessDeniedException"
@@ -176,7 +176,7 @@ def test_server_dead_is_unknown(proxy: Proxy, state: Any, lost_first: bool) -> N
     first = [Fault("DeleteRepository", {1}, "lose")] if lost_first else []
     proxy.faults = [*first, Fault("DeleteRepository", {2 if lost_first else 1}, "dead")]
     run = delete(proxy, repo, "-o", "json")
-    assert run.code == 1, run.stderr
+    assert run.exit_code == 1, run.stderr
     data = run.json
     check_lists(data)
     assert data["status"] == "unknown" and data["complete"] is False
@@ -194,7 +194,7 @@ def test_signal_while_the_call_is_delayed(proxy: Proxy, state: Any, signum: int,
     proxy.faults = [Fault("DeleteRepository", {1}, "delay", 2.0)]
     args = ("repo", "delete", repo, "--force", "--yes", "-o", "json")
     run = signal_midway(proxy, "DeleteRepository", 1, signum, *args)
-    assert run.code == code, run.stderr
+    assert run.exit_code == code, run.stderr
     data = run.json
     check_lists(data)
     # the call was in flight: its answer, awaited after the signal, settles the report
@@ -212,7 +212,7 @@ def test_signal_with_the_answer_never_coming_is_unknown(proxy: Proxy, state: Any
     started = time.monotonic()
     args = ("repo", "delete", "stuck", "--force", "--yes", "-o", "json")
     run = signal_midway(proxy, "DeleteRepository", 1, SIGTERM, *args)
-    assert run.code == 143, run.stderr
+    assert run.exit_code == 143, run.stderr
     assert time.monotonic() - started < 30  # the wait for the answer is bounded
     data = run.json
     check_lists(data)
@@ -244,7 +244,7 @@ def test_image_pushed_after_the_listing_goes_too_unreported(proxy: Proxy, state:
     pusher = push_while_delayed(state, "late", proxy)
     run = delete(proxy, "late", "-o", "json")
     pusher.join(10)
-    assert run.code == 0, run.stderr
+    assert run.exit_code == 0, run.stderr
     assert sorted(ids(run.json, "done")) == sorted(before)  # what was listed and confirmed
     assert not repo_exists(state, "late")  # ECR's force took the late image too
 
@@ -255,7 +255,7 @@ def test_without_force_an_image_pushed_meanwhile_refuses(proxy: Proxy, state: An
     pusher = push_while_delayed(state, "raced", proxy)
     run = ecrctl(proxy, "repo", "delete", "raced", "-o", "json")
     pusher.join(10)
-    assert run.code == 1, run.stderr
+    assert run.exit_code == 1, run.stderr
     data = run.json
     assert data["status"] == "failed" and data["failureCode"] == "RepositoryNotEmptyException"
     assert data["images"] == [] and data["complete"] is True

@@ -17,16 +17,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
 
 from ecrctl.aws.clients import Aws
 from ecrctl.aws.settings import AwsSettings
 from ecrctl.login.registries import Registries
+from tests.support.loopback import Handler, loopback_server, serving, url_of
 
 ACCOUNT = "123456789012"
 REPOSITORY = "team/app"
@@ -206,7 +206,7 @@ class EcrStandIn:
     ) -> None:
         self.reset(scan_type=scan_type, frequency=frequency, scans=scans)
         self.server = self._server()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.url = url_of(self.server)
 
     def reset(
         self,
@@ -297,12 +297,11 @@ class EcrStandIn:
     def _server(self) -> ThreadingHTTPServer:
         standin = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class StandIn(Handler):
             def do_POST(self) -> None:
                 target = self.headers.get("X-Amz-Target", "")
                 operation = target.removeprefix(TARGET)
-                length = int(self.headers.get("Content-Length") or 0)
-                body = json.loads(self.rfile.read(length) or b"{}")
+                body = json.loads(self.read_body() or b"{}")
                 standin.calls.append((operation, body))
                 answer = standin.answers.get(operation)
                 status, payload = (
@@ -310,28 +309,12 @@ class EcrStandIn:
                     if target.startswith(TARGET) and answer
                     else error("UnknownOperationException", f"{target} is not served here")
                 )
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/x-amz-json-1.1")
-                self.send_header("x-amzn-RequestId", "00000000-0000-0000-0000-000000000000")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                self.reply_json(status, payload)
 
-            def log_message(self, format: str, *args: Any) -> None:
-                return None
-
-        return ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        return loopback_server(StandIn)
 
 
 @contextmanager
 def running(standin: EcrStandIn) -> Iterator[EcrStandIn]:
-    server = standin.server
-    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
-    thread.start()
-    try:
+    with serving(standin.server, poll=0.02):
         yield standin
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()

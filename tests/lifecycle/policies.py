@@ -1,5 +1,6 @@
 """Lifecycle policy documents for the tests: a valid two-rule base, the edits that break
-it one way at a time, and the archive rule several modules evaluate."""
+it one way at a time, the archive rule several modules evaluate, and a one-rule policy
+that expires all untagged images but the newest."""
 
 from __future__ import annotations
 
@@ -39,6 +40,21 @@ ANY_LAST = {
     "rulePriority": 3,
     "selection": {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": 1},
     "action": {"type": "expire"},
+}
+
+
+UNTAGGED_BEYOND_ONE: dict[str, Any] = {
+    "rules": [
+        {
+            "rulePriority": 1,
+            "selection": {
+                "tagStatus": "untagged",
+                "countType": "imageCountMoreThan",
+                "countNumber": 1,
+            },
+            "action": {"type": "expire"},
+        }
+    ]
 }
 
 

@@ -27,6 +27,7 @@ from ecrctl.lifecycle.preview import (
 )
 from ecrctl.lifecycle.validate import PolicyInvalid
 from tests.lifecycle.guide import EXAMPLES, NOW
+from tests.lifecycle.policies import UNTAGGED_BEYOND_ONE
 
 NOW_ISO = "2023-11-14T22:13:20Z"
 MULTI = EXAMPLES[2]  # prod keep 1, beta keep 1: only A expires
@@ -323,22 +324,9 @@ def test_a_repositorys_preview_ties_children_and_referrers_to_their_image(ecr: A
 
     ecr.create_repository(repositoryName="app")
     scene = g.build(ecr, "app")
-    untagged = {
-        "rules": [
-            {
-                "rulePriority": 1,
-                "selection": {
-                    "tagStatus": "untagged",
-                    "countType": "imageCountMoreThan",
-                    "countNumber": 1,
-                },
-                "action": {"type": "expire"},
-            }
-        ]
-    }
     found = RepositoryUsage("app", "123456789012", Usage(Scope("us-east-1", 5)))
     found.by_digest[scene.amd] = [Use(User("ecs-task-definition", "web:1", "arn"), "digest")]
-    files = {**FILES, "u.json": json.dumps(untagged)}
+    files = {**FILES, "u.json": json.dumps(UNTAGGED_BEYOND_ONE)}
     io = PreviewIO(
         read=lambda source, what: files[source],
         ecr=lambda: ecr,

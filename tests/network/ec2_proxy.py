@@ -6,14 +6,11 @@ lost), and a record of every call's parameters (for a change moto ignores)."""
 
 from __future__ import annotations
 
-import http.client
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs
+
+from tests.support.loopback import Handler, serving_handler
 
 ERROR = """<?xml version="1.0" encoding="UTF-8"?>
 <Response><Errors><Error><Code>{code}</Code><Message>{message}</Message></Error></Errors>\
@@ -42,54 +39,25 @@ class Faults:
         )
 
 
-def _handler(upstream: str, faults: Faults) -> type[BaseHTTPRequestHandler]:
-    target = urlparse(upstream)
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args: Any) -> None:
-            pass
-
+def _handler(upstream: str, faults: Faults) -> type[Handler]:
+    class Proxy(Handler):
         def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            body = self.read_body()
             fault = faults.match(parse_qs(body.decode()))
             if fault is not None and fault.code:
                 text = ERROR.format(code=fault.code, message=f"{fault.action} refused").encode()
-                self.send_response(400)
-                self.send_header("Content-Type", "text/xml;charset=UTF-8")
-                self.send_header("Content-Length", str(len(text)))
-                self.end_headers()
-                self.wfile.write(text)
+                self.reply(400, text, {"Content-Type": "text/xml;charset=UTF-8"})
                 return
-            conn = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
-            headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
-            conn.request("POST", self.path, body=body, headers=headers)
-            answer = conn.getresponse()
-            data = answer.read()
-            conn.close()
+            status, data, headers = self.forward(upstream, body)
             if fault is not None:  # moto did it; the caller never hears
                 self.close_connection = True
                 self.connection.close()
                 return
-            self.send_response(answer.status)
-            for key, value in answer.getheaders():
-                if key.lower() not in {"content-length", "transfer-encoding", "connection"}:
-                    self.send_header(key, value)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            self.reply(status, data, headers)
 
-    return Handler
+    return Proxy
 
 
-@contextmanager
-def ec2_proxy(upstream: str, faults: Faults) -> Iterator[str]:
+def ec2_proxy(upstream: str, faults: Faults) -> AbstractContextManager[str]:
     """The proxy's URL while the block runs."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(upstream, faults))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    return serving_handler(_handler(upstream, faults))

@@ -13,15 +13,13 @@ unchanged, so the principal's policies still come from moto's IAM.
 
 from __future__ import annotations
 
-import threading
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 from xml.sax.saxutils import escape
+
+from tests.support.loopback import Handler, serving_handler
 
 NAMESPACE = "https://iam.amazonaws.com/doc/2010-05-08/"
 
@@ -69,49 +67,24 @@ class Simulator:
         )
 
 
-def _handler(simulator: Simulator) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
+def _handler(simulator: Simulator) -> type[Handler]:
+    class StandIn(Handler):
         def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            body = self.read_body()
             form = parse_qs(body.decode(), keep_blank_values=True)
             if form.get("Action") == ["SimulatePrincipalPolicy"]:
-                self._send(200, simulator.answer(form).encode(), "text/xml")
+                self.reply(200, simulator.answer(form).encode(), {"Content-Type": "text/xml"})
                 return
-            request = urllib.request.Request(
-                simulator.upstream + self.path,
-                data=body,
-                headers={k: v for k, v in self.headers.items() if k.lower() != "host"},
-                method="POST",
-            )
-            try:
-                with urllib.request.urlopen(request, timeout=30) as answer:
-                    status, data, kind = answer.status, answer.read(), answer.headers
-            except urllib.error.HTTPError as error:
-                status, data, kind = error.code, error.read(), error.headers
-            self._send(status, data, kind.get("Content-Type", "text/xml"))
+            status, data, headers = self.forward(simulator.upstream, body)
+            kind = next((v for k, v in headers.items() if k.lower() == "content-type"), "text/xml")
+            self.reply(status, data, {"Content-Type": kind})
 
-        def _send(self, status: int, data: bytes, kind: str) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    return Handler
+    return StandIn
 
 
 @contextmanager
 def simulator_in_front_of(upstream: str) -> Iterator[tuple[str, Simulator]]:
     """The stand-in's URL (127.0.0.1, a free port) and its :class:`Simulator`."""
     simulator = Simulator(upstream)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(simulator))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", simulator
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving_handler(_handler(simulator)) as url:
+        yield url, simulator

@@ -20,6 +20,7 @@ from ecrctl.policy.principal_policies import parse_principal
 from ecrctl.policy.simulate import IDENTITY_ONLY
 from tests.conftest import ACCOUNT, REGION
 from tests.policy.iam_standin import simulator_in_front_of
+from tests.support.aws import role_keys
 
 OTHER = "444455556666"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/ci"
@@ -174,13 +175,8 @@ def test_a_repository_without_a_policy(world: Any, ecr: Any) -> None:
 def test_the_caller_by_default_an_assumed_roles_session(
     world: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import boto3
-
-    sts = boto3.client("sts", region_name=REGION)
-    keys = sts.assume_role(RoleArn=ROLE, RoleSessionName="build-7")["Credentials"]
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", keys["AccessKeyId"])
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", keys["SecretAccessKey"])
-    monkeypatch.setenv("AWS_SESSION_TOKEN", keys["SessionToken"])
+    for name, value in role_keys(ROLE, "build-7").items():
+        monkeypatch.setenv(name.upper(), value)
     report = evaluate_access(Aws(AwsSettings()), ask("team/app", requested=["PutImage"]))
     principal = report.inputs.principal
     assert (principal.arn, principal.kind) == (ROLE, "role")

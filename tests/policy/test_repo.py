@@ -87,6 +87,7 @@ def test_add_statement_refuses_a_taken_sid_before_writing() -> None:
     stored: Any = StoredPolicy(DUPLICATE)  # it has no set_repository_policy
     statement = {"Sid": "A", "Effect": "Deny", "Principal": "*", "Action": ["ecr:PutImage"]}
     with pytest.raises(InvalidInput) as info:
-        repo.add_statement(stored, NoCalls(), "team/app", statement, registry_id="444455556666")
+        editor = repo.PolicyEditor(stored, NoCalls(), "team/app", registry_id="444455556666")
+        editor.add_statement(statement)
     assert info.value.message == "the policy of 'team/app' already has a statement with Sid 'A'"
     assert info.value.hint == "pass --replace to overwrite it, or choose another --sid"

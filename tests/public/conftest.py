@@ -17,7 +17,12 @@ import requests
 
 from tests.conftest import backends
 from tests.distribution.token_server import SERVICE, TokenServer, start_token_registry
-from tests.public_support import PUBLIC_PASSWORD, FakeEcrPublic, fake_fixture  # noqa: F401
+from tests.public_support import (  # noqa: F401 - the fake fixture
+    PUBLIC_PASSWORD,
+    FakeEcrPublic,
+    fake_fixture,
+    public_repository,
+)
 
 ACCOUNT = "123456789012"
 ALIAS = "ecrctl-alias"
@@ -83,13 +88,7 @@ class PublicWorld:
     )
 
     def repository(self, name: str) -> dict[str, Any]:
-        return {
-            "repositoryArn": f"arn:aws:ecr-public::{ACCOUNT}:repository/{name}",
-            "registryId": ACCOUNT,
-            "repositoryName": name,
-            "repositoryUri": f"public.ecr.aws/{ALIAS}/{name}",
-            "createdAt": 1767225600,
-        }
+        return public_repository(name, alias=ALIAS)
 
     def answer(self) -> None:
         self.fake.answers["DescribeRepositories"] = self._repositories
@@ -168,11 +167,5 @@ def stubbed() -> Iterator[tuple[Any, Any]]:
 
 
 def public_repository_answer(name: str) -> dict[str, Any]:
-    """A public repository as DescribeRepositories answers it."""
-    return {
-        "repositoryArn": f"arn:aws:ecr-public::{ACCOUNT}:repository/{name}",
-        "registryId": ACCOUNT,
-        "repositoryName": name,
-        "repositoryUri": f"public.ecr.aws/alias/{name}",
-        "createdAt": NOW,
-    }
+    """A public repository as DescribeRepositories answers it, for botocore's Stubber."""
+    return public_repository(name, created_at=NOW)

@@ -11,15 +11,13 @@ ReplicateImage; ECR's registry policies grant the pull-through cache action too)
 
 from __future__ import annotations
 
-import http.client
 import json
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import urlsplit
+
+from tests.support.loopback import JSON_1_1, Handler, serving_handler
 
 Answer = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -34,36 +32,18 @@ class StandIn:
         """The parameters of every call of ``operation``, in order."""
         return [params for name, params in self.calls if name == operation]
 
-    def handle(self, request: BaseHTTPRequestHandler) -> None:
-        body = request.rfile.read(int(request.headers.get("Content-Length") or 0))
+    def handle(self, request: Handler) -> None:
+        body = request.read_body()
         operation = (request.headers.get("X-Amz-Target") or "").rpartition(".")[2]
         params = json.loads(body) if body else {}
         self.calls.append((operation, params))
         if operation in self.answers:
             answer = self.answers[operation](params)
             status = 400 if "__type" in answer else 200  # an AWS error, as ECR sends one
-            _reply(request, status, json.dumps(answer).encode(), {})
+            request.reply_json(status, answer)
             return
-        target = urlsplit(self.upstream)
-        connection = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
-        headers = {k: v for k, v in request.headers.items() if k.lower() != "host"}
-        connection.request(request.command, request.path, body=body, headers=headers)
-        answer = connection.getresponse()
-        data = answer.read()
-        connection.close()
-        _reply(request, answer.status, data, {"x-amzn-RequestId": "stand-in"})
-
-
-def _reply(
-    request: BaseHTTPRequestHandler, status: int, body: bytes, headers: dict[str, str]
-) -> None:
-    request.send_response(status)
-    request.send_header("Content-Type", "application/x-amz-json-1.1")
-    for name, value in headers.items():
-        request.send_header(name, value)
-    request.send_header("Content-Length", str(len(body)))
-    request.end_headers()
-    request.wfile.write(body)
+        status, data, _ = request.forward(self.upstream, body)
+        request.reply(status, data, {"Content-Type": JSON_1_1, "x-amzn-RequestId": "stand-in"})
 
 
 @contextmanager
@@ -71,25 +51,14 @@ def stand_in(upstream: str, answers: dict[str, Answer]) -> Iterator[tuple[StandI
     """The stand-in and its URL while the block runs."""
     recorder = StandIn(upstream, answers)
 
-    class Handler(BaseHTTPRequestHandler):
+    class Recording(Handler):
         protocol_version = "HTTP/1.1"
-
-        def log_message(self, *args: Any) -> None:
-            pass
 
         def do_POST(self) -> None:
             recorder.handle(self)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield recorder, f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serving_handler(Recording) as url:
+        yield recorder, url
 
 
 def registry_answers(account: str) -> dict[str, Answer]:

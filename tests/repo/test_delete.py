@@ -7,7 +7,6 @@ installed ``ecrctl``: tests/faults/test_repo_delete_faults.py."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,7 +17,7 @@ from ecrctl.errors import Conflict, EcrctlError
 from ecrctl.repo.delete import RepoDelete, execute_repository_delete, plan_repository_delete
 from tests import image_samples as s
 from tests.conftest import ACCOUNT, REGION
-from tests.faults.proxy import Fault, Proxy
+from tests.faults.proxy import Fault, Proxy, proxy_fixture  # noqa: F401 - the proxy fixture
 
 
 def fill(ecr: Any, repo: str) -> dict[str, list[str]]:
@@ -163,15 +162,6 @@ def test_refused_and_the_state_unreadable(stubbed: tuple[Any, Any]) -> None:
     # ECR said no: nothing was deleted, though the state could not confirm it
     assert set(statuses(plan).values()) == {(batch.FAILED, "AccessDeniedException")}
     assert plan.repository.status == batch.FAILED
-
-
-@pytest.fixture
-def proxy(moto_url: str) -> Iterator[Proxy]:
-    running = Proxy(moto_url).start()
-    try:
-        yield running
-    finally:
-        running.stop()
 
 
 def through(proxy: Proxy) -> tuple[Any, Any]:

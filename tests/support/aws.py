@@ -1,6 +1,6 @@
 """An :class:`~ecrctl.cli.app.App` whose ECR client is one the test made (usually under
 botocore's Stubber), for what moto cannot answer; a repository as ECR describes it; the
-resolver of the test's own registry."""
+resolver of the test's own registry; the keys of an assumed role's session in moto."""
 
 from __future__ import annotations
 
@@ -33,3 +33,20 @@ def repository_answer(name: str) -> dict[str, Any]:
 def own_registries() -> Registries:
     """Who serves each registry host, for the caller in the test's region."""
     return Registries(Aws(AwsSettings(region=REGION)))
+
+
+def role_keys(
+    role: str, session: str = "setup", *, endpoint_url: str | None = None
+) -> dict[str, str]:
+    """The keys of a session of ``role`` (AssumeRole through moto's STS), as boto3's
+    clients take them: ``aws_access_key_id``, ``aws_secret_access_key``, ``aws_session_token``
+    (upper-cased, the variables AWS_ACCESS_KEY_ID, ... that botocore reads)."""
+    import boto3
+
+    sts = boto3.client("sts", region_name=REGION, endpoint_url=endpoint_url)
+    keys = sts.assume_role(RoleArn=role, RoleSessionName=session)["Credentials"]
+    return {
+        "aws_access_key_id": keys["AccessKeyId"],
+        "aws_secret_access_key": keys["SecretAccessKey"],
+        "aws_session_token": keys["SessionToken"],
+    }

@@ -11,16 +11,15 @@ applies only to requests signed for that region."""
 
 from __future__ import annotations
 
-import http.client
 import json
 import re
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
+
+from tests.support.loopback import JSON_1_1, Handler, serving_handler
 
 TARGETS = {
     "AmazonEC2ContainerServiceV20141113": "ecs",
@@ -68,23 +67,10 @@ def action_of(method: str, path: str, headers: Any, body: bytes = b"") -> str:
     return f"{method} {path}"
 
 
-def _handler(upstream: str, rules: Rules) -> type[BaseHTTPRequestHandler]:
-    target = urlparse(upstream)
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args: Any) -> None:
-            pass
-
-        def _reply(self, status: int, body: bytes, headers: dict[str, str]) -> None:
-            self.send_response(status)
-            for key, value in headers.items():
-                self.send_header(key, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
+def _handler(upstream: str, rules: Rules) -> type[Handler]:
+    class Proxy(Handler):
         def _any(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            body = self.read_body()
             action = action_of(self.command, self.path, self.headers, body)
             found = REGION.search(self.headers.get("Authorization", ""))
             region = found.group(1) if found else ""
@@ -102,9 +88,9 @@ def _handler(upstream: str, rules: Rules) -> type[BaseHTTPRequestHandler]:
                 return
             if action in rules.respond:
                 text = json.dumps(rules.respond[action]).encode()
-                self._reply(200, text, {"Content-Type": "application/x-amz-json-1.1"})
+                self.reply(200, text, {"Content-Type": JSON_1_1})
                 return
-            status, data, kept = self._forward(body)
+            status, data, kept = self.forward(upstream, body)
             change = rules.rewrite.get(action)
             if status == 200 and (change is not None or cut):
                 answer = json.loads(data)
@@ -113,21 +99,7 @@ def _handler(upstream: str, rules: Rules) -> type[BaseHTTPRequestHandler]:
                 if cut:
                     answer[token] = "page-2"
                 data = json.dumps(answer).encode()
-            self._reply(status, data, kept)
-
-        def _forward(self, body: bytes) -> tuple[int, bytes, dict[str, str]]:
-            conn = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
-            headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
-            conn.request(self.command, self.path, body=body, headers=headers)
-            answer = conn.getresponse()
-            data = answer.read()
-            kept = {
-                k: v
-                for k, v in answer.getheaders()
-                if k.lower() not in {"content-length", "transfer-encoding", "connection"}
-            }
-            conn.close()
-            return answer.status, data, kept
+            self.reply(status, data, kept)
 
         def _error(self, action: str, code: str, rest_status: int) -> None:
             if code == "AccessDeniedException":
@@ -143,7 +115,7 @@ def _handler(upstream: str, rules: Rules) -> type[BaseHTTPRequestHandler]:
                     f"<Code>{code.removesuffix('Exception')}</Code><Message>{message}</Message>"
                     "</Error><RequestId>1</RequestId></ErrorResponse>"
                 )
-                self._reply(
+                self.reply(
                     403 if "Denied" in code else 400, xml.encode(), {"Content-Type": "text/xml"}
                 )
                 return
@@ -151,25 +123,16 @@ def _handler(upstream: str, rules: Rules) -> type[BaseHTTPRequestHandler]:
                 error = "TooManyRequestsException" if code == "ThrottlingException" else code
                 body = json.dumps({"Type": "User", "message": message, "Message": message})
                 headers = {"x-amzn-ErrorType": error, "Content-Type": "application/json"}
-                self._reply(rest_status, body.encode(), headers)
+                self.reply(rest_status, body.encode(), headers)
                 return
             body = json.dumps({"__type": code, "message": message}).encode()
-            self._reply(400, body, {"Content-Type": "application/x-amz-json-1.1"})
+            self.reply(400, body, {"Content-Type": JSON_1_1})
 
         do_GET = do_POST = do_PUT = do_DELETE = _any
 
-    return Handler
+    return Proxy
 
 
-@contextmanager
-def proxy(upstream: str, rules: Rules) -> Iterator[str]:
+def proxy(upstream: str, rules: Rules) -> AbstractContextManager[str]:
     """The proxy's URL while the block runs."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(upstream, rules))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    return serving_handler(_handler(upstream, rules))

@@ -25,8 +25,10 @@ def scene(usage_url: str) -> tuple[w.World, str]:
     """One runner of each kind, each on ``used``; ``free`` unused."""
     world = w.clients(endpoint_url=usage_url)
     world.ecr.create_repository(repositoryName="app")
-    world.image("app", "one", "used")
+    # free first: moto's imagePushedAt counts whole seconds, and the preview's policy
+    # keeps the newest image, so free must never be it (a tie keeps used, by digest)
     free = world.image("app", "two", "free")
+    world.image("app", "one", "used")
     world.ecs.create_cluster(clusterName="prod")
     definition = world.task_definition("web", w.uri("app", "used"))
     world.service("prod", "web", definition)

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tests.support.aws import role_keys
 from tests.usage import world as w
 from tests.usage.proxy import Rules, proxy
 from tests.usage.test_installed import KEEP_NEWEST, ecrctl
@@ -185,19 +186,10 @@ def test_a_pending_task_and_a_multi_node_job_through_what_moto_leaves_out(
 
 
 def test_a_second_account_through_an_assumed_role(usage_url: str) -> None:
-    import boto3
-
     world = w.clients(endpoint_url=usage_url)
     world.ecr.create_repository(repositoryName="app")
     world.image("app", "one", "v1")
-    sts = boto3.client("sts", endpoint_url=usage_url, region_name=w.REGION)
-    creds = sts.assume_role(RoleArn=ROLE, RoleSessionName="setup")["Credentials"]
-    theirs = w.clients(
-        endpoint_url=usage_url,
-        aws_access_key_id=creds["AccessKeyId"],
-        aws_secret_access_key=creds["SecretAccessKey"],
-        aws_session_token=creds["SessionToken"],
-    )
+    theirs = w.clients(endpoint_url=usage_url, **role_keys(ROLE, endpoint_url=usage_url))
     theirs.ecs.create_cluster(clusterName="batch")
     theirs.service("batch", "consumer", theirs.task_definition("consumer", w.uri("app", "v1")))
     rules = Rules()

@@ -13,6 +13,7 @@ from ecrctl.usage.calls import Calls
 from ecrctl.usage.model import IN_USE, NOT_IN_USE
 from ecrctl.usage.scan import ScanOptions, repository_usage
 from ecrctl.usage.targets import SESSION_NAME, plan, role_account
+from tests.support.aws import role_keys
 from tests.usage import world as w
 
 OTHER = "210987654321"
@@ -100,16 +101,7 @@ def test_a_second_account_is_scanned_with_the_role(in_process: None) -> None:
     world = w.clients()
     world.ecr.create_repository(repositoryName="app")
     used, free = world.image("app", "one", "v1"), world.image("app", "two", "v2")
-    import boto3
-
-    keys = boto3.client("sts", region_name=w.REGION).assume_role(
-        RoleArn=ROLE, RoleSessionName="setup"
-    )["Credentials"]
-    theirs = w.clients(
-        aws_access_key_id=keys["AccessKeyId"],
-        aws_secret_access_key=keys["SecretAccessKey"],
-        aws_session_token=keys["SessionToken"],
-    )
+    theirs = w.clients(**role_keys(ROLE))
     theirs.ecs.create_cluster(clusterName="prod")
     theirs.task_definition("web", w.uri("app", "v1"))
     alone = repository_usage(Aws(), "app")

@@ -98,19 +98,14 @@ def set_(app: App, repository: str, source: str, force: bool) -> None:
     FILE (or - for stdin) is validated locally first; a policy that would stop
     you from changing it again is refused unless --force.
     """
-    from ecrctl.policy.repo import set_repository_policy
+    from ecrctl.policy.repo import PolicyEditor
 
     name = check_repository_name(repository)
     text = read_source(source, what="policy file")
-    written = set_repository_policy(
-        app.ecr,
-        app.aws.sts,
-        name,
-        text,
-        force=force,
-        registry_id=app.settings.registry_id,
-        source=source,
+    editor = PolicyEditor(
+        app.ecr, app.aws.sts, name, registry_id=app.settings.registry_id, force=force
     )
+    written = editor.set(text, source=source)
     report_written(app, written, "policy set")
 
 

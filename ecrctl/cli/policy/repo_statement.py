@@ -78,15 +78,10 @@ def add_statement(
     name = check_repository_name(repository)
     # the options are parsed into a statement before app.ecr needs a region
     statement = build_statement(sid, effect, list(principals), list(action_list), condition)
-    written = core.add_statement(
-        app.ecr,
-        app.aws.sts,
-        name,
-        statement,
-        replace=replace,
-        force=force,
-        registry_id=app.settings.registry_id,
+    editor = core.PolicyEditor(
+        app.ecr, app.aws.sts, name, registry_id=app.settings.registry_id, force=force
     )
+    written = editor.add_statement(statement, replace=replace)
     verb = "policy created with statement" if written.created else "statement added"
     report_written(app, written, f"{verb} {sid!r}")
 
@@ -108,7 +103,8 @@ def remove_statement(app: App, repository: str, sid: str, force: bool) -> None:
     from ecrctl.policy import repo as core
 
     name = check_repository_name(repository)
-    written = core.remove_statement(
-        app.ecr, app.aws.sts, name, sid, force=force, registry_id=app.settings.registry_id
+    editor = core.PolicyEditor(
+        app.ecr, app.aws.sts, name, registry_id=app.settings.registry_id, force=force
     )
+    written = editor.remove_statement(sid)
     report_written(app, written, f"statement {sid!r} removed")

@@ -27,6 +27,7 @@ from tests.image.scan_standin import (
     error,
     scan_answer,
 )
+from tests.image_samples import EMPTY_SCHEMA2
 from tests.test_installed import ecrctl
 
 
@@ -158,20 +159,6 @@ def test_findings_of_an_image_never_scanned(standin: EcrStandIn, cli: Runner) ->
 # -- basic scanning end to end: the installed ecrctl against moto_server -----------------------
 
 
-MANIFEST = json.dumps(
-    {
-        "schemaVersion": 2,
-        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
-        "config": {
-            "mediaType": "application/vnd.docker.container.image.v1+json",
-            "size": 2,
-            "digest": "sha256:" + "c" * 64,
-        },
-        "layers": [],
-    }
-)
-
-
 @pytest.fixture
 def image(moto_url: str) -> tuple[Any, str]:
     """team/app:v1 in moto; the client and the image's digest."""
@@ -179,7 +166,7 @@ def image(moto_url: str) -> tuple[Any, str]:
 
     client = boto3.client("ecr", endpoint_url=moto_url)
     client.create_repository(repositoryName="team/app")
-    put = client.put_image(repositoryName="team/app", imageTag="v1", imageManifest=MANIFEST)
+    put = client.put_image(repositoryName="team/app", imageTag="v1", imageManifest=EMPTY_SCHEMA2)
     return client, put["image"]["imageId"]["imageDigest"]
 
 

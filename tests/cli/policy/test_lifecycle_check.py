@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Runner
+from tests.lifecycle.policies import UNTAGGED_BEYOND_ONE
 from tests.support.files import write
 from tests.usage import world as w
 from tests.usage.test_installed import KEEP_NEWEST
@@ -82,20 +83,7 @@ def test_put_guard_refuses_and_puts_nothing(cli: Runner, scene: w.World, tmp_pat
 def test_put_guard_puts_a_safe_policy_with_one_answer(
     cli: Runner, scene: w.World, tmp_path: Path
 ) -> None:
-    untagged_only = {
-        "rules": [
-            {
-                "rulePriority": 1,
-                "selection": {
-                    "tagStatus": "untagged",
-                    "countType": "imageCountMoreThan",
-                    "countNumber": 1,
-                },
-                "action": {"type": "expire"},
-            }
-        ]
-    }
-    policy = write(tmp_path, "p.json", untagged_only)
+    policy = write(tmp_path, "p.json", UNTAGGED_BEYOND_ONE)
     done = cli("policy", "lifecycle", "put", "app", policy, "--guard", "--yes", "-o", "json")
     assert done.exit_code == 0, done.stderr
     assert done.json["repositoryName"] == "app"  # put's own answer, nothing else

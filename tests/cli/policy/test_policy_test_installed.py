@@ -17,6 +17,7 @@ import pytest
 
 from tests.conftest import ACCOUNT, REGION
 from tests.policy.iam_standin import simulator_in_front_of
+from tests.support.aws import role_keys
 
 BIN = Path(sys.executable).parent
 OTHER = "444455556666"
@@ -56,14 +57,7 @@ def client(url: str, service: str, keys: dict[str, str] | None = None) -> Any:
 
 
 def other_account_keys(url: str) -> dict[str, str]:
-    credentials = client(url, "sts").assume_role(
-        RoleArn=f"arn:aws:iam::{OTHER}:role/admin", RoleSessionName="setup"
-    )["Credentials"]
-    return {
-        "aws_access_key_id": credentials["AccessKeyId"],
-        "aws_secret_access_key": credentials["SecretAccessKey"],
-        "aws_session_token": credentials["SessionToken"],
-    }
+    return role_keys(f"arn:aws:iam::{OTHER}:role/admin", endpoint_url=url)
 
 
 @pytest.fixture
@@ -134,13 +128,7 @@ def test_across_accounts_without_their_iam(accounts: str) -> None:
 
 def test_the_caller_by_default(accounts: str) -> None:
     """The default principal is the caller; an assumed-role session counts as its role."""
-    session = client(accounts, "sts").assume_role(RoleArn=ROLE, RoleSessionName="build-9")
-    credentials = session["Credentials"]
-    keys = {
-        "AWS_ACCESS_KEY_ID": credentials["AccessKeyId"],
-        "AWS_SECRET_ACCESS_KEY": credentials["SecretAccessKey"],
-        "AWS_SESSION_TOKEN": credentials["SessionToken"],
-    }
+    keys = {k.upper(): v for k, v in role_keys(ROLE, "build-9", endpoint_url=accounts).items()}
     result = subprocess.run(
         [str(BIN / "ecrctl"), "policy", "test", "team/app", "-o", "json"],
         env={**os.environ, **keys, "AWS_ENDPOINT_URL": accounts},

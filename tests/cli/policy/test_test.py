@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import ACCOUNT, REGION, Runner
+from tests.support.aws import role_keys
 
 pytestmark = pytest.mark.usefixtures("moto")
 
@@ -179,13 +180,8 @@ def test_a_roles_boundary(cli: Runner, iam: Any, setup: Any) -> None:
 def test_the_caller_by_default(
     cli: Runner, iam: Any, setup: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import boto3
-
-    sts = boto3.client("sts", region_name=REGION)
-    session = sts.assume_role(RoleArn=ROLE, RoleSessionName="build-7")["Credentials"]
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", session["AccessKeyId"])
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", session["SecretAccessKey"])
-    monkeypatch.setenv("AWS_SESSION_TOKEN", session["SessionToken"])
+    for name, value in role_keys(ROLE, "build-7").items():
+        monkeypatch.setenv(name.upper(), value)
     result = cli("policy", "test", "team/app", "-o", "json")
     assert result.exit_code == 0, result.stderr
     assert result.json["principal"]["arn"] == ROLE
@@ -219,16 +215,8 @@ def _other_account_details() -> dict[str, Any]:
     """GetAccountAuthorizationDetails of account OTHER (moto selects it by the access key)."""
     import boto3
 
-    sts = boto3.client("sts", region_name=REGION)
-    keys = sts.assume_role(RoleArn=f"arn:aws:iam::{OTHER}:role/setup", RoleSessionName="setup")
-    credentials = keys["Credentials"]
-    iam = boto3.client(
-        "iam",
-        region_name=REGION,
-        aws_access_key_id=credentials["AccessKeyId"],
-        aws_secret_access_key=credentials["SecretAccessKey"],
-        aws_session_token=credentials["SessionToken"],
-    )
+    keys = role_keys(f"arn:aws:iam::{OTHER}:role/setup")
+    iam = boto3.client("iam", region_name=REGION, **keys)
     policy = doc({"Effect": "Allow", "Action": "ecr:*", "Resource": "*"})
     managed = iam.create_policy(PolicyName="ecr-all", PolicyDocument=policy)["Policy"]["Arn"]
     iam.create_role(RoleName="builder", AssumeRolePolicyDocument="{}")
