@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ecrctl import paths, redact
+from ecrctl.distribution.hosts import server_host
 from ecrctl.errors import InvalidInput, ServiceError
 
 # credHelpers values that serve ECR hosts themselves: nothing is stored for them.
@@ -177,8 +178,8 @@ def location_for(config: dict[str, Any], host: str) -> Location:
 def has_credential(config: dict[str, Any], host: str) -> bool:
     """Whether config.json refers to a credential for ``host`` (inline or stored)."""
     helpers = config.get("credHelpers") or {}
-    auths = config.get("auths") or {}
-    return host in helpers or host in auths
+    auths = config.get("auths") or {}  # keys as docker writes them, https://HOST/v1/ too
+    return host in helpers or any(server_host(str(key)) == host for key in auths)
 
 
 # -- the credential-helper protocol --------------------------------------------------

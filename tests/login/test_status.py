@@ -50,6 +50,13 @@ def test_each_source_of_a_host_is_a_row() -> None:
     )
 
 
+@pytest.mark.parametrize("key", [f"https://{HOST}", f"https://{HOST}/v1/", f"{HOST}:443"])
+def test_an_auths_key_written_with_a_scheme_or_path_is_the_host(key: str) -> None:
+    write_docker_config({"auths": {key: {"auth": "QVdTOng="}}})
+    [row] = rows().values()
+    assert (row.host, row.stored_in) == (HOST, "config.json auths")
+
+
 def test_a_token_past_half_its_life_is_not_fresh() -> None:
     seed_token("old", account="222222222222", issued_ago=timedelta(hours=7))
     [row] = rows().values()
