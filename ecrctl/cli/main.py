@@ -4,7 +4,6 @@ and an exit code."""
 from __future__ import annotations
 
 import sys
-import traceback
 from typing import NoReturn
 
 import click
@@ -144,6 +143,8 @@ def fail(app: App, exc: BaseException) -> int:
 
     error = translate(exc, region=app.aws.known_region(), profile=app.settings.profile)
     if app.out.debug and not isinstance(exc, Aborted):
+        import traceback
+
         from ecrctl.redact import redact
 
         sys.stderr.write(redact("".join(traceback.format_exception(exc))))
