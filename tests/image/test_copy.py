@@ -13,6 +13,8 @@ import pytest
 
 from tests.conftest import ACCOUNT, Runner
 from tests.distribution.copy_support import (  # noqa: F401 - fixtures
+    REGION_A,
+    REGION_B,
     SECOND,
     CopyEnv,
     copy_env_fixture,
@@ -119,6 +121,94 @@ def test_a_denied_repository_list_is_settled_by_the_ecr_api(
     assert result.exit_code == 1, result.stderr
     assert "immutable repository" in result.stderr and "'rel'" in result.stderr
     assert b.manifest(dst, "rel").headers["Docker-Content-Digest"] == kept != two.digest
+
+
+def _map(copy_env: CopyEnv, host: str, account: str, region: str, endpoint_url: str) -> None:
+    with copy_env.config.open("a") as handle:
+        handle.write(
+            f'\n[registries."{host}"]\naccount = "{account}"\nregion = "{region}"\n'
+            f'endpoint_url = "{endpoint_url}"\n'
+        )
+
+
+@pytest.mark.parametrize("same_region", [False, True], ids=["two regions", "one region"])
+def test_one_token_per_host_and_one_session_per_profile_and_region(
+    copy_env: CopyEnv,
+    moto_url: str,
+    cli: Runner,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    same_region: bool,
+) -> None:
+    """Without a token cache, a copy between two accounts asks each registry host's
+    token once (GetAuthorizationToken, counted by a proxy in front of moto), and its
+    profile's credentials are resolved once per region (a credential_process that
+    logs each run, and signs each session's calls with a key of its own)."""
+    from tests.support.aws_calls import api_calls, counted_profile, credential_runs
+
+    a, b = copy_env.a, copy_env.b
+    region_b = REGION_A if same_region else REGION_B
+    src, dst = unique(), unique()
+    a.push_image(src, "1")
+    copy_env.ecr(region_b).create_repository(repositoryName=dst, registryId=SECOND)
+    runs = counted_profile(tmp_path / "profile")
+    monkeypatch.setenv("ECRCTL_NO_CACHE", "1")
+    with Proxy(moto_url.split("://", 1)[1]) as ecr_api:
+        copy_env.config.write_text("")
+        _map(copy_env, a.host, ACCOUNT, REGION_A, f"http://{ecr_api.host}")
+        _map(copy_env, b.host, SECOND, region_b, f"http://{ecr_api.host}")
+        result = cli(
+            "--profile", "counted", "image", "copy", f"{a.host}/{src}:1", f"{b.host}/{dst}"
+        )
+        calls = api_calls(ecr_api)
+    assert result.exit_code == 0, result.stderr
+    tokens = sorted((region, key) for op, region, key in calls if op == "GetAuthorizationToken")
+    assert [region for region, _ in tokens] == sorted([REGION_A, region_b])
+    assert [op for op, *_ in calls].count("GetAuthorizationToken") == 2  # one per host
+    sessions = {key for _, _, key in calls}
+    assert len(sessions) == credential_runs(runs) == (1 if same_region else 2)
+    assert b.tags(dst) == ["1"]
+
+
+def test_the_installed_copy_loads_the_aws_sdk_only_to_ask_aws(
+    copy_env: CopyEnv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real console script, its ``sys.modules`` recorded as it exits: served from
+    the token cache into a repository the registry lists, a copy loads the registry's
+    HTTP client and neither botocore, keyring nor docker; without the cache, botocore
+    too (it asks for the tokens), still no keyring or docker."""
+    from tests.login.cache_support import modules_at_exit
+    from tests.login_support import ECRCTL
+
+    def tops(modules: set[str]) -> set[str]:
+        heavy = {"boto3", "botocore", "requests", "keyring", "docker", "rich", "jeepney"}
+        return {m.split(".")[0] for m in modules} & heavy
+
+    a, b = copy_env.a, copy_env.b
+    src, dst = unique(), unique()
+    for tag in ("1", "2", "3"):
+        a.push_image(src, tag)
+    copy_env.create_repo(dst, second=True)
+    monkeypatch.setenv("ECRCTL_TOKEN_CACHE", "file")
+    copy = [ECRCTL, "image", "copy", "-o", "json"]
+    for run in ("cold", "hit", "uncached"):
+        (tmp_path / run).mkdir()
+    filled, _ = modules_at_exit(
+        tmp_path / "cold", [*copy, f"{a.host}/{src}:1", f"{b.host}/{dst}"], ""
+    )
+    assert filled.returncode == 0, filled.stderr
+    hit, modules = modules_at_exit(
+        tmp_path / "hit", [*copy, f"{a.host}/{src}:2", f"{b.host}/{dst}"], ""
+    )
+    assert hit.returncode == 0, hit.stderr
+    assert tops(modules) == {"requests"}
+    monkeypatch.setenv("ECRCTL_NO_CACHE", "1")
+    asked, modules = modules_at_exit(
+        tmp_path / "uncached", [*copy, f"{a.host}/{src}:3", f"{b.host}/{dst}"], ""
+    )
+    assert asked.returncode == 0, asked.stderr
+    assert tops(modules) == {"requests", "botocore"}
+    assert b.tags(dst) == ["1", "2", "3"]
 
 
 def test_and_back_into_the_callers_registry(copy_env: CopyEnv, cli: Runner) -> None:
