@@ -80,6 +80,8 @@ class Destination:
     created: bool = False
     exists: bool = True
     mutability: str | None = None  # imageTagMutability, once read
+    # what a tag named, read beside the source (None: nothing); used once, by the copy
+    seen: dict[str, str | None] = field(default_factory=dict)
 
     def immutable(self) -> bool:
         ep = self.endpoint
@@ -100,18 +102,22 @@ def check_platform(value: str) -> str:
     return value
 
 
-def check_destination(ep: Endpoint, repository: str) -> Destination:
+def check_destination(ep: Endpoint, repository: str, tag: str | None = None) -> Destination:
     """The destination, with its repository checked where an ECR API stands behind it
     (``exists`` False: missing). Reads only: safe to run beside the source's reads.
 
-    A repository the registry API lists (``tags/list`` answers 200) exists, and
-    no ECR API call is made: a copy served from the token cache needs no botocore.
+    ``tag``: what it names there is read first (``seen``); a repository that holds
+    it exists, and a rerun that finds its image there asks nothing more. A
+    repository the registry API lists (``tags/list`` answers 200) exists, and no
+    ECR API call is made: a copy served from the token cache needs no botocore.
     Any other answer (ECR's NAME_UNKNOWN, a denied list, a server that keeps its
     repositories elsewhere) is settled by DescribeRepositories."""
     if ep.is_ecr:
         check_repository_name(repository)
     dest = Destination(ep, ep.client(), repository)
-    if ep.aws is None or _listed(dest):
+    if tag is not None:
+        dest.seen[tag] = manifest_digest(dest.client, repository, tag)
+    if ep.aws is None or dest.seen.get(tag or "") or _listed(dest):
         return dest
     found = _describe(ep, repository)
     if found is None:
@@ -182,11 +188,14 @@ def copy_image(
     src_ep = endpoint(registries, src_ref.host)
     if src_ep.is_ecr:
         src_ref.for_ecr()
-    # the destination's token and repository are read while the source manifest is:
+    tag = dst_ref.tag or (src_ref.tag if not src_ref.digest else None)
+    if tag is None and not src_ref.digest:
+        tag = "latest"
+    # the destination's token, repository and tag are read while the source manifest is:
     # started once the source's AWS side is built, so the two never build one twice
     beside = InFlight(
         lambda: check_destination(
-            endpoint(registries, dst_ref.host, write=True), dst_ref.repository
+            endpoint(registries, dst_ref.host, write=True), dst_ref.repository, tag
         )
     )
     source_client = src_ep.client()
@@ -194,9 +203,6 @@ def copy_image(
     # created only now: a missing source leaves no new repository behind
     dest = open_destination(beside.result(), create=create, dry_run=dry_run)
     copier = ImageCopier(source_client, BlobMover(on_event), jobs=jobs)
-    tag = dst_ref.tag or (src_ref.tag if not src_ref.digest else None)
-    if tag is None and not src_ref.digest:
-        tag = "latest"
     origin = src_ref.with_host(src_ep.host)
     return copier.copy(origin, dest, tag, platforms=wanted, dry_run=dry_run, top=top, fmt=fmt)
 
@@ -236,7 +242,9 @@ class ImageCopier:
             repositoryCreated=dest.created,
             sourceDigest=source_digest,
         )
-        existing = manifest_digest(dest.client, dest.repository, tag or top.digest)
+        ref = tag or top.digest
+        seen = dest.seen.pop(ref, "")  # read beside the source: not asked twice
+        existing = manifest_digest(dest.client, dest.repository, ref) if seen == "" else seen
         if existing == top.digest:
             result.status = "unchanged"
             return result

@@ -57,9 +57,9 @@ def test_across_accounts_keeps_bytes_and_digest_then_moves_nothing(
     assert "unchanged" in again.stderr and "nothing moved" in again.stderr
     assert again.stdout.strip() == f"{proxy_b.host}/{dst}@{pushed.digest}"
     assert proxy_b.counters.uploaded == 0
-    # the registry lists the repository (no ECR API call), then has the tag already
+    # the tag, read beside the source, is there already: nothing else is asked (neither
+    # the repository's list nor the ECR API)
     assert [(m, path) for m, path, _ in proxy_b.counters.requests] == [
-        ("GET", f"/v2/{dst}/tags/list?n=1"),
         ("HEAD", f"/v2/{dst}/manifests/1.0"),
     ]
 
@@ -98,9 +98,10 @@ def test_a_repository_the_registry_lists_needs_no_ecr_api_call(
 def test_a_denied_repository_list_is_settled_by_the_ecr_api(
     copy_env: CopyEnv, moto_url: str, cli: Runner
 ) -> None:
-    """ECR refuses tags/list to a role without ecr:ListImages (403): the copy then asks
-    DescribeRepositories, which also says the tags are immutable, so a tag that points
-    elsewhere is a conflict and stays as it was."""
+    """ECR refuses tags/list to a role without ecr:ListImages (403): a copy to a tag the
+    repository does not hold then asks DescribeRepositories, which also says the tags
+    are immutable; a tag that points elsewhere (read first, so no list is asked) is a
+    conflict, settled by DescribeRepositories too, and stays as it was."""
     a, b = copy_env.a, copy_env.b
     src, dst = unique(), unique()
     a.push_image(src, "one")
@@ -114,13 +115,16 @@ def test_a_denied_repository_list_is_settled_by_the_ecr_api(
         copy_env.map_host(registry.host, second=True, endpoint_url=f"http://{ecr_api.host}")
         registry.faults.append(Fault("GET", "/tags/list", 1, status=403))
         result = cli("image", "copy", f"{a.host}/{src}:two", f"{registry.host}/{dst}:rel")
+        fresh = cli("image", "copy", f"{a.host}/{src}:two", f"{registry.host}/{dst}:new")
         calls = [h.get("X-Amz-Target", "").rsplit(".", 1)[-1] for _, _, h in ecr_api.counters.sent]
         probes = [(m, st) for m, path, st in registry.counters.requests if "tags/list" in path]
     assert probes == [("GET", 403)]
-    assert "DescribeRepositories" in calls
+    assert calls.count("DescribeRepositories") == 2
     assert result.exit_code == 1, result.stderr
     assert "immutable repository" in result.stderr and "'rel'" in result.stderr
     assert b.manifest(dst, "rel").headers["Docker-Content-Digest"] == kept != two.digest
+    assert fresh.exit_code == 0, fresh.stderr
+    assert b.manifest(dst, "new").headers["Docker-Content-Digest"] == two.digest
 
 
 def _map(copy_env: CopyEnv, host: str, account: str, region: str, endpoint_url: str) -> None:
