@@ -11,7 +11,7 @@ already at the same digest moves nothing (``unchanged``).
 
 from __future__ import annotations
 
-import json
+import threading
 from collections.abc import Iterable
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -20,21 +20,21 @@ from typing import TYPE_CHECKING, Any
 from ecrctl.aws.access import error_code, registry_kwargs
 from ecrctl.batch import InFlight
 from ecrctl.distribution import manifest as mt
-from ecrctl.distribution.blobs import BlobCallback, BlobMover
+from ecrctl.distribution.blobs import BlobCallback, BlobMover, has_blob
 from ecrctl.distribution.content import (
     Manifest,
-    get_small_blob,
     manifest_digest,
     put_manifest,
     read_manifest,
     scope,
-    sha256_digest,
     walk_index,
 )
 from ecrctl.distribution.reference import ImageReference, parse_reference
 from ecrctl.distribution.refs import check_repository_name
-from ecrctl.errors import Conflict, EcrctlError, InvalidInput, NotFound
+from ecrctl.errors import Conflict, EcrctlError, InvalidInput
 from ecrctl.image.copy_manifests import blobs_of, in_format
+from ecrctl.image.copy_platforms import check_platform as check_platform  # image inspect's
+from ecrctl.image.copy_platforms import select_platforms
 from ecrctl.login.endpoint import Endpoint, endpoint
 
 if TYPE_CHECKING:
@@ -70,6 +70,26 @@ class CopyResult:
 
 
 @dataclass
+class CopyPlan:
+    """One image's copy as read before anything is written: its manifests and blobs,
+    which blobs the destination was seen to hold, and (as it runs) what moved."""
+
+    repository: str  # the source repository
+    ref: str  # what the top manifest is put as: the tag, else its digest
+    top: Manifest
+    children: list[tuple[str, Manifest]]
+    blobs: dict[str, int]
+    result: CopyResult
+    present: dict[str, bool] = field(default_factory=dict)  # asked ahead (``probe``)
+    done: dict[str, int] = field(default_factory=dict)  # copied|mounted|exists: how many
+    sent: int = 0  # bytes
+
+    @property
+    def to_write(self) -> bool:
+        return self.result.status != "unchanged"
+
+
+@dataclass
 class Destination:
     """The destination repository, checked once. Whether its tags are immutable is
     read from the ECR API when it first matters (a tag there points elsewhere)."""
@@ -91,15 +111,6 @@ class Destination:
             found = _describe(ep, self.repository) or {}
             self.mutability = str(found.get("imageTagMutability", "MUTABLE"))
         return self.mutability in IMMUTABLE
-
-
-def check_platform(value: str) -> str:
-    parts = value.split("/")
-    if not 2 <= len(parts) <= 3 or not all(parts):
-        raise InvalidInput(
-            f"invalid platform {value!r}", hint="write OS/ARCH[/VARIANT], e.g. linux/arm64"
-        )
-    return value
 
 
 def check_destination(ep: Endpoint, repository: str, tag: str | None = None) -> Destination:
@@ -214,6 +225,7 @@ class ImageCopier:
         self.source = source
         self.mover = mover
         self.jobs = max(1, jobs)
+        self._lock = threading.Lock()
 
     def copy(
         self,
@@ -227,8 +239,28 @@ class ImageCopier:
         fmt: str | None = None,
     ) -> CopyResult:
         """``top``: the source manifest, when the caller has read it already."""
+        plan = self.plan(src, dest, tag, platforms=platforms, top=top, fmt=fmt)
+        if dry_run and plan.to_write:
+            plan.result.status = "would-copy"
+            plan.result.blobs = {"total": len(plan.blobs)}
+            return plan.result
+        return self.write(plan, dest)
+
+    def plan(
+        self,
+        src: ImageReference,
+        dest: Destination,
+        tag: str | None,
+        *,
+        platforms: list[str] | None = None,
+        top: Manifest | None = None,
+        fmt: str | None = None,
+        probe: bool = False,
+    ) -> CopyPlan:
+        """What the copy reads before it writes anything (safe to run ahead of other
+        copies' writes). ``probe``: also ask which blobs the destination lacks."""
         top = top or read_manifest(self.source, src.repository, src.ref)
-        top = self._select(src.repository, top, platforms or [])
+        top = select_platforms(self.source, src.repository, top, platforms or [])
         source_digest = top.digest if fmt else ""  # rewritten before anything is compared
         top, children = in_format(top, fmt, lambda m: self._children(src.repository, m))
         dst_name = f"{dest.client.host}/{dest.repository}"
@@ -237,84 +269,49 @@ class ImageCopier:
             destination=f"{dst_name}:{tag}" if tag else f"{dst_name}@{top.digest}",
             digest=top.digest,
             mediaType=top.media_type,
-            status="would-copy" if dry_run else "copied",
+            status="copied",
             imageUri=f"{dst_name}@{top.digest}",
             repositoryCreated=dest.created,
             sourceDigest=source_digest,
         )
-        ref = tag or top.digest
-        seen = dest.seen.pop(ref, "")  # read beside the source: not asked twice
-        existing = manifest_digest(dest.client, dest.repository, ref) if seen == "" else seen
+        plan = CopyPlan(src.repository, tag or top.digest, top, [], {}, result)
+        seen = dest.seen.pop(plan.ref, "")  # read beside the source: not asked twice
+        existing = manifest_digest(dest.client, dest.repository, plan.ref) if seen == "" else seen
         if existing == top.digest:
             result.status = "unchanged"
-            return result
+            return plan
         if existing and tag and dest.immutable():
             raise Conflict(
                 f"tag {tag!r} of the immutable repository {dest.repository!r} already points "
                 f"at {existing}, not {top.digest}",
                 hint="copy to another tag, or make the repository mutable",
             )
-        children = self._children(src.repository, top) if children is None else children
-        result.platforms = [p for p, _ in children if p]
-        blobs = blobs_of([m for _, m in children] or [top])
-        result.blobBytes = sum(blobs.values())
-        result.manifests = len(children) + 1
-        if dry_run:
-            result.blobs = {"total": len(blobs)}
-            return result
-        sent_before = self.mover.bytes_sent
-        counts_before = dict(self.mover.counts)
+        plan.children = self._children(src.repository, top) if children is None else children
+        result.platforms = [p for p, _ in plan.children if p]
+        plan.blobs = blobs_of([m for _, m in plan.children] or [top])
+        result.blobBytes = sum(plan.blobs.values())
+        result.manifests = len(plan.children) + 1
+        if probe:  # blobs an earlier copy of this run moved are known without asking
+            client, repository = dest.client, dest.repository
+            unknown = [d for d in plan.blobs if not self.mover.moved(client, repository, d)]
+            plan.present = {d: has_blob(client, repository, d) for d in unknown}
+        return plan
+
+    def write(self, plan: CopyPlan, dest: Destination) -> CopyResult:
+        """Make every blob of ``plan`` exist at the destination, then put the children
+        by digest and the top manifest by its tag (or digest)."""
+        if not plan.to_write:
+            return plan.result
         try:
-            self._move(src.repository, dest, blobs)
-            for _, child in children:
+            self._move(plan, dest)
+            for _, child in plan.children:
                 put_manifest(dest.client, dest.repository, child.digest, child)
-            put_manifest(dest.client, dest.repository, tag or top.digest, top)
+            put_manifest(dest.client, dest.repository, plan.ref, plan.top)
         except EcrctlError as exc:  # say what is at the destination already
-            raise self.mover.stopped(exc, counts_before, sent_before, len(blobs)) from None
-        result.blobs = {k: v - counts_before.get(k, 0) for k, v in self.mover.counts.items()}
-        result.bytesMoved = self.mover.bytes_sent - sent_before
-        return result
-
-    def _select(self, repository: str, top: Manifest, platforms: list[str]) -> Manifest:
-        """The manifest to copy: ``top``, or its children for ``platforms``."""
-        if not platforms:
-            return top
-        if not top.is_index:
-            return self._check_platform(repository, top, platforms)
-        document = top.document
-        entries = [
-            entry
-            for entry in document.get("manifests", [])
-            if any(_matches(entry.get("platform"), p) for p in platforms)
-        ]
-        if not entries:
-            offered = ", ".join(
-                mt.platform_text(e.get("platform")) for e in document.get("manifests", [])
-            )
-            raise NotFound(
-                f"{self.source.host}/{repository}@{top.digest} has no image for "
-                f"{', '.join(platforms)}",
-                hint=f"it has: {offered or 'no platforms'}",
-            )
-        if len(entries) == 1:
-            return read_manifest(self.source, repository, entries[0]["digest"])
-        body = json.dumps({**document, "manifests": entries}, indent=3).encode()
-        return Manifest(body, top.media_type, sha256_digest(body))
-
-    def _check_platform(self, repository: str, top: Manifest, platforms: list[str]) -> Manifest:
-        """A single image is copied for --platform only when its config says that platform."""
-        config_digest = (top.document.get("config") or {}).get("digest")
-        if not config_digest:
-            return top
-        config = json.loads(get_small_blob(self.source, repository, str(config_digest)))
-        platform = {k: config.get(k) for k in ("os", "architecture", "variant")}
-        if any(_matches(platform, wanted) for wanted in platforms):
-            return top
-        raise NotFound(
-            f"{self.source.host}/{repository}@{top.digest} is a single image for "
-            f"{mt.platform_text(platform)}, not {', '.join(platforms)}",
-            hint="drop --platform, or name the image of that platform",
-        )
+            raise self.mover.stopped(exc, plan.done, plan.sent, len(plan.blobs)) from None
+        plan.result.blobs = {how: plan.done.get(how, 0) for how in ("copied", "mounted", "exists")}
+        plan.result.bytesMoved = plan.sent
+        return plan.result
 
     def _children(self, repository: str, top: Manifest) -> list[tuple[str, Manifest]]:
         """The manifests an index points at (depth first, each once), with their platforms."""
@@ -323,23 +320,25 @@ class ImageCopier:
             for platform, child in walk_index(self.source, repository, top)
         ]
 
-    def _move(self, repository: str, dest: Destination, blobs: dict[str, int]) -> None:
-        order = sorted(blobs.items(), key=lambda item: -item[1])  # largest first
+    def _move(self, plan: CopyPlan, dest: Destination) -> None:
+        """Every blob of ``plan``, ``jobs`` at a time, largest first; what each became
+        (and the bytes sent) is counted on the plan as it ends."""
+        order = sorted(plan.blobs.items(), key=lambda item: -item[1])
         pool = ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="blob")
+
+        def move(digest: str, size: int) -> None:
+            present = plan.present.get(digest)
+            how = self.mover.move(
+                self.source, plan.repository, dest.client, dest.repository, digest, size, present
+            )
+            with self._lock:
+                plan.done[how] = plan.done.get(how, 0) + 1
+                plan.sent += size if how == "copied" else 0
+
         try:
-            futures = [
-                pool.submit(
-                    self.mover.move, self.source, repository, dest.client, dest.repository, d, s
-                )
-                for d, s in order
-            ]
+            futures = [pool.submit(move, d, s) for d, s in order]
             done, _ = wait(futures, return_when=FIRST_EXCEPTION)
             for future in done:
                 future.result()  # the first failure, if any
         finally:  # on a failure or Ctrl-C, start nothing more
             pool.shutdown(wait=False, cancel_futures=True)
-
-
-def _matches(platform: dict[str, Any] | None, wanted: str) -> bool:
-    text = mt.platform_text(platform)
-    return text == wanted or text.startswith(wanted + "/")
