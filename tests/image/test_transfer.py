@@ -150,3 +150,41 @@ def test_a_push_and_a_pull_ask_the_token_once_on_one_session(
     assert pulled.json["imageDigest"] == pushed.json["imageDigest"]
     assert [op for op, *_ in api_calls(ecr_api)] == ["GetAuthorizationToken"]
     assert credential_runs(runs) == 2  # one session for each command
+
+
+def test_the_installed_pull_served_from_the_token_cache_loads_no_aws_sdk(
+    cli: Runner,
+    docker_env: DockerBackends,
+    moto_url: str,
+    isolated: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A push fills the token cache (a file here); the real console script then pulls
+    with the token from it: docker-py's HTTP client loads, botocore and keyring never
+    do (``sys.modules`` recorded as it exits)."""
+    import boto3
+
+    from tests.login.cache_support import modules_at_exit
+    from tests.login_support import ECRCTL
+
+    monkeypatch.setenv("ECRCTL_TOKEN_CACHE", "file")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_ECR", moto_url)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", moto_url)
+    config = isolated / ".config" / "ecrctl" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(
+        f'[registries."{docker_env.registry}"]\naccount = "{ACCOUNT}"\nregion = "{REGION}"\n'
+        f'endpoint_url = "{moto_url}"\n'
+    )
+    repository = unique()
+    boto3.client("ecr", region_name=REGION, endpoint_url=moto_url).create_repository(
+        repositoryName=repository
+    )
+    target = f"{docker_env.registry}/{repository}:1"
+    assert cli("image", "push", docker_env.image, target).exit_code == 0
+    pulled, modules = modules_at_exit(tmp_path, [ECRCTL, "image", "pull", target, "-o", "json"], "")
+    assert pulled.returncode == 0, pulled.stderr
+    tops = {m.split(".")[0] for m in modules}
+    assert {"docker", "requests"} <= tops
+    assert not tops & {"boto3", "botocore", "keyring", "jeepney", "rich"}
