@@ -35,22 +35,23 @@ TIMEOUTS: Mapping[str, float] = {"sts": 10}
 
 
 class Sessions:
-    """The botocore sessions of one command: one per AWS side, a profile in a region.
+    """The botocore sessions of one command: one per profile, whatever the region.
 
     Every :class:`Aws` of one resolver shares its caller's (:mod:`ecrctl.login.registries`):
-    two accounts' registries reached with one profile in one region use one session
-    (one credential resolution), and sessions of other regions load the service data
-    (models, endpoints) their first one loaded. Clients are made one at a time."""
+    the sides of a copy reached with one profile use one session (one credential
+    resolution: an assumed role or SSO is asked once; each client gets its side's
+    region), and sessions of other profiles load the service data (models, endpoints)
+    the first one loaded. Clients are made one at a time."""
 
     def __init__(self) -> None:
         self.lock = threading.RLock()  # held while a session is made or a client created
-        self._made: dict[tuple[str | None, str | None], BotocoreSession] = {}
+        self._made: dict[str | None, BotocoreSession] = {}
         self._loaders: dict[Any, Any] = {}  # botocore's data loader, by its search path
 
     def session(self, resolved: Resolved) -> BotocoreSession:
         from ecrctl.aws.session import make_session
 
-        key = (resolved.profile_arg, resolved.region)
+        key = resolved.profile_arg
         with self.lock:
             if key not in self._made:
                 self._made[key] = make_session(resolved, loaders=self._loaders)

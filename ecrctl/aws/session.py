@@ -179,6 +179,8 @@ def make_client(
         retries=retries, user_agent_extra="ecrctl", connect_timeout=connect, read_timeout=read
     )
     kwargs: dict[str, Any] = {"config": config}
+    if resolved.region:  # a session may serve sides in other regions (Sessions)
+        kwargs["region_name"] = resolved.region
     if endpoint_url:
         kwargs["endpoint_url"] = endpoint_url
     client = session.create_client(service, **kwargs)
