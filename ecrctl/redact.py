@@ -25,20 +25,20 @@ _SECRET_FIELDS = (
     r"authorizationToken|Secret|[Pp]assword|SecretAccessKey|SessionToken|"
     r"Authorization|X-Amz-Security-Token|X-Registry-Auth|IdentityToken"
 )
+# The patterns are compiled on first use (re keeps them): a command that never
+# redacts (login, --help) does not pay for compiling them all.
 # A secret field followed by a quoted value: JSON, Python reprs of dicts and headers.
-_QUOTED = re.compile(rf"""((?:{_SECRET_FIELDS})['"]?\s*[:=]\s*b?(['"]))(.*?)(\2)""")
+_QUOTED = rf"""((?:{_SECRET_FIELDS})['"]?\s*[:=]\s*b?(['"]))(.*?)(\2)"""
 # A raw header line: "Authorization: AWS4-HMAC-SHA256 ...".
-_HEADER = re.compile(r"(?m)^((?:Authorization|X-Amz-Security-Token|X-Registry-Auth):[ \t]*)\S.*$")
+_HEADER = r"(?m)^((?:Authorization|X-Amz-Security-Token|X-Registry-Auth):[ \t]*)\S.*$"
 # A presigned URL's query parameters that grant access.
-_SIGNED = re.compile(
+_SIGNED = (
     r"(?i)([?&;](?:X-Amz-Signature|X-Amz-Security-Token|X-Amz-Credential|X-Goog-Signature|"
     r"X-Goog-Credential|Signature|sig|Policy|Key-Pair-Id)=)[^&\s\"'<>]+"
 )
 # Control characters (C0 but newline, DEL, C1), line/paragraph separators, bidi controls.
-_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_CONTROL_IN_LINES = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
-)
+_CONTROL = "[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+_CONTROL_IN_LINES = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
 
 
 def register(secret: str | None) -> None:
@@ -51,17 +51,17 @@ def redact(text: str) -> str:
     for secret in sorted(_secrets, key=len, reverse=True):
         if secret in text:
             text = text.replace(secret, MASK)
-    text = _QUOTED.sub(lambda m: f"{m.group(1)}{MASK}{m.group(4)}", text)
-    text = _SIGNED.sub(lambda m: f"{m.group(1)}{MASK}", text)
-    return _HEADER.sub(lambda m: f"{m.group(1)}{MASK}", text)
+    text = re.sub(_QUOTED, lambda m: f"{m.group(1)}{MASK}{m.group(4)}", text)
+    text = re.sub(_SIGNED, lambda m: f"{m.group(1)}{MASK}", text)
+    return re.sub(_HEADER, lambda m: f"{m.group(1)}{MASK}", text)
 
 
 def printable(text: str, *, lines: bool = False) -> str:
     """``text`` with every control character escaped (``\\x1b``, ``\\u202e``); with
     ``lines``, newlines and tabs stay (a log record, a body), else they are escaped too."""
     if lines:
-        return _CONTROL_IN_LINES.sub(_escape, text)
-    return _CONTROL.sub(_escape, text).replace("\n", "\\n")
+        return re.sub(_CONTROL_IN_LINES, _escape, text)
+    return re.sub(_CONTROL, _escape, text).replace("\n", "\\n")
 
 
 def _escape(match: re.Match[str]) -> str:

@@ -17,6 +17,7 @@ context. Nothing heavy is imported until a client is asked for.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -33,11 +34,37 @@ if TYPE_CHECKING:
 TIMEOUTS: Mapping[str, float] = {"sts": 10}
 
 
-class Aws:
-    """AWS clients for one set of settings (``--profile``, ``--region``, ...)."""
+class Sessions:
+    """The botocore sessions of one command: one per profile, whatever the region.
 
-    def __init__(self, settings: AwsSettings | None = None) -> None:
+    Every :class:`Aws` of one resolver shares its caller's (:mod:`ecrctl.login.registries`):
+    the sides of a copy reached with one profile use one session (one credential
+    resolution: an assumed role or SSO is asked once; each client gets its side's
+    region), and sessions of other profiles load the service data (models, endpoints)
+    the first one loaded. Clients are made one at a time."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()  # held while a session is made or a client created
+        self._made: dict[str | None, BotocoreSession] = {}
+        self._loaders: dict[Any, Any] = {}  # botocore's data loader, by its search path
+
+    def session(self, resolved: Resolved) -> BotocoreSession:
+        from ecrctl.aws.session import make_session
+
+        key = resolved.profile_arg
+        with self.lock:
+            if key not in self._made:
+                self._made[key] = make_session(resolved, loaders=self._loaders)
+            return self._made[key]
+
+
+class Aws:
+    """AWS clients for one set of settings (``--profile``, ``--region``, ...);
+    ``sessions``: the botocore sessions it may share (default: its own)."""
+
+    def __init__(self, settings: AwsSettings | None = None, *, sessions: Sessions | None = None):
         self.settings = settings or AwsSettings()
+        self.sessions = sessions if sessions is not None else Sessions()
 
     @cached_property
     def resolved(self) -> Resolved:
@@ -46,9 +73,8 @@ class Aws:
     @cached_property
     def session(self) -> BotocoreSession:
         from ecrctl.aws.regions import check_known_region
-        from ecrctl.aws.session import make_session
 
-        session = make_session(self.resolved)
+        session = self.sessions.session(self.resolved)
         resolved = self.resolved
         if resolved.region:
             check_known_region(
@@ -84,9 +110,11 @@ class Aws:
         if timeout is None:
             timeout = TIMEOUTS.get(service)
         endpoint = self.endpoint(service)
-        return make_client(
-            self.session, service, self.resolved, endpoint_url=endpoint, timeout=timeout
-        )
+        session = self.session
+        with self.sessions.lock:  # a botocore session makes one client at a time
+            return make_client(
+                session, service, self.resolved, endpoint_url=endpoint, timeout=timeout
+            )
 
     def endpoint(self, service: str) -> str | None:
         """The endpoint ``service``'s client is given; ``None``: AWS's own."""

@@ -27,13 +27,18 @@ if TYPE_CHECKING:
 log = logging.getLogger("ecrctl")
 
 
-def make_session(resolved: Resolved) -> BotocoreSession:
+def make_session(resolved: Resolved, *, loaders: dict[Any, Any] | None = None) -> BotocoreSession:
     """A botocore session (boto3's resource layer and s3transfer are not needed:
-    skipping them saves a third of the start-up time of every command)."""
+    skipping them saves a third of the start-up time of every command). ``loaders``:
+    data loaders by search path, shared with other sessions (each file parsed once)."""
     import botocore.session
 
     session = botocore.session.Session(profile=resolved.profile_arg)
-    session.register_component("data_loader", _service_loader(session))
+    loaders = {} if loaders is None else loaders
+    data_path = session.get_config_variable("data_path")
+    if data_path not in loaders:
+        loaders[data_path] = _service_loader(data_path)
+    session.register_component("data_loader", loaders[data_path])
     if resolved.region:
         # the resolver's answer, which also honours AWS_REGION
         session.set_config_variable("region", resolved.region)
@@ -43,7 +48,7 @@ def make_session(resolved: Resolved) -> BotocoreSession:
     return session
 
 
-def _service_loader(session: BotocoreSession) -> Any:
+def _service_loader(data_path: Any) -> Any:
     """botocore's data loader, minus the scan of every service's model directory.
 
     To load one service model, botocore first lists all ~400 services it ships
@@ -51,22 +56,24 @@ def _service_loader(session: BotocoreSession) -> Any:
     for services it knows exist; a name not found on disk falls back to the scan,
     and so to botocore's own errors.
     """
+    import threading
+
     from botocore.loaders import Loader, create_loader
 
-    class ServiceLoader(Loader):
-        wanted: str | None = None
+    asked = threading.local()  # the service each thread is loading (sessions share a loader)
 
+    class ServiceLoader(Loader):
         def load_service_model(
             self, service_name: str, type_name: str, api_version: str | None = None
         ) -> Any:
-            self.wanted = service_name
+            asked.name = service_name
             try:
                 return super().load_service_model(service_name, type_name, api_version)
             finally:
-                self.wanted = None
+                asked.name = None
 
         def list_available_services(self, type_name: str) -> list[str]:
-            name = self.wanted
+            name = getattr(asked, "name", None)
             if name and any(os.path.isdir(os.path.join(p, name)) for p in self.search_paths):
                 return [name]
             services: list[str] = super().list_available_services(type_name)
@@ -80,7 +87,7 @@ def _service_loader(session: BotocoreSession) -> Any:
                 return super().load_data_with_path(name)
             return _endpoints(lambda: super(ServiceLoader, self).load_data_with_path(name))
 
-    base = create_loader(session.get_config_variable("data_path"))  # honours AWS_DATA_PATH
+    base = create_loader(data_path)  # the session's data_path: AWS_DATA_PATH or the profile's
     return ServiceLoader(
         extra_search_paths=list(base.search_paths), include_default_search_paths=False
     )
@@ -172,6 +179,8 @@ def make_client(
         retries=retries, user_agent_extra="ecrctl", connect_timeout=connect, read_timeout=read
     )
     kwargs: dict[str, Any] = {"config": config}
+    if resolved.region:  # a session may serve sides in other regions (Sessions)
+        kwargs["region_name"] = resolved.region
     if endpoint_url:
         kwargs["endpoint_url"] = endpoint_url
     client = session.create_client(service, **kwargs)

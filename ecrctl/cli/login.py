@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 
 def _check_ids(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[str]:
+    if not values:
+        return []
     from ecrctl.distribution.refs import check_registry_id
 
     return [check_registry_id(value) for value in values]

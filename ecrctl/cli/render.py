@@ -180,13 +180,13 @@ def plain_table_text(table: Table) -> str:
 
 
 def print_table(app: App, table: Table) -> None:
+    plain = not sys.stdout.isatty()
+    if plain:  # never narrowed to a width: a pipe keeps every cell whole (and loads no rich)
+        sys.stdout.write(plain_table_text(table))
+        return
     from rich import box
     from rich.table import Table as RichTable
 
-    plain = not sys.stdout.isatty()
-    if plain:  # never narrowed to a width: a pipe keeps every cell whole
-        sys.stdout.write(plain_table_text(table))
-        return
     out = console(app)
     rich_table = RichTable(
         title=table.title,

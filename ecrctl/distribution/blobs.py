@@ -50,6 +50,17 @@ def _check(stop: threading.Event | None, digest: str) -> None:
         raise Interrupted(f"blob {digest}: not finished, the copy stopped")
 
 
+def has_blob(client: RegistryClient, repository: str, digest: str) -> bool:
+    """Whether ``repository`` at ``client``'s registry holds the blob (HEAD)."""
+    head = client.request(
+        "HEAD",
+        f"/v2/{repository}/blobs/{digest}",
+        scope=scope(repository, "pull,push"),
+        ok=(200, 404),
+    )
+    return head.status_code == 200
+
+
 class BlobMover:
     """Moves blobs to destinations, each (host, repository, digest) once per run."""
 
@@ -62,14 +73,12 @@ class BlobMover:
         self.bytes_sent = 0
         self.counts = {"copied": 0, "mounted": 0, "exists": 0}
 
-    def stopped(
-        self, exc: EcrctlError, counts_before: dict[str, int], sent_before: int, total: int
-    ) -> EcrctlError:
-        """``exc`` with what this mover finished since ``counts_before``: a copy that stops
-        says how far it got (no manifest is put before every blob is there)."""
-        with self._lock:
-            done = {k: v - counts_before.get(k, 0) for k, v in self.counts.items()}
-            sent = self.bytes_sent - sent_before
+    @staticmethod
+    def stopped(exc: EcrctlError, done: dict[str, int], sent: int, total: int) -> EcrctlError:
+        """``exc`` with what one copy had finished (``done``: copied, mounted, exists;
+        ``sent`` bytes): a copy that stops says how far it got (no manifest is put
+        before every blob is there)."""
+        done = {how: done.get(how, 0) for how in ("copied", "mounted", "exists")}
         there = sum(done.values())
         account = (
             f"{exc.message.rstrip('.')} (the copy stopped with {there} of {total} blobs at the "
@@ -81,6 +90,11 @@ class BlobMover:
         stopped.message = account
         stopped.args = (account,)
         return stopped
+
+    def moved(self, dst: RegistryClient, dst_repo: str, digest: str) -> bool:
+        """Whether this mover has already made the blob exist in ``dst_repo``."""
+        with self._lock:
+            return (dst.host, dst_repo, digest) in self._done
 
     def _count(self, how: str, sent: int = 0) -> None:
         with self._lock:
@@ -95,18 +109,21 @@ class BlobMover:
         dst_repo: str,
         digest: str,
         size: int,
+        present: bool | None = None,
         stop: threading.Event | None = None,
     ) -> str:
-        """Make the blob exist in ``dst_repo``; returns copied|mounted|exists. Once
-        ``stop`` is set (another blob of the copy failed), the move ends at its next
-        step, its upload cancelled, so that the copy can say what is at the destination."""
+        """Make the blob exist in ``dst_repo``; returns copied|mounted|exists.
+        ``present``: whether the destination had it when the caller asked
+        (:func:`has_blob`); ``None``: ask now. Once ``stop`` is set (another blob of
+        the copy failed), the move ends at its next step, its upload cancelled, so
+        that the copy can say what is at the destination."""
         key = (dst.host, dst_repo, digest)
         with self._lock:
             key_lock = self._keys.setdefault(key, threading.Lock())
         with key_lock:
             if key in self._done:
                 return "exists"
-            how = self._move_once(src, src_repo, dst, dst_repo, digest, size, stop)
+            how = self._move_once(src, src_repo, dst, dst_repo, digest, size, present, stop)
             with self._lock:
                 self._done.add(key)
                 self._known.setdefault((dst.host, digest), dst_repo)
@@ -120,17 +137,14 @@ class BlobMover:
         dst_repo: str,
         digest: str,
         size: int,
+        present: bool | None,
         stop: threading.Event | None,
     ) -> str:
         _check(stop, digest)
         self.on_event(BlobEvent(digest, size, "checking"))
-        head = dst.request(
-            "HEAD",
-            f"/v2/{dst_repo}/blobs/{digest}",
-            scope=scope(dst_repo, "pull,push"),
-            ok=(200, 404),
-        )
-        if head.status_code == 200:
+        if present is None:
+            present = has_blob(dst, dst_repo, digest)
+        if present:
             self._count("exists")
             self.on_event(BlobEvent(digest, size, "exists", size))
             return "exists"

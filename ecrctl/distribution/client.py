@@ -45,6 +45,7 @@ from ecrctl.distribution.transport import (
     read_capped,
     retry_after,
     running,
+    settings_by_origin,
 )
 from ecrctl.errors import AccessDenied, EcrctlError, NotFound, ServiceError
 
@@ -101,6 +102,8 @@ class RegistryClient:
         self.ecr = basic
         self.session = requests.Session()
         self.session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))  # none kept
+        merge = settings_by_origin(self.session.merge_environment_settings)
+        self.session.merge_environment_settings = merge  # type: ignore[method-assign]
         adapter = WatchedAdapter(pool_connections=4, pool_maxsize=16)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)

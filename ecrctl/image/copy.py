@@ -11,42 +11,36 @@ already at the same digest moves nothing (``unchanged``).
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Iterable
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ecrctl.aws.access import error_code, registry_kwargs
 from ecrctl.batch import InFlight
 from ecrctl.distribution import manifest as mt
-from ecrctl.distribution.blobs import BlobCallback, BlobMover
+from ecrctl.distribution.blobs import BlobCallback, BlobMover, has_blob
 from ecrctl.distribution.content import (
     Manifest,
-    get_small_blob,
     manifest_digest,
     put_manifest,
     read_manifest,
-    scope,
-    sha256_digest,
     walk_index,
 )
 from ecrctl.distribution.reference import ImageReference, parse_reference
-from ecrctl.distribution.refs import check_repository_name
-from ecrctl.errors import Conflict, EcrctlError, InvalidInput, NotFound
+from ecrctl.errors import Conflict, EcrctlError
+from ecrctl.image.copy_destination import Destination, check_destination, open_destination
 from ecrctl.image.copy_manifests import blobs_of, in_format
+from ecrctl.image.copy_platforms import check_platform as check_platform  # image inspect's
+from ecrctl.image.copy_platforms import select_platforms
 from ecrctl.image.referrers import Carrier, NoReferrers
-from ecrctl.login.endpoint import Endpoint, endpoint
+from ecrctl.login.endpoint import endpoint
 
 if TYPE_CHECKING:
     from ecrctl.distribution.client import RegistryClient
     from ecrctl.login.registries import Registries
 
 DEFAULT_JOBS = 4
-IMMUTABLE = ("IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION")
-# the answers to a repository probe that leave the question to the ECR API
-ANY_ANSWER = (200, 400, 403, 404, 405)
 _OMITTED = ("sourceDigest", "referrers")  # left out of the JSON when empty
 
 
@@ -74,97 +68,28 @@ class CopyResult:
 
 
 @dataclass
-class Destination:
-    """The destination repository, checked once. Whether its tags are immutable is
-    read from the ECR API when it first matters (a tag there points elsewhere)."""
+class CopyPlan:
+    """One image's copy as read before anything is written: its manifests and blobs,
+    which blobs the destination was seen to hold, and (as it runs) what moved."""
 
-    endpoint: Endpoint
-    client: RegistryClient
-    repository: str
-    created: bool = False
-    exists: bool = True
-    mutability: str | None = None  # imageTagMutability, once read
+    src: ImageReference  # the source image
+    ref: str  # what the top manifest is put as: the tag, else its digest
+    top: Manifest
+    children: list[tuple[str, Manifest]]
+    blobs: dict[str, int]
+    result: CopyResult
+    present: dict[str, bool] = field(default_factory=dict)  # asked ahead (``probe``)
+    done: dict[str, int] = field(default_factory=dict)  # copied|mounted|exists: how many
+    sent: int = 0  # bytes
 
-    def immutable(self) -> bool:
-        ep = self.endpoint
-        if ep.aws is None or not self.exists:
-            return False
-        if self.mutability is None:
-            found = _describe(ep, self.repository) or {}
-            self.mutability = str(found.get("imageTagMutability", "MUTABLE"))
-        return self.mutability in IMMUTABLE
+    @property
+    def repository(self) -> str:
+        """The source repository."""
+        return self.src.repository
 
-
-def check_platform(value: str) -> str:
-    parts = value.split("/")
-    if not 2 <= len(parts) <= 3 or not all(parts):
-        raise InvalidInput(
-            f"invalid platform {value!r}", hint="write OS/ARCH[/VARIANT], e.g. linux/arm64"
-        )
-    return value
-
-
-def check_destination(ep: Endpoint, repository: str) -> Destination:
-    """The destination, with its repository checked where an ECR API stands behind it
-    (``exists`` False: missing). Reads only: safe to run beside the source's reads.
-
-    A repository the registry API lists (``tags/list`` answers 200) exists, and
-    no ECR API call is made: a copy served from the token cache needs no botocore.
-    Any other answer (ECR's NAME_UNKNOWN, a denied list, a server that keeps its
-    repositories elsewhere) is settled by DescribeRepositories."""
-    if ep.is_ecr:
-        check_repository_name(repository)
-    dest = Destination(ep, ep.client(), repository)
-    if ep.aws is None or _listed(dest):
-        return dest
-    found = _describe(ep, repository)
-    if found is None:
-        dest.exists = False
-    else:
-        dest.mutability = found.get("imageTagMutability", "MUTABLE")
-    return dest
-
-
-def _listed(dest: Destination) -> bool:
-    path = f"/v2/{dest.repository}/tags/list?n=1"
-    answer = dest.client.request("GET", path, scope=scope(dest.repository), ok=ANY_ANSWER)
-    answer.close()
-    return answer.status_code == 200
-
-
-def _describe(ep: Endpoint, repository: str) -> dict[str, Any] | None:
-    """The repository as DescribeRepositories gives it; ``None`` when there is none."""
-    assert ep.aws is not None
-    try:
-        answer = ep.aws.ecr.describe_repositories(
-            repositoryNames=[repository], **registry_kwargs(ep.registry_id)
-        )
-        found = dict(answer["repositories"][0])
-    except Exception as exc:
-        if error_code(exc) != "RepositoryNotFoundException":
-            raise
-        return None
-    return found
-
-
-def open_destination(dest: Destination, *, create: bool, dry_run: bool) -> Destination:
-    """A missing ECR destination repository: exit 2 with the hint, or created."""
-    if dest.exists:
-        return dest
-    ep = dest.endpoint
-    if not create:
-        raise InvalidInput(
-            f"destination repository {dest.repository!r} does not exist in registry "
-            f"{ep.registry_id} (region {ep.region}); ECR does not create repositories on push",
-            hint="pass --create to create it",
-        )
-    if not dry_run and ep.aws is not None:
-        from ecrctl.repo.repository import create_repository
-
-        create_repository(ep.aws.ecr, dest.repository, registry_id=ep.registry_id)
-    dest.created = True
-    dest.exists = True
-    return dest
+    @property
+    def to_write(self) -> bool:
+        return self.result.status != "unchanged"
 
 
 def copy_image(
@@ -188,11 +113,14 @@ def copy_image(
     src_ep = endpoint(registries, src_ref.host)
     if src_ep.is_ecr:
         src_ref.for_ecr()
-    # the destination's token and repository are read while the source manifest is:
+    tag = dst_ref.tag or (src_ref.tag if not src_ref.digest else None)
+    if tag is None and not src_ref.digest:
+        tag = "latest"
+    # the destination's token, repository and tag are read while the source manifest is:
     # started once the source's AWS side is built, so the two never build one twice
     beside = InFlight(
         lambda: check_destination(
-            endpoint(registries, dst_ref.host, write=True), dst_ref.repository
+            endpoint(registries, dst_ref.host, write=True), dst_ref.repository, tag
         )
     )
     source_client = src_ep.client()
@@ -202,9 +130,6 @@ def copy_image(
     copier = ImageCopier(source_client, BlobMover(on_event), jobs=jobs)
     if referrers:
         copier.carrier = Carrier(copier.mover)
-    tag = dst_ref.tag or (src_ref.tag if not src_ref.digest else None)
-    if tag is None and not src_ref.digest:
-        tag = "latest"
     origin = src_ref.with_host(src_ep.host)
     return copier.copy(origin, dest, tag, platforms=wanted, dry_run=dry_run, top=top, fmt=fmt)
 
@@ -218,6 +143,7 @@ class ImageCopier:
         self.source = source
         self.mover = mover
         self.jobs = max(1, jobs)
+        self._lock = threading.Lock()
 
     def copy(
         self,
@@ -231,8 +157,28 @@ class ImageCopier:
         fmt: str | None = None,
     ) -> CopyResult:
         """``top``: the source manifest, when the caller has read it already."""
+        plan = self.plan(src, dest, tag, platforms=platforms, top=top, fmt=fmt)
+        if dry_run and plan.to_write:
+            plan.result.status = "would-copy"
+            plan.result.blobs = {"total": len(plan.blobs)}
+            return self.carried(plan, dest, dry_run=True)
+        return self.write(plan, dest)
+
+    def plan(
+        self,
+        src: ImageReference,
+        dest: Destination,
+        tag: str | None,
+        *,
+        platforms: list[str] | None = None,
+        top: Manifest | None = None,
+        fmt: str | None = None,
+        probe: bool = False,
+    ) -> CopyPlan:
+        """What the copy reads before it writes anything (safe to run ahead of other
+        copies' writes). ``probe``: also ask which blobs the destination lacks."""
         top = top or read_manifest(self.source, src.repository, src.ref)
-        top = self._select(src.repository, top, platforms or [])
+        top = select_platforms(self.source, src.repository, top, platforms or [])
         source_digest = top.digest if fmt else ""  # rewritten before anything is compared
         top, children = in_format(top, fmt, lambda m: self._children(src.repository, m))
         dst_name = f"{dest.client.host}/{dest.repository}"
@@ -241,81 +187,57 @@ class ImageCopier:
             destination=f"{dst_name}:{tag}" if tag else f"{dst_name}@{top.digest}",
             digest=top.digest,
             mediaType=top.media_type,
-            status="would-copy" if dry_run else "copied",
+            status="copied",
             imageUri=f"{dst_name}@{top.digest}",
             repositoryCreated=dest.created,
             sourceDigest=source_digest,
         )
-        existing = manifest_digest(dest.client, dest.repository, tag or top.digest)
+        plan = CopyPlan(src, tag or top.digest, top, [], {}, result)
+        seen = dest.seen.pop(plan.ref, "")  # read beside the source: not asked twice
+        existing = manifest_digest(dest.client, dest.repository, plan.ref) if seen == "" else seen
         if existing == top.digest:
             result.status = "unchanged"
-            return self.carrier.carried(self.source, src, dest, top, children, result, dry_run)
+            return plan
         if existing and tag and dest.immutable():
             raise Conflict(
                 f"tag {tag!r} of the immutable repository {dest.repository!r} already points "
                 f"at {existing}, not {top.digest}",
                 hint="copy to another tag, or make the repository mutable",
             )
-        children = self._children(src.repository, top) if children is None else children
-        result.platforms = [p for p, _ in children if p]
-        blobs = blobs_of([m for _, m in children] or [top])
-        result.blobBytes = sum(blobs.values())
-        result.manifests = len(children) + 1
-        if dry_run:
-            result.blobs = {"total": len(blobs)}
-            return self.carrier.carried(self.source, src, dest, top, children, result, dry_run)
-        sent_before = self.mover.bytes_sent
-        counts_before = dict(self.mover.counts)
+        plan.children = self._children(src.repository, top) if children is None else children
+        result.platforms = [p for p, _ in plan.children if p]
+        plan.blobs = blobs_of([m for _, m in plan.children] or [top])
+        result.blobBytes = sum(plan.blobs.values())
+        result.manifests = len(plan.children) + 1
+        if probe:  # blobs an earlier copy of this run moved are known without asking
+            client, repository = dest.client, dest.repository
+            unknown = [d for d in plan.blobs if not self.mover.moved(client, repository, d)]
+            plan.present = {d: has_blob(client, repository, d) for d in unknown}
+        return plan
+
+    def write(self, plan: CopyPlan, dest: Destination) -> CopyResult:
+        """Make every blob of ``plan`` exist at the destination, then put the children
+        by digest and the top manifest by its tag (or digest); then its referrers."""
+        if not plan.to_write:
+            return self.carried(plan, dest)
         try:
-            self._move(src.repository, dest, blobs)
-            for _, child in children:
+            self._move(plan, dest)
+            for _, child in plan.children:
                 put_manifest(dest.client, dest.repository, child.digest, child)
-            put_manifest(dest.client, dest.repository, tag or top.digest, top)
+            put_manifest(dest.client, dest.repository, plan.ref, plan.top)
         except EcrctlError as exc:  # say what is at the destination already
-            raise self.mover.stopped(exc, counts_before, sent_before, len(blobs)) from None
-        result.blobs = {k: v - counts_before.get(k, 0) for k, v in self.mover.counts.items()}
-        result.bytesMoved = self.mover.bytes_sent - sent_before
-        return self.carrier.carried(self.source, src, dest, top, children, result, dry_run)
+            raise self.mover.stopped(exc, plan.done, plan.sent, len(plan.blobs)) from None
+        plan.result.blobs = {how: plan.done.get(how, 0) for how in ("copied", "mounted", "exists")}
+        plan.result.bytesMoved = plan.sent
+        return self.carried(plan, dest)
 
-    def _select(self, repository: str, top: Manifest, platforms: list[str]) -> Manifest:
-        """The manifest to copy: ``top``, or its children for ``platforms``."""
-        if not platforms:
-            return top
-        if not top.is_index:
-            return self._check_platform(repository, top, platforms)
-        document = top.document
-        entries = [
-            entry
-            for entry in document.get("manifests", [])
-            if any(_matches(entry.get("platform"), p) for p in platforms)
-        ]
-        if not entries:
-            offered = ", ".join(
-                mt.platform_text(e.get("platform")) for e in document.get("manifests", [])
-            )
-            raise NotFound(
-                f"{self.source.host}/{repository}@{top.digest} has no image for "
-                f"{', '.join(platforms)}",
-                hint=f"it has: {offered or 'no platforms'}",
-            )
-        if len(entries) == 1:
-            return read_manifest(self.source, repository, entries[0]["digest"])
-        body = json.dumps({**document, "manifests": entries}, indent=3).encode()
-        return Manifest(body, top.media_type, sha256_digest(body))
-
-    def _check_platform(self, repository: str, top: Manifest, platforms: list[str]) -> Manifest:
-        """A single image is copied for --platform only when its config says that platform."""
-        config_digest = (top.document.get("config") or {}).get("digest")
-        if not config_digest:
-            return top
-        config = json.loads(get_small_blob(self.source, repository, str(config_digest)))
-        platform = {k: config.get(k) for k in ("os", "architecture", "variant")}
-        if any(_matches(platform, wanted) for wanted in platforms):
-            return top
-        raise NotFound(
-            f"{self.source.host}/{repository}@{top.digest} is a single image for "
-            f"{mt.platform_text(platform)}, not {', '.join(platforms)}",
-            hint="drop --platform, or name the image of that platform",
+    def carried(self, plan: CopyPlan, dest: Destination, *, dry_run: bool = False) -> CopyResult:
+        """The plan's result, with the referrers of what it wrote (or found) carried too."""
+        # unchanged: no children were read; the carrier takes those the index lists
+        children = None if plan.result.status == "unchanged" else plan.children
+        result = plan.result
+        return self.carrier.carried(
+            self.source, plan.src, dest, plan.top, children, result, dry_run
         )
 
     def _children(self, repository: str, top: Manifest) -> list[tuple[str, Manifest]]:
@@ -325,21 +247,26 @@ class ImageCopier:
             for platform, child in walk_index(self.source, repository, top)
         ]
 
-    def _move(self, repository: str, dest: Destination, blobs: dict[str, int]) -> None:
-        order = sorted(blobs.items(), key=lambda item: -item[1])  # largest first
+    def _move(self, plan: CopyPlan, dest: Destination) -> None:
+        """Every blob of ``plan``, ``jobs`` at a time, largest first; what each became
+        (and the bytes sent) is counted on the plan as it ends."""
+        order = sorted(plan.blobs.items(), key=lambda item: -item[1])
         pool = ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="blob")
         stop = threading.Event()
+        src, dst = (self.source, plan.repository), (dest.client, dest.repository)
+
+        def move(digest: str, size: int) -> None:
+            present = plan.present.get(digest)
+            how = self.mover.move(*src, *dst, digest, size, present, stop)
+            with self._lock:
+                plan.done[how] = plan.done.get(how, 0) + 1
+                plan.sent += size if how == "copied" else 0
+
         try:
-            src, dst = (self.source, repository), (dest.client, dest.repository)
-            futures = [pool.submit(self.mover.move, *src, *dst, d, s, stop) for d, s in order]
+            futures = [pool.submit(move, d, s) for d, s in order]
             done, _ = wait(futures, return_when=FIRST_EXCEPTION)
             for future in done:
                 future.result()  # the first failure, if any
         finally:  # on a failure or Ctrl-C, start nothing more, and let the blobs in
             stop.set()  # flight end and cancel their uploads before saying what is there
             pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _matches(platform: dict[str, Any] | None, wanted: str) -> bool:
-    text = mt.platform_text(platform)
-    return text == wanted or text.startswith(wanted + "/")

@@ -13,25 +13,22 @@ each copy's digest, outcome and bytes as the item's detail.
 from __future__ import annotations
 
 import fnmatch
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ecrctl import batch
 from ecrctl.aws.access import items, registry_kwargs
+from ecrctl.batch import InFlight
 from ecrctl.distribution.blobs import BlobCallback, BlobMover
 from ecrctl.distribution.content import manifest_digest
 from ecrctl.distribution.content import tags as list_tags
 from ecrctl.distribution.reference import ImageReference, parse_reference
 from ecrctl.distribution.referrers import is_referrer_tag
 from ecrctl.errors import AuthError, EcrctlError, InvalidInput, ServiceError
-from ecrctl.image.copy import (
-    DEFAULT_JOBS,
-    Destination,
-    ImageCopier,
-    check_destination,
-    open_destination,
-)
+from ecrctl.image.copy import DEFAULT_JOBS, CopyPlan, ImageCopier
+from ecrctl.image.copy_destination import Destination, check_destination, open_destination
 from ecrctl.image.referrers import Carrier
 from ecrctl.login.endpoint import endpoint
 
@@ -40,6 +37,7 @@ if TYPE_CHECKING:
     from ecrctl.login.registries import Registries
 
 ItemCallback = Callable[[str, str], None]  # item, status
+LOOKAHEAD = 4  # images whose reads are made while an earlier one is written
 
 
 @dataclass
@@ -49,7 +47,6 @@ class CopyItem(batch.Item):
     digest: str | None = None
     outcome: str | None = None  # copied | unchanged, once done
     bytes_moved: int = 0
-    sent_before: int = 0  # the mover's bytes sent when this copy started
 
     def detail(self) -> dict[str, Any]:
         return {"digest": self.digest, "outcome": self.outcome, "bytesMoved": self.bytes_moved}
@@ -168,10 +165,11 @@ def _run(
     on_item: ItemCallback | None,
 ) -> None:
     """Copy each item in turn (one at a time: an interruption leaves at most one image
-    partly done); a refused credential leaves the rest not attempted. Ctrl-C, SIGTERM
-    or a call that raised stops the batch; the error is kept in ``report.stopped``."""
+    partly done; the next ones' reads are made meanwhile); a refused credential leaves
+    the rest not attempted. Ctrl-C, SIGTERM or a call that raised stops the batch; the
+    error is kept in ``report.stopped``."""
     report.items = [CopyItem(item) for item in work]
-    run = _Copy(copier, src, dest, on_item)
+    run = _Copy(copier, src, dest, on_item, work)
     try:
         batch.run_each(report.items, run.one, run.reconcile, verb="copied")
     except EcrctlError as error:
@@ -179,7 +177,8 @@ def _run(
 
 
 class _Copy:
-    """The copy of each item, and reading back where a copy landed."""
+    """The copy of each item, the reads of the next ones made ahead, and reading back
+    where a copy landed."""
 
     def __init__(
         self,
@@ -187,17 +186,35 @@ class _Copy:
         src: ImageReference,
         dest: Destination,
         on_item: ItemCallback | None,
+        work: list[str],
     ) -> None:
         self.copier = copier
         self.src = src
         self.dest = dest
         self.on_item = on_item
+        self.work = work
+        self.position = {key: index for index, key in enumerate(work)}
+        self.ahead: dict[str, InFlight[CopyPlan]] = {}
+        self.plans: dict[str, CopyPlan] = {}  # each item's, once read: what it moved
+
+    def plan(self, key: str) -> CopyPlan:
+        """An item's reads: its manifests, the destination's tag, the blobs it lacks."""
+        tag, digest = (None, key) if key.startswith("sha256:") else (key, None)
+        ref = ImageReference(self.src.host, self.src.repository, tag, digest)
+        return self.copier.plan(ref, self.dest, tag, probe=True)
+
+    def read_ahead(self, key: str) -> None:
+        """Start the reads of the LOOKAHEAD items after ``key`` (reads only: writes stay
+        one image at a time), each in a daemon thread that a signal never waits for."""
+        start = self.position[key] + 1
+        for later in self.work[start : start + LOOKAHEAD]:
+            if later not in self.ahead and later not in self.plans:
+                self.ahead[later] = InFlight(functools.partial(self.plan, later))
 
     def one(self, item: CopyItem) -> bool:
         """Copy one tag or digest; False when nothing more can be copied."""
-        tag, digest = (None, item.key) if item.key.startswith("sha256:") else (item.key, None)
-        ref = ImageReference(self.src.host, self.src.repository, tag, digest)
-        item.sent_before = self.copier.mover.bytes_sent
+        planned = self.ahead.pop(item.key, None)
+        self.read_ahead(item.key)
         carried = self.copier.carrier.landed(item.key)  # with the image it refers to
         if carried is not None:
             item.digest, item.outcome = carried.digest or None, carried.outcome
@@ -205,7 +222,9 @@ class _Copy:
             self.tell(item)
             return True
         try:
-            result: CopyResult = self.copier.copy(ref, self.dest, tag)
+            plan = planned.result() if planned is not None else self.plan(item.key)
+            self.plans[item.key] = plan
+            result: CopyResult = self.copier.write(plan, self.dest)
         except EcrctlError as exc:
             # the registry failing or unreachable may still have stored the manifest
             if not (isinstance(exc, ServiceError) and self.landed(item)):
@@ -236,7 +255,8 @@ class _Copy:
         if there is None or there != wanted:
             return False
         item.digest, item.outcome = there, "copied"
-        item.bytes_moved = self.copier.mover.bytes_sent - item.sent_before
+        plan = self.plans.get(item.key)
+        item.bytes_moved = plan.sent if plan is not None else 0
         item.settle(batch.DONE)
         return True
 

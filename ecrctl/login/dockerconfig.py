@@ -14,11 +14,9 @@ from __future__ import annotations
 import base64
 import json
 import math
-import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from ecrctl import paths, redact
 from ecrctl.distribution.hosts import server_host
@@ -148,8 +146,7 @@ def update_config(change: Callable[[dict[str, Any]], T], path: Path | None = Non
 # -- where a host's credential lives ------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(NamedTuple):
     """``kind``: ``helper`` (an ECR helper serves the host, nothing stored),
     ``credHelpers``, ``credsStore`` or ``config.json``."""
 
@@ -187,6 +184,8 @@ def has_credential(config: dict[str, Any], host: str) -> bool:
 
 def run_helper(program: str, action: str, payload: bytes) -> bytes:
     """Run ``docker-credential-PROGRAM ACTION`` with ``payload`` on stdin."""
+    import subprocess
+
     binary = f"docker-credential-{program}"
     try:
         done = subprocess.run(

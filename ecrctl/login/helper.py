@@ -276,4 +276,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.stdout.write(error_line(error.one_line()) + "\n")
         code = int(error.exit_code)
     sys.stdout.flush()
+    import gc
+
+    gc.freeze()  # freed with the process: the interpreter's last collection skips it
     sys.exit(code)

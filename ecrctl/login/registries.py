@@ -172,7 +172,7 @@ class Registries:
         key = _side_key(settings)
         with self._lock:
             if key not in self._sides:
-                self._sides[key] = Aws(settings)
+                self._sides[key] = Aws(settings, sessions=self.aws.sessions)
             return self._sides[key]
 
     # -- the answers -----------------------------------------------------------------------

@@ -15,7 +15,6 @@ Only the standard library is imported at module level.
 from __future__ import annotations
 
 import base64
-import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,13 +30,12 @@ from ecrctl.distribution.hosts import (
 )
 from ecrctl.errors import AuthError
 from ecrctl.login import cache as tokencache
+from ecrctl.login.cache_index import debug
 from ecrctl.login.registries import host_of, public_token_key, token_key
 
 if TYPE_CHECKING:
     from ecrctl.aws.clients import Aws
     from ecrctl.login.registries import Registries, Registry
-
-log = logging.getLogger("ecrctl")
 
 __all__ = [
     "EcrHost",
@@ -117,7 +115,7 @@ def registry_auths(
     wanted = list(dict.fromkeys(registry_ids or [served.account]))
     cache = cache or tokencache.open_cache(disabled=not use_cache, config=registries.config)
     if not cache.usable:
-        log.debug("token cache not used: %s", cache.reason)
+        debug("token cache not used: %s", cache.reason)
     region = aws.region
     identity = caller_identity(aws, cache) if cache.usable else None
     found: dict[str | None, RegistryAuth] = {}
@@ -129,7 +127,7 @@ def registry_auths(
         keys[rid] = key = token_key(aws, account, identity)
         token = cache.get(key)
         if token is not None:
-            log.debug("token for %s served from the cache", key.name)
+            debug("token for %s served from the cache", key.name)
             redact.register(token.password)
             found[rid] = RegistryAuth(
                 registry_id=account,
@@ -220,7 +218,7 @@ def caller_identity(aws: Aws, cache: tokencache.TokenCache) -> tokencache.Identi
     try:
         answer = aws.sts.get_caller_identity()
     except Exception as exc:
-        log.debug("no caller identity from STS (%s): tokens are not cached", exc)
+        debug("no caller identity from STS (%s): tokens are not cached", exc)
         return None
     identity = tokencache.Identity(arn=answer["Arn"], account=answer["Account"])
     cache.remember_identity(source, identity)

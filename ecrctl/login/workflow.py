@@ -11,12 +11,10 @@ host knows what to undo.
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ecrctl import paths
 from ecrctl.errors import AuthError, InvalidInput, Signalled
@@ -29,16 +27,13 @@ if TYPE_CHECKING:
     from ecrctl.aws.clients import Aws
     from ecrctl.login.registries import Registries
 
-log = logging.getLogger("ecrctl")
-
 
 def hours_left(expires_at: datetime, now: datetime | None = None) -> float:
     now = now or datetime.now(UTC)
     return round((expires_at - now).total_seconds() / 3600, 1)
 
 
-@dataclass(frozen=True)
-class LoginResult:
+class LoginResult(NamedTuple):  # records, not dataclasses: a login on a hit skips their cost
     auth: RegistryAuth
     location: dockerconfig.Location
     mapping: RegistryMapping | None = None
@@ -56,13 +51,13 @@ class LoginResult:
         }
 
 
-@dataclass
 class LoginReport:
     """What a login did so far: each registry's result, and its batch item (the
     caller keeps it, so that a login stopped halfway can still say what it did)."""
 
-    results: list[LoginResult] = field(default_factory=list)
-    items: list[Any] = field(default_factory=list)  # ecrctl.batch.Item, one per registry
+    def __init__(self) -> None:
+        self.results: list[LoginResult] = []
+        self.items: list[Any] = []  # ecrctl.batch.Item, one per registry
 
     def unfinished(self) -> list[dict[str, Any]]:
         """The registries not logged in: failed (with the code) or not attempted."""
@@ -94,8 +89,11 @@ def _update_records(change: Callable[[dict[str, Any]], None]) -> None:
     path = records_path()
     with locked(path.parent):
         data = read_records()
+        before = json.dumps(data, indent=1, sort_keys=True, default=str)
         change(data)
-        write_atomic(path, json.dumps(data, indent=1, sort_keys=True, default=str).encode())
+        after = json.dumps(data, indent=1, sort_keys=True, default=str)
+        if after != before or not path.exists():  # a login again on a hit changes nothing
+            write_atomic(path, after.encode())
 
 
 # -- login -------------------------------------------------------------------------------
@@ -268,8 +266,7 @@ def login(
 # -- logout ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class LogoutResult:
+class LogoutResult(NamedTuple):
     host: str
     erased_from: str | None  # None: nothing erased (none stored, or the helper entry kept)
     helper_entry_kept: bool

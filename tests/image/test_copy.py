@@ -13,6 +13,8 @@ import pytest
 
 from tests.conftest import ACCOUNT, Runner
 from tests.distribution.copy_support import (  # noqa: F401 - fixtures
+    REGION_A,
+    REGION_B,
     SECOND,
     CopyEnv,
     copy_env_fixture,
@@ -55,70 +57,99 @@ def test_across_accounts_keeps_bytes_and_digest_then_moves_nothing(
     assert "unchanged" in again.stderr and "nothing moved" in again.stderr
     assert again.stdout.strip() == f"{proxy_b.host}/{dst}@{pushed.digest}"
     assert proxy_b.counters.uploaded == 0
-    # the registry lists the repository (no ECR API call), then has the tag already
+    # the tag, read beside the source, is there already: nothing else is asked (neither
+    # the repository's list nor the ECR API)
     assert [(m, path) for m, path, _ in proxy_b.counters.requests] == [
-        ("GET", f"/v2/{dst}/tags/list?n=1"),
         ("HEAD", f"/v2/{dst}/manifests/1.0"),
     ]
 
 
-def test_a_repository_the_registry_lists_needs_no_ecr_api_call(
-    copy_env: CopyEnv, moto_url: str, cli: Runner
+def _map(copy_env: CopyEnv, host: str, account: str, region: str, endpoint_url: str) -> None:
+    with copy_env.config.open("a") as handle:
+        handle.write(
+            f'\n[registries."{host}"]\naccount = "{account}"\nregion = "{region}"\n'
+            f'endpoint_url = "{endpoint_url}"\n'
+        )
+
+
+@pytest.mark.parametrize("same_region", [False, True], ids=["two regions", "one region"])
+def test_one_token_per_host_and_one_session_per_profile(
+    copy_env: CopyEnv,
+    moto_url: str,
+    cli: Runner,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    same_region: bool,
 ) -> None:
-    """With the tokens cached, a copy into a repository the registry API lists asks
-    ECR's API nothing; one the registry has never seen is checked by
-    DescribeRepositories (docker-registry knows only repositories with content)."""
+    """Without a token cache, a copy between two accounts asks each registry host's
+    token once (GetAuthorizationToken, counted by a proxy in front of moto, in each
+    side's region), and its profile's credentials are resolved once, in one region or
+    two (a credential_process that logs each run, and whose key signs every call)."""
+    from tests.support.aws_calls import api_calls, counted_profile, credential_runs
+
     a, b = copy_env.a, copy_env.b
+    region_b = REGION_A if same_region else REGION_B
     src, dst = unique(), unique()
     a.push_image(src, "1")
-    a.push_image(src, "2")
-    copy_env.create_repo(dst, second=True)
+    copy_env.ecr(region_b).create_repository(repositoryName=dst, registryId=SECOND)
+    runs = counted_profile(tmp_path / "profile")
+    monkeypatch.setenv("ECRCTL_NO_CACHE", "1")
     with Proxy(moto_url.split("://", 1)[1]) as ecr_api:
         copy_env.config.write_text("")
-        copy_env.map_host(a.host)
-        copy_env.map_host(b.host, second=True, endpoint_url=f"http://{ecr_api.host}")
-
-        def calls() -> list[str]:
-            return [
-                h.get("X-Amz-Target", "?").rsplit(".", 1)[-1] for _, _, h in ecr_api.counters.sent
-            ]
-
-        first = cli("image", "copy", f"{a.host}/{src}:1", f"{b.host}/{dst}:1")
-        assert first.exit_code == 0, first.stderr
-        assert calls() == ["GetAuthorizationToken", "DescribeRepositories"]
-        ecr_api.reset()
-        second = cli("image", "copy", f"{a.host}/{src}:2", f"{b.host}/{dst}:2")
-        assert second.exit_code == 0, second.stderr
-        assert calls() == []
-    assert b.tags(dst) == ["1", "2"]
+        _map(copy_env, a.host, ACCOUNT, REGION_A, f"http://{ecr_api.host}")
+        _map(copy_env, b.host, SECOND, region_b, f"http://{ecr_api.host}")
+        result = cli(
+            "--profile", "counted", "image", "copy", f"{a.host}/{src}:1", f"{b.host}/{dst}"
+        )
+        calls = api_calls(ecr_api)
+    assert result.exit_code == 0, result.stderr
+    tokens = sorted((region, key) for op, region, key in calls if op == "GetAuthorizationToken")
+    assert [region for region, _ in tokens] == sorted([REGION_A, region_b])
+    assert [op for op, *_ in calls].count("GetAuthorizationToken") == 2  # one per host
+    sessions = {key for _, _, key in calls}
+    assert len(sessions) == credential_runs(runs) == 1
+    assert b.tags(dst) == ["1"]
 
 
-def test_a_denied_repository_list_is_settled_by_the_ecr_api(
-    copy_env: CopyEnv, moto_url: str, cli: Runner
+def test_the_installed_copy_loads_the_aws_sdk_only_to_ask_aws(
+    copy_env: CopyEnv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """ECR refuses tags/list to a role without ecr:ListImages (403): the copy then asks
-    DescribeRepositories, which also says the tags are immutable, so a tag that points
-    elsewhere is a conflict and stays as it was."""
+    """The real console script, its ``sys.modules`` recorded as it exits: served from
+    the token cache into a repository the registry lists, a copy loads the registry's
+    HTTP client and neither botocore, keyring nor docker; without the cache, botocore
+    too (it asks for the tokens), still no keyring or docker."""
+    from tests.login.cache_support import modules_at_exit
+    from tests.login_support import ECRCTL
+
+    def tops(modules: set[str]) -> set[str]:
+        heavy = {"boto3", "botocore", "requests", "keyring", "docker", "rich", "jeepney"}
+        return {m.split(".")[0] for m in modules} & heavy
+
     a, b = copy_env.a, copy_env.b
     src, dst = unique(), unique()
-    a.push_image(src, "one")
-    two = a.push_image(src, "two")
-    copy_env.create_repo(dst, second=True, immutable=True)
-    assert cli("image", "copy", f"{a.host}/{src}:one", f"{b.host}/{dst}:rel").exit_code == 0
-    kept = b.manifest(dst, "rel").headers["Docker-Content-Digest"]
-    with Proxy(moto_url.split("://", 1)[1]) as ecr_api, Proxy(b.host) as registry:
-        copy_env.config.write_text("")
-        copy_env.map_host(a.host)
-        copy_env.map_host(registry.host, second=True, endpoint_url=f"http://{ecr_api.host}")
-        registry.faults.append(Fault("GET", "/tags/list", 1, status=403))
-        result = cli("image", "copy", f"{a.host}/{src}:two", f"{registry.host}/{dst}:rel")
-        calls = [h.get("X-Amz-Target", "").rsplit(".", 1)[-1] for _, _, h in ecr_api.counters.sent]
-        probes = [(m, st) for m, path, st in registry.counters.requests if "tags/list" in path]
-    assert probes == [("GET", 403)]
-    assert "DescribeRepositories" in calls
-    assert result.exit_code == 1, result.stderr
-    assert "immutable repository" in result.stderr and "'rel'" in result.stderr
-    assert b.manifest(dst, "rel").headers["Docker-Content-Digest"] == kept != two.digest
+    for tag in ("1", "2", "3"):
+        a.push_image(src, tag)
+    copy_env.create_repo(dst, second=True)
+    monkeypatch.setenv("ECRCTL_TOKEN_CACHE", "file")
+    copy = [ECRCTL, "image", "copy", "-o", "json"]
+    for run in ("cold", "hit", "uncached"):
+        (tmp_path / run).mkdir()
+    filled, _ = modules_at_exit(
+        tmp_path / "cold", [*copy, f"{a.host}/{src}:1", f"{b.host}/{dst}"], ""
+    )
+    assert filled.returncode == 0, filled.stderr
+    hit, modules = modules_at_exit(
+        tmp_path / "hit", [*copy, f"{a.host}/{src}:2", f"{b.host}/{dst}"], ""
+    )
+    assert hit.returncode == 0, hit.stderr
+    assert tops(modules) == {"requests"}
+    monkeypatch.setenv("ECRCTL_NO_CACHE", "1")
+    asked, modules = modules_at_exit(
+        tmp_path / "uncached", [*copy, f"{a.host}/{src}:3", f"{b.host}/{dst}"], ""
+    )
+    assert asked.returncode == 0, asked.stderr
+    assert tops(modules) == {"requests", "botocore"}
+    assert b.tags(dst) == ["1", "2", "3"]
 
 
 def test_and_back_into_the_callers_registry(copy_env: CopyEnv, cli: Runner) -> None:
@@ -197,39 +228,6 @@ def test_one_platform_of_a_list_is_tagged_as_that_image(copy_env: CopyEnv, cli: 
     assert "no image for windows/amd64" in missing.stderr and "linux/arm64/v8" in missing.stderr
 
 
-def test_missing_destination_repository_needs_create(copy_env: CopyEnv, cli: Runner) -> None:
-    a, b = copy_env.a, copy_env.b
-    src, dst = unique(), unique()
-    a.push_image(src, "1")
-    result = cli("image", "copy", f"{a.host}/{src}:1", f"{b.host}/{dst}:1")
-    assert result.exit_code == 2
-    assert result.stderr.count("\n") == 1
-    assert f"{dst!r} does not exist in registry {SECOND}" in result.stderr
-    assert "--create" in result.stderr
-    assert b.tags(dst) == []
-    created = cli("image", "copy", f"{a.host}/{src}:1", f"{b.host}/{dst}:1", "--create")
-    assert created.exit_code == 0, created.stderr
-    assert "created repository" in created.stderr
-    names = [
-        r["repositoryName"]
-        for r in copy_env.ecr("eu-west-1").describe_repositories(registryId=SECOND)["repositories"]
-    ]
-    assert dst in names
-    assert b.tags(dst) == ["1"]
-
-
-def test_immutable_tag_pointing_elsewhere_is_a_conflict(copy_env: CopyEnv, cli: Runner) -> None:
-    a = copy_env.a
-    src, dst = unique(), unique()
-    a.push_image(src, "one")
-    a.push_image(src, "two")
-    copy_env.create_repo(dst, immutable=True)
-    assert cli("image", "copy", f"{a.host}/{src}:one", f"{a.host}/{dst}:rel").exit_code == 0
-    result = cli("image", "copy", f"{a.host}/{src}:two", f"{a.host}/{dst}:rel")
-    assert result.exit_code == 1
-    assert "immutable repository" in result.stderr and "'rel'" in result.stderr
-
-
 def test_corrupted_blob_aborts_and_tags_nothing(
     copy_env: CopyEnv, proxy_a: Proxy, cli: Runner
 ) -> None:
@@ -302,19 +300,6 @@ def test_source_not_found(copy_env: CopyEnv, cli: Runner) -> None:
     result = cli("image", "copy", f"{copy_env.a.host}/nothing-here:1", f"{copy_env.a.host}/x1:1")
     assert result.exit_code in (1, 2)
     assert "nothing-here" in result.stderr
-
-
-def test_missing_source_with_create_creates_no_repository(copy_env: CopyEnv, cli: Runner) -> None:
-    # the destination is checked while the source is read, but created only after
-    dst = unique()
-    result = cli(
-        "image", "copy", f"{copy_env.a.host}/nothing-here:1", f"{copy_env.b.host}/{dst}:1",
-        "--create",
-    )  # fmt: skip
-    assert result.exit_code in (1, 2)
-    assert "nothing-here" in result.stderr and "created repository" not in result.stderr
-    found = copy_env.ecr("eu-west-1").describe_repositories(registryId=SECOND)["repositories"]
-    assert dst not in [r["repositoryName"] for r in found]
 
 
 def test_destination_failure_beside_the_source_is_one_line(copy_env: CopyEnv, cli: Runner) -> None:

@@ -8,9 +8,14 @@ import os
 import signal
 import subprocess
 import time
+from pathlib import Path
 
-from tests.conftest import Runner
+import pytest
+
+from tests.conftest import ACCOUNT, Runner
 from tests.distribution.copy_support import (  # noqa: F401 - fixtures
+    REGION_A,
+    SECOND,
     CopyEnv,
     copy_env_fixture,
     proxy_b_fixture,
@@ -259,3 +264,38 @@ def test_include_untagged_needs_an_ecr_source(copy_env: CopyEnv, cli: Runner) ->
         result = cli("repo", "copy", f"{plain.host}/team/app", "team/app", "--include-untagged")
     assert result.exit_code == 2
     assert "--include-untagged needs an ECR source" in result.stderr
+
+
+def test_one_token_per_host_and_one_session_for_one_profile_in_one_region(
+    copy_env: CopyEnv, moto_url: str, cli: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three tags between two accounts of one region, no token cache: one
+    GetAuthorizationToken per registry host (a proxy in front of moto counts them),
+    every call (the tokens, the destination's DescribeRepositories) signed by one
+    botocore session, whose credential_process ran once."""
+    from tests.support.aws_calls import api_calls, counted_profile, credential_runs
+
+    src, dst = unique(), unique()
+    push_tags(copy_env.a, src, ["1", "2", "3"])
+    copy_env.ecr(REGION_A).create_repository(repositoryName=dst, registryId=SECOND)
+    runs = counted_profile(tmp_path / "profile")
+    monkeypatch.setenv("ECRCTL_NO_CACHE", "1")
+    with Proxy(moto_url.split("://", 1)[1]) as ecr_api:
+        copy_env.config.write_text(
+            "".join(
+                f'[registries."{host}"]\naccount = "{account}"\nregion = "{REGION_A}"\n'
+                f'endpoint_url = "http://{ecr_api.host}"\n\n'
+                for host, account in ((copy_env.a.host, ACCOUNT), (copy_env.b.host, SECOND))
+            )
+        )
+        args = ("repo", "copy", f"{copy_env.a.host}/{src}", f"{copy_env.b.host}/{dst}")
+        result = cli("--profile", "counted", *args, "-o", "json")
+        calls = api_calls(ecr_api)
+    assert result.exit_code == 0, result.stderr
+    assert ids(result.json["done"]) == ["1", "2", "3"]
+    assert sorted(op for op, *_ in calls) == [
+        "DescribeRepositories",
+        "GetAuthorizationToken",
+        "GetAuthorizationToken",
+    ]
+    assert len({key for *_, key in calls}) == credential_runs(runs) == 1

@@ -73,6 +73,41 @@ def test_login_stores_each_token_and_records_it_without_the_secret() -> None:
     assert results[0].to_json()["storedIn"] == "config.json auths"
 
 
+def test_a_login_again_with_the_same_token_rewrites_no_file() -> None:
+    """A login served again from the cache changes neither docker's config nor the
+    login records: nothing is written (no temp file, no fsync, the inodes kept)."""
+    registries = own_registries()
+
+    def files() -> list[tuple[int, int]]:
+        found = (paths.docker_config_file().stat(), records_path().stat())
+        return [(st.st_ino, st.st_mtime_ns) for st in found]
+
+    log_in(registries, [], registry_url=None, use_cache=True, helper=False, verify=False)
+    before = files()
+    [again] = log_in(registries, [], registry_url=None, use_cache=True, helper=False, verify=False)
+    assert again.auth.host == HOST and stored_password(HOST) == MOTO_PASSWORD
+    assert files() == before
+    assert read_records()[HOST]["storedIn"] == "config.json"
+
+
+@pytest.mark.usefixtures("kernel_cache")
+def test_the_installed_login_on_a_hit_loads_only_what_it_needs(tmp_path: Path) -> None:
+    """``ecrctl login`` served from the kernel keyring, piped: the real console script,
+    its ``sys.modules`` recorded as it exits. No AWS SDK, HTTP client, rich (a piped
+    table is laid out without it) or keyring, and none of the standard library a hit
+    does not use (logging, tempfile, subprocess, traceback)."""
+    from tests.login.cache_support import heavy, modules_at_exit
+    from tests.login_support import ECRCTL
+
+    seed_token("cached-secret")
+    done, modules = modules_at_exit(tmp_path, [ECRCTL, "login"], "")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert stored_password(HOST) == "cached-secret"
+    assert "ecrctl.login.workflow" in modules
+    assert [m for m in heavy(modules) if not m.startswith("click")] == []  # click: the CLI
+    assert {"logging", "tempfile", "subprocess", "traceback", "jeepney"} & modules == set()
+
+
 def test_login_with_the_helper_names_it_and_maps_an_address_it_could_not_place() -> None:
     [plain] = log_in(
         own_registries(), [], registry_url=None, use_cache=True, helper=True, verify=False
