@@ -92,14 +92,8 @@ class _WatchedHTTPConnection(HTTPConnection):
         super().request(*args, **kwargs)
 
 
-class _WatchedHTTPSConnection(HTTPSConnection):
-    def connect(self) -> None:
-        _arm(self)
-        super().connect()
-
-    def request(self, *args: Any, **kwargs: Any) -> None:
-        _arm(self)
-        super().request(*args, **kwargs)
+class _WatchedHTTPSConnection(_WatchedHTTPConnection, HTTPSConnection):
+    """The same, over TLS (HTTPSConnection's own methods come after the watch)."""
 
 
 class _WatchedHTTPPool(HTTPConnectionPool):
@@ -111,13 +105,8 @@ class _WatchedHTTPPool(HTTPConnectionPool):
         super()._put_conn(conn)
 
 
-class _WatchedHTTPSPool(HTTPSConnectionPool):
+class _WatchedHTTPSPool(_WatchedHTTPPool, HTTPSConnectionPool):
     ConnectionCls = _WatchedHTTPSConnection
-
-    def _put_conn(self, conn: Any) -> None:
-        if conn is not None:
-            conn.ecrctl_deadline = None
-        super()._put_conn(conn)
 
 
 _POOLS = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
