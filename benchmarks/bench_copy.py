@@ -3,7 +3,8 @@ docker-registry servers standing for two ECR accounts.
 
 python benchmarks/bench_copy.py [--runs N] [--mib N] [--layers N] [--tags N]
                                 [--repo-runs N] [--big-mib N] [--jobs N] [--docker]
-                                [--only fresh,bytes,repo,big]
+                                [--latency-ms MS] [--latency-tags N] [--compare ROOT]
+                                [--only fresh,bytes,repo,latency,big]
 
 fresh: every timed copy moves fresh random content (a new image of --mib MiB in
 --layers gzip'd layers per run and tool) into a repository holding one earlier image
@@ -27,6 +28,11 @@ Logged in, each way the tools can be:
 skopeo gets a fresh HOME per run, so its blob-info cache is empty (it would mount
 blobs it has seen). Peak RSS and CPU seconds are each tool's own (GNU time); the
 destination registry's CPU is read from /proc around each fresh copy.
+
+repo: ecrctl repo copy against skopeo sync of --tags tags, paired rounds. latency: repo
+copy with --latency-ms added to every registry request by a proxy (a network round
+trip), this checkout against another one (--compare ROOT). big: one --big-mib layer,
+its peak RSS.
 """
 
 from __future__ import annotations
@@ -417,10 +423,11 @@ def bytes_moved(bench: Bench) -> None:
         print(f"| {case} | {sent} | {blobs} |")
 
 
-def many_tags(bench: Bench, tags: int) -> tuple[str, int]:
-    """A repository of ``tags`` tags sharing two 2 MiB layers (one 1 KiB layer each)."""
+def many_tags(bench: Bench, tags: int, layer: int = 2 * MIB) -> tuple[str, int]:
+    """A repository of ``tags`` tags sharing two layers of ``layer`` bytes (one 1 KiB
+    layer each)."""
     repo = f"many-{uuid.uuid4().hex[:8]}"
-    base = [gz_layer(2 * MIB)[0], gz_layer(2 * MIB)[0]]
+    base = [gz_layer(layer)[0], gz_layer(layer)[0]]
     blobs: dict[str, int] = {}
     for i in range(tags):
         blobs.update(bench.a.push_image(repo, f"t{i}", [*base, os.urandom(1024)]).blobs)
@@ -429,25 +436,21 @@ def many_tags(bench: Bench, tags: int) -> tuple[str, int]:
 
 def repo_copy(bench: Bench) -> None:
     """Paired rounds: ecrctl repo copy (no token cache) and skopeo sync (auth file) of
-    a repository of --tags tags, fresh for each; the bytes ecrctl sends, by a proxy."""
+    a repository of --tags tags, fresh for each, both straight to the registry; then,
+    untimed, the bytes ecrctl sends, counted by a proxy in front of the destination."""
     args = bench.args
     times: Samples = {"ecrctl repo copy, no token cache": [], "skopeo sync, auth file": []}
     peaks: list[float] = []
-    sent: list[int] = []
     for round_ in range(args.repo_runs):
         order = list(times)[round_ % 2 :] + list(times)[: round_ % 2]
         for tool in order:
-            repo, unique_bytes = many_tags(bench, args.tags)
+            repo, _ = many_tags(bench, args.tags)
             bench.create_b(repo)
             src, dst = f"{bench.a.host}/{repo}", f"{bench.b.host}/{repo}"
             os.sync()
             if tool.startswith("ecrctl"):
-                with Proxy(bench.b.host) as proxy_b:
-                    bench.write_config([proxy_b.host])
-                    to = f"{proxy_b.host}/{repo}"
-                    argv = [bench.ecrctl, "repo", "copy", src, to, "-o", "json"]
-                    seconds, peak, out = run_rss(argv, bench.uncached)
-                    sent.append(proxy_b.counters.uploaded - unique_bytes)
+                argv = [bench.ecrctl, "repo", "copy", src, dst, "-o", "json"]
+                seconds, peak, out = run_rss(argv, bench.uncached)
                 assert json.loads(out)["complete"] is True
                 peaks.append(peak)
             else:
@@ -455,6 +458,14 @@ def repo_copy(bench: Bench) -> None:
                 argv = bench.skopeo("sync", bench.authfile, src, dst)
                 seconds = run_rss(argv, {**bench.env, "HOME": str(home)})[0]
             times[tool].append(seconds)
+    repo, unique_bytes = many_tags(bench, args.tags)
+    bench.create_b(repo)
+    with Proxy(bench.b.host) as proxy_b:
+        bench.write_config([proxy_b.host])
+        to = f"{proxy_b.host}/{repo}"
+        out = run_rss([bench.ecrctl, "repo", "copy", f"{bench.a.host}/{repo}", to, "-o", "json"],
+                      bench.uncached)[2]  # fmt: skip
+        sent = proxy_b.counters.uploaded
     bench.write_config([])
     ours, theirs = times
     print(f"\nrepo copy of {args.tags} tags sharing two 2 MiB layers ({args.repo_runs} rounds)")
@@ -464,8 +475,45 @@ def repo_copy(bench: Bench) -> None:
         print(f"| {tool} | {median(values):.2f} s | {[round(v, 2) for v in values]} |")
     ratio = median(times[theirs]) / median(times[ours])
     print(f"- skopeo sync / ecrctl repo copy: {ratio:.2f}x ({paired(times, ours, theirs):.2f}x)")
-    print(f"- ecrctl sent each distinct blob once: extra bytes per run {sent}; ", end="")
-    print(f"peak RSS {max(peaks) / MIB:.0f} MiB")
+    print(f"- peak RSS {max(peaks) / MIB:.0f} MiB; untimed, through a proxy: {sent} bytes sent ")
+    print(f"  for {unique_bytes} bytes of distinct blobs; {json.loads(out)['blobs']}")
+
+
+def latency(bench: Bench) -> None:
+    """repo copy of --latency-tags tags through proxies that hold every registry request
+    --latency-ms before forwarding it (a network round trip, as to a registry in another
+    region); paired rounds of this checkout and, with --compare ROOT, another one.
+    skopeo is not run: it does not get through the proxy (it falls back to schema 1)."""
+    args = bench.args
+    trees = {"this checkout": str(ROOT), **({"--compare": args.compare} if args.compare else {})}
+    times: Samples = {name: [] for name in trees}
+    with Proxy(bench.a.host) as proxy_a, Proxy(bench.b.host) as proxy_b:
+        for proxy in (proxy_a, proxy_b):
+            proxy.delay = ("/v2/", args.latency_ms / 1000)
+        bench.write_config([proxy_b.host])
+        with bench.config.open("a") as handle:
+            handle.write(
+                f'\n[registries."{proxy_a.host}"]\naccount = "{backends.MOTO_ACCOUNT}"\n'
+                f'region = "us-east-1"\nendpoint_url = "{bench.moto}"\n'
+            )
+        for round_ in range(args.repo_runs):
+            names = list(trees)[round_ % len(trees) :] + list(trees)[: round_ % len(trees)]
+            for name in names:
+                repo, _ = many_tags(bench, args.latency_tags, layer=MIB)
+                bench.create_b(repo)
+                env = {**bench.uncached, "PYTHONPATH": trees[name]}
+                argv = [bench.ecrctl, "repo", "copy", f"{proxy_a.host}/{repo}",
+                        f"{proxy_b.host}/{repo}", "-o", "json"]  # fmt: skip
+                times[name].append(run_rss(argv, env)[0])
+    bench.write_config([])
+    print(
+        f"\nrepo copy of {args.latency_tags} tags, {args.latency_ms:g} ms added to every "
+        f"registry request ({args.repo_runs} rounds)"
+    )
+    print("| ecrctl | time (median) | every run |")
+    print("|---|---:|---|")
+    for name, values in times.items():
+        print(f"| {name} | {median(values):.2f} s | {[round(v, 2) for v in values]} |")
 
 
 def big_layer(bench: Bench) -> None:
@@ -487,9 +535,12 @@ def main() -> None:
     parser.add_argument("--tags", type=int, default=200)
     parser.add_argument("--repo-runs", type=int, default=3, help="paired rounds of repo copy")
     parser.add_argument("--big-mib", type=int, default=1024)
+    parser.add_argument("--latency-ms", type=float, default=20.0)
+    parser.add_argument("--latency-tags", type=int, default=40)
+    parser.add_argument("--compare", metavar="ROOT", help="another checkout, in latency")
     parser.add_argument("--jobs", type=int, default=0, help="ecrctl --jobs (default: its own)")
     parser.add_argument("--docker", action="store_true", help="time the docker way too")
-    parser.add_argument("--only", default="fresh,bytes,repo,big", help="parts to run, in order")
+    parser.add_argument("--only", default="fresh,bytes,repo,latency,big", help="parts, in order")
     args = parser.parse_args()
     needed = ["skopeo", "docker-registry", "/usr/bin/time", *(["docker"] if args.docker else [])]
     for tool in needed:
@@ -501,6 +552,7 @@ def main() -> None:
         "fresh": fresh_copies,
         "bytes": bytes_moved,
         "repo": repo_copy,
+        "latency": latency,
         "big": big_layer,
     }
     try:
