@@ -87,10 +87,14 @@ def stubbed_scheduler() -> Iterator[tuple[Any, Any]]:
 
 @pytest.fixture
 def calls() -> Iterator[Any]:
-    """One scan's API access (its worker pool closed after the test)."""
+    """One scan's API access (its worker pool closed after the test).
+
+    One worker: these tests queue answers in botocore's Stubber, which hands them out in
+    the order they were queued, so two calls in flight at once could take each other's
+    answer. The pool's concurrency is tested against moto_server in test_calls.py."""
     from ecrctl.usage.calls import Calls
 
-    found = Calls()
+    found = Calls(workers=1)
     try:
         yield found
     finally:

@@ -61,12 +61,9 @@ def _schedule(name: str, target: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_universal_run_task_targets_and_what_is_not_ecs(
-    stubbed_scheduler: tuple[Any, Any],
+    calls: Calls, stubbed_scheduler: tuple[Any, Any]
 ) -> None:
     client, stub = stubbed_scheduler
-    # one worker: the Stubber answers in the order it was given, so the two
-    # GetSchedule calls must be made in the order they are queued
-    calls = Calls(workers=1)
     universal = {
         "Arn": UNIVERSAL,
         "RoleArn": w.ROLE,
@@ -87,7 +84,6 @@ def test_universal_run_task_targets_and_what_is_not_ecs(
     )
     scope = Scope("us-east-1", 5)
     found = ScheduleScan(client, calls, scope).run()
-    calls.close()
     assert [(definition, user.name) for definition, user in found] == [("web:4", "jobs/sdk")]
     assert (scope.schedules, scope.schedule_targets) == (3, 1)
     [gap] = calls.gaps
