@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ecrctl.events.model import Event, image_ids, put_image_digest, put_image_tag
+from ecrctl.jsonrecord import record_json
 
 Key = tuple[str | None, str]  # (registry id, repository)
 
@@ -52,13 +53,7 @@ class Change:
     value: Any = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "action": self.action,
-            "imageTag": self.tag,
-            "imageDigest": self.digest,
-            "previousDigest": self.previous_digest,
-            "value": self.value,
-        }
+        return record_json(self, tag="imageTag", digest="imageDigest")
 
     def text(self) -> str:
         """The change in a few words, digests shortened (for tables)."""

@@ -3,11 +3,12 @@ the token cache know of, where its credential lives and when it expires. Never a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ecrctl.distribution.hosts import parse_ecr_host, server_host
+from ecrctl.jsonrecord import record_json
 from ecrctl.login import cache as tokencache
 from ecrctl.login import dockerconfig
 from ecrctl.login.workflow import account_region, hours_left, read_records
@@ -26,17 +27,14 @@ class StatusRow:
     cached: bool
     profile: str | None
 
+    @property
+    def hours_left(self) -> float | None:
+        return hours_left(self.expires_at) if self.expires_at else None
+
     def to_json(self) -> dict[str, Any]:
-        return {
-            "host": self.host,
-            "registryId": self.registry_id,
-            "region": self.region,
-            "storedIn": self.stored_in,
-            "expiresAt": self.expires_at,
-            "hoursLeft": hours_left(self.expires_at) if self.expires_at else None,
-            "cached": self.cached,
-            "profile": self.profile,
-        }
+        names = [f.name for f in fields(self)]
+        names.insert(names.index("expires_at") + 1, "hours_left")
+        return record_json(self, *names)
 
 
 def status(

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ecrctl import paths
 from ecrctl.errors import AuthError, InvalidInput, Signalled
+from ecrctl.jsonrecord import record_json
 from ecrctl.login import cache as tokencache
 from ecrctl.login import dockerconfig
 from ecrctl.login.mappings import RegistryMapping, remove_mapping, save_mapping
@@ -273,12 +274,7 @@ class LogoutResult(NamedTuple):
     cached_tokens_dropped: int
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "host": self.host,
-            "erasedFrom": self.erased_from,
-            "helperEntryKept": self.helper_entry_kept,
-            "cachedTokensDropped": self.cached_tokens_dropped,
-        }
+        return record_json(self, *self._fields)
 
 
 def account_region(

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from ecrctl.errors import InvalidInput
+from ecrctl.jsonrecord import record_json
 
 OK = "ok"
 WARN = "warn"
@@ -132,13 +133,13 @@ class Subnet:
     internet_route: str | None  # the target of its default route (igw-, nat-, ...), if any
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "subnetId": self.id,
-            "cidrBlock": self.cidr,
-            "availabilityZone": self.zone,
-            "routeTableId": self.route_table,
-            "internetRoute": self.internet_route,
-        }
+        return record_json(
+            self,
+            id="subnetId",
+            cidr="cidrBlock",
+            zone="availabilityZone",
+            route_table="routeTableId",
+        )
 
 
 @dataclass(frozen=True)
@@ -204,17 +205,10 @@ class Workload:
     execution_role: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "name": self.name,
-            "taskDefinition": self.task_definition,
-            "launchType": self.launch_type,
-            "awslogs": self.awslogs,
-            "securityGroups": list(self.security_groups),
-            "assignPublicIp": self.public_ip,
-            "images": list(self.images),
-            "executionRoleArn": self.execution_role,
-        }
+        """Every field but ``subnets``."""
+        names = [f.name for f in fields(self) if f.name != "subnets"]
+        keys = {"public_ip": "assignPublicIp", "execution_role": "executionRoleArn"}
+        return record_json(self, *names, **keys)
 
 
 @dataclass
@@ -251,13 +245,7 @@ class Condition:
     fix: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "status": self.status,
-            "detail": self.detail,
-            "fix": self.fix,
-        }
+        return record_json(self)
 
 
 def summarize(lines: Iterable[Condition]) -> dict[str, int]:

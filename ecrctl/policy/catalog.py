@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ecrctl.errors import InvalidInput
+from ecrctl.jsonrecord import record_json
 
 Policy = dict[str, Any]
 
@@ -38,13 +39,7 @@ class PolicyTemplate:
         return " ".join([*self.required, *(f"[{o}]" for o in self.optional)])
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "description": self.description,
-            "required": self.required,
-            "optional": self.optional,
-            "aliases": list(self.aliases),
-        }
+        return record_json(self, "name", "description", "required", "optional", "aliases")
 
 
 def find(table: dict[str, PolicyTemplate], name: str, command: str) -> PolicyTemplate:

@@ -28,6 +28,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ecrctl.jsonrecord import record_json
 from ecrctl.policy.conditions import Context, Values
 from ecrctl.policy.matching import (
     BOUNDARY,
@@ -55,13 +56,7 @@ class Decision:
     conditions: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "action": self.action,
-            "decision": self.decision,
-            "statements": [m.to_dict() for m in self.statements],
-            "reasons": self.reasons,
-            "conditions": self.conditions,
-        }
+        return record_json(self)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ecrctl.errors import InvalidInput
+from ecrctl.jsonrecord import record_json
 from ecrctl.policy import actions, principals
 from ecrctl.policy.principals import Caller
 
@@ -37,12 +38,7 @@ class Hit:
         return name + (" (depends on condition)" if self.conditional else "")
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "statement": self.index,
-            "sid": self.sid,
-            "effect": self.effect,
-            "conditional": self.conditional,
-        }
+        return record_json(self, index="statement")
 
 
 @dataclass
@@ -52,11 +48,7 @@ class ActionAnswer:
     statements: list[Hit] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "action": self.action,
-            "decision": self.decision,
-            "statements": [h.to_dict() for h in self.statements],
-        }
+        return record_json(self)
 
 
 @dataclass
@@ -67,12 +59,7 @@ class Explanation:
     notes: list[str]
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "principal": self.principal,
-            "results": [a.to_dict() for a in self.answers],
-            "summary": self.summary,
-            "notes": self.notes,
-        }
+        return record_json(self, answers="results")
 
 
 def statements_of(document: dict[str, Any]) -> list[dict[str, Any]]:

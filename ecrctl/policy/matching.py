@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ecrctl.jsonrecord import record_json
 from ecrctl.policy import actions
 from ecrctl.policy.conditions import (
     Context,
@@ -49,13 +50,7 @@ class Policy:
     inline: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "type": self.kind,
-            "attachedTo": self.attached_to,
-            "arn": self.arn,
-            "inline": self.inline,
-        }
+        return record_json(self, "name", "kind", "attached_to", "arn", "inline", kind="type")
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ecrctl.aws.access import error_code, registry_kwargs
 from ecrctl.errors import InvalidInput, NotFound
+from ecrctl.jsonrecord import record_json
 from ecrctl.policy.explain import Explanation, explain, lockout_problem, statements_of
 from ecrctl.policy.report import Finding
 from ecrctl.policy.validate import check, validate_text
@@ -38,14 +39,8 @@ class Written:
     created: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "repositoryName": self.repository,
-            "registryId": self.registry_id,
-            "policy": self.policy,
-            "deleted": self.deleted,
-            "created": self.created,
-            "warnings": [w.to_dict() for w in self.warnings],
-        }
+        names = ("repository", "registry_id", "policy", "deleted", "created", "warnings")
+        return record_json(self, *names, repository="repositoryName")
 
 
 def get_repository_policy(

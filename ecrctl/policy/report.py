@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ecrctl.jsonrecord import record_json
 from ecrctl.lifecycle.problems import quoted
 
 Kind = Literal["repository", "iam", "registry"]
@@ -37,14 +38,8 @@ class Finding:
         return f"{self.where}: {self.field}: {self.message}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "severity": self.severity,
-            "statement": self.index,
-            "sid": self.sid,
-            "field": self.field,
-            "message": self.message,
-            "text": str(self),
-        }
+        names = ("severity", "index", "sid", "field", "message")
+        return {**record_json(self, *names, index="statement"), "text": str(self)}
 
 
 @dataclass

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ecrctl.jsonrecord import record_json
 from ecrctl.registry.replication_rules import (
     check_configuration,
     parse_text,
@@ -42,15 +43,7 @@ class Replication:
         return list(self.configuration.get("rules") or [])
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "registryId": self.registry_id,
-            "region": self.region,
-            "replicationConfiguration": self.configuration,
-            "repositories": self.repositories,
-            "notes": self.notes,
-            "changed": self.changed,
-            "dryRun": self.dry_run,
-        }
+        return record_json(self, configuration="replicationConfiguration")
 
 
 def preview(rules: list[dict[str, Any]], names: list[str]) -> list[dict[str, Any]]:
