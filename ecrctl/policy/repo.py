@@ -206,43 +206,39 @@ def _ignore(finding: Finding) -> None:
     pass
 
 
+@dataclass(frozen=True)
+class Question:
+    """What an explanation answers: may ``principal`` perform ``actions`` (none: the push
+    and pull actions)? The policy's validation errors go to ``on_error`` first."""
+
+    principal: str
+    actions: tuple[str, ...] = ()
+    on_error: Callable[[Finding], None] = _ignore
+
+
 def explain_text(
-    text: str,
-    principal: str,
-    requested: list[str],
-    *,
-    registry_account: str | None = None,
-    on_error: Callable[[Finding], None] = _ignore,
+    text: str, question: Question, *, registry_account: str | None = None
 ) -> Explanation:
     """Explain the policy ``text`` as written.
 
     A policy that is not a JSON object is refused; other validation errors are
-    passed to ``on_error`` (before explaining) and the document explained anyway.
+    passed to ``question.on_error`` (before explaining) and the document explained anyway.
     """
     report = validate_text(text)
     if report.document is None:
         check(report)
     assert report.document is not None
     for finding in report.errors:
-        on_error(finding)
-    return explain(report.document, principal, requested, registry_account=registry_account)
+        question.on_error(finding)
+    requested = list(question.actions)
+    return explain(
+        report.document, question.principal, requested, registry_account=registry_account
+    )
 
 
 def explain_repository(
-    ecr: ECRClient,
-    name: str,
-    principal: str,
-    requested: list[str],
-    *,
-    registry_id: str | None = None,
-    on_error: Callable[[Finding], None] = _ignore,
+    ecr: ECRClient, name: str, question: Question, *, registry_id: str | None = None
 ) -> Explanation:
     """Explain the policy stored on repository ``name`` (see ``explain_text``)."""
     stored = get_repository_policy(ecr, name, registry_id=registry_id)
-    return explain_text(
-        stored["policyText"],
-        principal,
-        requested,
-        registry_account=stored["registryId"],
-        on_error=on_error,
-    )
+    return explain_text(stored["policyText"], question, registry_account=stored["registryId"])

@@ -66,18 +66,14 @@ def explain(
     def on_error(finding: Finding) -> None:
         warn(app, f"{finding} (explained as written)")
 
+    question = core.Question(principal, action_list, on_error)
     if source is not None:
         text = read_source(source, what="policy file")
-        result = core.explain_text(text, principal, list(action_list), on_error=on_error)
+        result = core.explain_text(text, question)
     else:
         name = check_repository_name(repository or "")  # before app.ecr needs a region
         result = core.explain_repository(
-            app.ecr,
-            name,
-            principal,
-            list(action_list),
-            registry_id=app.settings.registry_id,
-            on_error=on_error,
+            app.ecr, name, question, registry_id=app.settings.registry_id
         )
     for line in result.notes:
         notice(app, f"note: {line}")
