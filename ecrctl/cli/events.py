@@ -167,7 +167,7 @@ def events(
     second), or with --trail/--bucket from a trail's log files in S3, any age.
     Without --all, only calls that change something.
     """
-    from ecrctl.events.query import Selector, find_events
+    from ecrctl.events.query import Reading, Selector, find_events
 
     target = parse_target(reference) if reference else None
     source = make_source(trail, bucket, prefix)
@@ -180,6 +180,6 @@ def events(
         everything=everything,
     )
     with reading(app) as progress:
-        data = find_events(app.aws, selector, window, source, now=now, progress=progress)
+        data = find_events(app.aws, selector, Reading(window, source, now, progress))
     show_notes(app, data)
     emit(app, data, table=lambda: _table(data))

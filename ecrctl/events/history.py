@@ -17,9 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from ecrctl.events.changes import Change, Tracker
 from ecrctl.events.model import Event, put_image_digest
-from ecrctl.events.query import collect
-from ecrctl.events.sources import Progress, Source
-from ecrctl.events.window import Window, iso
+from ecrctl.events.query import Reading, collect
+from ecrctl.events.window import iso
 
 if TYPE_CHECKING:
     from ecrctl.aws.clients import Aws
@@ -97,18 +96,9 @@ def tag_history(
     return periods
 
 
-def image_history(
-    aws: Aws,
-    repository: str,
-    tag: str,
-    window: Window,
-    source: Source,
-    *,
-    now: datetime,
-    progress: Progress | None = None,
-) -> dict[str, Any]:
+def image_history(aws: Aws, repository: str, tag: str, reading: Reading) -> dict[str, Any]:
     """``ecrctl image history REPO:TAG``, as the JSON docs/output.md shows."""
-    collected = collect(aws, window, source, now=now, progress=progress)
+    collected = collect(aws, reading)
     periods = tag_history(collected.events, repository, tag, registry_id=aws.registry_id)
     return {
         "repositoryName": repository,

@@ -122,19 +122,25 @@ def ordered(records: Iterable[dict[str, Any]]) -> list[Event]:
     return sorted([*seen.values(), *loose], key=lambda e: (e.time, e.event_id))
 
 
-def collect(
-    aws: Aws,
-    window: Window,
-    source: Source,
-    *,
-    now: datetime,
-    progress: Progress | None = None,
-) -> Collected:
-    """Every ECR event of ``window`` from ``source``, oldest first."""
+@dataclass(frozen=True)
+class Reading:
+    """What every answer built on :func:`collect` reads: the events of ``window`` from
+    ``source`` as of ``now`` (the event history reaches 90 days before it), telling
+    ``progress`` how far it is."""
+
+    window: Window
+    source: Source
+    now: datetime
+    progress: Progress | None = None
+
+
+def collect(aws: Aws, reading: Reading) -> Collected:
+    """Every ECR event of the reading's window from its source, oldest first."""
+    window, source, progress = reading.window, reading.source, reading.progress
     if source.files:
         records, described, notes = from_files(aws, window, source, progress)
     else:
-        records, described, notes = from_history(aws, window, now, progress)
+        records, described, notes = from_history(aws, window, reading.now, progress)
     events = [e for e in ordered(records) if window.holds(e.time)]
     return Collected(events, described, window, notes)
 
@@ -146,18 +152,10 @@ def changes_of(events: Iterable[Event]) -> Iterator[tuple[Event, list[Change]]]:
         yield event, tracker.apply(event)
 
 
-def find_events(
-    aws: Aws,
-    selector: Selector,
-    window: Window,
-    source: Source,
-    *,
-    now: datetime,
-    progress: Progress | None = None,
-) -> dict[str, Any]:
+def find_events(aws: Aws, selector: Selector, reading: Reading) -> dict[str, Any]:
     """``ecrctl events``: the events ``selector`` asks for, newest first, as the
     JSON docs/output.md shows."""
-    collected = collect(aws, window, source, now=now, progress=progress)
+    collected = collect(aws, reading)
     found = [Found(e, c) for e, c in changes_of(collected.events) if selector.matches(e, c)]
     found.reverse()
     return {**collected.about(), "events": [f.to_json() for f in found]}

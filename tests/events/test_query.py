@@ -10,7 +10,15 @@ from typing import Any
 from ecrctl.aws.clients import Aws
 from ecrctl.aws.settings import AwsSettings
 from ecrctl.events.changes import Change
-from ecrctl.events.query import Found, Selector, changes_of, collect, find_events, ordered
+from ecrctl.events.query import (
+    Found,
+    Reading,
+    Selector,
+    changes_of,
+    collect,
+    find_events,
+    ordered,
+)
 from ecrctl.events.sources import Source
 from ecrctl.events.window import Window
 from tests.events import records as r
@@ -81,7 +89,7 @@ def test_collect_keeps_the_window_only(s3: Any) -> None:
     story = [r.put_image("a/b", "t", n, base + timedelta(hours=n)) for n in range(4)]
     r.upload(s3, BUCKET, story)
     window = Window(base + timedelta(minutes=30), base + timedelta(hours=2))
-    collected = collect(Aws(AwsSettings()), window, Source(bucket=BUCKET), now=base)
+    collected = collect(Aws(AwsSettings()), Reading(window, Source(bucket=BUCKET), base))
     assert [e.request["imageManifest"] for e in collected.events] == [r.manifest(1), r.manifest(2)]
     assert collected.source["files"] == 2  # the day's files are read, the window kept
     assert (collected.window, collected.notes) == (window, [])
@@ -91,9 +99,8 @@ def test_find_events_newest_first_as_json(s3: Any) -> None:
     r.upload(s3, BUCKET, r.prod_story())
     now = datetime.now(UTC)
     window = Window(now - timedelta(days=30), now)
-    found = find_events(
-        Aws(AwsSettings()), Selector("team/app", tag="v1"), window, Source(bucket=BUCKET), now=now
-    )
+    reading = Reading(window, Source(bucket=BUCKET), now)
+    found = find_events(Aws(AwsSettings()), Selector("team/app", tag="v1"), reading)
     assert set(found) == {"source", "since", "until", "notes", "events"}
     assert (found["since"], found["until"]) == (
         window.to_json()["since"],

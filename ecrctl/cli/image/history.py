@@ -76,6 +76,7 @@ def history(
     """
     from ecrctl.errors import InvalidInput
     from ecrctl.events.history import image_history
+    from ecrctl.events.query import Reading
 
     target = parse_target(reference)
     if target.digest:
@@ -91,10 +92,7 @@ def history(
             app.aws,
             target.repository,
             target.tag or "latest",
-            window,
-            source,
-            now=now,
-            progress=progress,
+            Reading(window, source, now, progress),
         )
     show_notes(app, data)
     emit(app, data, table=lambda: _table(data))
