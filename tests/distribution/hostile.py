@@ -23,9 +23,12 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+from tests.support.loopback import Handler as QuietHandler
+from tests.support.loopback import Served
 
 
 @dataclass
@@ -64,7 +67,7 @@ def basic(user: str, password: str) -> str:
     return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
 
 
-class Hostile:
+class Hostile(Served):
     """One hostile registry on ``bind`` (a loopback address); ``tls``: serve HTTPS."""
 
     def __init__(self, bind: str = "127.0.0.1", tls: ssl.SSLContext | None = None) -> None:
@@ -74,7 +77,7 @@ class Hostile:
         self.lock = threading.Lock()
         hostile = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             protocol_version = "HTTP/1.1"
 
             def setup(self) -> None:
@@ -83,9 +86,6 @@ class Hostile:
                 if tls is not None:  # here, not in accept: a failed handshake ends one thread
                     self.request = tls.wrap_socket(self.request, server_side=True)
                 super().setup()
-
-            def log_message(self, format: str, *args: Any) -> None:
-                return None
 
             def _handle(self) -> None:
                 seen = Seen(self.command, self.path, dict(self.headers), self._body())
@@ -145,11 +145,10 @@ class Hostile:
 
             do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
 
-        self.server = _QuietServer((bind, 0), Handler)
-        self.server.daemon_threads = True
+        server = _QuietServer((bind, 0), Handler)
+        server.daemon_threads = True
+        super().__init__(server)
         self.scheme = "https" if tls else "http"
-        self.host = f"{bind}:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def url(self, path: str = "") -> str:
         return f"{self.scheme}://{self.host}{path}"
@@ -177,14 +176,6 @@ class Hostile:
             if seen not in found and any(s and s in text for s in secrets):
                 found.append(seen)
         return found
-
-    def __enter__(self) -> Hostile:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 class _QuietServer(ThreadingHTTPServer):

@@ -13,8 +13,9 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+
+from tests.support.loopback import Handler as QuietHandler
+from tests.support.loopback import Served, loopback_server
 
 HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade"}
 
@@ -37,7 +38,7 @@ class Counters:
     sent: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
 
 
-class Proxy:
+class Proxy(Served):
     def __init__(self, upstream: str) -> None:
         self.upstream = upstream
         self.counters = Counters()
@@ -48,12 +49,9 @@ class Proxy:
         self.lock = threading.Lock()
         proxy = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             protocol_version = "HTTP/1.1"
             disable_nagle_algorithm = True  # headers and body go out as separate writes
-
-            def log_message(self, format: str, *args: Any) -> None:
-                return None
 
             def _body(self) -> Iterator[bytes]:
                 if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
@@ -171,18 +169,7 @@ class Proxy:
 
             do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.host = f"127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> Proxy:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(loopback_server(Handler))
 
     def reset(self) -> None:
         with self.lock:

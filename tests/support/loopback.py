@@ -1,7 +1,8 @@
 """Loopback HTTP servers: the stand-ins for what moto cannot answer, and the proxies in
 front of moto_server. :class:`Handler` is their request handler (quiet; the body read,
 an answer written, AWS's JSON 1.1 answer, the request forwarded upstream), and
-:func:`serving` runs a server on 127.0.0.1 while a ``with`` block runs."""
+:func:`serving` runs a server on 127.0.0.1 while a ``with`` block runs; a stand-in that
+is itself the ``with`` block's object is a :class:`Served`."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 from urllib.parse import urlsplit
 
 JSON_1_1 = "application/x-amz-json-1.1"
@@ -69,17 +70,31 @@ def url_of(server: ThreadingHTTPServer) -> str:
     return f"http://127.0.0.1:{server.server_address[1]}"
 
 
+class Served:
+    """``server`` answering on its own thread from ``__enter__`` until ``__exit__``, then
+    shut and closed; ``host`` is its ``ADDRESS:PORT``."""
+
+    def __init__(self, server: ThreadingHTTPServer, *, poll: float = 0.5) -> None:
+        self.server = server
+        address, port = server.server_address[:2]
+        self.host = f"{address!s}:{port}"
+        self.thread = threading.Thread(target=server.serve_forever, args=(poll,), daemon=True)
+
+    def __enter__(self) -> Self:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
+
+
 @contextmanager
 def serving(server: ThreadingHTTPServer, *, poll: float = 0.5) -> Iterator[str]:
     """``server`` answering while the block runs (its URL); then shut and closed."""
-    thread = threading.Thread(target=server.serve_forever, args=(poll,), daemon=True)
-    thread.start()
-    try:
+    with Served(server, poll=poll):
         yield url_of(server)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 @contextmanager
