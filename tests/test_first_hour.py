@@ -19,20 +19,11 @@ import pytest
 
 from ecrctl.cli.main import cli
 from ecrctl.cli.paramtypes import RepositoryName, TagOrDigest
+from tests.support.aws import repository_with_one_image
 
 BIN = Path(sys.executable).parent
 ACCOUNT = "123456789012"  # moto's account
 URI = f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com"  # what `repo create` prints against moto
-MANIFEST = {
-    "schemaVersion": 2,
-    "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
-    "config": {
-        "mediaType": "application/vnd.docker.container.image.v1+json",
-        "size": 1,
-        "digest": "sha256:" + "1" * 64,
-    },
-    "layers": [],
-}
 
 
 def ecrctl(url: str, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
@@ -106,8 +97,7 @@ def image_repo(moto_url: str, tmp_path: Path) -> Path:
     import boto3
 
     client = boto3.client("ecr", endpoint_url=moto_url, region_name="us-east-1")
-    client.create_repository(repositoryName="team/app")
-    client.put_image(repositoryName="team/app", imageTag="v1", imageManifest=json.dumps(MANIFEST))
+    repository_with_one_image(client, "team/app", "v1")
     policy = tmp_path / "policy.json"
     policy.write_text(
         json.dumps(

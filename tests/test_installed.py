@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.aws import repository_with_one_image
+
 BIN = Path(sys.executable).parent
 
 
@@ -56,23 +58,7 @@ def test_force_delete_without_tty_and_yes_is_exit_2(moto_url: str) -> None:
     import boto3
 
     client = boto3.client("ecr", endpoint_url=moto_url)
-    client.create_repository(repositoryName="app")
-    client.put_image(
-        repositoryName="app",
-        imageTag="v1",
-        imageManifest=json.dumps(
-            {
-                "schemaVersion": 2,
-                "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
-                "config": {
-                    "mediaType": "application/vnd.docker.container.image.v1+json",
-                    "size": 1,
-                    "digest": "sha256:" + "1" * 64,
-                },
-                "layers": [],
-            }
-        ),
-    )
+    repository_with_one_image(client, "app", "v1")
     result = ecrctl("repo", "delete", "app", "--force", url=moto_url)
     assert result.returncode == 2
     assert result.stderr.startswith("ecrctl: error: refusing to delete 'app' with its 1 image")

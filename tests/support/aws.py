@@ -1,9 +1,11 @@
 """An :class:`~ecrctl.cli.app.App` whose ECR client is one the test made (usually under
-botocore's Stubber), for what moto cannot answer; a repository as ECR describes it; the
-resolver of the test's own registry; the keys of an assumed role's session in moto."""
+botocore's Stubber), for what moto cannot answer; a repository as ECR describes it; a
+repository with one image in moto; the resolver of the test's own registry; the keys of an
+assumed role's session in moto."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ecrctl.aws.clients import Aws
@@ -28,6 +30,26 @@ def repository_answer(name: str) -> dict[str, Any]:
         "registryId": ACCOUNT,
         "repositoryUri": f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/{name}",
     }
+
+
+# a Docker schema 2 manifest with no layers: enough for PutImage, no blob behind it
+SMALL_MANIFEST = {
+    "schemaVersion": 2,
+    "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+    "config": {
+        "mediaType": "application/vnd.docker.container.image.v1+json",
+        "size": 1,
+        "digest": "sha256:" + "1" * 64,
+    },
+    "layers": [],
+}
+
+
+def repository_with_one_image(ecr: Any, repository: str, tag: str = "v1") -> None:
+    """Repository ``repository`` created through ``ecr`` (moto), with one image
+    (:data:`SMALL_MANIFEST`) tagged ``tag``."""
+    ecr.create_repository(repositoryName=repository)
+    ecr.put_image(repositoryName=repository, imageTag=tag, imageManifest=json.dumps(SMALL_MANIFEST))
 
 
 def own_registries() -> Registries:
