@@ -20,17 +20,11 @@ from typing import TYPE_CHECKING, Any
 from ecrctl.batch import InFlight
 from ecrctl.distribution import manifest as mt
 from ecrctl.distribution.blobs import BlobCallback, BlobMover, Route, has_blob
-from ecrctl.distribution.content import (
-    Manifest,
-    manifest_digest,
-    put_manifest,
-    read_manifest,
-    walk_index,
-)
+from ecrctl.distribution.content import Manifest, manifest_digest, read_manifest, walk_index
 from ecrctl.distribution.reference import ImageReference, parse_reference
 from ecrctl.errors import Conflict, EcrctlError
 from ecrctl.image.copy_destination import Destination, check_destination, open_destination
-from ecrctl.image.copy_manifests import blobs_of, in_format
+from ecrctl.image.copy_manifests import blobs_of, in_format, put_image
 from ecrctl.image.copy_platforms import check_platform as check_platform  # image inspect's
 from ecrctl.image.copy_platforms import select_platforms
 from ecrctl.image.referrers import Carrier, NoReferrers
@@ -228,9 +222,8 @@ class ImageCopier:
             return self.carried(plan, dest)
         try:
             self._move(plan, dest)
-            for _, child in plan.children:
-                put_manifest(dest.client, dest.repository, child.digest, child)
-            put_manifest(dest.client, dest.repository, plan.ref, plan.top)
+            children = (child for _, child in plan.children)
+            put_image(dest.client, dest.repository, plan.ref, plan.top, children)
         except EcrctlError as exc:  # say what is at the destination already
             raise self.mover.stopped(exc, plan.done, plan.sent, len(plan.blobs)) from None
         plan.result.blobs = {how: plan.done.get(how, 0) for how in ("copied", "mounted", "exists")}

@@ -21,17 +21,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from ecrctl import batch
 from ecrctl.distribution.blobs import Route
-from ecrctl.distribution.content import (
-    Manifest,
-    manifest_digest,
-    put_manifest,
-    read_manifest,
-    walk_index,
-)
+from ecrctl.distribution.content import Manifest, manifest_digest, read_manifest, walk_index
 from ecrctl.distribution.referrers import COSIGN, Finder, Referrer, schema_tag
 from ecrctl.distribution.tagschema import has_api, merge_tag_schema
 from ecrctl.errors import EcrctlError
-from ecrctl.image.copy_manifests import blobs_of
+from ecrctl.image.copy_manifests import blobs_of, put_image
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -230,9 +224,7 @@ class Carrier(NoReferrers):
                 route = Route(source, repository, dest.client, dest.repository)
                 for digest, size in blobs_of(children or [manifest]).items():
                     self.mover.move(route, digest, size)
-                for child in children:
-                    put_manifest(dest.client, dest.repository, child.digest, child)
-                put_manifest(dest.client, dest.repository, name, manifest)
+                put_image(dest.client, dest.repository, name, manifest, children)
                 item.outcome = "copied"
             item.settle(batch.DONE)
         except EcrctlError as exc:
