@@ -242,7 +242,7 @@ def test_type_only_imports_stay_under_type_checking() -> None:
 # docs/architecture.md, "The package order": a package may import only from its own layer's
 # leaves and from layers below it; two packages of one layer never import each other.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("ecrctl", "errors", "paths", "redact", "atomicfile", "jsonstrict"),  # leaves
+    ("ecrctl", "errors", "paths", "redact", "atomicfile", "jsonstrict", "jsonrecord"),  # leaves
     ("aws", "docker_engine"),  # access: the AWS API, the Docker Engine API
     ("translate",),  # any exception -> an ecrctl error
     ("batch",),  # the one account of work done item by item
@@ -357,6 +357,7 @@ MIRRORED = (
     "atomicfile",
     "errors",
     "jsonstrict",
+    "jsonrecord",
     "paths",
     "redact",
     "aws",
