@@ -210,7 +210,7 @@ def bench_retag_calls(url: str, runs: int, latency_ms: int) -> tuple[str, float,
     """In one process, on one client: retag() of 100 new tags vs 100 sequential
     PutImage calls of the same manifest."""
     from ecrctl.image.query import ImageRef
-    from ecrctl.image.retag import retag
+    from ecrctl.image.retag import plan_retag, retag
 
     fresh(url)
     seed(url, 1, tagged=True)
@@ -221,7 +221,9 @@ def bench_retag_calls(url: str, runs: int, latency_ms: int) -> tuple[str, float,
     ours, sequential = [], []
     for run in range(runs):
         start = time.perf_counter()
-        result = retag(ecr, REPO, ImageRef(tag="t0"), [f"r{run}-{n}" for n in range(100)])
+        result = retag(
+            plan_retag(ecr, REPO, ImageRef(tag="t0"), [f"r{run}-{n}" for n in range(100)])
+        )
         ours.append(time.perf_counter() - start)
         assert not result.failed
         start = time.perf_counter()

@@ -21,11 +21,10 @@ import base64
 import json
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ecrctl import redact
 from ecrctl.distribution.transport import (
-    as_given,
     error_text,
     origin_of,
     plain_http,
@@ -52,12 +51,11 @@ class ChallengedClient(Protocol):
     ecr: bool  # an ECR registry: Basic only
     plain: bool  # spoken to over plain HTTP
     attempts: int
-    session: requests.Session
     RETRY_STATUSES: frozenset[int]
 
     def deadline(self, size: int = 0) -> Deadline: ...
 
-    def timeouts(self, deadline: Deadline) -> tuple[float, float]: ...
+    def send(self, method: str, url: str, timer: Deadline, **kwargs: Any) -> requests.Response: ...
 
     def pause(self, attempt: int, at_least: float = 0.0) -> None: ...
 
@@ -218,15 +216,7 @@ def _ask(
     timer = client.deadline()
     try:
         with running(timer):
-            answer = client.session.get(
-                realm,
-                params=query,
-                headers=headers,
-                stream=True,
-                allow_redirects=False,
-                timeout=client.timeouts(timer),
-                auth=as_given,  # anonymous means anonymous: no ~/.netrc login either
-            )
+            answer = client.send("GET", realm, timer, params=query, headers=headers)
             body = read_capped(answer, TOKEN_LIMIT)
     except requests.exceptions.SSLError as exc:
         raise client.tls_failure(str(service), exc) from None

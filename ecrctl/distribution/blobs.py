@@ -41,6 +41,17 @@ class BlobEvent:
 BlobCallback = Callable[[BlobEvent], None]
 
 
+@dataclass(frozen=True)
+class Route:
+    """Where blobs move: from a repository of the source registry to one of the
+    destination's (the same registry, or another)."""
+
+    src: RegistryClient
+    src_repo: str
+    dst: RegistryClient
+    dst_repo: str
+
+
 def _ignore(_: BlobEvent) -> None:
     return None
 
@@ -103,60 +114,55 @@ class BlobMover:
 
     def move(
         self,
-        src: RegistryClient,
-        src_repo: str,
-        dst: RegistryClient,
-        dst_repo: str,
+        route: Route,
         digest: str,
         size: int,
         present: bool | None = None,
         stop: threading.Event | None = None,
     ) -> str:
-        """Make the blob exist in ``dst_repo``; returns copied|mounted|exists.
+        """Make the blob exist in the destination's repository; returns copied|mounted|exists.
         ``present``: whether the destination had it when the caller asked
         (:func:`has_blob`); ``None``: ask now. Once ``stop`` is set (another blob of
         the copy failed), the move ends at its next step, its upload cancelled, so
         that the copy can say what is at the destination."""
-        key = (dst.host, dst_repo, digest)
+        key = (route.dst.host, route.dst_repo, digest)
         with self._lock:
             key_lock = self._keys.setdefault(key, threading.Lock())
         with key_lock:
             if key in self._done:
                 return "exists"
-            how = self._move_once(src, src_repo, dst, dst_repo, digest, size, present, stop)
+            how = self._move_once(route, digest, size, present, stop)
             with self._lock:
                 self._done.add(key)
-                self._known.setdefault((dst.host, digest), dst_repo)
+                self._known.setdefault((route.dst.host, digest), route.dst_repo)
             return how
 
     def _move_once(
         self,
-        src: RegistryClient,
-        src_repo: str,
-        dst: RegistryClient,
-        dst_repo: str,
+        route: Route,
         digest: str,
         size: int,
         present: bool | None,
         stop: threading.Event | None,
     ) -> str:
+        dst = route.dst
         _check(stop, digest)
         self.on_event(BlobEvent(digest, size, "checking"))
         if present is None:
-            present = has_blob(dst, dst_repo, digest)
+            present = has_blob(dst, route.dst_repo, digest)
         if present:
             self._count("exists")
             self.on_event(BlobEvent(digest, size, "exists", size))
             return "exists"
         for attempt in range(1, dst.attempts + 1):
             _check(stop, digest)
-            location = self._start(src, src_repo, dst, dst_repo, digest)
+            location = self._start(route, digest)
             if location is None:
                 self._count("mounted")
                 self.on_event(BlobEvent(digest, size, "mounted", size))
                 return "mounted"
             try:
-                sent = self._stream(src, src_repo, dst, dst_repo, location, digest, size, stop)
+                sent = self._stream(route, location, digest, size, stop)
             except ServiceError as exc:
                 final = isinstance(exc, DigestMismatch | Stalled) or attempt == dst.attempts
                 if final:
@@ -173,10 +179,9 @@ class BlobMover:
             return "copied"
         raise AssertionError("unreachable")
 
-    def _start(
-        self, src: RegistryClient, src_repo: str, dst: RegistryClient, dst_repo: str, digest: str
-    ) -> str | None:
+    def _start(self, route: Route, digest: str) -> str | None:
         """Open an upload (a mount where one may work): ``None`` when mounted."""
+        src, src_repo, dst, dst_repo = route.src, route.src_repo, route.dst, route.dst_repo
         origin = src_repo if src.host == dst.host else None
         with self._lock:
             origin = origin or self._known.get((dst.host, digest))
@@ -203,15 +208,7 @@ class BlobMover:
         return dst.url(location) if "://" not in location else location
 
     def _stream(
-        self,
-        src: RegistryClient,
-        src_repo: str,
-        dst: RegistryClient,
-        dst_repo: str,
-        location: str,
-        digest: str,
-        size: int,
-        stop: threading.Event | None,
+        self, route: Route, location: str, digest: str, size: int, stop: threading.Event | None
     ) -> int:
         """GET from the source into one PATCH at the destination, then PUT ?digest=.
         Any failure cancels the upload, once no request of it is in flight (with its
@@ -224,6 +221,7 @@ class BlobMover:
                 done[1] = done[0]
                 self.on_event(BlobEvent(digest, size, "copying", done[0]))
 
+        src, src_repo, dst, dst_repo = route.src, route.src_repo, route.dst, route.dst_repo
         latest = [location]
         try:
             timer = src.deadline(size)

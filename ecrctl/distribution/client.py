@@ -133,6 +133,24 @@ class RegistryClient:
         left = max(deadline.left(), 0.05)
         return min(CONNECT_TIMEOUT, left), min(self.timeout, left)
 
+    def send(
+        self, method: str, url: str, timer: Deadline, *, auth: Any = as_given, **kwargs: Any
+    ) -> requests.Response:
+        """One request as every request to a registry or its token service is sent:
+        streamed (the caller reads the body, capped), no redirect followed by
+        requests, connect and read timeouts inside ``timer``, and only the
+        credential the headers carry (``auth`` keeps requests from adding
+        ~/.netrc's login in place of the registry's, or an anonymous request's)."""
+        return self.session.request(
+            method,
+            url,
+            stream=True,
+            allow_redirects=False,
+            timeout=self.timeouts(timer),
+            auth=auth,
+            **kwargs,
+        )
+
     # -- authentication ------------------------------------------------------------
 
     def _auth_header(self, scope: str) -> dict[str, str]:
@@ -240,16 +258,7 @@ class RegistryClient:
             raise timer.stalled()
         try:
             with running(timer):
-                response = self.session.request(
-                    method,
-                    url,
-                    headers=headers,
-                    data=data,
-                    stream=True,
-                    allow_redirects=False,
-                    timeout=self.timeouts(timer),
-                    auth=as_given,  # never ~/.netrc's login in place of the registry's
-                )
+                response = self.send(method, url, timer, headers=headers, data=data)
                 if response.status_code in REDIRECTS and method in ("GET", "HEAD"):
                     response = self._follow(response, method, headers, timer)
                 if response.status_code not in ok:
@@ -289,15 +298,7 @@ class RegistryClient:
                 )
             location = urljoin(response.url, response.headers["Location"])
             read_capped(response, ERROR_LIMIT)  # its connection kept for reuse
-            response = self.session.request(
-                method,
-                location,
-                headers=plain,
-                stream=True,
-                timeout=self.timeouts(timer),
-                auth=_no_auth,  # else requests adds ~/.netrc's login for the target's host
-                allow_redirects=False,
-            )
+            response = self.send(method, location, timer, headers=plain, auth=_no_auth)
             if response.status_code not in REDIRECTS:
                 return response
         raise ServiceError(f"registry {self.host} redirected too many times")

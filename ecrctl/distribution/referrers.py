@@ -39,8 +39,8 @@ from ecrctl.distribution.content import (
     scope,
 )
 from ecrctl.distribution.content import tags as list_tags
-from ecrctl.distribution.refs import DIGEST
-from ecrctl.errors import AccessDenied, EcrctlError, InvalidInput, NotFound, ServiceError
+from ecrctl.distribution.refs import DIGEST, fullmatched
+from ecrctl.errors import AccessDenied, EcrctlError, NotFound, ServiceError
 
 API = "referrers-api"
 TAG_SCHEMA = "tag-schema"
@@ -110,12 +110,9 @@ def is_referrer_tag(tag: str) -> bool:
 
 
 def check_artifact_type(value: str) -> str:
-    if not MEDIA_TYPE.fullmatch(value):
-        raise InvalidInput(
-            f"invalid artifact type {value!r}",
-            hint="give a media type, e.g. application/spdx+json",
-        )
-    return value
+    return fullmatched(
+        MEDIA_TYPE, value, "artifact type", "give a media type, e.g. application/spdx+json"
+    )
 
 
 def cosign_artifact_type(document: dict[str, Any]) -> str:

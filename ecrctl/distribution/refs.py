@@ -79,25 +79,24 @@ def check_repository_prefix(prefix: str) -> str:
     return prefix
 
 
-def check_registry_id(value: str) -> str:
-    if not REGISTRY_ID.fullmatch(value):
-        raise InvalidInput(
-            f"invalid registry id {value!r}: it must be a 12-digit AWS account id",
-            hint="e.g. --registry-id 123456789012",
-        )
+def fullmatched(pattern: re.Pattern[str], value: str, what: str, hint: str, why: str = "") -> str:
+    """``value`` when ``pattern`` takes all of it; else the error that names it as an
+    invalid ``what`` (``why``: what it must be), with ``hint``."""
+    if not pattern.fullmatch(value):
+        raise InvalidInput(f"invalid {what} {value!r}{why}", hint=hint)
     return value
+
+
+def check_registry_id(value: str) -> str:
+    why = ": it must be a 12-digit AWS account id"
+    return fullmatched(REGISTRY_ID, value, "registry id", "e.g. --registry-id 123456789012", why)
 
 
 def check_image_tag(tag: str) -> str:
     if not tag:
         raise InvalidInput("empty image tag", hint="give a tag such as latest or v1.0")
-    if not IMAGE_TAG.fullmatch(tag):
-        raise InvalidInput(
-            f"invalid image tag {tag!r}",
-            hint="a tag is 1-300 characters: ASCII letters, digits, _ . - "
-            "(not starting with . or -)",
-        )
-    return tag
+    rule = "a tag is 1-300 characters: ASCII letters, digits, _ . - (not starting with . or -)"
+    return fullmatched(IMAGE_TAG, tag, "image tag", rule)
 
 
 def check_digest(digest: str) -> str:

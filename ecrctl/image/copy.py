@@ -19,18 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 from ecrctl.batch import InFlight
 from ecrctl.distribution import manifest as mt
-from ecrctl.distribution.blobs import BlobCallback, BlobMover, has_blob
-from ecrctl.distribution.content import (
-    Manifest,
-    manifest_digest,
-    put_manifest,
-    read_manifest,
-    walk_index,
-)
+from ecrctl.distribution.blobs import BlobCallback, BlobMover, Route, has_blob
+from ecrctl.distribution.content import Manifest, manifest_digest, read_manifest, walk_index
 from ecrctl.distribution.reference import ImageReference, parse_reference
 from ecrctl.errors import Conflict, EcrctlError
 from ecrctl.image.copy_destination import Destination, check_destination, open_destination
-from ecrctl.image.copy_manifests import blobs_of, in_format
+from ecrctl.image.copy_manifests import blobs_of, in_format, put_image
 from ecrctl.image.copy_platforms import check_platform as check_platform  # image inspect's
 from ecrctl.image.copy_platforms import select_platforms
 from ecrctl.image.referrers import Carrier, NoReferrers
@@ -90,6 +84,12 @@ class CopyPlan:
     @property
     def to_write(self) -> bool:
         return self.result.status != "unchanged"
+
+    @property
+    def written(self) -> list[tuple[str, Manifest]] | None:
+        """The children written (or to be); None when the image was found unchanged:
+        no children were read, and its referrers are those of what the index lists."""
+        return self.children if self.to_write else None
 
 
 def copy_image(
@@ -222,9 +222,8 @@ class ImageCopier:
             return self.carried(plan, dest)
         try:
             self._move(plan, dest)
-            for _, child in plan.children:
-                put_manifest(dest.client, dest.repository, child.digest, child)
-            put_manifest(dest.client, dest.repository, plan.ref, plan.top)
+            children = (child for _, child in plan.children)
+            put_image(dest.client, dest.repository, plan.ref, plan.top, children)
         except EcrctlError as exc:  # say what is at the destination already
             raise self.mover.stopped(exc, plan.done, plan.sent, len(plan.blobs)) from None
         plan.result.blobs = {how: plan.done.get(how, 0) for how in ("copied", "mounted", "exists")}
@@ -233,12 +232,8 @@ class ImageCopier:
 
     def carried(self, plan: CopyPlan, dest: Destination, *, dry_run: bool = False) -> CopyResult:
         """The plan's result, with the referrers of what it wrote (or found) carried too."""
-        # unchanged: no children were read; the carrier takes those the index lists
-        children = None if plan.result.status == "unchanged" else plan.children
-        result = plan.result
-        return self.carrier.carried(
-            self.source, plan.src, dest, plan.top, children, result, dry_run
-        )
+        self.carrier.carried(self.source, plan, dest, dry_run)
+        return plan.result
 
     def _children(self, repository: str, top: Manifest) -> list[tuple[str, Manifest]]:
         """The manifests an index points at (depth first, each once), with their platforms."""
@@ -253,11 +248,11 @@ class ImageCopier:
         order = sorted(plan.blobs.items(), key=lambda item: -item[1])
         pool = ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="blob")
         stop = threading.Event()
-        src, dst = (self.source, plan.repository), (dest.client, dest.repository)
+        route = Route(self.source, plan.repository, dest.client, dest.repository)
 
         def move(digest: str, size: int) -> None:
             present = plan.present.get(digest)
-            how = self.mover.move(*src, *dst, digest, size, present, stop)
+            how = self.mover.move(route, digest, size, present, stop)
             with self._lock:
                 plan.done[how] = plan.done.get(how, 0) + 1
                 plan.sent += size if how == "copied" else 0

@@ -4,11 +4,15 @@ first, the index after them with their new digests)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
-from ecrctl.distribution.content import Manifest
+from ecrctl.distribution.content import Manifest, put_manifest
 from ecrctl.distribution.convert import convert_image
 from ecrctl.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from ecrctl.distribution.client import RegistryClient
 
 Children = list[tuple[str, Manifest]]  # (platform or "", manifest), depth first
 
@@ -40,3 +44,13 @@ def blobs_of(manifests: list[Manifest]) -> dict[str, int]:
             if desc.get("digest") and not desc.get("urls"):  # foreign layers stay out
                 blobs[str(desc["digest"])] = int(desc.get("size", 0))
     return blobs
+
+
+def put_image(
+    client: RegistryClient, repository: str, ref: str, top: Manifest, children: Iterable[Manifest]
+) -> None:
+    """Put the children by digest, then the top manifest as ``ref`` (a tag or its
+    digest): a registry takes an index only once the manifests it lists are there."""
+    for child in children:
+        put_manifest(client, repository, child.digest, child)
+    put_manifest(client, repository, ref, top)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ecrctl.aws.access import error_code, pages, registry_kwargs
 from ecrctl.errors import NotFound
+from ecrctl.jsonrecord import record_json
 
 if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient
@@ -54,11 +55,7 @@ class Package:
     fixed_version: str | None
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "installedVersion": self.installed_version,
-            "fixedVersion": self.fixed_version,
-        }
+        return record_json(self)
 
 
 @dataclass(frozen=True)
@@ -80,17 +77,7 @@ class Finding:
         return (SEVERITIES.index(self.severity), -(self.score or 0), self.id)
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "severity": self.severity,
-            "scanType": self.kind,
-            "packages": [p.to_json() for p in self.packages],
-            "fixAvailable": self.fix_available,
-            "score": self.score,
-            "uri": self.uri,
-            "description": self.description,
-            "status": self.status,
-        }
+        return record_json(self, kind="scanType")
 
 
 def _number(value: Any) -> float | None:

@@ -17,20 +17,15 @@ name: they are failed too (``DigestChanged``), not carried.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ecrctl import batch
-from ecrctl.distribution.content import (
-    Manifest,
-    manifest_digest,
-    put_manifest,
-    read_manifest,
-    walk_index,
-)
+from ecrctl.distribution.blobs import Route
+from ecrctl.distribution.content import Manifest, manifest_digest, read_manifest, walk_index
 from ecrctl.distribution.referrers import COSIGN, Finder, Referrer, schema_tag
 from ecrctl.distribution.tagschema import has_api, merge_tag_schema
 from ecrctl.errors import EcrctlError
-from ecrctl.image.copy_manifests import blobs_of
+from ecrctl.image.copy_manifests import blobs_of, put_image
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -57,7 +52,21 @@ class Copied(Protocol):
     referrers: dict[str, Any]
 
 
-C = TypeVar("C", bound=Copied)
+class Written(Protocol):
+    """An image copy whose referrers are carried (``CopyPlan``)."""
+
+    @property
+    def src(self) -> ImageReference: ...
+
+    @property
+    def top(self) -> Manifest: ...
+
+    @property
+    def written(self) -> Children | None:
+        """The children the copy wrote; None when it read none (it found the image)."""
+
+    @property
+    def result(self) -> Copied: ...
 
 
 @dataclass
@@ -101,18 +110,8 @@ class Carried:
 class NoReferrers:
     """Referrers left where they are (``--no-referrers``)."""
 
-    def carried(
-        self,
-        source: RegistryClient,
-        src: ImageReference,
-        dest: Target,
-        top: Manifest,
-        children: Children | None,
-        result: C,
-        dry_run: bool,
-    ) -> C:
-        """``result``, with the referrers of what the copy wrote carried too."""
-        return result
+    def carried(self, source: RegistryClient, copy: Written, dest: Target, dry_run: bool) -> None:
+        """The referrers of what ``copy`` wrote, carried too, in its result."""
 
     def landed(self, key: str) -> Carried | None:
         """What became of the referrer (or tag-schema index) of this tag or digest,
@@ -137,30 +136,21 @@ class Carrier(NoReferrers):
         self._landed: dict[str, Carried] = {}  # by tag and digest
         self._api: dict[str, bool] = {}  # destination host -> has the referrers API
 
-    def carried(
-        self,
-        source: RegistryClient,
-        src: ImageReference,
-        dest: Target,
-        top: Manifest,
-        children: Children | None,
-        result: C,
-        dry_run: bool,
-    ) -> C:
-        finder = self._finder(source, src.repository)
+    def carried(self, source: RegistryClient, copy: Written, dest: Target, dry_run: bool) -> None:
+        result, top, children = copy.result, copy.top, copy.written
+        finder = self._finder(source, copy.src.repository)
         changed = bool(result.sourceDigest) and result.sourceDigest != result.digest
         unread: list[tuple[str, EcrctlError]] = []
         if changed:  # the subjects as the source has them
             children = None
             try:
-                top = read_manifest(source, src.repository, result.sourceDigest)
+                top = read_manifest(source, copy.src.repository, result.sourceDigest)
             except EcrctlError as exc:
                 unread.append((result.sourceDigest, exc))
         written = [m.digest for _, m in children] if children is not None else _listed(top)
         subjects = [top.digest, *written]
         items = self.carry(finder, subjects, dest, dry_run=dry_run, changed=changed, unread=unread)
         result.referrers = batch.report(items)
-        return result
 
     def landed(self, key: str) -> Carried | None:
         return self._landed.get(key)
@@ -231,11 +221,10 @@ class Carrier(NoReferrers):
                     source, repository, referrer.digest
                 )
                 children = [m for _, m in walk_index(source, repository, manifest)]
+                route = Route(source, repository, dest.client, dest.repository)
                 for digest, size in blobs_of(children or [manifest]).items():
-                    self.mover.move(source, repository, dest.client, dest.repository, digest, size)
-                for child in children:
-                    put_manifest(dest.client, dest.repository, child.digest, child)
-                put_manifest(dest.client, dest.repository, name, manifest)
+                    self.mover.move(route, digest, size)
+                put_image(dest.client, dest.repository, name, manifest, children)
                 item.outcome = "copied"
             item.settle(batch.DONE)
         except EcrctlError as exc:

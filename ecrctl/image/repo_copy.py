@@ -176,26 +176,23 @@ def _run(
         report.stopped = error
 
 
+@dataclass
 class _Copy:
     """The copy of each item, the reads of the next ones made ahead, and reading back
     where a copy landed."""
 
-    def __init__(
-        self,
-        copier: ImageCopier,
-        src: ImageReference,
-        dest: Destination,
-        on_item: ItemCallback | None,
-        work: list[str],
-    ) -> None:
-        self.copier = copier
-        self.src = src
-        self.dest = dest
-        self.on_item = on_item
-        self.work = work
-        self.position = {key: index for index, key in enumerate(work)}
-        self.ahead: dict[str, InFlight[CopyPlan]] = {}
-        self.plans: dict[str, CopyPlan] = {}  # each item's, once read: what it moved
+    copier: ImageCopier
+    src: ImageReference
+    dest: Destination
+    on_item: ItemCallback | None
+    work: list[str]
+    ahead: dict[str, InFlight[CopyPlan]] = field(default_factory=dict)
+    # each item's plan, once read: what it moved
+    plans: dict[str, CopyPlan] = field(default_factory=dict)
+    position: dict[str, int] = field(init=False)  # each item's place in ``work``
+
+    def __post_init__(self) -> None:
+        self.position = {key: index for index, key in enumerate(self.work)}
 
     def plan(self, key: str) -> CopyPlan:
         """An item's reads: its manifests, the destination's tag, the blobs it lacks."""

@@ -166,19 +166,10 @@ def plan_retag(
     return job
 
 
-def retag(
-    ecr: ECRClient,
-    repository: str,
-    source: ImageRef,
-    new_tags: list[str],
-    *,
-    registry_id: str | None = None,
-    dry_run: bool = False,
-    max_workers: int = MAX_WORKERS,
-) -> RetagResult:
-    """Point every tag in ``new_tags`` at the image ``source`` names."""
-    job = plan_retag(ecr, repository, source, new_tags, registry_id=registry_id, dry_run=dry_run)
-    if dry_run:
+def retag(job: RetagJob, max_workers: int = MAX_WORKERS) -> RetagResult:
+    """Run the plan: point every new tag at the image (with ``dry_run``, say what
+    each would become)."""
+    if job.result.dry_run:
         job.preview()
     else:
         job.run(max_workers)

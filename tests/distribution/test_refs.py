@@ -3,10 +3,17 @@ repository name as ECR takes it; checked before any call."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from ecrctl.distribution.reference import parse_image_ref
-from ecrctl.distribution.refs import check_digest, check_repository_name
+from ecrctl.distribution.refs import (
+    check_digest,
+    check_image_tag,
+    check_registry_id,
+    check_repository_name,
+)
 from ecrctl.errors import InvalidInput
 
 DIGEST = "sha256:" + "ab" * 32
@@ -86,3 +93,28 @@ def test_ecr_repository_names(name: str, line: str) -> None:
     with pytest.raises(InvalidInput) as info:
         check_repository_name(name)
     assert info.value.one_line().startswith(line)
+
+
+@pytest.mark.parametrize(
+    ("check", "value", "message", "hint"),
+    [
+        (
+            check_registry_id,
+            "123",
+            "invalid registry id '123': it must be a 12-digit AWS account id",
+            "e.g. --registry-id 123456789012",
+        ),
+        (
+            check_image_tag,
+            ".x",
+            "invalid image tag '.x'",
+            "a tag is 1-300 characters: ASCII letters, digits, _ . - (not starting with . or -)",
+        ),
+    ],
+)
+def test_a_value_its_pattern_refuses_is_named_with_the_fix(
+    check: Callable[[str], str], value: str, message: str, hint: str
+) -> None:
+    with pytest.raises(InvalidInput) as raised:
+        check(value)
+    assert (raised.value.message, raised.value.hint) == (message, hint)

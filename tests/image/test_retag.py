@@ -14,7 +14,7 @@ from ecrctl.distribution import manifest as m
 from ecrctl.distribution.reference import parse_image_ref
 from ecrctl.distribution.refs import ImageRef
 from ecrctl.errors import InvalidInput, NotFound
-from ecrctl.image.retag import MAX_WORKERS, parse_new_tag, retag
+from ecrctl.image.retag import MAX_WORKERS, parse_new_tag, plan_retag, retag
 from tests import image_samples as s
 from tests.conftest import REGION
 
@@ -33,7 +33,7 @@ def test_retag_every_media_type_byte_for_byte(ecr: Any, repo: str, kind: str, by
     tag, digest, text = s.put_every_type(ecr, repo)[kind]
     media_type = _stored(ecr, repo, tag)["imageManifestMediaType"]
     source = parse_image_ref(tag if by == "tag" else digest)
-    result = retag(ecr, repo, source, ["v2", "stable"])
+    result = retag(plan_retag(ecr, repo, source, ["v2", "stable"]))
     assert [(o.tag, o.shown) for o in result.outcomes] == [
         ("v2", "created"),
         ("stable", "created"),
@@ -55,7 +55,7 @@ def test_put_image_gets_manifest_media_type_and_digest(ecr: Any, repo: str) -> N
     ecr.meta.events.register(
         "before-parameter-build.ecr.PutImage", lambda params, **_: sent.append(dict(params))
     )
-    retag(ecr, repo, ImageRef(tag="oci"), ["v9"])
+    retag(plan_retag(ecr, repo, ImageRef(tag="oci"), ["v9"]))
     assert sent == [
         {
             "repositoryName": repo,
@@ -74,7 +74,7 @@ def test_unchanged_and_moved_tags(ecr: Any, repo: str) -> None:
     ecr.meta.events.register(
         "before-parameter-build.ecr.PutImage", lambda params, **_: puts.append(params["imageTag"])
     )
-    result = retag(ecr, repo, ImageRef(tag="v1"), ["v1", "latest"])
+    result = retag(plan_retag(ecr, repo, ImageRef(tag="v1"), ["v1", "latest"]))
     assert [(o.tag, o.shown, o.previous_digest) for o in result.outcomes] == [
         ("v1", "unchanged", None),
         ("latest", "moved", old),
@@ -87,7 +87,7 @@ def test_immutable_repository_fails_that_tag_only(ecr: Any) -> None:
     ecr.create_repository(repositoryName="locked", imageTagMutability="IMMUTABLE")
     v1 = s.put(ecr, "locked", s.schema2("one"), m.DOCKER_SCHEMA2, tag="v1")
     other = s.put(ecr, "locked", s.schema2("two"), m.DOCKER_SCHEMA2, tag="prod")
-    result = retag(ecr, "locked", ImageRef(tag="v1"), ["prod", "v1", "new"])
+    result = retag(plan_retag(ecr, "locked", ImageRef(tag="v1"), ["prod", "v1", "new"]))
     by_tag = {o.tag: o for o in result.outcomes}
     assert by_tag["new"].shown == "created"
     assert by_tag["v1"].shown == "unchanged"
@@ -104,7 +104,7 @@ def test_immutable_repository_fails_that_tag_only(ecr: Any) -> None:
 def test_dry_run_changes_nothing(ecr: Any, repo: str) -> None:
     s.put(ecr, repo, s.schema2("one"), m.DOCKER_SCHEMA2, tag="v1")
     other = s.put(ecr, repo, s.schema2("two"), m.DOCKER_SCHEMA2, tag="latest")
-    result = retag(ecr, repo, ImageRef(tag="v1"), ["v1", "latest", "new"], dry_run=True)
+    result = retag(plan_retag(ecr, repo, ImageRef(tag="v1"), ["v1", "latest", "new"], dry_run=True))
     assert [o.shown for o in result.outcomes] == ["unchanged", "would-move", "would-create"]
     assert _stored(ecr, repo, "latest")["imageId"]["imageDigest"] == other
     assert "new" not in str(ecr.list_images(repositoryName=repo)["imageIds"])
@@ -114,7 +114,7 @@ def test_dry_run_in_an_immutable_repository_reports_the_conflict(ecr: Any) -> No
     ecr.create_repository(repositoryName="locked", imageTagMutability="IMMUTABLE")
     s.put(ecr, "locked", s.schema2("one"), m.DOCKER_SCHEMA2, tag="v1")
     s.put(ecr, "locked", s.schema2("two"), m.DOCKER_SCHEMA2, tag="prod")
-    result = retag(ecr, "locked", ImageRef(tag="v1"), ["prod"], dry_run=True)
+    result = retag(plan_retag(ecr, "locked", ImageRef(tag="v1"), ["prod"], dry_run=True))
     assert result.outcomes[0].shown == "would-be-refused"  # a dry run never says failed
 
 
@@ -125,7 +125,7 @@ def test_many_tags_are_put_concurrently_within_the_bound(ecr: Any, repo: str) ->
         "before-parameter-build.ecr.PutImage", lambda **_: threads.add(threading.get_ident())
     )
     tags = [f"build-{n}" for n in range(60)]
-    result = retag(ecr, repo, ImageRef(tag="v1"), tags)
+    result = retag(plan_retag(ecr, repo, ImageRef(tag="v1"), tags))
     assert all(o.shown == "created" for o in result.outcomes)
     assert [o.tag for o in result.outcomes] == tags  # reported in the order given
     assert 1 < len(threads) <= MAX_WORKERS
@@ -133,7 +133,7 @@ def test_many_tags_are_put_concurrently_within_the_bound(ecr: Any, repo: str) ->
 
 def test_unknown_source(ecr: Any, repo: str) -> None:
     with pytest.raises(NotFound, match="no image with tag v1 in repository 'team/app'"):
-        retag(ecr, repo, ImageRef(tag="v1"), ["v2"])
+        retag(plan_retag(ecr, repo, ImageRef(tag="v1"), ["v2"]))
 
 
 @pytest.mark.parametrize(
@@ -241,7 +241,7 @@ def test_ecr_tag_already_exists_is_decided_by_the_current_digest(
                 "describe_images",
                 {"imageDetails": [{"imageDigest": digest, "imageTags": ["v1", "prod"]}]},
             )
-        result = retag(client, "app", ImageRef(tag="v1"), ["prod"])
+        result = retag(plan_retag(client, "app", ImageRef(tag="v1"), ["prod"]))
         stub.assert_no_pending_responses()
     outcome = result.outcomes[0]
     if now_points_at_source:
@@ -269,7 +269,7 @@ def test_a_tag_that_does_not_resolve_after_put_fails_verification() -> None:
                 "failures": [{"imageId": {"imageTag": "v2"}, "failureCode": "ImageNotFound"}],
             },
         )
-        result = retag(client, "app", ImageRef(tag="v1"), ["v2"])
+        result = retag(plan_retag(client, "app", ImageRef(tag="v1"), ["v2"]))
     assert result.outcomes[0].shown == "failed"
     assert result.outcomes[0].failure_code == "VerificationFailed"
 
@@ -292,7 +292,7 @@ def test_a_manifest_that_does_not_hash_to_its_digest_is_refused() -> None:
             },
         )
         with pytest.raises(Exception, match="hashes to"):
-            retag(client, "app", ImageRef(tag="v1"), ["v2"])
+            retag(plan_retag(client, "app", ImageRef(tag="v1"), ["v2"]))
 
 
 def test_tags_are_looked_up_from_the_image_tag_list(ecr: Any, repo: str) -> None:
@@ -302,7 +302,7 @@ def test_tags_are_looked_up_from_the_image_tag_list(ecr: Any, repo: str) -> None
     for tag in ("stable", "latest"):
         s.put(ecr, repo, s.schema2("one"), m.DOCKER_SCHEMA2, tag=tag)
     other = s.put(ecr, repo, s.schema2("two"), m.DOCKER_SCHEMA2, tag="prod")
-    result = retag(ecr, repo, ImageRef(tag="v1"), ["latest", "stable", "prod"])
+    result = retag(plan_retag(ecr, repo, ImageRef(tag="v1"), ["latest", "stable", "prod"]))
     assert [(o.tag, o.shown, o.previous_digest) for o in result.outcomes] == [
         ("latest", "unchanged", None),
         ("stable", "unchanged", None),
