@@ -1,6 +1,6 @@
 """The option and argument decorators several commands share: ``--yes``, ``--dry-run``,
-``FILE|-`` arguments and options (read with :func:`ecrctl.cli.common.read_source`), and
-the copies' ``--create``, ``--jobs`` and ``--referrers``."""
+``FILE|-`` arguments and options (read with :func:`ecrctl.cli.common.read_source`),
+repeatable options, and the copies' ``--create``, ``--jobs`` and ``--referrers``."""
 
 from __future__ import annotations
 
@@ -43,6 +43,14 @@ def optional_file_argument(func: F) -> F:
 def file_option(flag: str, dest: str, help: str) -> Callable[[F], F]:
     """``--flag FILE|-`` (the parameter ``dest``): a file to read with :func:`read_source`."""
     return click.option(flag, dest, metavar="FILE|-", help=help)
+
+
+def repeatable_option(
+    flag: str, metavar: str, help: str, *, dest: str | None = None
+) -> Callable[[F], F]:
+    """``--flag METAVAR`` given any number of times: a tuple, empty when not given
+    (the parameter ``dest``, else the flag's name)."""
+    return click.option(flag, *([dest] if dest else []), multiple=True, metavar=metavar, help=help)
 
 
 def create_option(func: F) -> F:

@@ -9,7 +9,7 @@ import click
 
 from ecrctl.cli.app import App
 from ecrctl.cli.common import confirm, group, pass_app, read_source
-from ecrctl.cli.options import dry_run_option, optional_file_argument, yes_option
+from ecrctl.cli.options import dry_run_option, optional_file_argument, repeatable_option, yes_option
 from ecrctl.cli.render import Table, emit, notice, print_table
 
 if TYPE_CHECKING:
@@ -93,19 +93,17 @@ def show(app: App) -> None:
     "  ecrctl registry replication set rules.json --dry-run",
 )
 @optional_file_argument
-@click.option(
+@repeatable_option(
     "--to",
-    "targets",
-    multiple=True,
-    metavar="REGION[:ACCOUNT]",
-    help="A destination of the rule (repeatable, at most 25; ACCOUNT: default yours).",
+    "REGION[:ACCOUNT]",
+    "A destination of the rule (repeatable, at most 25; ACCOUNT: default yours).",
+    dest="targets",
 )
-@click.option(
+@repeatable_option(
     "--prefix",
-    "prefixes",
-    multiple=True,
-    metavar="PREFIX",
-    help="Only repositories whose name starts with PREFIX (repeatable; default: all).",
+    "PREFIX",
+    "Only repositories whose name starts with PREFIX (repeatable; default: all).",
+    dest="prefixes",
 )
 @click.option("--append", is_flag=True, help="Add the rule to the existing rules.")
 @dry_run_option
