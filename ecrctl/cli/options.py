@@ -1,9 +1,12 @@
 """The option and argument decorators several commands share: ``--yes``, ``--dry-run``,
 ``FILE|-`` arguments and options (read with :func:`ecrctl.cli.common.read_source`),
-repeatable options, and the copies' ``--create``, ``--jobs`` and ``--referrers``."""
+repeatable options, options passed as one value, and the copies' ``--create``,
+``--jobs`` and ``--referrers``."""
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -51,6 +54,28 @@ def repeatable_option(
     """``--flag METAVAR`` given any number of times: a tuple, empty when not given
     (the parameter ``dest``, else the flag's name)."""
     return click.option(flag, *([dest] if dest else []), multiple=True, metavar=metavar, help=help)
+
+
+def options_as_one(
+    name: str, build: Callable[..., Any], *options: Callable[[Any], Any]
+) -> Callable[[F], F]:
+    """``options`` (in their help order) passed to the command as one parameter
+    ``name``: what ``build`` makes of their values (its parameters are their names)."""
+    keys = tuple(inspect.signature(build).parameters)
+
+    def decorator(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            values = {key: kwargs.pop(key) for key in keys}
+            return func(*args, **{name: build(**values)}, **kwargs)
+
+        decorated: Any = wrapper
+        for option in reversed(options):
+            decorated = option(decorated)
+        result: F = decorated
+        return result
+
+    return decorator
 
 
 def create_option(func: F) -> F:

@@ -4,18 +4,17 @@ file or from flags), validate and delete."""
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
 import click
 
 from ecrctl.cli.app import App
-from ecrctl.cli.common import confirm, group, pass_app, read_source
+from ecrctl.cli.common import confirm, group, pass_app, read_given_source, read_source
 from ecrctl.cli.options import (
     dry_run_option,
     file_argument,
     optional_file_argument,
+    options_as_one,
     repeatable_option,
     yes_option,
 )
@@ -25,37 +24,31 @@ if TYPE_CHECKING:
     from ecrctl.policy.registry import RegistryPolicy
     from ecrctl.policy.registry_checks import Expected
 
-F = TypeVar("F", bound=Callable[..., Any])
+
+def _expected(replication_from: tuple[str, ...], pull_through_for: tuple[str, ...]) -> Expected:
+    from ecrctl.policy.registry_checks import Expected
+
+    return Expected(replication_from, pull_through_for)
 
 
-def expected_options(func: F) -> F:
-    """``--replication-from`` and ``--pull-through-for``: who the policy must let in,
-    passed to the command as one ``expected`` (:class:`Expected`)."""
-
-    @functools.wraps(func)
-    def wrapper(
-        *args: Any,
-        replication_from: tuple[str, ...],
-        pull_through_for: tuple[str, ...],
-        **kwargs: Any,
-    ) -> Any:
-        from ecrctl.policy.registry_checks import Expected
-
-        return func(*args, expected=Expected(replication_from, pull_through_for), **kwargs)
-
-    decorated: Any = repeatable_option(
-        "--pull-through-for",
-        "ACCOUNT|ARN",
-        "Must be allowed ecr:BatchImportUpstreamImage and ecr:CreateRepository (repeatable).",
-        dest="pull_through_for",
-    )(wrapper)
-    result: F = repeatable_option(
+expected_options = options_as_one(
+    "expected",
+    _expected,
+    repeatable_option(
         "--replication-from",
         "ACCOUNT",
         "Must be allowed ecr:ReplicateImage and ecr:CreateRepository (repeatable).",
         dest="replication_from",
-    )(decorated)
-    return result
+    ),
+    repeatable_option(
+        "--pull-through-for",
+        "ACCOUNT|ARN",
+        "Must be allowed ecr:BatchImportUpstreamImage and ecr:CreateRepository (repeatable).",
+        dest="pull_through_for",
+    ),
+)
+"""``--replication-from`` and ``--pull-through-for``: who the policy must let in,
+passed to the command as one ``expected``."""
 
 
 @group(
@@ -133,10 +126,9 @@ def set_(
             "--replace goes with --replication-from/--pull-through-for, not with FILE",
             hint="FILE replaces the whole policy anyway",
         )
-    text = read_source(source, what="policy file") if source is not None else None
     result = set_registry_policy(
         app.aws,
-        text=text,
+        text=read_given_source(source, what="policy file"),
         source=source,
         expected=expected,
         replace=replace,
