@@ -328,12 +328,6 @@ def confirm(question: str, *, yes: bool, what: str = "this") -> None:
         raise click.Abort()
 
 
-def read_given_source(source: str | None, *, what: str = "file") -> str | None:
-    """The text of FILE|- when one is given; None when the command's flags build
-    its input instead."""
-    return read_source(source, what=what) if source is not None else None
-
-
 def read_source(source: str, *, what: str = "file") -> str:
     """The text of FILE, or of standard input for ``-``."""
     if source == "-":

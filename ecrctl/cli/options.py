@@ -43,6 +43,21 @@ def optional_file_argument(func: F) -> F:
     return decorated
 
 
+def read_file_or_flags(
+    source: str | None, flags: bool, *, what: str, refusal: str, hint: str
+) -> str | None:
+    """The text of an :func:`optional_file_argument`'s FILE|-, or None when the
+    command's flags build its input instead; FILE given with ``flags`` is ``refusal``."""
+    from ecrctl.cli.common import read_source
+    from ecrctl.errors import InvalidInput
+
+    if source is None:
+        return None
+    if flags:
+        raise InvalidInput(refusal, hint=hint)
+    return read_source(source, what=what)
+
+
 def file_option(flag: str, dest: str, help: str) -> Callable[[F], F]:
     """``--flag FILE|-`` (the parameter ``dest``): a file to read with :func:`read_source`."""
     return click.option(flag, dest, metavar="FILE|-", help=help)

@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING
 import click
 
 from ecrctl.cli.app import App
-from ecrctl.cli.common import confirm, group, pass_app, read_given_source, read_source
+from ecrctl.cli.common import confirm, group, pass_app, read_source
 from ecrctl.cli.options import (
     dry_run_option,
     file_argument,
     optional_file_argument,
     options_as_one,
+    read_file_or_flags,
     repeatable_option,
     yes_option,
 )
@@ -118,17 +119,18 @@ def set_(
     action they need and the policy lacks is named. Nothing is written while
     the lint finds an error.
     """
-    from ecrctl.errors import InvalidInput
     from ecrctl.policy.registry import set_registry_policy
 
-    if source is not None and replace:
-        raise InvalidInput(
-            "--replace goes with --replication-from/--pull-through-for, not with FILE",
-            hint="FILE replaces the whole policy anyway",
-        )
+    text = read_file_or_flags(
+        source,
+        replace,
+        what="policy file",
+        refusal="--replace goes with --replication-from/--pull-through-for, not with FILE",
+        hint="FILE replaces the whole policy anyway",
+    )
     result = set_registry_policy(
         app.aws,
-        text=read_given_source(source, what="policy file"),
+        text=text,
         source=source,
         expected=expected,
         replace=replace,

@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ecrctl.cli.app import App
-from ecrctl.cli.common import confirm, group, pass_app, read_given_source
+from ecrctl.cli.common import confirm, group, pass_app
 from ecrctl.cli.options import (
     dry_run_option,
     optional_file_argument,
     options_as_one,
+    read_file_or_flags,
     repeatable_option,
     yes_option,
 )
@@ -143,8 +144,13 @@ def set_(app: App, source: str | None, rule: RuleFlags, dry_run: bool) -> None:
     from ecrctl.errors import InvalidInput
     from ecrctl.registry.replication import set_replication
 
-    if source is not None and (rule.targets or rule.prefixes):
-        raise InvalidInput("give FILE or --to/--prefix, not both", hint="drop one of them")
+    text = read_file_or_flags(
+        source,
+        bool(rule.targets or rule.prefixes),
+        what="replication file",
+        refusal="give FILE or --to/--prefix, not both",
+        hint="drop one of them",
+    )
     if source is None and not rule.targets:
         raise InvalidInput(
             "nothing to set: give FILE (or -) or --to REGION[:ACCOUNT]",
@@ -152,7 +158,7 @@ def set_(app: App, source: str | None, rule: RuleFlags, dry_run: bool) -> None:
         )
     result = set_replication(
         app.aws,
-        text=read_given_source(source, what="replication file"),
+        text=text,
         source=source or "-",
         targets=rule.targets,
         prefixes=rule.prefixes,
