@@ -14,7 +14,7 @@ import click
 
 from ecrctl.cli.app import App
 from ecrctl.cli.common import confirm, group, pass_app
-from ecrctl.cli.options import dry_run_option, yes_option
+from ecrctl.cli.options import dry_run_option, repeatable_option, yes_option
 from ecrctl.cli.render import Table, console, emit, notice
 from ecrctl.errors import ExitCode, PartialFailure
 
@@ -36,13 +36,7 @@ def network() -> None:
 
 _TARGET_OPTIONS = (
     click.option("--vpc", metavar="VPC_ID", help="A VPC: its private subnets."),
-    click.option(
-        "--subnet",
-        "subnets",
-        metavar="SUBNET_ID",
-        multiple=True,
-        help="These subnets (repeatable).",
-    ),
+    repeatable_option("--subnet", "SUBNET_ID", "These subnets (repeatable).", dest="subnets"),
     click.option(
         "--ecs-service",
         metavar="CLUSTER/SERVICE",

@@ -1,9 +1,12 @@
 """The option and argument decorators several commands share: ``--yes``, ``--dry-run``,
-``FILE|-`` arguments and options (read with :func:`ecrctl.cli.common.read_source`), and
-the copies' ``--create``, ``--jobs`` and ``--referrers``."""
+``FILE|-`` arguments and options (read with :func:`ecrctl.cli.common.read_source`),
+repeatable options, options passed as one value, and the copies' ``--create``,
+``--jobs`` and ``--referrers``."""
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -40,9 +43,54 @@ def optional_file_argument(func: F) -> F:
     return decorated
 
 
+def read_file_or_flags(
+    source: str | None, flags: bool, *, what: str, refusal: str, hint: str
+) -> str | None:
+    """The text of an :func:`optional_file_argument`'s FILE|-, or None when the
+    command's flags build its input instead; FILE given with ``flags`` is ``refusal``."""
+    from ecrctl.cli.common import read_source
+    from ecrctl.errors import InvalidInput
+
+    if source is None:
+        return None
+    if flags:
+        raise InvalidInput(refusal, hint=hint)
+    return read_source(source, what=what)
+
+
 def file_option(flag: str, dest: str, help: str) -> Callable[[F], F]:
     """``--flag FILE|-`` (the parameter ``dest``): a file to read with :func:`read_source`."""
     return click.option(flag, dest, metavar="FILE|-", help=help)
+
+
+def repeatable_option(
+    flag: str, metavar: str, help: str, *, dest: str | None = None
+) -> Callable[[F], F]:
+    """``--flag METAVAR`` given any number of times: a tuple, empty when not given
+    (the parameter ``dest``, else the flag's name)."""
+    return click.option(flag, *([dest] if dest else []), multiple=True, metavar=metavar, help=help)
+
+
+def options_as_one(
+    name: str, build: Callable[..., Any], *options: Callable[[Any], Any]
+) -> Callable[[F], F]:
+    """``options`` (in their help order) passed to the command as one parameter
+    ``name``: what ``build`` makes of their values (its parameters are their names)."""
+    keys = tuple(inspect.signature(build).parameters)
+
+    def decorator(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            values = {key: kwargs.pop(key) for key in keys}
+            return func(*args, **{name: build(**values)}, **kwargs)
+
+        decorated: Any = wrapper
+        for option in reversed(options):
+            decorated = option(decorated)
+        result: F = decorated
+        return result
+
+    return decorator
 
 
 def create_option(func: F) -> F:

@@ -15,6 +15,7 @@ import click
 
 from ecrctl.cli.app import App
 from ecrctl.cli.common import confirm
+from ecrctl.cli.options import repeatable_option
 from ecrctl.cli.render import Table, emit, fmt_digest, fmt_mib, fmt_time, notice, warn
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -30,19 +31,14 @@ def catalog_options(func: F) -> F:
         click.option("--description", metavar="TEXT", help="--public: short description."),
         click.option("--about", metavar="TEXT", help="--public: the 'About' text (Markdown)."),
         click.option("--usage", metavar="TEXT", help="--public: the 'Usage' text (Markdown)."),
-        click.option(
+        repeatable_option(
             "--architecture",
-            "architectures",
-            multiple=True,
-            metavar="ARCH",
-            help="--public: ARM, ARM 64, x86 or x86-64 (repeatable).",
+            "ARCH",
+            "--public: ARM, ARM 64, x86 or x86-64 (repeatable).",
+            dest="architectures",
         ),
-        click.option(
-            "--os",
-            "operating_systems",
-            multiple=True,
-            metavar="OS",
-            help="--public: Linux or Windows (repeatable).",
+        repeatable_option(
+            "--os", "OS", "--public: Linux or Windows (repeatable).", dest="operating_systems"
         ),
     ]
     for option in reversed(options):

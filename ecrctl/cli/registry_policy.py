@@ -4,45 +4,52 @@ file or from flags), validate and delete."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
 import click
 
 from ecrctl.cli.app import App
 from ecrctl.cli.common import confirm, group, pass_app, read_source
-from ecrctl.cli.options import dry_run_option, file_argument, optional_file_argument, yes_option
+from ecrctl.cli.options import (
+    dry_run_option,
+    file_argument,
+    optional_file_argument,
+    options_as_one,
+    read_file_or_flags,
+    repeatable_option,
+    yes_option,
+)
 from ecrctl.cli.render import emit, notice, report_validation, to_json, warn
 
 if TYPE_CHECKING:
     from ecrctl.policy.registry import RegistryPolicy
     from ecrctl.policy.registry_checks import Expected
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def expected_options(func: F) -> F:
-    """``--replication-from`` and ``--pull-through-for``: who the policy must let in."""
-    func = click.option(
-        "--pull-through-for",
-        "pull_through_for",
-        multiple=True,
-        metavar="ACCOUNT|ARN",
-        help="Must be allowed ecr:BatchImportUpstreamImage and ecr:CreateRepository (repeatable).",
-    )(func)
-    return click.option(
-        "--replication-from",
-        "replication_from",
-        multiple=True,
-        metavar="ACCOUNT",
-        help="Must be allowed ecr:ReplicateImage and ecr:CreateRepository (repeatable).",
-    )(func)
-
 
 def _expected(replication_from: tuple[str, ...], pull_through_for: tuple[str, ...]) -> Expected:
     from ecrctl.policy.registry_checks import Expected
 
     return Expected(replication_from, pull_through_for)
+
+
+expected_options = options_as_one(
+    "expected",
+    _expected,
+    repeatable_option(
+        "--replication-from",
+        "ACCOUNT",
+        "Must be allowed ecr:ReplicateImage and ecr:CreateRepository (repeatable).",
+        dest="replication_from",
+    ),
+    repeatable_option(
+        "--pull-through-for",
+        "ACCOUNT|ARN",
+        "Must be allowed ecr:BatchImportUpstreamImage and ecr:CreateRepository (repeatable).",
+        dest="pull_through_for",
+    ),
+)
+"""``--replication-from`` and ``--pull-through-for``: who the policy must let in,
+passed to the command as one ``expected``."""
 
 
 @group(
@@ -70,7 +77,7 @@ def report(app: App, result: RegistryPolicy, text: str | None = None) -> None:
 )
 @expected_options
 @pass_app
-def show(app: App, replication_from: tuple[str, ...], pull_through_for: tuple[str, ...]) -> None:
+def show(app: App, expected: Expected) -> None:
     """Print the registry policy, with what its lint finds on stderr.
 
     With --replication-from / --pull-through-for, also name the actions the
@@ -78,8 +85,7 @@ def show(app: App, replication_from: tuple[str, ...], pull_through_for: tuple[st
     """
     from ecrctl.policy.registry import check_expected, show_registry_policy
 
-    expected = check_expected(_expected(replication_from, pull_through_for))
-    report(app, show_registry_policy(app.aws, expected))
+    report(app, show_registry_policy(app.aws, check_expected(expected)))
 
 
 @registry_policy.command(
@@ -101,8 +107,7 @@ def show(app: App, replication_from: tuple[str, ...], pull_through_for: tuple[st
 def set_(
     app: App,
     source: str | None,
-    replication_from: tuple[str, ...],
-    pull_through_for: tuple[str, ...],
+    expected: Expected,
     replace: bool,
     dry_run: bool,
 ) -> None:
@@ -114,20 +119,20 @@ def set_(
     action they need and the policy lacks is named. Nothing is written while
     the lint finds an error.
     """
-    from ecrctl.errors import InvalidInput
     from ecrctl.policy.registry import set_registry_policy
 
-    if source is not None and replace:
-        raise InvalidInput(
-            "--replace goes with --replication-from/--pull-through-for, not with FILE",
-            hint="FILE replaces the whole policy anyway",
-        )
-    text = read_source(source, what="policy file") if source is not None else None
+    text = read_file_or_flags(
+        source,
+        replace,
+        what="policy file",
+        refusal="--replace goes with --replication-from/--pull-through-for, not with FILE",
+        hint="FILE replaces the whole policy anyway",
+    )
     result = set_registry_policy(
         app.aws,
         text=text,
         source=source,
-        expected=_expected(replication_from, pull_through_for),
+        expected=expected,
         replace=replace,
         dry_run=dry_run,
     )
@@ -148,9 +153,7 @@ def set_(
 @file_argument
 @expected_options
 @pass_app
-def validate(
-    app: App, source: str, replication_from: tuple[str, ...], pull_through_for: tuple[str, ...]
-) -> int:
+def validate(app: App, source: str, expected: Expected) -> int:
     """Lint a registry policy locally (no AWS call).
 
     Exit 0 when valid (warnings on stderr), 2 when invalid.
@@ -162,7 +165,7 @@ def validate(
     found = validate_registry_policy(
         read_source(source, what="policy file"),
         registry,
-        _expected(replication_from, pull_through_for),
+        expected,
     )
     return report_validation(app, found, source, count_warnings=False)
 

@@ -3,13 +3,21 @@ the registry's replication rules, with what they do to today's repositories."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from ecrctl.cli.app import App
-from ecrctl.cli.common import confirm, group, pass_app, read_source
-from ecrctl.cli.options import dry_run_option, optional_file_argument, yes_option
+from ecrctl.cli.common import confirm, group, pass_app
+from ecrctl.cli.options import (
+    dry_run_option,
+    optional_file_argument,
+    options_as_one,
+    read_file_or_flags,
+    repeatable_option,
+    yes_option,
+)
 from ecrctl.cli.render import Table, emit, notice, print_table
 
 if TYPE_CHECKING:
@@ -86,6 +94,35 @@ def show(app: App) -> None:
     report(app, show_replication(app.aws))
 
 
+@dataclass(frozen=True)
+class RuleFlags:
+    """``--to``, ``--prefix`` and ``--append``: one rule built from flags."""
+
+    targets: tuple[str, ...]
+    prefixes: tuple[str, ...]
+    append: bool
+
+
+rule_options = options_as_one(
+    "rule",
+    RuleFlags,
+    repeatable_option(
+        "--to",
+        "REGION[:ACCOUNT]",
+        "A destination of the rule (repeatable, at most 25; ACCOUNT: default yours).",
+        dest="targets",
+    ),
+    repeatable_option(
+        "--prefix",
+        "PREFIX",
+        "Only repositories whose name starts with PREFIX (repeatable; default: all).",
+        dest="prefixes",
+    ),
+    click.option("--append", is_flag=True, help="Add the rule to the existing rules."),
+)
+"""The flags of one rule, passed to the command as one ``rule``."""
+
+
 @replication.command(
     "set",
     epilog="\b\nExamples:\n  ecrctl registry replication set --to eu-west-1\n"
@@ -93,31 +130,10 @@ def show(app: App) -> None:
     "  ecrctl registry replication set rules.json --dry-run",
 )
 @optional_file_argument
-@click.option(
-    "--to",
-    "targets",
-    multiple=True,
-    metavar="REGION[:ACCOUNT]",
-    help="A destination of the rule (repeatable, at most 25; ACCOUNT: default yours).",
-)
-@click.option(
-    "--prefix",
-    "prefixes",
-    multiple=True,
-    metavar="PREFIX",
-    help="Only repositories whose name starts with PREFIX (repeatable; default: all).",
-)
-@click.option("--append", is_flag=True, help="Add the rule to the existing rules.")
+@rule_options
 @dry_run_option
 @pass_app
-def set_(
-    app: App,
-    source: str | None,
-    targets: tuple[str, ...],
-    prefixes: tuple[str, ...],
-    append: bool,
-    dry_run: bool,
-) -> None:
+def set_(app: App, source: str | None, rule: RuleFlags, dry_run: bool) -> None:
     """Replace the replication rules with FILE's (the API's JSON) or with one rule
     from --to and --prefix (--append: add it to the rules there are).
 
@@ -128,21 +144,25 @@ def set_(
     from ecrctl.errors import InvalidInput
     from ecrctl.registry.replication import set_replication
 
-    if source is not None and (targets or prefixes):
-        raise InvalidInput("give FILE or --to/--prefix, not both", hint="drop one of them")
-    if source is None and not targets:
+    text = read_file_or_flags(
+        source,
+        bool(rule.targets or rule.prefixes),
+        what="replication file",
+        refusal="give FILE or --to/--prefix, not both",
+        hint="drop one of them",
+    )
+    if source is None and not rule.targets:
         raise InvalidInput(
             "nothing to set: give FILE (or -) or --to REGION[:ACCOUNT]",
             hint="e.g. ecrctl registry replication set --to eu-west-1",
         )
-    text = read_source(source, what="replication file") if source is not None else None
     result = set_replication(
         app.aws,
         text=text,
         source=source or "-",
-        targets=targets,
-        prefixes=prefixes,
-        append=append,
+        targets=rule.targets,
+        prefixes=rule.prefixes,
+        append=rule.append,
         dry_run=dry_run,
     )
     _say_done(app, result, "set")

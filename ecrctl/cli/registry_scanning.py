@@ -11,7 +11,7 @@ import click
 
 from ecrctl.cli.app import App
 from ecrctl.cli.common import confirm, group, pass_app, read_source
-from ecrctl.cli.options import dry_run_option, yes_option
+from ecrctl.cli.options import dry_run_option, repeatable_option, yes_option
 from ecrctl.cli.render import Table, emit, notice, print_table
 from ecrctl.errors import InvalidInput
 
@@ -156,12 +156,8 @@ def _apply(app: App, plan: ScanningPlan, *, dry_run: bool, yes: bool, what: str)
 @click.option(
     "--scan-type", type=click.Choice(["BASIC", "ENHANCED"], case_sensitive=False), help="Scan type."
 )
-@click.option(
-    "--scan-on-push", "on_push", multiple=True, metavar="FILTER", help="Scan these on push."
-)
-@click.option(
-    "--continuous", multiple=True, metavar="FILTER", help="Scan these continuously (ENHANCED)."
-)
+@repeatable_option("--scan-on-push", "FILTER", "Scan these on push.", dest="on_push")
+@repeatable_option("--continuous", "FILTER", "Scan these continuously (ENHANCED).")
 @dry_run_option
 @yes_option
 @pass_app

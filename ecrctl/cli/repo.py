@@ -10,7 +10,13 @@ import click
 from ecrctl.cli import public as public_cli
 from ecrctl.cli.app import App
 from ecrctl.cli.common import confirm, group, pass_app
-from ecrctl.cli.options import create_option, jobs_option, referrers_option, yes_option
+from ecrctl.cli.options import (
+    create_option,
+    jobs_option,
+    referrers_option,
+    repeatable_option,
+    yes_option,
+)
 from ecrctl.cli.paramtypes import REPOSITORY, remember_repositories
 from ecrctl.cli.public import catalog_options, public_option
 from ecrctl.cli.render import Table, emit, fmt_bool, fmt_digest, fmt_mib, fmt_time, notice
@@ -41,13 +47,7 @@ def repo() -> None:
     "  ecrctl repo create team/app --tag env=dev --tag owner=ops --scan-on-push",
 )
 @click.argument("name", type=REPOSITORY)
-@click.option(
-    "--tag",
-    "tags",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="Resource tag (repeatable, at most 50).",
-)
+@repeatable_option("--tag", "KEY=VALUE", "Resource tag (repeatable, at most 50).", dest="tags")
 @click.option("--immutable", is_flag=True, help="Tags cannot be overwritten once pushed.")
 @click.option("--scan-on-push", is_flag=True, help="Scan every image for vulnerabilities on push.")
 @click.option(
@@ -229,9 +229,7 @@ def _tags_table(tags: list[dict[str, str]]) -> Table:
 @repo.command("tag", epilog="\b\nExample:\n  ecrctl repo tag team/app env=prod owner=ops")
 @click.argument("name", type=REPOSITORY)
 @click.argument("pairs", nargs=-1, metavar="KEY=VALUE...")
-@click.option(
-    "--tag", "options", multiple=True, metavar="KEY=VALUE", help="As repo create takes it."
-)
+@repeatable_option("--tag", "KEY=VALUE", "As repo create takes it.", dest="options")
 @pass_app
 def tag(app: App, name: str, pairs: tuple[str, ...], options: tuple[str, ...]) -> None:
     """Add or overwrite resource tags on a repository (NAME or ARN)."""

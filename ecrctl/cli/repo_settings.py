@@ -9,7 +9,7 @@ import click
 
 from ecrctl.cli.app import App
 from ecrctl.cli.common import command, pass_app
-from ecrctl.cli.options import dry_run_option
+from ecrctl.cli.options import dry_run_option, repeatable_option
 from ecrctl.cli.paramtypes import REPOSITORY
 from ecrctl.cli.render import Table, emit, fmt_bool, notice
 
@@ -60,12 +60,11 @@ def settings_rows(repository: dict[str, Any]) -> list[list[str]]:
     type=click.Choice(MUTABILITY_CHOICES, case_sensitive=False),
     help="Tag mutability. The *_WITH_EXCLUSION forms need --exclude.",
 )
-@click.option(
+@repeatable_option(
     "--exclude",
-    "exclusions",
-    multiple=True,
-    metavar="TAG_FILTER",
-    help="Tags that behave the other way (repeatable, at most 5; * is a wildcard).",
+    "TAG_FILTER",
+    "Tags that behave the other way (repeatable, at most 5; * is a wildcard).",
+    dest="exclusions",
 )
 @click.option(
     "--scan-on-push/--no-scan-on-push",

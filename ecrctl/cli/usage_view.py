@@ -7,24 +7,22 @@ refusal."""
 
 from __future__ import annotations
 
-import functools
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ecrctl.cli.app import App
+from ecrctl.cli.options import options_as_one
 from ecrctl.cli.render import notice, warn
 
 if TYPE_CHECKING:
     from ecrctl.usage.calls import Progress
     from ecrctl.usage.model import RepositoryUsage
     from ecrctl.usage.scan import ScanOptions
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 @dataclass(frozen=True)
@@ -88,26 +86,17 @@ OPTIONS = (
 )
 
 
-def usage_options(function: F) -> F:
-    """The ``--usage-*`` options, passed to the command as one ``usage_scan``."""
+def _usage_request(
+    usage_revisions: int,
+    usage_regions: tuple[str, ...],
+    usage_roles: tuple[str, ...],
+    usage_from: str | None,
+) -> UsageRequest:
+    return UsageRequest(usage_revisions, usage_regions, usage_roles, usage_from)
 
-    @functools.wraps(function)
-    def wrapper(
-        *args: Any,
-        usage_revisions: int,
-        usage_regions: tuple[str, ...],
-        usage_roles: tuple[str, ...],
-        usage_from: str | None,
-        **kwargs: Any,
-    ) -> Any:
-        request = UsageRequest(usage_revisions, usage_regions, usage_roles, usage_from)
-        return function(*args, usage_scan=request, **kwargs)
 
-    decorated: Any = wrapper
-    for option in reversed(OPTIONS):
-        decorated = option(decorated)
-    result: F = decorated
-    return result
+usage_options = options_as_one("usage_scan", _usage_request, *OPTIONS)
+"""The ``--usage-*`` options, passed to the command as one ``usage_scan``."""
 
 
 def scan_options(request: UsageRequest) -> ScanOptions:

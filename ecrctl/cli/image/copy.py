@@ -8,7 +8,13 @@ import click
 
 from ecrctl.cli.app import App
 from ecrctl.cli.common import command, pass_app
-from ecrctl.cli.options import create_option, dry_run_option, jobs_option, referrers_option
+from ecrctl.cli.options import (
+    create_option,
+    dry_run_option,
+    jobs_option,
+    referrers_option,
+    repeatable_option,
+)
 from ecrctl.cli.render import emit, notice
 
 if TYPE_CHECKING:
@@ -36,12 +42,11 @@ def _mib(size: int) -> str:
 @click.argument("source", metavar="SRC")
 @click.argument("destination", metavar="DST")
 @create_option
-@click.option(
+@repeatable_option(
     "--platform",
-    "platforms",
-    multiple=True,
-    metavar="OS/ARCH",
-    help="Copy only this platform of an index (repeatable; default: all platforms).",
+    "OS/ARCH",
+    "Copy only this platform of an index (repeatable; default: all platforms).",
+    dest="platforms",
 )
 @click.option(
     "--all-platforms", is_flag=True, help="Copy every platform of an index (the default)."

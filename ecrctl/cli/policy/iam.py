@@ -6,6 +6,7 @@ import click
 
 from ecrctl.cli.app import App
 from ecrctl.cli.common import group, pass_app
+from ecrctl.cli.options import repeatable_option
 from ecrctl.cli.paramtypes import complete_names
 from ecrctl.cli.policy.repo import emit_template
 
@@ -39,12 +40,11 @@ def iam() -> None:
     metavar="V",
     help="Tag value (default: dev for create-tagged-only, prod for deny-tagged).",
 )
-@click.option(
+@repeatable_option(
     "--repository",
-    "repositories",
-    multiple=True,
-    metavar="ARN",
-    help='Limit to these repository ARNs (repeatable; default: "*").',
+    "ARN",
+    'Limit to these repository ARNs (repeatable; default: "*").',
+    dest="repositories",
 )
 @click.option("--list", "list_", is_flag=True, help="List the templates.")
 @pass_app

@@ -11,7 +11,7 @@ import click
 
 from ecrctl.cli.app import App
 from ecrctl.cli.common import confirm, group, pass_app, read_source
-from ecrctl.cli.options import file_argument, yes_option
+from ecrctl.cli.options import file_argument, repeatable_option, yes_option
 from ecrctl.cli.paramtypes import REPOSITORY, complete_names
 from ecrctl.cli.render import Table, emit, report_validation, to_json, warn
 from ecrctl.distribution.refs import check_repository_name
@@ -148,19 +148,9 @@ def delete(app: App, repository: str, yes: bool) -> None:
     shell_complete=complete_names("ecrctl.policy.templates:REPOSITORY_TEMPLATES"),
 )
 @click.argument("params", nargs=-1, metavar="[KEY=VALUE]...")
-@click.option(
-    "--principal",
-    "principals",
-    multiple=True,
-    metavar="ARN",
-    help="IAM user or role ARN (repeatable).",
-)
-@click.option(
-    "--account",
-    "accounts",
-    multiple=True,
-    metavar="ID",
-    help="AWS account id, as its root principal (repeatable).",
+@repeatable_option("--principal", "ARN", "IAM user or role ARN (repeatable).", dest="principals")
+@repeatable_option(
+    "--account", "ID", "AWS account id, as its root principal (repeatable).", dest="accounts"
 )
 @click.option("--admin", metavar="ARN", help="The principal given ecr:* (pull-and-admin).")
 @click.option("--list", "list_", is_flag=True, help="List the templates.")

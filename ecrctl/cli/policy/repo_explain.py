@@ -9,7 +9,7 @@ import click
 
 from ecrctl.cli.app import App
 from ecrctl.cli.common import EcrctlCommand, pass_app, read_source
-from ecrctl.cli.options import file_option
+from ecrctl.cli.options import file_option, repeatable_option
 from ecrctl.cli.paramtypes import REPOSITORY
 from ecrctl.cli.policy.repo import examples
 from ecrctl.cli.render import Table, emit, notice, warn
@@ -38,12 +38,11 @@ if TYPE_CHECKING:
     metavar="ARN|ACCOUNT",
     help="Who is asking: an IAM ARN or an account id.",
 )
-@click.option(
+@repeatable_option(
     "--action",
-    "action_list",
-    multiple=True,
-    metavar="ACTION",
-    help="Action, wildcard, pull or push (repeatable; default: the push and pull actions).",
+    "ACTION",
+    "Action, wildcard, pull or push (repeatable; default: the push and pull actions).",
+    dest="action_list",
 )
 @pass_app
 def explain(

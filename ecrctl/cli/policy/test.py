@@ -11,6 +11,7 @@ import click
 from ecrctl.cli.app import App
 from ecrctl.cli.common import EcrctlCommand, pass_app, read_source
 from ecrctl.cli.completers import complete_profiles
+from ecrctl.cli.options import repeatable_option
 from ecrctl.cli.paramtypes import REPOSITORY
 from ecrctl.cli.policy.repo import examples
 from ecrctl.cli.render import Table, console, emit, notice, warn
@@ -51,20 +52,18 @@ SHOWN = {
     metavar="ARN",
     help="IAM user or role ARN, or an assumed-role session (default: the caller).",
 )
-@click.option(
+@repeatable_option(
     "--action",
-    "action_list",
-    multiple=True,
-    metavar="ACTION",
-    help="Action, wildcard, pull or push (repeatable; default: "
+    "ACTION",
+    "Action, wildcard, pull or push (repeatable; default: "
     "ecr:GetAuthorizationToken and the push and pull actions).",
+    dest="action_list",
 )
-@click.option(
+@repeatable_option(
     "--context",
-    "context",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="A condition key's value, e.g. aws:SourceAccount=111122223333 (repeatable).",
+    "KEY=VALUE",
+    "A condition key's value, e.g. aws:SourceAccount=111122223333 (repeatable).",
+    dest="context",
 )
 @click.option(
     "--iam-profile",
