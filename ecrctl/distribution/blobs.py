@@ -4,7 +4,9 @@ them, mounted across repositories of one registry, else streamed.
 A streamed blob goes straight from the source's GET into the destination's
 PATCH (no temp file, two 1 MiB chunks in memory), hashed on the way: its last
 chunk is sent only once the blob matches its digest and size, and a blob that
-does not is never committed; its upload is cancelled once the PATCH has ended. A
+does not is never committed; its upload is cancelled once the PATCH has ended.
+A small blob (up to 1 MiB) is read whole and checked, then sent in the PUT that
+commits it (the distribution spec's monolithic upload: POST, then PUT). A
 :class:`BlobMover` moves each (destination repository, digest) once per run,
 from any number of threads, and remembers where in a destination registry a
 blob already is, so that later repositories mount it instead of moving bytes.
@@ -17,7 +19,6 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from ecrctl.distribution.blobsource import SMALL_BLOB, BlobSource
 from ecrctl.distribution.client import DigestMismatch, RegistryClient
@@ -72,6 +73,14 @@ def has_blob(client: RegistryClient, repository: str, digest: str) -> bool:
     return head.status_code == 200
 
 
+class _Asked:
+    """One destination's answer about one blob, shared by the images that ask."""
+
+    def __init__(self) -> None:
+        self.answered = threading.Event()
+        self.present: bool | None = None
+
+
 class BlobMover:
     """Moves blobs to destinations, each (host, repository, digest) once per run."""
 
@@ -80,6 +89,7 @@ class BlobMover:
         self._lock = threading.Lock()
         self._keys: dict[tuple[str, str, str], threading.Lock] = {}
         self._done: set[tuple[str, str, str]] = set()
+        self._asked: dict[tuple[str, str, str], _Asked] = {}
         self._known: dict[tuple[str, str], str] = {}
         self.bytes_sent = 0
         self.counts = {"copied": 0, "mounted": 0, "exists": 0}
@@ -102,10 +112,30 @@ class BlobMover:
         stopped.args = (account,)
         return stopped
 
-    def moved(self, dst: RegistryClient, dst_repo: str, digest: str) -> bool:
-        """Whether this mover has already made the blob exist in ``dst_repo``."""
+    def probe(self, dst: RegistryClient, dst_repo: str, digest: str) -> bool | None:
+        """Whether ``dst_repo`` has the blob, asked once per run however many images
+        share it (and however many ask at once): ``None`` when this run has made it
+        exist (:meth:`move` knows, and skips it) or the ask failed (:meth:`move` asks
+        again). A blob found missing is brought by the first image written that has
+        it; the others find it done."""
+        key = (dst.host, dst_repo, digest)
         with self._lock:
-            return (dst.host, dst_repo, digest) in self._done
+            if key in self._done:
+                return None
+            asked = self._asked.get(key)
+            if asked is None:
+                asked = self._asked[key] = _Asked()
+                mine = True
+            else:
+                mine = False
+        if not mine:
+            asked.answered.wait()
+            return asked.present
+        try:
+            asked.present = has_blob(dst, dst_repo, digest)
+        finally:
+            asked.answered.set()  # a failed ask answers None: the move asks again
+        return asked.present
 
     def _count(self, how: str, sent: int = 0) -> None:
         with self._lock:
@@ -235,15 +265,21 @@ class BlobMover:
             with source:
                 label = f"blob {digest} of {src.host}/{src_repo}"
                 blob = BlobSource(source, timer, digest, size, on_bytes, label, stop)
-                self._patch(blob, dst, dst_repo, latest)
+                # a small blob goes whole in the PUT that commits it (the monolithic
+                # upload: one request fewer); a larger one in one PATCH, then an empty PUT
+                small = size <= SMALL_BLOB
+                body = blob.whole() if small else self._patch(blob, dst, dst_repo, latest)
             final = dst.url(latest[0])
             final += ("&" if "?" in final else "?") + f"digest={digest}"
+            headers = {"Content-Length": str(len(body))}
+            if body:
+                headers["Content-Type"] = "application/octet-stream"
             dst.request(
                 "PUT",
                 final,
                 scope=scope(dst_repo, "pull,push"),
-                headers={"Content-Length": "0"},
-                data=b"",
+                headers=headers,
+                data=body,
                 ok=(201, 204),
                 deadline=dst.deadline(size),  # a registry may check the blob now
             )
@@ -253,28 +289,22 @@ class BlobMover:
         return blob.count
 
     @staticmethod
-    def _patch(blob: BlobSource, dst: RegistryClient, dst_repo: str, latest: list[str]) -> None:
-        """One PATCH with the blob: a small one read whole and checked first (one
-        retryable request), a larger one streamed chunked, its last chunk only once
-        checked. ``latest`` gets the upload's new Location once the PATCH has ended."""
-        headers = {"Content-Type": "application/octet-stream"}
-        if blob.size <= SMALL_BLOB:
-            body: Any = blob.whole()
-            headers["Content-Length"] = str(len(body))
-        else:
-            body = blob.chunks()  # chunked, as docker push sends: it can end early, cleanly
+    def _patch(blob: BlobSource, dst: RegistryClient, dst_repo: str, latest: list[str]) -> bytes:
+        """One chunked PATCH with the blob, its last chunk only once checked (it can end
+        early, cleanly, as docker push's can). ``latest`` gets the upload's new
+        Location once the PATCH has ended; what is left to send (nothing) is returned."""
         patched = dst.request(
             "PATCH",
             latest[0],
             scope=scope(dst_repo, "pull,push"),
-            headers=headers,
-            data=body,
+            headers={"Content-Type": "application/octet-stream"},
+            data=blob.chunks(),
             ok=(201, 202, 204),  # ECR answers 201
-            replayable=isinstance(body, bytes),
             deadline=dst.deadline(after=blob.deadline),  # a stalled source is named first
         )
         latest[0] = dst.url(patched.headers.get("Location") or latest[0])
         blob.check()
+        return b""
 
     @staticmethod
     def _cancel(dst: RegistryClient, location: str, dst_repo: str) -> None:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ecrctl.batch import InFlight
 from ecrctl.distribution import manifest as mt
-from ecrctl.distribution.blobs import BlobCallback, BlobMover, Route, has_blob
+from ecrctl.distribution.blobs import BlobCallback, BlobMover, Route
 from ecrctl.distribution.content import Manifest, manifest_digest, read_manifest, walk_index
 from ecrctl.distribution.reference import ImageReference, parse_reference
 from ecrctl.errors import Conflict, EcrctlError
@@ -209,10 +209,10 @@ class ImageCopier:
         plan.blobs = blobs_of([m for _, m in plan.children] or [top])
         result.blobBytes = sum(plan.blobs.values())
         result.manifests = len(plan.children) + 1
-        if probe:  # blobs an earlier copy of this run moved are known without asking
+        if probe:  # blobs an earlier image of this run moved or asked about: not asked again
             client, repository = dest.client, dest.repository
-            unknown = [d for d in plan.blobs if not self.mover.moved(client, repository, d)]
-            plan.present = {d: has_blob(client, repository, d) for d in unknown}
+            probed = {d: self.mover.probe(client, repository, d) for d in plan.blobs}
+            plan.present = {d: present for d, present in probed.items() if present is not None}
         return plan
 
     def write(self, plan: CopyPlan, dest: Destination) -> CopyResult:

@@ -63,20 +63,21 @@ def hostile_image(source: Hostile, layer: bytes, answer: Answer) -> Image:
     return image
 
 
-def test_a_good_blob_is_one_chunked_patch_and_an_empty_put(
+def test_a_large_blob_is_one_chunked_patch_and_an_empty_put_a_small_one_one_put(
     copy_env: CopyEnv, proxy_b: Proxy, cli: Runner
 ) -> None:
     src, dst = unique(), unique()
-    layer = os.urandom(3 * MIB + 123)
-    pushed = copy_env.a.push_image(src, "1", [layer])
+    layer, small = os.urandom(3 * MIB + 123), os.urandom(MIB)
+    pushed = copy_env.a.push_image(src, "1", [layer, small])
     copy_env.create_repo(dst, second=True)
     result = cli("image", "copy", f"{copy_env.a.host}/{src}:1", f"{proxy_b.host}/{dst}:1")
     assert result.exit_code == 0, result.stderr
     sent = proxy_b.counters.sent
-    puts = [h for m, p, h in sent if m == "PUT" and "/blobs/uploads/" in p]
-    assert [h.get("Content-Length") for h in puts] == ["0", "0"]  # as docker push does
+    puts = sorted(int(h["Content-Length"]) for m, p, h in sent if m == "PUT" and "/uploads/" in p)
+    config = next(size for d, size in pushed.blobs.items() if size not in (len(layer), MIB))
+    assert puts == sorted([0, config, MIB])  # the large one's PUT is empty, as docker push's
     patched = [h for m, _, h in sent if m == "PATCH"]
-    assert sorted(h.get("Transfer-Encoding", "length") for h in patched) == ["chunked", "length"]
+    assert [h.get("Transfer-Encoding") for h in patched] == ["chunked"]
     assert copy_env.b.manifest(dst, "1").content == pushed.body
     assert proxy_b.counters.uploaded == sum(pushed.blobs.values())
 
@@ -95,6 +96,25 @@ def test_a_wrong_blob_never_sends_its_end_and_its_upload_is_cancelled(
     assert proxy_b.counters.uploaded <= len(layer) - MIB + 4096  # the config, not the end
     digest = hashlib.sha256(layer).hexdigest()
     assert not [p for m, p, _ in proxy_b.counters.sent if m == "PUT" and digest in p]
+    assert any(m == "DELETE" for m, _, _ in proxy_b.counters.sent)
+    assert left_uploads(registries, dst) == []
+    assert copy_env.b.tags(dst) == []
+
+
+def test_a_wrong_small_blob_sends_nothing_and_its_upload_is_cancelled(
+    source: Hostile, copy_env: CopyEnv, proxy_b: Proxy, registries: Registries, cli: Runner
+) -> None:
+    layer = os.urandom(MIB // 2)  # read whole and checked before its one PUT
+    wrong = layer[:-1] + bytes([layer[-1] ^ 0xFF])
+    hostile_image(source, layer, Answer(200, {}, wrong))
+    dst = unique()
+    copy_env.create_repo(dst, second=True)
+    result = cli("image", "copy", f"{source.host}/app:1", f"{proxy_b.host}/{dst}:1")
+    assert result.exit_code == 1
+    assert "hashing to" in result.stderr and "nothing was tagged" in result.stderr
+    digest = hashlib.sha256(layer).hexdigest()
+    assert not [p for m, p, _ in proxy_b.counters.sent if m in ("PUT", "PATCH") and digest in p]
+    assert proxy_b.counters.uploaded < 4096  # at most the config
     assert any(m == "DELETE" for m, _, _ in proxy_b.counters.sent)
     assert left_uploads(registries, dst) == []
     assert copy_env.b.tags(dst) == []

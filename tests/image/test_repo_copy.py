@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,14 @@ def test_every_tag_each_shared_blob_once_then_nothing(
     assert report["blobs"]["copied"] == 2 + 2 * len(images)
     for image in images:
         assert copy_env.b.manifest(dst, image.tag).content == image.body
+    # the destination is asked about each blob once, however many tags share it (the
+    # next images are read while one is written), and each small blob goes up in the
+    # PUT that commits it: an upload is a POST and a PUT, no PATCH
+    asked = Counter(p.rsplit("/", 1)[1] for m, p, _ in proxy_b.counters.sent if m == "HEAD")
+    blobs = {d for image in images for d in image.blobs}
+    assert {d: asked[d] for d in blobs} == dict.fromkeys(blobs, 1)
+    methods = Counter(m for m, p, _ in proxy_b.counters.sent if "/blobs/uploads/" in p)
+    assert methods == {"POST": len(blobs), "PUT": len(blobs)}
 
     proxy_b.reset()
     again = cli("repo", "copy", f"{copy_env.a.host}/{src}", f"{proxy_b.host}/{dst}", "-o", "json")
