@@ -295,22 +295,19 @@ def copy(
     from ecrctl.cli.image.copy_progress import BlobProgress
     from ecrctl.cli.image.copy_referrers import end_repo_copy
     from ecrctl.errors import PartialFailure
+    from ecrctl.image.copy import CopyOptions
     from ecrctl.image.repo_copy import copy_repository
 
     with BlobProgress(app) as progress:
+        on_item = progress.item if progress.enabled else None
         report = copy_repository(
             app.registries,
             source,
             destination,
+            CopyOptions(create, jobs, referrers, progress),
             pattern=pattern,
             include_untagged=include_untagged,
-            create=create,
-            on_event=progress,
-            on_item=(lambda item, status: progress.item(item, status))
-            if progress.enabled
-            else None,
-            jobs=jobs,
-            referrers=referrers,
+            on_item=on_item,
         )
     _emit_copy(app, report)
     end_repo_copy(app, report)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from ecrctl.distribution.blobsource import SMALL_BLOB, BlobSource
 from ecrctl.distribution.client import DigestMismatch, RegistryClient
-from ecrctl.distribution.content import scope
+from ecrctl.distribution.content import get_blob, scope
 from ecrctl.distribution.transport import Stalled
 from ecrctl.errors import EcrctlError, Interrupted, ServiceError
 
@@ -255,13 +255,7 @@ class BlobMover:
         latest = [location]
         try:
             timer = src.deadline(size)
-            source = src.request(
-                "GET",
-                f"/v2/{src_repo}/blobs/{digest}",
-                scope=scope(src_repo),
-                stream=True,
-                deadline=timer,
-            )
+            source = get_blob(src, src_repo, digest, stream=True, deadline=timer)
             with source:
                 label = f"blob {digest} of {src.host}/{src_repo}"
                 blob = BlobSource(source, timer, digest, size, on_bytes, label, stop)

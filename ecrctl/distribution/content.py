@@ -15,7 +15,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from ecrctl.distribution import manifest as mt
@@ -23,6 +23,9 @@ from ecrctl.distribution.client import MANIFEST_ACCEPT, DigestMismatch, Registry
 from ecrctl.distribution.refs import DIGEST
 from ecrctl.distribution.transport import origin_of
 from ecrctl.errors import NotFound, ServiceError
+
+if TYPE_CHECKING:
+    import requests
 
 CONFIG_LIMIT = 16 << 20  # an image config is JSON of a few KiB; refuse to hold more
 MANIFEST_LIMIT = 4 << 20  # distribution's and containerd's cap (ECR's manifest limit too)
@@ -130,16 +133,19 @@ def put_manifest(client: RegistryClient, repository: str, ref: str, manifest: Ma
         )
 
 
+def get_blob(
+    client: RegistryClient, repository: str, digest: str, **options: Any
+) -> requests.Response:
+    """The answer to a GET of one blob of ``repository`` (a redirect to storage
+    followed); ``options``: the request's (``stream``, ``limit``, ``deadline``)."""
+    return client.request(
+        "GET", f"/v2/{repository}/blobs/{digest}", scope=scope(repository), **options
+    )
+
+
 def get_small_blob(client: RegistryClient, repository: str, digest: str) -> bytes:
     """A config blob's bytes (bounded), verified against its digest."""
-    response = client.request(
-        "GET",
-        f"/v2/{repository}/blobs/{digest}",
-        scope=scope(repository),
-        limit=CONFIG_LIMIT,
-        decode=False,
-    )
-    data = response.content
+    data = get_blob(client, repository, digest, limit=CONFIG_LIMIT, decode=False).content
     if sha256_digest(data) != digest:
         raise DigestMismatch(f"{client.host}/{repository}: blob {digest} does not match its digest")
     return data

@@ -92,21 +92,36 @@ class CopyPlan:
         return self.children if self.to_write else None
 
 
+@dataclass(frozen=True)
+class CopyOptions:
+    """What an image copy and a repository copy both take: whether to create the
+    destination repository, how many blobs move at once, whether each image's
+    referrers go with it, and who hears of each blob."""
+
+    create: bool = False
+    jobs: int = DEFAULT_JOBS
+    referrers: bool = True
+    on_event: BlobCallback | None = None
+
+    def copier(self, source: RegistryClient, tags: Iterable[str] | None = None) -> ImageCopier:
+        """The copier of one run from ``source`` (``tags``: the source's own, when listed)."""
+        copier = ImageCopier(source, BlobMover(self.on_event), jobs=self.jobs)
+        if self.referrers:
+            copier.carrier = Carrier(copier.mover, tags=tags)
+        return copier
+
+
 def copy_image(
     registries: Registries,
     source: str,
     destination: str,
+    options: CopyOptions,
     *,
-    create: bool = False,
     platforms: Iterable[str] = (),
     dry_run: bool = False,
-    on_event: BlobCallback | None = None,
-    jobs: int = DEFAULT_JOBS,
     fmt: str | None = None,
-    referrers: bool = True,
 ) -> CopyResult:
-    """Copy SOURCE to DESTINATION (both ``[HOST/]REPO[:TAG|@DIGEST]``), in ``fmt`` if given,
-    with the image's ``referrers``."""
+    """Copy SOURCE to DESTINATION (both ``[HOST/]REPO[:TAG|@DIGEST]``), in ``fmt`` if given."""
     src_ref = parse_reference(source, what="source")
     dst_ref = parse_reference(destination, what="destination", digest=False)
     wanted = [check_platform(p) for p in platforms]
@@ -126,10 +141,8 @@ def copy_image(
     source_client = src_ep.client()
     top = read_manifest(source_client, src_ref.repository, src_ref.ref)  # a missing source first
     # created only now: a missing source leaves no new repository behind
-    dest = open_destination(beside.result(), create=create, dry_run=dry_run)
-    copier = ImageCopier(source_client, BlobMover(on_event), jobs=jobs)
-    if referrers:
-        copier.carrier = Carrier(copier.mover)
+    dest = open_destination(beside.result(), create=options.create, dry_run=dry_run)
+    copier = options.copier(source_client)
     origin = src_ref.with_host(src_ep.host)
     return copier.copy(origin, dest, tag, platforms=wanted, dry_run=dry_run, top=top, fmt=fmt)
 

@@ -19,6 +19,7 @@ from ecrctl.distribution.reference import parse_reference
 from ecrctl.distribution.referrers import Finder, check_artifact_type
 from ecrctl.errors import NotFound, ServiceError
 from ecrctl.image.copy import check_platform
+from ecrctl.jsonrecord import record_json
 from ecrctl.login.endpoint import endpoint
 
 if TYPE_CHECKING:
@@ -43,11 +44,7 @@ class Inspection:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "reference": self.reference,
-            "digest": self.digest,
-            "mediaType": self.mediaType,
-            "manifest": self.manifest,
-            "config": self.config,
+            **record_json(self, "reference", "digest", "mediaType", "manifest", "config"),
             "storedFormat": stored_format(self.mediaType),
             "byTag": by_tag(self.mediaType),
             "byDigest": by_digest(self.mediaType),

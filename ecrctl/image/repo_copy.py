@@ -21,15 +21,14 @@ from typing import TYPE_CHECKING, Any
 from ecrctl import batch
 from ecrctl.aws.access import items, registry_kwargs
 from ecrctl.batch import InFlight
-from ecrctl.distribution.blobs import BlobCallback, BlobMover
 from ecrctl.distribution.content import manifest_digest
 from ecrctl.distribution.content import tags as list_tags
 from ecrctl.distribution.reference import ImageReference, parse_reference
 from ecrctl.distribution.referrers import is_referrer_tag
 from ecrctl.errors import AuthError, EcrctlError, InvalidInput, ServiceError
-from ecrctl.image.copy import DEFAULT_JOBS, CopyPlan, ImageCopier
+from ecrctl.image.copy import CopyOptions, CopyPlan, ImageCopier
 from ecrctl.image.copy_destination import Destination, check_destination, open_destination
-from ecrctl.image.referrers import Carrier
+from ecrctl.jsonrecord import record_json
 from ecrctl.login.endpoint import endpoint
 
 if TYPE_CHECKING:
@@ -68,12 +67,9 @@ class RepoCopyReport:
     referrers: dict[str, Any] | None = None  # their batch report, when carried
 
     def to_dict(self) -> dict[str, Any]:
+        head = ("source", "destination", "repositoryCreated", "bytesMoved", "blobs")
         return {
-            "source": self.source,
-            "destination": self.destination,
-            "repositoryCreated": self.repositoryCreated,
-            "bytesMoved": self.bytesMoved,
-            "blobs": self.blobs,
+            **record_json(self, *head),
             **batch.report(self.items),
             **({} if self.referrers is None else {"referrers": self.referrers}),
         }
@@ -93,14 +89,11 @@ def copy_repository(
     registries: Registries,
     source: str,
     destination: str,
+    options: CopyOptions,
     *,
     pattern: str | None = None,
     include_untagged: bool = False,
-    create: bool = False,
-    on_event: BlobCallback | None = None,
     on_item: ItemCallback | None = None,
-    jobs: int = DEFAULT_JOBS,
-    referrers: bool = True,
 ) -> RepoCopyReport:
     src_ref = _repository_ref(source, "source repository")
     dst_ref = _repository_ref(destination, "destination repository")
@@ -114,7 +107,7 @@ def copy_repository(
         )
     dst_ep = endpoint(registries, dst_ref.host, write=True)
     dest = open_destination(
-        check_destination(dst_ep, dst_ref.repository), create=create, dry_run=False
+        check_destination(dst_ep, dst_ref.repository), create=options.create, dry_run=False
     )
     source_client = src_ep.client()
     listed = list_tags(source_client, src_ref.repository)
@@ -122,20 +115,19 @@ def copy_repository(
     work: list[str] = list(tags)
     if include_untagged:
         work += _untagged(src_ep.aws, src_ref.repository, src_ep.registry_id)
-    if referrers:  # cosign's and the tag schema's tags after their subjects, which carry them
+    if (
+        options.referrers
+    ):  # cosign's and the tag schema's tags after their subjects, which carry them
         work.sort(key=is_referrer_tag)
     report = RepoCopyReport(
         source=f"{src_ep.host}/{src_ref.repository}",
         destination=f"{dst_ep.host}/{dst_ref.repository}",
         repositoryCreated=dest.created,
     )
-    mover = BlobMover(on_event)
-    copier = ImageCopier(source_client, mover, jobs=jobs)
-    if referrers:
-        copier.carrier = Carrier(mover, tags=listed)
+    copier = options.copier(source_client, tags=listed)
     _run(copier, src_ref.with_host(src_ep.host), dest, work, report, on_item)
-    report.bytesMoved = mover.bytes_sent
-    report.blobs = dict(mover.counts)
+    report.bytesMoved = copier.mover.bytes_sent
+    report.blobs = dict(copier.mover.counts)
     report.referrers = copier.carrier.report()
     return report
 

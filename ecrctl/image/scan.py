@@ -48,19 +48,25 @@ DENIED_CODES = frozenset({"AccessDeniedException", "AccessDenied"})
 OnWait = Callable[[Decision, float], None]
 
 
-@dataclass(frozen=True)
-class ScanOptions:
-    wait: bool = False
-    timeout: float = DEFAULT_TIMEOUT
-    settle: float = DEFAULT_SETTLE
-    gate: Gate | None = None
-
-
 @dataclass
 class Clock:
     monotonic: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    """How one scan goes: whether it waits for a final result (and how long; an
+    enhanced result must have settled), the gate that judges it, the clock it waits
+    by and who hears of each wait."""
+
+    wait: bool = False
+    timeout: float = DEFAULT_TIMEOUT
+    settle: float = DEFAULT_SETTLE
+    gate: Gate | None = None
+    clock: Clock = field(default_factory=Clock)
+    on_wait: OnWait | None = None
 
 
 @contextmanager
@@ -167,9 +173,8 @@ def _wait(
     read: Callable[[], ScanResult | None],
     first: ScanResult | None,
     options: ScanOptions,
-    clock: Clock,
-    on_wait: OnWait | None,
 ) -> None:
+    clock, on_wait = options.clock, options.on_wait
     settle = Settle(options.settle)
     began = clock.monotonic()
     interval = FIRST_POLL
@@ -203,15 +208,10 @@ def _wait(
 
 
 def scan_image(
-    registries: Registries,
-    reference: ImageReference,
-    options: ScanOptions,
-    *,
-    clock: Clock | None = None,
-    on_wait: OnWait | None = None,
+    registries: Registries, reference: ImageReference, options: ScanOptions
 ) -> ScanReport:
     """Scan ``reference`` (``[HOST/]REPO[:TAG|@DIGEST]``), wait when asked, judge a final result."""
-    clock = clock or Clock()
+    clock = options.clock
     served = registries.private(reference.host)
     assert served.aws is not None  # a private registry has its AWS side
     registry_id = served.account
@@ -246,7 +246,7 @@ def scan_image(
     if stopped is not None:
         report.result, report.decision = first, stopped
         return report
-    _wait(report, read, first, options, clock, on_wait)
+    _wait(report, read, first, options)
     if report.decision.verdict == "final" and report.result is not None and options.gate:
         report.gate = judge(report.result.findings, options.gate)
     return report

@@ -171,9 +171,10 @@ def test_through_the_wire_no_vulnerable_image_passes(
             "CVE-2000-0001", "UNTRIAGED" if severity == "UNDEFINED" else severity
         )
         standin.scans = [scan_answer("ACTIVE", enhanced=[finding])]
-    options = ScanOptions(wait=True, timeout=900, settle=60, gate=Gate(TODAY, threshold))
-    report = scan_image(
-        standin.registries, parse_reference("team/app:1.0"), options, clock=FakeClock().clock()
+    clock = FakeClock().clock()
+    options = ScanOptions(
+        wait=True, timeout=900, settle=60, gate=Gate(TODAY, threshold), clock=clock
     )
+    report = scan_image(standin.registries, parse_reference("team/app:1.0"), options)
     vulnerable = RANK[severity] >= RANK[threshold]
     assert report.exit_code == (ExitCode.FAILED if vulnerable else ExitCode.OK)

@@ -34,10 +34,8 @@ VALIDATOR = jsonschema.Draft4Validator(SCHEMA)
 
 
 def _judged(standin: EcrStandIn, gate: Gate) -> ScanReport:
-    options = ScanOptions(wait=True, settle=10, gate=gate)
-    report = scan_image(
-        standin.registries, parse_reference("team/app:1.0"), options, clock=FakeClock().clock()
-    )
+    options = ScanOptions(wait=True, settle=10, gate=gate, clock=FakeClock().clock())
+    report = scan_image(standin.registries, parse_reference("team/app:1.0"), options)
     assert report.gate is not None
     return report
 

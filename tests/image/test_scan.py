@@ -54,11 +54,9 @@ def run(
     now: datetime = NOW,
 ) -> ScanReport:
     gate = Gate(date(2024, 1, 1), fail_on)
-    options = ScanOptions(wait=wait, timeout=timeout, settle=settle, gate=gate)
     ticks = clock or FakeClock()
-    return scan_image(
-        standin.registries, parse_reference("team/app:1.0"), options, clock=ticks.clock(now)
-    )
+    options = ScanOptions(wait, timeout, settle, gate, clock=ticks.clock(now))
+    return scan_image(standin.registries, parse_reference("team/app:1.0"), options)
 
 
 # -- enhanced scanning: the shape decides, and "final" is "settled" ---------------------------

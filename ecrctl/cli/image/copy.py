@@ -89,24 +89,22 @@ def copy(
     from ecrctl.cli.image.copy_progress import BlobProgress
     from ecrctl.cli.image.copy_referrers import raise_if_not_carried, show_referrers
     from ecrctl.errors import InvalidInput
-    from ecrctl.image.copy import copy_image
+    from ecrctl.image.copy import CopyOptions, copy_image
 
     if platforms and all_platforms:
         raise InvalidInput(
             "--platform and --all-platforms exclude each other", hint="give one of them"
         )
     with BlobProgress(app) as progress:
+        options = CopyOptions(create, jobs, referrers, progress)
         result = copy_image(
             app.registries,
             source,
             destination,
-            create=create,
+            options,
             platforms=platforms,
             dry_run=dry_run,
-            on_event=progress,
-            jobs=jobs,
             fmt=fmt,
-            referrers=referrers,
         )
     if result.repositoryCreated:
         notice(app, f"{'would create' if dry_run else 'created'} repository {result.destination}")

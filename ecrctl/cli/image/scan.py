@@ -119,9 +119,9 @@ def scan(
     sarif_path = check_sarif_path(sarif)
     from ecrctl.image.scan import ScanOptions, scan_image
 
-    options = ScanOptions(wait=wait, timeout=timeout, settle=settle, gate=gate)
     with waiting(app, str(reference), timeout) as on_wait:
-        report = scan_image(app.registries, reference, options, on_wait=on_wait)
+        options = ScanOptions(wait, timeout, settle, gate, on_wait=on_wait)
+        report = scan_image(app.registries, reference, options)
     show_report(app, report)
     if sarif_path is not None:
         write_sarif(app, sarif_path, report)
