@@ -9,6 +9,7 @@ refuses all four with a :class:`JsonProblem` that names where the bad value is.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from ecrctl.errors import InvalidInput
@@ -29,8 +30,12 @@ class JsonProblem(ValueError):
 class _Object(dict[str, Any]):
     """A parsed object that remembers the first key it saw twice, and how deep it nests."""
 
-    duplicate: str | None = None
-    depth = 1
+    __slots__ = ("depth", "duplicate")
+
+    def __init__(self, pairs: Iterable[tuple[str, Any]] = ()) -> None:
+        super().__init__(pairs)
+        self.duplicate: str | None = None
+        self.depth = 1
 
 
 def _depth_of(value: Any) -> int:
@@ -46,6 +51,15 @@ def _depth_of(value: Any) -> int:
     return 0
 
 
+def _first_repeated(pairs: list[tuple[str, Any]]) -> str:
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            return key
+        seen.add(key)
+    raise AssertionError("no key repeated")
+
+
 class _Reading:
     """The hooks of one parse: they note, as the C parser builds the document, whether
     any object repeats a key and any integer is out of range, and each object's depth,
@@ -58,14 +72,16 @@ class _Reading:
         self.big = False
 
     def pairs(self, pairs: list[tuple[str, Any]]) -> _Object:
-        found = _Object()
+        found = _Object(pairs)
+        if len(found) != len(pairs):  # a key given twice: the first one, for the message
+            found.duplicate = _first_repeated(pairs)
+            self.duplicate = True
         deepest = 0
-        for key, value in pairs:
-            if key in found and found.duplicate is None:
-                found.duplicate = key
-                self.duplicate = True
-            found[key] = value
-            if isinstance(value, list | _Object):
+        for value in found.values():
+            kind = value.__class__
+            if kind is _Object:
+                deepest = max(deepest, value.depth)
+            elif kind is list:
                 deepest = max(deepest, _depth_of(value))
         found.depth = 1 + deepest
         return found
