@@ -9,16 +9,13 @@ refuses all four with a :class:`JsonProblem` that names where the bad value is.
 from __future__ import annotations
 
 import json
-import re
+from collections.abc import Iterable
 from typing import Any
 
 from ecrctl.errors import InvalidInput
 
 MAX_DEPTH = 64
 MAX_INT = 2**31 - 1  # ECR's numbers (countNumber, rulePriority) are 32-bit integers
-
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_BRACKETS = re.compile(r"[\[\]{}]")
 
 
 class JsonProblem(ValueError):
@@ -31,30 +28,73 @@ class JsonProblem(ValueError):
 
 
 class _Object(dict[str, Any]):
-    """A parsed object that remembers the first key it saw twice."""
+    """A parsed object that remembers the first key it saw twice, and how deep it nests."""
 
-    duplicate: str | None = None
+    __slots__ = ("depth", "duplicate")
+
+    def __init__(self, pairs: Iterable[tuple[str, Any]] = ()) -> None:
+        super().__init__(pairs)
+        self.duplicate: str | None = None
+        self.depth = 1
 
 
-def _pairs(pairs: list[tuple[str, Any]]) -> _Object:
-    found = _Object()
-    for key, value in pairs:
-        if key in found and found.duplicate is None:
-            found.duplicate = key
-        found[key] = value
-    return found
+def _depth_of(value: Any) -> int:
+    """How many levels of objects and arrays ``value`` is (an object knows its own)."""
+    if isinstance(value, _Object):
+        return value.depth
+    if isinstance(value, list):
+        deepest = 0
+        for item in value:
+            if isinstance(item, list | _Object):
+                deepest = max(deepest, _depth_of(item))
+        return 1 + deepest
+    return 0
+
+
+def _first_repeated(pairs: list[tuple[str, Any]]) -> str:
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            return key
+        seen.add(key)
+    raise AssertionError("no key repeated")
+
+
+class _Reading:
+    """The hooks of one parse: they note, as the C parser builds the document, whether
+    any object repeats a key and any integer is out of range, and each object's depth,
+    so that a good document is never walked again (the walks that name the place run
+    only for a bad one)."""
+
+    def __init__(self, max_int: int) -> None:
+        self.max_int = max_int
+        self.duplicate = False
+        self.big = False
+
+    def pairs(self, pairs: list[tuple[str, Any]]) -> _Object:
+        found = _Object(pairs)
+        if len(found) != len(pairs):  # a key given twice: the first one, for the message
+            found.duplicate = _first_repeated(pairs)
+            self.duplicate = True
+        deepest = 0
+        for value in found.values():
+            kind = value.__class__
+            if kind is _Object:
+                deepest = max(deepest, value.depth)
+            elif kind is list:
+                deepest = max(deepest, _depth_of(value))
+        found.depth = 1 + deepest
+        return found
+
+    def integer(self, text: str) -> int:
+        value = int(text)
+        if value > self.max_int or value < -self.max_int:
+            self.big = True
+        return value
 
 
 def _constant(name: str) -> Any:
     raise JsonProblem("JSON", f"{name} is not a JSON number; write a number or a string")
-
-
-def _depth(text: str) -> int:
-    deepest = depth = 0
-    for bracket in _BRACKETS.findall(_STRING.sub('""', text)):
-        depth += 1 if bracket in "[{" else -1
-        deepest = max(deepest, depth)
-    return deepest
 
 
 def _find_duplicate(value: Any, path: str) -> str | None:
@@ -94,25 +134,33 @@ def loads(text: str, *, max_depth: int = MAX_DEPTH, max_int: int = MAX_INT) -> A
     Raises :class:`JsonProblem` (a ValueError) naming the place and the fix;
     syntax errors keep json's line and column.
     """
-    depth = _depth(text)
-    if depth > max_depth:
-        raise JsonProblem(
-            "JSON", f"nested {depth} levels deep; at most {max_depth} levels are accepted"
-        )
+    reading = _Reading(max_int)
     try:
-        value = json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant)
+        value = json.loads(
+            text,
+            object_pairs_hook=reading.pairs,
+            parse_int=reading.integer,
+            parse_constant=_constant,
+        )
+        depth = _depth_of(value)
     except json.JSONDecodeError as exc:
         lines = text.splitlines()  # one line: the line is the whole document, not shown
         line = lines[exc.lineno - 1].strip() if len(lines) > 1 else ""
         shown = line if len(line) <= 60 else line[:57] + "..."
         where = f"line {exc.lineno}, column {exc.colno}"
         raise JsonProblem(where, f"{exc.msg} in {shown!r}" if shown else exc.msg) from None
-    except RecursionError:  # brackets hidden from the scan cannot nest this deep
-        raise JsonProblem("JSON", f"nested too deeply; at most {max_depth} levels") from None
-    duplicate = _find_duplicate(value, "")
+    except RecursionError:  # deeper than the parser goes: far more than max_depth
+        raise JsonProblem(
+            "JSON", f"nested hundreds of levels deep; at most {max_depth} levels are accepted"
+        ) from None
+    if depth > max_depth:
+        raise JsonProblem(
+            "JSON", f"nested {depth} levels deep; at most {max_depth} levels are accepted"
+        )
+    duplicate = _find_duplicate(value, "") if reading.duplicate else None
     if duplicate:
         raise JsonProblem(duplicate, "this key appears twice; keep one of them")
-    big = _find_big_int(value, "", max_int)
+    big = _find_big_int(value, "", max_int) if reading.big else None
     if big:
         raise JsonProblem(big[0], f"{big[1]} is out of range; ECR holds integers up to {max_int:,}")
     return value

@@ -15,6 +15,9 @@ from ecrctl.jsonstrict import JsonProblem, load_input, loads
         ('{"S": [{"E": "Deny", "E": "Allow"}]}', "S[0].E: this key appears twice"),
         ('{"a": {"b": {"c": 1, "c": 1}}}', "a.b.c: this key appears twice"),
         ("[" * 65 + "]" * 65, "JSON: nested 65 levels deep; at most 64 levels are accepted"),
+        ('{"a": ' + "[" * 64 + "]" * 64 + "}", "JSON: nested 65 levels deep"),
+        ("[" * 40 + '{"a": ' + "[" * 30 + "]" * 30 + "}" + "]" * 40, "JSON: nested 71 levels"),
+        ('[1, {"a": 1}, {"b": {"c": {"d": 1, "d": 2}}}]', "[2].b.c.d: this key appears twice"),
         ('{"x": NaN}', "JSON: NaN is not a JSON number"),
         ("[Infinity]", "JSON: Infinity is not a JSON number"),
         ('{"n": 2147483648}', "n: 2147483648 is out of range; ECR holds integers up to"),
@@ -35,6 +38,16 @@ def test_brackets_inside_strings_do_not_count_as_nesting() -> None:
 def test_a_deeply_nested_document_never_overflows_the_stack() -> None:
     with pytest.raises(JsonProblem, match="levels deep"):
         loads("[" * 100_000)
+
+
+@pytest.mark.parametrize(
+    ("text", "depth"),
+    [("[]", 1), ("{}", 1), ('[{"a": [{"b": 1}]}]', 4), ('{"a": [[], [[{}]]], "b": {}}', 5)],
+)
+def test_the_depth_is_that_of_the_deepest_object_or_array(text: str, depth: int) -> None:
+    assert loads(text, max_depth=depth) is not None
+    with pytest.raises(JsonProblem, match=f"nested {depth} levels deep; at most {depth - 1}"):
+        loads(text, max_depth=depth - 1)
 
 
 def test_valid_documents_read_as_json_loads_reads_them() -> None:
