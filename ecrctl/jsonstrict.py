@@ -40,15 +40,21 @@ class _Object(dict[str, Any]):
 
 def _depth_of(value: Any) -> int:
     """How many levels of objects and arrays ``value`` is (an object knows its own)."""
-    if isinstance(value, _Object):
-        return value.depth
-    if isinstance(value, list):
-        deepest = 0
-        for item in value:
-            if isinstance(item, list | _Object):
-                deepest = max(deepest, _depth_of(item))
-        return 1 + deepest
-    return 0
+    kind = value.__class__
+    if kind is _Object:
+        depth: int = value.depth
+        return depth
+    if kind is not list:
+        return 0
+    deepest = 0
+    for item in value:  # exact classes: json.loads makes no other containers
+        kind = item.__class__
+        if kind is _Object:
+            if item.depth > deepest:
+                deepest = item.depth
+        elif kind is list:
+            deepest = max(deepest, _depth_of(item))
+    return 1 + deepest
 
 
 def _first_repeated(pairs: list[tuple[str, Any]]) -> str:
@@ -80,7 +86,8 @@ class _Reading:
         for value in found.values():
             kind = value.__class__
             if kind is _Object:
-                deepest = max(deepest, value.depth)
+                if value.depth > deepest:
+                    deepest = value.depth
             elif kind is list:
                 deepest = max(deepest, _depth_of(value))
         found.depth = 1 + deepest
