@@ -38,23 +38,18 @@ class _Object(dict[str, Any]):
         self.depth = 1
 
 
-def _depth_of(value: Any) -> int:
-    """How many levels of objects and arrays ``value`` is (an object knows its own)."""
-    kind = value.__class__
-    if kind is _Object:
-        depth: int = value.depth
-        return depth
-    if kind is not list:
-        return 0
+def _deepest(values: Iterable[Any]) -> int:
+    """The depth of the deepest object or array among ``values`` (0: none); each
+    object knows its own, set as it was built."""
     deepest = 0
-    for item in value:  # exact classes: json.loads makes no other containers
+    for item in values:  # exact classes: json.loads makes no other containers
         kind = item.__class__
         if kind is _Object:
             if item.depth > deepest:
                 deepest = item.depth
         elif kind is list:
-            deepest = max(deepest, _depth_of(item))
-    return 1 + deepest
+            deepest = max(deepest, 1 + _deepest(item))
+    return deepest
 
 
 def _first_repeated(pairs: list[tuple[str, Any]]) -> str:
@@ -82,15 +77,7 @@ class _Reading:
         if len(found) != len(pairs):  # a key given twice: the first one, for the message
             found.duplicate = _first_repeated(pairs)
             self.duplicate = True
-        deepest = 0
-        for value in found.values():
-            kind = value.__class__
-            if kind is _Object:
-                if value.depth > deepest:
-                    deepest = value.depth
-            elif kind is list:
-                deepest = max(deepest, _depth_of(value))
-        found.depth = 1 + deepest
+        found.depth = 1 + _deepest(found.values())
         return found
 
     def integer(self, text: str) -> int:
@@ -149,7 +136,7 @@ def loads(text: str, *, max_depth: int = MAX_DEPTH, max_int: int = MAX_INT) -> A
             parse_int=reading.integer,
             parse_constant=_constant,
         )
-        depth = _depth_of(value)
+        depth = _deepest((value,))
     except json.JSONDecodeError as exc:
         lines = text.splitlines()  # one line: the line is the whole document, not shown
         line = lines[exc.lineno - 1].strip() if len(lines) > 1 else ""

@@ -52,7 +52,7 @@ class Copied(Protocol):
     referrers: dict[str, Any]
 
 
-class Written(Protocol):
+class CarriedCopy(Protocol):
     """An image copy whose referrers are carried (``CopyPlan``)."""
 
     @property
@@ -110,7 +110,9 @@ class Carried:
 class NoReferrers:
     """Referrers left where they are (``--no-referrers``)."""
 
-    def carried(self, source: RegistryClient, copy: Written, dest: Target, dry_run: bool) -> None:
+    def carried(
+        self, source: RegistryClient, copy: CarriedCopy, dest: Target, dry_run: bool
+    ) -> None:
         """The referrers of what ``copy`` wrote, carried too, in its result."""
 
     def landed(self, key: str) -> Carried | None:
@@ -136,7 +138,9 @@ class Carrier(NoReferrers):
         self._landed: dict[str, Carried] = {}  # by tag and digest
         self._api: dict[str, bool] = {}  # destination host -> has the referrers API
 
-    def carried(self, source: RegistryClient, copy: Written, dest: Target, dry_run: bool) -> None:
+    def carried(
+        self, source: RegistryClient, copy: CarriedCopy, dest: Target, dry_run: bool
+    ) -> None:
         result, top, children = copy.result, copy.top, copy.written
         finder = self._finder(source, copy.src.repository)
         changed = bool(result.sourceDigest) and result.sourceDigest != result.digest

@@ -207,7 +207,7 @@ def _ignore(finding: Finding) -> None:
 
 
 @dataclass(frozen=True)
-class Question:
+class ExplainRequest:
     """What an explanation answers: may ``principal`` perform ``actions`` (none: the push
     and pull actions)? The policy's validation errors go to ``on_error`` first."""
 
@@ -217,7 +217,7 @@ class Question:
 
 
 def explain_text(
-    text: str, question: Question, *, registry_account: str | None = None
+    text: str, question: ExplainRequest, *, registry_account: str | None = None
 ) -> Explanation:
     """Explain the policy ``text`` as written.
 
@@ -237,7 +237,7 @@ def explain_text(
 
 
 def explain_repository(
-    ecr: ECRClient, name: str, question: Question, *, registry_id: str | None = None
+    ecr: ECRClient, name: str, question: ExplainRequest, *, registry_id: str | None = None
 ) -> Explanation:
     """Explain the policy stored on repository ``name`` (see ``explain_text``)."""
     stored = get_repository_policy(ecr, name, registry_id=registry_id)

@@ -44,7 +44,7 @@ class StoredPolicy:
 
 def test_explain_text_reports_errors_then_explains_as_written() -> None:
     found: list[Finding] = []
-    question = repo.Question(ROLE, ("ListImages", "PutImage"), found.append)
+    question = repo.ExplainRequest(ROLE, ("ListImages", "PutImage"), found.append)
     result = repo.explain_text(json.dumps(DUPLICATE), question)
     assert [str(f) for f in found] == ['statement "A": Sid: duplicate: statement #1 has it too']
     assert [(a.action, a.decision) for a in result.answers] == [
@@ -57,13 +57,13 @@ def test_explain_text_reports_errors_then_explains_as_written() -> None:
 def test_explain_text_passes_errors_on_even_when_the_principal_is_refused() -> None:
     found: list[Finding] = []
     with pytest.raises(InvalidInput, match="invalid principal 'nobody'"):
-        repo.explain_text(json.dumps(DUPLICATE), repo.Question("nobody", (), found.append))
+        repo.explain_text(json.dumps(DUPLICATE), repo.ExplainRequest("nobody", (), found.append))
     assert len(found) == 1
 
 
 def test_explain_text_refuses_what_is_not_a_policy_object() -> None:
     with pytest.raises(InvalidInput) as info:
-        repo.explain_text("[]", repo.Question(ROLE))
+        repo.explain_text("[]", repo.ExplainRequest(ROLE))
     assert (
         info.value.message
         == "the policy is invalid: policy: JSON: the policy must be a JSON object"
@@ -72,7 +72,7 @@ def test_explain_text_refuses_what_is_not_a_policy_object() -> None:
 
 def test_explain_repository_knows_the_registry_account() -> None:
     ecr: Any = StoredPolicy(DUPLICATE)
-    question = repo.Question(ROLE, ("ListImages",))
+    question = repo.ExplainRequest(ROLE, ("ListImages",))
     result = repo.explain_repository(ecr, "team/app", question, registry_id="444455556666")
     assert result.answers[0].decision == "allowed"
     assert result.notes[0] == (

@@ -65,7 +65,7 @@ def explain(
     def on_error(finding: Finding) -> None:
         warn(app, f"{finding} (explained as written)")
 
-    question = core.Question(principal, action_list, on_error)
+    question = core.ExplainRequest(principal, action_list, on_error)
     if source is not None:
         text = read_source(source, what="policy file")
         result = core.explain_text(text, question)
