@@ -2,7 +2,9 @@
 loopback standing for two AWS accounts (each with its own htpasswd user: that
 account's moto token), mapped in ecrctl's config.toml to moto accounts in two
 regions, and the ECR API of moto_server behind both; a counting proxy in front of the
-second (``proxy_b``), and ecrctl's own registry clients of both (``wire_clients``).
+second (``proxy_b``), ecrctl's own registry clients of both (``wire_clients``), and
+skopeo, an independent client that authenticates to both through
+docker-credential-ecrctl (``skopeo``).
 
 Import the fixtures into a test module with
 ``from tests.distribution.copy_support import copy_env_fixture, registries_fixture  # noqa: F401``.
@@ -10,6 +12,9 @@ Import the fixtures into a test module with
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +26,7 @@ from ecrctl.distribution.client import Credential, RegistryClient
 from tests.conftest import ACCOUNT, backends
 from tests.distribution.images import Registry
 from tests.distribution.proxy import Proxy
+from tests.login_support import BIN
 
 SECOND = backends.SECOND_ACCOUNT
 REGION_A = "us-east-1"
@@ -111,3 +117,31 @@ def proxy_b_fixture(copy_env: CopyEnv) -> Iterator[Proxy]:
     with Proxy(copy_env.b.host) as proxy:
         copy_env.map_host(proxy.host, second=True)
         yield proxy
+
+
+class Skopeo:
+    """``skopeo --insecure-policy ARGS`` with a private auth file of credHelpers."""
+
+    def __init__(self, authfile: Path) -> None:
+        self.authfile = str(authfile)
+        self.env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+
+    def __call__(self, *args: str) -> str:
+        done = subprocess.run(
+            ["skopeo", "--insecure-policy", *args],
+            capture_output=True,
+            text=True,
+            env=self.env,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+
+@pytest.fixture(name="skopeo")
+def skopeo_fixture(copy_env: CopyEnv, tmp_path: Path) -> Skopeo:
+    """skopeo with both registries' credentials from docker-credential-ecrctl."""
+    authfile = tmp_path / "auth.json"
+    helpers = {copy_env.a.host: "ecrctl", copy_env.b.host: "ecrctl"}
+    authfile.write_text(json.dumps({"credHelpers": helpers}))
+    return Skopeo(authfile)

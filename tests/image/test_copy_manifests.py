@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,22 +16,14 @@ from ecrctl.distribution import manifest as mt
 from tests.conftest import Runner
 from tests.distribution.copy_support import (  # noqa: F401 - fixtures
     CopyEnv,
+    Skopeo,
     copy_env_fixture,
     registries_fixture,
+    skopeo_fixture,
 )
-from tests.distribution.test_skopeo import Skopeo
 from tests.support.names import unique
 
 pytestmark = pytest.mark.skipif(not shutil.which("skopeo"), reason="skopeo is not installed")
-
-
-@pytest.fixture(name="skopeo")
-def skopeo_fixture(copy_env: CopyEnv, tmp_path: Path) -> Skopeo:
-    """skopeo with both registries served by docker-credential-ecrctl."""
-    authfile = tmp_path / "auth.json"
-    helpers = {copy_env.a.host: "ecrctl", copy_env.b.host: "ecrctl"}
-    authfile.write_text(json.dumps({"credHelpers": helpers}))
-    return Skopeo(authfile)
 
 
 def sha(data: bytes) -> str:

@@ -17,14 +17,13 @@ from tests.distribution.copy_support import (  # noqa: F401 - fixtures
 from tests.distribution.images import Registry
 from tests.distribution.proxy import Proxy
 from tests.distribution.referrers_front import (
+    SBOM,
     ReferrersFront,
     push_cosign,
     push_referrer,
     push_tag_schema,
 )
 from tests.support.names import unique
-
-SBOM = "application/spdx+json"
 
 
 def outcomes(report: dict[str, Any]) -> dict[str, Any]:
