@@ -24,9 +24,10 @@ import pytest
 
 from ecrctl.distribution.client import Credential, RegistryClient
 from tests.conftest import ACCOUNT, backends
-from tests.distribution.images import Registry
+from tests.distribution.images import Pushed, Registry
 from tests.distribution.proxy import Proxy
 from tests.login_support import BIN
+from tests.support.names import unique
 
 SECOND = backends.SECOND_ACCOUNT
 REGION_A = "us-east-1"
@@ -83,6 +84,14 @@ class CopyEnv:
             registryId=SECOND if second else ACCOUNT,
             imageTagMutability="IMMUTABLE" if immutable else "MUTABLE",
         )
+
+    def image_to_copy(self, tag: str, **push: Any) -> tuple[str, str, Pushed]:
+        """A new repository in A holding an image pushed as ``tag``, and a new empty one
+        in B: (the source's name, the destination's, the image pushed)."""
+        src, dst = unique(), unique()
+        pushed = self.a.push_image(src, tag, **push)
+        self.create_repo(dst, second=True)
+        return src, dst, pushed
 
     def map_host(self, host: str, *, second: bool = False, endpoint_url: str = "") -> None:
         """Map another address (a proxy) to account A (or B) in config.toml, with

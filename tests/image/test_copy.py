@@ -37,9 +37,7 @@ def test_across_accounts_keeps_bytes_and_digest_then_moves_nothing(
     copy_env: CopyEnv, proxy_b: Proxy, cli: Runner
 ) -> None:
     a, b = copy_env.a, copy_env.b
-    src, dst = unique(), unique()
-    pushed = a.push_image(src, "1.0")
-    copy_env.create_repo(dst, second=True)
+    src, dst, pushed = copy_env.image_to_copy("1.0")
     result = cli("image", "copy", f"{a.host}/{src}:1.0", f"{proxy_b.host}/{dst}", "-o", "json")
     assert result.exit_code == 0, result.stderr
     data = result.json
@@ -231,9 +229,7 @@ def test_one_platform_of_a_list_is_tagged_as_that_image(copy_env: CopyEnv, cli: 
 def test_corrupted_blob_aborts_and_tags_nothing(
     copy_env: CopyEnv, proxy_a: Proxy, cli: Runner
 ) -> None:
-    src, dst = unique(), unique()
-    copy_env.a.push_image(src, "1", layers=[b"z" * 50_000])
-    copy_env.create_repo(dst, second=True)
+    src, dst, _ = copy_env.image_to_copy("1", layers=[b"z" * 50_000])
     proxy_a.corrupt_blobs = True
     result = cli("image", "copy", f"{proxy_a.host}/{src}:1", f"{copy_env.b.host}/{dst}:1")
     assert result.exit_code == 1
@@ -244,9 +240,7 @@ def test_corrupted_blob_aborts_and_tags_nothing(
 
 def test_server_errors_are_retried(copy_env: CopyEnv, proxy_b: Proxy, cli: Runner) -> None:
 
-    src, dst = unique(), unique()
-    pushed = copy_env.a.push_image(src, "1")
-    copy_env.create_repo(dst, second=True)
+    src, dst, pushed = copy_env.image_to_copy("1")
     proxy_b.faults = [Fault("PUT", "/manifests/", 2, 503), Fault("POST", "/blobs/uploads", 1, 429)]
     result = cli("image", "copy", f"{copy_env.a.host}/{src}:1", f"{proxy_b.host}/{dst}:1")
     assert result.exit_code == 0, result.stderr
@@ -263,9 +257,7 @@ def test_a_netrc_login_for_the_registry_host_never_replaces_its_token(
     netrc = isolated / ".netrc"
     netrc.write_text("machine 127.0.0.1 login someone password not-the-token\n")
     netrc.chmod(0o600)
-    src, dst = unique(), unique()
-    pushed = copy_env.a.push_image(src, "1")
-    copy_env.create_repo(dst, second=True)
+    src, dst, pushed = copy_env.image_to_copy("1")
     result = cli("image", "copy", f"{copy_env.a.host}/{src}:1", f"{copy_env.b.host}/{dst}:1")
     assert result.exit_code == 0, result.stderr
     assert copy_env.b.manifest(dst, "1").content == pushed.body

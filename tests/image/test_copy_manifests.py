@@ -54,9 +54,7 @@ def test_docker_image_to_oci_keeps_every_other_byte(
     copy_env: CopyEnv, cli: Runner, skopeo: Skopeo
 ) -> None:
     a, b = copy_env.a, copy_env.b
-    src, dst = unique(), unique()
-    pushed = a.push_image(src, "1.0")
-    copy_env.create_repo(dst, second=True)
+    src, dst, pushed = copy_env.image_to_copy("1.0")
     data = copy(cli, f"{a.host}/{src}:1.0", f"{b.host}/{dst}:oci", "--format", "oci")
     expected = rewrite(pushed.body, cv.TO_OCI)
     assert expected != pushed.body

@@ -122,9 +122,7 @@ def test_no_referrers_copies_the_image_alone(copy_env: CopyEnv, cli: Runner) -> 
 
 def test_a_signature_added_later_travels_on_the_next_copy(copy_env: CopyEnv, cli: Runner) -> None:
     a, b = copy_env.a, copy_env.b
-    src, dst = unique(), unique()
-    image = a.push_image(src, "1", oci=True)
-    copy_env.create_repo(dst, second=True)
+    src, dst, image = copy_env.image_to_copy("1", oci=True)
     args = ("image", "copy", f"{a.host}/{src}:1", f"{b.host}/{dst}:1")
     first = cli(*args, "-o", "json")
     assert first.exit_code == 0, first.stderr

@@ -107,9 +107,7 @@ def test_when_only_a_referrer_is_refused_the_run_exits_1(copy_env: CopyEnv, cli:
     """Every tag done, one referrer (listed by the source's API, so no tag of its own)
     refused: the batch of referrers is what did not finish."""
     a, b = copy_env.a, copy_env.b
-    src, dst = unique(), unique()
-    signed = a.push_image(src, "1.0", oci=True)
-    copy_env.create_repo(dst, second=True)
+    src, dst, signed = copy_env.image_to_copy("1.0", oci=True)
     with ReferrersFront(a.host) as source:
         copy_env.map_host(source.host)
         sbom = push_referrer(Registry(source.host, backends.MOTO_PASSWORD), src, signed, SBOM, b"x")
