@@ -39,6 +39,16 @@ from tests.login_support import ECRCTL, HELPER
 
 A = "123456789012"
 MAPPED, MAPPED_PUBLIC = "127.0.0.1:5996", "127.0.0.1:5997"
+# how MAPPED is served with the mapping ``mapped`` saves
+MAPPED_SHAPE = (
+    PRIVATE,
+    ECR_TOKEN,
+    MAPPED,
+    "111111111111",
+    "eu-central-1",
+    "aws",
+    "http://127.0.0.1:9",
+)
 
 
 @pytest.fixture
@@ -180,15 +190,7 @@ ANSWERS = [
         None,
         None,
         False,
-        (
-            PRIVATE,
-            ECR_TOKEN,
-            MAPPED,
-            "111111111111",
-            "eu-central-1",
-            "aws",
-            "http://127.0.0.1:9",
-        ),
+        MAPPED_SHAPE,
     ),
     (
         MAPPED_PUBLIC,
@@ -222,15 +224,7 @@ ANSWERS = [
         MAPPED,
         None,
         False,
-        (
-            PRIVATE,
-            ECR_TOKEN,
-            MAPPED,
-            "111111111111",
-            "eu-central-1",
-            "aws",
-            "http://127.0.0.1:9",
-        ),
+        MAPPED_SHAPE,
     ),
     (
         "127.0.0.1:6000",
