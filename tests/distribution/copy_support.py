@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -88,8 +88,15 @@ class CopyEnv:
     def image_to_copy(self, tag: str, **push: Any) -> tuple[str, str, Pushed]:
         """A new repository in A holding an image pushed as ``tag``, and a new empty one
         in B: (the source's name, the destination's, the image pushed)."""
+        return self._to_copy(lambda src: self.a.push_image(src, tag, **push))
+
+    def index_to_copy(self, tag: str, *, oci: bool) -> tuple[str, str, Pushed]:
+        """As :meth:`image_to_copy`, with an index (or manifest list) of two platforms."""
+        return self._to_copy(lambda src: self.a.push_index(src, tag, oci=oci))
+
+    def _to_copy(self, push: Callable[[str], Pushed]) -> tuple[str, str, Pushed]:
         src, dst = unique(), unique()
-        pushed = self.a.push_image(src, tag, **push)
+        pushed = push(src)
         self.create_repo(dst, second=True)
         return src, dst, pushed
 

@@ -198,9 +198,7 @@ def test_blobs_an_earlier_copy_brought_are_mounted_not_sent(
 @pytest.mark.parametrize("oci", [True, False], ids=["oci-index", "docker-manifest-list"])
 def test_index_with_every_platform(copy_env: CopyEnv, cli: Runner, oci: bool) -> None:
     a, b = copy_env.a, copy_env.b
-    src, dst = unique(), unique()
-    index = a.push_index(src, "multi", oci=oci)
-    copy_env.create_repo(dst, second=True)
+    src, dst, index = copy_env.index_to_copy("multi", oci=oci)
     result = cli("image", "copy", f"{a.host}/{src}:multi", f"{b.host}/{dst}:multi", "-o", "json")
     assert result.exit_code == 0, result.stderr
     assert result.json["platforms"] == ["linux/amd64", "linux/arm64/v8"]
@@ -213,9 +211,7 @@ def test_index_with_every_platform(copy_env: CopyEnv, cli: Runner, oci: bool) ->
 
 def test_one_platform_of_a_list_is_tagged_as_that_image(copy_env: CopyEnv, cli: Runner) -> None:
     a, b = copy_env.a, copy_env.b
-    src, dst = unique(), unique()
-    index = a.push_index(src, "multi", oci=False)
-    copy_env.create_repo(dst, second=True)
+    src, dst, index = copy_env.index_to_copy("multi", oci=False)
     args = ("image", "copy", f"{a.host}/{src}:multi", f"{b.host}/{dst}:arm", "--platform")
     result = cli(*args, "linux/arm64", "-o", "json")
     assert result.exit_code == 0, result.stderr

@@ -81,9 +81,7 @@ def test_index_to_manifest_list_converts_children_first(
     copy_env: CopyEnv, cli: Runner, skopeo: Skopeo
 ) -> None:
     a, b = copy_env.a, copy_env.b
-    src, dst = unique(), unique()
-    index = a.push_index(src, "multi", oci=True)
-    copy_env.create_repo(dst, second=True)
+    src, dst, index = copy_env.index_to_copy("multi", oci=True)
     result = cli("image", "copy", f"{a.host}/{src}:multi", f"{b.host}/{dst}", "--format", "docker")
     assert result.exit_code == 0, result.stderr
     top = raw(skopeo, b.host, f"{dst}:multi")
@@ -107,9 +105,7 @@ def test_index_to_manifest_list_converts_children_first(
 
 def test_already_in_the_format_is_copied_as_it_is(copy_env: CopyEnv, cli: Runner) -> None:
     a, b = copy_env.a, copy_env.b
-    src, dst = unique(), unique()
-    index = a.push_index(src, "multi", oci=False)
-    copy_env.create_repo(dst, second=True)
+    src, dst, index = copy_env.index_to_copy("multi", oci=False)
     result = cli("image", "copy", f"{a.host}/{src}:multi", f"{b.host}/{dst}", "--format", "docker")
     assert result.exit_code == 0, result.stderr
     assert "already docker" in result.stderr
