@@ -2,7 +2,9 @@
 loopback standing for two AWS accounts (each with its own htpasswd user: that
 account's moto token), mapped in ecrctl's config.toml to moto accounts in two
 regions, and the ECR API of moto_server behind both; a counting proxy in front of the
-second (``proxy_b``), and ecrctl's own registry clients of both (``wire_clients``).
+second (``proxy_b``), ecrctl's own registry clients of both (``wire_clients``), and
+skopeo, an independent client that authenticates to both through
+docker-credential-ecrctl (``skopeo``).
 
 Import the fixtures into a test module with
 ``from tests.distribution.copy_support import copy_env_fixture, registries_fixture  # noqa: F401``.
@@ -10,7 +12,10 @@ Import the fixtures into a test module with
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+import os
+import subprocess
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,8 +24,10 @@ import pytest
 
 from ecrctl.distribution.client import Credential, RegistryClient
 from tests.conftest import ACCOUNT, backends
-from tests.distribution.images import Registry
+from tests.distribution.images import Pushed, Registry
 from tests.distribution.proxy import Proxy
+from tests.login_support import BIN
+from tests.support.names import unique
 
 SECOND = backends.SECOND_ACCOUNT
 REGION_A = "us-east-1"
@@ -78,6 +85,21 @@ class CopyEnv:
             imageTagMutability="IMMUTABLE" if immutable else "MUTABLE",
         )
 
+    def image_to_copy(self, tag: str, **push: Any) -> tuple[str, str, Pushed]:
+        """A new repository in A holding an image pushed as ``tag``, and a new empty one
+        in B: (the source's name, the destination's, the image pushed)."""
+        return self._to_copy(lambda src: self.a.push_image(src, tag, **push))
+
+    def index_to_copy(self, tag: str, *, oci: bool) -> tuple[str, str, Pushed]:
+        """As :meth:`image_to_copy`, with an index (or manifest list) of two platforms."""
+        return self._to_copy(lambda src: self.a.push_index(src, tag, oci=oci))
+
+    def _to_copy(self, push: Callable[[str], Pushed]) -> tuple[str, str, Pushed]:
+        src, dst = unique(), unique()
+        pushed = push(src)
+        self.create_repo(dst, second=True)
+        return src, dst, pushed
+
     def map_host(self, host: str, *, second: bool = False, endpoint_url: str = "") -> None:
         """Map another address (a proxy) to account A (or B) in config.toml, with
         moto's ECR API (or ``endpoint_url``) behind it."""
@@ -111,3 +133,31 @@ def proxy_b_fixture(copy_env: CopyEnv) -> Iterator[Proxy]:
     with Proxy(copy_env.b.host) as proxy:
         copy_env.map_host(proxy.host, second=True)
         yield proxy
+
+
+class Skopeo:
+    """``skopeo --insecure-policy ARGS`` with a private auth file of credHelpers."""
+
+    def __init__(self, authfile: Path) -> None:
+        self.authfile = str(authfile)
+        self.env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+
+    def __call__(self, *args: str) -> str:
+        done = subprocess.run(
+            ["skopeo", "--insecure-policy", *args],
+            capture_output=True,
+            text=True,
+            env=self.env,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+
+@pytest.fixture(name="skopeo")
+def skopeo_fixture(copy_env: CopyEnv, tmp_path: Path) -> Skopeo:
+    """skopeo with both registries' credentials from docker-credential-ecrctl."""
+    authfile = tmp_path / "auth.json"
+    helpers = {copy_env.a.host: "ecrctl", copy_env.b.host: "ecrctl"}
+    authfile.write_text(json.dumps({"credHelpers": helpers}))
+    return Skopeo(authfile)

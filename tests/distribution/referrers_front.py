@@ -33,6 +33,10 @@ OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 OCI_INDEX = "application/vnd.oci.image.index.v1+json"
 EMPTY = "application/vnd.oci.empty.v1+json"
 COSIGN_SIG = "application/vnd.dev.cosign.simplesigning.v1+json"
+# the artifact types of the referrers the tests push
+SBOM = "application/spdx+json"
+SIGNATURE = "application/vnd.example.signature.v1+json"
+PROVENANCE = "application/vnd.in-toto+json"
 HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade"}
 REFERRERS_PATH = re.compile(r"^/v2/(?P<name>.+)/referrers/(?P<digest>sha256:[a-f0-9]{64})")
 

@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,15 +90,9 @@ def login(kind: str, registry: Hostile, home: Path, copy_env: CopyEnv) -> Login:
 
 
 @pytest.fixture
-def registry() -> Iterator[Hostile]:
-    with Hostile("127.0.0.1") as server:
-        yield server
-
-
-@pytest.fixture
-def other() -> Iterator[Hostile]:
-    with Hostile("127.0.0.2") as server:
-        yield server
+def auth(kind: str, registry: Hostile, isolated: Path, copy_env: CopyEnv) -> Login:
+    """The registry's credential, of the ``kind`` the test is parametrized with."""
+    return login(kind, registry, isolated, copy_env)
 
 
 def nothing_reached(other: Hostile, secrets: tuple[str, ...]) -> None:
@@ -108,14 +102,8 @@ def nothing_reached(other: Hostile, secrets: tuple[str, ...]) -> None:
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_link_to_another_origin_is_refused_and_nothing_from_it_is_used(
-    kind: str,
-    registry: Hostile,
-    other: Hostile,
-    copy_env: CopyEnv,
-    cli: Runner,
-    isolated: Path,
+    auth: Login, registry: Hostile, other: Hostile, copy_env: CopyEnv, cli: Runner
 ) -> None:
-    auth = login(kind, registry, isolated, copy_env)
     elsewhere = f"http://{other.host}/v2/app/tags/list?last=a"
 
     def page(seen: Seen) -> Answer:
@@ -215,14 +203,8 @@ def destination(
 
 @pytest.mark.parametrize("kind", ["password", "ecr"])
 def test_an_upload_location_on_another_origin_gets_no_credential(
-    kind: str,
-    registry: Hostile,
-    other: Hostile,
-    copy_env: CopyEnv,
-    cli: Runner,
-    isolated: Path,
+    auth: Login, registry: Hostile, other: Hostile, copy_env: CopyEnv, cli: Runner
 ) -> None:
-    auth = login(kind, registry, isolated, copy_env)
     store = UploadStore(other)
     put = destination(registry, auth, store, other)
     src = unique()
@@ -254,14 +236,8 @@ def test_a_401_from_the_upload_host_names_it_and_gets_nothing(
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_redirect_target_gets_no_credential_and_its_realm_is_never_asked(
-    kind: str,
-    registry: Hostile,
-    other: Hostile,
-    copy_env: CopyEnv,
-    cli: Runner,
-    isolated: Path,
+    auth: Login, registry: Hostile, other: Hostile, cli: Runner
 ) -> None:
-    auth = login(kind, registry, isolated, copy_env)
     image = make_image([b"layer"])
 
     def redirect(seen: Seen) -> Answer:

@@ -10,15 +10,15 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import Runner
+from tests.conftest import Result, Runner
 from tests.distribution.copy_support import (  # noqa: F401 - fixtures
     CopyEnv,
     Registries,
     copy_env_fixture,
+    proxy_b_fixture,
     registries_fixture,
 )
 from tests.distribution.hostile import Answer, Hostile, Image, make_image, serve_image
@@ -29,16 +29,9 @@ MIB = 1 << 20
 
 
 @pytest.fixture
-def proxy_b(copy_env: CopyEnv) -> Iterator[Proxy]:
-    with Proxy(copy_env.b.host) as proxy:
-        copy_env.map_host(proxy.host, second=True)
-        yield proxy
-
-
-@pytest.fixture
-def source() -> Iterator[Hostile]:
-    with Hostile("127.0.0.1") as server:
-        yield server
+def source(registry: Hostile) -> Hostile:
+    """The hostile registry on 127.0.0.1, the copies' source."""
+    return registry
 
 
 def left_uploads(registries: Registries, repository: str) -> list[str]:
@@ -61,6 +54,21 @@ def hostile_image(source: Hostile, layer: bytes, answer: Answer) -> Image:
     source.on("GET", f"/blobs/{digest}$", answer)
     serve_image(source, "app", "1", image, lambda _: None)
     return image
+
+
+def flipped(data: bytes) -> bytes:
+    """``data`` with its last byte changed: the wrong bytes for its digest."""
+    return data[:-1] + bytes([data[-1] ^ 0xFF])
+
+
+def copy_into_new(
+    cli: Runner, copy_env: CopyEnv, source: Hostile, proxy_b: Proxy, *extra: str
+) -> tuple[str, Result]:
+    """Copy the source's app:1 through ``proxy_b`` into a new repository of B: its name
+    and the outcome."""
+    dst = unique()
+    copy_env.create_repo(dst, second=True)
+    return dst, cli("image", "copy", f"{source.host}/app:1", f"{proxy_b.host}/{dst}:1", *extra)
 
 
 def test_a_large_blob_is_one_chunked_patch_and_an_empty_put_a_small_one_one_put(
@@ -86,11 +94,8 @@ def test_a_wrong_blob_never_sends_its_end_and_its_upload_is_cancelled(
     source: Hostile, copy_env: CopyEnv, proxy_b: Proxy, registries: Registries, cli: Runner
 ) -> None:
     layer = os.urandom(3 * MIB)
-    wrong = layer[:-1] + bytes([layer[-1] ^ 0xFF])
-    hostile_image(source, layer, Answer(200, {}, wrong))
-    dst = unique()
-    copy_env.create_repo(dst, second=True)
-    result = cli("image", "copy", f"{source.host}/app:1", f"{proxy_b.host}/{dst}:1")
+    hostile_image(source, layer, Answer(200, {}, flipped(layer)))
+    dst, result = copy_into_new(cli, copy_env, source, proxy_b)
     assert result.exit_code == 1
     assert "hashing to" in result.stderr and "nothing was tagged" in result.stderr
     assert proxy_b.counters.uploaded <= len(layer) - MIB + 4096  # the config, not the end
@@ -105,11 +110,8 @@ def test_a_wrong_small_blob_sends_nothing_and_its_upload_is_cancelled(
     source: Hostile, copy_env: CopyEnv, proxy_b: Proxy, registries: Registries, cli: Runner
 ) -> None:
     layer = os.urandom(MIB // 2)  # read whole and checked before its one PUT
-    wrong = layer[:-1] + bytes([layer[-1] ^ 0xFF])
-    hostile_image(source, layer, Answer(200, {}, wrong))
-    dst = unique()
-    copy_env.create_repo(dst, second=True)
-    result = cli("image", "copy", f"{source.host}/app:1", f"{proxy_b.host}/{dst}:1")
+    hostile_image(source, layer, Answer(200, {}, flipped(layer)))
+    dst, result = copy_into_new(cli, copy_env, source, proxy_b)
     assert result.exit_code == 1
     assert "hashing to" in result.stderr and "nothing was tagged" in result.stderr
     digest = hashlib.sha256(layer).hexdigest()
@@ -129,8 +131,7 @@ def test_a_failed_blob_stops_the_others_in_flight_and_cancels_their_uploads(
     image = make_image([slow, bad])
     digests = {data: d for d, data in image.blobs.items()}
     source.on("GET", f"/blobs/{digests[slow]}$", Answer(200, {}, parts, pause=0.25))
-    wrong = bad[:-1] + bytes([bad[-1] ^ 0xFF])
-    source.on("GET", f"/blobs/{digests[bad]}$", Answer(200, {}, wrong, pause=1.0))
+    source.on("GET", f"/blobs/{digests[bad]}$", Answer(200, {}, flipped(bad), pause=1.0))
     serve_image(source, "app", "1", image, lambda _: None)
     dst = unique()
     copy_env.create_repo(dst, second=True)
@@ -159,9 +160,7 @@ def test_a_source_cut_short_is_named_and_leaves_no_upload_behind(
     layer = os.urandom(3 * MIB)
     declared = {"Content-Length": str(len(layer))}
     hostile_image(source, layer, Answer(200, declared, iter([layer[: 2 * MIB]])))
-    dst = unique()
-    copy_env.create_repo(dst, second=True)
-    result = cli("image", "copy", f"{source.host}/app:1", f"{proxy_b.host}/{dst}:1")
+    dst, result = copy_into_new(cli, copy_env, source, proxy_b)
     assert result.exit_code == 1
     assert f"of {source.host}/app: the source broke off after" in result.stderr
     assert f"cannot reach registry {proxy_b.host}" not in result.stderr
@@ -178,12 +177,7 @@ def test_a_stalling_source_ends_at_its_deadline_and_leaves_no_upload_behind(
     # a MiB, then a byte every 0.5 s for 20 s, then the connection closes
     parts = iter([layer[:MIB], *(layer[i : i + 1] for i in range(MIB, MIB + 40))])
     hostile_image(source, layer, Answer(200, {"Content-Length": str(len(layer))}, parts, 0.5))
-    dst = unique()
-    copy_env.create_repo(dst, second=True)
-    result = cli(
-        "image", "copy", f"{source.host}/app:1", f"{proxy_b.host}/{dst}:1",
-        "--registry-timeout", "2",
-    )  # fmt: skip
+    dst, result = copy_into_new(cli, copy_env, source, proxy_b, "--registry-timeout", "2")
     assert result.exit_code == 1
     # 2 s, and 1 s per 256 KiB of the blob: 7 s
     assert f"registry {source.host} did not finish answering within 7 s" in result.stderr

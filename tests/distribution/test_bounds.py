@@ -14,10 +14,7 @@ import resource
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from tests.conftest import Runner
 from tests.distribution.copy_support import (  # noqa: F401 - fixtures
@@ -61,18 +58,6 @@ def limited(
         timeout=120,
     )
     return done, time.monotonic() - start
-
-
-@pytest.fixture
-def registry() -> Iterator[Hostile]:
-    with Hostile("127.0.0.1") as server:
-        yield server
-
-
-@pytest.fixture
-def other() -> Iterator[Hostile]:
-    with Hostile("127.0.0.2") as server:
-        yield server
 
 
 def one_line(result: subprocess.CompletedProcess[str]) -> str:

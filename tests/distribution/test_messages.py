@@ -10,22 +10,13 @@ import os
 import pty
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from tests.conftest import Runner
 from tests.distribution.hostile import Answer, Hostile, make_image, serve_image
 
 BIN = Path(sys.executable).parent / "ecrctl"
 NASTY = "\x1b]0;owned\x07\x1b[2J\x9b31m"
-
-
-@pytest.fixture
-def registry() -> Iterator[Hostile]:
-    with Hostile("127.0.0.1") as server:
-        yield server
 
 
 def test_control_characters_in_a_registry_error_are_escaped(registry: Hostile, cli: Runner) -> None:

@@ -26,6 +26,8 @@ from tests.distribution.images import Registry
 from tests.distribution.proxy import Fault, Proxy
 from tests.distribution.referrers_front import (
     COSIGN_SIG,
+    SBOM,
+    SIGNATURE,
     ReferrersFront,
     entry,
     push_cosign,
@@ -33,9 +35,6 @@ from tests.distribution.referrers_front import (
     push_tag_schema,
 )
 from tests.support.names import unique
-
-SBOM = "application/spdx+json"
-SIGNATURE = "application/vnd.example.signature.v1+json"
 
 
 def client_of(host: str) -> RegistryClient:

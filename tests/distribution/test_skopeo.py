@@ -6,50 +6,21 @@ account's token."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 
 from tests.conftest import Runner
 from tests.distribution.copy_support import (  # noqa: F401 - fixtures
     CopyEnv,
+    Skopeo,
     copy_env_fixture,
     registries_fixture,
+    skopeo_fixture,
 )
-from tests.login_support import BIN
 from tests.support.names import unique
 
 pytestmark = pytest.mark.skipif(not shutil.which("skopeo"), reason="skopeo is not installed")
-
-
-class Skopeo:
-    """``skopeo --insecure-policy ARGS`` with a private auth file of credHelpers."""
-
-    def __init__(self, authfile: Path) -> None:
-        self.authfile = str(authfile)
-        self.env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
-
-    def __call__(self, *args: str) -> str:
-        done = subprocess.run(
-            ["skopeo", "--insecure-policy", *args],
-            capture_output=True,
-            text=True,
-            env=self.env,
-            timeout=120,
-        )
-        assert done.returncode == 0, done.stderr
-        return done.stdout
-
-
-@pytest.fixture
-def skopeo(copy_env: CopyEnv, tmp_path: Path) -> Skopeo:
-    authfile = tmp_path / "auth.json"
-    helpers = {copy_env.a.host: "ecrctl", copy_env.b.host: "ecrctl"}
-    authfile.write_text(json.dumps({"credHelpers": helpers}))
-    return Skopeo(authfile)
 
 
 def test_skopeo_reads_what_ecrctl_wrote(copy_env: CopyEnv, cli: Runner, skopeo: Skopeo) -> None:

@@ -13,15 +13,14 @@ from ecrctl.distribution.tagschema import has_api, merge_tag_schema
 from tests.conftest import backends
 from tests.distribution.copy_support import Registries, registries_fixture  # noqa: F401
 from tests.distribution.referrers_front import (
+    SBOM,
+    SIGNATURE,
     ReferrersFront,
     entry,
     push_referrer,
     push_tag_schema,
 )
 from tests.support.names import unique
-
-SBOM = "application/spdx+json"
-SIGNATURE = "application/vnd.example.signature.v1+json"
 
 
 def test_whether_the_registry_has_the_api(registries: Registries) -> None:

@@ -4,18 +4,8 @@ watchdog that cuts a connection still busy when its deadline passes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
 from tests.distribution.hostile import Answer, Hostile
 from tests.distribution.test_bounds import OCI_MANIFEST, limited, one_line
-
-
-@pytest.fixture
-def registry() -> Iterator[Hostile]:
-    with Hostile("127.0.0.1") as server:
-        yield server
 
 
 def test_a_registry_trickling_its_headers_ends_at_the_deadline(registry: Hostile) -> None:

@@ -4,11 +4,10 @@ GetAuthorizationToken through Stubber."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -18,6 +17,7 @@ from ecrctl.doctor.model import FAIL, Request
 from tests.conftest import ACCOUNT
 from tests.doctor.checks import run, stubbed
 from tests.doctor.conftest import MOTO_ARN, closed_port
+from tests.support.loopback import Handler, Served, loopback_server, url_of
 
 
 def test_proxy_variables_pointing_at_a_closed_port(
@@ -44,31 +44,16 @@ def test_no_proxy_takes_the_endpoint_out_of_the_proxy(
     assert "through" not in checks["aws.endpoint"].detail
 
 
-class DateRewriter:
+class DateRewriter(Served):
     """A reverse proxy on loopback that forwards to moto_server and rewrites Date."""
 
     def __init__(self, upstream: str, offset: timedelta) -> None:
-        import urllib.error
-        import urllib.request
-
-        class Handler(BaseHTTPRequestHandler):
+        class Rewriting(Handler):
             def do_any(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else None
-                request = urllib.request.Request(
-                    upstream + self.path, data=body, method=self.command
-                )
-                for name, value in self.headers.items():
-                    if name.lower() not in {"host", "content-length"}:
-                        request.add_header(name, value)
-                try:
-                    answer = urllib.request.urlopen(request, timeout=5)
-                except urllib.error.HTTPError as error:
-                    answer = error
-                data = answer.read()
-                self.send_response_only(answer.status)
-                for name, value in answer.headers.items():
-                    if name.lower() not in {"date", "content-length", "transfer-encoding"}:
+                status, data, headers = self.forward(upstream, self.read_body(), timeout=5)
+                self.send_response_only(status)
+                for name, value in headers.items():
+                    if name.lower() != "date":
                         self.send_header(name, value)
                 self.send_header("Date", format_datetime(datetime.now(UTC) + offset, usegmt=True))
                 self.send_header("Content-Length", str(len(data)))
@@ -77,34 +62,20 @@ class DateRewriter:
 
             do_GET = do_POST = do_any
 
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> DateRewriter:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(loopback_server(Rewriting))
+        self.url = url_of(self.server)
 
 
 @pytest.fixture
 def skewed(healthy: str, aws_env: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    def start(offset: timedelta) -> DateRewriter:
-        proxy = DateRewriter(aws_env, offset).__enter__()
-        started.append(proxy)
-        monkeypatch.setenv("AWS_ENDPOINT_URL_ECR", proxy.url)
-        return proxy
+    with ExitStack() as stack:
 
-    started: list[DateRewriter] = []
-    yield start
-    for proxy in started:
-        proxy.__exit__()
+        def start(offset: timedelta) -> DateRewriter:
+            proxy = stack.enter_context(DateRewriter(aws_env, offset))
+            monkeypatch.setenv("AWS_ENDPOINT_URL_ECR", proxy.url)
+            return proxy
+
+        yield start
 
 
 @pytest.mark.parametrize(

@@ -37,9 +37,7 @@ def test_across_accounts_keeps_bytes_and_digest_then_moves_nothing(
     copy_env: CopyEnv, proxy_b: Proxy, cli: Runner
 ) -> None:
     a, b = copy_env.a, copy_env.b
-    src, dst = unique(), unique()
-    pushed = a.push_image(src, "1.0")
-    copy_env.create_repo(dst, second=True)
+    src, dst, pushed = copy_env.image_to_copy("1.0")
     result = cli("image", "copy", f"{a.host}/{src}:1.0", f"{proxy_b.host}/{dst}", "-o", "json")
     assert result.exit_code == 0, result.stderr
     data = result.json
@@ -200,9 +198,7 @@ def test_blobs_an_earlier_copy_brought_are_mounted_not_sent(
 @pytest.mark.parametrize("oci", [True, False], ids=["oci-index", "docker-manifest-list"])
 def test_index_with_every_platform(copy_env: CopyEnv, cli: Runner, oci: bool) -> None:
     a, b = copy_env.a, copy_env.b
-    src, dst = unique(), unique()
-    index = a.push_index(src, "multi", oci=oci)
-    copy_env.create_repo(dst, second=True)
+    src, dst, index = copy_env.index_to_copy("multi", oci=oci)
     result = cli("image", "copy", f"{a.host}/{src}:multi", f"{b.host}/{dst}:multi", "-o", "json")
     assert result.exit_code == 0, result.stderr
     assert result.json["platforms"] == ["linux/amd64", "linux/arm64/v8"]
@@ -215,9 +211,7 @@ def test_index_with_every_platform(copy_env: CopyEnv, cli: Runner, oci: bool) ->
 
 def test_one_platform_of_a_list_is_tagged_as_that_image(copy_env: CopyEnv, cli: Runner) -> None:
     a, b = copy_env.a, copy_env.b
-    src, dst = unique(), unique()
-    index = a.push_index(src, "multi", oci=False)
-    copy_env.create_repo(dst, second=True)
+    src, dst, index = copy_env.index_to_copy("multi", oci=False)
     args = ("image", "copy", f"{a.host}/{src}:multi", f"{b.host}/{dst}:arm", "--platform")
     result = cli(*args, "linux/arm64", "-o", "json")
     assert result.exit_code == 0, result.stderr
@@ -231,9 +225,7 @@ def test_one_platform_of_a_list_is_tagged_as_that_image(copy_env: CopyEnv, cli: 
 def test_corrupted_blob_aborts_and_tags_nothing(
     copy_env: CopyEnv, proxy_a: Proxy, cli: Runner
 ) -> None:
-    src, dst = unique(), unique()
-    copy_env.a.push_image(src, "1", layers=[b"z" * 50_000])
-    copy_env.create_repo(dst, second=True)
+    src, dst, _ = copy_env.image_to_copy("1", layers=[b"z" * 50_000])
     proxy_a.corrupt_blobs = True
     result = cli("image", "copy", f"{proxy_a.host}/{src}:1", f"{copy_env.b.host}/{dst}:1")
     assert result.exit_code == 1
@@ -244,9 +236,7 @@ def test_corrupted_blob_aborts_and_tags_nothing(
 
 def test_server_errors_are_retried(copy_env: CopyEnv, proxy_b: Proxy, cli: Runner) -> None:
 
-    src, dst = unique(), unique()
-    pushed = copy_env.a.push_image(src, "1")
-    copy_env.create_repo(dst, second=True)
+    src, dst, pushed = copy_env.image_to_copy("1")
     proxy_b.faults = [Fault("PUT", "/manifests/", 2, 503), Fault("POST", "/blobs/uploads", 1, 429)]
     result = cli("image", "copy", f"{copy_env.a.host}/{src}:1", f"{proxy_b.host}/{dst}:1")
     assert result.exit_code == 0, result.stderr
@@ -263,9 +253,7 @@ def test_a_netrc_login_for_the_registry_host_never_replaces_its_token(
     netrc = isolated / ".netrc"
     netrc.write_text("machine 127.0.0.1 login someone password not-the-token\n")
     netrc.chmod(0o600)
-    src, dst = unique(), unique()
-    pushed = copy_env.a.push_image(src, "1")
-    copy_env.create_repo(dst, second=True)
+    src, dst, pushed = copy_env.image_to_copy("1")
     result = cli("image", "copy", f"{copy_env.a.host}/{src}:1", f"{copy_env.b.host}/{dst}:1")
     assert result.exit_code == 0, result.stderr
     assert copy_env.b.manifest(dst, "1").content == pushed.body

@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,22 +16,14 @@ from ecrctl.distribution import manifest as mt
 from tests.conftest import Runner
 from tests.distribution.copy_support import (  # noqa: F401 - fixtures
     CopyEnv,
+    Skopeo,
     copy_env_fixture,
     registries_fixture,
+    skopeo_fixture,
 )
-from tests.distribution.test_skopeo import Skopeo
 from tests.support.names import unique
 
 pytestmark = pytest.mark.skipif(not shutil.which("skopeo"), reason="skopeo is not installed")
-
-
-@pytest.fixture(name="skopeo")
-def skopeo_fixture(copy_env: CopyEnv, tmp_path: Path) -> Skopeo:
-    """skopeo with both registries served by docker-credential-ecrctl."""
-    authfile = tmp_path / "auth.json"
-    helpers = {copy_env.a.host: "ecrctl", copy_env.b.host: "ecrctl"}
-    authfile.write_text(json.dumps({"credHelpers": helpers}))
-    return Skopeo(authfile)
 
 
 def sha(data: bytes) -> str:
@@ -63,9 +54,7 @@ def test_docker_image_to_oci_keeps_every_other_byte(
     copy_env: CopyEnv, cli: Runner, skopeo: Skopeo
 ) -> None:
     a, b = copy_env.a, copy_env.b
-    src, dst = unique(), unique()
-    pushed = a.push_image(src, "1.0")
-    copy_env.create_repo(dst, second=True)
+    src, dst, pushed = copy_env.image_to_copy("1.0")
     data = copy(cli, f"{a.host}/{src}:1.0", f"{b.host}/{dst}:oci", "--format", "oci")
     expected = rewrite(pushed.body, cv.TO_OCI)
     assert expected != pushed.body
@@ -92,9 +81,7 @@ def test_index_to_manifest_list_converts_children_first(
     copy_env: CopyEnv, cli: Runner, skopeo: Skopeo
 ) -> None:
     a, b = copy_env.a, copy_env.b
-    src, dst = unique(), unique()
-    index = a.push_index(src, "multi", oci=True)
-    copy_env.create_repo(dst, second=True)
+    src, dst, index = copy_env.index_to_copy("multi", oci=True)
     result = cli("image", "copy", f"{a.host}/{src}:multi", f"{b.host}/{dst}", "--format", "docker")
     assert result.exit_code == 0, result.stderr
     top = raw(skopeo, b.host, f"{dst}:multi")
@@ -118,9 +105,7 @@ def test_index_to_manifest_list_converts_children_first(
 
 def test_already_in_the_format_is_copied_as_it_is(copy_env: CopyEnv, cli: Runner) -> None:
     a, b = copy_env.a, copy_env.b
-    src, dst = unique(), unique()
-    index = a.push_index(src, "multi", oci=False)
-    copy_env.create_repo(dst, second=True)
+    src, dst, index = copy_env.index_to_copy("multi", oci=False)
     result = cli("image", "copy", f"{a.host}/{src}:multi", f"{b.host}/{dst}", "--format", "docker")
     assert result.exit_code == 0, result.stderr
     assert "already docker" in result.stderr

@@ -9,42 +9,32 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from pathlib import Path
 
 import pytest
 
 from tests.conftest import Runner, backends
 from tests.distribution.copy_support import (  # noqa: F401 - fixtures
     CopyEnv,
+    Skopeo,
     copy_env_fixture,
     proxy_b_fixture,
     registries_fixture,
+    skopeo_fixture,
 )
 from tests.distribution.images import Pushed, Registry
 from tests.distribution.proxy import Proxy
 from tests.distribution.referrers_front import (
     COSIGN_SIG,
+    PROVENANCE,
+    SBOM,
+    SIGNATURE,
     ReferrersFront,
     entry,
     push_cosign,
     push_referrer,
     push_tag_schema,
 )
-from tests.distribution.test_skopeo import Skopeo
 from tests.support.names import unique
-
-SBOM = "application/spdx+json"
-SIGNATURE = "application/vnd.example.signature.v1+json"
-PROVENANCE = "application/vnd.in-toto+json"
-
-
-@pytest.fixture(name="skopeo")
-def skopeo_fixture(copy_env: CopyEnv, tmp_path: Path) -> Skopeo:
-    """skopeo with both registries' credentials from docker-credential-ecrctl."""
-    authfile = tmp_path / "auth.json"
-    helpers = {copy_env.a.host: "ecrctl", copy_env.b.host: "ecrctl"}
-    authfile.write_text(json.dumps({"credHelpers": helpers}))
-    return Skopeo(authfile)
 
 
 def tag_of(digest: str) -> str:
@@ -132,9 +122,7 @@ def test_no_referrers_copies_the_image_alone(copy_env: CopyEnv, cli: Runner) -> 
 
 def test_a_signature_added_later_travels_on_the_next_copy(copy_env: CopyEnv, cli: Runner) -> None:
     a, b = copy_env.a, copy_env.b
-    src, dst = unique(), unique()
-    image = a.push_image(src, "1", oci=True)
-    copy_env.create_repo(dst, second=True)
+    src, dst, image = copy_env.image_to_copy("1", oci=True)
     args = ("image", "copy", f"{a.host}/{src}:1", f"{b.host}/{dst}:1")
     first = cli(*args, "-o", "json")
     assert first.exit_code == 0, first.stderr

@@ -17,14 +17,13 @@ from tests.distribution.copy_support import (  # noqa: F401 - fixtures
 from tests.distribution.images import Registry
 from tests.distribution.proxy import Proxy
 from tests.distribution.referrers_front import (
+    SBOM,
     ReferrersFront,
     push_cosign,
     push_referrer,
     push_tag_schema,
 )
 from tests.support.names import unique
-
-SBOM = "application/spdx+json"
 
 
 def outcomes(report: dict[str, Any]) -> dict[str, Any]:
@@ -108,9 +107,7 @@ def test_when_only_a_referrer_is_refused_the_run_exits_1(copy_env: CopyEnv, cli:
     """Every tag done, one referrer (listed by the source's API, so no tag of its own)
     refused: the batch of referrers is what did not finish."""
     a, b = copy_env.a, copy_env.b
-    src, dst = unique(), unique()
-    signed = a.push_image(src, "1.0", oci=True)
-    copy_env.create_repo(dst, second=True)
+    src, dst, signed = copy_env.image_to_copy("1.0", oci=True)
     with ReferrersFront(a.host) as source:
         copy_env.map_host(source.host)
         sbom = push_referrer(Registry(source.host, backends.MOTO_PASSWORD), src, signed, SBOM, b"x")

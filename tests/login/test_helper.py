@@ -35,6 +35,20 @@ def helper(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     )
 
 
+def get_in_a_new_interpreter(server: str) -> tuple[int, str, list[str]]:
+    """The helper's ``get`` of ``server``, run in a new interpreter: its exit code, its
+    answer, and the HEAVY modules it loaded."""
+    code = (
+        "import io, json, sys\nfrom ecrctl.login import helper as credhelper\n"
+        f"out = io.StringIO()\ncode = credhelper.run(['get'], io.StringIO({server!r}), out)\n"
+        f"heavy = sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r})\n"
+        "print(json.dumps([code, out.getvalue(), heavy]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    code, answer, heavy = json.loads(done.stdout)
+    return int(code), str(answer), list(heavy)
+
+
 def test_get_answers_from_the_cache() -> None:
     seed_token("cached-secret")
     done = helper("get", stdin=f"https://{ecr_host()}\n")
@@ -49,16 +63,9 @@ def test_get_answers_from_the_cache() -> None:
 def test_cache_hit_imports_nothing_heavy_and_calls_no_aws() -> None:
     seed_token("cached-secret")
     # without boto3/botocore loaded no AWS call can have been made
-    code = (
-        "import io, sys\nfrom ecrctl.login import helper as credhelper\n"
-        f"out = io.StringIO()\ncode = credhelper.run(['get'], io.StringIO({ecr_host()!r}), out)\n"
-        "print(code, out.getvalue().strip())\n"
-        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r}))\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    first, modules = done.stdout.splitlines()
-    assert first.startswith("0 ") and "cached-secret" in first
-    assert modules == "[]"
+    code, answer, heavy = get_in_a_new_interpreter(ecr_host())
+    assert code == 0 and "cached-secret" in answer
+    assert heavy == []
 
 
 def test_deferred_import_still_works_after_a_hit() -> None:
@@ -322,14 +329,8 @@ def test_cache_hits_of_other_forms_import_nothing_heavy(ecr_public: Any, server:
         assert helper("get", stdin=server).returncode == 0  # fetched once, then cached
     else:
         seed_token("s", region=parsed.region, host=server, endpoint=parsed.api_endpoint())
-    code = (
-        "import io, sys\nfrom ecrctl.login import helper as credhelper\n"
-        f"out = io.StringIO()\ncode = credhelper.run(['get'], io.StringIO({server!r}), out)\n"
-        "print(code)\n"
-        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r}))\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.splitlines() == ["0", "[]"], done.stdout + done.stderr
+    code, answer, heavy = get_in_a_new_interpreter(server)
+    assert (code, heavy) == (0, []), answer
 
 
 @pytest.mark.usefixtures("kernel_cache")

@@ -36,10 +36,19 @@ from tests.distribution.copy_support import (  # noqa: F401 - fixtures
 )
 from tests.distribution.proxy import Proxy
 from tests.login_support import ECRCTL, HELPER
-from tests.support.names import unique
 
 A = "123456789012"
 MAPPED, MAPPED_PUBLIC = "127.0.0.1:5996", "127.0.0.1:5997"
+# how MAPPED is served with the mapping ``mapped`` saves
+MAPPED_SHAPE = (
+    PRIVATE,
+    ECR_TOKEN,
+    MAPPED,
+    "111111111111",
+    "eu-central-1",
+    "aws",
+    "http://127.0.0.1:9",
+)
 
 
 @pytest.fixture
@@ -181,15 +190,7 @@ ANSWERS = [
         None,
         None,
         False,
-        (
-            PRIVATE,
-            ECR_TOKEN,
-            MAPPED,
-            "111111111111",
-            "eu-central-1",
-            "aws",
-            "http://127.0.0.1:9",
-        ),
+        MAPPED_SHAPE,
     ),
     (
         MAPPED_PUBLIC,
@@ -223,15 +224,7 @@ ANSWERS = [
         MAPPED,
         None,
         False,
-        (
-            PRIVATE,
-            ECR_TOKEN,
-            MAPPED,
-            "111111111111",
-            "eu-central-1",
-            "aws",
-            "http://127.0.0.1:9",
-        ),
+        MAPPED_SHAPE,
     ),
     (
         "127.0.0.1:6000",
@@ -462,9 +455,7 @@ def token_requests(proxy: Proxy) -> int:
 @pytest.mark.services
 def test_a_copy_reads_config_toml_once(copy_env: CopyEnv, ecr_api: Proxy) -> None:
     a, b = copy_env.a, copy_env.b
-    src, dst = unique(), unique()
-    a.push_image(src, "1")
-    copy_env.create_repo(dst, second=True)
+    src, dst, _ = copy_env.image_to_copy("1")
     done, opens = config_opens(ECRCTL, "image", "copy", f"{a.host}/{src}:1", f"{b.host}/{dst}:1")
     assert done.returncode == 0, done.stderr
     assert opens == 1
@@ -487,9 +478,7 @@ def test_one_token_per_ecr_host_per_command(
     asks one token for it; a copy between two asks one for each."""
     monkeypatch.setenv("ECRCTL_NO_CACHE", "1")
     a, b = copy_env.a, copy_env.b
-    src, dst = unique(), unique()
-    a.push_image(src, "1")
-    copy_env.create_repo(dst, second=True)
+    src, dst, _ = copy_env.image_to_copy("1")
     within = cli("image", "copy", f"{a.host}/{src}:1", f"{a.host}/{src}:2")
     assert within.exit_code == 0, within.stderr
     assert token_requests(ecr_api) == 1

@@ -5,6 +5,7 @@ thing broken (or changed and still fine) per condition."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -92,8 +93,29 @@ EC2 = {"launch": "EC2"}
 EU_IMAGE = f"{w.ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/team/web:1"
 DENY_PULL = {"Effect": "Deny", "Principal": "*", "Action": "ecr:BatchGetImage", "Resource": "*"}
 
-# (condition, how the world is built, what breaks it, status, words of the detail)
-BROKEN: list[tuple[str, dict[str, Any], Callable[[Net], None], str, str]] = [
+# (condition, how the world is built, what changes it, status, words of the detail)
+Row = tuple[str, dict[str, Any], Callable[[Net], None], str, str]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One row of a table of changes."""
+
+    condition: str
+    setup: dict[str, Any]
+    change: Callable[[Net], None]
+    status: str
+    words: str
+
+
+def each(table: list[Row]) -> pytest.MarkDecorator:
+    """A test per row of ``table``, named by its condition and its place."""
+    ids = [f"{row[0]}-{i}" for i, row in enumerate(table)]
+    return pytest.mark.parametrize("case", [Case(*row) for row in table], ids=ids)
+
+
+# what breaks each condition
+BROKEN: list[Row] = [
     (
         "vpc.dns-support",
         {},
@@ -180,31 +202,25 @@ BROKEN: list[tuple[str, dict[str, Any], Callable[[Net], None], str, str]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("condition", "setup", "breaker", "status", "words"),
-    BROKEN,
-    ids=[f"{c[0]}-{i}" for i, c in enumerate(BROKEN)],
-)
-def test_one_broken_condition_is_reported(
-    aws: dict[str, Any],
-    cli: Runner,
-    condition: str,
-    setup: dict[str, Any],
-    breaker: Callable[[Net], None],
-    status: str,
-    words: str,
-) -> None:
-    net = w.build(aws["ec2"], aws["ecs"], **setup)
-    breaker(net)
+def changed_and_found(aws: dict[str, Any], cli: Runner, case: Case) -> tuple[int, dict[str, Any]]:
+    """Build the world of ``case`` and change it, run the check: the finding of its
+    condition has its status and words. The exit code and every finding."""
+    case.change(w.build(aws["ec2"], aws["ecs"], **case.setup))
     code, found, _ = check(cli, *SERVICE)
-    assert found[condition]["status"] == status, found[condition]
-    assert words in found[condition]["detail"], found[condition]
-    assert code == (1 if status == "fail" else 0)
-    others = {i: c["status"] for i, c in found.items() if i != condition}
-    if condition not in ("ingress.https", "endpoint.ecr.dkr", "endpoint.s3"):
+    assert found[case.condition]["status"] == case.status, found[case.condition]
+    assert case.words in found[case.condition]["detail"], found[case.condition]
+    return code, found
+
+
+@each(BROKEN)
+def test_one_broken_condition_is_reported(aws: dict[str, Any], cli: Runner, case: Case) -> None:
+    code, found = changed_and_found(aws, cli, case)
+    assert code == (1 if case.status == "fail" else 0)
+    others = {i: c["status"] for i, c in found.items() if i != case.condition}
+    if case.condition not in ("ingress.https", "endpoint.ecr.dkr", "endpoint.s3"):
         assert "fail" not in others.values(), others
-    if status == "fail":
-        assert found[condition]["fix"], found[condition]
+    if case.status == "fail":
+        assert found[case.condition]["fix"], found[case.condition]
 
 
 def _nothing(net: Net) -> None:
@@ -229,8 +245,8 @@ def _s3_full_access(net: Net) -> None:
 REPOSITORY = f"arn:aws:ecr:{w.REGION}:{w.ACCOUNT}:repository/team/web"
 ON_CONDITION = {**w.allow(["s3:GetObject"], [w.LAYERS]), "Condition": {"StringEquals": {"a": "b"}}}
 
-# (condition, how the world is built, the change, status, words of the detail)
-STILL_FINE: list[tuple[str, dict[str, Any], Callable[[Net], None], str, str]] = [
+# changes each condition survives
+STILL_FINE: list[Row] = [
     ("vpc.amazon-dns", {}, _dhcp(["AmazonProvidedDNS"]), "ok", "AmazonProvidedDNS"),
     (
         "policy.ecr.dkr",
@@ -267,25 +283,9 @@ STILL_FINE: list[tuple[str, dict[str, Any], Callable[[Net], None], str, str]] = 
 ]
 
 
-@pytest.mark.parametrize(
-    ("condition", "setup", "change", "status", "words"),
-    STILL_FINE,
-    ids=[f"{c[0]}-{i}" for i, c in enumerate(STILL_FINE)],
-)
-def test_a_change_that_keeps_the_condition(
-    aws: dict[str, Any],
-    cli: Runner,
-    condition: str,
-    setup: dict[str, Any],
-    change: Callable[[Net], None],
-    status: str,
-    words: str,
-) -> None:
-    net = w.build(aws["ec2"], aws["ecs"], **setup)
-    change(net)
-    code, found, _ = check(cli, *SERVICE)
-    assert found[condition]["status"] == status, found[condition]
-    assert words in found[condition]["detail"], found[condition]
+@each(STILL_FINE)
+def test_a_change_that_keeps_the_condition(aws: dict[str, Any], cli: Runner, case: Case) -> None:
+    code, found = changed_and_found(aws, cli, case)
     assert code == 0, found
 
 

@@ -23,6 +23,7 @@ from tests.public_support import (  # noqa: F401 - the fake fixture
     fake_fixture,
     public_repository,
 )
+from tests.support.names import unique
 
 ACCOUNT = "123456789012"
 ALIAS = "ecrctl-alias"
@@ -89,6 +90,12 @@ class PublicWorld:
 
     def repository(self, name: str) -> dict[str, Any]:
         return public_repository(name, alias=ALIAS)
+
+    def new_repository(self) -> str:
+        """A new public repository's name, which the API now knows."""
+        name = unique()
+        self.repositories.add(name)
+        return name
 
     def answer(self) -> None:
         self.fake.answers["DescribeRepositories"] = self._repositories

@@ -112,8 +112,7 @@ def test_copy_into_ecr_public_uses_the_ecr_public_token(
     # is a copy within it, as ECR Public has no PutImage to retag with
     src = unique("private")
     pushed = copy_env.a.push_image(src, "1")
-    name = unique()
-    world.repositories.add(name)
+    name = world.new_repository()
     public = f"{mapped.host}/{ALIAS}/{name}"
     copied = cli("image", "copy", f"{copy_env.a.host}/{src}:1", f"{public}:1", "-o", "json")
     assert copied.exit_code == 0, copied.stderr

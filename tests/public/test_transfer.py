@@ -37,8 +37,7 @@ def test_push_with_ecr_publics_token_then_pull_anonymously(
     docker_env: DockerBackends,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    name = unique()
-    world.repositories.add(name)
+    name = world.new_repository()
     config = _docker_config()
     destination = f"{mapped.host}/{ALIAS}/{name}:1"
     pushed = cli("image", "push", docker_env.image, destination, "-o", "json")
@@ -73,8 +72,7 @@ def test_push_with_ecr_publics_token_then_pull_anonymously(
 def test_public_flag_pushes_to_the_repository_uri_and_pulls_with_the_token(
     cli: Runner, world: PublicWorld, mapped: PublicRegistry, docker_env: DockerBackends
 ) -> None:
-    name = unique()
-    world.repositories.add(name)
+    name = world.new_repository()
     _docker_config()
     pushed = cli("image", "push", docker_env.image, f"{name}:2", "--public")
     assert pushed.exit_code == 0, pushed.stderr
@@ -108,8 +106,7 @@ def test_a_missing_public_repository_is_bad_input_and_nothing_is_pushed(
 def test_an_alias_of_someone_else_is_refused_before_the_push(
     cli: Runner, world: PublicWorld, mapped: PublicRegistry, docker_env: DockerBackends
 ) -> None:
-    name = unique()
-    world.repositories.add(name)
+    name = world.new_repository()
     result = cli("image", "push", docker_env.image, f"{mapped.host}/other/{name}:1")
     assert result.exit_code == 2, result.stderr
     assert (
@@ -127,8 +124,7 @@ def test_an_alias_of_someone_else_is_refused_before_the_push(
 def test_a_local_image_named_for_ecr_public_is_pushed_there(
     cli: Runner, world: PublicWorld, mapped: PublicRegistry, docker_env: DockerBackends
 ) -> None:
-    name = unique()
-    world.repositories.add(name)
+    name = world.new_repository()
     local = f"{mapped.host}/{ALIAS}/{name}:3"
     engine_api(docker_env).tag(docker_env.image, f"{mapped.host}/{ALIAS}/{name}", "3")
     result = cli("image", "push", local, "-o", "json")
@@ -151,8 +147,7 @@ def test_create_with_ecr_public_is_refused_before_any_call(
 def test_pull_json_has_the_private_fields_and_the_public_ones(
     cli: Runner, world: PublicWorld, mapped: PublicRegistry, docker_env: DockerBackends
 ) -> None:
-    name = unique()
-    world.repositories.add(name)
+    name = world.new_repository()
     assert cli("image", "push", docker_env.image, f"{name}:1", "--public").exit_code == 0
     pulled = cli("image", "pull", f"{mapped.host}/{ALIAS}/{name}:1", "-o", "json")
     assert pulled.exit_code == 0, pulled.stderr

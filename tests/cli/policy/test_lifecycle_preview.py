@@ -311,21 +311,18 @@ def _stub_remote(stubber: Stubber, text: str | None, results: list[dict[str, Any
     )
 
 
+def against_stubbed_ecr(cli: Runner, client: Any, *args: str, policy: str | None = None) -> Result:
+    """``policy lifecycle preview team/app ARGS`` with the stubbed ECR client; ``policy``,
+    when given, read from stdin."""
+    given = ("--policy", "-") if policy is not None else ()
+    return cli(*PREVIEW, "team/app", *given, *args, input=policy, app=app_with_ecr(client))
+
+
 def test_remote_preview_prints_aws_results(cli: Runner, stubbed: tuple[Any, Stubber]) -> None:
     client, stubber = stubbed
     text = json.dumps(MULTI.policy)
     _stub_remote(stubber, text, [_remote_result("A", 1)])
-    result = cli(
-        *PREVIEW,
-        "team/app",
-        "--policy",
-        "-",
-        "--remote",
-        "-o",
-        "json",
-        input=text,
-        app=app_with_ecr(client),
-    )
+    result = against_stubbed_ecr(cli, client, "--remote", "-o", "json", policy=text)
     assert result.exit_code == 0, result.stderr
     assert result.json["previewResults"][0]["imageDigest"] == MULTI.images["A"].digest
     assert "waiting for AWS's lifecycle policy preview of team/app" in result.stderr
@@ -350,15 +347,7 @@ def test_compare_agreeing_previews_exit_0(cli: Runner, stubbed: tuple[Any, Stubb
     text = json.dumps(MULTI.policy)
     _stub_images(stubber)
     _stub_remote(stubber, text, [_remote_result("A", 1)])
-    result = cli(
-        *PREVIEW,
-        "team/app",
-        "--policy",
-        "-",
-        "--compare",
-        input=text,
-        app=app_with_ecr(client),
-    )
+    result = against_stubbed_ecr(cli, client, "--compare", policy=text)
     assert result.exit_code == 0, result.stderr
     assert "the local preview and AWS's agree: 3 image(s): 1 expire, 2 kept" in result.stderr
 
@@ -376,14 +365,7 @@ def test_compare_lists_every_disagreement_and_exits_1(
     _stub_images(stubber)
     # an emulator with OR matching and no protection would expire B under rule 2
     _stub_remote(stubber, None, [_remote_result("A", 1), _remote_result("B", 2)])
-    result = cli(
-        *PREVIEW,
-        "team/app",
-        "--compare",
-        "-o",
-        "json",
-        app=app_with_ecr(client),
-    )
+    result = against_stubbed_ecr(cli, client, "--compare", "-o", "json")
     assert result.exit_code == 1
     assert result.json["differences"] == [
         {

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ACCOUNT, REGION, Runner
+from tests.conftest import ACCOUNT, REGION, Result, Runner
 from tests.support.aws import role_keys
 
 pytestmark = pytest.mark.usefixtures("moto")
@@ -123,6 +123,14 @@ def test_an_explicit_deny_is_exit_1(cli: Runner, setup: Any) -> None:
     assert re.search(r"ecr:GetDownloadUrlForLayer +allowed +pull #1", result.stdout)
 
 
+def denying(cli: Runner, principal: str) -> tuple[Result, dict[str, dict[str, Any]]]:
+    """``policy test team/app --principal PRINCIPAL -o json``, which denies an action
+    (exit 1): the result and its results by action."""
+    result = cli("policy", "test", "team/app", "--principal", principal, "-o", "json")
+    assert result.exit_code == 1
+    return result, {r["action"]: r for r in result.json["results"]}
+
+
 def test_a_users_group_policies(cli: Runner, iam: Any, setup: Any) -> None:
     iam.create_user(UserName="alice")
     iam.create_group(GroupName="builders")
@@ -133,9 +141,7 @@ def test_a_users_group_policies(cli: Runner, iam: Any, setup: Any) -> None:
         PolicyDocument=doc({"Effect": "Allow", "Action": [TOKEN, *PULL], "Resource": "*"}),
     )
     alice = f"arn:aws:iam::{ACCOUNT}:user/alice"
-    result = cli("policy", "test", "team/app", "--principal", alice, "-o", "json")
-    assert result.exit_code == 1
-    by_action = {r["action"]: r for r in result.json["results"]}
+    result, by_action = denying(cli, alice)
     assert by_action["ecr:PutImage"]["decision"] == "implicitDeny"
     assert by_action["ecr:PutImage"]["reasons"] == [
         "no identity policy allows it",
@@ -160,9 +166,7 @@ def test_a_roles_boundary(cli: Runner, iam: Any, setup: Any) -> None:
         PolicyName="all",
         PolicyDocument=doc({"Effect": "Allow", "Action": "ecr:*", "Resource": "*"}),
     )
-    result = cli("policy", "test", "team/app", "--principal", ROLE, "-o", "json")
-    assert result.exit_code == 1
-    by_action = {r["action"]: r for r in result.json["results"]}
+    result, by_action = denying(cli, ROLE)
     assert by_action["ecr:PutImage"]["decision"] == "implicitDeny"
     assert by_action["ecr:PutImage"]["reasons"] == [
         "the permissions boundary pull-only does not allow it",

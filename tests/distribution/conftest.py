@@ -1,0 +1,22 @@
+"""The hostile registries the distribution tests talk to: ``registry`` on 127.0.0.1 (the
+host the user named) and ``other`` on 127.0.0.2 (a host it points at)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.distribution.hostile import Hostile
+
+
+@pytest.fixture
+def registry() -> Iterator[Hostile]:
+    with Hostile("127.0.0.1") as server:
+        yield server
+
+
+@pytest.fixture
+def other() -> Iterator[Hostile]:
+    with Hostile("127.0.0.2") as server:
+        yield server
