@@ -133,13 +133,13 @@ def build(url: str) -> None:
 def scan_once(url: str, revisions: int, workers: int) -> tuple[float, collections.Counter[str]]:
     from ecrctl.aws.clients import Aws
     from ecrctl.aws.settings import AwsSettings
-    from ecrctl.usage.scan import ScanOptions, repository_usage
+    from ecrctl.usage.scan import UsageOptions, repository_usage
 
     calls: collections.Counter[str] = collections.Counter()
     aws = Aws(AwsSettings(endpoint_url=url))
     aws.session.register("before-call", lambda model, **_: calls.update([model.name]))
     start = time.perf_counter()
-    found = repository_usage(aws, "app", ScanOptions(revisions=revisions, workers=workers))
+    found = repository_usage(aws, "app", UsageOptions(revisions=revisions, workers=workers))
     elapsed = time.perf_counter() - start
     scope = found.usage.scope
     assert scope.services == CLUSTERS * SERVICES_PER_CLUSTER, scope

@@ -22,7 +22,7 @@ from ecrctl.cli.render import notice, warn
 if TYPE_CHECKING:
     from ecrctl.usage.calls import Progress
     from ecrctl.usage.model import RepositoryUsage
-    from ecrctl.usage.scan import ScanOptions
+    from ecrctl.usage.scan import UsageOptions
 
 
 @dataclass(frozen=True)
@@ -99,10 +99,10 @@ usage_options = options_as_one("usage_scan", _usage_request, *OPTIONS)
 """The ``--usage-*`` options, passed to the command as one ``usage_scan``."""
 
 
-def scan_options(request: UsageRequest) -> ScanOptions:
+def scan_options(request: UsageRequest) -> UsageOptions:
     """The scan's options; ``--usage-from`` read and parsed (exit 2 when it does not read)."""
     from ecrctl.cli.common import read_source
-    from ecrctl.usage.scan import ScanOptions
+    from ecrctl.usage.scan import UsageOptions
 
     external = None
     if request.source is not None:
@@ -110,7 +110,7 @@ def scan_options(request: UsageRequest) -> ScanOptions:
 
         text = read_source(request.source, what="--usage-from file")
         external = parse_external(text, request.source)
-    return ScanOptions(
+    return UsageOptions(
         revisions=request.revisions,
         regions=request.regions,
         roles=request.roles,

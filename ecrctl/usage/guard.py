@@ -15,7 +15,7 @@ from ecrctl.usage.model import IN_USE, UNKNOWN, RepositoryUsage, Use
 if TYPE_CHECKING:
     from ecrctl.aws.clients import Aws
     from ecrctl.usage.calls import Progress
-    from ecrctl.usage.scan import ScanOptions
+    from ecrctl.usage.scan import UsageOptions
 
 IMAGE_DELETED = "IMAGE_DELETED"  # a delete plan item's action when the image goes
 SHOWN_USERS = 3  # per image in the refusal line
@@ -89,7 +89,7 @@ def guard_delete(
     aws: Aws,
     repository: str,
     targets: Sequence[DeleteTarget],
-    options: ScanOptions | None = None,
+    options: UsageOptions | None = None,
     progress: Progress | None = None,
 ) -> RepositoryUsage:
     """Scan usage, then :func:`check_delete`. Returns the usage."""

@@ -23,8 +23,8 @@ from ecrctl.usage.sagemaker import ModelScan
 from ecrctl.usage.schedules import RuleScan, ScheduleScan
 from ecrctl.usage.targets import (
     DEFAULT_REVISIONS,
-    ScanOptions,
     Target,
+    UsageOptions,
     caller_account,
     in_region,
     plan,
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_REVISIONS",
-    "ScanOptions",
+    "UsageOptions",
     "for_repository",
     "repository_usage",
     "scan_usage",
@@ -59,7 +59,7 @@ def _scan_target(target: Target, calls: Calls) -> list[Reference]:
 
 def scan_usage(
     aws: Aws,
-    options: ScanOptions | None = None,
+    options: UsageOptions | None = None,
     progress: Progress | None = None,
     *,
     repositories: set[RepositoryKey] | None = None,
@@ -68,7 +68,7 @@ def scan_usage(
     """Every ECR image the runners use in the scan's accounts and regions; tags
     resolved for ``repositories`` only (None: every repository referenced). With
     ``key``, the scan is that repository's: its region and its replicas."""
-    options = options or ScanOptions()
+    options = options or UsageOptions()
     calls = Calls(progress, options.workers)
     try:
         account = caller_account(aws)
@@ -136,7 +136,7 @@ def _found(image: ImageUri, tags: dict[str, str], digests: set[str]) -> bool:
 def repository_usage(
     aws: Aws,
     repository: str,
-    options: ScanOptions | None = None,
+    options: UsageOptions | None = None,
     progress: Progress | None = None,
 ) -> RepositoryUsage:
     """The users of ``repository``'s images (in ``--registry-id``'s registry, or the caller's)."""

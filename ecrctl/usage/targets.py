@@ -31,7 +31,7 @@ DEFAULT_REVISIONS = 5
 
 
 @dataclass(frozen=True)
-class ScanOptions:
+class UsageOptions:
     """What the scan covers beyond the caller's account in the registry's region."""
 
     revisions: int = DEFAULT_REVISIONS  # the newest N revisions of each task-definition family
@@ -116,7 +116,7 @@ def replication(aws: Aws, calls: Calls, key: RepositoryKey) -> list[RepositoryKe
 
 
 def plan(
-    aws: Aws, calls: Calls, options: ScanOptions, key: RepositoryKey | None, account: str
+    aws: Aws, calls: Calls, options: UsageOptions, key: RepositoryKey | None, account: str
 ) -> Plan:
     """The targets of a scan of ``key`` (None: every repository) by ``account``."""
     home = key[1] if key else aws.region

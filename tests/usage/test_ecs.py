@@ -13,7 +13,7 @@ from ecrctl.aws.clients import Aws
 from ecrctl.usage.calls import Calls
 from ecrctl.usage.ecs import EcsScan
 from ecrctl.usage.model import BY_DIGEST, BY_TAG, RUNNING, Scope, Unreadable, User, references_to
-from ecrctl.usage.scan import ScanOptions, repository_usage
+from ecrctl.usage.scan import UsageOptions, repository_usage
 from tests.usage import world as w
 
 pytestmark = pytest.mark.usefixtures("in_process")
@@ -32,7 +32,7 @@ def test_only_the_newest_n_revisions_of_a_family_count(in_process: None) -> None
         arn = world.task_definition("job", w.uri("app", digest=digest))
         first = first or arn
     world.service("batch", "pinned", first)  # a service still on revision 1
-    usage = repository_usage(Aws(), "app", ScanOptions(revisions=3))
+    usage = repository_usage(Aws(), "app", UsageOptions(revisions=3))
     in_use = [usage.status(d) == "in use" for d in digests]
     assert in_use == [True, False, False, False, True, True, True]
     assert w.texts(usage, digests[0]) == ["service batch/pinned (job:1) [digest]"]

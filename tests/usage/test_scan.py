@@ -8,7 +8,7 @@ import pytest
 from ecrctl.aws.clients import Aws
 from ecrctl.errors import InvalidInput
 from ecrctl.usage.model import NOT_IN_USE
-from ecrctl.usage.scan import ScanOptions, repository_usage, scan_usage
+from ecrctl.usage.scan import UsageOptions, repository_usage, scan_usage
 from tests.usage import world as w
 
 pytestmark = pytest.mark.usefixtures("in_process")
@@ -66,4 +66,4 @@ def test_scan_usage_resolves_every_repository_in_the_region(scene: w.World) -> N
 
 def test_revisions_must_be_a_count() -> None:
     with pytest.raises(InvalidInput, match="--usage-revisions 0"):
-        ScanOptions(revisions=0)
+        UsageOptions(revisions=0)

@@ -12,7 +12,7 @@ import pytest
 from ecrctl.aws.clients import Aws
 from ecrctl.usage.calls import Calls
 from ecrctl.usage.model import IN_USE, NOT_IN_USE, Scope
-from ecrctl.usage.scan import ScanOptions, repository_usage
+from ecrctl.usage.scan import UsageOptions, repository_usage
 from ecrctl.usage.schedules import RuleScan, ScheduleScan
 from tests.usage import world as w
 
@@ -37,7 +37,7 @@ def test_a_rule_keeps_its_task_definitions_image_in_use(scene: tuple[w.World, li
     world, digests = scene
     world.rule("hourly", "cron:1")
     world.rule("on-bus", "nightly:1", bus="jobs")
-    usage = repository_usage(Aws(), "app", ScanOptions(revisions=1))
+    usage = repository_usage(Aws(), "app", UsageOptions(revisions=1))
     assert w.texts(usage, digests[0]) == ["EventBridge rule hourly (cron:1) [tag cron]"]
     assert w.texts(usage, digests[1]) == ["EventBridge rule jobs/on-bus (nightly:1) [tag nightly]"]
     assert usage.status(digests[3]) == NOT_IN_USE
@@ -50,7 +50,7 @@ def test_a_schedule_keeps_its_task_definitions_image_in_use(
 ) -> None:
     world, digests = scene
     world.schedule("nightly", f"arn:aws:ecs:us-east-1:{w.ACCOUNT}:task-definition/nightly:1")
-    usage = repository_usage(Aws(), "app", ScanOptions(revisions=1))
+    usage = repository_usage(Aws(), "app", UsageOptions(revisions=1))
     assert w.texts(usage, digests[1]) == ["schedule default/nightly (nightly:1) [tag nightly]"]
     assert usage.status(digests[1]) == IN_USE and usage.status(digests[0]) == NOT_IN_USE
     assert (usage.usage.scope.schedules, usage.usage.scope.schedule_targets) == (1, 1)

@@ -11,7 +11,7 @@ from ecrctl.aws.settings import AwsSettings
 from ecrctl.errors import InvalidInput
 from ecrctl.usage.calls import Calls
 from ecrctl.usage.model import IN_USE, NOT_IN_USE
-from ecrctl.usage.scan import ScanOptions, repository_usage
+from ecrctl.usage.scan import UsageOptions, repository_usage
 from ecrctl.usage.targets import SESSION_NAME, plan, role_account
 from tests.support.aws import role_keys
 from tests.usage import world as w
@@ -40,7 +40,7 @@ def test_role_accounts(arn: str, account: str) -> None:
 )
 def test_options_are_checked_before_any_call(options: dict[str, object], message: str) -> None:
     with pytest.raises(InvalidInput) as refused:
-        ScanOptions(**options)  # type: ignore[arg-type]
+        UsageOptions(**options)  # type: ignore[arg-type]
     assert message in refused.value.one_line()
 
 
@@ -53,7 +53,7 @@ def _replicate(world: w.World, *destinations: tuple[str, str], prefix: str = "")
     world.ecr.put_replication_configuration(replicationConfiguration={"rules": [rule]})
 
 
-def _plan(options: ScanOptions) -> tuple[list[str], list[tuple[str, str, str]], list[str]]:
+def _plan(options: UsageOptions) -> tuple[list[str], list[tuple[str, str, str]], list[str]]:
     calls = Calls()
     try:
         found = plan(Aws(), calls, options, KEY, w.ACCOUNT)
@@ -67,11 +67,11 @@ def test_the_default_regions_are_the_registrys_and_its_replicas(in_process: None
     world = w.clients()
     world.ecr.create_repository(repositoryName="app")
     _replicate(world, (w.ACCOUNT, "us-west-2"), (w.ACCOUNT, "eu-west-1"))
-    where, replicas, gaps = _plan(ScanOptions())
+    where, replicas, gaps = _plan(UsageOptions())
     assert where == [f"{w.ACCOUNT}/us-east-1", f"{w.ACCOUNT}/us-west-2", f"{w.ACCOUNT}/eu-west-1"]
     assert replicas == [(w.ACCOUNT, "us-west-2", "app"), (w.ACCOUNT, "eu-west-1", "app")]
     assert gaps == []
-    given, none, _ = _plan(ScanOptions(regions=("ap-south-1",)))
+    given, none, _ = _plan(UsageOptions(regions=("ap-south-1",)))
     assert (given, none) == ([f"{w.ACCOUNT}/ap-south-1"], [])
 
 
@@ -79,20 +79,20 @@ def test_a_filter_that_does_not_take_the_repository_replicates_nothing(in_proces
     world = w.clients()
     world.ecr.create_repository(repositoryName="app")
     _replicate(world, (w.ACCOUNT, "us-west-2"), prefix="team/")
-    assert _plan(ScanOptions())[:2] == ([f"{w.ACCOUNT}/us-east-1"], [])
+    assert _plan(UsageOptions())[:2] == ([f"{w.ACCOUNT}/us-east-1"], [])
 
 
 def test_a_replica_in_another_account_needs_a_role(in_process: None) -> None:
     world = w.clients()
     world.ecr.create_repository(repositoryName="app")
     _replicate(world, (OTHER, "us-west-2"))
-    where, _, gaps = _plan(ScanOptions())
+    where, _, gaps = _plan(UsageOptions())
     assert where == [f"{w.ACCOUNT}/us-east-1", f"{w.ACCOUNT}/us-west-2"]
     assert gaps == [
         f"account {OTHER}, us-west-2 was not scanned: image usage is unknown (a replica of app "
         "lives there; give --usage-role for its account)"
     ]
-    with_role, _, none = _plan(ScanOptions(roles=(ROLE,)))
+    with_role, _, none = _plan(UsageOptions(roles=(ROLE,)))
     assert none == [] and f"{OTHER}/us-west-2" in with_role and f"{OTHER}/us-east-1" in with_role
 
 
@@ -106,7 +106,7 @@ def test_a_second_account_is_scanned_with_the_role(in_process: None) -> None:
     theirs.task_definition("web", w.uri("app", "v1"))
     alone = repository_usage(Aws(), "app")
     assert alone.status(used) == NOT_IN_USE  # the caller's account runs nothing
-    usage = repository_usage(Aws(AwsSettings()), "app", ScanOptions(roles=(ROLE,)))
+    usage = repository_usage(Aws(AwsSettings()), "app", UsageOptions(roles=(ROLE,)))
     assert w.texts(usage, used) == [f"task definition web:1 in account {OTHER}, us-east-1 [tag v1]"]
     assert usage.status(used) == IN_USE and usage.status(free) == NOT_IN_USE
     scanned = usage.to_json()["scope"]
@@ -124,7 +124,7 @@ def test_a_task_in_another_region_pulling_cross_region_counts(in_process: None) 
     west = w.clients()
     west.ecs = boto3.client("ecs", region_name="us-west-2")
     west.task_definition("web", w.uri("app", "v1"))
-    usage = repository_usage(Aws(), "app", ScanOptions(regions=("us-east-1", "us-west-2")))
+    usage = repository_usage(Aws(), "app", UsageOptions(regions=("us-east-1", "us-west-2")))
     assert w.texts(usage, used) == [
         f"task definition web:1 in account {w.ACCOUNT}, us-west-2 [tag v1]"
     ]
