@@ -123,11 +123,11 @@ def printable(text: str | None) -> str:
 
 def _table(data: dict[str, Any]) -> Table:
     from ecrctl.cli.render import fmt_time
-    from ecrctl.events.model import parse_time
+    from ecrctl.events.model import event_time
 
     rows = [
         [
-            fmt_time(parse_time(e["eventTime"])),
+            fmt_time(event_time(e["eventTime"])),
             *map(printable, [e["eventName"], e["repositoryName"], e["summary"]]),
             *map(printable, [e["principal"], e["sourceIPAddress"], e["userAgent"]]),
         ]

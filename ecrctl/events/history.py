@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ecrctl.events.changes import Change, Tracker
 from ecrctl.events.model import Event, put_image_digest
 from ecrctl.events.query import Reading, collect
-from ecrctl.events.window import iso
+from ecrctl.events.window import cloudtrail_time
 
 if TYPE_CHECKING:
     from ecrctl.aws.clients import Aws
@@ -42,8 +42,8 @@ class Period:
         ending = self.ending
         return {
             "imageDigest": self.digest,
-            "from": iso(self.start),
-            "to": iso(self.end) if self.end else None,
+            "from": cloudtrail_time(self.start),
+            "to": cloudtrail_time(self.end) if self.end else None,
             "how": self.how,
             "principal": self.event.principal,
             "eventId": self.event.event_id,

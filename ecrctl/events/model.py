@@ -66,7 +66,7 @@ class Event:
         }
 
 
-def parse_time(value: Any) -> datetime | None:
+def event_time(value: Any) -> datetime | None:
     """CloudTrail's ``eventTime`` (``2019-04-15T16:45:00Z``) or epoch seconds, in UTC."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return datetime.fromtimestamp(value, UTC)
@@ -126,7 +126,7 @@ def from_record(record: Mapping[str, Any]) -> Event | None:
     """The ECR event a CloudTrail record describes; ``None`` for another service's."""
     if record.get("eventSource") != ECR_SOURCE:
         return None
-    moment = parse_time(record.get("eventTime"))
+    moment = event_time(record.get("eventTime"))
     name = record.get("eventName")
     if moment is None or not isinstance(name, str) or not name:
         return None

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from ecrctl.events.changes import Change, Tracker
 from ecrctl.events.model import LAYER_UPLOADS, Event, from_record, image_ids, put_image_digest
 from ecrctl.events.sources import Progress, Source, from_files, from_history
-from ecrctl.events.window import Window, iso
+from ecrctl.events.window import Window, cloudtrail_time
 
 if TYPE_CHECKING:
     from ecrctl.aws.clients import Aws
@@ -80,8 +80,8 @@ class Collected:
         window = self.window
         return {
             "source": self.source,
-            "since": iso(window.since),
-            "until": iso(window.until),
+            "since": cloudtrail_time(window.since),
+            "until": cloudtrail_time(window.until),
             "notes": self.notes,
         }
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ecrctl.events import lookup, trailfiles
-from ecrctl.events.window import Window, iso
+from ecrctl.events.window import Window, cloudtrail_time
 
 if TYPE_CHECKING:
     from ecrctl.aws.clients import Aws
@@ -43,7 +43,7 @@ def from_history(aws: Aws, window: Window, now: datetime, progress: Progress | N
     notes = []
     if window.since < start:
         notes.append(
-            f"CloudTrail's event history keeps 90 days: events before {iso(start)} are "
+            f"CloudTrail's event history keeps 90 days: events before {cloudtrail_time(start)} are "
             "only in a trail's log files (--trail NAME, or --bucket BUCKET)"
         )
     if start > window.until:

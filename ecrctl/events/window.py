@@ -28,15 +28,15 @@ class Window:
         return self.since <= moment <= self.until
 
     def to_json(self) -> dict[str, str]:
-        return {"since": iso(self.since), "until": iso(self.until)}
+        return {"since": cloudtrail_time(self.since), "until": cloudtrail_time(self.until)}
 
 
-def iso(moment: datetime) -> str:
+def cloudtrail_time(moment: datetime) -> str:
     """``2024-05-01T12:00:00Z``: CloudTrail's own form of a time."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def parse_time(text: str, now: datetime, *, option: str) -> datetime:
+def parse_bound(text: str, now: datetime, *, option: str) -> datetime:
     """One ``--since``/``--until`` value as an aware UTC datetime."""
     value = text.strip()
     duration = _DURATION.fullmatch(value)
@@ -55,12 +55,12 @@ def parse_time(text: str, now: datetime, *, option: str) -> datetime:
 def window(since: str | None, until: str | None, now: datetime) -> Window:
     """The window ``--since``/``--until`` name; by default the last 90 days up to ``now``."""
     start = (
-        parse_time(since, now, option="--since") if since else now - timedelta(days=DEFAULT_DAYS)
+        parse_bound(since, now, option="--since") if since else now - timedelta(days=DEFAULT_DAYS)
     )
-    end = parse_time(until, now, option="--until") if until else now
+    end = parse_bound(until, now, option="--until") if until else now
     if start > end:
         raise InvalidInput(
-            f"--since {iso(start)} is after --until {iso(end)}",
+            f"--since {cloudtrail_time(start)} is after --until {cloudtrail_time(end)}",
             hint="give an earlier --since or a later --until",
         )
     return Window(start, end)

@@ -17,7 +17,7 @@ from ecrctl.aws.clients import Aws
 from ecrctl.aws.settings import AwsSettings
 from ecrctl.events.changes import short
 from ecrctl.events.sources import Source, from_files, from_history
-from ecrctl.events.window import Window, iso
+from ecrctl.events.window import Window, cloudtrail_time
 from tests.conftest import ACCOUNT, REGION, Runner
 from tests.events import records as r
 from tests.events.lookup_server import LookupEvents, ecrctl, serving
@@ -54,8 +54,9 @@ def test_the_event_history_clipped_to_its_90_days(monkeypatch: pytest.MonkeyPatc
         )
     assert described == {"kind": "event-history", "region": REGION}
     assert sorted(x["eventID"] for x in records) == sorted(x["eventID"] for x in story)
+    start = cloudtrail_time(now - timedelta(90))
     assert notes == [
-        f"CloudTrail's event history keeps 90 days: events before {iso(now - timedelta(90))} "
+        f"CloudTrail's event history keeps 90 days: events before {start} "
         "are only in a trail's log files (--trail NAME, or --bucket BUCKET)"
     ]
     first = state.requests[0].body

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from ecrctl.errors import InvalidInput
-from ecrctl.events.window import DEFAULT_DAYS, Window, iso, parse_time, window
+from ecrctl.events.window import DEFAULT_DAYS, Window, cloudtrail_time, parse_bound, window
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 
@@ -28,13 +28,13 @@ NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
     ],
 )
 def test_durations_and_dates(text: str, expected: datetime) -> None:
-    assert parse_time(text, NOW, option="--since") == expected
+    assert parse_bound(text, NOW, option="--since") == expected
 
 
 @pytest.mark.parametrize("text", ["7 days", "yesterday", "7y", "-3d", "2024-13-01", ""])
 def test_bad_times_name_the_value_and_the_forms(text: str) -> None:
     with pytest.raises(InvalidInput) as raised:
-        parse_time(text, NOW, option="--since")
+        parse_bound(text, NOW, option="--since")
     assert f"invalid --since {text!r}" in raised.value.one_line()
     assert "7d" in raised.value.one_line()
 
@@ -58,7 +58,7 @@ def test_the_default_window_is_90_days_and_since_after_until_is_refused() -> Non
     ],
 )
 def test_more_forms(text: str, expected: datetime) -> None:
-    found = parse_time(text, NOW, option="--until")
+    found = parse_bound(text, NOW, option="--until")
     assert found == expected
     assert found.tzinfo == UTC
 
@@ -66,7 +66,7 @@ def test_more_forms(text: str, expected: datetime) -> None:
 @pytest.mark.parametrize("text", ["1000000m", "7D", "d7", "7dd"])
 def test_only_the_durations_the_forms_name(text: str) -> None:
     with pytest.raises(InvalidInput, match=f"invalid --until {text!r}"):
-        parse_time(text, NOW, option="--until")
+        parse_bound(text, NOW, option="--until")
 
 
 def test_a_window_from_both_ends() -> None:
@@ -97,4 +97,7 @@ def test_what_a_window_holds_and_its_json() -> None:
 
 def test_times_are_written_in_utc_to_the_second() -> None:
     tokyo = timezone(timedelta(hours=9))
-    assert iso(datetime(2024, 5, 1, 9, 0, 0, 999999, tzinfo=tokyo)) == "2024-05-01T00:00:00Z"
+    assert (
+        cloudtrail_time(datetime(2024, 5, 1, 9, 0, 0, 999999, tzinfo=tokyo))
+        == "2024-05-01T00:00:00Z"
+    )

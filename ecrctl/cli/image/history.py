@@ -32,10 +32,10 @@ Exit codes: 0 ok (also when the window holds no change of the tag), 1 failed,
 
 def _table(data: dict[str, Any]) -> Table:
     from ecrctl.cli.render import fmt_digest, fmt_time
-    from ecrctl.events.model import parse_time
+    from ecrctl.events.model import event_time
 
     def when(text: str | None) -> str:
-        return fmt_time(parse_time(text)) if text else "-"
+        return fmt_time(event_time(text)) if text else "-"
 
     rows = [
         [
