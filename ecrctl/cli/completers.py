@@ -92,7 +92,7 @@ def complete_repositories(
     ctx: click.Context, param: click.Parameter, incomplete: str
 ) -> list[CompletionItem]:
     """Repository names of the current profile/region/registry."""
-    names = completion_cache.repository_names(_scope(ctx))
+    names = completion_cache.known_repositories(_scope(ctx))
     return [CompletionItem(n) for n in names if n.startswith(incomplete)]
 
 
@@ -153,7 +153,7 @@ def complete_image_refs(
     repository = _repository_in(ctx)
     if repository is None:
         return []
-    return _ref_items(completion_cache.image_ids(_scope(ctx), repository), incomplete)
+    return _ref_items(completion_cache.known_images(_scope(ctx), repository), incomplete)
 
 
 def complete_image_spec(
@@ -166,7 +166,7 @@ def complete_image_spec(
     typed = partial_reference(incomplete)
     if not typed.separator:
         return complete_repositories(ctx, param, incomplete)
-    images = completion_cache.image_ids(_scope(ctx), typed.repository)
+    images = completion_cache.known_images(_scope(ctx), typed.repository)
     prefix = typed.name + typed.separator
     if typed.separator == ":":
         return _ref_items(images, typed.rest, prefix=prefix, digests=False)

@@ -253,7 +253,7 @@ def remember_images(
 # -- reading: what completion asks for ------------------------------------------------------
 
 
-def repository_names(scope: CacheScope, *, now: float | None = None) -> list[str]:
+def known_repositories(scope: CacheScope, *, now: float | None = None) -> list[str]:
     """Every known repository name of ``scope``, refreshed by one AWS call when stale."""
     now = time.time() if now is None else now
     entry = _section(load(scope), "repositories")
@@ -267,7 +267,7 @@ def repository_names(scope: CacheScope, *, now: float | None = None) -> list[str
     return sorted(set(names))
 
 
-def image_ids(scope: CacheScope, repository: str, *, now: float | None = None) -> list[ImageId]:
+def known_images(scope: CacheScope, repository: str, *, now: float | None = None) -> list[ImageId]:
     """The tags and digests of ``repository``, refreshed by one AWS call when stale."""
     now = time.time() if now is None else now
     entry: Any = _section(load(scope), "images").get(repository)

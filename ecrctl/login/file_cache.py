@@ -28,7 +28,7 @@ LOCK_WAIT = 60.0  # seconds a cache fill waits for another process's fill
 LOCK_BUCKETS = 64
 
 
-def scope_of(index: Path) -> str:
+def cache_label(index: Path) -> str:
     """A short name for one cache (its index's path), for names shared by every cache."""
     return f"{zlib.crc32(str(index).encode('utf-8')):08x}"
 

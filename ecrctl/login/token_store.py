@@ -185,9 +185,9 @@ def _file_choice() -> Choice:
 def choose(mode: str, index: Path) -> Choice:
     """The store for ``mode``; in ``auto``, the first that works, with why the ones
     before it do not."""
-    from ecrctl.login.file_cache import scope_of
+    from ecrctl.login.file_cache import cache_label
 
-    scope = scope_of(index)
+    scope = cache_label(index)
     if mode == "keyring":
         return _keyring_choice()
     if mode == "kernel":

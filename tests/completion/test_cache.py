@@ -116,7 +116,7 @@ def test_the_refresh_client_is_the_one_any_command_gets(
     assert (config_of.connect_timeout, config_of.read_timeout) == (cc.CALL_TIMEOUT,) * 2
     assert config_of.retries["total_max_attempts"] == 1
     endpoint.body = {"repositories": [{"repositoryName": "app"}]}
-    assert cc.repository_names(scope) == ["app"]
+    assert cc.known_repositories(scope) == ["app"]
     assert endpoint.requests == ["AmazonEC2ContainerRegistry_V20150921.DescribeRepositories"]
 
 
@@ -126,9 +126,9 @@ def test_the_refresh_client_is_the_one_any_command_gets(
 def test_fresh_names_are_answered_without_any_request(endpoint: Endpoint) -> None:
     scope = CacheScope(None, REGION, None, endpoint.url)
     cc.remember_repositories(scope, ["team/b", "team/a", "team/a"])
-    assert cc.repository_names(scope) == ["team/a", "team/b"]
+    assert cc.known_repositories(scope) == ["team/a", "team/b"]
     cc.remember_images(scope, "team/a", [ImageId("v1", DIGEST_A), ImageId(None, DIGEST_B)])
-    assert cc.image_ids(scope, "team/a") == [ImageId("v1", DIGEST_A), ImageId(None, DIGEST_B)]
+    assert cc.known_images(scope, "team/a") == [ImageId("v1", DIGEST_A), ImageId(None, DIGEST_B)]
     assert endpoint.requests == []
     assert oct(cc.cache_path(scope).stat().st_mode & 0o777) == "0o600"
 
@@ -146,7 +146,7 @@ def test_a_partial_image_listing_adds_without_making_fresh(endpoint: Endpoint) -
     scope = CacheScope(None, REGION, None, endpoint.url)
     cc.remember_images(scope, "app", [ImageId("v1", DIGEST_A)], now=time.time())
     cc.remember_images(scope, "app", [ImageId("v2", DIGEST_B)], complete=False)
-    assert cc.image_ids(scope, "app") == [ImageId("v1", DIGEST_A), ImageId("v2", DIGEST_B)]
+    assert cc.known_images(scope, "app") == [ImageId("v1", DIGEST_A), ImageId("v2", DIGEST_B)]
     cc.remember_images(scope, "new", [ImageId("v3", DIGEST_B)], complete=False)
     assert cc.load(scope)["images"]["new"]["updated"] == 0
 
@@ -189,10 +189,10 @@ def test_stale_names_are_refreshed_by_exactly_one_call(endpoint: Endpoint) -> No
     }
     scope = CacheScope(None, REGION, None, endpoint.url)
     cc.remember_repositories(scope, ["old"], now=time.time() - cc.DEFAULT_MAX_AGE - 1)
-    assert cc.repository_names(scope) == ["fresh/one", "fresh/two"]
+    assert cc.known_repositories(scope) == ["fresh/one", "fresh/two"]
     assert endpoint.requests == ["AmazonEC2ContainerRegistry_V20150921.DescribeRepositories"]
     assert cc.load(scope)["repositories"]["truncated"] is True
-    assert cc.repository_names(scope) == ["fresh/one", "fresh/two"]
+    assert cc.known_repositories(scope) == ["fresh/one", "fresh/two"]
     assert len(endpoint.requests) == 1
 
 
@@ -200,37 +200,37 @@ def test_max_age_comes_from_the_environment(endpoint: Endpoint, monkeypatch: Any
     endpoint.body = {"repositories": [{"repositoryName": "new"}]}
     scope = CacheScope(None, REGION, None, endpoint.url)
     cc.remember_repositories(scope, ["old"], now=time.time() - 10)
-    assert cc.repository_names(scope) == ["old"]
+    assert cc.known_repositories(scope) == ["old"]
     monkeypatch.setenv("ECRCTL_COMPLETION_MAX_AGE", "5")
-    assert cc.repository_names(scope) == ["new"]
+    assert cc.known_repositories(scope) == ["new"]
     assert len(endpoint.requests) == 1
 
 
 def test_a_server_error_is_one_attempt_no_names_and_a_pause(endpoint: Endpoint) -> None:
     endpoint.status = 500
     scope = CacheScope(None, REGION, None, endpoint.url)
-    assert cc.repository_names(scope) == []
+    assert cc.known_repositories(scope) == []
     assert len(endpoint.requests) == 1  # no retry
-    assert cc.repository_names(scope) == []
+    assert cc.known_repositories(scope) == []
     assert len(endpoint.requests) == 1  # paused: no second wait at the next TAB
     later = time.time() + cc.RETRY_PAUSE + 1
     endpoint.status = 200
     endpoint.body = {"repositories": [{"repositoryName": "back"}]}
-    assert cc.repository_names(scope, now=later) == ["back"]
+    assert cc.known_repositories(scope, now=later) == ["back"]
 
 
 def test_a_stale_list_is_not_served_when_the_refresh_fails(endpoint: Endpoint) -> None:
     endpoint.status = 500
     scope = CacheScope(None, REGION, None, endpoint.url)
     cc.remember_repositories(scope, ["maybe-deleted"], now=time.time() - cc.DEFAULT_MAX_AGE - 1)
-    assert cc.repository_names(scope) == []
+    assert cc.known_repositories(scope) == []
 
 
 def test_an_endpoint_that_never_answers_gives_up_within_the_deadline(endpoint: Endpoint) -> None:
     endpoint.delay = 5.0
     scope = CacheScope(None, REGION, None, endpoint.url)
     start = time.monotonic()
-    assert cc.image_ids(scope, "app") == []
+    assert cc.known_images(scope, "app") == []
     elapsed = time.monotonic() - start
     assert elapsed < cc.DEADLINE + 0.5
     assert endpoint.requests == ["AmazonEC2ContainerRegistry_V20150921.ListImages"]
@@ -239,16 +239,16 @@ def test_an_endpoint_that_never_answers_gives_up_within_the_deadline(endpoint: E
 def test_an_unreachable_endpoint_gives_no_names(isolated: Path) -> None:
     scope = CacheScope(None, REGION, None, "http://127.0.0.1:9")
     start = time.monotonic()
-    assert cc.repository_names(scope) == []
+    assert cc.known_repositories(scope) == []
     assert time.monotonic() - start < cc.DEADLINE + 0.5
 
 
 def test_no_call_without_a_region_or_when_credentials_need_an_mfa_code(
     endpoint: Endpoint, isolated: Path
 ) -> None:
-    assert cc.repository_names(CacheScope(None, None, None, endpoint.url)) == []
+    assert cc.known_repositories(CacheScope(None, None, None, endpoint.url)) == []
     write(isolated / ".aws" / "config", "[profile mfa]\nmfa_serial = arn:aws:iam::1:mfa/me\n")
-    assert cc.repository_names(CacheScope("mfa", REGION, None, endpoint.url)) == []
+    assert cc.known_repositories(CacheScope("mfa", REGION, None, endpoint.url)) == []
     assert endpoint.requests == []
 
 
@@ -269,18 +269,18 @@ def test_refresh_from_moto(moto: None, ecr: Any) -> None:
     ecr.put_image(repositoryName="team/app", imageManifest=manifest, imageTag="v1")
     ecr.put_image(repositoryName="team/app", imageManifest=manifest, imageTag="latest")
     scope = CacheScope(None, REGION, None, None)
-    assert cc.repository_names(scope) == ["team/app"]
-    images = cc.image_ids(scope, "team/app")
+    assert cc.known_repositories(scope) == ["team/app"]
+    images = cc.known_images(scope, "team/app")
     assert sorted(i.tag for i in images if i.tag) == ["latest", "v1"]
     assert len({i.digest for i in images}) == 1
     ecr.create_repository(repositoryName="later")
-    assert cc.repository_names(scope) == ["team/app"]  # fresh: no new call
+    assert cc.known_repositories(scope) == ["team/app"]  # fresh: no new call
 
 
 def test_registry_id_goes_to_the_call(moto: None, ecr: Any) -> None:
     ecr.create_repository(repositoryName="app")
-    assert cc.repository_names(CacheScope(None, REGION, "123456789012", None)) == ["app"]
-    assert cc.repository_names(CacheScope(None, REGION, "999999999999", None)) == []
+    assert cc.known_repositories(CacheScope(None, REGION, "123456789012", None)) == ["app"]
+    assert cc.known_repositories(CacheScope(None, REGION, "999999999999", None)) == []
 
 
 def test_importing_the_core_module_loads_nothing_heavy() -> None:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ecrctl.login.file_cache import scope_of
+from ecrctl.login.file_cache import cache_label
 from ecrctl.login.kernel_keyring import KEYCTL_INVALIDATE, Syscalls
 from tests.login_support import BIN
 
@@ -37,7 +37,7 @@ HEAVY = (
 
 def kernel_keys(index: Path) -> dict[str, str]:
     """The cache's kernel keys, as /proc/keys lists them: name -> the whole line."""
-    prefix = f"ecrctl:{scope_of(index)}:"
+    prefix = f"ecrctl:{cache_label(index)}:"
     found = {}
     for line in Path("/proc/keys").read_text().splitlines():
         fields = line.split(None, 8)
