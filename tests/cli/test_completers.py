@@ -141,13 +141,13 @@ def test_remember_images_takes_details_or_ids(isolated: Path) -> None:
         "app",
         [{"imageDigest": TAGGED, "imageTags": ["v1", "v2"]}, {"imageDigest": OTHER}],
     )
-    assert cc.image_ids(CacheScope.of(AwsSettings()), "app") == [
+    assert cc.known_images(CacheScope.of(AwsSettings()), "app") == [
         ImageId("v1", TAGGED),
         ImageId("v2", TAGGED),
         ImageId(None, OTHER),
     ]
     c.remember_images(app, "ids", [{"imageDigest": OTHER, "imageTag": "t"}])
-    assert cc.image_ids(CacheScope.of(AwsSettings()), "ids") == [ImageId("t", OTHER)]
+    assert cc.known_images(CacheScope.of(AwsSettings()), "ids") == [ImageId("t", OTHER)]
 
 
 def test_remembering_never_fails_the_command(isolated: Path) -> None:

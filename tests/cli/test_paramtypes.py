@@ -47,5 +47,5 @@ def test_listings_are_remembered_through_the_hooks(isolated: Path) -> None:
     paramtypes.remember_repositories(app, [{"repositoryName": "team/api"}], prefix="team/a")
     paramtypes.remember_images(app, "team/web", [{"imageDigest": OTHER, "imageTags": ["v9"]}])
     scope = CacheScope.of(AwsSettings())
-    assert cc.repository_names(scope) == ["team/api", "team/web"]
-    assert cc.image_ids(scope, "team/web") == [ImageId("v9", OTHER)]
+    assert cc.known_repositories(scope) == ["team/api", "team/web"]
+    assert cc.known_images(scope, "team/web") == [ImageId("v9", OTHER)]
