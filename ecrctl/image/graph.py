@@ -167,6 +167,25 @@ def read_graph(
     return graph
 
 
+def usage_links(
+    ecr: ECRClient,
+    repository: str,
+    details: list[dict[str, Any]],
+    *,
+    complete: bool,
+    registry_id: str | None = None,
+) -> dict[str, list[str]]:
+    """Which digests share their users (:meth:`Graph.links`) among the images of
+    ``repository``; ``details`` are all of them when ``complete``, else (a filtered or
+    limited listing) the repository's images are listed again, as an index and its
+    children may fall on either side of the filter."""
+    if not complete:
+        from ecrctl.repo.images import iter_image_details
+
+        details = list(iter_image_details(ecr, repository, registry_id=registry_id))
+    return read_graph(ecr, repository, details, registry_id=registry_id).links()
+
+
 def _subject(graph: Graph, digest: str, document: dict[str, Any]) -> None:
     subject = (document.get("subject") or {}).get("digest")
     if subject and subject in graph.tags and subject != digest:

@@ -161,6 +161,31 @@ def test_image_list_in_use_column_and_json(scene: w.World, usage_url: str) -> No
     assert by_tag[("old",)] | {"inUse": False} == by_tag[("old",)]
 
 
+def test_image_list_in_use_counts_an_index_in_use_for_its_children(
+    scene: w.World, usage_url: str
+) -> None:
+    """ECS runs an index by its tag; the platform image a host pulls is an untagged
+    child of it, in use too (as the lifecycle preview and image delete judge it)."""
+    from ecrctl.distribution import manifest as mt
+    from tests import image_samples as samples
+
+    scene.ecr.create_repository(repositoryName="multi")
+    amd, arm = samples.oci_manifest("multi-amd"), samples.oci_manifest("multi-arm")
+    children = [samples.put(scene.ecr, "multi", kid, mt.OCI_MANIFEST) for kid in (amd, arm)]
+    index = samples.put(scene.ecr, "multi", samples.oci_index([amd, arm]), mt.OCI_INDEX, "v1")
+    loose = samples.put(scene.ecr, "multi", samples.oci_manifest("multi-loose"), mt.OCI_MANIFEST)
+    scene.task_definition("api", w.uri("multi", "v1"))
+    for args in (("multi",), ("multi", "--untagged")):  # the index outside the listing too
+        result = ecrctl(usage_url, "image", "list", *args, "--in-use", "-o", "json")
+        assert result.returncode == 0, result.stderr
+        used = {d["imageDigest"]: d["inUse"] for d in json.loads(result.stdout)}
+        assert used == {
+            **({index: True} if len(args) == 1 else {}),
+            **dict.fromkeys(children, True),
+            loose: False,
+        }
+
+
 @pytest.fixture
 def denied(usage_url: str, scene: w.World) -> Iterator[tuple[str, Rules]]:
     rules = Rules(deny={"ecs:ListClusters"})

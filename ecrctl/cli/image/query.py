@@ -109,9 +109,15 @@ def list_(
         emit(app, found, table=lambda: _list_table(found))
         return
     from ecrctl.cli.usage_view import scan
+    from ecrctl.image.graph import usage_links
     from ecrctl.usage.guard import annotate
 
     usage = scan(app, repository, usage_scan)
+    # an index in use keeps its children in use, a subject its referrers, and back
+    complete = status is None and limit is None
+    usage.linked = usage_links(
+        app.ecr, repository, found, complete=complete, registry_id=app.registry_id
+    )
     emit(app, annotate(usage, found), table=lambda: _list_table(found, usage))
 
 
