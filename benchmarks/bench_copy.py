@@ -24,6 +24,10 @@ Logged in, each way the tools can be:
 - ``skopeo, credential helper, no cache``: credHelpers naming docker-credential-ecrctl
   with ECRCTL_NO_CACHE=1: skopeo asks for each token at run time, from the ECR API,
   as ecrctl without its cache does.
+- ``skopeo, ecr-login, no cache``: credHelpers naming Debian's
+  docker-credential-ecr-login with its cache off (AWS_ECR_DISABLE_CACHE): the neutral
+  peer of ecrctl without its cache (see ecr_login_peer.py for how it reaches moto; as
+  root only, and left out with the reason where it cannot run).
 
 skopeo gets a fresh HOME per run, so its blob-info cache is empty (it would mount
 blobs it has seen). Peak RSS and CPU seconds are each tool's own (GNU time); the
@@ -55,6 +59,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import ecr_login_peer
 from common import ROOT, backends, base_env, ecrctl_bin
 
 sys.path.insert(0, str(ROOT))
@@ -69,6 +74,7 @@ TOOLS = (
     "skopeo, auth file",
     "skopeo, credential helper, no cache",
 )
+ECR_LOGIN = "skopeo, ecr-login, no cache"  # where ecr_login_peer.why_not() is None
 FORGET_KERNEL_KEYS = """
 from ecrctl.login import cache as tokencache
 tokencache.open_cache().drop_where(lambda entry: False)
@@ -209,6 +215,21 @@ class Bench:
         (workdir / "docker").mkdir()
         self.authfile_copy = workdir / "docker" / "config.json"  # docker's own, for --docker
         shutil.copy(self.authfile, self.authfile_copy)
+        self.peer: ecr_login_peer.EcrLoginPeer | None = None
+        self.tools = TOOLS
+        reason = ecr_login_peer.why_not()
+        if reason:
+            print(f"skopeo through docker-credential-ecr-login is left out: {reason}")
+        else:
+            self.peer = ecr_login_peer.EcrLoginPeer(
+                workdir,
+                {
+                    self.a.host: f"{backends.MOTO_ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com",
+                    self.b.host: f"{backends.SECOND_ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com",
+                },
+            )
+            self.peerfile = self.peer.auth_file()
+            self.tools = (*TOOLS, ECR_LOGIN)
 
     def docker_config(self, name: str, *, helper: bool) -> Path:
         """A docker config naming both registries: their tokens (auths), or
@@ -268,6 +289,10 @@ class Bench:
             env = self.uncached if "no token cache" in tool else self.env
             return self.ecrctl_copy(src, dst), env
         home = Path(tempfile.mkdtemp(dir=self.workdir))
+        if tool == ECR_LOGIN and self.peer is not None:
+            refs = (f"docker://{self.peer.ecr_name(src)}", f"docker://{self.peer.ecr_name(dst)}")
+            argv = self.skopeo("copy", self.peerfile, *refs)
+            return self.peer.wrap(argv, {**self.uncached, "HOME": str(home)})
         if "helper" in tool:
             refs = (f"docker://{src}", f"docker://{dst}")
             return self.skopeo("copy", self.helperfile, *refs), {**self.uncached, "HOME": str(home)}
@@ -310,12 +335,12 @@ Samples = dict[str, list[float]]
 def fresh_copies(bench: Bench) -> None:
     """Paired rounds: a fresh image per tool, copied, then copied again (the rerun)."""
     args = bench.args
-    tools = list(TOOLS) + (["docker pull + tag + push"] if args.docker else [])
+    tools = list(bench.tools) + (["docker pull + tag + push"] if args.docker else [])
     fresh: Samples = {tool: [] for tool in tools}
     rerun: Samples = {tool: [] for tool in tools}
-    rss: Samples = {tool: [] for tool in TOOLS}
-    cpu: Samples = {tool: [] for tool in TOOLS}
-    dest_cpu: Samples = {tool: [] for tool in TOOLS}
+    rss: Samples = {tool: [] for tool in bench.tools}
+    cpu: Samples = {tool: [] for tool in bench.tools}
+    dest_cpu: Samples = {tool: [] for tool in bench.tools}
     warm_token_cache(bench)
     for round_ in range(args.runs):
         turn = round_ % len(tools)
@@ -370,8 +395,8 @@ def report_copies(bench: Bench, fresh: Samples, rerun: Samples, per: dict[str, S
     print("(in brackets) the median of the rounds' own ratios:")
     print("| ecrctl | skopeo | fresh copy | rerun: skopeo's time / ecrctl's |")
     print("|---|---|---:|---:|")
-    for ours in TOOLS[:2]:
-        for theirs in TOOLS[2:]:
+    for ours in bench.tools[:2]:
+        for theirs in bench.tools[2:]:
             f = median(fresh[theirs]) / median(fresh[ours])
             r = median(rerun[theirs]) / median(rerun[ours])
             print(
@@ -560,6 +585,8 @@ def main() -> None:
             parts[name](bench)
     finally:
         bench.forget_kernel_keys()
+        if bench.peer is not None:
+            bench.peer.close()
         backends.stop(workdir)
         shutil.rmtree(workdir, ignore_errors=True)
 
