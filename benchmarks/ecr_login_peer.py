@@ -15,6 +15,7 @@ plain HTTP to them after its HTTPS probe fails (``--*-tls-verify=false``).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -95,7 +96,7 @@ class EcrLoginPeer:
         """A docker config naming ecr-login for both registries (credHelpers)."""
         path = self.dir / "auth.json"
         helpers = {self.ecr_name(f"{host}/x").split("/")[0]: "ecr-login" for host in self.names}
-        path.write_text('{"credHelpers": ' + str(helpers).replace("'", '"') + "}")
+        path.write_text(json.dumps({"credHelpers": helpers}))
         return path
 
     def wrap(self, argv: list[str], env: dict[str, str]) -> tuple[list[str], dict[str, str]]:
