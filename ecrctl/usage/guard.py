@@ -9,12 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ecrctl.aws.access import error_code
 from ecrctl.errors import Conflict
 from ecrctl.usage.model import IN_USE, UNKNOWN, RepositoryUsage, Use
 
 if TYPE_CHECKING:
+    from mypy_boto3_ecr import ECRClient
+
     from ecrctl.aws.clients import Aws
     from ecrctl.usage.calls import Progress
+    from ecrctl.usage.causes import Gap
     from ecrctl.usage.scan import UsageOptions
 
 IMAGE_DELETED = "IMAGE_DELETED"  # a delete plan item's action when the image goes
@@ -111,6 +115,37 @@ def usage_fields(usage: RepositoryUsage, digest: str) -> dict[str, Any]:
 def annotate(usage: RepositoryUsage, records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Image details or preview results, each with :func:`usage_fields` added."""
     return [{**record, **usage_fields(usage, str(record["imageDigest"]))} for record in records]
+
+
+def link_graph(
+    usage: RepositoryUsage,
+    ecr: ECRClient,
+    details: list[dict[str, Any]],
+    *,
+    complete: bool,
+) -> Gap | None:
+    """Tie the users of each image to its index, children, subject and referrers
+    (:func:`ecrctl.image.graph.usage_links`; ``details``: every image of the repository
+    when ``complete``). A graph ECR will not show (no ``ecr:BatchGetImage``) is one
+    more reason usage is unknown, as any permission the scan lacks: the gap is added
+    to ``usage`` and returned, for its warning."""
+    from ecrctl.image.graph import usage_links
+    from ecrctl.usage.calls import DENIED_CODES
+    from ecrctl.usage.causes import Gap
+
+    repository, registry_id = usage.repository, usage.registry_id or None
+    try:
+        usage.linked = usage_links(
+            ecr, repository, details, complete=complete, registry_id=registry_id
+        )
+    except Exception as exc:
+        if error_code(exc) not in DENIED_CODES:
+            raise
+        why = "the indexes' manifests, which tie each index to its children, could not be read"
+        gap = Gap("ecr:BatchGetImage", why)
+        usage.causes.append(gap)
+        return gap
+    return None
 
 
 def in_use_counts(usage: RepositoryUsage, digests: Iterable[str]) -> dict[str, int]:

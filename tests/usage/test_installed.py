@@ -184,6 +184,19 @@ def test_image_list_in_use_counts_an_index_in_use_for_its_children(
             **dict.fromkeys(children, True),
             loose: False,
         }
+    # without ecr:BatchGetImage the graph does not read: usage unknown, never "not in use"
+    rules = Rules(deny={"ecr:BatchGetImage"})
+    with proxy(usage_url, rules) as url:
+        unread = ecrctl(url, "image", "list", "multi", "--in-use", "-o", "json")
+    assert unread.returncode == 0, unread.stderr
+    assert "ecr:BatchGetImage" in rules.seen
+    warnings = [line for line in unread.stderr.splitlines() if "warning" in line]
+    assert warnings == [
+        "ecrctl: warning: no permission for ecr:BatchGetImage: image usage is unknown "
+        "(the indexes' manifests, which tie each index to its children, could not be read)"
+    ]
+    shown = {d["imageDigest"]: d["inUse"] for d in json.loads(unread.stdout)}
+    assert shown == {index: True, **dict.fromkeys([*children, loose], None)}
 
 
 @pytest.fixture

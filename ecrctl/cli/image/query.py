@@ -21,6 +21,7 @@ from ecrctl.cli.render import (
     fmt_tags,
     fmt_time,
     print_table,
+    warn,
 )
 from ecrctl.cli.usage_view import UsageRequest, usage_options
 from ecrctl.distribution.reference import parse_image_ref
@@ -109,15 +110,13 @@ def list_(
         emit(app, found, table=lambda: _list_table(found))
         return
     from ecrctl.cli.usage_view import scan
-    from ecrctl.image.graph import usage_links
-    from ecrctl.usage.guard import annotate
+    from ecrctl.usage.guard import annotate, link_graph
 
     usage = scan(app, repository, usage_scan)
     # an index in use keeps its children in use, a subject its referrers, and back
-    complete = status is None and limit is None
-    usage.linked = usage_links(
-        app.ecr, repository, found, complete=complete, registry_id=app.registry_id
-    )
+    gap = link_graph(usage, app.ecr, found, complete=status is None and limit is None)
+    if gap is not None:
+        warn(app, gap.warning())
     emit(app, annotate(usage, found), table=lambda: _list_table(found, usage))
 
 
