@@ -73,6 +73,14 @@ def has_blob(client: RegistryClient, repository: str, digest: str) -> bool:
     return head.status_code == 200
 
 
+def _landed(client: RegistryClient, repository: str, digest: str) -> bool:
+    """Whether the blob is at the destination after all (False when that cannot be read)."""
+    try:
+        return has_blob(client, repository, digest)
+    except EcrctlError:
+        return False
+
+
 class _Asked:
     """One destination's answer about one blob, shared by the images that ask."""
 
@@ -268,15 +276,22 @@ class BlobMover:
             headers = {"Content-Length": str(len(body))}
             if body:
                 headers["Content-Type"] = "application/octet-stream"
-            dst.request(
-                "PUT",
-                final,
-                scope=scope(dst_repo, "pull,push"),
-                headers=headers,
-                data=body,
-                ok=(201, 204),
-                deadline=dst.deadline(size),  # a registry may check the blob now
-            )
+            try:
+                dst.request(
+                    "PUT",
+                    final,
+                    scope=scope(dst_repo, "pull,push"),
+                    headers=headers,
+                    data=body,
+                    ok=(201, 204),
+                    deadline=dst.deadline(size),  # a registry may check the blob now
+                )
+            except EcrctlError:
+                # an answer lost after the registry took the blob: its retry finds the
+                # upload gone (404 BLOB_UPLOAD_UNKNOWN); what the registry holds decides
+                if not _landed(dst, dst_repo, digest):
+                    raise
+                log.debug("blob %s: the PUT's answer was lost; it is there", digest)
         except BaseException:
             self._cancel(dst, latest[0], dst_repo)
             raise

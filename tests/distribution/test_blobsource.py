@@ -22,7 +22,7 @@ from tests.distribution.copy_support import (  # noqa: F401 - fixtures
     registries_fixture,
 )
 from tests.distribution.hostile import Answer, Hostile, Image, make_image, serve_image
-from tests.distribution.proxy import Proxy
+from tests.distribution.proxy import Fault, Proxy
 from tests.support.names import unique
 
 MIB = 1 << 20
@@ -191,3 +191,33 @@ def test_the_upload_area_check_sees_a_left_upload(
     start = copy_env.b.session.post(copy_env.b.url(f"/v2/{dst}/blobs/uploads/"))
     assert start.status_code == 202
     assert len(left_uploads(registries, dst)) == 1
+
+
+@pytest.mark.parametrize("size", [MIB // 4, 3 * MIB], ids=["small", "streamed"])
+def test_a_lost_answer_to_the_put_that_commits_a_blob_is_retried_to_a_copy(
+    size: int, copy_env: CopyEnv, proxy_b: Proxy, registries: Registries, cli: Runner
+) -> None:
+    """The registry took the blob, its answer was lost (a 500 in its place): the copy
+    still ends with the image there, and no upload left behind."""
+    src, dst, pushed = copy_env.image_to_copy("1", layers=[os.urandom(size)])
+    proxy_b.faults = [Fault("PUT", "/blobs/uploads/", 1, 500, after=True)]
+    result = cli("image", "copy", f"{copy_env.a.host}/{src}:1", f"{proxy_b.host}/{dst}:1")
+    assert result.exit_code == 0, result.stderr
+    assert 500 in [status for _, _, status in proxy_b.counters.requests]
+    assert copy_env.b.manifest(dst, "1").content == pushed.body
+    assert left_uploads(registries, dst) == []
+
+
+def test_a_put_refused_every_time_fails_the_copy_and_cancels_the_upload(
+    copy_env: CopyEnv, proxy_b: Proxy, registries: Registries, cli: Runner
+) -> None:
+    """Not taken (500 before the registry sees it, past every retry): the blob is not
+    there, so the copy fails, says how far it got, and leaves no upload."""
+    src, dst, _ = copy_env.image_to_copy("1", layers=[os.urandom(MIB // 4)])
+    proxy_b.faults = [Fault("PUT", "/blobs/uploads/", 100, 500)]
+    result = cli("image", "copy", f"{copy_env.a.host}/{src}:1", f"{proxy_b.host}/{dst}:1")
+    assert result.exit_code == 1
+    assert "HTTP 500" in result.stderr and "no manifest put" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert left_uploads(registries, dst) == []
+    assert copy_env.b.tags(dst) == []
