@@ -57,8 +57,11 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def moto() -> Iterator[None]:
-    """moto's in-process ECR, with ECR's digest and size rules."""
+def moto(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """moto's in-process ECR, with ECR's digest and size rules. It answers only
+    botocore's calls: a token is asked through botocore here, not signed by ecrctl
+    and sent to AWS's endpoint (ecrctl.login.direct_token)."""
+    monkeypatch.setenv("ECRCTL_DIRECT_TOKEN", "0")
     backends.apply_moto_fixes()
     from moto import mock_aws
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ecrctl.batch import InFlight
 from ecrctl.distribution import manifest as mt
 from ecrctl.distribution.blobs import BlobCallback, BlobMover, Route
+from ecrctl.distribution.blobsource import SMALL_BLOB
 from ecrctl.distribution.content import Manifest, manifest_digest, read_manifest, walk_index
 from ecrctl.distribution.reference import ImageReference, parse_reference
 from ecrctl.errors import Conflict, EcrctlError
@@ -256,9 +257,11 @@ class ImageCopier:
         ]
 
     def _move(self, plan: CopyPlan, dest: Destination) -> None:
-        """Every blob of ``plan``, ``jobs`` at a time, largest first; what each became
-        (and the bytes sent) is counted on the plan as it ends."""
-        order = sorted(plan.blobs.items(), key=lambda item: -item[1])
+        """Every blob of ``plan``, ``jobs`` at a time: the small ones (a config, whose
+        few requests would otherwise wait for a free worker and end the copy last), then
+        the largest first; what each became (and the bytes sent) is counted on the plan
+        as it ends."""
+        order = sorted(plan.blobs.items(), key=lambda item: (item[1] > SMALL_BLOB, -item[1]))
         pool = ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="blob")
         stop = threading.Event()
         route = Route(self.source, plan.repository, dest.client, dest.repository)

@@ -84,9 +84,20 @@ def decode_token(token: str) -> tuple[str, str]:
 
 
 def fetch_tokens(ecr: Any, registry_ids: list[str] | None = None) -> list[dict[str, Any]]:
+    """GetAuthorizationToken through ``ecr``, a botocore client."""
     kwargs: dict[str, Any] = {"registryIds": registry_ids} if registry_ids else {}
     data: list[dict[str, Any]] = ecr.get_authorization_token(**kwargs)["authorizationData"]
     return data
+
+
+def aws_tokens(aws: Aws, registry_ids: list[str] | None = None) -> list[dict[str, Any]]:
+    """GetAuthorizationToken for ``aws``'s side: signed here in the plain case (no
+    botocore to import, see :mod:`ecrctl.login.direct_token`), else through its client."""
+    from ecrctl.aws.session import timeouts
+    from ecrctl.login.direct_token import direct_tokens
+
+    found = direct_tokens(aws.resolved, registry_ids, timeouts())
+    return found if found is not None else fetch_tokens(aws.ecr, registry_ids)
 
 
 def served_auth(
@@ -159,14 +170,14 @@ def _fetch(
     explicit = sorted({account for account in accounts.values() if account})
     by_account: dict[str, dict[str, Any]] = {}
     if explicit:
-        for data in fetch_tokens(aws.ecr, explicit):
+        for data in aws_tokens(aws, explicit):
             by_account[host_of(data["proxyEndpoint"]).split(".")[0]] = data
     pairs: list[tuple[str | None, dict[str, Any]]] = []
     for rid, account in accounts.items():
         if account and account in by_account:
             pairs.append((rid, by_account[account]))
         else:
-            pairs.append((rid, fetch_tokens(aws.ecr, [account] if account else None)[0]))
+            pairs.append((rid, aws_tokens(aws, [account] if account else None)[0]))
     return pairs
 
 
