@@ -114,8 +114,9 @@ def test_the_installed_copy_loads_the_aws_sdk_only_to_ask_aws(
 ) -> None:
     """The real console script, its ``sys.modules`` recorded as it exits: served from
     the token cache into a repository the registry lists, a copy loads the registry's
-    HTTP client and neither botocore, keyring nor docker; without the cache, botocore
-    too (it asks for the tokens), still no keyring or docker."""
+    HTTP client and neither botocore, keyring nor docker; without the cache, with the
+    keys in the environment, the same (the tokens are asked with ecrctl's own signed
+    request); with that turned off, botocore too, still no keyring or docker."""
     from tests.login.cache_support import modules_at_exit
     from tests.login_support import ECRCTL
 
@@ -125,12 +126,12 @@ def test_the_installed_copy_loads_the_aws_sdk_only_to_ask_aws(
 
     a, b = copy_env.a, copy_env.b
     src, dst = unique(), unique()
-    for tag in ("1", "2", "3"):
+    for tag in ("1", "2", "3", "4"):
         a.push_image(src, tag)
     copy_env.create_repo(dst, second=True)
     monkeypatch.setenv("ECRCTL_TOKEN_CACHE", "file")
     copy = [ECRCTL, "image", "copy", "-o", "json"]
-    for run in ("cold", "hit", "uncached"):
+    for run in ("cold", "hit", "uncached", "botocore"):
         (tmp_path / run).mkdir()
     filled, _ = modules_at_exit(
         tmp_path / "cold", [*copy, f"{a.host}/{src}:1", f"{b.host}/{dst}"], ""
@@ -146,8 +147,14 @@ def test_the_installed_copy_loads_the_aws_sdk_only_to_ask_aws(
         tmp_path / "uncached", [*copy, f"{a.host}/{src}:3", f"{b.host}/{dst}"], ""
     )
     assert asked.returncode == 0, asked.stderr
+    assert tops(modules) == {"requests"}
+    monkeypatch.setenv("ECRCTL_DIRECT_TOKEN", "0")
+    asked, modules = modules_at_exit(
+        tmp_path / "botocore", [*copy, f"{a.host}/{src}:4", f"{b.host}/{dst}"], ""
+    )
+    assert asked.returncode == 0, asked.stderr
     assert tops(modules) == {"requests", "botocore"}
-    assert b.tags(dst) == ["1", "2", "3"]
+    assert b.tags(dst) == ["1", "2", "3", "4"]
 
 
 def test_and_back_into_the_callers_registry(copy_env: CopyEnv, cli: Runner) -> None:
