@@ -9,6 +9,7 @@ import click
 
 from ecrctl.cli.app import App
 from ecrctl.cli.common import command, pass_app, read_source
+from ecrctl.cli.examples import examples
 from ecrctl.cli.image.scan_view import (
     FINDING_COLUMNS,
     check_sarif_path,
@@ -28,13 +29,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 LEVELS = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL"]
 
-SCAN_EPILOG = """\b
-Examples:
-  ecrctl image scan team/app:1.0
-  ecrctl image scan team/app:1.0 --wait --fail-on HIGH
-  ecrctl image scan team/app@sha256:4ccc... --wait --fail-on CRITICAL --fixable-only \\
-      --ignore .ecr-ignore --sarif scan.sarif
-Exit codes: 0 passed, 1 findings at or above --fail-on, 2 bad input, 3 not final
+EXIT_CODES = """Exit codes: 0 passed, 1 findings at or above --fail-on, 2 bad input, 3 not final
 (timed out), 4 no result (scan failed or unsupported), 5 a permission is missing."""
 
 
@@ -65,7 +60,7 @@ def _seconds(flag: str, least: int, default: int, help: str) -> Callable[[F], F]
     )
 
 
-@command("scan", epilog=SCAN_EPILOG)
+@command("scan", epilog=examples("image scan", EXIT_CODES))
 @click.argument("ref", metavar="REPO[:TAG|@DIGEST]")
 @click.option("--wait", is_flag=True, help="Wait until the result is final.")
 @_seconds("--timeout", 1, 900, "With --wait: give up (exit 3) after this long.")
@@ -133,11 +128,7 @@ def scan(
     return int(report.exit_code)
 
 
-@command(
-    "findings",
-    epilog="\b\nExamples:\n  ecrctl image findings team/app:1.0\n"
-    "  ecrctl image findings team/app:1.0 --severity HIGH -o json",
-)
+@command("findings", epilog=examples("image findings"))
 @click.argument("ref", metavar="REPO[:TAG|@DIGEST]")
 @click.option(
     "--severity",

@@ -13,6 +13,7 @@ import click
 
 from ecrctl.cli.app import App
 from ecrctl.cli.common import EcrctlCommand, pass_app, read_source
+from ecrctl.cli.examples import examples
 from ecrctl.cli.options import file_option
 from ecrctl.cli.paramtypes import REPOSITORY
 from ecrctl.cli.render import Table, emit, fmt_digest, fmt_time, notice, plain_table_text
@@ -27,17 +28,7 @@ if TYPE_CHECKING:
 PLAIN_ABOVE = 1000  # rows; rich needs about half a millisecond per row
 
 
-@click.command(
-    "preview",
-    cls=EcrctlCommand,
-    epilog="\b\nExamples:\n  ecrctl policy lifecycle preview team/app --policy policy.json\n"
-    "  aws ecr describe-images --repository-name app > images.json\n"
-    "  ecrctl policy lifecycle preview --policy policy.json --images images.json "
-    "--now 2024-05-01T00:00:00Z\n"
-    "  ecrctl policy lifecycle preview team/app --diff stricter.json\n"
-    "  ecrctl policy lifecycle preview team/app --compare\n"
-    "  ecrctl policy lifecycle preview team/app --policy policy.json --fail-if-in-use",
-)
+@click.command("preview", cls=EcrctlCommand, epilog=examples("policy lifecycle preview"))
 @click.argument("repository", required=False, type=REPOSITORY)
 @click.argument("policy_file", required=False, metavar="[FILE|-]")
 @file_option("--policy", "policy_source", "Policy to preview (default: the repository's own).")
