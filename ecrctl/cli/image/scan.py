@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
 import click
 
@@ -18,14 +17,13 @@ from ecrctl.cli.image.scan_view import (
     waiting,
     write_sarif,
 )
+from ecrctl.cli.options import number_option
 from ecrctl.cli.render import Table, emit, notice
 from ecrctl.errors import InvalidInput
 
 if TYPE_CHECKING:
     from ecrctl.distribution.reference import ImageReference
     from ecrctl.image.gate import Gate
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 LEVELS = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL"]
 
@@ -49,23 +47,13 @@ def _gate(fail_on: str | None, fixable_only: bool, ignore: str | None) -> Gate:
     return Gate(datetime.now(UTC).date(), level, fixable_only, entries)
 
 
-def _seconds(flag: str, least: int, default: int, help: str) -> Callable[[F], F]:
-    return click.option(
-        flag,
-        type=click.IntRange(min=least),
-        default=default,
-        show_default=True,
-        metavar="SECONDS",
-        help=help,
-    )
-
-
 @command("scan", epilog=examples("image scan", EXIT_CODES))
 @click.argument("ref", metavar="REPO[:TAG|@DIGEST]")
 @click.option("--wait", is_flag=True, help="Wait until the result is final.")
-@_seconds("--timeout", 1, 900, "With --wait: give up (exit 3) after this long.")
-@_seconds(
+@number_option("--timeout", "SECONDS", 1, 900, "With --wait: give up (exit 3) after this long.")
+@number_option(
     "--settle",
+    "SECONDS",
     0,
     120,
     "Enhanced scanning: the result is final once its findings stay the same this long.",
