@@ -15,6 +15,7 @@ import click
 
 from ecrctl.cli.app import App
 from ecrctl.cli.common import group, pass_app
+from ecrctl.cli.examples import examples
 from ecrctl.cli.render import emit, notice
 
 SHELLS = ("bash", "zsh", "fish")  # the keys of shells.SHELL_CLASSES
@@ -45,19 +46,13 @@ def _chosen(shell: str | None) -> str:
     )
 
 
-EPILOG = """\b
-Examples:
-  ecrctl completion install
-  ecrctl completion install zsh
-  ecrctl completion bash > ~/.local/share/bash-completion/completions/ecrctl
-  eval "$(ecrctl completion bash)"
-\b
+CACHE_NOTE = """\b
 Repository names, tags and digests come from a cache refreshed by
 `repo list`, `image list` and, when older than 5 minutes, by one AWS call
 (timeout 1 s) at TAB."""
 
 
-@group("completion", invoke_without_command=True, epilog=EPILOG)
+@group("completion", invoke_without_command=True, epilog=examples("completion", CACHE_NOTE))
 @click.pass_context
 def completion(ctx: click.Context) -> None:
     """Print the shell completion script for bash, zsh or fish, or install it.
@@ -72,7 +67,7 @@ def _printer(shell: str) -> None:
     @completion.command(
         shell,
         help=f"Print the completion script for {shell}.",
-        epilog=f"\b\nExamples:\n  ecrctl completion {shell}",
+        epilog=examples(f"completion {shell}"),
     )
     def print_script() -> None:
         sys.stdout.write(script(shell))
@@ -82,18 +77,14 @@ for _shell in SHELLS:
     _printer(_shell)
 
 
-INSTALL_EPILOG = """\b
-Examples:
-  ecrctl completion install
-  ecrctl completion install fish
-\b
+WHERE_INSTALLED = """\b
 bash: $XDG_DATA_HOME/bash-completion/completions/ecrctl (~/.local/share; the
 bash-completion package loads it), zsh: ${ZDOTDIR:-~}/.zfunc/_ecrctl (the line
 that puts it on fpath is printed until ~/.zshrc names it), fish:
 $XDG_CONFIG_HOME/fish/completions/ecrctl.fish (~/.config)."""
 
 
-@completion.command("install", epilog=INSTALL_EPILOG)
+@completion.command("install", epilog=examples("completion install", WHERE_INSTALLED))
 @click.argument("shell", type=click.Choice(SHELLS), required=False, metavar="[SHELL]")
 @pass_app
 def install(app: App, shell: str | None) -> None:

@@ -11,18 +11,14 @@ import click
 
 from ecrctl.cli.app import App
 from ecrctl.cli.common import command, pass_app
+from ecrctl.cli.examples import examples
 from ecrctl.cli.render import Table, console, emit
 from ecrctl.errors import ExitCode
 
 if TYPE_CHECKING:
     from ecrctl.doctor.model import Check, DoctorReport, Request
 
-EPILOG = """\b
-Examples:
-  ecrctl doctor
-  ecrctl doctor team/app --push
-  ecrctl doctor team/app:v1.2.0 --pull -o json
-Exit codes: 0 nothing failed (warnings allowed), 1 a check failed."""
+EXIT_CODES = "Exit codes: 0 nothing failed (warnings allowed), 1 a check failed."
 
 
 def _request(repository: str | None, push: bool, pull: bool) -> Request:
@@ -62,7 +58,7 @@ def _run(app: App, request: Request) -> DoctorReport:
         return diagnose(app.settings, request, on_done=on_done)
 
 
-@command("doctor", epilog=EPILOG)
+@command("doctor", epilog=examples("doctor", EXIT_CODES))
 @click.argument("repository", metavar="[REPOSITORY[:TAG]]", required=False)
 @click.option("--push", is_flag=True, help="Check what a push needs (default: push and pull).")
 @click.option("--pull", is_flag=True, help="Check what a pull needs (default: push and pull).")

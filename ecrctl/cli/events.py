@@ -15,6 +15,7 @@ import click
 
 from ecrctl.cli.app import App
 from ecrctl.cli.common import command, pass_app
+from ecrctl.cli.examples import examples
 from ecrctl.cli.render import Table, console, emit, notice
 
 if TYPE_CHECKING:
@@ -24,13 +25,7 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-EPILOG = """\b
-Examples:
-  ecrctl events --since 7d
-  ecrctl events team/app:prod
-  ecrctl events team/app -o json --query "events[].summary"
-  ecrctl events team/app --trail main --since 2023-01-01 --until 2023-02-01
-Exit codes: 0 ok (also when no event matched), 1 failed, 2 bad input."""
+EXIT_CODES = "Exit codes: 0 ok (also when no event matched), 1 failed, 2 bad input."
 
 # flag, metavar, help of every option that says where and when events are read
 _SOURCES = (
@@ -137,7 +132,7 @@ def _table(data: dict[str, Any]) -> Table:
     return Table(columns, rows, empty="no events")
 
 
-@command("events", epilog=EPILOG)
+@command("events", epilog=examples("events", EXIT_CODES))
 @click.argument("reference", metavar="[REPO[:TAG|@DIGEST]]", required=False)
 @source_options
 @click.option(

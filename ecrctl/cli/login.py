@@ -15,6 +15,7 @@ import click
 from ecrctl.cli import public as public_cli
 from ecrctl.cli.app import App
 from ecrctl.cli.common import EcrctlCommand, _is_global, group, pass_app
+from ecrctl.cli.examples import examples
 from ecrctl.cli.public import public_option
 from ecrctl.cli.render import Table, emit, fmt_time, notice, warn
 
@@ -52,19 +53,11 @@ def _expiry(result: LoginResult) -> str:
     return f"{when} (expired)" if left <= 0 else f"{when} ({left:g} h left)"
 
 
-LOGIN_EPILOG = """\b
-Examples:
-  ecrctl login
-  ecrctl login --registry-id 137112412989 --region us-west-2
-  ecrctl login --helper --profile prod
-  ecrctl login --print-password | skopeo login --username AWS --password-stdin HOST
-  ecrctl login --public
-  ecrctl login status
-The password never appears in argv, the environment of a child process,
+PASSWORD_NOTE = """The password never appears in argv, the environment of a child process,
 the output (except with --print-password) or --debug logs."""
 
 
-@group("login", invoke_without_command=True, epilog=LOGIN_EPILOG)
+@group("login", invoke_without_command=True, epilog=examples("login", PASSWORD_NOTE))
 @click.option(
     "--registry-id",
     "registry_ids",
@@ -217,10 +210,7 @@ def _expires(expires_at: datetime | None) -> str:
 login.params = [p for p in login.params if not (_is_global(p) and p.name == "registry_id")]
 
 
-@login.command(
-    "status",
-    epilog="\b\nExamples:\n  ecrctl login status\n  ecrctl login status -o json",
-)
+@login.command("status", epilog=examples("login status"))
 @pass_app
 def status(app: App) -> None:
     """List every ECR host docker knows of or ecrctl has cached: where its
@@ -256,13 +246,7 @@ def status(app: App) -> None:
     )
 
 
-@click.command(
-    "logout",
-    cls=EcrctlCommand,
-    epilog="\b\nExamples:\n  ecrctl logout\n"
-    "  ecrctl logout 123456789012.dkr.ecr.us-east-1.amazonaws.com\n"
-    "  ecrctl logout --helper 127.0.0.1:5000",
-)
+@click.command("logout", cls=EcrctlCommand, epilog=examples("logout"))
 @click.argument("hosts", nargs=-1, metavar="[HOST]...")
 @click.option(
     "--helper",

@@ -12,6 +12,7 @@ import click
 from ecrctl import __version__
 from ecrctl.cli.app import App
 from ecrctl.cli.common import group
+from ecrctl.cli.examples import examples
 from ecrctl.errors import Aborted, EcrctlError, ExitCode, Interrupted, Signalled
 
 SUBCOMMANDS = {
@@ -27,18 +28,14 @@ SUBCOMMANDS = {
     "network": "ecrctl.cli.network:network",
 }
 
-EPILOG = """\b
-Examples:
-  ecrctl repo create team/app --tag env=dev
-  ecrctl repo list -o json --query '[].repositoryUri'
-Exit codes: 0 ok, 1 failed, 2 bad usage or input, 130 interrupted,
+EXIT_CODES = """Exit codes: 0 ok, 1 failed, 2 bad usage or input, 130 interrupted,
 143 terminated."""
 
 
 @group(
     "ecrctl",
     lazy=SUBCOMMANDS,
-    epilog=EPILOG,
+    epilog=examples("", EXIT_CODES),
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 @click.version_option(__version__, "--version", prog_name="ecrctl")

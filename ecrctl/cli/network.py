@@ -14,6 +14,7 @@ import click
 
 from ecrctl.cli.app import App
 from ecrctl.cli.common import confirm, group, pass_app
+from ecrctl.cli.examples import examples
 from ecrctl.cli.options import dry_run_option, repeatable_option, yes_option
 from ecrctl.cli.render import Table, console, emit, notice
 from ecrctl.errors import ExitCode, PartialFailure
@@ -25,11 +26,7 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-@group(
-    "network",
-    epilog="\b\nExamples:\n  ecrctl network check --ecs-service prod/web\n"
-    "  ecrctl network create --vpc vpc-0abc12345def67890 --dry-run",
-)
+@group("network", epilog=examples("network"))
 def network() -> None:
     """Check and create what private subnets need to pull from ECR (VPC endpoints)."""
 
@@ -109,10 +106,10 @@ def _check_table(report: Report) -> Table:
 
 @network.command(
     "check",
-    epilog="\b\nExamples:\n  ecrctl network check --ecs-service prod/web\n"
-    "  ecrctl network check --vpc vpc-0abc12345def67890 --launch-type fargate --awslogs\n"
-    "  ecrctl network check --subnet subnet-0a1b2c3d4e5f67890 -o json\n"
-    "Exit codes: 0 every condition holds (warnings allowed), 1 one fails, 2 bad input.",
+    epilog=examples(
+        "network check",
+        "Exit codes: 0 every condition holds (warnings allowed), 1 one fails, 2 bad input.",
+    ),
 )
 @target_options
 @pass_app
@@ -192,10 +189,10 @@ def _left_error(plan: Plan) -> PartialFailure | None:
 
 @network.command(
     "create",
-    epilog="\b\nExamples:\n  ecrctl network create --ecs-service prod/web --dry-run\n"
-    "  ecrctl network create --vpc vpc-0abc12345def67890 --launch-type ec2 --yes\n"
-    "  ecrctl network create --subnet subnet-0a1b2c3d4e5f67890 --modify-existing\n"
-    "Exit codes: 0 done (or --dry-run), 1 a step failed or something is left, 2 bad input.",
+    epilog=examples(
+        "network create",
+        "Exit codes: 0 done (or --dry-run), 1 a step failed or something is left, 2 bad input.",
+    ),
 )
 @target_options
 @click.option(

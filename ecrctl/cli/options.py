@@ -1,7 +1,7 @@
 """The option and argument decorators several commands share: ``--yes``, ``--dry-run``,
 ``FILE|-`` arguments and options (read with :func:`ecrctl.cli.common.read_source`),
-repeatable options, options passed as one value, and the copies' ``--create``,
-``--jobs`` and ``--referrers``."""
+repeatable options, options passed as one value, numbers with a lower bound, and the
+copies' ``--create``, ``--jobs`` and ``--referrers``."""
 
 from __future__ import annotations
 
@@ -69,6 +69,17 @@ def repeatable_option(
     """``--flag METAVAR`` given any number of times: a tuple, empty when not given
     (the parameter ``dest``, else the flag's name)."""
     return click.option(flag, *([dest] if dest else []), multiple=True, metavar=metavar, help=help)
+
+
+def number_option(
+    flag: str, metavar: str, least: float, default: float, help: str
+) -> Callable[[F], F]:
+    """``--flag METAVAR``: a number of at least ``least``, an int when ``default`` is one
+    (else a float), with its default shown in the help."""
+    kind = click.IntRange(min=int(least)) if isinstance(default, int) else click.FloatRange(least)
+    return click.option(
+        flag, metavar=metavar, type=kind, default=default, show_default=True, help=help
+    )
 
 
 def options_as_one(

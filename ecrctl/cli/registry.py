@@ -11,6 +11,7 @@ import click
 
 from ecrctl.cli.app import App
 from ecrctl.cli.common import group, pass_app
+from ecrctl.cli.examples import examples
 from ecrctl.cli.public import public_option
 from ecrctl.cli.render import Table, emit, fmt_bool
 from ecrctl.redact import printable
@@ -18,9 +19,7 @@ from ecrctl.redact import printable
 
 @group(
     "registry",
-    epilog="\b\nExamples:\n  ecrctl registry show --public\n"
-    "  ecrctl registry api /v2/team/app/tags/list\n"
-    "  ecrctl registry api --registry ghcr.io /v2/owner/tool/tags/list --paginate",
+    epilog=examples("registry"),
     lazy={
         "replication": "ecrctl.cli.registry_replication:replication",
         "policy": "ecrctl.cli.registry_policy:registry_policy",
@@ -47,11 +46,7 @@ def _alias_rows(found: list[dict[str, Any]]) -> list[list[str]]:
     ]
 
 
-@registry.command(
-    "show",
-    epilog="\b\nExamples:\n  ecrctl registry show\n"
-    "  ecrctl registry show --public -o json --query '[0].primaryAlias'",
-)
+@registry.command("show", epilog=examples("registry show"))
 @public_option
 @pass_app
 def show(app: App, public: bool) -> None:
@@ -81,12 +76,7 @@ def show(app: App, public: bool) -> None:
     emit(app, info, table=lambda: Table(["FIELD", "VALUE"], rows))
 
 
-@registry.command(
-    "api",
-    epilog="\b\nExamples:\n  ecrctl registry api /v2/team/app/tags/list\n"
-    "  ecrctl registry api /v2/team/app/manifests/1.0 --method HEAD -i\n"
-    "  ecrctl registry api --registry 127.0.0.1:5000 /v2/_catalog --paginate",
-)
+@registry.command("api", epilog=examples("registry api"))
 @click.argument("path")
 @click.option(
     "--registry", "host", metavar="HOST", help="Registry host (default: the caller's ECR)."

@@ -10,6 +10,7 @@ import click
 
 from ecrctl.cli.app import App
 from ecrctl.cli.common import confirm, group, pass_app, read_source
+from ecrctl.cli.examples import examples
 from ecrctl.cli.options import (
     dry_run_option,
     file_argument,
@@ -52,12 +53,7 @@ expected_options = options_as_one(
 passed to the command as one ``expected``."""
 
 
-@group(
-    "policy",
-    epilog="\b\nExamples:\n  ecrctl registry policy show --replication-from 111122223333\n"
-    "  ecrctl registry policy set --replication-from 111122223333 --dry-run\n"
-    "  ecrctl registry policy set registry-policy.json",
-)
+@group("policy", epilog=examples("registry policy"))
 def registry_policy() -> None:
     """The registry policy: which other accounts may replicate into this registry
     (ecr:ReplicateImage) or import through its pull-through cache
@@ -70,11 +66,7 @@ def report(app: App, result: RegistryPolicy, text: str | None = None) -> None:
     emit(app, result.to_dict(), text=text if text is not None else lambda: to_json(result.policy))
 
 
-@registry_policy.command(
-    "show",
-    epilog="\b\nExamples:\n  ecrctl registry policy show\n"
-    "  ecrctl registry policy show --replication-from 111122223333 -o json",
-)
+@registry_policy.command("show", epilog=examples("registry policy show"))
 @expected_options
 @pass_app
 def show(app: App, expected: Expected) -> None:
@@ -88,13 +80,7 @@ def show(app: App, expected: Expected) -> None:
     report(app, show_registry_policy(app.aws, check_expected(expected)))
 
 
-@registry_policy.command(
-    "set",
-    epilog="\b\nExamples:\n  ecrctl registry policy set policy.json\n"
-    "  ecrctl registry policy set --replication-from 111122223333 --replication-from "
-    "444455556666\n"
-    "  ecrctl registry policy set --pull-through-for arn:aws:iam::111122223333:role/ci --dry-run",
-)
+@registry_policy.command("set", epilog=examples("registry policy set"))
 @optional_file_argument
 @expected_options
 @click.option(
@@ -145,11 +131,7 @@ def set_(
     report(app, result)
 
 
-@registry_policy.command(
-    "validate",
-    epilog="\b\nExamples:\n  ecrctl registry policy validate policy.json\n"
-    "  ecrctl registry policy validate policy.json --replication-from 111122223333",
-)
+@registry_policy.command("validate", epilog=examples("registry policy validate"))
 @file_argument
 @expected_options
 @pass_app
@@ -170,10 +152,7 @@ def validate(app: App, source: str, expected: Expected) -> int:
     return report_validation(app, found, source, count_warnings=False)
 
 
-@registry_policy.command(
-    "delete",
-    epilog="\b\nExamples:\n  ecrctl registry policy delete\n  ecrctl registry policy delete --yes",
-)
+@registry_policy.command("delete", epilog=examples("registry policy delete"))
 @yes_option
 @pass_app
 def delete(app: App, yes: bool) -> None:

@@ -10,6 +10,7 @@ import click
 
 from ecrctl.cli.app import App
 from ecrctl.cli.common import confirm, group, pass_app
+from ecrctl.cli.examples import examples
 from ecrctl.cli.options import (
     dry_run_option,
     optional_file_argument,
@@ -24,12 +25,7 @@ if TYPE_CHECKING:
     from ecrctl.registry.replication import Replication
 
 
-@group(
-    "replication",
-    epilog="\b\nExamples:\n  ecrctl registry replication show\n"
-    "  ecrctl registry replication set --to eu-west-1 --to us-west-2:111122223333 --prefix team/\n"
-    "  ecrctl registry replication set replication.json --dry-run",
-)
+@group("replication", epilog=examples("registry replication"))
 def replication() -> None:
     """The registry's replication rules: which repositories ECR copies new images of,
     to which regions and accounts."""
@@ -81,11 +77,7 @@ def report(app: App, result: Replication) -> None:
     emit(app, result.to_dict())
 
 
-@replication.command(
-    "show",
-    epilog="\b\nExamples:\n  ecrctl registry replication show\n"
-    "  ecrctl registry replication show -o json --query replicationConfiguration > rules.json",
-)
+@replication.command("show", epilog=examples("registry replication show"))
 @pass_app
 def show(app: App) -> None:
     """Show the replication rules and, per repository, where its new images go."""
@@ -123,12 +115,7 @@ rule_options = options_as_one(
 """The flags of one rule, passed to the command as one ``rule``."""
 
 
-@replication.command(
-    "set",
-    epilog="\b\nExamples:\n  ecrctl registry replication set --to eu-west-1\n"
-    "  ecrctl registry replication set --to us-west-2:111122223333 --prefix team/ --append\n"
-    "  ecrctl registry replication set rules.json --dry-run",
-)
+@replication.command("set", epilog=examples("registry replication set"))
 @optional_file_argument
 @rule_options
 @dry_run_option
@@ -178,11 +165,7 @@ def _say_done(app: App, result: Replication, verb: str) -> None:
         notice(app, f"replication rules {verb} ({len(result.rules)} rule(s))")
 
 
-@replication.command(
-    "delete",
-    epilog="\b\nExamples:\n  ecrctl registry replication delete\n"
-    "  ecrctl registry replication delete --yes",
-)
+@replication.command("delete", epilog=examples("registry replication delete"))
 @yes_option
 @dry_run_option
 @pass_app

@@ -11,6 +11,7 @@ import click
 
 from ecrctl.cli.app import App
 from ecrctl.cli.common import confirm, group, pass_app, read_source
+from ecrctl.cli.examples import examples
 from ecrctl.cli.options import dry_run_option, repeatable_option, yes_option
 from ecrctl.cli.render import Table, emit, notice, print_table
 from ecrctl.errors import InvalidInput
@@ -20,13 +21,7 @@ if TYPE_CHECKING:
     from ecrctl.repo.scanning import ScanningConfiguration
 
 
-@group(
-    "scanning",
-    epilog="\b\nExamples:\n  ecrctl registry scanning show\n"
-    "  ecrctl registry scanning set --scan-type ENHANCED --continuous 'prod/*' "
-    "--scan-on-push '*' --dry-run\n"
-    "  ecrctl registry scanning set scanning.json --yes",
-)
+@group("scanning", epilog=examples("registry scanning"))
 def scanning() -> None:
     """The registry's scanning configuration: basic or enhanced, and which repositories
     are scanned on push or continuously (rules of WILDCARD filters)."""
@@ -54,11 +49,7 @@ def _print_rules(app: App, config: dict[str, Any]) -> None:
         sys.stdout.write(f"{title}, no rules (every repository MANUAL)\n")
 
 
-@scanning.command(
-    "show",
-    epilog="\b\nExamples:\n  ecrctl registry scanning show\n"
-    "  ecrctl registry scanning show -o json --query scanningConfiguration > scanning.json",
-)
+@scanning.command("show", epilog=examples("registry scanning show"))
 @pass_app
 def show(app: App) -> None:
     """Show the scan type, the rules, and the frequency each repository gets under them.
@@ -145,13 +136,7 @@ def _apply(app: App, plan: ScanningPlan, *, dry_run: bool, yes: bool, what: str)
     emit(app, plan.to_json(), text=done)
 
 
-@scanning.command(
-    "set",
-    epilog="\b\nExamples:\n  ecrctl registry scanning set --scan-type BASIC --scan-on-push '*'\n"
-    "  ecrctl registry scanning set --scan-type ENHANCED --continuous 'prod/*' "
-    "--scan-on-push 'team/*' --dry-run\n"
-    "  ecrctl registry scanning set scanning.json --yes",
-)
+@scanning.command("set", epilog=examples("registry scanning set"))
 @click.argument("source", metavar="[FILE|-]", required=False)
 @click.option(
     "--scan-type", type=click.Choice(["BASIC", "ENHANCED"], case_sensitive=False), help="Scan type."
@@ -184,11 +169,7 @@ def set_(
     _apply(app, plan, dry_run=dry_run, yes=yes, what="set the registry scanning configuration")
 
 
-@scanning.command(
-    "delete",
-    epilog="\b\nExamples:\n  ecrctl registry scanning delete --dry-run\n"
-    "  ecrctl registry scanning delete --yes",
-)
+@scanning.command("delete", epilog=examples("registry scanning delete"))
 @dry_run_option
 @yes_option
 @pass_app

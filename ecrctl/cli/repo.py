@@ -10,6 +10,7 @@ import click
 from ecrctl.cli import public as public_cli
 from ecrctl.cli.app import App
 from ecrctl.cli.common import confirm, group, pass_app
+from ecrctl.cli.examples import examples
 from ecrctl.cli.options import (
     create_option,
     jobs_option,
@@ -30,22 +31,12 @@ if TYPE_CHECKING:
     from ecrctl.repo.delete import RepoDelete
 
 
-@group(
-    "repo",
-    epilog="\b\nExamples:\n  ecrctl repo create team/app --immutable\n"
-    "  ecrctl repo list team/\n  ecrctl repo set team/app --scan-on-push\n"
-    "  ecrctl repo delete team/app --force --yes",
-    lazy={"set": "ecrctl.cli.repo_settings:set_"},
-)
+@group("repo", epilog=examples("repo"), lazy={"set": "ecrctl.cli.repo_settings:set_"})
 def repo() -> None:
     """Create, list, inspect, delete and tag repositories."""
 
 
-@repo.command(
-    "create",
-    epilog="\b\nExamples:\n  ecrctl repo create team/app\n"
-    "  ecrctl repo create team/app --tag env=dev --tag owner=ops --scan-on-push",
-)
+@repo.command("create", epilog=examples("repo create"))
 @click.argument("name", type=REPOSITORY)
 @repeatable_option("--tag", "KEY=VALUE", "Resource tag (repeatable, at most 50).", dest="tags")
 @click.option("--immutable", is_flag=True, help="Tags cannot be overwritten once pushed.")
@@ -111,7 +102,7 @@ def _repo_row(r: dict[str, Any]) -> list[str]:
     ]
 
 
-@repo.command("list", epilog="\b\nExamples:\n  ecrctl repo list\n  ecrctl repo list team/ -o json")
+@repo.command("list", epilog=examples("repo list"))
 @click.argument("prefix", required=False, type=REPOSITORY)
 @public_option
 @pass_app
@@ -134,7 +125,7 @@ def list_(app: App, prefix: str | None, public: bool) -> None:
     )
 
 
-@repo.command("show", epilog="\b\nExample:\n  ecrctl repo show team/app")
+@repo.command("show", epilog=examples("repo show"))
 @click.argument("name", type=REPOSITORY)
 @public_option
 @pass_app
@@ -166,11 +157,7 @@ def show(app: App, name: str, public: bool) -> None:
     emit(app, info, table=table)
 
 
-@repo.command(
-    "delete",
-    epilog="\b\nExamples:\n  ecrctl repo delete team/app\n"
-    "  ecrctl repo delete team/app --force --yes",
-)
+@repo.command("delete", epilog=examples("repo delete"))
 @click.argument("name", type=REPOSITORY)
 @click.option("--force", is_flag=True, help="Also delete the images the repository holds.")
 @yes_option
@@ -226,7 +213,7 @@ def _tags_table(tags: list[dict[str, str]]) -> Table:
     return Table(["KEY", "VALUE"], [[t["Key"], t["Value"]] for t in tags], empty="no tags")
 
 
-@repo.command("tag", epilog="\b\nExample:\n  ecrctl repo tag team/app env=prod owner=ops")
+@repo.command("tag", epilog=examples("repo tag"))
 @click.argument("name", type=REPOSITORY)
 @click.argument("pairs", nargs=-1, metavar="KEY=VALUE...")
 @repeatable_option("--tag", "KEY=VALUE", "As repo create takes it.", dest="options")
@@ -240,7 +227,7 @@ def tag(app: App, name: str, pairs: tuple[str, ...], options: tuple[str, ...]) -
     emit(app, tags, table=lambda: _tags_table(tags))
 
 
-@repo.command("untag", epilog="\b\nExample:\n  ecrctl repo untag team/app owner")
+@repo.command("untag", epilog=examples("repo untag"))
 @click.argument("name", type=REPOSITORY)
 @click.argument("keys", nargs=-1, required=True, metavar="KEY...")
 @pass_app
@@ -251,7 +238,7 @@ def untag(app: App, name: str, keys: tuple[str, ...]) -> None:
     emit(app, tags, table=lambda: _tags_table(tags))
 
 
-@repo.command("tags", epilog="\b\nExample:\n  ecrctl repo tags team/app -o json")
+@repo.command("tags", epilog=examples("repo tags"))
 @click.argument("name", type=REPOSITORY)
 @pass_app
 def tags_of(app: App, name: str) -> None:
@@ -260,12 +247,7 @@ def tags_of(app: App, name: str) -> None:
     emit(app, found, table=lambda: _tags_table(found))
 
 
-@repo.command(
-    "copy",
-    epilog="\b\nExamples:\n  ecrctl repo copy team/app team/app-archive\n"
-    "  ecrctl repo copy team/app 210987654321.dkr.ecr.eu-west-1.amazonaws.com/team/app "
-    "--tags 'v1.*' --create",
-)
+@repo.command("copy", epilog=examples("repo copy"))
 @click.argument("source", metavar="SRC_REPO")
 @click.argument("destination", metavar="DST_REPO")
 @click.option("--tags", "pattern", metavar="PATTERN", help="Only tags matching this glob.")

@@ -9,6 +9,7 @@ import click
 
 from ecrctl.cli.app import App
 from ecrctl.cli.common import command, pass_app
+from ecrctl.cli.examples import examples
 from ecrctl.cli.options import dry_run_option, repeatable_option
 from ecrctl.cli.paramtypes import REPOSITORY
 from ecrctl.cli.render import Table, emit, fmt_bool, notice
@@ -47,13 +48,7 @@ def settings_rows(repository: dict[str, Any]) -> list[list[str]]:
     ]
 
 
-@command(
-    "set",
-    epilog="\b\nExamples:\n  ecrctl repo set team/app --mutability IMMUTABLE\n"
-    "  ecrctl repo set team/app --mutability IMMUTABLE_WITH_EXCLUSION "
-    "--exclude latest --exclude 'dev-*'\n"
-    "  ecrctl repo set team/app --scan-on-push --dry-run",
-)
+@command("set", epilog=examples("repo set"))
 @click.argument("name", type=REPOSITORY)
 @click.option(
     "--mutability",

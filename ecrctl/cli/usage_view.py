@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ecrctl.cli.app import App
-from ecrctl.cli.options import options_as_one
+from ecrctl.cli.options import number_option, options_as_one
 from ecrctl.cli.render import notice, warn
 
 if TYPE_CHECKING:
@@ -55,13 +55,12 @@ def _roles(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) 
 
 
 OPTIONS = (
-    click.option(
+    number_option(
         "--usage-revisions",
-        metavar="N",
-        type=click.IntRange(min=1),
-        default=5,
-        show_default=True,
-        help="The usage scan reads the newest N revisions of each task-definition family.",
+        "N",
+        1,
+        5,
+        "The usage scan reads the newest N revisions of each task-definition family.",
     ),
     click.option(
         "--usage-regions",

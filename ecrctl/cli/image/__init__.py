@@ -8,6 +8,7 @@ each loaded only when its command runs.
 from __future__ import annotations
 
 from ecrctl.cli.common import group
+from ecrctl.cli.examples import examples
 
 COMMANDS = {
     "list": "ecrctl.cli.image.query:list_",
@@ -24,12 +25,6 @@ COMMANDS = {
 }
 
 
-@group(
-    "image",
-    lazy=COMMANDS,
-    epilog="\b\nExamples:\n  ecrctl image list team/app --untagged\n"
-    "  ecrctl image retag team/app v1.2.0 latest stable\n"
-    "  ecrctl image push myapp:dev team/app:dev --create",
-)
+@group("image", lazy=COMMANDS, epilog=examples("image"))
 def image() -> None:
     """List, inspect, retag, delete, push, pull and copy images."""

@@ -8,6 +8,7 @@ import click
 
 from ecrctl.cli.app import App
 from ecrctl.cli.common import command, pass_app
+from ecrctl.cli.examples import examples
 from ecrctl.cli.options import (
     create_option,
     dry_run_option,
@@ -31,14 +32,7 @@ def _mib(size: int) -> str:
     return f"{size / (1 << 20):.1f} MiB"
 
 
-@command(
-    "copy",
-    epilog="\b\nExamples:\n  ecrctl image copy team/app:1.0 team/app-prod:1.0\n"
-    "  ecrctl image copy team/app:1.0 210987654321.dkr.ecr.eu-west-1.amazonaws.com/app:1.0 "
-    "--create\n  ecrctl image copy docker.io/library/alpine:3.20 mirror/alpine "
-    "--platform linux/arm64\n  ecrctl image copy team/app:1.0 team/app:1.0-oci --format oci\n"
-    "  ecrctl image copy team/app:1.0 team/app-prod:1.0 --no-referrers",
-)
+@command("copy", epilog=examples("image copy"))
 @click.argument("source", metavar="SRC")
 @click.argument("destination", metavar="DST")
 @create_option

@@ -9,6 +9,7 @@ from ecrctl.cli import public as public_cli
 from ecrctl.cli import usage_view
 from ecrctl.cli.app import App
 from ecrctl.cli.common import command, confirm, pass_app
+from ecrctl.cli.examples import examples
 from ecrctl.cli.options import dry_run_option, yes_option
 from ecrctl.cli.paramtypes import IMAGE_REF, REPOSITORY
 from ecrctl.cli.public import public_option
@@ -37,13 +38,7 @@ def _delete_rows(plan: core.DeletePlan, dry_run: bool) -> list[list[str]]:
     return rows
 
 
-@command(
-    "delete",
-    epilog="\b\nExamples:\n  ecrctl image delete team/app v1 v2\n"
-    "  ecrctl image delete team/app sha256:4ccc... --yes\n"
-    "  ecrctl image delete team/app --untagged --dry-run\n"
-    "  ecrctl image delete team/app v1 --force   # even if ECS or Lambda uses it",
-)
+@command("delete", epilog=examples("image delete"))
 @click.argument("repository", type=REPOSITORY)
 @click.argument("refs", nargs=-1, metavar="[TAG|DIGEST]...", type=IMAGE_REF)
 @click.option("--untagged", is_flag=True, help="Also delete every untagged image.")

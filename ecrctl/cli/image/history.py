@@ -19,14 +19,10 @@ from ecrctl.cli.events import (
     show_notes,
     source_options,
 )
+from ecrctl.cli.examples import examples
 from ecrctl.cli.render import Table, emit
 
-EPILOG = """\b
-Examples:
-  ecrctl image history team/app:prod
-  ecrctl image history team/app:prod --since 30d -o json
-  ecrctl image history team/app:prod --trail main --since 2023-01-01
-Exit codes: 0 ok (also when the window holds no change of the tag), 1 failed,
+EXIT_CODES = """Exit codes: 0 ok (also when the window holds no change of the tag), 1 failed,
 2 bad input."""
 
 
@@ -53,7 +49,7 @@ def _table(data: dict[str, Any]) -> Table:
     return Table(columns, rows, empty=f"no change of {tag} in this window")
 
 
-@command("history", epilog=EPILOG)
+@command("history", epilog=examples("image history", EXIT_CODES))
 @click.argument("reference", metavar="REPO[:TAG]")
 @source_options
 @pass_app

@@ -9,6 +9,7 @@ import click
 
 from ecrctl.cli.app import App
 from ecrctl.cli.common import command, pass_app
+from ecrctl.cli.examples import examples
 from ecrctl.cli.render import Table, emit, fmt_mib, warn
 
 
@@ -49,12 +50,7 @@ def _format_rows(data: dict[str, Any]) -> list[list[str]]:
     return [*rows, ["By digest", f"{by_digest['receives']} ({by_digest['conversion']})"]]
 
 
-@command(
-    "inspect",
-    epilog="\b\nExamples:\n  ecrctl image inspect team/app:1.0\n"
-    "  ecrctl image inspect team/app:1.0 --platform linux/arm64 -o json --query config.config.Env\n"
-    "  ecrctl image inspect team/app:1.0 --artifact-type application/spdx+json",
-)
+@command("inspect", epilog=examples("image inspect"))
 @click.argument("reference", metavar="[HOST/]REPO[:TAG|@DIGEST]")
 @click.option("--platform", metavar="OS/ARCH", help="For an index: the image of this platform.")
 @click.option(

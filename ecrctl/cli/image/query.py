@@ -10,6 +10,7 @@ import click
 from ecrctl.cli import public as public_cli
 from ecrctl.cli.app import App
 from ecrctl.cli.common import command, pass_app
+from ecrctl.cli.examples import examples
 from ecrctl.cli.paramtypes import IMAGE_REF, REPOSITORY, remember_images
 from ecrctl.cli.public import public_option
 from ecrctl.cli.render import (
@@ -54,13 +55,7 @@ def _list_table(found: list[dict[str, Any]], usage: RepositoryUsage | None = Non
     return Table(columns, rows, justify={"SIZE (MiB)": "right"}, empty="no images")
 
 
-@command(
-    "list",
-    epilog="\b\nExamples:\n  ecrctl image list team/app\n"
-    "  ecrctl image list team/app --untagged -o json --query '[].imageDigest'\n"
-    "  ecrctl image list team/app --sort size --limit 5\n"
-    "  ecrctl image list team/app --in-use",
-)
+@command("list", epilog=examples("image list"))
 @click.argument("repository", type=REPOSITORY)
 @click.option("--tagged", "status", flag_value="TAGGED", help="Only images with tags.")
 @click.option("--untagged", "status", flag_value="UNTAGGED", help="Only images without tags.")
@@ -172,12 +167,7 @@ def _show_tables(info: dict[str, Any]) -> list[Table]:
     return tables
 
 
-@command(
-    "show",
-    epilog="\b\nExamples:\n  ecrctl image show team/app v1.2.0\n"
-    "  ecrctl image show team/app sha256:4ccc... --raw > manifest.json\n"
-    "  ecrctl image show app 1.0 --public",
-)
+@command("show", epilog=examples("image show"))
 @click.argument("repository", type=REPOSITORY)
 @click.argument("ref", metavar="TAG|DIGEST", type=IMAGE_REF)
 @click.option("--raw", is_flag=True, help="Print the manifest exactly as stored (no newline).")

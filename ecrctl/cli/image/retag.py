@@ -7,6 +7,7 @@ import click
 from ecrctl.batch import outcome_error, summary
 from ecrctl.cli.app import App
 from ecrctl.cli.common import command, pass_app
+from ecrctl.cli.examples import examples
 from ecrctl.cli.options import dry_run_option
 from ecrctl.cli.paramtypes import IMAGE_REF, REPOSITORY
 from ecrctl.cli.public import public_option
@@ -29,11 +30,7 @@ _STATUS_TEXT = {
 }
 
 
-@command(
-    "retag",
-    epilog="\b\nExamples:\n  ecrctl image retag team/app v1.2.0 latest stable\n"
-    "  ecrctl image retag team/app sha256:4ccc... release-7 --dry-run",
-)
+@command("retag", epilog=examples("image retag"))
 @click.argument("repository", type=REPOSITORY)
 @click.argument("source", metavar="SOURCE", type=IMAGE_REF)
 @click.argument("new_tags", nargs=-1, required=True, metavar="NEW_TAG...")

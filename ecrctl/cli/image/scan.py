@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
 import click
 
 from ecrctl.cli.app import App
 from ecrctl.cli.common import command, pass_app, read_source
+from ecrctl.cli.examples import examples
 from ecrctl.cli.image.scan_view import (
     FINDING_COLUMNS,
     check_sarif_path,
@@ -17,6 +17,7 @@ from ecrctl.cli.image.scan_view import (
     waiting,
     write_sarif,
 )
+from ecrctl.cli.options import number_option
 from ecrctl.cli.render import Table, emit, notice
 from ecrctl.errors import InvalidInput
 
@@ -24,17 +25,9 @@ if TYPE_CHECKING:
     from ecrctl.distribution.reference import ImageReference
     from ecrctl.image.gate import Gate
 
-F = TypeVar("F", bound=Callable[..., Any])
-
 LEVELS = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL"]
 
-SCAN_EPILOG = """\b
-Examples:
-  ecrctl image scan team/app:1.0
-  ecrctl image scan team/app:1.0 --wait --fail-on HIGH
-  ecrctl image scan team/app@sha256:4ccc... --wait --fail-on CRITICAL --fixable-only \\
-      --ignore .ecr-ignore --sarif scan.sarif
-Exit codes: 0 passed, 1 findings at or above --fail-on, 2 bad input, 3 not final
+EXIT_CODES = """Exit codes: 0 passed, 1 findings at or above --fail-on, 2 bad input, 3 not final
 (timed out), 4 no result (scan failed or unsupported), 5 a permission is missing."""
 
 
@@ -54,23 +47,13 @@ def _gate(fail_on: str | None, fixable_only: bool, ignore: str | None) -> Gate:
     return Gate(datetime.now(UTC).date(), level, fixable_only, entries)
 
 
-def _seconds(flag: str, least: int, default: int, help: str) -> Callable[[F], F]:
-    return click.option(
-        flag,
-        type=click.IntRange(min=least),
-        default=default,
-        show_default=True,
-        metavar="SECONDS",
-        help=help,
-    )
-
-
-@command("scan", epilog=SCAN_EPILOG)
+@command("scan", epilog=examples("image scan", EXIT_CODES))
 @click.argument("ref", metavar="REPO[:TAG|@DIGEST]")
 @click.option("--wait", is_flag=True, help="Wait until the result is final.")
-@_seconds("--timeout", 1, 900, "With --wait: give up (exit 3) after this long.")
-@_seconds(
+@number_option("--timeout", "SECONDS", 1, 900, "With --wait: give up (exit 3) after this long.")
+@number_option(
     "--settle",
+    "SECONDS",
     0,
     120,
     "Enhanced scanning: the result is final once its findings stay the same this long.",
@@ -133,11 +116,7 @@ def scan(
     return int(report.exit_code)
 
 
-@command(
-    "findings",
-    epilog="\b\nExamples:\n  ecrctl image findings team/app:1.0\n"
-    "  ecrctl image findings team/app:1.0 --severity HIGH -o json",
-)
+@command("findings", epilog=examples("image findings"))
 @click.argument("ref", metavar="REPO[:TAG|@DIGEST]")
 @click.option(
     "--severity",

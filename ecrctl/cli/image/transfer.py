@@ -6,6 +6,7 @@ import click
 
 from ecrctl.cli.app import App
 from ecrctl.cli.common import command, pass_app
+from ecrctl.cli.examples import examples
 from ecrctl.cli.public import public_option, refuse
 from ecrctl.cli.render import emit, notice
 
@@ -16,13 +17,7 @@ _registry_url_option = click.option(
 )
 
 
-@command(
-    "push",
-    epilog="\b\nExamples:\n  ecrctl image push myapp:1.0 team/app\n"
-    "  ecrctl image push team/app:dev --create\n"
-    "  ecrctl image push myapp:1.0 public.ecr.aws/my-alias/app\n"
-    "  ecrctl image push myapp:1.0 app --public",
-)
+@command("push", epilog=examples("image push"))
 @click.argument("local_image")
 @click.argument("destination", required=False, metavar="[[HOST/]REPO[:TAG]]")
 @click.option("--create", is_flag=True, help="Create the repository when it does not exist.")
@@ -80,12 +75,7 @@ def push(
     emit(app, result, text=result["imageDigest"])
 
 
-@command(
-    "pull",
-    epilog="\b\nExamples:\n  ecrctl image pull team/app:1.0\n"
-    "  ecrctl image pull team/app@sha256:4ccc...\n"
-    "  ecrctl image pull public.ecr.aws/docker/library/alpine:3",
-)
+@command("pull", epilog=examples("image pull"))
 @click.argument("reference", metavar="[HOST/]REPO[:TAG|@DIGEST]")
 @_registry_url_option
 @public_option

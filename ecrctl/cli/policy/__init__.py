@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from ecrctl.cli.common import group
+from ecrctl.cli.examples import examples
 
 
 @group(
     "policy",
-    epilog="\b\nExamples:\n  ecrctl policy repo template push-pull --account 111122223333\n"
-    "  ecrctl policy lifecycle preview team/app --only-expiring\n"
-    "  ecrctl policy iam template read-only",
+    epilog=examples("policy"),
     lazy={
         "repo": "ecrctl.cli.policy.repo:repo_policy",
         "lifecycle": "ecrctl.cli.policy.lifecycle:lifecycle",

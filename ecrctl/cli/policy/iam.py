@@ -6,27 +6,18 @@ import click
 
 from ecrctl.cli.app import App
 from ecrctl.cli.common import group, pass_app
+from ecrctl.cli.examples import examples
 from ecrctl.cli.options import repeatable_option
 from ecrctl.cli.paramtypes import complete_names
 from ecrctl.cli.policy.repo import emit_template
 
 
-@group(
-    "iam",
-    epilog="\b\nExamples:\n  ecrctl policy iam template --list\n"
-    "  ecrctl policy iam template read-only > ecr-read-only.json",
-)
+@group("iam", epilog=examples("policy iam"))
 def iam() -> None:
     """IAM policies for ECR users and roles, ready to paste into IAM."""
 
 
-@iam.command(
-    "template",
-    epilog="\b\nExamples:\n  ecrctl policy iam template power-user\n"
-    "  ecrctl policy iam template read-only \\\n"
-    "      --repository 'arn:aws:ecr:us-east-1:111122223333:repository/team/*'\n"
-    "  ecrctl policy iam template deny-tagged --tag-key stage --tag-value prod",
-)
+@iam.command("template", epilog=examples("policy iam template"))
 @click.argument(
     "name", required=False, shell_complete=complete_names("ecrctl.policy.iam:IAM_TEMPLATES")
 )

@@ -7,6 +7,7 @@ import click
 
 from ecrctl.cli.app import App
 from ecrctl.cli.common import confirm, group, pass_app, read_source
+from ecrctl.cli.examples import examples
 from ecrctl.cli.options import file_argument, yes_option
 from ecrctl.cli.paramtypes import REPOSITORY, complete_names
 from ecrctl.cli.render import Table, emit, error, notice, to_json
@@ -17,9 +18,7 @@ from ecrctl.errors import ExitCode, InvalidInput
 
 @group(
     "lifecycle",
-    epilog="\b\nExamples:\n  ecrctl policy lifecycle template keep-untagged count=3 > policy.json\n"
-    "  ecrctl policy lifecycle preview team/app --policy policy.json\n"
-    "  ecrctl policy lifecycle put team/app policy.json",
+    epilog=examples("policy lifecycle"),
     lazy={
         "preview": "ecrctl.cli.policy.lifecycle_preview:preview",
         "check": "ecrctl.cli.policy.lifecycle_check:check",
@@ -33,11 +32,7 @@ def _repo(name: str) -> str:
     return check_repository_name(name)
 
 
-@lifecycle.command(
-    "get",
-    epilog="\b\nExamples:\n  ecrctl policy lifecycle get team/app\n"
-    "  ecrctl policy lifecycle get team/app -o json",
-)
+@lifecycle.command("get", epilog=examples("policy lifecycle get"))
 @click.argument("repository", type=REPOSITORY)
 @pass_app
 def get(app: App, repository: str) -> None:
@@ -53,13 +48,7 @@ def get(app: App, repository: str) -> None:
     emit(app, document, text=lambda: to_json(store.with_rules_sorted(document)))
 
 
-@lifecycle.command(
-    "put",
-    epilog="\b\nExamples:\n  ecrctl policy lifecycle put team/app policy.json\n"
-    "  ecrctl policy lifecycle template keep-latest count=10 | "
-    "ecrctl policy lifecycle put team/app - --yes\n"
-    "  ecrctl policy lifecycle put team/app policy.json --guard",
-)
+@lifecycle.command("put", epilog=examples("policy lifecycle put"))
 @click.argument("repository", type=REPOSITORY)
 @file_argument
 @click.option(
@@ -122,7 +111,7 @@ def _effect(counts: dict[str, int], total: int) -> str:
     return text
 
 
-@lifecycle.command("delete", epilog="\b\nExample:\n  ecrctl policy lifecycle delete team/app --yes")
+@lifecycle.command("delete", epilog=examples("policy lifecycle delete"))
 @click.argument("repository", type=REPOSITORY)
 @yes_option
 @pass_app
@@ -138,12 +127,7 @@ def delete(app: App, repository: str, yes: bool) -> None:
     emit(app, response, text=f"deleted the lifecycle policy of {name}")
 
 
-@lifecycle.command(
-    "validate",
-    epilog="\b\nExamples:\n  ecrctl policy lifecycle validate policy.json\n"
-    "  aws ecr get-lifecycle-policy --repository-name app --query lifecyclePolicyText "
-    "--output text | ecrctl policy lifecycle validate -",
-)
+@lifecycle.command("validate", epilog=examples("policy lifecycle validate"))
 @file_argument
 @pass_app
 @click.pass_context
@@ -171,12 +155,7 @@ def validate_(ctx: click.Context, app: App, source: str) -> None:
     ctx.exit(ExitCode.USAGE)
 
 
-@lifecycle.command(
-    "template",
-    epilog="\b\nExamples:\n  ecrctl policy lifecycle template --list\n"
-    "  ecrctl policy lifecycle template expire-untagged days=30\n"
-    "  ecrctl policy lifecycle template keep-per-prefix prefixes=prod,beta count=5",
-)
+@lifecycle.command("template", epilog=examples("policy lifecycle template"))
 @click.argument(
     "name", required=False, shell_complete=complete_names("ecrctl.lifecycle.templates:TEMPLATES")
 )

@@ -11,6 +11,7 @@ import click
 from ecrctl.cli import usage_view
 from ecrctl.cli.app import App
 from ecrctl.cli.common import EcrctlCommand, pass_app, read_source
+from ecrctl.cli.examples import examples
 from ecrctl.cli.paramtypes import REPOSITORY
 from ecrctl.cli.render import Table, emit, fmt_digest, notice, to_json
 from ecrctl.cli.usage_view import UsageRequest, usage_options
@@ -22,15 +23,7 @@ if TYPE_CHECKING:
     from ecrctl.lifecycle.guard import Check
 
 
-@click.command(
-    "check",
-    cls=EcrctlCommand,
-    epilog="\b\nExamples:\n  ecrctl policy lifecycle check team/app policy.json\n"
-    "  ecrctl policy lifecycle check team/app   # the policy it has now\n"
-    "  ecrctl policy lifecycle check team/app policy.json --usage-regions us-east-1,eu-west-1\n"
-    "  kubectl get pods -A -o json | ecrctl policy lifecycle check team/app policy.json "
-    "--usage-from -",
-)
+@click.command("check", cls=EcrctlCommand, epilog=examples("policy lifecycle check"))
 @click.argument("repository", type=REPOSITORY)
 @click.argument("source", metavar="[FILE|-]", required=False)
 @usage_options

@@ -13,7 +13,8 @@ import click
 
 from ecrctl.cli.app import App
 from ecrctl.cli.common import EcrctlCommand, pass_app, read_source
-from ecrctl.cli.options import file_option
+from ecrctl.cli.examples import examples
+from ecrctl.cli.options import file_option, number_option
 from ecrctl.cli.paramtypes import REPOSITORY
 from ecrctl.cli.render import Table, emit, fmt_digest, fmt_time, notice, plain_table_text
 from ecrctl.cli.usage_view import UsageRequest, usage_options
@@ -27,17 +28,7 @@ if TYPE_CHECKING:
 PLAIN_ABOVE = 1000  # rows; rich needs about half a millisecond per row
 
 
-@click.command(
-    "preview",
-    cls=EcrctlCommand,
-    epilog="\b\nExamples:\n  ecrctl policy lifecycle preview team/app --policy policy.json\n"
-    "  aws ecr describe-images --repository-name app > images.json\n"
-    "  ecrctl policy lifecycle preview --policy policy.json --images images.json "
-    "--now 2024-05-01T00:00:00Z\n"
-    "  ecrctl policy lifecycle preview team/app --diff stricter.json\n"
-    "  ecrctl policy lifecycle preview team/app --compare\n"
-    "  ecrctl policy lifecycle preview team/app --policy policy.json --fail-if-in-use",
-)
+@click.command("preview", cls=EcrctlCommand, epilog=examples("policy lifecycle preview"))
 @click.argument("repository", required=False, type=REPOSITORY)
 @click.argument("policy_file", required=False, metavar="[FILE|-]")
 @file_option("--policy", "policy_source", "Policy to preview (default: the repository's own).")
@@ -65,13 +56,8 @@ PLAIN_ABOVE = 1000  # rows; rich needs about half a millisecond per row
     metavar="OTHER_FILE",
     help="List the images whose fate changes under OTHER_FILE instead.",
 )
-@click.option(
-    "--timeout",
-    metavar="SECONDS",
-    type=click.FloatRange(min=0),
-    default=300.0,
-    show_default=True,
-    help="Seconds to wait for AWS's preview (--remote, --compare).",
+@number_option(
+    "--timeout", "SECONDS", 0, 300.0, "Seconds to wait for AWS's preview (--remote, --compare)."
 )
 @click.option("--in-use", is_flag=True, help="Mark the images ECS or Lambda use (a usage scan).")
 @click.option(

@@ -11,6 +11,7 @@ import click
 
 from ecrctl.cli.app import App
 from ecrctl.cli.common import confirm, group, pass_app, read_source
+from ecrctl.cli.examples import examples
 from ecrctl.cli.options import file_argument, repeatable_option, yes_option
 from ecrctl.cli.paramtypes import REPOSITORY, complete_names
 from ecrctl.cli.render import Table, emit, report_validation, to_json, warn
@@ -21,17 +22,9 @@ if TYPE_CHECKING:
     from ecrctl.policy.repo import Written
 
 
-def examples(*lines: str) -> str:
-    return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
-
-
 @group(
     "repo",
-    epilog=examples(
-        "ecrctl policy repo template push-pull --principal arn:aws:iam::111122223333:user/ci"
-        " | ecrctl policy repo set team/app -",
-        "ecrctl policy repo explain team/app --principal 111122223333",
-    ),
+    epilog=examples("policy repo"),
     lazy={
         "add-statement": "ecrctl.cli.policy.repo_statement:add_statement",
         "remove-statement": "ecrctl.cli.policy.repo_statement:remove_statement",
@@ -61,10 +54,7 @@ def report_written(app: App, written: Written, verb: str) -> None:
     emit(app, written.to_dict(), text=text)
 
 
-@repo_policy.command(
-    "get",
-    epilog=examples("ecrctl policy repo get team/app", "ecrctl policy repo get team/app -o json"),
-)
+@repo_policy.command("get", epilog=examples("policy repo get"))
 @click.argument("repository", type=REPOSITORY)
 @pass_app
 def get(app: App, repository: str) -> None:
@@ -81,13 +71,7 @@ def get(app: App, repository: str) -> None:
     emit(app, stored, text=lambda: to_json(json.loads(stored["policyText"])))
 
 
-@repo_policy.command(
-    "set",
-    epilog=examples(
-        "ecrctl policy repo set team/app policy.json",
-        "ecrctl policy repo template public-pull | ecrctl policy repo set team/app -",
-    ),
-)
+@repo_policy.command("set", epilog=examples("policy repo set"))
 @click.argument("repository", type=REPOSITORY)
 @file_argument
 @force_option
@@ -109,12 +93,7 @@ def set_(app: App, repository: str, source: str, force: bool) -> None:
     report_written(app, written, "policy set")
 
 
-@repo_policy.command(
-    "delete",
-    epilog=examples(
-        "ecrctl policy repo delete team/app", "ecrctl policy repo delete team/app --yes"
-    ),
-)
+@repo_policy.command("delete", epilog=examples("policy repo delete"))
 @click.argument("repository", type=REPOSITORY)
 @yes_option
 @pass_app
@@ -133,15 +112,7 @@ def delete(app: App, repository: str, yes: bool) -> None:
     emit(app, written.to_dict(), text=f"policy of {name} deleted")
 
 
-@repo_policy.command(
-    "template",
-    epilog=examples(
-        "ecrctl policy repo template --list",
-        "ecrctl policy repo template cross-account-push --account 111122223333",
-        "ecrctl policy repo template pull-and-admin --principal arn:aws:iam::111122223333:user/a"
-        " --admin arn:aws:iam::111122223333:user/admin",
-    ),
-)
+@repo_policy.command("template", epilog=examples("policy repo template"))
 @click.argument(
     "name",
     required=False,
@@ -202,13 +173,7 @@ def emit_template(
     )
 
 
-@repo_policy.command(
-    "validate",
-    epilog=examples(
-        "ecrctl policy repo validate policy.json",
-        "ecrctl policy repo get team/app | ecrctl policy repo validate -",
-    ),
-)
+@repo_policy.command("validate", epilog=examples("policy repo validate"))
 @file_argument
 @pass_app
 def validate(app: App, source: str) -> int:

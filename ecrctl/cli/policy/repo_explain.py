@@ -9,9 +9,9 @@ import click
 
 from ecrctl.cli.app import App
 from ecrctl.cli.common import EcrctlCommand, pass_app, read_source
+from ecrctl.cli.examples import examples
 from ecrctl.cli.options import file_option, repeatable_option
 from ecrctl.cli.paramtypes import REPOSITORY
-from ecrctl.cli.policy.repo import examples
 from ecrctl.cli.render import Table, emit, notice, warn
 from ecrctl.distribution.refs import check_repository_name
 from ecrctl.errors import InvalidInput
@@ -21,15 +21,7 @@ if TYPE_CHECKING:
     from ecrctl.policy.report import Finding
 
 
-@click.command(
-    "explain",
-    cls=EcrctlCommand,
-    epilog=examples(
-        "ecrctl policy repo explain team/app --principal 111122223333",
-        "ecrctl policy repo explain --file policy.json \\",
-        "    --principal arn:aws:iam::111122223333:role/ci --action ecr:PutImage",
-    ),
-)
+@click.command("explain", cls=EcrctlCommand, epilog=examples("policy repo explain"))
 @click.argument("repository", required=False, type=REPOSITORY)
 @file_option("--file", "source", "Explain this policy file instead of a repository's.")
 @click.option(

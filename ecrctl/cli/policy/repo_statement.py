@@ -8,21 +8,13 @@ import click
 
 from ecrctl.cli.app import App
 from ecrctl.cli.common import EcrctlCommand, pass_app
+from ecrctl.cli.examples import examples
 from ecrctl.cli.paramtypes import REPOSITORY
-from ecrctl.cli.policy.repo import examples, force_option, report_written
+from ecrctl.cli.policy.repo import force_option, report_written
 from ecrctl.distribution.refs import check_repository_name
 
 
-@click.command(
-    "add-statement",
-    cls=EcrctlCommand,
-    epilog=examples(
-        "ecrctl policy repo add-statement team/app --sid AllowPull --effect Allow"
-        " --principal 111122223333 --action pull",
-        "ecrctl policy repo add-statement team/app --sid DenyDelete --effect Deny"
-        " --principal '*' --action ecr:BatchDeleteImage --replace",
-    ),
-)
+@click.command("add-statement", cls=EcrctlCommand, epilog=examples("policy repo add-statement"))
 @click.argument("repository", type=REPOSITORY)
 @click.option("--sid", required=True, help="Statement id (unique in the policy).")
 @click.option(
@@ -89,7 +81,7 @@ def add_statement(
 @click.command(
     "remove-statement",
     cls=EcrctlCommand,
-    epilog=examples("ecrctl policy repo remove-statement team/app --sid AllowPull"),
+    epilog=examples("policy repo remove-statement"),
 )
 @click.argument("repository", type=REPOSITORY)
 @click.option("--sid", required=True, help="Sid of the statement to remove.")

@@ -11,9 +11,9 @@ import click
 from ecrctl.cli.app import App
 from ecrctl.cli.common import EcrctlCommand, pass_app, read_source
 from ecrctl.cli.completers import complete_profiles
+from ecrctl.cli.examples import examples
 from ecrctl.cli.options import repeatable_option
 from ecrctl.cli.paramtypes import REPOSITORY
-from ecrctl.cli.policy.repo import examples
 from ecrctl.cli.render import Table, console, emit, notice, warn
 from ecrctl.distribution.refs import check_repository_name
 from ecrctl.errors import ExitCode
@@ -37,14 +37,10 @@ SHOWN = {
     "test",
     cls=EcrctlCommand,
     epilog=examples(
-        "ecrctl policy test team/app",
-        "ecrctl policy test team/app --principal arn:aws:iam::111122223333:role/ci \\",
-        "    --action push --context aws:PrincipalOrgID=o-abc123",
-        "ecrctl policy test team/app --principal arn:aws:iam::444455556666:role/ci \\",
-        "    --iam-profile other-account --simulate -o json",
-    )
-    + "\nExit codes: 0 every action allowed, 1 an action denied or depending on a condition,"
-    " 2 bad input.",
+        "policy test",
+        "Exit codes: 0 every action allowed, 1 an action denied or depending on a condition,"
+        " 2 bad input.",
+    ),
 )
 @click.argument("repository", type=REPOSITORY)
 @click.option(
