@@ -23,6 +23,29 @@ THROTTLING_CODES = frozenset(
     }
 )
 
+# what botocore's standard retry mode retries (botocore/retries/standard.py): as
+# throttling, and as transient; LimitExceededException is a real limit in ECR's
+# messages above, but botocore retries it
+BOTOCORE_THROTTLED = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "RequestThrottledException",
+        "TooManyRequestsException",
+        "ProvisionedThroughputExceededException",
+        "TransactionInProgressException",
+        "RequestLimitExceeded",
+        "BandwidthLimitExceeded",
+        "LimitExceededException",
+        "RequestThrottled",
+        "SlowDown",
+        "PriorRequestNotComplete",
+        "EC2ThrottledException",
+    }
+)
+BOTOCORE_TRANSIENT = frozenset({"RequestTimeout", "RequestTimeoutException"})
+
 _DENIED = re.compile(
     r"(?:User|Principal):\s*(?P<principal>\S+)\s+is not authorized to perform:"
     r"\s*(?P<action>[\w:*-]+)"

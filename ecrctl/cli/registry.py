@@ -16,16 +16,15 @@ from ecrctl.cli.public import public_option
 from ecrctl.cli.render import Table, emit, fmt_bool
 from ecrctl.redact import printable
 
+COMMANDS = {
+    "replication": "ecrctl.cli.registry_replication:replication",
+    "policy": "ecrctl.cli.registry_policy:registry_policy",
+    "scanning": "ecrctl.cli.registry_scanning:scanning",
+}
+"""The settings groups of ``ecrctl registry``, each loaded when it is run."""
 
-@group(
-    "registry",
-    epilog=examples("registry"),
-    lazy={
-        "replication": "ecrctl.cli.registry_replication:replication",
-        "policy": "ecrctl.cli.registry_policy:registry_policy",
-        "scanning": "ecrctl.cli.registry_scanning:scanning",
-    },
-)
+
+@group("registry", lazy=COMMANDS, epilog=examples("registry"))
 def registry() -> None:
     """Show your registry and change its replication rules, registry policy and scanning, or
     talk to a registry's HTTP API (Docker Registry v2 / OCI)."""

@@ -34,6 +34,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from ecrctl.aws.errors import BOTOCORE_THROTTLED, BOTOCORE_TRANSIENT
 from ecrctl.distribution.hosts import known_partition
 
 if TYPE_CHECKING:
@@ -57,26 +58,9 @@ ROUTE_VARIABLES = (
     "AWS_USE_DUALSTACK_ENDPOINT",
 )
 ROUTE_PROFILE_KEYS = ("ca_bundle", "use_fips_endpoint", "use_dualstack_endpoint")
-# what botocore's standard retry mode retries or signs again (throttling, a transient
-# error, a skewed clock): the call is then botocore's, with its retries
-RETRIED_CODES = frozenset(
+# a refusal of the request itself (its signature, its clock): botocore signs it again
+RESIGNED_CODES = frozenset(
     {
-        "Throttling",
-        "ThrottlingException",
-        "ThrottledException",
-        "RequestThrottledException",
-        "TooManyRequestsException",
-        "ProvisionedThroughputExceededException",
-        "TransactionInProgressException",
-        "RequestLimitExceeded",
-        "BandwidthLimitExceeded",
-        "LimitExceededException",
-        "RequestThrottled",
-        "SlowDown",
-        "PriorRequestNotComplete",
-        "EC2ThrottledException",
-        "RequestTimeout",
-        "RequestTimeoutException",
         "RequestTimeTooSkewed",
         "RequestExpired",
         "RequestInTheFuture",
@@ -86,6 +70,8 @@ RETRIED_CODES = frozenset(
         "AuthFailure",
     }
 )
+# the call is then botocore's, with its retries
+BOTOCORES = BOTOCORE_THROTTLED | BOTOCORE_TRANSIENT | RESIGNED_CODES
 
 
 class Plain:
@@ -258,7 +244,7 @@ def _refuse(status: int, answer: bytes) -> None:
         message = str(data.get("message") or data.get("Message") or "")
     except (ValueError, AttributeError):
         return
-    if not code or status >= 500 or status == 429 or code in RETRIED_CODES:
+    if not code or status >= 500 or status == 429 or code in BOTOCORES:
         return
     from botocore.exceptions import ClientError
 

@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from ecrctl.aws.access import error_code, error_message, pages
+from ecrctl.aws.errors import BOTOCORE_THROTTLED
 from ecrctl.usage.causes import DENIED, FAILED, THROTTLED, Gap, RepositoryKey
 from ecrctl.usage.scope import Scope
 
@@ -28,19 +29,6 @@ R = TypeVar("R")
 WORKERS = 8
 
 DENIED_CODES = {"AccessDeniedException", "AccessDenied", "UnauthorizedOperation"}
-THROTTLED_CODES = {  # botocore's own list (retries/standard.py)
-    "Throttling",
-    "ThrottlingException",
-    "ThrottledException",
-    "RequestThrottledException",
-    "TooManyRequestsException",
-    "ProvisionedThroughputExceededException",
-    "RequestLimitExceeded",
-    "BandwidthLimitExceeded",
-    "LimitExceededException",
-    "RequestThrottled",
-    "SlowDown",
-}
 GONE = {
     "ClusterNotFoundException",
     "ServiceNotFoundException",
@@ -68,7 +56,7 @@ def _reason(exc: Exception) -> str | None:
     code = error_code(exc)
     if code in DENIED_CODES:
         return DENIED
-    if code in THROTTLED_CODES:
+    if code in BOTOCORE_THROTTLED:
         return THROTTLED
     if code:
         return FAILED

@@ -22,15 +22,15 @@ if TYPE_CHECKING:
     from ecrctl.policy.repo import Written
 
 
-@group(
-    "repo",
-    epilog=examples("policy repo"),
-    lazy={
-        "add-statement": "ecrctl.cli.policy.repo_statement:add_statement",
-        "remove-statement": "ecrctl.cli.policy.repo_statement:remove_statement",
-        "explain": "ecrctl.cli.policy.repo_explain:explain",
-    },
-)
+COMMANDS = {
+    "add-statement": "ecrctl.cli.policy.repo_statement:add_statement",
+    "remove-statement": "ecrctl.cli.policy.repo_statement:remove_statement",
+    "explain": "ecrctl.cli.policy.repo_explain:explain",
+}
+"""The subcommands of ``ecrctl policy repo`` in modules of their own, loaded when run."""
+
+
+@group("repo", lazy=COMMANDS, epilog=examples("policy repo"))
 def repo_policy() -> None:
     """Repository policies: who may push, pull or manage one repository."""
 
