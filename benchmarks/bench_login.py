@@ -179,7 +179,7 @@ def run(runs: int) -> None:
             assert answer([helper, "get"], envs["uncached"]) == f"{ACCOUNT}-auth-token"
             uncached: list[Case] = [
                 ("python3 -c pass", [sys.executable, "-c", "pass"], envs["kernel"], None),
-                ("get, no cache (STS + GetAuthorizationToken)", [helper, "get"],
+                ("get, no cache (GetAuthorizationToken)", [helper, "get"],
                  envs["uncached"], stdin),
                 ("aws ecr get-login-password", [aws_cli(), "ecr", "get-login-password"],
                  envs["kernel"], None),
