@@ -187,8 +187,18 @@ def direct_tokens(
 def _post(plain: Plain, body: bytes, timeouts: tuple[float, float]) -> tuple[int, bytes]:
     import http.client
 
+    from ecrctl.aws.session import ON_WAIT, WAIT_NOTICE_AFTER
+
     parts = urlsplit(plain.endpoint)
     connect, read = timeouts
+    notice = None
+    if ON_WAIT:  # on a terminal, a call that keeps the user waiting says so, as botocore's
+        import threading
+
+        what = ("GetAuthorizationToken", plain.endpoint, connect, read)
+        notice = threading.Timer(WAIT_NOTICE_AFTER, ON_WAIT[0], what)
+        notice.daemon = True
+        notice.start()
     conn: http.client.HTTPConnection
     if parts.scheme == "https":
         import ssl
@@ -211,6 +221,8 @@ def _post(plain: Plain, body: bytes, timeouts: tuple[float, float]) -> tuple[int
             raise ValueError("the answer is larger than a token answer can be")
         return response.status, answer
     finally:
+        if notice is not None:
+            notice.cancel()
         conn.close()
 
 

@@ -231,3 +231,21 @@ def test_a_fresh_token_imports_no_botocore(moto_url: str, monkeypatch: pytest.Mo
     status, answer, heavy = json.loads(done.stdout)
     assert status == 0 and json.loads(answer)["Username"] == "AWS"
     assert heavy == []
+
+
+def test_a_slow_answer_is_told_as_botocores_calls_are(standin: FakeEcrPublic) -> None:
+    """The CLI's wait notice (on a terminal, a call silent for a second says what it
+    waits for) hears of the direct call too."""
+    from ecrctl.aws import session
+
+    told: list[tuple[str, str]] = []
+    standin.answers["GetAuthorizationToken"] = lambda body: (
+        time.sleep(session.WAIT_NOTICE_AFTER + 0.5) or ecr_token_answer(body)
+    )
+    session.ON_WAIT[:] = [lambda operation, endpoint, *_: told.append((operation, endpoint))]
+    try:
+        aws_tokens(Aws())
+    finally:
+        session.ON_WAIT[:] = []
+    assert told == [("GetAuthorizationToken", standin.url)]
+    assert standin.operations() == ["GetAuthorizationToken"]  # not asked again
