@@ -20,8 +20,8 @@ from ecrctl.cli.render import Table, console, emit, notice
 from ecrctl.errors import ExitCode, PartialFailure
 
 if TYPE_CHECKING:
-    from ecrctl.network.model import Report, Target
-    from ecrctl.network.steps import Plan, Step
+    from ecrctl.network.model import NetworkTarget, Report
+    from ecrctl.network.steps import EndpointPlan, Step
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -113,7 +113,7 @@ def _check_table(report: Report) -> Table:
 )
 @target_options
 @pass_app
-def check(app: App, target: Target) -> int:
+def check(app: App, target: NetworkTarget) -> int:
     """Check that tasks in private subnets can pull from ECR through VPC endpoints.
 
     One line per condition of the user guide's "Interface VPC endpoints (AWS
@@ -142,7 +142,7 @@ def _status(step: Step, dry_run: bool) -> str:
     return status
 
 
-def _plan_table(plan: Plan, dry_run: bool) -> Table:
+def _plan_table(plan: EndpointPlan, dry_run: bool) -> Table:
     rows = [
         [s.action, s.key, s.what, _status(s, dry_run), s.resource_id or "-"] for s in plan.steps
     ]
@@ -152,7 +152,7 @@ def _plan_table(plan: Plan, dry_run: bool) -> Table:
     )
 
 
-def _print_plan(app: App, plan: Plan) -> None:
+def _print_plan(app: App, plan: EndpointPlan) -> None:
     notice(app, f"Plan for {plan.facts.vpc_id} ({plan.facts.region}):")
     for step in plan.steps:
         held = f"  [skipped: {step.held}]" if step.held else ""
@@ -161,7 +161,7 @@ def _print_plan(app: App, plan: Plan) -> None:
         notice(app, f"Note: {line}")
 
 
-def _account(app: App, plan: Plan) -> None:
+def _account(app: App, plan: EndpointPlan) -> None:
     """What was created or changed, and what was not, on stderr."""
     done = [f"{s.key} {s.resource_id}" for s in plan.runnable if s.status == "done"]
     undone = [
@@ -174,7 +174,7 @@ def _account(app: App, plan: Plan) -> None:
         notice(app, f"not created or changed: {', '.join(undone)}")
 
 
-def _left_error(plan: Plan) -> PartialFailure | None:
+def _left_error(plan: EndpointPlan) -> PartialFailure | None:
     if not plan.left:
         return None
     held = [s.key for s in plan.left if s.held]
@@ -212,7 +212,7 @@ def _left_error(plan: Plan) -> PartialFailure | None:
 @pass_app
 def create(
     app: App,
-    target: Target,
+    target: NetworkTarget,
     modify_existing: bool,
     s3_policy: str,
     dry_run: bool,

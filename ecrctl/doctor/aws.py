@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from ecrctl.doctor.facts import Facts, proxy_fix, proxy_note
+from ecrctl.doctor.facts import DoctorFacts, proxy_fix, proxy_note
 from ecrctl.doctor.model import CheckOutcome, Skipped, failure, ok, skip, warning
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ _METHODS = {
 }
 
 
-def _source(facts: Facts, method: str) -> str:
+def _source(facts: DoctorFacts, method: str) -> str:
     resolved = facts.aws.resolved
     if method in {"shared-credentials-file", "config-file"}:
         where = "credentials file" if method == "shared-credentials-file" else "config file"
@@ -44,7 +44,7 @@ def _source(facts: Facts, method: str) -> str:
     return found
 
 
-def check_credentials(facts: Facts) -> CheckOutcome:
+def check_credentials(facts: DoctorFacts) -> CheckOutcome:
     from ecrctl.translate import expected
 
     credentials = facts.session().get_credentials()
@@ -62,7 +62,7 @@ def check_credentials(facts: Facts) -> CheckOutcome:
     return ok(f"{identity['Arn']} (account {identity['Account']}; from {source})")
 
 
-def check_configured_region(facts: Facts) -> CheckOutcome:
+def check_configured_region(facts: DoctorFacts) -> CheckOutcome:
     resolved = facts.aws.resolved
     if not resolved.region:
         return failure(
@@ -109,7 +109,7 @@ def short_reason(exc: BaseException) -> str:
     return text.splitlines()[0][:120] if text else type(exc).__name__
 
 
-def endpoint_answer(facts: Facts) -> EndpointAnswer:
+def endpoint_answer(facts: DoctorFacts) -> EndpointAnswer:
     def ask() -> EndpointAnswer:
         import requests
 
@@ -123,7 +123,7 @@ def endpoint_answer(facts: Facts) -> EndpointAnswer:
     return facts.once("ECR endpoint", ask)
 
 
-def check_endpoint(facts: Facts) -> CheckOutcome:
+def check_endpoint(facts: DoctorFacts) -> CheckOutcome:
     url = str(facts.ecr().meta.endpoint_url)
     note = proxy_note(url, facts.environ)
     try:
@@ -156,7 +156,7 @@ def check_endpoint(facts: Facts) -> CheckOutcome:
 NOT_AN_API = "not an AWS API endpoint"
 
 
-def not_an_api(facts: Facts) -> EcrctlError | None:
+def not_an_api(facts: DoctorFacts) -> EcrctlError | None:
     """The error of ECR's one call every check needs (GetAuthorizationToken, asked
     once) when the endpoint's answer to it was not an AWS API's; ``None`` otherwise:
     a plain GET says nothing, since ECR's own endpoint answers it with an error too."""
@@ -170,7 +170,7 @@ def not_an_api(facts: Facts) -> EcrctlError | None:
     return None
 
 
-def check_clock(facts: Facts) -> CheckOutcome:
+def check_clock(facts: DoctorFacts) -> CheckOutcome:
     from email.utils import parsedate_to_datetime
 
     try:
@@ -193,7 +193,7 @@ def check_clock(facts: Facts) -> CheckOutcome:
     return ok(f"within {max(1, round(abs(skew)))} s of the service's Date header")
 
 
-def authorization_token(facts: Facts) -> dict[str, Any]:
+def authorization_token(facts: DoctorFacts) -> dict[str, Any]:
     """GetAuthorizationToken for the registry (--registry-id, else the caller's)."""
 
     def ask() -> dict[str, Any]:
@@ -206,7 +206,7 @@ def authorization_token(facts: Facts) -> dict[str, Any]:
     return facts.once("authorization token", ask)
 
 
-def check_auth_token(facts: Facts) -> CheckOutcome:
+def check_auth_token(facts: DoctorFacts) -> CheckOutcome:
     from ecrctl.aws.access import error_code
     from ecrctl.translate import expected
 

@@ -9,7 +9,7 @@ failure: pushes and pulls work without a trail, only the history is lost.
 
 from __future__ import annotations
 
-from ecrctl.doctor.facts import Facts
+from ecrctl.doctor.facts import DoctorFacts
 from ecrctl.doctor.model import CheckOutcome, ok, warning
 
 SELECTORS = '[{"ReadWriteType": "All", "IncludeManagementEvents": true}]'
@@ -24,7 +24,7 @@ def _create_fix() -> str:
     )
 
 
-def check_trail(facts: Facts) -> CheckOutcome:
+def check_trail(facts: DoctorFacts) -> CheckOutcome:
     from ecrctl.aws.access import error_code
     from ecrctl.events.trails import describe_trails, trail_state
 

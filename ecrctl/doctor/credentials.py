@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ecrctl import paths
-from ecrctl.doctor.facts import Facts
+from ecrctl.doctor.facts import DoctorFacts
 from ecrctl.doctor.model import CheckOutcome, Skipped, failure, ok, skip, warning
 from ecrctl.doctor.registry import login_fix, v2_answer
 
@@ -70,7 +70,7 @@ def lookup(config: dict[str, Any], host: str) -> TargetCredential | None:
     return TargetCredential(location.describe(), found[0], found[1])
 
 
-def target_credential(facts: Facts) -> TargetCredential | None:
+def target_credential(facts: DoctorFacts) -> TargetCredential | None:
     config = facts.docker_config()
     host = facts.target().host
     return facts.once("docker credential", lambda: lookup(config, host))
@@ -85,7 +85,7 @@ def token_expiry(secret: str) -> datetime | None:
         return None
 
 
-def check_credential(facts: Facts) -> CheckOutcome:
+def check_credential(facts: DoctorFacts) -> CheckOutcome:
     from ecrctl.errors import ServiceError
     from ecrctl.login import dockerconfig
 
@@ -111,7 +111,7 @@ def check_credential(facts: Facts) -> CheckOutcome:
     return ok(f"{credential.where}, user {credential.username}{until}")
 
 
-def check_login(facts: Facts) -> CheckOutcome:
+def check_login(facts: DoctorFacts) -> CheckOutcome:
     import requests
 
     try:
@@ -141,14 +141,14 @@ def check_login(facts: Facts) -> CheckOutcome:
     )
 
 
-def _record(facts: Facts) -> dict[str, Any] | None:
+def _record(facts: DoctorFacts) -> dict[str, Any] | None:
     from ecrctl.login.workflow import read_records
 
     record = read_records().get(facts.target().host)
     return record if isinstance(record, dict) else None
 
 
-def check_match(facts: Facts) -> CheckOutcome:
+def check_match(facts: DoctorFacts) -> CheckOutcome:
     target = facts.target()
     record = _record(facts)
     if record is None:
@@ -162,7 +162,7 @@ def check_match(facts: Facts) -> CheckOutcome:
     return ok(f"{issued}, as the registry")
 
 
-def check_ecrctl_login(facts: Facts) -> CheckOutcome:
+def check_ecrctl_login(facts: DoctorFacts) -> CheckOutcome:
     from ecrctl.login.workflow import hours_left
 
     target = facts.target()
@@ -184,7 +184,7 @@ def check_ecrctl_login(facts: Facts) -> CheckOutcome:
     return ok(f"{said} ({left:g} h left)")
 
 
-def check_token_cache(facts: Facts) -> CheckOutcome:
+def check_token_cache(facts: DoctorFacts) -> CheckOutcome:
     """Where the token cache keeps tokens; a warning when nowhere (every docker pull
     through the credential helper then asks AWS) or not where the user asked."""
     from ecrctl.login.cache import open_cache

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 
-from ecrctl.doctor.facts import Facts
+from ecrctl.doctor.facts import DoctorFacts
 from ecrctl.doctor.model import CheckOutcome, Skipped, failure, ok, skip, warning
 
 MIN_VERSION = (1, 10)
@@ -23,7 +23,7 @@ def _host() -> str:
     return docker_host()
 
 
-def check_engine(facts: Facts) -> CheckOutcome:
+def check_engine(facts: DoctorFacts) -> CheckOutcome:
     try:
         engine = facts.engine()
     except Exception:
@@ -44,7 +44,7 @@ def _parse(version: str) -> tuple[int, ...]:
     return tuple(parts)
 
 
-def check_version(facts: Facts) -> CheckOutcome:
+def check_version(facts: DoctorFacts) -> CheckOutcome:
     try:
         engine = facts.engine()
     except Exception:
@@ -61,7 +61,7 @@ def check_version(facts: Facts) -> CheckOutcome:
     return ok(f"Docker {version} (1.10 or later)")
 
 
-def check_disk(facts: Facts) -> CheckOutcome:
+def check_disk(facts: DoctorFacts) -> CheckOutcome:
     info = facts.engine_info()
     root = str(info.get("DockerRootDir") or "")
     if not _host().startswith("unix://") or not root or not os.path.isdir(root):
@@ -88,7 +88,7 @@ def _covered(host: str, no_proxy: str) -> bool:
     return False
 
 
-def check_proxy(facts: Facts) -> CheckOutcome:
+def check_proxy(facts: DoctorFacts) -> CheckOutcome:
     info = facts.engine_info()
     proxy = str(info.get("HttpsProxy") or info.get("HttpProxy") or "")
     no_proxy = str(info.get("NoProxy") or "")

@@ -34,7 +34,7 @@ class _Slot:
 
 
 @dataclass(frozen=True)
-class Target:
+class CheckedRegistry:
     """The registry the checks are about: the address docker talks to, and its owner."""
 
     host: str
@@ -50,7 +50,7 @@ class Target:
         return base_url(self.host)
 
 
-class Facts:
+class DoctorFacts:
     """Shared, memoised facts of one doctor run (thread-safe)."""
 
     def __init__(
@@ -156,8 +156,8 @@ class Facts:
         """The registry's account: --registry-id, else the caller's."""
         return self.aws.settings.registry_id or self.caller()["Account"]
 
-    def target(self) -> Target:
-        def find() -> Target:
+    def target(self) -> CheckedRegistry:
+        def find() -> CheckedRegistry:
             from ecrctl.login.registries import Registries
 
             account = self.account()
@@ -165,7 +165,7 @@ class Facts:
             suffix = ".cn" if region.startswith("cn-") else ""
             endpoint = f"https://{account}.dkr.ecr.{region}.amazonaws.com{suffix}"
             address = Registries.of(self.aws).own_address(account, region, endpoint)
-            return Target(address, account, region)
+            return CheckedRegistry(address, account, region)
 
         return self.need("registry host", lambda: self.once("target", find), see="aws.credentials")
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ecrctl.aws.access import items, registry_kwargs
-from ecrctl.doctor.facts import Facts
+from ecrctl.doctor.facts import DoctorFacts
 from ecrctl.doctor.model import CheckOutcome, failure, ok, warning
 
 WARN_RATIO = 0.8
@@ -26,7 +26,7 @@ class Quota:
     source: str  # "Service Quotas" or "documented default (...)"
 
 
-def service_quotas(facts: Facts) -> dict[str, int]:
+def service_quotas(facts: DoctorFacts) -> dict[str, int]:
     """ECR's quotas by name (applied values, else AWS defaults) from Service Quotas."""
 
     def ask() -> dict[str, int]:
@@ -40,7 +40,7 @@ def service_quotas(facts: Facts) -> dict[str, int]:
     return facts.once("service quotas", ask)
 
 
-def quota(facts: Facts, name: str, default: int) -> Quota:
+def quota(facts: DoctorFacts, name: str, default: int) -> Quota:
     from ecrctl.aws.access import error_code
 
     try:
@@ -64,7 +64,7 @@ def headroom(used: int, what: str, limit: Quota, fix: str) -> CheckOutcome:
     return ok(said)
 
 
-def _registry(facts: Facts) -> dict[str, Any]:
+def _registry(facts: DoctorFacts) -> dict[str, Any]:
     return registry_kwargs(facts.aws.settings.registry_id)
 
 
@@ -72,7 +72,7 @@ ASK_FOR_MORE = "aws service-quotas request-service-quota-increase --service-code
 
 
 def _count_against(
-    facts: Facts, listed: Iterable[Any], what: str, quota_of: tuple[str, int], remedy: str
+    facts: DoctorFacts, listed: Iterable[Any], what: str, quota_of: tuple[str, int], remedy: str
 ) -> CheckOutcome:
     """How many ``listed`` there are against the quota ``quota_of`` (name, default)."""
     used = sum(1 for _ in listed)
@@ -80,7 +80,7 @@ def _count_against(
     return headroom(used, what, quota(facts, *quota_of), fix)
 
 
-def check_images(facts: Facts) -> CheckOutcome:
+def check_images(facts: DoctorFacts) -> CheckOutcome:
     from ecrctl.doctor.repository import repository
 
     repository(facts)
@@ -97,7 +97,7 @@ def check_images(facts: Facts) -> CheckOutcome:
     )
 
 
-def check_repositories(facts: Facts) -> CheckOutcome:
+def check_repositories(facts: DoctorFacts) -> CheckOutcome:
     facts.caller()
     found = items(facts.ecr(), "describe_repositories", "repositories", **_registry(facts))
     return _count_against(

@@ -9,13 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from ecrctl import paths
-from ecrctl.doctor.facts import Facts, proxy_fix, proxy_note
+from ecrctl.doctor.facts import DoctorFacts, proxy_fix, proxy_note
 from ecrctl.doctor.model import CheckOutcome, failure, ok, warning
 
 S3_NOTE = "layers download from S3: allow *.s3.amazonaws.com too"
 
 
-def login_fix(facts: Facts) -> str:
+def login_fix(facts: DoctorFacts) -> str:
     """The ``ecrctl login`` that gets docker a fresh credential for the target registry."""
     target = facts.target()
     command = f"ecrctl login --region {target.region}"
@@ -24,7 +24,7 @@ def login_fix(facts: Facts) -> str:
     return command
 
 
-def v2_answer(facts: Facts) -> Any:
+def v2_answer(facts: DoctorFacts) -> Any:
     """The registry's answer to an anonymous ``GET /v2/`` (a requests Response)."""
 
     def ask() -> Any:
@@ -39,7 +39,7 @@ def v2_answer(facts: Facts) -> Any:
     return facts.once("registry answer", ask)
 
 
-def check_reachable(facts: Facts) -> CheckOutcome:
+def check_reachable(facts: DoctorFacts) -> CheckOutcome:
     from ecrctl.doctor.aws import short_reason
 
     target = facts.target()
@@ -66,7 +66,7 @@ def _scheme_keys(config: dict[str, Any], host: str) -> list[str]:
     return [k for k in auths if k != host and k.startswith("https://") and host in k]
 
 
-def check_conflicts(facts: Facts) -> CheckOutcome:
+def check_conflicts(facts: DoctorFacts) -> CheckOutcome:
     from ecrctl.login import dockerconfig
 
     config = facts.docker_config()

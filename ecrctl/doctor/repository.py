@@ -12,24 +12,24 @@ import json
 from typing import Any
 
 from ecrctl.aws.access import error_code, items, registry_kwargs
-from ecrctl.doctor.facts import Facts
+from ecrctl.doctor.facts import DoctorFacts
 from ecrctl.doctor.model import CheckOutcome, failure, ok, skip, warning
 
 SOON_DAYS = 7
 _ZERO_DIGEST = "sha256:" + "0" * 64
 
 
-def _name(facts: Facts) -> str:
+def _name(facts: DoctorFacts) -> str:
     name = facts.request.repository
     assert name is not None
     return name
 
 
-def _kwargs(facts: Facts) -> dict[str, Any]:
+def _kwargs(facts: DoctorFacts) -> dict[str, Any]:
     return registry_kwargs(facts.aws.settings.registry_id)
 
 
-def described(facts: Facts) -> dict[str, Any]:
+def described(facts: DoctorFacts) -> dict[str, Any]:
     def ask() -> dict[str, Any]:
         answer = facts.ecr().describe_repositories(repositoryNames=[_name(facts)], **_kwargs(facts))
         return dict(answer["repositories"][0])
@@ -37,11 +37,11 @@ def described(facts: Facts) -> dict[str, Any]:
     return facts.once("repository", ask)
 
 
-def repository(facts: Facts) -> dict[str, Any]:
+def repository(facts: DoctorFacts) -> dict[str, Any]:
     return facts.need("repository", lambda: described(facts), see="repo.exists")
 
 
-def check_exists(facts: Facts) -> CheckOutcome:
+def check_exists(facts: DoctorFacts) -> CheckOutcome:
     name = _name(facts)
     try:
         found = described(facts)
@@ -72,7 +72,7 @@ def check_exists(facts: Facts) -> CheckOutcome:
     return ok(f"{found['repositoryUri']}")
 
 
-def _region_with(facts: Facts, name: str) -> str | None:
+def _region_with(facts: DoctorFacts, name: str) -> str | None:
     """Another region where the registry has ``name``, among the few the user's
     configuration names (as every command's RepositoryNotFound error looks)."""
     from ecrctl.aws.suggest import found_elsewhere, regions_to_search
@@ -80,7 +80,7 @@ def _region_with(facts: Facts, name: str) -> str | None:
     return found_elsewhere(facts.aws, regions_to_search(facts.aws), name, facts.account())
 
 
-def _policy(facts: Facts) -> dict[str, Any] | None:
+def _policy(facts: DoctorFacts) -> dict[str, Any] | None:
     def ask() -> dict[str, Any] | None:
         try:
             answer = facts.ecr().get_repository_policy(
@@ -96,7 +96,7 @@ def _policy(facts: Facts) -> dict[str, Any] | None:
     return facts.once("repository policy", ask)
 
 
-def _by_policy(facts: Facts, kind: str) -> CheckOutcome | str:
+def _by_policy(facts: DoctorFacts, kind: str) -> CheckOutcome | str:
     """The repository policy's word on ``kind``: a failing outcome, or a note."""
     from ecrctl.policy import explain
 
@@ -136,7 +136,7 @@ def _by_policy(facts: Facts, kind: str) -> CheckOutcome | str:
     )
 
 
-def check_pull(facts: Facts) -> CheckOutcome:
+def check_pull(facts: DoctorFacts) -> CheckOutcome:
     said = _by_policy(facts, "pull")
     if not isinstance(said, str):
         return said
@@ -156,14 +156,14 @@ def check_pull(facts: Facts) -> CheckOutcome:
     return ok(f"{said}; ECR authorized a layer check (BatchCheckLayerAvailability)")
 
 
-def check_push(facts: Facts) -> CheckOutcome:
+def check_push(facts: DoctorFacts) -> CheckOutcome:
     said = _by_policy(facts, "push")
     if not isinstance(said, str):
         return said
     return ok(f"{said} (push is not attempted: IAM policies are not read)")
 
 
-def _tag_exists(facts: Facts, tag: str) -> bool:
+def _tag_exists(facts: DoctorFacts, tag: str) -> bool:
     try:
         facts.ecr().describe_images(
             repositoryName=_name(facts), imageIds=[{"imageTag": tag}], **_kwargs(facts)
@@ -180,7 +180,7 @@ def _excluded(repo: dict[str, Any], tag: str) -> bool:
     return any(fnmatch.fnmatchcase(tag, str(f.get("filter", ""))) for f in filters)
 
 
-def check_mutability(facts: Facts) -> CheckOutcome:
+def check_mutability(facts: DoctorFacts) -> CheckOutcome:
     repo = repository(facts)
     mode = str(repo.get("imageTagMutability", "MUTABLE"))
     tag = facts.request.tag
@@ -200,7 +200,7 @@ def check_mutability(facts: Facts) -> CheckOutcome:
     return ok(f"tags are {mode.lower()}; {tag} is not taken yet")
 
 
-def check_lifecycle(facts: Facts) -> CheckOutcome:
+def check_lifecycle(facts: DoctorFacts) -> CheckOutcome:
     from ecrctl.lifecycle import engine, store, validate
 
     repository(facts)

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from ecrctl.doctor.facts import CHECK_TIMEOUT, Facts
+from ecrctl.doctor.facts import CHECK_TIMEOUT, DoctorFacts
 from ecrctl.doctor.model import Check, CheckOutcome, Request, Skipped, always, failure, skip
 
 OnDone = Callable[[Check], None]
@@ -25,11 +25,11 @@ class Spec:
 
     id: str
     title: str
-    run: Callable[[Facts], CheckOutcome]
+    run: Callable[[DoctorFacts], CheckOutcome]
     applies: Callable[[Request], bool] = always
 
 
-def _outcome(spec: Spec, facts: Facts) -> CheckOutcome:
+def _outcome(spec: Spec, facts: DoctorFacts) -> CheckOutcome:
     from ecrctl.translate import expected
 
     try:
@@ -43,7 +43,7 @@ def _outcome(spec: Spec, facts: Facts) -> CheckOutcome:
 
 def run_checks(
     specs: Sequence[Spec],
-    facts: Facts,
+    facts: DoctorFacts,
     *,
     timeout: float = CHECK_TIMEOUT,
     on_done: OnDone | None = None,

@@ -13,7 +13,7 @@ from typing import Any
 from ecrctl.aws.clients import Aws
 from ecrctl.aws.settings import AwsSettings
 from ecrctl.doctor import aws, cloudtrail, credentials, docker, limits, registry, repository
-from ecrctl.doctor.facts import CHECK_TIMEOUT, Facts
+from ecrctl.doctor.facts import CHECK_TIMEOUT, DoctorFacts
 from ecrctl.doctor.model import (
     DoctorReport,
     Request,
@@ -84,5 +84,5 @@ def diagnose(
     clients by service name (``ecr``, ``sts``, ``service-quotas``), e.g. stubbed ones."""
     import_first()
     bounded = settings.replace(max_attempts=settings.max_attempts or ATTEMPTS)
-    facts = Facts(Aws(bounded), request, clients=clients)
+    facts = DoctorFacts(Aws(bounded), request, clients=clients)
     return DoctorReport(run_checks(applicable(request), facts, timeout=timeout, on_done=on_done))

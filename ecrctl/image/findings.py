@@ -59,7 +59,7 @@ class Package:
 
 
 @dataclass(frozen=True)
-class Finding:
+class ScanFinding:
     """One finding of either shape; ``kind`` says which (BASIC or ENHANCED)."""
 
     id: str
@@ -87,12 +87,12 @@ def _number(value: Any) -> float | None:
         return None
 
 
-def from_basic(raw: Any) -> Finding:
+def from_basic(raw: Any) -> ScanFinding:
     attributes = {str(a.get("key")): a.get("value") for a in raw.get("attributes") or []}
     name = attributes.get("package_name")
     packages = (Package(str(name), attributes.get("package_version"), None),) if name else ()
     score = _number(attributes.get("CVSS3_SCORE")) or _number(attributes.get("CVSS2_SCORE"))
-    return Finding(
+    return ScanFinding(
         id=str(raw.get("name") or "?"),
         severity=severity_of(raw.get("severity")),
         kind="BASIC",
@@ -115,7 +115,7 @@ def _installed(package: Any) -> str | None:
     return text
 
 
-def from_enhanced(raw: Any) -> Finding:
+def from_enhanced(raw: Any) -> ScanFinding:
     details = raw.get("packageVulnerabilityDetails") or {}
     packages = tuple(
         Package(str(p.get("name") or "?"), _installed(p), p.get("fixedInVersion"))
@@ -126,7 +126,7 @@ def from_enhanced(raw: Any) -> Finding:
     score = _number(raw.get("score"))
     if score is None:
         score = _number(((raw.get("scoreDetails") or {}).get("cvss") or {}).get("score"))
-    return Finding(
+    return ScanFinding(
         id=str(details.get("vulnerabilityId") or raw.get("title") or raw.get("findingArn") or "?"),
         severity=severity_of(raw.get("severity")),
         kind="ENHANCED",
@@ -145,7 +145,7 @@ class ScanResult:
 
     status: str | None
     description: str | None = None
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[ScanFinding] = field(default_factory=list)
     has_enhanced: bool = False  # the answer had imageScanFindings.enhancedFindings
     has_basic: bool = False  # the answer had imageScanFindings.findings
     completed_at: datetime | None = None
@@ -162,8 +162,8 @@ class ScanResult:
             return "BASIC"
         return None
 
-    def sorted_findings(self) -> list[Finding]:
-        return sorted(self.findings, key=Finding.sort_key)
+    def sorted_findings(self) -> list[ScanFinding]:
+        return sorted(self.findings, key=ScanFinding.sort_key)
 
     def fingerprint(self) -> tuple[Any, ...]:
         """What must stay the same for enhanced findings to count as settled."""
@@ -219,7 +219,7 @@ def read_scan(
     return result
 
 
-def counts(findings: list[Finding]) -> dict[str, int]:
+def counts(findings: list[ScanFinding]) -> dict[str, int]:
     """Findings by severity, every severity present (0 when none)."""
     found = dict.fromkeys(SEVERITIES, 0)
     for finding in findings:

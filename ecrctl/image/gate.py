@@ -21,7 +21,7 @@ from datetime import date
 from typing import Any
 
 from ecrctl.errors import InvalidInput
-from ecrctl.image.findings import SEVERITIES, Finding, at_or_above
+from ecrctl.image.findings import SEVERITIES, ScanFinding, at_or_above
 
 INSPECTOR_CLOSED = frozenset({"SUPPRESSED", "CLOSED"})
 IGNORE_FORM = "write ID YYYY-MM-DD REASON, e.g. CVE-2023-0464 2025-12-31 not reachable"
@@ -98,7 +98,7 @@ class Gate:
 class Judged:
     """A finding and the gate's word on it."""
 
-    finding: Finding
+    finding: ScanFinding
     excluded: str | None = None  # why it does not count
     fails: bool = False
 
@@ -148,11 +148,11 @@ class GateResult:
         }
 
 
-def _no_fix(finding: Finding) -> bool:
+def _no_fix(finding: ScanFinding) -> bool:
     return str(finding.fix_available or "").upper() == "NO"
 
 
-def _exclusion(finding: Finding, gate: Gate, ignores: dict[str, IgnoreEntry]) -> str | None:
+def _exclusion(finding: ScanFinding, gate: Gate, ignores: dict[str, IgnoreEntry]) -> str | None:
     if finding.status in INSPECTOR_CLOSED:
         return f"{finding.status} in Amazon Inspector"
     entry = ignores.get(finding.id.upper())
@@ -163,11 +163,11 @@ def _exclusion(finding: Finding, gate: Gate, ignores: dict[str, IgnoreEntry]) ->
     return None
 
 
-def judge(findings: list[Finding], gate: Gate) -> GateResult:
+def judge(findings: list[ScanFinding], gate: Gate) -> GateResult:
     """Every finding with the gate's word on it, most severe first."""
     ignores = gate.active_ignores()
     result = GateResult(gate)
-    for finding in sorted(findings, key=Finding.sort_key):
+    for finding in sorted(findings, key=ScanFinding.sort_key):
         excluded = _exclusion(finding, gate, ignores)
         fails = (
             excluded is None

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 Children = list[tuple[str, Manifest]]
 
 
-class Target(Protocol):
+class CopyTarget(Protocol):
     """Where a copy goes: a registry's client and a repository."""
 
     client: RegistryClient
@@ -111,7 +111,7 @@ class NoReferrers:
     """Referrers left where they are (``--no-referrers``)."""
 
     def carried(
-        self, source: RegistryClient, copy: CarriedCopy, dest: Target, dry_run: bool
+        self, source: RegistryClient, copy: CarriedCopy, dest: CopyTarget, dry_run: bool
     ) -> None:
         """The referrers of what ``copy`` wrote, carried too, in its result."""
 
@@ -139,7 +139,7 @@ class Carrier(NoReferrers):
         self._api: dict[str, bool] = {}  # destination host -> has the referrers API
 
     def carried(
-        self, source: RegistryClient, copy: CarriedCopy, dest: Target, dry_run: bool
+        self, source: RegistryClient, copy: CarriedCopy, dest: CopyTarget, dry_run: bool
     ) -> None:
         result, top, children = copy.result, copy.top, copy.written
         finder = self._finder(source, copy.src.repository)
@@ -172,7 +172,7 @@ class Carrier(NoReferrers):
         self,
         finder: Finder,
         subjects: list[str],
-        dest: Target,
+        dest: CopyTarget,
         *,
         dry_run: bool,
         changed: bool = False,
@@ -206,7 +206,12 @@ class Carrier(NoReferrers):
         return items
 
     def _copy(
-        self, finder: Finder, item: ReferrerItem, referrer: Referrer, dest: Target, dry_run: bool
+        self,
+        finder: Finder,
+        item: ReferrerItem,
+        referrer: Referrer,
+        dest: CopyTarget,
+        dry_run: bool,
     ) -> None:
         """Copy one referrer (its blobs, an index's children, then itself by digest
         or cosign's tag); a refusal fails the item with the destination's reason."""
@@ -235,7 +240,9 @@ class Carrier(NoReferrers):
             item.settle(batch.FAILED, type(exc).__name__, exc.one_line())
         self._landed[name] = self._landed[referrer.digest] = Carried.of(item)
 
-    def _list_in_tag_schema(self, finder: Finder, dest: Target, items: list[ReferrerItem]) -> None:
+    def _list_in_tag_schema(
+        self, finder: Finder, dest: CopyTarget, items: list[ReferrerItem]
+    ) -> None:
         """Where the destination has no referrers API, list the referrers carried
         (not cosign's: those are found by their tags) in each subject's tag-schema
         index; a referrer that cannot be listed there is failed. What became of
@@ -265,7 +272,7 @@ class Carrier(NoReferrers):
                 continue
             self._landed[tag] = Carried(digest, "copied" if written else "unchanged")
 
-    def _has_api(self, dest: Target, subject: str) -> bool:
+    def _has_api(self, dest: CopyTarget, subject: str) -> bool:
         host = dest.client.host
         if host not in self._api:
             self._api[host] = has_api(dest.client, dest.repository, subject)

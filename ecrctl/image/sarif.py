@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from ecrctl import __version__
-from ecrctl.image.findings import RANK, Finding
+from ecrctl.image.findings import RANK, ScanFinding
 from ecrctl.image.gate import GateResult, Judged
 from ecrctl.image.scanreport import ScanReport
 
@@ -27,7 +27,7 @@ def _level(judged: Judged) -> str:
     return "warning" if RANK[judged.finding.severity] >= RANK["MEDIUM"] else "note"
 
 
-def _rule(finding: Finding) -> dict[str, Any]:
+def _rule(finding: ScanFinding) -> dict[str, Any]:
     rule: dict[str, Any] = {
         "id": finding.id,
         "shortDescription": {"text": f"{finding.id} ({finding.severity})"},
@@ -42,7 +42,7 @@ def _rule(finding: Finding) -> dict[str, Any]:
     return rule
 
 
-def _message(finding: Finding) -> str:
+def _message(finding: ScanFinding) -> str:
     packages = ", ".join(
         f"{p.name} {p.installed_version or '?'}"
         + (f" (fixed in {p.fixed_version})" if p.fixed_version else "")

@@ -30,7 +30,7 @@ from ecrctl.image.findings import ScanResult, read_scan
 from ecrctl.image.gate import Gate, judge
 from ecrctl.image.query import describe_image
 from ecrctl.image.scanreport import ScanReport
-from ecrctl.image.scanstate import Decision, Settle, decide
+from ecrctl.image.scanstate import ScanDecision, Settle, decide
 from ecrctl.repo.scanning import get_scanning_configuration, repository_scanning
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ DEFAULT_TIMEOUT = 900.0
 DEFAULT_SETTLE = 120.0
 DENIED_CODES = frozenset({"AccessDeniedException", "AccessDenied"})
 
-OnWait = Callable[[Decision, float], None]
+OnWait = Callable[[ScanDecision, float], None]
 
 
 @dataclass
@@ -114,8 +114,8 @@ def _recent(result: ScanResult, now: datetime) -> timedelta | None:
     return age if age < ONE_SCAN_PER else None
 
 
-def _start(ecr: ECRClient, report: ScanReport, registry_id: str | None) -> Decision | None:
-    """StartImageScan; a Decision when it ends the scan there (unsupported, archived)."""
+def _start(ecr: ECRClient, report: ScanReport, registry_id: str | None) -> ScanDecision | None:
+    """StartImageScan; a ScanDecision when it ends the scan there (unsupported, archived)."""
     try:
         with needs("ecr:StartImageScan"):
             ecr.start_image_scan(
@@ -133,7 +133,7 @@ def _start(ecr: ECRClient, report: ScanReport, registry_id: str | None) -> Decis
             )
             return None
         if code in {"UnsupportedImageTypeException", "ImageArchivedException"}:
-            return Decision("no-result", f"ECR did not start a scan: {error_message(exc)}")
+            return ScanDecision("no-result", f"ECR did not start a scan: {error_message(exc)}")
         raise
     report.started = True
     report.notes.append("started a basic scan (StartImageScan)")
@@ -146,7 +146,7 @@ def _start_if_needed(
     first: ScanResult | None,
     registry_id: str | None,
     now: datetime,
-) -> Decision | None:
+) -> ScanDecision | None:
     if report.registry_scan_type == "ENHANCED" or (first and first.shape_kind == "ENHANCED"):
         report.notes.append(
             "enhanced scanning: Amazon Inspector scans the image on its own; "
@@ -228,7 +228,7 @@ def scan_image(
     )
     _learn_scanning(ecr, report)
     if report.registry_scan_type == "ENHANCED" and report.scan_frequency == "MANUAL":
-        report.decision = Decision(
+        report.decision = ScanDecision(
             "no-result",
             f"enhanced scanning does not cover {reference.repository}: no rule's filter matches it",
             "ENHANCED",

@@ -16,7 +16,7 @@ from typing import Any
 from ecrctl.errors import EcrctlError, ExitCode, NoScanResult, ScanTimedOut
 from ecrctl.image.findings import ScanResult, counts
 from ecrctl.image.gate import GateResult
-from ecrctl.image.scanstate import Decision
+from ecrctl.image.scanstate import ScanDecision
 
 
 @dataclass
@@ -33,7 +33,7 @@ class ScanReport:
     reused: bool = False
     notes: list[str] = field(default_factory=list)
     result: ScanResult | None = None
-    decision: Decision = field(default_factory=lambda: Decision("wait", "not read yet"))
+    decision: ScanDecision = field(default_factory=lambda: ScanDecision("wait", "not read yet"))
     waited: float = 0.0
     timed_out: bool = False
     gate: GateResult | None = None

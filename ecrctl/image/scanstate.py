@@ -91,7 +91,7 @@ class Settle:
 
 
 @dataclass(frozen=True)
-class Decision:
+class ScanDecision:
     """final, wait or no-result; ``recheck``: seconds until settling may make it final."""
 
     verdict: str
@@ -108,12 +108,14 @@ def decide(
     settle: Settle,
     now: float,
     expect_scan: bool,
-) -> Decision:
+) -> ScanDecision:
     """What one read of the scan means."""
     if result is None:
         if expect_scan:
-            return Decision("wait", "no scan result yet")
-        return Decision("no-result", "the image has no scan result", hint="start one with --wait")
+            return ScanDecision("wait", "no scan result yet")
+        return ScanDecision(
+            "no-result", "the image has no scan result", hint="start one with --wait"
+        )
     status = result.status or "(none)"
     kind = scan_kind(result, registry_type)
     stable = settle.observe(result.fingerprint(), now)
@@ -121,14 +123,14 @@ def decide(
         status, (NO_RESULT, f"ECR answered the unknown scan status {status}", None)
     )
     if action == NO_RESULT:
-        return Decision("no-result", meaning, kind, hint)
+        return ScanDecision("no-result", meaning, kind, hint)
     if action == WAIT:
-        return Decision("wait", meaning, kind)
+        return ScanDecision("wait", meaning, kind)
     if kind == "BASIC":
-        return Decision("final", "the basic scan is complete", kind)
+        return ScanDecision("final", "the basic scan is complete", kind)
     if stable >= settle.seconds:
-        return Decision("final", f"the findings did not change for {stable:.0f} s", kind)
-    return Decision(
+        return ScanDecision("final", f"the findings did not change for {stable:.0f} s", kind)
+    return ScanDecision(
         "wait",
         f"{meaning}; waiting for its findings to settle ({stable:.0f} of {settle.seconds:.0f} s)",
         kind,

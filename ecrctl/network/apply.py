@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 from ecrctl import batch
 from ecrctl.aws.access import error_code, error_message, items
 from ecrctl.network.facts import OWN_GROUP, gather
-from ecrctl.network.model import Target
+from ecrctl.network.model import NetworkTarget
 from ecrctl.network.plan import make_plan
-from ecrctl.network.steps import GROUP, Plan, Step
+from ecrctl.network.steps import GROUP, EndpointPlan, Step
 
 if TYPE_CHECKING:
     from ecrctl.aws.clients import Aws
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 GROUP_DESCRIPTION = "HTTPS from the private subnets to the VPC endpoints (ecrctl network create)"
 
 
-def plan_network(aws: Aws, target: Target, *, modify: bool, s3_policy: str) -> Plan:
+def plan_network(aws: Aws, target: NetworkTarget, *, modify: bool, s3_policy: str) -> EndpointPlan:
     """Read ``target``'s facts and plan what is missing (nothing is changed)."""
     return make_plan(gather(aws, target, own_group=True), modify=modify, s3_policy=s3_policy)
 
@@ -34,7 +34,7 @@ def plan_network(aws: Aws, target: Target, *, modify: bool, s3_policy: str) -> P
 class Runner:
     """Runs a plan's steps against one EC2 client."""
 
-    def __init__(self, ec2: Any, plan: Plan) -> None:
+    def __init__(self, ec2: Any, plan: EndpointPlan) -> None:
         self.ec2 = ec2
         self.plan = plan
         self.group = plan.group
@@ -137,7 +137,7 @@ class Runner:
         return None
 
 
-def execute(aws: Aws, plan: Plan) -> None:
+def execute(aws: Aws, plan: EndpointPlan) -> None:
     """Run every runnable step in order; a step that fails stops the rest (the
     error raised counts what was done). The steps record what happened."""
     runner = Runner(aws.client("ec2"), plan)

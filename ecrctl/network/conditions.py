@@ -1,4 +1,4 @@
-"""The guide's private networking chapter as conditions over :class:`Facts`: one
+"""The guide's private networking chapter as conditions over :class:`NetworkFacts`: one
 :class:`Condition` per line of the report, with the fix where one exists. Pure:
 every answer comes from the facts already read.
 
@@ -16,7 +16,16 @@ from ecrctl.network import names
 from ecrctl.network import requirements as req
 from ecrctl.network.endpoint_policy import Verdict
 from ecrctl.network.facts import AMAZON_DNS
-from ecrctl.network.model import FAIL, OK, SKIP, WARN, Condition, Endpoint, Facts, Target
+from ecrctl.network.model import (
+    FAIL,
+    OK,
+    SKIP,
+    WARN,
+    Condition,
+    Endpoint,
+    NetworkFacts,
+    NetworkTarget,
+)
 
 MODIFY = "--modify-existing"
 # the endpoints the ECS guide adds, checked last (each with private DNS)
@@ -31,7 +40,7 @@ LAST = (
 class Judge:
     """Builds each condition of one report (the facts and the fix commands)."""
 
-    def __init__(self, facts: Facts, target: Target) -> None:
+    def __init__(self, facts: NetworkFacts, target: NetworkTarget) -> None:
         self.f = facts
         self.create = shlex.join(["ecrctl", "network", "create", *target.options()])
 
@@ -157,7 +166,7 @@ class Judge:
         return Condition(id, title, OK, detail)
 
     def policy(
-        self, short: str, title: str, judge: Callable[[Facts, Endpoint], Verdict]
+        self, short: str, title: str, judge: Callable[[NetworkFacts, Endpoint], Verdict]
     ) -> Condition:
         id = f"policy.{short}"
         found = req.interface(self.f, short)
@@ -240,6 +249,6 @@ class Judge:
         return Condition(id, title, OK, f"{len(present)} interface endpoint(s) admit every subnet")
 
 
-def judge(facts: Facts, target: Target) -> list[Condition]:
+def judge(facts: NetworkFacts, target: NetworkTarget) -> list[Condition]:
     """Every condition of the chapter, in the report's order."""
     return Judge(facts, target).all()

@@ -8,7 +8,7 @@ from typing import Any
 
 from ecrctl.aws.access import error_code, error_message
 from ecrctl.errors import InvalidInput, NotFound
-from ecrctl.network.model import EC2, FARGATE, Target, Workload
+from ecrctl.network.model import EC2, FARGATE, NetworkTarget, Workload
 
 FARGATE_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
 
@@ -70,7 +70,7 @@ def _service(ecs: Any, cluster: str, name: str) -> dict[str, Any]:
     )
 
 
-def read_workload(ecs: Any, target: Target) -> Workload | None:
+def read_workload(ecs: Any, target: NetworkTarget) -> Workload | None:
     """The workload ``target`` names (``--ecs-service`` or ``--task-definition``)."""
     if target.service and target.cluster:
         service = _service(ecs, target.cluster, target.service)

@@ -1,4 +1,4 @@
-"""What EC2 (and ECS) say about a :class:`~ecrctl.network.model.Target`: the VPC's
+"""What EC2 (and ECS) say about a :class:`~ecrctl.network.model.NetworkTarget`: the VPC's
 DNS attributes and DHCP options, the subnets and their route tables, the VPC's
 endpoints with their policies, and the endpoints' security groups.
 
@@ -19,11 +19,11 @@ from ecrctl.errors import InvalidInput, NotFound
 from ecrctl.network.ecs import read_workload
 from ecrctl.network.model import (
     Endpoint,
-    Facts,
     Ingress,
+    NetworkFacts,
+    NetworkTarget,
     SecurityGroup,
     Subnet,
-    Target,
     Workload,
 )
 from ecrctl.network.names import parse_service_name
@@ -155,7 +155,7 @@ def _attribute(ec2: Any, vpc: str, name: str) -> bool:
 
 
 def _selected_subnets(
-    ec2: Any, target: Target, workload: Workload | None
+    ec2: Any, target: NetworkTarget, workload: Workload | None
 ) -> tuple[str, list[dict[str, Any]]]:
     """The VPC and the subnets named (``--subnet`` or the service's), or every
     subnet of ``--vpc``."""
@@ -202,7 +202,7 @@ def _cidrs(vpc: dict[str, Any]) -> tuple[str, ...]:
     return tuple(str(c) for c in found if c) or (str(vpc.get("CidrBlock", "")),)
 
 
-def gather(aws: Aws, target: Target, *, own_group: bool = False) -> Facts:
+def gather(aws: Aws, target: NetworkTarget, *, own_group: bool = False) -> NetworkFacts:
     """The facts about ``target``, read from EC2 (and ECS); ``own_group``: also
     look for the security group ``network create`` makes."""
     ec2 = aws.client("ec2")
@@ -227,7 +227,7 @@ def gather(aws: Aws, target: Target, *, own_group: bool = False) -> Facts:
     ]
     region = aws.region
     options = str(vpc.get("DhcpOptionsId", ""))
-    return Facts(
+    return NetworkFacts(
         region=region,
         partition=partition_of(region),
         vpc_id=vpc_id,

@@ -1,5 +1,5 @@
-"""What ``ecrctl network`` is asked about (a :class:`Target`, checked before any
-call), what EC2 and ECS say about it (:class:`Facts`), and the report of a check:
+"""What ``ecrctl network`` is asked about (a :class:`NetworkTarget`, checked before any
+call), what EC2 and ECS say about it (:class:`NetworkFacts`), and the report of a check:
 one :class:`Condition` per condition of the guide's chapter."""
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ _TASK_DEFINITION = re.compile(
 
 
 @dataclass(frozen=True)
-class Target:
+class NetworkTarget:
     """What to check: a VPC, subnets, or an ECS service; what its tasks do."""
 
     vpc: str | None = None
@@ -68,8 +68,8 @@ def parse_target(
     task_definition: str | None = None,
     launch_type: str | None = None,
     awslogs: bool | None = None,
-) -> Target:
-    """A :class:`Target` from the options, or InvalidInput naming the bad value."""
+) -> NetworkTarget:
+    """A :class:`NetworkTarget` from the options, or InvalidInput naming the bad value."""
     given = [
         name
         for name, v in (("--vpc", vpc), ("--subnet", subnets), ("--ecs-service", ecs_service))
@@ -108,7 +108,7 @@ def parse_target(
             hint="leave it out",
         )
     unique = tuple(dict.fromkeys(subnets))
-    return Target(vpc, unique, cluster, service, task_definition, launch_type, awslogs)
+    return NetworkTarget(vpc, unique, cluster, service, task_definition, launch_type, awslogs)
 
 
 def _cluster_service(text: str) -> tuple[str, str]:
@@ -212,7 +212,7 @@ class Workload:
 
 
 @dataclass
-class Facts:
+class NetworkFacts:
     """Everything the conditions are judged on."""
 
     region: str
@@ -258,7 +258,7 @@ def summarize(lines: Iterable[Condition]) -> dict[str, int]:
 
 @dataclass
 class Report:
-    facts: Facts
+    facts: NetworkFacts
     conditions: list[Condition]
 
     @property

@@ -1,4 +1,4 @@
-"""What ``ecrctl network create`` would do for :class:`Facts`: one :class:`Step`
+"""What ``ecrctl network create`` would do for :class:`NetworkFacts`: one :class:`Step`
 per resource to create (the security group for new endpoints, interface endpoints
 with private DNS, the S3 gateway with the guide's minimum policy), per change to
 something that exists (held unless ``--modify-existing``), and per fix ecrctl
@@ -14,17 +14,17 @@ from ecrctl.network import endpoint_policy as ep_policy
 from ecrctl.network import names
 from ecrctl.network import requirements as req
 from ecrctl.network.facts import OWN_GROUP
-from ecrctl.network.model import Facts, SecurityGroup
-from ecrctl.network.steps import CHANGE, GROUP, MANUAL, MODIFY_HINT, Plan
+from ecrctl.network.model import NetworkFacts, SecurityGroup
+from ecrctl.network.steps import CHANGE, GROUP, MANUAL, MODIFY_HINT, EndpointPlan
 
 
-def _admits_all(facts: Facts, group: SecurityGroup) -> list[str]:
+def _admits_all(facts: NetworkFacts, group: SecurityGroup) -> list[str]:
     """The subnets' CIDRs ``group`` does not admit on TCP 443."""
     admitted = [c for rule in group.ingress if rule.admits_https() for c in rule.cidrs]
     return [s.cidr for s in facts.subnets if not any(req.covers(c, s.cidr) for c in admitted)]
 
 
-def _one_subnet_per_zone(facts: Facts) -> list[str]:
+def _one_subnet_per_zone(facts: NetworkFacts) -> list[str]:
     """An interface endpoint takes at most one subnet in each Availability Zone."""
     zones: dict[str, str] = {}
     for subnet in facts.subnets:
@@ -32,10 +32,10 @@ def _one_subnet_per_zone(facts: Facts) -> list[str]:
     return list(zones.values())
 
 
-def make_plan(facts: Facts, *, modify: bool, s3_policy: str = "minimum") -> Plan:
+def make_plan(facts: NetworkFacts, *, modify: bool, s3_policy: str = "minimum") -> EndpointPlan:
     """The steps that make ``facts`` meet the chapter; changes to what exists are
     held unless ``modify``."""
-    plan = Plan(facts)
+    plan = EndpointPlan(facts)
     missing = _missing_interfaces(plan)
     gaps = [
         e
@@ -60,7 +60,7 @@ def _held(modify: bool) -> str | None:
     return None if modify else MODIFY_HINT
 
 
-def _missing_interfaces(plan: Plan) -> list[str]:
+def _missing_interfaces(plan: EndpointPlan) -> list[str]:
     """The interface endpoints needed and absent; a note for those that may be."""
     missing, maybe = [], []
     for short in names.INTERFACE_SERVICES:
@@ -87,7 +87,7 @@ def _missing_interfaces(plan: Plan) -> list[str]:
     return missing
 
 
-def _vpc_attributes(plan: Plan, modify: bool) -> None:
+def _vpc_attributes(plan: EndpointPlan, modify: bool) -> None:
     for attribute, value in (
         ("EnableDnsSupport", plan.facts.dns_support),
         ("EnableDnsHostnames", plan.facts.dns_hostnames),
@@ -105,7 +105,7 @@ def _vpc_attributes(plan: Plan, modify: bool) -> None:
         )
 
 
-def _group(plan: Plan, modify: bool) -> None:
+def _group(plan: EndpointPlan, modify: bool) -> None:
     """The security group new endpoints get: ecrctl's (kept or made), or an existing
     endpoint's group that admits every subnet."""
     facts = plan.facts
@@ -143,7 +143,7 @@ def _group(plan: Plan, modify: bool) -> None:
     plan.group = GROUP
 
 
-def _interface_endpoint(plan: Plan, short: str, dns_ready: bool) -> None:
+def _interface_endpoint(plan: EndpointPlan, short: str, dns_ready: bool) -> None:
     facts = plan.facts
     name = names.service_name(facts.region, short)
     subnets = _one_subnet_per_zone(facts)
@@ -169,7 +169,7 @@ def _interface_endpoint(plan: Plan, short: str, dns_ready: bool) -> None:
     )
 
 
-def _s3(plan: Plan, modify: bool, s3_policy: str) -> None:
+def _s3(plan: EndpointPlan, modify: bool, s3_policy: str) -> None:
     facts = plan.facts
     gateways = req.s3_gateways(facts)
     tables = req.subnet_tables(facts)
@@ -193,7 +193,7 @@ def _s3(plan: Plan, modify: bool, s3_policy: str) -> None:
         _s3_policy_change(plan, gateway, modify)
 
 
-def _new_gateway(plan: Plan, tables: list[str], s3_policy: str) -> None:
+def _new_gateway(plan: EndpointPlan, tables: list[str], s3_policy: str) -> None:
     facts = plan.facts
     name = names.service_name(facts.region, names.S3)
     params: dict[str, Any] = {
@@ -227,7 +227,7 @@ def _new_gateway(plan: Plan, tables: list[str], s3_policy: str) -> None:
     )
 
 
-def _s3_policy_change(plan: Plan, gateway: Any, modify: bool) -> None:
+def _s3_policy_change(plan: EndpointPlan, gateway: Any, modify: bool) -> None:
     facts = plan.facts
     verdict = req.layer_verdict(facts, gateway)
     bucket = names.layer_bucket(facts.region, facts.partition)
@@ -257,7 +257,9 @@ def _s3_policy_change(plan: Plan, gateway: Any, modify: bool) -> None:
         )
 
 
-def _existing_interfaces(plan: Plan, gaps: list[Any], modify: bool, dns_ready: bool) -> None:
+def _existing_interfaces(
+    plan: EndpointPlan, gaps: list[Any], modify: bool, dns_ready: bool
+) -> None:
     facts = plan.facts
     for short in names.INTERFACE_SERVICES:
         found = req.interface(facts, short)
@@ -287,7 +289,7 @@ def _existing_interfaces(plan: Plan, gaps: list[Any], modify: bool, dns_ready: b
         )
 
 
-def _manual(plan: Plan) -> None:
+def _manual(plan: EndpointPlan) -> None:
     """What ecrctl does not change: endpoint policies that refuse ECR, registries
     in another region, DHCP options without DNS servers."""
     facts = plan.facts

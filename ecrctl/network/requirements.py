@@ -14,7 +14,7 @@ from ecrctl.errors import InvalidInput
 from ecrctl.network import endpoint_policy as ep_policy
 from ecrctl.network import names
 from ecrctl.network.endpoint_policy import Probe, Verdict
-from ecrctl.network.model import EC2, FARGATE, Endpoint, Facts, Subnet
+from ecrctl.network.model import EC2, FARGATE, Endpoint, NetworkFacts, Subnet
 
 REQUIRED = "required"
 UNKNOWN = "unknown"  # needed in a case the facts do not settle
@@ -38,7 +38,7 @@ class Need:
     why: str
 
 
-def need(facts: Facts, short: str) -> Need:
+def need(facts: NetworkFacts, short: str) -> Need:
     """Whether the tasks of these facts need the ``short`` endpoint."""
     if short in (names.ECR_DKR, names.S3):
         return Need(REQUIRED, "every pull from ECR needs it")
@@ -51,7 +51,7 @@ def need(facts: Facts, short: str) -> Need:
     return Need(UNKNOWN, "the EC2 launch type needs it (say which with --launch-type)")
 
 
-def _logs_need(facts: Facts) -> Need:
+def _logs_need(facts: NetworkFacts) -> Need:
     isolated = [s.id for s in facts.subnets if not s.internet_route]
     if not isolated:
         return Need(NOT_NEEDED, "every subnet has a default route out of the VPC")
@@ -64,33 +64,33 @@ def _logs_need(facts: Facts) -> Need:
     return Need(UNKNOWN, "tasks that log with awslogs need it (say so with --awslogs)")
 
 
-def _here(facts: Facts, endpoint: Endpoint, short: str) -> bool:
+def _here(facts: NetworkFacts, endpoint: Endpoint, short: str) -> bool:
     return endpoint.short == short and endpoint.region == facts.region and endpoint.usable
 
 
-def interface(facts: Facts, short: str) -> Endpoint | None:
+def interface(facts: NetworkFacts, short: str) -> Endpoint | None:
     """The VPC's interface endpoint for ``short`` in the facts' region (private DNS first)."""
     found = [e for e in facts.endpoints if _here(facts, e, short) and e.type == "Interface"]
     found.sort(key=lambda e: not e.private_dns)
     return found[0] if found else None
 
 
-def foreign(facts: Facts) -> list[Endpoint]:
+def foreign(facts: NetworkFacts) -> list[Endpoint]:
     """The VPC's endpoints for the chapter's services of another region."""
     wanted = (*names.INTERFACE_SERVICES, names.S3)
     return [e for e in facts.endpoints if e.short in wanted and e.region != facts.region]
 
 
-def s3_gateways(facts: Facts) -> list[Endpoint]:
+def s3_gateways(facts: NetworkFacts) -> list[Endpoint]:
     return [e for e in facts.endpoints if _here(facts, e, names.S3) and e.type == "Gateway"]
 
 
-def subnet_tables(facts: Facts) -> list[str]:
+def subnet_tables(facts: NetworkFacts) -> list[str]:
     """The route tables of the checked subnets, each once, in subnet order."""
     return list(dict.fromkeys(s.route_table for s in facts.subnets if s.route_table))
 
 
-def unrouted(facts: Facts) -> dict[str, list[str]]:
+def unrouted(facts: NetworkFacts) -> dict[str, list[str]]:
     """Each route table of the subnets that no S3 gateway is on, with its subnets."""
     routed = {t for e in s3_gateways(facts) for t in e.route_tables}
     missing: dict[str, list[str]] = {}
@@ -100,13 +100,13 @@ def unrouted(facts: Facts) -> dict[str, list[str]]:
     return missing
 
 
-def serving_gateways(facts: Facts) -> list[Endpoint]:
+def serving_gateways(facts: NetworkFacts) -> list[Endpoint]:
     """The S3 gateways on at least one of the subnets' route tables."""
     tables = set(subnet_tables(facts))
     return [e for e in s3_gateways(facts) if tables & set(e.route_tables)]
 
 
-def image_hosts(facts: Facts) -> list[tuple[str, EcrHost | None]]:
+def image_hosts(facts: NetworkFacts) -> list[tuple[str, EcrHost | None]]:
     """Each image of the workload with its ECR registry (``None``: not ECR)."""
     found: list[tuple[str, EcrHost | None]] = []
     for image in facts.workload.images if facts.workload else ():
@@ -118,7 +118,7 @@ def image_hosts(facts: Facts) -> list[tuple[str, EcrHost | None]]:
     return found
 
 
-def _repository_arns(facts: Facts) -> list[str | None]:
+def _repository_arns(facts: NetworkFacts) -> list[str | None]:
     arns: list[str | None] = []
     for image, host in image_hosts(facts):
         if host is None or host.region != facts.region:
@@ -137,7 +137,7 @@ def worst(verdicts: list[Verdict]) -> Verdict:
     return min(verdicts, key=rank)
 
 
-def pull_verdict(facts: Facts, endpoint: Endpoint) -> Verdict:
+def pull_verdict(facts: NetworkFacts, endpoint: Endpoint) -> Verdict:
     """What the ecr.dkr endpoint's policy does to a pull of the workload's images."""
     role = facts.workload.execution_role if facts.workload else None
     found = worst(
@@ -152,12 +152,12 @@ def pull_verdict(facts: Facts, endpoint: Endpoint) -> Verdict:
     return found
 
 
-def token_verdict(facts: Facts, endpoint: Endpoint) -> Verdict:
+def token_verdict(facts: NetworkFacts, endpoint: Endpoint) -> Verdict:
     role = facts.workload.execution_role if facts.workload else None
     return ep_policy.evaluate(endpoint.policy, Probe(TOKEN_ACTION, "*", role))
 
 
-def layer_verdict(facts: Facts, endpoint: Endpoint) -> Verdict:
+def layer_verdict(facts: NetworkFacts, endpoint: Endpoint) -> Verdict:
     """What an S3 gateway's policy does to a layer download (ECR's presigned URL)."""
     layer = names.layer_object(facts.region, facts.partition)
     return ep_policy.evaluate(endpoint.policy, Probe(LAYER_ACTION, layer))
@@ -179,7 +179,7 @@ def covers(cidr: str, subnet: str) -> bool:
     return outer.version == inner.version and inner.subnet_of(outer)  # type: ignore[arg-type]
 
 
-def ingress(facts: Facts, endpoint: Endpoint) -> Ingress:
+def ingress(facts: NetworkFacts, endpoint: Endpoint) -> Ingress:
     """The subnets whose tasks the endpoint's groups do not admit on TCP 443."""
     clients = set(facts.workload.security_groups) if facts.workload else set()
     rules = [

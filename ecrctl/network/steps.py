@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ecrctl import batch
-from ecrctl.network.model import Facts
+from ecrctl.network.model import NetworkFacts
 
 CREATE = "create"
 CHANGE = "change"
@@ -56,8 +56,8 @@ class Step(batch.Item):
 
 
 @dataclass
-class Plan:
-    facts: Facts
+class EndpointPlan:
+    facts: NetworkFacts
     steps: list[Step] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     group: str | None = None  # an existing group the new endpoints get

@@ -20,7 +20,7 @@ from ecrctl.errors import InvalidInput
 from ecrctl.jsonstrict import load_input
 from ecrctl.policy import actions
 from ecrctl.policy.conditions import Values
-from ecrctl.policy.evaluate import Decision, context_for, evaluate
+from ecrctl.policy.evaluate import PolicyDecision, context_for, evaluate
 from ecrctl.policy.explain import resolve_actions
 from ecrctl.policy.iam_details import check_details, gather_from_details
 from ecrctl.policy.matching import RESOURCE, Inputs, Policy, Request
@@ -207,7 +207,7 @@ def _decide(
     given: Mapping[str, Values],
     *,
     identity_only: bool = False,
-) -> Decision:
+) -> PolicyDecision:
     resource = "*" if action == actions.AUTH_TOKEN else repository.arn
     account = None if resource == "*" else repository.registry_id
     if identity_only:
@@ -217,7 +217,7 @@ def _decide(
     return evaluate(inputs, Request(action, resource, account, context))
 
 
-def _summary(question: Question, decisions: list[Decision]) -> dict[str, str]:
+def _summary(question: Question, decisions: list[PolicyDecision]) -> dict[str, str]:
     if not question.default_actions:
         return {}
     by_action = {d.action: d.decision for d in decisions}

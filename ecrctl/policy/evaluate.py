@@ -48,7 +48,7 @@ DEPENDS = "depends"
 
 
 @dataclass
-class Decision:
+class PolicyDecision:
     action: str
     decision: str
     statements: list[Match]
@@ -110,24 +110,24 @@ def _allowed(sides: _Sides, inputs: Inputs, request: Request) -> bool:
     return (identity or repository) if same else (identity and repository)
 
 
-def evaluate(inputs: Inputs, request: Request) -> Decision:
+def evaluate(inputs: Inputs, request: Request) -> PolicyDecision:
     """The decision for one action, with the statements that made it and why."""
     found = matches(inputs, request)
     worst = _sides(found, lambda m: m.effect == "Deny")
     best = _sides(found, lambda m: m.effect == "Allow")
     if _allowed(worst, inputs, request):
-        return Decision(request.action, ALLOWED, _granting(worst, inputs, request), [])
+        return PolicyDecision(request.action, ALLOWED, _granting(worst, inputs, request), [])
     if best.deny:
-        return Decision(request.action, EXPLICIT_DENY, best.deny, [_deny_reason(best.deny)])
+        return PolicyDecision(request.action, EXPLICIT_DENY, best.deny, [_deny_reason(best.deny)])
     if not _allowed(best, inputs, request):
-        return Decision(
+        return PolicyDecision(
             request.action, IMPLICIT_DENY, _partial(best), _missing(best, inputs, request)
         )
     open_ = [m for m in found if m.unknown]
     conditions = list(dict.fromkeys(u for m in open_ for u in m.unknown))
     shown = [*_granting(best, inputs, request), *[m for m in open_ if m.effect == "Deny"]]
     reasons = _missing(worst, inputs, request) if not worst.deny else []
-    return Decision(request.action, DEPENDS, shown, reasons, conditions)
+    return PolicyDecision(request.action, DEPENDS, shown, reasons, conditions)
 
 
 def _granting(sides: _Sides, inputs: Inputs, request: Request) -> list[Match]:

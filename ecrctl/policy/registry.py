@@ -20,7 +20,7 @@ from ecrctl.aws.access import error_code
 from ecrctl.errors import InvalidInput, NotFound
 from ecrctl.policy.explain import statements_of
 from ecrctl.policy.registry_checks import CREATE, IMPORT, REPLICATE, Expected, Registry, lint_text
-from ecrctl.policy.report import Finding, ValidationReport
+from ecrctl.policy.report import LintFinding, ValidationReport
 
 if TYPE_CHECKING:
     from ecrctl.aws.clients import Aws
@@ -34,7 +34,7 @@ class RegistryPolicy:
 
     registry_id: str
     policy: dict[str, Any] | None
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[LintFinding] = field(default_factory=list)
     changed: bool = False
     deleted: bool = False
     dry_run: bool = False

@@ -17,7 +17,7 @@ from ecrctl.aws.access import error_code, registry_kwargs
 from ecrctl.errors import InvalidInput, NotFound
 from ecrctl.jsonrecord import record_json
 from ecrctl.policy.explain import Explanation, explain, lockout_problem, statements_of
-from ecrctl.policy.report import Finding
+from ecrctl.policy.report import LintFinding
 from ecrctl.policy.validate import check, validate_text
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ class Written:
     repository: str
     registry_id: str
     policy: dict[str, Any] | None
-    warnings: list[Finding] = field(default_factory=list)
+    warnings: list[LintFinding] = field(default_factory=list)
     deleted: bool = False
     created: bool = False
 
@@ -79,7 +79,7 @@ def _registry_account(ecr: ECRClient, name: str, registry_id: str | None) -> str
     return account
 
 
-def _caller(sts: STSClient) -> tuple[str | None, Finding | None]:
+def _caller(sts: STSClient) -> tuple[str | None, LintFinding | None]:
     """The caller's ARN, or, when STS cannot be reached, a warning saying so."""
     from ecrctl.errors import ServiceError
     from ecrctl.translate import translate
@@ -91,7 +91,7 @@ def _caller(sts: STSClient) -> tuple[str | None, Finding | None]:
         if not isinstance(error, ServiceError):
             raise
         endpoint = str(getattr(getattr(sts, "meta", None), "endpoint_url", "STS"))
-        return None, Finding(
+        return None, LintFinding(
             "warning",
             "lock-out check",
             f"skipped: cannot reach STS at {endpoint} to learn who you are; "
@@ -101,7 +101,7 @@ def _caller(sts: STSClient) -> tuple[str | None, Finding | None]:
 
 def _guard(
     sts: STSClient, document: dict[str, Any], registry_account: str, *, force: bool
-) -> list[Finding]:
+) -> list[LintFinding]:
     if force:
         return []
     caller, unreachable = _caller(sts)
@@ -202,7 +202,7 @@ def _with_statement(
     return statements
 
 
-def _ignore(finding: Finding) -> None:
+def _ignore(finding: LintFinding) -> None:
     pass
 
 
@@ -213,7 +213,7 @@ class ExplainRequest:
 
     principal: str
     actions: tuple[str, ...] = ()
-    on_error: Callable[[Finding], None] = _ignore
+    on_error: Callable[[LintFinding], None] = _ignore
 
 
 def explain_text(

@@ -19,7 +19,7 @@ Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True)
-class Finding:
+class LintFinding:
     severity: Severity
     field: str
     message: str
@@ -45,15 +45,15 @@ class Finding:
 @dataclass
 class ValidationReport:
     kind: Kind
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[LintFinding] = field(default_factory=list)
     document: dict[str, Any] | None = None
 
     @property
-    def errors(self) -> list[Finding]:
+    def errors(self) -> list[LintFinding]:
         return [f for f in self.findings if f.severity == "error"]
 
     @property
-    def warnings(self) -> list[Finding]:
+    def warnings(self) -> list[LintFinding]:
         return [f for f in self.findings if f.severity == "warning"]
 
     @property
@@ -81,7 +81,7 @@ class Where:
         return self.report.kind
 
     def error(self, field_: str, message: str) -> None:
-        self.report.findings.append(Finding("error", field_, message, self.index, self.sid))
+        self.report.findings.append(LintFinding("error", field_, message, self.index, self.sid))
 
     def warning(self, field_: str, message: str) -> None:
-        self.report.findings.append(Finding("warning", field_, message, self.index, self.sid))
+        self.report.findings.append(LintFinding("warning", field_, message, self.index, self.sid))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ecrctl.policy.evaluate import ALLOWED, DEPENDS, EXPLICIT_DENY, IMPLICIT_DENY, Decision
+from ecrctl.policy.evaluate import ALLOWED, DEPENDS, EXPLICIT_DENY, IMPLICIT_DENY, PolicyDecision
 from ecrctl.policy.matching import Inputs
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ def combine(decisions: list[str]) -> str:
 class AccessReport:
     inputs: Inputs
     repository: Repository
-    decisions: list[Decision]
+    decisions: list[PolicyDecision]
     summary: dict[str, str]
     notes: list[str] = field(default_factory=list)
     simulation: Simulation | None = None
@@ -54,7 +54,7 @@ class AccessReport:
     def allowed(self) -> bool:
         return all(d.decision == ALLOWED for d in self.decisions)
 
-    def compare(self, simulation: Simulation, own: list[Decision]) -> None:
+    def compare(self, simulation: Simulation, own: list[PolicyDecision]) -> None:
         """Keep IAM's answers, and ecrctl's answers over the same policies."""
         self.simulation = simulation
         self.ecrctl_compared = {d.action: d.decision for d in own}
@@ -77,7 +77,7 @@ class AccessReport:
             found.append(inputs.repository_policy)
         return [p.to_dict() for p in found]
 
-    def _result(self, decision: Decision) -> dict[str, Any]:
+    def _result(self, decision: PolicyDecision) -> dict[str, Any]:
         result = decision.to_dict()
         simulation = self.simulation
         if simulation is not None and not simulation.error:

@@ -23,7 +23,7 @@ from ecrctl.usage.sagemaker import ModelScan
 from ecrctl.usage.schedules import RuleScan, ScheduleScan
 from ecrctl.usage.targets import (
     DEFAULT_REVISIONS,
-    Target,
+    ScanTarget,
     UsageOptions,
     caller_account,
     in_region,
@@ -45,7 +45,7 @@ __all__ = [
 RepositoryKey = tuple[str, str, str]  # registry id, region, repository name
 
 
-def _scan_target(target: Target, calls: Calls) -> list[Reference]:
+def _scan_target(target: ScanTarget, calls: Calls) -> list[Reference]:
     """Every reference of one account and region's runners."""
     aws, scope = target.aws, target.scope
     launched = RuleScan(service_client(aws, "events"), calls, scope).run()

@@ -63,7 +63,7 @@ def role_account(arn: str) -> str:
 
 
 @dataclass
-class Target:
+class ScanTarget:
     """One account and region to scan, with the AWS access that scans it."""
 
     aws: Aws
@@ -72,10 +72,10 @@ class Target:
 
 
 @dataclass
-class Plan:
+class ScanPlan:
     """Every target, and the copies of the repository that count as itself."""
 
-    targets: list[Target] = field(default_factory=list)
+    targets: list[ScanTarget] = field(default_factory=list)
     replicas: list[RepositoryKey] = field(default_factory=list)
 
 
@@ -117,10 +117,10 @@ def replication(aws: Aws, calls: Calls, key: RepositoryKey) -> list[RepositoryKe
 
 def plan(
     aws: Aws, calls: Calls, options: UsageOptions, key: RepositoryKey | None, account: str
-) -> Plan:
+) -> ScanPlan:
     """The targets of a scan of ``key`` (None: every repository) by ``account``."""
     home = key[1] if key else aws.region
-    result = Plan()
+    result = ScanPlan()
     if key is not None and not options.regions and account in ("", key[0]):
         result.replicas = replication(aws, calls, key)  # the caller's registry only
     regions = list(options.regions) or [home]
@@ -130,7 +130,7 @@ def plan(
     for region in regions:
         where = "" if region == home else (f"account {account}, {region}" if account else region)
         scope = Scope(region, options.revisions, account)
-        result.targets.append(Target(in_region(aws, region), scope, where))
+        result.targets.append(ScanTarget(in_region(aws, region), scope, where))
     scanned = {account}
     for role in options.roles:
         scanned.add(role_account(role))
@@ -146,7 +146,7 @@ def plan(
 
 def _role_targets(
     aws: Aws, calls: Calls, role: str, regions: list[str], revisions: int
-) -> list[Target]:
+) -> list[ScanTarget]:
     account = role_account(role)
     response = calls.at(account, aws.region, f"account {account}").call(
         aws.sts, "sts", "assume_role", RoleArn=role, RoleSessionName=SESSION_NAME
@@ -163,5 +163,5 @@ def _role_targets(
             credentials["AccessKeyId"], credentials["SecretAccessKey"], credentials["SessionToken"]
         )
         scope = Scope(region, revisions, account, role)
-        targets.append(Target(assumed, scope, f"account {account}, {region}"))
+        targets.append(ScanTarget(assumed, scope, f"account {account}, {region}"))
     return targets

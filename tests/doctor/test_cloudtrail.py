@@ -12,7 +12,7 @@ from botocore.stub import Stubber
 from ecrctl.aws.clients import Aws
 from ecrctl.aws.settings import AwsSettings
 from ecrctl.doctor.cloudtrail import check_trail
-from ecrctl.doctor.facts import Facts
+from ecrctl.doctor.facts import DoctorFacts
 from ecrctl.doctor.model import OK, WARN, Request
 from tests.conftest import REGION
 
@@ -28,7 +28,9 @@ TRAIL = {
 
 
 def check(cloudtrail: Any) -> Any:
-    facts = Facts(Aws(AwsSettings(region=REGION)), Request(), clients={"cloudtrail": cloudtrail})
+    facts = DoctorFacts(
+        Aws(AwsSettings(region=REGION)), Request(), clients={"cloudtrail": cloudtrail}
+    )
     return check_trail(facts)
 
 

@@ -176,9 +176,9 @@ CACHE_CHECK = (
     "import json\n"
     "from ecrctl.aws.clients import Aws\n"
     "from ecrctl.doctor.credentials import check_token_cache\n"
-    "from ecrctl.doctor.facts import Facts\n"
+    "from ecrctl.doctor.facts import DoctorFacts\n"
     "from ecrctl.doctor.model import Request\n"
-    "found = check_token_cache(Facts(Aws(), Request()))\n"
+    "found = check_token_cache(DoctorFacts(Aws(), Request()))\n"
     "print(json.dumps([found.status, found.detail, found.fix]))\n"
 )
 

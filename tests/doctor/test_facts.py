@@ -10,16 +10,16 @@ import time
 import pytest
 
 from ecrctl.aws.clients import Aws
-from ecrctl.doctor.facts import Facts, Target, proxy_fix, proxy_for, proxy_note
+from ecrctl.doctor.facts import CheckedRegistry, DoctorFacts, proxy_fix, proxy_for, proxy_note
 from ecrctl.doctor.model import Request, Skipped
 
 
 @pytest.fixture
-def facts() -> Facts:
-    return Facts(Aws(), Request(), environ={})
+def facts() -> DoctorFacts:
+    return DoctorFacts(Aws(), Request(), environ={})
 
 
-def test_a_fact_is_computed_once_for_every_thread(facts: Facts) -> None:
+def test_a_fact_is_computed_once_for_every_thread(facts: DoctorFacts) -> None:
     calls: list[int] = []
 
     def slow() -> int:
@@ -38,7 +38,7 @@ def test_a_fact_is_computed_once_for_every_thread(facts: Facts) -> None:
     assert answers == [42] * 5 and calls == [1]
 
 
-def test_an_error_is_remembered_and_raised_to_every_asker(facts: Facts) -> None:
+def test_an_error_is_remembered_and_raised_to_every_asker(facts: DoctorFacts) -> None:
     calls: list[int] = []
 
     def broken() -> int:
@@ -51,7 +51,7 @@ def test_an_error_is_remembered_and_raised_to_every_asker(facts: Facts) -> None:
     assert calls == [1]
 
 
-def test_a_missing_fact_is_a_skip_that_names_where_to_look(facts: Facts) -> None:
+def test_a_missing_fact_is_a_skip_that_names_where_to_look(facts: DoctorFacts) -> None:
     def broken() -> int:
         raise OSError("no")
 
@@ -65,7 +65,8 @@ def test_a_missing_fact_is_a_skip_that_names_where_to_look(facts: Facts) -> None
 def test_ready_made_clients_are_used_as_they_are() -> None:
     made = object()
     assert (
-        Facts(Aws(), Request(), clients={"service-quotas": made}).client("service-quotas") is made
+        DoctorFacts(Aws(), Request(), clients={"service-quotas": made}).client("service-quotas")
+        is made
     )
 
 
@@ -86,7 +87,7 @@ def test_ready_made_clients_are_used_as_they_are() -> None:
     ],
 )
 def test_loopback_registries_are_plain_http_as_docker_treats_them(host: str, url: str) -> None:
-    assert Target(host, "123456789012", "us-east-1").url == url
+    assert CheckedRegistry(host, "123456789012", "us-east-1").url == url
 
 
 URL = "https://api.ecr.us-east-1.amazonaws.com"

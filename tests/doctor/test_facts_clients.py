@@ -14,7 +14,7 @@ import pytest
 
 from ecrctl.aws.clients import Aws
 from ecrctl.aws.settings import AwsSettings
-from ecrctl.doctor.facts import Facts
+from ecrctl.doctor.facts import DoctorFacts
 from ecrctl.doctor.model import OK, Request
 from ecrctl.doctor.runner import run_checks
 from ecrctl.doctor.workflow import SPECS
@@ -46,7 +46,7 @@ def services_asked(proxy: Proxy) -> set[str]:
 
 
 def test_service_quotas_and_sts_go_where_the_profile_says(profile_proxy: Proxy) -> None:
-    facts = Facts(Aws(AwsSettings()), Request())
+    facts = DoctorFacts(Aws(AwsSettings()), Request())
     specs = [spec for spec in SPECS if spec.id in {"aws.credentials", "limits.repositories"}]
     checks = {check.id: check for check in run_checks(specs, facts, timeout=10)}
     assert checks["aws.credentials"].status == OK, checks["aws.credentials"].detail
@@ -61,7 +61,7 @@ def test_service_quotas_and_sts_go_where_the_profile_says(profile_proxy: Proxy) 
 def test_other_clients_follow_the_profile(
     profile_proxy: Proxy, moto_url: str, service: str, call: str, signing_name: str
 ) -> None:
-    facts = Facts(Aws(AwsSettings()), Request())
+    facts = DoctorFacts(Aws(AwsSettings()), Request())
     client = facts.client(service)
     assert client.meta.endpoint_url == f"http://{profile_proxy.host}"
     assert client.meta.endpoint_url == Aws(AwsSettings()).client(service).meta.endpoint_url

@@ -6,22 +6,22 @@ from __future__ import annotations
 import time
 
 from ecrctl.aws.clients import Aws
-from ecrctl.doctor.facts import Facts
+from ecrctl.doctor.facts import DoctorFacts
 from ecrctl.doctor.model import FAIL, OK, CheckOutcome, Request
 from ecrctl.doctor.runner import Spec, run_checks
 
 
 def test_a_check_that_hangs_is_reported_within_the_timeout() -> None:
-    def hang(facts: Facts) -> CheckOutcome:
+    def hang(facts: DoctorFacts) -> CheckOutcome:
         time.sleep(5)
         return CheckOutcome(OK, "too late")
 
-    def quick(facts: Facts) -> CheckOutcome:
+    def quick(facts: DoctorFacts) -> CheckOutcome:
         return CheckOutcome(OK, "fine")
 
     specs = [Spec("test.hang", "Hangs", hang), Spec("test.quick", "Quick", quick)]
     started = time.monotonic()
-    checks = run_checks(specs, Facts(Aws(), Request()), timeout=0.5)
+    checks = run_checks(specs, DoctorFacts(Aws(), Request()), timeout=0.5)
     assert time.monotonic() - started < 1.5
     assert [(c.id, c.status) for c in checks] == [("test.hang", FAIL), ("test.quick", OK)]
     assert checks[0].detail == "no answer within 0.5 s"
@@ -31,16 +31,16 @@ def test_skips_failures_and_errors_become_rows_in_the_order_given() -> None:
     from ecrctl.doctor.model import SKIP, Skipped
     from ecrctl.errors import NotFound
 
-    def skipped(facts: Facts) -> CheckOutcome:
+    def skipped(facts: DoctorFacts) -> CheckOutcome:
         raise Skipped("needs the engine (see docker.engine)")
 
-    def expected_error(facts: Facts) -> CheckOutcome:
+    def expected_error(facts: DoctorFacts) -> CheckOutcome:
         raise NotFound("no such thing", hint="create it")
 
-    def bug(facts: Facts) -> CheckOutcome:
+    def bug(facts: DoctorFacts) -> CheckOutcome:
         raise ValueError("surprise")
 
-    def fine(facts: Facts) -> CheckOutcome:
+    def fine(facts: DoctorFacts) -> CheckOutcome:
         return CheckOutcome(OK, "fine", None)
 
     specs = [
@@ -50,7 +50,7 @@ def test_skips_failures_and_errors_become_rows_in_the_order_given() -> None:
         Spec("t.bug", "Bug", bug),
     ]
     done: list[str] = []
-    checks = run_checks(specs, Facts(Aws(), Request()), on_done=lambda c: done.append(c.id))
+    checks = run_checks(specs, DoctorFacts(Aws(), Request()), on_done=lambda c: done.append(c.id))
     assert [(c.id, c.title, c.status, c.detail, c.fix) for c in checks] == [
         ("t.fine", "Fine", OK, "fine", None),
         ("t.skip", "Skip", SKIP, "needs the engine (see docker.engine)", None),
@@ -61,14 +61,14 @@ def test_skips_failures_and_errors_become_rows_in_the_order_given() -> None:
 
 
 def test_a_late_check_says_what_to_do() -> None:
-    def hang(facts: Facts) -> CheckOutcome:
+    def hang(facts: DoctorFacts) -> CheckOutcome:
         time.sleep(2)
         return CheckOutcome(OK, "too late")
 
     late: list[str] = []
     (check,) = run_checks(
         [Spec("t.hang", "Hangs", hang)],
-        Facts(Aws(), Request()),
+        DoctorFacts(Aws(), Request()),
         timeout=0.1,
         on_done=lambda c: late.append(c.id),
     )

@@ -10,8 +10,8 @@ import pytest
 from ecrctl.distribution.reference import parse_reference
 from ecrctl.errors import NotFound
 from ecrctl.image.findings import (
-    Finding,
     Package,
+    ScanFinding,
     ScanResult,
     counts,
     read_scan,
@@ -49,7 +49,7 @@ def test_basic_findings(standin: EcrStandIn) -> None:
     assert result.source_updated_at is not None
     assert result.source_updated_at.timestamp() == PUSHED + 240
     assert result.findings == [
-        Finding(
+        ScanFinding(
             id="CVE-2023-1",
             severity="HIGH",
             kind="BASIC",
@@ -68,7 +68,7 @@ def test_enhanced_findings(standin: EcrStandIn) -> None:
     assert result is not None
     assert result.has_enhanced and not result.has_basic and result.shape_kind == "ENHANCED"
     [finding] = result.findings
-    assert finding == Finding(
+    assert finding == ScanFinding(
         id="CVE-2023-0464",
         severity="HIGH",
         kind="ENHANCED",
@@ -169,12 +169,12 @@ def test_one_severity_scale(raw: str | None, severity: str) -> None:
 
 def test_most_severe_first_then_the_highest_score_then_by_id() -> None:
     findings = [
-        Finding("CVE-d", "LOW", "BASIC", score=9.0),
-        Finding("CVE-c", "HIGH", "ENHANCED", score=7.0),
-        Finding("CVE-b", "HIGH", "ENHANCED", score=8.0),
-        Finding("CVE-a", "HIGH", "ENHANCED", score=7.0),
-        Finding("CVE-e", "UNDEFINED", "BASIC"),
-        Finding("CVE-f", "CRITICAL", "BASIC"),
+        ScanFinding("CVE-d", "LOW", "BASIC", score=9.0),
+        ScanFinding("CVE-c", "HIGH", "ENHANCED", score=7.0),
+        ScanFinding("CVE-b", "HIGH", "ENHANCED", score=8.0),
+        ScanFinding("CVE-a", "HIGH", "ENHANCED", score=7.0),
+        ScanFinding("CVE-e", "UNDEFINED", "BASIC"),
+        ScanFinding("CVE-f", "CRITICAL", "BASIC"),
     ]
     ordered = ScanResult("COMPLETE", findings=findings).sorted_findings()
     assert [f.id for f in ordered] == ["CVE-f", "CVE-b", "CVE-a", "CVE-c", "CVE-d", "CVE-e"]

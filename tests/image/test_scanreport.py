@@ -8,17 +8,17 @@ from datetime import UTC, date, datetime
 import pytest
 
 from ecrctl.errors import ExitCode, NoScanResult, ScanTimedOut
-from ecrctl.image.findings import Finding, Package, ScanResult
+from ecrctl.image.findings import Package, ScanFinding, ScanResult
 from ecrctl.image.gate import Gate, judge
 from ecrctl.image.scanreport import ScanReport
-from ecrctl.image.scanstate import Decision
+from ecrctl.image.scanstate import ScanDecision
 from tests.image.scan_standin import ACCOUNT, DIGEST, EcrStandIn, scan_answer
 from tests.image.test_scan import run
 
 COMPLETED = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 FINDINGS = [
-    Finding("CVE-L", "LOW", "BASIC", (Package("busybox", "1.36.1", None),), score=2.0),
-    Finding("CVE-H", "HIGH", "BASIC", score=7.5, uri="https://example.org/CVE-H"),
+    ScanFinding("CVE-L", "LOW", "BASIC", (Package("busybox", "1.36.1", None),), score=2.0),
+    ScanFinding("CVE-H", "HIGH", "BASIC", score=7.5, uri="https://example.org/CVE-H"),
 ]
 
 
@@ -26,7 +26,7 @@ def _report(verdict: str, **kwargs: object) -> ScanReport:
     result = ScanResult("COMPLETE", "The scan was completed successfully.", list(FINDINGS))
     result.completed_at = COMPLETED
     report = ScanReport("team/app", ACCOUNT, DIGEST, tag="1.0", settle=120.0, result=result)
-    report.decision = Decision(verdict, "the basic scan is complete", "BASIC", "a hint")
+    report.decision = ScanDecision(verdict, "the basic scan is complete", "BASIC", "a hint")
     for name, value in kwargs.items():
         setattr(report, name, value)
     return report

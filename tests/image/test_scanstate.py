@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from ecrctl.errors import ExitCode
-from ecrctl.image.findings import Finding, ScanResult
+from ecrctl.image.findings import ScanFinding, ScanResult
 from ecrctl.image.scanstate import STATUSES, Settle, decide, scan_kind
 from tests.image.scan_standin import EcrStandIn, enhanced_finding, scan_answer
 from tests.image.test_scan import FakeClock, run
@@ -43,7 +43,7 @@ BASIC_SHAPED = {"basic findings", "neither, basic registry"}
 
 def _result(status: str, shape: str) -> tuple[ScanResult, str | None]:
     basic, enhanced, registry_type = SHAPES[shape]
-    findings = [Finding("CVE-1", "HIGH", "BASIC")] if basic else []
+    findings = [ScanFinding("CVE-1", "HIGH", "BASIC")] if basic else []
     result = ScanResult(status, f"{status}.", findings, has_enhanced=enhanced, has_basic=basic)
     return result, registry_type
 
@@ -113,8 +113,10 @@ def test_settle_counts_from_the_last_change() -> None:
 
 def test_a_changed_finding_list_is_not_settled() -> None:
     settle = Settle(10)
-    one = ScanResult("ACTIVE", findings=[Finding("CVE-3", "LOW", "ENHANCED")], has_enhanced=True)
-    two = ScanResult("ACTIVE", findings=[*one.findings, Finding("CVE-4", "LOW", "ENHANCED")])
+    one = ScanResult(
+        "ACTIVE", findings=[ScanFinding("CVE-3", "LOW", "ENHANCED")], has_enhanced=True
+    )
+    two = ScanResult("ACTIVE", findings=[*one.findings, ScanFinding("CVE-4", "LOW", "ENHANCED")])
     two.has_enhanced = True
     assert decide(one, registry_type=None, settle=settle, now=0, expect_scan=True).verdict == "wait"
     assert decide(one, registry_type=None, settle=settle, now=10, expect_scan=True).verdict == (

@@ -12,7 +12,7 @@ import pytest
 from ecrctl.errors import InvalidInput
 from ecrctl.network import names
 from ecrctl.network.ecs import launch_type
-from ecrctl.network.model import Condition, Ingress, Target, parse_target, summarize
+from ecrctl.network.model import Condition, Ingress, NetworkTarget, parse_target, summarize
 
 VPC = "vpc-0abc12345def67890"
 SUBNET = "subnet-0a1b2c3d4e5f67890"
@@ -55,7 +55,7 @@ def test_good_targets_and_the_options_that_name_them() -> None:
         "--launch-type",
         "ec2",
     ]
-    assert Target(vpc=VPC, awslogs=False).options() == ["--vpc", VPC, "--no-awslogs"]
+    assert NetworkTarget(vpc=VPC, awslogs=False).options() == ["--vpc", VPC, "--no-awslogs"]
 
 
 LAUNCH: list[tuple[dict[str, Any] | None, list[str], str | None]] = [

@@ -10,7 +10,7 @@ import pytest
 
 from ecrctl.errors import InvalidInput
 from ecrctl.policy import repo
-from ecrctl.policy.report import Finding
+from ecrctl.policy.report import LintFinding
 
 ROLE = "arn:aws:iam::111122223333:role/ci"
 DUPLICATE = {
@@ -43,7 +43,7 @@ class StoredPolicy:
 
 
 def test_explain_text_reports_errors_then_explains_as_written() -> None:
-    found: list[Finding] = []
+    found: list[LintFinding] = []
     question = repo.ExplainRequest(ROLE, ("ListImages", "PutImage"), found.append)
     result = repo.explain_text(json.dumps(DUPLICATE), question)
     assert [str(f) for f in found] == ['statement "A": Sid: duplicate: statement #1 has it too']
@@ -55,7 +55,7 @@ def test_explain_text_reports_errors_then_explains_as_written() -> None:
 
 
 def test_explain_text_passes_errors_on_even_when_the_principal_is_refused() -> None:
-    found: list[Finding] = []
+    found: list[LintFinding] = []
     with pytest.raises(InvalidInput, match="invalid principal 'nobody'"):
         repo.explain_text(json.dumps(DUPLICATE), repo.ExplainRequest("nobody", (), found.append))
     assert len(found) == 1

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from ecrctl.policy.report import Finding, ValidationReport
+from ecrctl.policy.report import LintFinding, ValidationReport
 from ecrctl.policy.validate import validate_text
 from tests.policy.samples import policy, stmt
 
 
 def test_a_finding_names_the_statement_by_sid_else_by_position() -> None:
-    assert str(Finding("error", "Version", "bad")) == "policy: Version: bad"
-    assert str(Finding("error", "Effect", "bad", 0, "Ü")) == 'statement "Ü": Effect: bad'
-    assert str(Finding("warning", "Effect", "bad", 2)) == "statement #3: Effect: bad"
+    assert str(LintFinding("error", "Version", "bad")) == "policy: Version: bad"
+    assert str(LintFinding("error", "Effect", "bad", 0, "Ü")) == 'statement "Ü": Effect: bad'
+    assert str(LintFinding("warning", "Effect", "bad", 2)) == "statement #3: Effect: bad"
 
 
 def test_errors_and_warnings() -> None:
     report = ValidationReport(
-        "repository", [Finding("warning", "a", "w"), Finding("error", "b", "e")]
+        "repository", [LintFinding("warning", "a", "w"), LintFinding("error", "b", "e")]
     )
     assert [f.field for f in report.errors] == ["b"]
     assert [f.field for f in report.warnings] == ["a"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from ecrctl.policy.evaluate import ALLOWED, DEPENDS, EXPLICIT_DENY, IMPLICIT_DENY, Decision
+from ecrctl.policy.evaluate import ALLOWED, DEPENDS, EXPLICIT_DENY, IMPLICIT_DENY, PolicyDecision
 from ecrctl.policy.matching import BOUNDARY, IDENTITY, RESOURCE, Inputs, Match, Policy, Principal
 from ecrctl.policy.report_access import AccessReport, Repository, combine
 from ecrctl.policy.simulate import IDENTITY_ONLY, Simulated, Simulation
@@ -36,13 +36,13 @@ def test_one_decision_for_a_set_of_actions(decisions: list[str], expected: str) 
     assert combine(decisions) == expected
 
 
-def decision(action: str, verdict: str) -> Decision:
+def decision(action: str, verdict: str) -> PolicyDecision:
     statements = [Match(IDENT, 0, None, "Allow")] if verdict == ALLOWED else []
     reasons = [] if verdict == ALLOWED else ["no identity policy allows it"]
-    return Decision(action, verdict, statements, reasons)
+    return PolicyDecision(action, verdict, statements, reasons)
 
 
-def report(*decisions: Decision, inputs: Inputs | None = None) -> AccessReport:
+def report(*decisions: PolicyDecision, inputs: Inputs | None = None) -> AccessReport:
     given = inputs or Inputs(ROLE, (IDENT,), BOUND, REPO_POLICY)
     return AccessReport(given, REPOSITORY, list(decisions), {"pull": ALLOWED}, ["a note"])
 

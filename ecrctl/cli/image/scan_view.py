@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from ecrctl.image.gate import GateResult
     from ecrctl.image.scan import OnWait
     from ecrctl.image.scanreport import ScanReport
-    from ecrctl.image.scanstate import Decision
+    from ecrctl.image.scanstate import ScanDecision
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -157,7 +157,7 @@ def waiting(app: App, shown: str, timeout: float) -> Iterator[OnWait]:
     if app.out.quiet or not sys.stderr.isatty():
         said: list[bool] = []
 
-        def once(decision: Decision, waited: float) -> None:
+        def once(decision: ScanDecision, waited: float) -> None:
             if not said:
                 said.append(True)
                 notice(app, f"waiting for the scan of {shown} (timeout {timeout:g} s)")
@@ -169,7 +169,7 @@ def waiting(app: App, shown: str, timeout: float) -> Iterator[OnWait]:
     label = f"waiting for the scan of {shown}"
     with console(app, stderr=True).status(label) as status:
 
-        def update(decision: Decision, waited: float) -> None:
+        def update(decision: ScanDecision, waited: float) -> None:
             status.update(f"{label}: {decision.reason} ({waited:.0f} of {timeout:g} s)")
 
         yield update

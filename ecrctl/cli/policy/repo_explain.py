@@ -18,7 +18,7 @@ from ecrctl.errors import InvalidInput
 
 if TYPE_CHECKING:
     from ecrctl.policy.explain import Explanation
-    from ecrctl.policy.report import Finding
+    from ecrctl.policy.report import LintFinding
 
 
 @click.command("explain", cls=EcrctlCommand, epilog=examples("policy repo explain"))
@@ -54,7 +54,7 @@ def explain(
     if (repository is None) == (source is None):
         raise InvalidInput("give either REPOSITORY or --file FILE", hint="not both")
 
-    def on_error(finding: Finding) -> None:
+    def on_error(finding: LintFinding) -> None:
         warn(app, f"{finding} (explained as written)")
 
     question = core.ExplainRequest(principal, action_list, on_error)

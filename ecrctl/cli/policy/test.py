@@ -21,7 +21,7 @@ from ecrctl.errors import ExitCode
 if TYPE_CHECKING:
     from ecrctl.aws.clients import Aws
     from ecrctl.policy.access import Question
-    from ecrctl.policy.evaluate import Decision
+    from ecrctl.policy.evaluate import PolicyDecision
     from ecrctl.policy.matching import Match
     from ecrctl.policy.report_access import AccessReport
 
@@ -153,7 +153,7 @@ def label(match: Match) -> str:
     return text
 
 
-def _why(decision: Decision) -> str:
+def _why(decision: PolicyDecision) -> str:
     labels = ", ".join(label(m) for m in decision.statements)
     if decision.decision == "implicitDeny":
         return "; ".join(decision.reasons) or "-"
