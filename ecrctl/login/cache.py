@@ -47,7 +47,7 @@ from ecrctl.login.cache_entries import (
 )
 from ecrctl.login.cache_index import IDENTITY_TTL, Index
 from ecrctl.login.cache_index import debug as _debug
-from ecrctl.login.token_store import SERVICE, KeyringStore
+from ecrctl.login.token_store import KEYRING_SERVICE, KeyringStore
 
 if TYPE_CHECKING:
     from ecrctl.login.mappings import Config
@@ -332,7 +332,7 @@ def _configured_mode(config: Config | None) -> str | None:
 
 __all__ = [
     "IDENTITY_TTL",
-    "SERVICE",
+    "KEYRING_SERVICE",
     "CacheEntry",
     "CacheKey",
     "CachedToken",

@@ -30,7 +30,7 @@ from typing import Any, NamedTuple, Protocol
 from ecrctl.errors import InvalidInput
 
 MODES = ("auto", "keyring", "kernel", "file", "off")
-SERVICE = "ecrctl"  # the keyring service the tokens are filed under
+KEYRING_SERVICE = "ecrctl"  # the keyring service the tokens are filed under
 
 
 class SecretStore(Protocol):
@@ -115,21 +115,21 @@ class KeyringStore:
             from ecrctl.login.secret_service import NeedsKeyring
 
             try:
-                found: str | None = self.reader.read(SERVICE, name)
+                found: str | None = self.reader.read(KEYRING_SERVICE, name)
                 return found
             except NeedsKeyring:
                 pass  # keyring reads it (and may ask to unlock)
-        value: str | None = self.backend.get_password(SERVICE, name)
+        value: str | None = self.backend.get_password(KEYRING_SERVICE, name)
         return value
 
     def write(
         self, name: str, value: str, expires_at: datetime, now: datetime, spare: Iterable[str] = ()
     ) -> None:
-        self.backend.set_password(SERVICE, name, value)
+        self.backend.set_password(KEYRING_SERVICE, name, value)
 
     def delete(self, name: str) -> None:
         try:
-            self.backend.delete_password(SERVICE, name)
+            self.backend.delete_password(KEYRING_SERVICE, name)
         except Exception as exc:
             if type(exc).__name__ != "PasswordDeleteError":  # not there: fine
                 raise

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ecrctl.lifecycle.problems import quoted
-from ecrctl.policy.principals import SERVICE, principal_problem
+from ecrctl.policy.principals import SERVICE_PRINCIPAL, principal_problem
 from ecrctl.policy.report import Where
 
 _KEYS = ("Principal", "NotPrincipal")
@@ -57,7 +57,7 @@ def _check_member(key: str, kind: str, item: str, where: Where) -> None:
         problem = principal_problem(item)
         if problem:
             where.error(f"{key}.AWS", f"{quoted(item)} {problem}")
-    elif not SERVICE.fullmatch(item):
+    elif not SERVICE_PRINCIPAL.fullmatch(item):
         where.error(
             f"{key}.Service",
             f'{quoted(item)} is not a service principal such as "ecs.amazonaws.com"',

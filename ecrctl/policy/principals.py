@@ -11,7 +11,7 @@ ACCOUNT = re.compile(r"\d{12}")
 PRINCIPAL_ARN = re.compile(
     r"arn:(?P<partition>aws[a-z-]*):(?P<service>iam|sts)::(?P<account>\d{12}):(?P<resource>.+)"
 )
-SERVICE = re.compile(r"[a-z0-9][a-z0-9.-]*\.amazonaws\.com(?:\.cn)?")
+SERVICE_PRINCIPAL = re.compile(r"[a-z0-9][a-z0-9.-]*\.amazonaws\.com(?:\.cn)?")
 _RESOURCE_TYPES = ("user/", "role/", "assumed-role/", "federated-user/")
 
 

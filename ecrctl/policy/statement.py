@@ -10,7 +10,7 @@ from typing import Any
 from ecrctl.errors import InvalidInput
 from ecrctl.jsonstrict import load_input
 from ecrctl.policy import actions
-from ecrctl.policy.principals import SERVICE, principal_problem
+from ecrctl.policy.principals import SERVICE_PRINCIPAL, principal_problem
 
 
 def build_statement(
@@ -50,8 +50,8 @@ def _principal(values: list[str]) -> Any:
         if len(values) > 1:
             raise InvalidInput('--principal "*" already covers everyone', hint="give it alone")
         return "*"
-    aws = [v for v in values if not SERVICE.fullmatch(v)]
-    services = [v for v in values if SERVICE.fullmatch(v)]
+    aws = [v for v in values if not SERVICE_PRINCIPAL.fullmatch(v)]
+    services = [v for v in values if SERVICE_PRINCIPAL.fullmatch(v)]
     for value in aws:
         problem = principal_problem(value)
         if problem:

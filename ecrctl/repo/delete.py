@@ -26,7 +26,7 @@ from ecrctl.repo.repository import describe_repository
 if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient
 
-GONE = "RepositoryNotFoundException"
+REPOSITORY_GONE = "RepositoryNotFoundException"
 
 
 @dataclass
@@ -137,7 +137,7 @@ def _settle(ecr: ECRClient, plan: RepoDelete, flight: batch.InFlight[Any]) -> No
     code = error_code(flight.error) if flight.error is not None else ""
     # the repository was there at the listing: gone now means this call (a retry
     # whose first answer was lost) or the one before it deleted it
-    there = False if code == GONE else _still_there(ecr, plan)
+    there = False if code == REPOSITORY_GONE else _still_there(ecr, plan)
     if there is False:
         plan.reconciled = True
         _settle_all(plan, batch.DONE)
@@ -173,7 +173,7 @@ def _still_there(ecr: ECRClient, plan: RepoDelete) -> bool | None:
     try:
         describe_repository(ecr, plan.name, registry_id=plan.registry_id)
     except Exception as exc:
-        return False if error_code(exc) == GONE else None
+        return False if error_code(exc) == REPOSITORY_GONE else None
     return True
 
 

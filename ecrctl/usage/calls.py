@@ -29,7 +29,7 @@ R = TypeVar("R")
 WORKERS = 8
 
 DENIED_CODES = {"AccessDeniedException", "AccessDenied", "UnauthorizedOperation"}
-GONE = {
+GONE_CODES = {
     "ClusterNotFoundException",
     "ServiceNotFoundException",
     "ResourceNotFoundException",
@@ -97,7 +97,7 @@ class Calls:
                 self.gaps.append(gap)
 
     def _refused(self, prefix: str, operation: str, exc: Exception) -> bool:
-        if error_code(exc) in GONE:
+        if error_code(exc) in GONE_CODES:
             return True
         reason = _reason(exc)
         if reason is None:
