@@ -144,7 +144,7 @@ def standin(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeEcrPublic]:
     server = FakeEcrPublic()
     server.answers["GetAuthorizationToken"] = ecr_token_answer
     monkeypatch.setenv("AWS_ENDPOINT_URL_ECR", server.url)
-    with serving(server.server):
+    with serving(server.server, poll=0.05):
         yield server
 
 
