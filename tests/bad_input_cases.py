@@ -1364,6 +1364,20 @@ def _config_files() -> list[Case]:
             env={"ECRCTL_TOKEN_CACHE": "memory"},
             expect="ECRCTL_TOKEN_CACHE 'memory' is not a token cache",
         ),
+        case(
+            "helper-direct-token-variable",
+            "get",
+            tool="docker-credential-ecrctl",
+            stdin="123456789012.dkr.ecr.us-east-1.amazonaws.com\n",
+            env={"ECRCTL_DIRECT_TOKEN": "maybe"},
+            expect="invalid ECRCTL_DIRECT_TOKEN 'maybe'; use 0 to ask for tokens through botocore",
+        ),
+        case(
+            "direct-token-variable",
+            "login",
+            env={"ECRCTL_DIRECT_TOKEN": "sometimes"},
+            expect="invalid ECRCTL_DIRECT_TOKEN 'sometimes'",
+        ),
         mapped("toml-directory", None, "is a directory"),
         case(
             "helper-broken-config",

@@ -93,7 +93,7 @@ class Plain:
 def plain_case(resolved: Resolved) -> Plain | None:
     """The parts of a direct call for ``resolved``; ``None``: botocore makes it."""
     env = resolved.environ
-    if env.get("ECRCTL_DIRECT_TOKEN", "1") == "0" or resolved.explicit_profile:
+    if not direct_allowed(env.get("ECRCTL_DIRECT_TOKEN", "")) or resolved.explicit_profile:
         return None
     key_id, secret = env.get("AWS_ACCESS_KEY_ID", ""), env.get("AWS_SECRET_ACCESS_KEY", "")
     if not key_id or not secret or not resolved.region:
@@ -113,6 +113,22 @@ def plain_case(resolved: Resolved) -> Plain | None:
         return None
     token = env.get("AWS_SESSION_TOKEN") or env.get("AWS_SECURITY_TOKEN") or ""
     return Plain(key_id, secret, token, resolved.region, endpoint)
+
+
+def direct_allowed(value: str) -> bool:
+    """``ECRCTL_DIRECT_TOKEN``: unset, 1, true, yes or on (the default); 0, false, no
+    or off; anything else is refused, before any call, rather than guessed at."""
+    word = value.strip().lower()
+    if word in ("", "1", "true", "yes", "on"):
+        return True
+    if word in ("0", "false", "no", "off"):
+        return False
+    from ecrctl.errors import InvalidInput
+
+    raise InvalidInput(
+        f"invalid ECRCTL_DIRECT_TOKEN {value!r}",
+        hint="use 0 to ask for tokens through botocore only, or 1 (the default)",
+    )
 
 
 def signed_headers(plain: Plain, body: bytes, now: datetime) -> dict[str, str]:

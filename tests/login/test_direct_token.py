@@ -102,6 +102,8 @@ def test_the_default_endpoint_is_botocores(region: str, monkeypatch: pytest.Monk
         ("AWS_USE_DUALSTACK_ENDPOINT", "true"),
         ("AWS_ENDPOINT_URL_ECR", "https://ecr.example.com/prefix"),
         ("ECRCTL_DIRECT_TOKEN", "0"),
+        ("ECRCTL_DIRECT_TOKEN", "Off"),
+        ("ECRCTL_DIRECT_TOKEN", "false"),
     ],
 )
 def test_anything_but_the_plain_case_is_botocores(
