@@ -126,19 +126,20 @@ def copy_image(
     src_ref = parse_reference(source, what="source")
     dst_ref = parse_reference(destination, what="destination", digest=False)
     wanted = [check_platform(p) for p in platforms]
-    src_ep = endpoint(registries, src_ref.host)
-    if src_ep.is_ecr:
-        src_ref.for_ecr()
     tag = dst_ref.tag or (src_ref.tag if not src_ref.digest else None)
     if tag is None and not src_ref.digest:
         tag = "latest"
-    # the destination's token, repository and tag are read while the source manifest is:
-    # started once the source's AWS side is built, so the two never build one twice
+    # the destination's token, repository and tag are read while the source's token
+    # and manifest are (the resolver builds each AWS side, and asks each host's
+    # token, once however many threads ask); its errors are told after the source's
     beside = InFlight(
         lambda: check_destination(
             endpoint(registries, dst_ref.host, write=True), dst_ref.repository, tag
         )
     )
+    src_ep = endpoint(registries, src_ref.host)
+    if src_ep.is_ecr:
+        src_ref.for_ecr()
     source_client = src_ep.client()
     top = read_manifest(source_client, src_ref.repository, src_ref.ref)  # a missing source first
     # created only now: a missing source leaves no new repository behind

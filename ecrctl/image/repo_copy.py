@@ -97,6 +97,14 @@ def copy_repository(
 ) -> RepoCopyReport:
     src_ref = _repository_ref(source, "source repository")
     dst_ref = _repository_ref(destination, "destination repository")
+    # the destination's token and repository are read while the source's token and
+    # tags are; its errors are told after the source's, and a missing source leaves
+    # no new repository behind
+    beside = InFlight(
+        lambda: check_destination(
+            endpoint(registries, dst_ref.host, write=True), dst_ref.repository
+        )
+    )
     src_ep = endpoint(registries, src_ref.host)
     if src_ep.is_ecr:
         src_ref.for_ecr()
@@ -105,12 +113,10 @@ def copy_repository(
             f"--include-untagged needs an ECR source: {src_ep.host} lists tags only",
             hint="drop --include-untagged, or copy untagged images one by one by digest",
         )
-    dst_ep = endpoint(registries, dst_ref.host, write=True)
-    dest = open_destination(
-        check_destination(dst_ep, dst_ref.repository), create=options.create, dry_run=False
-    )
     source_client = src_ep.client()
     listed = list_tags(source_client, src_ref.repository)
+    dest = open_destination(beside.result(), create=options.create, dry_run=False)
+    dst_ep = dest.endpoint
     tags = sorted(t for t in listed if _wanted(t, pattern))
     work: list[str] = list(tags)
     if include_untagged:
