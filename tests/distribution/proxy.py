@@ -47,6 +47,8 @@ class Proxy(Served):
         self.delay: tuple[str, float] | None = None  # (path part, seconds) before forwarding
         self.delay_method: str | None = None  # delay only requests of this method
         self.lock = threading.Lock()
+        # (X-Amz-Target or path, when it came, when it was answered) of each request
+        self.spans: list[tuple[str, float, float]] = []
         proxy = self
 
         class Handler(QuietHandler):
@@ -91,6 +93,15 @@ class Proxy(Served):
                 return None
 
             def _handle(self) -> None:
+                came = time.monotonic()
+                try:
+                    self._serve()
+                finally:
+                    what = self.headers.get("X-Amz-Target") or self.path
+                    with proxy.lock:
+                        proxy.spans.append((what, came, time.monotonic()))
+
+            def _serve(self) -> None:
                 with proxy.lock:
                     proxy.counters.sent.append((self.command, self.path, dict(self.headers)))
                 fault = self._fault()

@@ -109,6 +109,31 @@ def test_one_token_per_host_and_one_session_per_profile(
     assert b.tags(dst) == ["1"]
 
 
+def test_the_two_hosts_tokens_are_asked_at_once(
+    copy_env: CopyEnv, moto_url: str, cli: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The destination's token is asked beside the source's, not after it: with every
+    ECR API answer held back half a second by a proxy in front of moto, the two
+    GetAuthorizationToken calls are in flight together."""
+    a, b = copy_env.a, copy_env.b
+    src, dst = unique(), unique()
+    a.push_image(src, "1")
+    copy_env.ecr(REGION_B).create_repository(repositoryName=dst, registryId=SECOND)
+    monkeypatch.setenv("ECRCTL_NO_CACHE", "1")
+    with Proxy(moto_url.split("://", 1)[1]) as ecr_api:
+        ecr_api.delay = ("/", 0.5)
+        copy_env.config.write_text("")
+        _map(copy_env, a.host, ACCOUNT, REGION_A, f"http://{ecr_api.host}")
+        _map(copy_env, b.host, SECOND, REGION_B, f"http://{ecr_api.host}")
+        result = cli("image", "copy", f"{a.host}/{src}:1", f"{b.host}/{dst}")
+        spans = [(came, done) for what, came, done in ecr_api.spans if "GetAuthorization" in what]
+    assert result.exit_code == 0, result.stderr
+    assert len(spans) == 2
+    (_, first_done), (second_came, _) = sorted(spans)
+    assert second_came < first_done, "the second token was asked only once the first came"
+    assert b.tags(dst) == ["1"]
+
+
 def test_the_installed_copy_loads_the_aws_sdk_only_to_ask_aws(
     copy_env: CopyEnv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

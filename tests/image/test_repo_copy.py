@@ -16,6 +16,7 @@ import pytest
 from tests.conftest import ACCOUNT, Runner
 from tests.distribution.copy_support import (  # noqa: F401 - fixtures
     REGION_A,
+    REGION_B,
     SECOND,
     CopyEnv,
     copy_env_fixture,
@@ -273,6 +274,17 @@ def test_include_untagged_needs_an_ecr_source(copy_env: CopyEnv, cli: Runner) ->
         result = cli("repo", "copy", f"{plain.host}/team/app", "team/app", "--include-untagged")
     assert result.exit_code == 2
     assert "--include-untagged needs an ECR source" in result.stderr
+
+
+def test_a_missing_source_creates_no_destination(copy_env: CopyEnv, cli: Runner) -> None:
+    """--create makes the destination repository only once the source's tags are
+    listed: a source that is not there leaves nothing behind."""
+    src, dst = unique(), unique()
+    result = cli("repo", "copy", f"{copy_env.a.host}/{src}", f"{copy_env.b.host}/{dst}", "--create")
+    assert result.exit_code != 0
+    assert src in result.stderr and "Traceback" not in result.stderr
+    listed = copy_env.ecr(REGION_B).describe_repositories(registryId=SECOND)["repositories"]
+    assert dst not in [r["repositoryName"] for r in listed]
 
 
 def test_one_token_per_host_and_one_session_for_one_profile_in_one_region(
