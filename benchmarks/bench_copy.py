@@ -4,7 +4,7 @@ docker-registry servers standing for two ECR accounts.
 python benchmarks/bench_copy.py [--runs N] [--mib N] [--layers N] [--tags N]
                                 [--repo-runs N] [--big-mib N] [--jobs N] [--docker]
                                 [--latency-ms MS] [--latency-tags N] [--compare ROOT]
-                                [--only fresh,bytes,repo,latency,big]
+                                [--only fresh,bytes,repo,latency,big,imports]
 
 fresh: every timed copy moves fresh random content (a new image of --mib MiB in
 --layers gzip'd layers per run and tool) into a repository holding one earlier image
@@ -36,7 +36,9 @@ destination registry's CPU is read from /proc around each fresh copy.
 repo: ecrctl repo copy against skopeo sync of --tags tags, paired rounds. latency: repo
 copy with --latency-ms added to every registry request by a proxy (a network round
 trip), this checkout against another one (--compare ROOT). big: one --big-mib layer,
-its peak RSS.
+its peak RSS. imports (not run by default): the fresh copy with the import of requests
+and urllib3 taken out of the clock (launch_ecrctl.py), beside ecrctl as it runs and
+skopeo through ecr-login: the most any cut to that import could give.
 """
 
 from __future__ import annotations
@@ -407,6 +409,67 @@ def report_copies(bench: Bench, fresh: Samples, rerun: Samples, per: dict[str, S
     print("- every rerun, seconds:", {k: [round(x, 3) for x in v] for k, v in rerun.items()})
 
 
+def launched(mode: str, argv: list[str], env: dict[str, str]) -> float:
+    """Seconds from the go line to the exit of ecrctl started by launch_ecrctl.py."""
+    launcher = [sys.executable, str(Path(__file__).with_name("launch_ecrctl.py")), mode]
+    child = subprocess.Popen(
+        [*launcher, *argv[1:]],
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdin is not None and child.stdout is not None
+    if child.stdout.readline().strip() != "ready":
+        raise RuntimeError(f"the launcher did not start: {child.communicate()[1][-800:]}")
+    start = time.perf_counter()
+    child.stdin.write("go\n")
+    child.stdin.flush()
+    _, err = child.communicate()
+    elapsed = time.perf_counter() - start
+    if child.returncode != 0:
+        raise RuntimeError(f"ecrctl through the launcher failed: {err[-800:]}")
+    return elapsed
+
+
+def imports_bound(bench: Bench) -> None:
+    """The fresh copy with the HTTP stack's import taken out of the clock, in paired
+    rounds beside ecrctl as it runs and skopeo through ecr-login: the launcher started
+    bare against the launcher that imported requests and urllib3 before the clock."""
+    args = bench.args
+    peer = ECR_LOGIN if bench.peer is not None else "skopeo, auth file"
+    tools = ["ecrctl, no token cache", "launcher, bare", "launcher, http imported", peer]
+    times: Samples = {tool: [] for tool in tools}
+    for round_ in range(args.runs):
+        turn = round_ % len(tools)
+        for tool in tools[turn:] + tools[:turn]:
+            src_repo, dst_repo = f"fresh-{uuid.uuid4().hex[:8]}", f"dst-{uuid.uuid4().hex[:8]}"
+            src = push_fresh(bench.a, src_repo, args.mib, args.layers)
+            dst = f"{bench.b.host}/{dst_repo}:1"
+            bench.create_b(dst_repo)
+            bench.b.push_image(dst_repo, "earlier", [os.urandom(1024)])
+            os.sync()
+            if tool.startswith("launcher"):
+                argv, env = bench.command("ecrctl, no token cache", src, dst)
+                times[tool].append(launched("http" if "http" in tool else "bare", argv, env))
+            else:
+                times[tool].append(run_rss(*bench.command(tool, src, dst))[0])
+    share = [b - h for b, h in zip(times[tools[1]], times[tools[2]], strict=True)]
+    without = [e - s for e, s in zip(times[tools[0]], share, strict=True)]
+    print(f"\nimage copy, {args.mib} MiB in {args.layers} fresh layers, {args.runs} paired rounds")
+    for tool in tools:
+        print(f"- {tool}: {median(times[tool]):.3f} s {[round(x, 3) for x in times[tool]]}")
+    theirs = times[peer]
+    print(
+        f"- the HTTP stack's import: {median(share) * 1000:.0f} ms of ecrctl's run; "
+        f"ecrctl against {peer}: {median(theirs) / median(times[tools[0]]):.2f}x "
+        f"({median([t / o for o, t in zip(times[tools[0]], theirs, strict=True)]):.2f}x), "
+        f"without that import: {median(theirs) / median(without):.2f}x "
+        f"({median([t / o for o, t in zip(without, theirs, strict=True)]):.2f}x)"
+    )
+
+
 def bytes_moved(bench: Bench) -> None:
     """Untimed: what each kind of copy sends to the destination, counted by a proxy."""
     args = bench.args
@@ -579,6 +642,7 @@ def main() -> None:
         "repo": repo_copy,
         "latency": latency,
         "big": big_layer,
+        "imports": imports_bound,
     }
     try:
         for name in args.only.split(","):
