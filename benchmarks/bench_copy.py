@@ -334,6 +334,19 @@ def warm_token_cache(bench: Bench) -> None:
 Samples = dict[str, list[float]]
 
 
+def fresh_image(bench: Bench) -> tuple[str, str]:
+    """A new image of --mib MiB in --layers layers in A, and where its copy goes in B."""
+    args = bench.args
+    src_repo, dst_repo = f"fresh-{uuid.uuid4().hex[:8]}", f"dst-{uuid.uuid4().hex[:8]}"
+    src = push_fresh(bench.a, src_repo, args.mib, args.layers)
+    bench.create_b(dst_repo)
+    # an earlier image in the repository, as in a pipeline's; and so
+    # docker-registry lists the repository, as ECR lists every one it has
+    bench.b.push_image(dst_repo, "earlier", [os.urandom(1024)])
+    os.sync()  # the pushes' dirty pages written out now, not during the timed copy
+    return src, f"{bench.b.host}/{dst_repo}:1"
+
+
 def fresh_copies(bench: Bench) -> None:
     """Paired rounds: a fresh image per tool, copied, then copied again (the rerun)."""
     args = bench.args
@@ -347,14 +360,7 @@ def fresh_copies(bench: Bench) -> None:
     for round_ in range(args.runs):
         turn = round_ % len(tools)
         for tool in tools[turn:] + tools[:turn]:
-            src_repo, dst_repo = f"fresh-{uuid.uuid4().hex[:8]}", f"dst-{uuid.uuid4().hex[:8]}"
-            src = push_fresh(bench.a, src_repo, args.mib, args.layers)
-            dst = f"{bench.b.host}/{dst_repo}:1"
-            bench.create_b(dst_repo)
-            # an earlier image in the repository, as in a pipeline's; and so
-            # docker-registry lists the repository, as ECR lists every one it has
-            bench.b.push_image(dst_repo, "earlier", [os.urandom(1024)])
-            os.sync()  # the pushes' dirty pages written out now, not during the timed copy
+            src, dst = fresh_image(bench)
             if tool.startswith("docker"):
                 fresh[tool].append(bench.docker_way(src, dst))
                 continue
@@ -444,12 +450,7 @@ def imports_bound(bench: Bench) -> None:
     for round_ in range(args.runs):
         turn = round_ % len(tools)
         for tool in tools[turn:] + tools[:turn]:
-            src_repo, dst_repo = f"fresh-{uuid.uuid4().hex[:8]}", f"dst-{uuid.uuid4().hex[:8]}"
-            src = push_fresh(bench.a, src_repo, args.mib, args.layers)
-            dst = f"{bench.b.host}/{dst_repo}:1"
-            bench.create_b(dst_repo)
-            bench.b.push_image(dst_repo, "earlier", [os.urandom(1024)])
-            os.sync()
+            src, dst = fresh_image(bench)
             if tool.startswith("launcher"):
                 argv, env = bench.command("ecrctl, no token cache", src, dst)
                 times[tool].append(launched("http" if "http" in tool else "bare", argv, env))
