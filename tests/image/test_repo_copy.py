@@ -276,13 +276,21 @@ def test_include_untagged_needs_an_ecr_source(copy_env: CopyEnv, cli: Runner) ->
     assert "--include-untagged needs an ECR source" in result.stderr
 
 
-def test_a_missing_source_creates_no_destination(copy_env: CopyEnv, cli: Runner) -> None:
-    """--create makes the destination repository only once the source's tags are
-    listed: a source that is not there leaves nothing behind."""
+@pytest.mark.parametrize("create", [True, False])
+def test_a_missing_source_is_told_first_and_creates_no_destination(
+    copy_env: CopyEnv, cli: Runner, create: bool
+) -> None:
+    """The destination is checked beside the source's listing, but a missing source is
+    what the user hears (exit 1, one line), not the missing destination's exit 2; and
+    --create makes the destination only once the source's tags are listed, so nothing
+    is left behind."""
     src, dst = unique(), unique()
-    result = cli("repo", "copy", f"{copy_env.a.host}/{src}", f"{copy_env.b.host}/{dst}", "--create")
-    assert result.exit_code != 0
-    assert src in result.stderr and "Traceback" not in result.stderr
+    args = ("repo", "copy", f"{copy_env.a.host}/{src}", f"{copy_env.b.host}/{dst}")
+    result = cli(*args, *(["--create"] if create else []))
+    assert result.exit_code == 1, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and src in lines[0], result.stderr
+    assert "--create" not in result.stderr and "Traceback" not in result.stderr
     listed = copy_env.ecr(REGION_B).describe_repositories(registryId=SECOND)["repositories"]
     assert dst not in [r["repositoryName"] for r in listed]
 
