@@ -508,6 +508,16 @@ def _retries_and_profiles() -> list[Case]:
             expect="invalid ECRCTL_REGISTRY_TIMEOUT 'soon'",
         ),
         case(
+            "ecrctl-stdlib-http-word",
+            "registry",
+            "api",
+            "--registry",
+            "127.0.0.1:9",
+            "/v2/",
+            env={"ECRCTL_STDLIB_HTTP": "sometimes"},
+            expect="invalid ECRCTL_STDLIB_HTTP 'sometimes'; use 0 to send registry requests",
+        ),
+        case(
             "ecrctl-insecure-registries-scheme",
             "registry",
             "api",

@@ -26,6 +26,8 @@ ACCOUNT = backends.MOTO_ACCOUNT
 EXTERNAL_MOTO = os.environ.get("ECRCTL_TEST_MOTO_URL")
 EXTERNAL_REGISTRY = os.environ.get("ECRCTL_TEST_REGISTRY")
 EXTERNAL_DOCKER_HOST = os.environ.get("ECRCTL_TEST_DOCKER_HOST")
+# ECRCTL_TEST_STDLIB_HTTP=0: every test's registry requests through requests
+STDLIB_HTTP = os.environ.get("ECRCTL_TEST_STDLIB_HTTP")
 
 
 @pytest.fixture(autouse=True)
@@ -53,6 +55,8 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("ECRCTL_MAX_ATTEMPTS", "2")
     # never ask the instance metadata service (a non-loopback address) for credentials
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    if STDLIB_HTTP is not None:  # the whole run on one registry HTTP stack
+        monkeypatch.setenv("ECRCTL_STDLIB_HTTP", STDLIB_HTTP)
     return home
 
 

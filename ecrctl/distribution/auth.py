@@ -21,10 +21,11 @@ import base64
 import json
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ecrctl import redact
 from ecrctl.distribution.transport import (
+    Answer,
     error_text,
     origin_of,
     plain_http,
@@ -32,10 +33,11 @@ from ecrctl.distribution.transport import (
     retry_after,
     running,
 )
+from ecrctl.distribution.wire import failure
 from ecrctl.errors import AuthError, ServiceError
 
 if TYPE_CHECKING:
-    import requests
+    from collections.abc import Iterable, Mapping
 
     from ecrctl.distribution.transport import Deadline
 
@@ -55,7 +57,15 @@ class ChallengedClient(Protocol):
 
     def deadline(self, size: int = 0) -> Deadline: ...
 
-    def send(self, method: str, url: str, timer: Deadline, **kwargs: Any) -> requests.Response: ...
+    def send(
+        self,
+        method: str,
+        url: str,
+        timer: Deadline,
+        *,
+        params: Iterable[tuple[str, str]] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Answer: ...
 
     def pause(self, attempt: int, at_least: float = 0.0) -> None: ...
 
@@ -88,7 +98,7 @@ def parse_challenge(header: str) -> tuple[str, dict[str, str]]:
 
 
 def answer_challenge(
-    client: ChallengedClient, response: requests.Response, scopes: list[str], sent: str
+    client: ChallengedClient, response: Answer, scopes: list[str], sent: str
 ) -> str | None:
     """What the registry's 401 asks for: ``None`` to send the credential as Basic from
     now on, else a Bearer token for ``scopes``; raises when nothing more can be tried.
@@ -120,7 +130,7 @@ def no_credential(client: ChallengedClient) -> AuthError:
     )
 
 
-def rejected(client: ChallengedClient, response: requests.Response, by: str = "") -> AuthError:
+def rejected(client: ChallengedClient, response: Answer, by: str = "") -> AuthError:
     """The registry (or, ``by``, its token service) refused the credential that was sent."""
     source = f" (from {client.credential.source})" if client.credential else ""
     said = f"{by} HTTP" if by else "HTTP"
@@ -146,7 +156,7 @@ def unanswerable(client: ChallengedClient, scheme: str, params: dict[str, str]) 
     )
 
 
-def refused_elsewhere(client: ChallengedClient, response: requests.Response) -> AuthError:
+def refused_elsewhere(client: ChallengedClient, response: Answer) -> AuthError:
     """A 401 from a host that is not the registry: that host refused, nothing was sent to it."""
     where = origin_of(response.url)
     return AuthError(
@@ -209,20 +219,21 @@ def _ask(
     query: list[tuple[str, str]],
     headers: dict[str, str],
     service: object,
-) -> tuple[requests.Response, bytes, float]:
+) -> tuple[Answer, bytes, float]:
     """One GET of the realm: the answer, its body (capped) and its Retry-After."""
-    import requests
-
     timer = client.deadline()
     try:
         with running(timer):
             answer = client.send("GET", realm, timer, params=query, headers=headers)
             body = read_capped(answer, TOKEN_LIMIT)
-    except requests.exceptions.SSLError as exc:
-        raise client.tls_failure(str(service), exc) from None
-    except requests.RequestException:
+    except Exception as exc:
+        failed = failure(exc, realm)
+        if failed is None:
+            raise
         if timer.passed:
             raise timer.stalled() from None
+        if failed.tls:
+            raise client.tls_failure(str(service), exc) from None
         raise ServiceError(
             f"cannot reach the token service {service} of registry {client.host}",
             hint="check the network between here and it",
@@ -235,9 +246,7 @@ def _ask(
     return answer, body, retry_after(answer)
 
 
-def _token_of(
-    client: ChallengedClient, service: object, answer: requests.Response, body: bytes
-) -> str:
+def _token_of(client: ChallengedClient, service: object, answer: Answer, body: bytes) -> str:
     what = f"the token service {service} of registry {client.host}"
     try:
         data = json.loads(body)

@@ -16,7 +16,10 @@ a request out of time is not retried. Redirects (ECR sends blob reads to S3) are
 followed without the Authorization header. Every failure leaves as an
 :mod:`ecrctl.errors` class.
 
-requests is imported inside the functions only.
+The requests go over the standard library's HTTP client
+(:mod:`~ecrctl.distribution.wire`) in the plain case, and through requests
+(:mod:`~ecrctl.distribution.requests_stack`) when a proxy variable is set or
+``ECRCTL_STDLIB_HTTP=0``; requests is imported only then.
 """
 
 from __future__ import annotations
@@ -25,8 +28,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Mapping
-from http.cookiejar import DefaultCookiePolicy
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
@@ -37,6 +39,7 @@ from ecrctl.distribution.auth import Credential, parse_challenge
 from ecrctl.distribution.transport import (
     BLOB_RATE,
     DEFAULT_TIMEOUT,
+    Answer,
     Deadline,
     as_given,
     base_url,
@@ -45,8 +48,8 @@ from ecrctl.distribution.transport import (
     read_capped,
     retry_after,
     running,
-    settings_by_origin,
 )
+from ecrctl.distribution.wire import Pool, failure, plain_case
 from ecrctl.errors import AccessDenied, EcrctlError, NotFound, ServiceError
 
 if TYPE_CHECKING:
@@ -87,10 +90,6 @@ class RegistryClient:
         """``basic``: an ECR registry, which answers Basic only: the credential goes
         with the first request, and a Bearer challenge is refused. ``timeout``: the
         seconds one request may take (a blob's transfer gets more, by its size)."""
-        import requests
-
-        from ecrctl.distribution.watchdog import WatchedAdapter
-
         self.host = host
         self.base = base_url(host)
         self.origin = origin_of(self.base)
@@ -100,13 +99,8 @@ class RegistryClient:
         self.backoff = backoff
         self.timeout = timeout
         self.ecr = basic
-        self.session = requests.Session()
-        self.session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))  # none kept
-        merge = settings_by_origin(self.session.merge_environment_settings)
-        self.session.merge_environment_settings = merge  # type: ignore[method-assign]
-        adapter = WatchedAdapter(pool_connections=4, pool_maxsize=16)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
+        self.pool = Pool() if plain_case() else None
+        self._session: requests.Session | None = None
         self._lock = threading.Lock()
         self._basic = basic and credential is not None
         self._tokens: dict[str, str] = {}
@@ -133,23 +127,54 @@ class RegistryClient:
         left = max(deadline.left(), 0.05)
         return min(CONNECT_TIMEOUT, left), min(self.timeout, left)
 
+    @property
+    def session(self) -> requests.Session:
+        """The requests session, made when first needed (with a proxy set)."""
+        with self._lock:
+            if self._session is None:
+                from ecrctl.distribution.requests_stack import session
+
+                self._session = session()
+            return self._session
+
     def send(
-        self, method: str, url: str, timer: Deadline, *, auth: Any = as_given, **kwargs: Any
-    ) -> requests.Response:
+        self,
+        method: str,
+        url: str,
+        timer: Deadline,
+        *,
+        auth: Any = as_given,
+        params: Iterable[tuple[str, str]] | None = None,
+        headers: Mapping[str, str] | None = None,
+        data: Any = None,
+    ) -> Answer:
         """One request as every request to a registry or its token service is sent:
-        streamed (the caller reads the body, capped), no redirect followed by
-        requests, connect and read timeouts inside ``timer``, and only the
-        credential the headers carry (``auth`` keeps requests from adding
-        ~/.netrc's login in place of the registry's, or an anonymous request's)."""
-        return self.session.request(
+        streamed (the caller reads the body, capped), no redirect followed,
+        connect and read timeouts inside ``timer``, and only the credential the
+        headers carry (through requests, ``auth`` keeps it from adding ~/.netrc's
+        login in place of the registry's, or an anonymous request's)."""
+        if self.pool is not None:
+            return self.pool.send(
+                method,
+                url,
+                timer,
+                self.timeouts(timer),
+                params=params,
+                headers=headers,
+                data=data,
+            )
+        answer: Answer = self.session.request(
             method,
             url,
             stream=True,
             allow_redirects=False,
             timeout=self.timeouts(timer),
             auth=auth,
-            **kwargs,
+            params=params,
+            headers=headers,
+            data=data,
         )
+        return answer
 
     # -- authentication ------------------------------------------------------------
 
@@ -192,7 +217,7 @@ class RegistryClient:
         limit: int = BODY_LIMIT,
         decode: bool = True,
         deadline: Deadline | None = None,
-    ) -> requests.Response:
+    ) -> Answer:
         """One call; ``ok`` lists the statuses returned to the caller, 404 is NotFound,
         anything else an error. Without ``stream`` the body is read, up to ``limit``
         bytes (``decode``: a Content-Encoding undone). ``deadline``: one for every
@@ -247,13 +272,10 @@ class RegistryClient:
         read: tuple[int, bool] | None,
         timer: Deadline,
         ok: tuple[int, ...],
-    ) -> requests.Response | str:
+    ) -> Answer | str:
         """One attempt, redirects followed and the body read (``read``: its cap and
         whether to decode it; ``None``: streamed, left to the caller when ok); the
         name of the cause when the connection failed (a cause to retry)."""
-        import requests
-        import urllib3
-
         if timer.passed:
             raise timer.stalled()
         try:
@@ -262,17 +284,19 @@ class RegistryClient:
                 if response.status_code in REDIRECTS and method in ("GET", "HEAD"):
                     response = self._follow(response, method, headers, timer)
                 if response.status_code not in ok:
-                    if read_capped(response, ERROR_LIMIT) is None:
-                        response._content = b""  # an error answer too long to show
+                    read_capped(response, ERROR_LIMIT)  # shown in the error, unless too long
                 elif read is not None and read_capped(response, read[0], decode=read[1]) is None:
                     raise self._too_big(method, url, read[0])
                 return response
-        except requests.exceptions.SSLError as exc:
-            where = origin_of(exc.request.url if exc.request and exc.request.url else url)
-            raise self.tls_failure(str(where).split("://", 1)[-1], exc) from None
-        except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
+        except Exception as exc:
+            failed = failure(exc, url)
+            if failed is None:
+                raise
+            if failed.tls and not timer.passed:
+                where = str(origin_of(failed.url)).split("://", 1)[-1]
+                raise self.tls_failure(where, exc) from None
             log.debug("%s %s at %s: %s", method, url, self.host, exc)
-            return type(exc).__name__
+            return failed.cause
 
     def _too_big(self, method: str, url: str, cap: int) -> ServiceError:
         path = url.split(str(self.origin), 1)[-1].split("?", 1)[0]
@@ -284,8 +308,8 @@ class RegistryClient:
         )
 
     def _follow(
-        self, response: requests.Response, method: str, headers: Mapping[str, str], timer: Deadline
-    ) -> requests.Response:
+        self, response: Answer, method: str, headers: Mapping[str, str], timer: Deadline
+    ) -> Answer:
         """Follow up to 5 redirects, with no Authorization: a presigned URL is its own
         credential (S3 refuses a request with two), and the target is not the registry."""
         plain = {k: v for k, v in headers.items() if k.lower() != "authorization"}
@@ -307,9 +331,7 @@ class RegistryClient:
         """Back off before attempt ``attempt + 1`` (at least ``at_least`` seconds)."""
         time.sleep(max(at_least, self.backoff * (2 ** (attempt - 1)) * (0.5 + random.random())))
 
-    def _failure(
-        self, method: str, path: str, response: requests.Response, sent: bool
-    ) -> EcrctlError:
+    def _failure(self, method: str, path: str, response: Answer, sent: bool) -> EcrctlError:
         text = f"{method} {path} at {self.host}: HTTP {response.status_code} {error_text(response)}"
         if response.status_code == 404:
             return NotFound(text.strip())

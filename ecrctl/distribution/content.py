@@ -15,17 +15,14 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urljoin
 
 from ecrctl.distribution import manifest as mt
 from ecrctl.distribution.client import MANIFEST_ACCEPT, DigestMismatch, RegistryClient
 from ecrctl.distribution.refs import DIGEST
-from ecrctl.distribution.transport import origin_of
+from ecrctl.distribution.transport import Answer, origin_of
 from ecrctl.errors import NotFound, ServiceError
-
-if TYPE_CHECKING:
-    import requests
 
 CONFIG_LIMIT = 16 << 20  # an image config is JSON of a few KiB; refuse to hold more
 MANIFEST_LIMIT = 4 << 20  # distribution's and containerd's cap (ECR's manifest limit too)
@@ -133,9 +130,7 @@ def put_manifest(client: RegistryClient, repository: str, ref: str, manifest: Ma
         )
 
 
-def get_blob(
-    client: RegistryClient, repository: str, digest: str, **options: Any
-) -> requests.Response:
+def get_blob(client: RegistryClient, repository: str, digest: str, **options: Any) -> Answer:
     """The answer to a GET of one blob of ``repository`` (a redirect to storage
     followed); ``options``: the request's (``stream``, ``limit``, ``deadline``)."""
     return client.request(

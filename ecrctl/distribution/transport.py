@@ -21,7 +21,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 from urllib.parse import urlsplit
 
 from ecrctl import redact
@@ -165,6 +165,17 @@ def check_timeout(raw: str, what: str = "--registry-timeout") -> float:
     return seconds
 
 
+def switch(variable: str, value: str, hint: str) -> bool:
+    """An on/off environment variable: unset, 1, true, yes or on (on, the default);
+    0, false, no or off; anything else is refused (exit 2) rather than guessed at."""
+    word = value.strip().lower()
+    if word in ("", "1", "true", "yes", "on"):
+        return True
+    if word in ("0", "false", "no", "off"):
+        return False
+    raise InvalidInput(f"invalid {variable} {value!r}", hint=hint)
+
+
 class Stalled(ServiceError):
     """A request ran out of time: not retried, the host that stalled named."""
 
@@ -218,6 +229,28 @@ def current_deadline() -> Deadline | None:
     return found
 
 
+class Answer(Protocol):
+    """A registry's answer as ecrctl reads it: a ``requests.Response``, or a
+    :class:`ecrctl.distribution.wire.Response` with the same parts."""
+
+    @property
+    def status_code(self) -> int: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+    @property
+    def content(self) -> bytes: ...
+    @property
+    def raw(self) -> Any: ...
+    def iter_content(self, chunk_size: int) -> Iterator[bytes]: ...
+    def close(self) -> None: ...
+    def __enter__(self) -> Answer: ...
+    def __exit__(self, *exc: object) -> None: ...
+
+
 RETRY_AFTER_CAP = 30.0  # seconds: a longer Retry-After is waited for only this long
 
 
@@ -240,13 +273,14 @@ def retry_after(response: Any) -> float:
 
 
 def read_capped(response: Any, limit: int, *, decode: bool = True) -> bytes | None:
-    """A requests response's whole body, ``None`` when it is longer than ``limit``:
+    """An answer's whole body, ``None`` when it is longer than ``limit``:
     never more than ``limit`` and one chunk is held. ``decode``: undo a
     Content-Encoding (not for blobs, whose digest is of the bytes as stored). The
     response is closed either way (its connection kept for reuse when read whole)."""
     length = str(response.headers.get("Content-Length") or "")
     if length.isdigit() and int(length) > limit:
         response.close()
+        response._content = b""  # not kept: too long to hold or show
         return None
     parts: list[bytes] = []
     total = 0
@@ -260,6 +294,7 @@ def read_capped(response: Any, limit: int, *, decode: bool = True) -> bytes | No
         for chunk in chunks:
             total += len(chunk)
             if total > limit:
+                response._content = b""  # not kept: too long to hold or show
                 return None
             parts.append(chunk)
         whole = True

@@ -9,7 +9,11 @@ connection still busy for a deadline that has passed, so the blocked read or
 write fails at once, and records which host it was. A connection handed back
 to its pool is no longer watched.
 
-Imported only inside functions: it loads requests and urllib3.
+It watches the standard library's connections (:mod:`~ecrctl.distribution.wire`)
+and urllib3's (:mod:`~ecrctl.distribution.requests_stack`) alike: anything with a
+``host``, a ``port`` and a ``sock`` (or the ``ecrctl_sock`` it keeps).
+
+Standard library only.
 """
 
 from __future__ import annotations
@@ -21,11 +25,6 @@ import socket
 import threading
 import time
 from typing import Any
-
-import requests.adapters
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.poolmanager import ProxyManager
 
 from ecrctl.distribution.transport import Deadline, current_deadline
 
@@ -65,7 +64,7 @@ def _cut(conn: Any, deadline: Deadline) -> None:
     """End the connection's socket now: a blocked read sees its end, a write fails."""
     host = f"[{conn.host}]" if ":" in str(conn.host) else str(conn.host)
     deadline.cut = host if conn.port in (None, 80, 443) else f"{host}:{conn.port}"
-    sock = conn.sock
+    sock = getattr(conn, "ecrctl_sock", None) or conn.sock
     if sock is None:
         return
     with contextlib.suppress(OSError):  # socket.socket's own: an SSLSocket's would
@@ -75,52 +74,20 @@ def _cut(conn: Any, deadline: Deadline) -> None:
 WATCHDOG = _Watchdog()
 
 
-def _arm(conn: Any) -> None:
-    deadline = current_deadline()
-    if deadline is not None and getattr(conn, "ecrctl_deadline", None) is not deadline:
+def watch(conn: Any, deadline: Deadline) -> None:
+    """Watch ``conn`` for ``deadline`` (once, however often it is asked)."""
+    if getattr(conn, "ecrctl_deadline", None) is not deadline:
         conn.ecrctl_deadline = deadline
         WATCHDOG.watch(conn, deadline)
 
 
-class _WatchedHTTPConnection(HTTPConnection):
-    def connect(self) -> None:
-        _arm(self)
-        super().connect()
-
-    def request(self, *args: Any, **kwargs: Any) -> None:
-        _arm(self)
-        super().request(*args, **kwargs)
+def unwatch(conn: Any) -> None:
+    """``conn`` is idle again: no deadline of an earlier request ends it."""
+    conn.ecrctl_deadline = None
 
 
-class _WatchedHTTPSConnection(_WatchedHTTPConnection, HTTPSConnection):
-    """The same, over TLS (HTTPSConnection's own methods come after the watch)."""
-
-
-class _WatchedHTTPPool(HTTPConnectionPool):
-    ConnectionCls = _WatchedHTTPConnection
-
-    def _put_conn(self, conn: Any) -> None:
-        if conn is not None:
-            conn.ecrctl_deadline = None
-        super()._put_conn(conn)
-
-
-class _WatchedHTTPSPool(_WatchedHTTPPool, HTTPSConnectionPool):
-    ConnectionCls = _WatchedHTTPSConnection
-
-
-_POOLS = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
-
-
-class WatchedAdapter(requests.adapters.HTTPAdapter):
-    """requests' adapter whose connections (direct or through an HTTP proxy) are watched."""
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = _POOLS
-
-    def proxy_manager_for(self, proxy: str, **kwargs: Any) -> Any:
-        manager = super().proxy_manager_for(proxy, **kwargs)
-        if isinstance(manager, ProxyManager):  # a SOCKS proxy keeps its own connections
-            manager.pool_classes_by_scheme = _POOLS
-        return manager
+def arm(conn: Any) -> None:
+    """Watch ``conn`` for the deadline of the request this thread is making, if any."""
+    deadline = current_deadline()
+    if deadline is not None:
+        watch(conn, deadline)

@@ -118,17 +118,10 @@ def plain_case(resolved: Resolved) -> Plain | None:
 def direct_allowed(value: str) -> bool:
     """``ECRCTL_DIRECT_TOKEN``: unset, 1, true, yes or on (the default); 0, false, no
     or off; anything else is refused, before any call, rather than guessed at."""
-    word = value.strip().lower()
-    if word in ("", "1", "true", "yes", "on"):
-        return True
-    if word in ("0", "false", "no", "off"):
-        return False
-    from ecrctl.errors import InvalidInput
+    from ecrctl.distribution.transport import switch
 
-    raise InvalidInput(
-        f"invalid ECRCTL_DIRECT_TOKEN {value!r}",
-        hint="use 0 to ask for tokens through botocore only, or 1 (the default)",
-    )
+    hint = "use 0 to ask for tokens through botocore only, or 1 (the default)"
+    return switch("ECRCTL_DIRECT_TOKEN", value, hint)
 
 
 def signed_headers(plain: Plain, body: bytes, now: datetime) -> dict[str, str]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import datetime
+import ipaddress
 import re
 import socket
 import ssl
@@ -263,6 +264,16 @@ class Certificates:
         return context
 
 
+def _alt_name(name: str) -> Any:
+    """A certificate's name for ``name``: an IP address, else a DNS name."""
+    from cryptography import x509
+
+    try:
+        return x509.IPAddress(ipaddress.ip_address(name))
+    except ValueError:
+        return x509.DNSName(name)
+
+
 def make_certificates(workdir: Path, names: list[str]) -> Certificates:
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
@@ -292,7 +303,7 @@ def make_certificates(workdir: Path, names: list[str]) -> Certificates:
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - datetime.timedelta(days=1))
         .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(n) for n in names]), False)
+        .add_extension(x509.SubjectAlternativeName([_alt_name(n) for n in names]), False)
         .sign(ca_key, hashes.SHA256())
     )
     pem = serialization.Encoding.PEM

@@ -35,6 +35,8 @@ from tests.distribution.hostile import (
 )
 from tests.support.names import unique
 
+pytestmark = pytest.mark.usefixtures("stack")  # each test over both HTTP stacks
+
 PASSWORD = "hostile-test-password"
 TOKEN = "hostile-issued-bearer-token"
 KINDS = ["password", "bearer", "ecr"]

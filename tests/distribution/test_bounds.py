@@ -16,6 +16,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import Runner
 from tests.distribution.copy_support import (  # noqa: F401 - fixtures
     CopyEnv,
@@ -32,6 +34,9 @@ from tests.distribution.hostile import (
     serve_image,
 )
 from tests.support.names import unique
+
+pytestmark = pytest.mark.usefixtures("stack")  # each test over both HTTP stacks
+
 
 BIN = Path(sys.executable).parent / "ecrctl"
 MEMORY = 512 << 20

@@ -31,6 +31,8 @@ from tests.distribution.images import Pushed, Registry, digest
 from tests.distribution.proxy import Fault, Proxy
 from tests.support.names import unique
 
+pytestmark = pytest.mark.usefixtures("stack")  # each test over both HTTP stacks
+
 BUCKET = backends.S3_BUCKET
 PRESIGNED = "X-Amz-Signature="
 # what ecrctl sends the registry: Basic base64("AWS:<moto's token>")

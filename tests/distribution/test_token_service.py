@@ -12,6 +12,8 @@ import pytest
 from tests.conftest import Runner
 from tests.distribution.hostile import Answer, Hostile, Seen, make_image, serve_image
 
+pytestmark = pytest.mark.usefixtures("stack")  # each test over both HTTP stacks
+
 TOKEN = "token-from-the-service"
 
 

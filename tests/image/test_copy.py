@@ -138,25 +138,28 @@ def test_the_installed_copy_loads_the_aws_sdk_only_to_ask_aws(
     copy_env: CopyEnv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The real console script, its ``sys.modules`` recorded as it exits: served from
-    the token cache into a repository the registry lists, a copy loads the registry's
-    HTTP client and neither botocore, keyring nor docker; without the cache, with the
-    keys in the environment, the same (the tokens are asked with ecrctl's own signed
-    request); with that turned off, botocore too, still no keyring or docker."""
+    the token cache into a repository the registry lists, a copy loads neither
+    botocore, requests, urllib3, keyring nor docker (its registry requests go over the
+    standard library's HTTP client); without the cache, with the keys in the
+    environment, the same (the tokens are asked with ecrctl's own signed request);
+    with that turned off, botocore (and the urllib3 it sends with); with
+    ``ECRCTL_STDLIB_HTTP=0``, requests; never keyring or docker."""
     from tests.login.cache_support import modules_at_exit
     from tests.login_support import ECRCTL
 
     def tops(modules: set[str]) -> set[str]:
-        heavy = {"boto3", "botocore", "requests", "keyring", "docker", "rich", "jeepney"}
+        heavy = {"boto3", "botocore", "requests", "urllib3", "keyring", "docker", "rich"}
+        heavy.add("jeepney")
         return {m.split(".")[0] for m in modules} & heavy
 
     a, b = copy_env.a, copy_env.b
     src, dst = unique(), unique()
-    for tag in ("1", "2", "3", "4"):
+    for tag in ("1", "2", "3", "4", "5"):
         a.push_image(src, tag)
     copy_env.create_repo(dst, second=True)
     monkeypatch.setenv("ECRCTL_TOKEN_CACHE", "file")
     copy = [ECRCTL, "image", "copy", "-o", "json"]
-    for run in ("cold", "hit", "uncached", "botocore"):
+    for run in ("cold", "hit", "uncached", "botocore", "requests"):
         (tmp_path / run).mkdir()
     filled, _ = modules_at_exit(
         tmp_path / "cold", [*copy, f"{a.host}/{src}:1", f"{b.host}/{dst}"], ""
@@ -166,20 +169,26 @@ def test_the_installed_copy_loads_the_aws_sdk_only_to_ask_aws(
         tmp_path / "hit", [*copy, f"{a.host}/{src}:2", f"{b.host}/{dst}"], ""
     )
     assert hit.returncode == 0, hit.stderr
-    assert tops(modules) == {"requests"}
+    assert tops(modules) == set()
     monkeypatch.setenv("ECRCTL_NO_CACHE", "1")
     asked, modules = modules_at_exit(
         tmp_path / "uncached", [*copy, f"{a.host}/{src}:3", f"{b.host}/{dst}"], ""
     )
     assert asked.returncode == 0, asked.stderr
-    assert tops(modules) == {"requests"}
+    assert tops(modules) == set()
     monkeypatch.setenv("ECRCTL_DIRECT_TOKEN", "0")
     asked, modules = modules_at_exit(
         tmp_path / "botocore", [*copy, f"{a.host}/{src}:4", f"{b.host}/{dst}"], ""
     )
     assert asked.returncode == 0, asked.stderr
-    assert tops(modules) == {"requests", "botocore"}
-    assert b.tags(dst) == ["1", "2", "3", "4"]
+    assert tops(modules) == {"botocore", "urllib3"}
+    monkeypatch.setenv("ECRCTL_STDLIB_HTTP", "0")
+    asked, modules = modules_at_exit(
+        tmp_path / "requests", [*copy, f"{a.host}/{src}:5", f"{b.host}/{dst}"], ""
+    )
+    assert asked.returncode == 0, asked.stderr
+    assert tops(modules) == {"botocore", "requests", "urllib3"}
+    assert b.tags(dst) == ["1", "2", "3", "4", "5"]
 
 
 def test_and_back_into_the_callers_registry(copy_env: CopyEnv, cli: Runner) -> None:

@@ -1,0 +1,82 @@
+"""The registry's requests through requests, where a proxy is set (or
+``ECRCTL_STDLIB_HTTP=0``): a session whose connections, direct or through an
+HTTP proxy, are watched for their request's deadline, that keeps no cookie and
+reads the proxy and CA settings of the environment once per origin.
+
+Imported only inside functions: it loads requests and urllib3.
+"""
+
+from __future__ import annotations
+
+from http.cookiejar import DefaultCookiePolicy
+from typing import Any
+
+import requests
+import requests.adapters
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.poolmanager import ProxyManager
+
+from ecrctl.distribution.transport import settings_by_origin
+from ecrctl.distribution.watchdog import arm, unwatch
+from ecrctl.distribution.wire import USER_AGENT
+
+
+class _WatchedHTTPConnection(HTTPConnection):
+    def connect(self) -> None:
+        arm(self)
+        super().connect()
+        # kept where the watchdog looks: an answer that ends the connection (Connection:
+        # close) takes the socket from it, and its body may still trickle
+        self.ecrctl_sock = self.sock
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        arm(self)
+        super().request(*args, **kwargs)
+
+
+class _WatchedHTTPSConnection(_WatchedHTTPConnection, HTTPSConnection):
+    """The same, over TLS (HTTPSConnection's own methods come after the watch)."""
+
+
+class _WatchedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+    def _put_conn(self, conn: Any) -> None:
+        if conn is not None:
+            unwatch(conn)
+        super()._put_conn(conn)
+
+
+class _WatchedHTTPSPool(_WatchedHTTPPool, HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+_POOLS = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
+
+
+class WatchedAdapter(requests.adapters.HTTPAdapter):
+    """requests' adapter whose connections (direct or through an HTTP proxy) are watched."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = _POOLS
+
+    def proxy_manager_for(self, proxy: str, **kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(proxy, **kwargs)
+        if isinstance(manager, ProxyManager):  # a SOCKS proxy keeps its own connections
+            manager.pool_classes_by_scheme = _POOLS
+        return manager
+
+
+def session() -> requests.Session:
+    """A registry client's session."""
+    made = requests.Session()
+    made.headers["User-Agent"] = USER_AGENT
+    made.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))  # none kept
+    merge = settings_by_origin(made.merge_environment_settings)
+    made.merge_environment_settings = merge  # type: ignore[method-assign]
+    adapter = WatchedAdapter(pool_connections=4, pool_maxsize=16)
+    made.mount("http://", adapter)
+    made.mount("https://", adapter)
+    return made

@@ -1,0 +1,443 @@
+"""The registry's HTTP/1.1 over the standard library's ``http.client``.
+
+Importing requests and urllib3 costs a command about 50 ms before its first
+request (68 ms of a fresh ``image copy`` measured, of which ``http.client`` and
+``ssl`` are about 15 ms): more than the requests of a small copy take. When no
+proxy variable is set (the plain case, as for the token in
+:mod:`ecrctl.login.direct_token`), :class:`~ecrctl.distribution.client.RegistryClient`
+sends through a :class:`Pool` of this module instead, with requests' behaviour
+where it shows:
+
+- the same trust: ``REQUESTS_CA_BUNDLE``, else ``CURL_CA_BUNDLE``, else certifi's
+  bundle (a file, or a directory of hashed certificates), host names verified;
+- the same headers (``Accept-Encoding: gzip, deflate``, ``Accept: */*``), gzip
+  and deflate undone for a body read decoded, never for a blob's bytes;
+- no cookie kept, no ~/.netrc read, no redirect followed here (the client
+  follows them itself, without the credential);
+- connections kept per origin and reused once their answer was read to the end,
+  one idle connection checked for a close by its peer before it is reused;
+- a generator body sent chunked, bytes with their ``Content-Length``;
+- every connection watched by :mod:`ecrctl.distribution.watchdog` for the
+  deadline of the request it carries;
+- a body shorter than its ``Content-Length`` is an error (``IncompleteRead``),
+  as urllib3's, not a short body.
+
+Failures leave as ``OSError`` (``ssl.SSLError`` for TLS, wrapped as
+:class:`TlsFailure` with the URL it was for) or ``http.client.HTTPException``;
+:func:`failure` tells the client what any transport's failure means.
+``ECRCTL_STDLIB_HTTP=0``, or any ``*_proxy`` variable, sends through requests.
+
+Standard library only.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import logging
+import os
+import select
+import ssl
+import sys
+import threading
+import zlib
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, NamedTuple
+from urllib.parse import quote, urlencode, urlsplit
+
+from ecrctl import __version__
+from ecrctl.distribution.transport import Deadline, Origin, origin_of, switch
+from ecrctl.distribution.watchdog import watch
+from ecrctl.errors import InvalidInput
+
+log = logging.getLogger("ecrctl")
+
+SWITCH = "ECRCTL_STDLIB_HTTP"
+USER_AGENT = f"ecrctl/{__version__}"
+DEFAULT_HEADERS = {
+    "User-Agent": USER_AGENT,
+    "Accept-Encoding": "gzip, deflate",
+    "Accept": "*/*",
+    "Connection": "keep-alive",
+}
+IDLE = 16  # idle connections kept per origin (requests' pool_maxsize in the client)
+CHUNK = 64 << 10
+SAFE = "!#$%&'()*+,/:;=?@[]~"  # what requests leaves unquoted in a URL
+# a body's decoded bytes come out in pieces of at most this size, however well it packs
+DECODED_PIECE = 1 << 20
+
+
+def plain_case(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether requests go through this module: no ``*_proxy`` variable set (requests
+    would then reach a proxy) and ``ECRCTL_STDLIB_HTTP`` not 0."""
+    env = os.environ if environ is None else environ
+    hint = "use 0 to send registry requests through requests, or 1 (the default)"
+    if not switch(SWITCH, env.get(SWITCH, ""), hint):
+        return False
+    return not any(
+        value.strip() and name.lower().endswith("_proxy") and name.lower() != "no_proxy"
+        for name, value in env.items()
+    )
+
+
+# -- failures -------------------------------------------------------------------
+
+
+class TlsFailure(OSError):
+    """A TLS handshake that failed (a certificate not verified, most often), with its URL."""
+
+    def __init__(self, url: str, cause: ssl.SSLError) -> None:
+        super().__init__(str(cause))
+        self.url = url
+
+
+class Failure(NamedTuple):
+    """What a transport exception means: the name of its cause (a cause to retry),
+    or a TLS failure at ``url``."""
+
+    cause: str
+    tls: bool = False
+    url: str = ""
+
+
+def failure(exc: BaseException, url: str) -> Failure | None:
+    """What ``exc``, raised by either transport for a request to ``url``, means;
+    ``None`` when it is not a transport failure. requests is looked at only when
+    it was imported: its exceptions cannot exist otherwise."""
+    requests = sys.modules.get("requests")
+    if requests is not None and isinstance(exc, requests.RequestException):
+        if isinstance(exc, requests.exceptions.SSLError):  # its errors are OSErrors too
+            asked = exc.request.url if exc.request is not None and exc.request.url else url
+            return Failure(type(exc).__name__, True, str(asked))
+        return Failure(type(exc).__name__)
+    urllib3 = sys.modules.get("urllib3")
+    if urllib3 is not None and isinstance(exc, urllib3.exceptions.HTTPError):
+        return Failure(type(exc).__name__)
+    if isinstance(exc, TlsFailure):
+        return Failure(type(exc).__name__, True, exc.url)
+    if isinstance(exc, ssl.SSLError):
+        return Failure(type(exc).__name__, True, url)
+    if isinstance(exc, (OSError, http.client.HTTPException, zlib.error)):
+        return Failure(type(exc).__name__)
+    return None
+
+
+# -- trust ------------------------------------------------------------------------
+
+_contexts: dict[str, ssl.SSLContext] = {}
+_contexts_lock = threading.Lock()
+
+
+def ca_bundle(environ: Mapping[str, str] | None = None) -> str:
+    """The CA bundle requests would trust: ``REQUESTS_CA_BUNDLE``, ``CURL_CA_BUNDLE``,
+    else certifi's."""
+    env = os.environ if environ is None else environ
+    given = env.get("REQUESTS_CA_BUNDLE") or env.get("CURL_CA_BUNDLE")
+    if given:
+        return given
+    import certifi
+
+    return str(certifi.where())
+
+
+def tls_context() -> ssl.SSLContext:
+    """One verifying context per CA bundle, made once (loading a bundle takes ms)."""
+    bundle = ca_bundle()
+    with _contexts_lock:
+        found = _contexts.get(bundle)
+        if found is None:
+            if not os.path.exists(bundle):
+                raise InvalidInput(
+                    f"the CA bundle {bundle!r} does not exist",
+                    hint="set REQUESTS_CA_BUNDLE to a PEM file or a directory of "
+                    "certificates, or unset it to trust the default bundle",
+                )
+            found = ssl.create_default_context()
+            if os.path.isdir(bundle):
+                found.load_verify_locations(capath=bundle)
+            else:
+                found.load_verify_locations(cafile=bundle)
+            _contexts[bundle] = found
+        return found
+
+
+# -- connections --------------------------------------------------------------------
+
+
+class _Watched:
+    """A connection that keeps its socket where the watchdog can end it, even after
+    http.client hands the socket to an answer that ends the connection."""
+
+    sock: Any
+    ecrctl_sock: Any = None
+    ecrctl_deadline: Deadline | None = None
+
+    def keep_socket(self) -> None:
+        self.ecrctl_sock = self.sock
+
+
+class _Connection(_Watched, http.client.HTTPConnection):
+    def connect(self) -> None:
+        super().connect()
+        self.keep_socket()
+
+
+class _TlsConnection(_Watched, http.client.HTTPSConnection):
+    def connect(self) -> None:
+        super().connect()
+        self.keep_socket()
+
+
+def _dropped(conn: http.client.HTTPConnection) -> bool:
+    """Whether an idle connection's peer closed it (or sent what nobody asked for)."""
+    sock = conn.sock
+    if sock is None:
+        return False  # closed here: http.client opens it again
+    try:
+        poller = select.poll()
+        poller.register(sock, select.POLLIN)
+        return bool(poller.poll(0))
+    except (OSError, ValueError):
+        return True
+
+
+class Pool:
+    """Connections per origin, for any number of threads: each request takes one
+    (an idle one, else a new one) and its answer hands it back once read whole."""
+
+    def __init__(self) -> None:
+        self._idle: dict[Origin, list[http.client.HTTPConnection]] = {}
+        self._lock = threading.Lock()
+
+    def _take(self, origin: Origin, connect: float) -> http.client.HTTPConnection:
+        while True:
+            with self._lock:
+                idle = self._idle.get(origin)
+                conn = idle.pop() if idle else None
+            if conn is None:
+                break
+            if not _dropped(conn):
+                return conn
+            conn.close()
+        log.debug("new connection to %s", origin)
+        if origin.scheme == "https":
+            return _TlsConnection(origin.host, origin.port, timeout=connect, context=tls_context())
+        return _Connection(origin.host, origin.port, timeout=connect)
+
+    def give_back(self, origin: Origin, conn: http.client.HTTPConnection) -> None:
+        with self._lock:
+            idle = self._idle.setdefault(origin, [])
+            if len(idle) < IDLE:
+                idle.append(conn)
+                return
+        conn.close()
+
+    def close(self) -> None:
+        with self._lock:
+            every = [conn for idle in self._idle.values() for conn in idle]
+            self._idle.clear()
+        for conn in every:
+            conn.close()
+
+    def send(
+        self,
+        method: str,
+        url: str,
+        timer: Deadline,
+        timeouts: tuple[float, float],
+        *,
+        params: Iterable[tuple[str, str]] | None = None,
+        headers: Mapping[str, str] | None = None,
+        data: Any = None,
+    ) -> Response:
+        """One request, its answer's headers read and its body left to the caller."""
+        parts = urlsplit(url)
+        origin = origin_of(url)
+        # quoted as requests quotes a URL: a space or a non-ASCII letter escaped, escapes kept
+        target = quote((parts.path or "/") + (f"?{parts.query}" if parts.query else ""), SAFE)
+        if params:
+            target += ("&" if parts.query else "?") + urlencode(list(params))
+        given = {**DEFAULT_HEADERS, **(headers or {})}
+        if data is None and method in ("POST", "PUT", "PATCH"):
+            data = b""
+        connect, read = timeouts
+        conn = self._take(origin, connect)
+        conn.timeout = connect
+        try:
+            watch(conn, timer)
+            if conn.sock is None:
+                try:
+                    conn.connect()
+                except ssl.SSLError as exc:
+                    raise TlsFailure(url, exc) from exc
+            conn.sock.settimeout(read)
+            conn.request(method, target, body=data, headers=given)
+            answer = conn.getresponse()
+        except BaseException:
+            conn.close()
+            raise
+        length = answer.getheader("Content-Length", "-")
+        log.debug('%s "%s %s HTTP/1.1" %d %s', origin, method, target, answer.status, length)
+        return Response(self, origin, conn, answer, url, method)
+
+
+# -- answers -------------------------------------------------------------------------
+
+
+class Headers(Mapping[str, str]):
+    """An answer's headers by name in any case; a repeated header's values joined
+    with ", " (as requests shows them)."""
+
+    def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
+        self._by_name: dict[str, tuple[str, str]] = {}
+        for name, value in pairs:
+            key = name.lower()
+            if key in self._by_name:
+                value = f"{self._by_name[key][1]}, {value}"
+                name = self._by_name[key][0]
+            self._by_name[key] = (name, value)
+
+    def __getitem__(self, name: str) -> str:
+        return self._by_name[name.lower()][1]
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name, _ in self._by_name.values())
+
+    def __len__(self) -> int:
+        return len(self._by_name)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name.lower() in self._by_name
+
+
+class Response:
+    """An answer, with the part of ``requests.Response`` that ecrctl reads: status,
+    reason, headers, url, the body decoded (``iter_content``, ``content``) or as
+    sent (``raw.read``, ``raw.stream``), ``close``. Its connection goes back to
+    the pool when the body was read to its end, and is closed otherwise."""
+
+    def __init__(
+        self,
+        pool: Pool,
+        origin: Origin,
+        conn: http.client.HTTPConnection,
+        answer: http.client.HTTPResponse,
+        url: str,
+        method: str,
+    ) -> None:
+        self._pool: Pool | None = pool
+        self._origin = origin
+        self._conn = conn
+        self._answer = answer
+        self.status_code = answer.status
+        self.reason = answer.reason
+        self.headers = Headers(answer.getheaders())
+        self.url = url
+        self.method = method
+        self.raw = self
+        self._content: bytes | None = None
+        self._content_consumed = False
+
+    # the body as sent ------------------------------------------------------------
+
+    def read(self, amount: int, decode_content: bool = False) -> bytes:
+        """Up to ``amount`` bytes of the body as sent; b"" at its end. A body that
+        ends before its ``Content-Length`` raises ``IncompleteRead``."""
+        if decode_content:
+            raise ValueError("read the decoded body with iter_content")
+        answer = self._answer
+        data = answer.read(amount)
+        if not data and amount and answer.length:
+            missing = answer.length
+            self._end(reuse=False)
+            raise http.client.IncompleteRead(b"", missing)
+        if answer.isclosed():
+            self._end(reuse=not answer.will_close)
+        return data
+
+    def stream(self, amount: int, decode_content: bool = False) -> Iterator[bytes]:
+        while chunk := self.read(amount, decode_content):
+            yield chunk
+
+    # the body decoded --------------------------------------------------------------
+
+    def iter_content(self, chunk_size: int = CHUNK) -> Iterator[bytes]:
+        coding = self.headers.get("Content-Encoding", "").strip().lower()
+        if coding not in ("gzip", "x-gzip", "deflate"):
+            yield from self.stream(chunk_size)
+            return
+        undo = _Decoder(coding)
+        for chunk in self.stream(chunk_size):
+            yield from undo.pieces(chunk)
+        yield from undo.rest()
+
+    @property
+    def content(self) -> bytes:
+        if self._content is None:
+            self._content = b"".join(self.iter_content(CHUNK))
+            self._content_consumed = True
+        return self._content
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
+
+    def json(self) -> Any:
+        return json.loads(self.content)
+
+    # the connection ----------------------------------------------------------------
+
+    def close(self) -> None:
+        """Done with the answer: its connection is reused when its body was read
+        whole (or it has none), else closed."""
+        if self._pool is None:
+            return
+        answer = self._answer
+        if not answer.isclosed() and (self.method == "HEAD" or answer.length == 0):
+            answer.read()  # nothing left: http.client ends the body
+        self._end(reuse=answer.isclosed() and not answer.will_close)
+
+    def _end(self, *, reuse: bool) -> None:
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        self._conn.ecrctl_deadline = None  # type: ignore[attr-defined]
+        if reuse:
+            pool.give_back(self._origin, self._conn)
+        else:
+            self._answer.close()
+            self._conn.close()
+
+    def __enter__(self) -> Response:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _Decoder:
+    """gzip or deflate undone in bounded pieces (a small body may unpack to a lot)."""
+
+    def __init__(self, coding: str) -> None:
+        self.coding = coding
+        self.first = True
+        self.undo = zlib.decompressobj(16 + zlib.MAX_WBITS if "gzip" in coding else zlib.MAX_WBITS)
+
+    def pieces(self, data: bytes) -> Iterator[bytes]:
+        if self.first and self.coding == "deflate":
+            self.first = False
+            try:  # "deflate" is zlib-wrapped by the spec, raw by some servers
+                probe = zlib.decompressobj(zlib.MAX_WBITS)
+                probe.decompress(data[:2])
+            except zlib.error:
+                self.undo = zlib.decompressobj(-zlib.MAX_WBITS)
+        while data:
+            piece = self.undo.decompress(data, DECODED_PIECE)
+            data = self.undo.unconsumed_tail
+            if piece:
+                yield piece
+
+    def rest(self) -> Iterator[bytes]:
+        tail = self.undo.flush()
+        if tail:
+            yield tail

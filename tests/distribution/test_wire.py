@@ -1,0 +1,170 @@
+"""Registry requests over the standard library's HTTP client, the plain case (no proxy
+variable set): what requests gave and this path must give too. HTTPS straight to a
+TLS registry (reached as 0.0.0.0:PORT, which Linux connects to loopback and ecrctl
+treats as a remote host: HTTPS, its certificate verified by IP address) with the same
+CA settings as requests; gzip and deflate undone within the caps; a body cut short
+retried, then named; connections reused, and one the registry closed replaced. (A real
+copy that loads neither requests nor urllib3: tests/image/test_copy.py.)"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Runner
+from tests.distribution.hostile import Answer, Certificates, Hostile, make_certificates
+from tests.distribution.test_bounds import limited, one_line
+
+TAGS = {"name": "app", "tags": ["1", "2"]}
+JSON = {"Content-Type": "application/json"}
+
+
+@dataclass
+class Direct:
+    registry: Hostile  # TLS on 127.0.0.1
+    host: str  # 0.0.0.0:PORT: HTTPS, not a loopback name
+    certificates: Certificates
+
+
+@pytest.fixture
+def direct(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Direct]:
+    for variable in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):  # certifi's bundle, as requests
+        monkeypatch.delenv(variable, raising=False)
+    certificates = make_certificates(tmp_path, ["0.0.0.0"])
+    registry = Hostile("127.0.0.1", tls=certificates.server_context())
+    registry.on("GET", "^/v2/$", Answer(200, JSON, b"{}"))
+    with registry:
+        yield Direct(registry, "0.0.0.0:" + registry.host.rsplit(":", 1)[1], certificates)
+
+
+@pytest.mark.parametrize("variable", ["REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"])
+def test_https_straight_to_a_registry_trusts_the_ca_bundle_requests_would(
+    direct: Direct, cli: Runner, monkeypatch: pytest.MonkeyPatch, variable: str
+) -> None:
+    monkeypatch.setenv(variable, str(direct.certificates.ca))
+    result = cli("registry", "api", "--registry", direct.host, "/v2/", "--include")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("HTTP 200 OK")
+    assert [seen.path for seen in direct.registry.seen] == ["/v2/"]
+
+
+@pytest.mark.parametrize("trusted", ["another CA", "the default bundle"])
+def test_an_unverified_certificate_is_one_try_and_says_how_to_trust_a_ca(
+    direct: Direct, cli: Runner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, trusted: str
+) -> None:
+    if trusted == "another CA":
+        stranger = make_certificates(tmp_path / "other", ["0.0.0.0"])
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(stranger.ca))
+    result = cli("registry", "api", "--registry", direct.host, "/v2/")
+    assert result.exit_code == 1
+    assert f"cannot verify the TLS certificate of {direct.host}" in result.stderr
+    assert "REQUESTS_CA_BUNDLE" in result.stderr and result.stderr.count("\n") == 1
+    assert direct.registry.connections == 1 and direct.registry.seen == []
+
+
+def test_a_ca_bundle_that_does_not_exist_is_named(
+    direct: Direct, cli: Runner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    missing = tmp_path / "no-such-ca.pem"
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(missing))
+    result = cli("registry", "api", "--registry", direct.host, "/v2/")
+    assert result.exit_code == 2
+    assert f"the CA bundle '{missing}' does not exist" in result.stderr
+    assert result.stderr.count("\n") == 1 and direct.registry.connections == 0
+
+
+def _deflate(data: bytes, wbits: int) -> bytes:
+    packer = zlib.compressobj(wbits=wbits)
+    return packer.compress(data) + packer.flush()
+
+
+@pytest.mark.parametrize(
+    ("coding", "pack"),
+    [
+        ("gzip", gzip.compress),
+        ("deflate", lambda data: _deflate(data, zlib.MAX_WBITS)),  # zlib-wrapped, as specified
+        ("deflate", lambda data: _deflate(data, -zlib.MAX_WBITS)),  # raw, as some servers send
+    ],
+)
+def test_an_encoded_answer_is_decoded(registry: Hostile, cli: Runner, coding: str, pack) -> None:  # type: ignore[no-untyped-def]
+    body = pack(json.dumps(TAGS).encode())
+    registry.on("GET", "/tags/list", Answer(200, {**JSON, "Content-Encoding": coding}, body))
+    result = cli("registry", "api", "--registry", registry.host, "/v2/app/tags/list")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == TAGS
+    assert registry.seen[0].headers["Accept-Encoding"] == "gzip, deflate"
+
+
+def test_a_small_answer_that_unpacks_past_the_cap_is_refused(registry: Hostile) -> None:
+    bomb = gzip.compress(b"{" + b" " * (64 << 20) + b"}")  # 64 MiB in about 64 KiB
+    headers = {"Content-Type": "application/vnd.oci.image.manifest.v1+json"}
+    registry.on("GET", "/manifests/", Answer(200, {**headers, "Content-Encoding": "gzip"}, bomb))
+    result, _ = limited("image", "inspect", f"{registry.host}/app:1")
+    assert result.returncode == 1
+    assert "the answer is larger than 4 MiB" in one_line(result)
+
+
+def test_a_body_cut_short_is_retried_then_named(
+    registry: Hostile, cli: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ECRCTL_REGISTRY_ATTEMPTS", "2")
+    short = Answer(200, {**JSON, "Content-Length": "100"}, [b'{"tags": '])  # then hangs up
+    registry.on("GET", "/tags/list", short)
+    result = cli("registry", "api", "--registry", registry.host, "/v2/app/tags/list")
+    assert result.exit_code == 1
+    assert f"cannot reach registry {registry.host}: IncompleteRead" in result.stderr
+    assert len(registry.seen) == 2
+
+
+def test_one_connection_carries_a_commands_requests(registry: Hostile, cli: Runner) -> None:
+    def page(n: int) -> Answer:
+        link = {"Link": f'</v2/_catalog?n=1&last=r{n}>; rel="next"'} if n < 3 else {}
+        return Answer(200, {**JSON, **link}, json.dumps({"repositories": [f"r{n}"]}).encode())
+
+    registry.on("GET", r"last=r2", page(3)).on("GET", r"last=r1", page(2))
+    registry.on("GET", r"_catalog\?n=1$", page(1))
+    result = cli("registry", "api", "--registry", registry.host, "/v2/_catalog?n=1", "--paginate")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == {"repositories": ["r1", "r2", "r3"]}
+    assert len(registry.seen) == 3 and registry.connections == 1
+
+
+def test_a_connection_the_registry_closed_is_replaced(registry: Hostile, cli: Runner) -> None:
+    def page(n: int) -> Answer:
+        link = {"Link": f'</v2/_catalog?n=1&last=r{n}>; rel="next"'} if n < 3 else {}
+        body = json.dumps({"repositories": [f"r{n}"]}).encode()
+        # the whole body under its length, then the registry hangs up: no "Connection: close"
+        return Answer(200, {**JSON, **link, "Content-Length": str(len(body))}, [body])
+
+    registry.on("GET", r"last=r2", page(3)).on("GET", r"last=r1", page(2))
+    registry.on("GET", r"_catalog\?n=1$", page(1))
+    result = cli("registry", "api", "--registry", registry.host, "/v2/_catalog?n=1", "--paginate")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == {"repositories": ["r1", "r2", "r3"]}
+    assert registry.connections >= 3
+
+
+def test_a_bad_switch_is_exit_2_naming_it(registry: Hostile, cli: Runner, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("ECRCTL_STDLIB_HTTP", "sometimes")
+    result = cli("registry", "api", "--registry", registry.host, "/v2/")
+    assert result.exit_code == 2
+    assert "invalid ECRCTL_STDLIB_HTTP 'sometimes'" in result.stderr
+    assert result.stderr.count("\n") == 1 and registry.seen == []
+
+
+def test_a_link_with_a_space_is_asked_quoted_as_requests_would(
+    registry: Hostile, cli: Runner
+) -> None:
+    first = {**JSON, "Link": '</v2/_catalog?last=a b>; rel="next"'}
+    registry.on("GET", "last=", Answer(200, JSON, b'{"repositories": ["b"]}'))
+    registry.on("GET", "^/v2/_catalog$", Answer(200, first, b'{"repositories": ["a"]}'))
+    result = cli("registry", "api", "--registry", registry.host, "/v2/_catalog", "--paginate")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == {"repositories": ["a", "b"]}
+    assert [s.path for s in registry.seen] == ["/v2/_catalog", "/v2/_catalog?last=a%20b"]
