@@ -36,9 +36,10 @@ destination registry's CPU is read from /proc around each fresh copy.
 repo: ecrctl repo copy against skopeo sync of --tags tags, paired rounds. latency: repo
 copy with --latency-ms added to every registry request by a proxy (a network round
 trip), this checkout against another one (--compare ROOT). big: one --big-mib layer,
-its peak RSS. imports (not run by default): the fresh copy with the import of requests
-and urllib3 taken out of the clock (launch_ecrctl.py), beside ecrctl as it runs and
-skopeo through ecr-login: the most any cut to that import could give.
+its peak RSS. imports (not run by default): the fresh copy with the import of the
+registry client and its HTTP stack (http.client, ssl) taken out of the clock
+(launch_ecrctl.py), beside ecrctl as it runs and skopeo through ecr-login: the most any
+cut to that import could give.
 """
 
 from __future__ import annotations
@@ -442,7 +443,8 @@ def launched(mode: str, argv: list[str], env: dict[str, str]) -> float:
 def imports_bound(bench: Bench) -> None:
     """The fresh copy with the HTTP stack's import taken out of the clock, in paired
     rounds beside ecrctl as it runs and skopeo through ecr-login: the launcher started
-    bare against the launcher that imported requests and urllib3 before the clock."""
+    bare against the launcher that imported the registry client and its HTTP stack
+    before the clock."""
     args = bench.args
     peer = ECR_LOGIN if bench.peer is not None else "skopeo, auth file"
     tools = ["ecrctl, no token cache", "launcher, bare", "launcher, http imported", peer]

@@ -2,8 +2,9 @@
 
 python launch_ecrctl.py bare|http ECRCTL-ARGS...
 
-The interpreter starts (``http``: and imports requests and urllib3), says ``ready`` on
-stdout, waits for a line on stdin, then runs ``ecrctl ECRCTL-ARGS``. The difference
+The interpreter starts (``http``: and imports ecrctl's registry client with the HTTP
+stack it sends with: the standard library's ``http.client`` and ``ssl``), says ``ready``
+on stdout, waits for a line on stdin, then runs ``ecrctl ECRCTL-ARGS``. The difference
 between the two timings from that line to the exit is what importing the HTTP stack
 costs ecrctl's run: the most that any cut to that import could give
 (``bench_copy.py --only imports``)."""
@@ -13,8 +14,7 @@ from __future__ import annotations
 import sys
 
 if sys.argv[1] == "http":
-    import requests.adapters  # noqa: F401
-    import urllib3  # noqa: F401
+    import ecrctl.distribution.client  # noqa: F401
 sys.stdout.write("ready\n")
 sys.stdout.flush()
 sys.stdin.readline()
