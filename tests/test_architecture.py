@@ -177,6 +177,7 @@ def test_aws_clients_are_made_by_one_factory() -> None:
 # what an import name is installed as
 DISTRIBUTIONS = {
     "botocore": "botocore",
+    "certifi": "certifi",
     "click": "click",
     "docker": "docker",
     "jmespath": "jmespath",

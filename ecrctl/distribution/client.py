@@ -44,6 +44,7 @@ from ecrctl.distribution.transport import (
     as_given,
     base_url,
     error_text,
+    no_auth,
     origin_of,
     read_capped,
     retry_after,
@@ -149,19 +150,13 @@ class RegistryClient:
         data: Any = None,
     ) -> Answer:
         """One request as every request to a registry or its token service is sent:
-        streamed (the caller reads the body, capped), no redirect followed,
-        connect and read timeouts inside ``timer``, and only the credential the
-        headers carry (through requests, ``auth`` keeps it from adding ~/.netrc's
-        login in place of the registry's, or an anonymous request's)."""
+        streamed (the caller reads the body, capped), no redirect followed, timeouts
+        inside ``timer``, and only the credential the headers carry (``auth`` keeps
+        requests from adding ~/.netrc's login, as the standard library never does)."""
         if self.pool is not None:
+            timeouts = self.timeouts(timer)
             return self.pool.send(
-                method,
-                url,
-                timer,
-                self.timeouts(timer),
-                params=params,
-                headers=headers,
-                data=data,
+                method, url, timer, timeouts, params=params, headers=headers, data=data
             )
         answer: Answer = self.session.request(
             method,
@@ -322,7 +317,7 @@ class RegistryClient:
                 )
             location = urljoin(response.url, response.headers["Location"])
             read_capped(response, ERROR_LIMIT)  # its connection kept for reuse
-            response = self.send(method, location, timer, headers=plain, auth=_no_auth)
+            response = self.send(method, location, timer, headers=plain, auth=no_auth)
             if response.status_code not in REDIRECTS:
                 return response
         raise ServiceError(f"registry {self.host} redirected too many times")
@@ -352,9 +347,3 @@ class RegistryClient:
                 return auth.unanswerable(self, scheme, params)
             return auth.rejected(self, response)
         return ServiceError(text.strip())
-
-
-def _no_auth(request: requests.PreparedRequest) -> requests.PreparedRequest:
-    """An auth hook that sends no credential (requests then skips ~/.netrc)."""
-    request.headers.pop("Authorization", None)
-    return request

@@ -19,7 +19,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, NamedTuple, Protocol
 from urllib.parse import urlsplit
@@ -312,6 +312,12 @@ def as_given(request: Any) -> Any:
     return request
 
 
+def no_auth(request: Any) -> Any:
+    """A requests auth hook that sends no credential (requests then skips ~/.netrc)."""
+    request.headers.pop("Authorization", None)
+    return request
+
+
 def error_text(response: Any) -> str:
     """A registry's error message (``errors[].code: message``, read from a body
     already held), else the reason phrase; secrets masked, at most 500 characters."""
@@ -325,23 +331,3 @@ def error_text(response: Any) -> str:
     except (ValueError, AttributeError, TypeError):
         pass
     return str(response.reason or "")
-
-
-def settings_by_origin(merge: Callable[..., Any]) -> Callable[..., Any]:
-    """requests' ``Session.merge_environment_settings``, worked out once per origin:
-    it reads the proxy variables (the whole environment, twice) and the CA bundle's
-    for every request, a quarter of a small request's time. The environment does not
-    change during a command; ``no_proxy`` is still decided per host, as requests does."""
-    known: dict[tuple[str, str, Any, Any, Any], Any] = {}
-
-    def merged(url: str, proxies: Any, stream: Any, verify: Any, cert: Any) -> Any:
-        if proxies:  # a request's own proxies: requests' way, every time
-            return merge(url, proxies, stream, verify, cert)
-        parts = urlsplit(url)
-        key = (parts.scheme, parts.netloc, stream, verify, cert)
-        if key not in known:
-            known[key] = merge(url, {}, stream, verify, cert)
-        found = known[key]
-        return {**found, "proxies": dict(found["proxies"])}
-
-    return merged

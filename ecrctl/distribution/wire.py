@@ -20,7 +20,7 @@ where it shows:
 - every connection watched by :mod:`ecrctl.distribution.watchdog` for the
   deadline of the request it carries;
 - a body shorter than its ``Content-Length`` is an error (``IncompleteRead``),
-  as urllib3's, not a short body.
+  as urllib3's, not a short body (the answer: :mod:`~ecrctl.distribution.answer`).
 
 Failures leave as ``OSError`` (``ssl.SSLError`` for TLS, wrapped as
 :class:`TlsFailure` with the URL it was for) or ``http.client.HTTPException``;
@@ -33,7 +33,6 @@ Standard library only.
 from __future__ import annotations
 
 import http.client
-import json
 import logging
 import os
 import select
@@ -41,13 +40,14 @@ import ssl
 import sys
 import threading
 import zlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 from urllib.parse import quote, urlencode, urlsplit
 
 from ecrctl import __version__
+from ecrctl.distribution.answer import Response
 from ecrctl.distribution.transport import Deadline, Origin, origin_of, switch
-from ecrctl.distribution.watchdog import watch
+from ecrctl.distribution.watchdog import unwatch, watch
 from ecrctl.errors import InvalidInput
 
 log = logging.getLogger("ecrctl")
@@ -61,10 +61,7 @@ DEFAULT_HEADERS = {
     "Connection": "keep-alive",
 }
 IDLE = 16  # idle connections kept per origin (requests' pool_maxsize in the client)
-CHUNK = 64 << 10
 SAFE = "!#$%&'()*+,/:;=?@[]~"  # what requests leaves unquoted in a URL
-# a body's decoded bytes come out in pieces of at most this size, however well it packs
-DECODED_PIECE = 1 << 20
 
 
 def plain_case(environ: Mapping[str, str] | None = None) -> bool:
@@ -224,20 +221,18 @@ class Pool:
             return _TlsConnection(origin.host, origin.port, timeout=connect, context=tls_context())
         return _Connection(origin.host, origin.port, timeout=connect)
 
-    def give_back(self, origin: Origin, conn: http.client.HTTPConnection) -> None:
+    def _done(self, origin: Origin, conn: http.client.HTTPConnection, reuse: bool) -> None:
+        """An answer is done with ``conn``: back to the pool, or closed."""
+        unwatch(conn)
+        if not reuse:
+            conn.close()
+            return
         with self._lock:
             idle = self._idle.setdefault(origin, [])
             if len(idle) < IDLE:
                 idle.append(conn)
                 return
         conn.close()
-
-    def close(self) -> None:
-        with self._lock:
-            every = [conn for idle in self._idle.values() for conn in idle]
-            self._idle.clear()
-        for conn in every:
-            conn.close()
 
     def send(
         self,
@@ -274,170 +269,9 @@ class Pool:
             conn.request(method, target, body=data, headers=given)
             answer = conn.getresponse()
         except BaseException:
+            unwatch(conn)
             conn.close()
             raise
         length = answer.getheader("Content-Length", "-")
         log.debug('%s "%s %s HTTP/1.1" %d %s', origin, method, target, answer.status, length)
-        return Response(self, origin, conn, answer, url, method)
-
-
-# -- answers -------------------------------------------------------------------------
-
-
-class Headers(Mapping[str, str]):
-    """An answer's headers by name in any case; a repeated header's values joined
-    with ", " (as requests shows them)."""
-
-    def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
-        self._by_name: dict[str, tuple[str, str]] = {}
-        for name, value in pairs:
-            key = name.lower()
-            if key in self._by_name:
-                value = f"{self._by_name[key][1]}, {value}"
-                name = self._by_name[key][0]
-            self._by_name[key] = (name, value)
-
-    def __getitem__(self, name: str) -> str:
-        return self._by_name[name.lower()][1]
-
-    def __iter__(self) -> Iterator[str]:
-        return (name for name, _ in self._by_name.values())
-
-    def __len__(self) -> int:
-        return len(self._by_name)
-
-    def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and name.lower() in self._by_name
-
-
-class Response:
-    """An answer, with the part of ``requests.Response`` that ecrctl reads: status,
-    reason, headers, url, the body decoded (``iter_content``, ``content``) or as
-    sent (``raw.read``, ``raw.stream``), ``close``. Its connection goes back to
-    the pool when the body was read to its end, and is closed otherwise."""
-
-    def __init__(
-        self,
-        pool: Pool,
-        origin: Origin,
-        conn: http.client.HTTPConnection,
-        answer: http.client.HTTPResponse,
-        url: str,
-        method: str,
-    ) -> None:
-        self._pool: Pool | None = pool
-        self._origin = origin
-        self._conn = conn
-        self._answer = answer
-        self.status_code = answer.status
-        self.reason = answer.reason
-        self.headers = Headers(answer.getheaders())
-        self.url = url
-        self.method = method
-        self.raw = self
-        self._content: bytes | None = None
-        self._content_consumed = False
-
-    # the body as sent ------------------------------------------------------------
-
-    def read(self, amount: int, decode_content: bool = False) -> bytes:
-        """Up to ``amount`` bytes of the body as sent; b"" at its end. A body that
-        ends before its ``Content-Length`` raises ``IncompleteRead``."""
-        if decode_content:
-            raise ValueError("read the decoded body with iter_content")
-        answer = self._answer
-        data = answer.read(amount)
-        if not data and amount and answer.length:
-            missing = answer.length
-            self._end(reuse=False)
-            raise http.client.IncompleteRead(b"", missing)
-        if answer.isclosed():
-            self._end(reuse=not answer.will_close)
-        return data
-
-    def stream(self, amount: int, decode_content: bool = False) -> Iterator[bytes]:
-        while chunk := self.read(amount, decode_content):
-            yield chunk
-
-    # the body decoded --------------------------------------------------------------
-
-    def iter_content(self, chunk_size: int = CHUNK) -> Iterator[bytes]:
-        coding = self.headers.get("Content-Encoding", "").strip().lower()
-        if coding not in ("gzip", "x-gzip", "deflate"):
-            yield from self.stream(chunk_size)
-            return
-        undo = _Decoder(coding)
-        for chunk in self.stream(chunk_size):
-            yield from undo.pieces(chunk)
-        yield from undo.rest()
-
-    @property
-    def content(self) -> bytes:
-        if self._content is None:
-            self._content = b"".join(self.iter_content(CHUNK))
-            self._content_consumed = True
-        return self._content
-
-    @property
-    def text(self) -> str:
-        return self.content.decode("utf-8", "replace")
-
-    def json(self) -> Any:
-        return json.loads(self.content)
-
-    # the connection ----------------------------------------------------------------
-
-    def close(self) -> None:
-        """Done with the answer: its connection is reused when its body was read
-        whole (or it has none), else closed."""
-        if self._pool is None:
-            return
-        answer = self._answer
-        if not answer.isclosed() and (self.method == "HEAD" or answer.length == 0):
-            answer.read()  # nothing left: http.client ends the body
-        self._end(reuse=answer.isclosed() and not answer.will_close)
-
-    def _end(self, *, reuse: bool) -> None:
-        pool, self._pool = self._pool, None
-        if pool is None:
-            return
-        self._conn.ecrctl_deadline = None  # type: ignore[attr-defined]
-        if reuse:
-            pool.give_back(self._origin, self._conn)
-        else:
-            self._answer.close()
-            self._conn.close()
-
-    def __enter__(self) -> Response:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-class _Decoder:
-    """gzip or deflate undone in bounded pieces (a small body may unpack to a lot)."""
-
-    def __init__(self, coding: str) -> None:
-        self.coding = coding
-        self.first = True
-        self.undo = zlib.decompressobj(16 + zlib.MAX_WBITS if "gzip" in coding else zlib.MAX_WBITS)
-
-    def pieces(self, data: bytes) -> Iterator[bytes]:
-        if self.first and self.coding == "deflate":
-            self.first = False
-            try:  # "deflate" is zlib-wrapped by the spec, raw by some servers
-                probe = zlib.decompressobj(zlib.MAX_WBITS)
-                probe.decompress(data[:2])
-            except zlib.error:
-                self.undo = zlib.decompressobj(-zlib.MAX_WBITS)
-        while data:
-            piece = self.undo.decompress(data, DECODED_PIECE)
-            data = self.undo.unconsumed_tail
-            if piece:
-                yield piece
-
-    def rest(self) -> Iterator[bytes]:
-        tail = self.undo.flush()
-        if tail:
-            yield tail
+        return Response(lambda reuse: self._done(origin, conn, reuse), answer, url, method)

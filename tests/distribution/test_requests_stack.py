@@ -38,3 +38,35 @@ def test_a_cookie_a_registry_sets_is_never_sent_back(registry: Hostile, cli: Run
     assert json.loads(result.stdout) == {"repositories": ["a", "b"]}
     assert [s.headers.get("Cookie") for s in registry.seen] == [None, None]
     assert {s.headers["User-Agent"] for s in registry.seen} == {f"ecrctl/{__version__}"}
+
+
+def test_requests_environment_settings_are_read_once_per_origin(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The proxy variables and the CA bundle are requests' own reading, made once per
+    scheme and host: NO_PROXY still keeps a listed host off the proxy."""
+    import requests
+
+    from ecrctl.distribution.requests_stack import settings_by_origin
+
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("NO_PROXY", "registry.internal")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt")
+    real = requests.Session().merge_environment_settings
+    asked: list[str] = []
+
+    def counted(url: str, *rest: object) -> dict[str, object]:
+        asked.append(url)
+        return real(url, *rest)
+
+    merged = settings_by_origin(counted)
+    first = merged("https://registry.internal/v2/a", {}, None, None, None)
+    merged("https://registry.internal/v2/b", {}, None, None, None)["proxies"]["https"] = "x"
+    other = merged("https://other.example:5000/v2/", {}, None, None, None)
+    again = merged("https://registry.internal/v2/c", {}, None, None, None)
+    assert asked == ["https://registry.internal/v2/a", "https://other.example:5000/v2/"]
+    assert first["proxies"] == again["proxies"] == {}  # NO_PROXY, and no caller's change kept
+    assert other["proxies"]["https"] == "http://proxy.example:3128"
+    assert again["verify"] == "/etc/ssl/certs/ca-certificates.crt"
+    own = merged("https://registry.internal/v2/d", {"https": "http://mine:1"}, None, None, None)
+    assert own["proxies"]["https"] == "http://mine:1" and len(asked) == 3

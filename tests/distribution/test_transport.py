@@ -119,35 +119,3 @@ def test_retry_after_is_honoured_up_to_a_cap() -> None:
     later = retry_after(_Answer(formatdate(time.time() + 10, usegmt=True)))
     assert 8 <= later <= 10
     assert retry_after(_Answer(formatdate(time.time() - 10, usegmt=True))) == 0.0
-
-
-def test_requests_environment_settings_are_read_once_per_origin(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """The proxy variables and the CA bundle are requests' own reading, made once per
-    scheme and host: NO_PROXY still keeps a listed host off the proxy."""
-    import requests
-
-    from ecrctl.distribution.transport import settings_by_origin
-
-    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
-    monkeypatch.setenv("NO_PROXY", "registry.internal")
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt")
-    real = requests.Session().merge_environment_settings
-    asked: list[str] = []
-
-    def counted(url: str, *rest: object) -> dict[str, object]:
-        asked.append(url)
-        return real(url, *rest)
-
-    merged = settings_by_origin(counted)
-    first = merged("https://registry.internal/v2/a", {}, None, None, None)
-    merged("https://registry.internal/v2/b", {}, None, None, None)["proxies"]["https"] = "x"
-    other = merged("https://other.example:5000/v2/", {}, None, None, None)
-    again = merged("https://registry.internal/v2/c", {}, None, None, None)
-    assert asked == ["https://registry.internal/v2/a", "https://other.example:5000/v2/"]
-    assert first["proxies"] == again["proxies"] == {}  # NO_PROXY, and no caller's change kept
-    assert other["proxies"]["https"] == "http://proxy.example:3128"
-    assert again["verify"] == "/etc/ssl/certs/ca-certificates.crt"
-    own = merged("https://registry.internal/v2/d", {"https": "http://mine:1"}, None, None, None)
-    assert own["proxies"]["https"] == "http://mine:1" and len(asked) == 3

@@ -8,9 +8,7 @@ copy that loads neither requests nor urllib3: tests/image/test_copy.py.)"""
 
 from __future__ import annotations
 
-import gzip
 import json
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +17,6 @@ import pytest
 
 from tests.conftest import Runner
 from tests.distribution.hostile import Answer, Certificates, Hostile, make_certificates
-from tests.distribution.test_bounds import limited, one_line
 
 TAGS = {"name": "app", "tags": ["1", "2"]}
 JSON = {"Content-Type": "application/json"}
@@ -77,49 +74,6 @@ def test_a_ca_bundle_that_does_not_exist_is_named(
     assert result.exit_code == 2
     assert f"the CA bundle '{missing}' does not exist" in result.stderr
     assert result.stderr.count("\n") == 1 and direct.registry.connections == 0
-
-
-def _deflate(data: bytes, wbits: int) -> bytes:
-    packer = zlib.compressobj(wbits=wbits)
-    return packer.compress(data) + packer.flush()
-
-
-@pytest.mark.parametrize(
-    ("coding", "pack"),
-    [
-        ("gzip", gzip.compress),
-        ("deflate", lambda data: _deflate(data, zlib.MAX_WBITS)),  # zlib-wrapped, as specified
-        ("deflate", lambda data: _deflate(data, -zlib.MAX_WBITS)),  # raw, as some servers send
-    ],
-)
-def test_an_encoded_answer_is_decoded(registry: Hostile, cli: Runner, coding: str, pack) -> None:  # type: ignore[no-untyped-def]
-    body = pack(json.dumps(TAGS).encode())
-    registry.on("GET", "/tags/list", Answer(200, {**JSON, "Content-Encoding": coding}, body))
-    result = cli("registry", "api", "--registry", registry.host, "/v2/app/tags/list")
-    assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout) == TAGS
-    assert registry.seen[0].headers["Accept-Encoding"] == "gzip, deflate"
-
-
-def test_a_small_answer_that_unpacks_past_the_cap_is_refused(registry: Hostile) -> None:
-    bomb = gzip.compress(b"{" + b" " * (64 << 20) + b"}")  # 64 MiB in about 64 KiB
-    headers = {"Content-Type": "application/vnd.oci.image.manifest.v1+json"}
-    registry.on("GET", "/manifests/", Answer(200, {**headers, "Content-Encoding": "gzip"}, bomb))
-    result, _ = limited("image", "inspect", f"{registry.host}/app:1")
-    assert result.returncode == 1
-    assert "the answer is larger than 4 MiB" in one_line(result)
-
-
-def test_a_body_cut_short_is_retried_then_named(
-    registry: Hostile, cli: Runner, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("ECRCTL_REGISTRY_ATTEMPTS", "2")
-    short = Answer(200, {**JSON, "Content-Length": "100"}, [b'{"tags": '])  # then hangs up
-    registry.on("GET", "/tags/list", short)
-    result = cli("registry", "api", "--registry", registry.host, "/v2/app/tags/list")
-    assert result.exit_code == 1
-    assert f"cannot reach registry {registry.host}: IncompleteRead" in result.stderr
-    assert len(registry.seen) == 2
 
 
 def test_one_connection_carries_a_commands_requests(registry: Hostile, cli: Runner) -> None:
