@@ -50,7 +50,7 @@ from ecrctl.distribution.transport import (
     retry_after,
     running,
 )
-from ecrctl.distribution.wire import Pool, failure, plain_case
+from ecrctl.distribution.wire import Pool, checked_bundle, failure, plain_case
 from ecrctl.errors import AccessDenied, EcrctlError, NotFound, ServiceError
 
 if TYPE_CHECKING:
@@ -153,21 +153,16 @@ class RegistryClient:
         streamed (the caller reads the body, capped), no redirect followed, timeouts
         inside ``timer``, and only the credential the headers carry (``auth`` keeps
         requests from adding ~/.netrc's login, as the standard library never does)."""
+        timeouts = self.timeouts(timer)
         if self.pool is not None:
-            timeouts = self.timeouts(timer)
             return self.pool.send(
                 method, url, timer, timeouts, params=params, headers=headers, data=data
             )
+        if url.startswith("https:"):
+            checked_bundle()
+        given = {"auth": auth, "params": params, "headers": headers, "data": data}
         answer: Answer = self.session.request(
-            method,
-            url,
-            stream=True,
-            allow_redirects=False,
-            timeout=self.timeouts(timer),
-            auth=auth,
-            params=params,
-            headers=headers,
-            data=data,
+            method, url, stream=True, allow_redirects=False, timeout=timeouts, **given
         )
         return answer
 

@@ -137,18 +137,25 @@ def ca_bundle(environ: Mapping[str, str] | None = None) -> str:
     return str(certifi.where())
 
 
+def checked_bundle() -> str:
+    """The CA bundle, which must exist: exit 2 naming it otherwise, before a request
+    (requests would raise an OSError for each one, which reads as a network failure)."""
+    bundle = ca_bundle()
+    if not os.path.exists(bundle):
+        raise InvalidInput(
+            f"the CA bundle {bundle!r} does not exist",
+            hint="set REQUESTS_CA_BUNDLE to a PEM file or a directory of certificates, "
+            "or unset it to trust the default bundle",
+        )
+    return bundle
+
+
 def tls_context() -> ssl.SSLContext:
     """One verifying context per CA bundle, made once (loading a bundle takes ms)."""
-    bundle = ca_bundle()
+    bundle = checked_bundle()
     with _contexts_lock:
         found = _contexts.get(bundle)
         if found is None:
-            if not os.path.exists(bundle):
-                raise InvalidInput(
-                    f"the CA bundle {bundle!r} does not exist",
-                    hint="set REQUESTS_CA_BUNDLE to a PEM file or a directory of "
-                    "certificates, or unset it to trust the default bundle",
-                )
             found = ssl.create_default_context()
             if os.path.isdir(bundle):
                 found.load_verify_locations(capath=bundle)

@@ -18,6 +18,12 @@ TAGS = {"name": "app", "tags": ["1", "2"]}
 JSON = {"Content-Type": "application/json"}
 
 
+@pytest.fixture(autouse=True)
+def stdlib_http(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This module's subject, whatever stack the run sends through."""
+    monkeypatch.setenv("ECRCTL_STDLIB_HTTP", "1")
+
+
 def _deflate(data: bytes, wbits: int) -> bytes:
     packer = zlib.compressobj(wbits=wbits)
     return packer.compress(data) + packer.flush()

@@ -22,6 +22,12 @@ TAGS = {"name": "app", "tags": ["1", "2"]}
 JSON = {"Content-Type": "application/json"}
 
 
+@pytest.fixture(autouse=True)
+def stdlib_http(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This module's subject, whatever stack the run sends through."""
+    monkeypatch.setenv("ECRCTL_STDLIB_HTTP", "1")
+
+
 @dataclass
 class Direct:
     registry: Hostile  # TLS on 127.0.0.1
@@ -65,6 +71,7 @@ def test_an_unverified_certificate_is_one_try_and_says_how_to_trust_a_ca(
     assert direct.registry.connections == 1 and direct.registry.seen == []
 
 
+@pytest.mark.usefixtures("stack")
 def test_a_ca_bundle_that_does_not_exist_is_named(
     direct: Direct, cli: Runner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -158,6 +158,7 @@ def test_the_installed_copy_loads_the_aws_sdk_only_to_ask_aws(
         a.push_image(src, tag)
     copy_env.create_repo(dst, second=True)
     monkeypatch.setenv("ECRCTL_TOKEN_CACHE", "file")
+    monkeypatch.delenv("ECRCTL_STDLIB_HTTP", raising=False)  # the default, whatever the run's
     copy = [ECRCTL, "image", "copy", "-o", "json"]
     for run in ("cold", "hit", "uncached", "botocore", "requests"):
         (tmp_path / run).mkdir()
