@@ -231,7 +231,7 @@ def current_deadline() -> Deadline | None:
 
 class Answer(Protocol):
     """A registry's answer as ecrctl reads it: a ``requests.Response``, or a
-    :class:`ecrctl.distribution.wire.Response` with the same parts."""
+    :class:`ecrctl.distribution.answer.Response` with the same parts."""
 
     @property
     def status_code(self) -> int: ...
