@@ -74,7 +74,7 @@ class Served:
     """``server`` answering on its own thread from ``__enter__`` until ``__exit__``, then
     shut and closed; ``host`` is its ``ADDRESS:PORT``."""
 
-    def __init__(self, server: ThreadingHTTPServer, *, poll: float = 0.5) -> None:
+    def __init__(self, server: ThreadingHTTPServer, *, poll: float = 0.05) -> None:
         self.server = server
         address, port = server.server_address[:2]
         self.host = f"{address!s}:{port}"
@@ -91,7 +91,7 @@ class Served:
 
 
 @contextmanager
-def serving(server: ThreadingHTTPServer, *, poll: float = 0.5) -> Iterator[str]:
+def serving(server: ThreadingHTTPServer, *, poll: float = 0.05) -> Iterator[str]:
     """``server`` answering while the block runs (its URL); then shut and closed."""
     with Served(server, poll=poll):
         yield url_of(server)
