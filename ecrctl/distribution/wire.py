@@ -155,12 +155,11 @@ def tls_context() -> ssl.SSLContext:
     bundle = checked_bundle()
     with _contexts_lock:
         found = _contexts.get(bundle)
-        if found is None:
-            found = ssl.create_default_context()
+        if found is None:  # the bundle alone, as requests: not the system's store beside it
             if os.path.isdir(bundle):
-                found.load_verify_locations(capath=bundle)
+                found = ssl.create_default_context(capath=bundle)
             else:
-                found.load_verify_locations(cafile=bundle)
+                found = ssl.create_default_context(cafile=bundle)
             _contexts[bundle] = found
         return found
 

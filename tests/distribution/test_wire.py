@@ -9,6 +9,7 @@ copy that loads neither requests nor urllib3: tests/image/test_copy.py.)"""
 from __future__ import annotations
 
 import json
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,6 +70,41 @@ def test_an_unverified_certificate_is_one_try_and_says_how_to_trust_a_ca(
     assert f"cannot verify the TLS certificate of {direct.host}" in result.stderr
     assert "REQUESTS_CA_BUNDLE" in result.stderr and result.stderr.count("\n") == 1
     assert direct.registry.connections == 1 and direct.registry.seen == []
+
+
+@pytest.mark.usefixtures("stack")
+def test_a_directory_of_hashed_certificates_is_a_bundle_too(
+    direct: Direct, cli: Runner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """As c_rehash leaves /etc/ssl/certs: each CA as HASH.0, the hash of its subject."""
+    named = subprocess.run(
+        ["openssl", "x509", "-hash", "-noout", "-in", str(direct.certificates.ca)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    hashed = tmp_path / "certs"
+    hashed.mkdir()
+    (hashed / f"{named.stdout.strip()}.0").write_bytes(direct.certificates.ca.read_bytes())
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(hashed))
+    result = cli("registry", "api", "--registry", direct.host, "/v2/")
+    assert result.exit_code == 0, result.stderr
+    assert [seen.path for seen in direct.registry.seen] == ["/v2/"]
+
+
+@pytest.mark.usefixtures("stack")
+def test_the_ca_bundle_replaces_the_systems_trust(
+    direct: Direct, cli: Runner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """OpenSSL's own store (here SSL_CERT_FILE, which trusts the registry's CA) is not
+    added to the bundle: REQUESTS_CA_BUNDLE names everything trusted, as requests has it."""
+    stranger = make_certificates(tmp_path / "other", ["0.0.0.0"])
+    monkeypatch.setenv("SSL_CERT_FILE", str(direct.certificates.ca))
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(stranger.ca))
+    result = cli("registry", "api", "--registry", direct.host, "/v2/")
+    assert result.exit_code == 1
+    assert f"cannot verify the TLS certificate of {direct.host}" in result.stderr
+    assert direct.registry.seen == []
 
 
 @pytest.mark.usefixtures("stack")
