@@ -30,7 +30,6 @@ import threading
 import time
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin
 
 from ecrctl import redact
 from ecrctl.distribution import auth
@@ -44,13 +43,14 @@ from ecrctl.distribution.transport import (
     as_given,
     base_url,
     error_text,
+    join_url,
     no_auth,
     origin_of,
     read_capped,
     retry_after,
     running,
 )
-from ecrctl.distribution.wire import Pool, checked_bundle, failure, plain_case
+from ecrctl.distribution.wire import Pool, failure, plain_case
 from ecrctl.errors import AccessDenied, EcrctlError, NotFound, ServiceError
 
 if TYPE_CHECKING:
@@ -109,7 +109,9 @@ class RegistryClient:
             redact.register(credential.password)
 
     def url(self, path: str) -> str:
-        return urljoin(self.base + "/", path.lstrip("/")) if "://" not in path else path
+        if "://" in path:
+            return join_url(path, "", self.host)
+        return join_url(self.base + "/", path.lstrip("/"), self.host)
 
     def authorizes(self, url: str) -> bool:
         """Whether the credential may go to ``url``: only to the origin the user named."""
@@ -158,13 +160,10 @@ class RegistryClient:
             return self.pool.send(
                 method, url, timer, timeouts, params=params, headers=headers, data=data
             )
-        if url.startswith("https:"):
-            checked_bundle()
+        from ecrctl.distribution.requests_stack import send
+
         given = {"auth": auth, "params": params, "headers": headers, "data": data}
-        answer: Answer = self.session.request(
-            method, url, stream=True, allow_redirects=False, timeout=timeouts, **given
-        )
-        return answer
+        return send(self.session, self.host, method, url, timeouts, **given)
 
     # -- authentication ------------------------------------------------------------
 
@@ -310,7 +309,7 @@ class RegistryClient:
                     "Location to follow",
                     hint="check the registry, or any proxy in front of it",
                 )
-            location = urljoin(response.url, response.headers["Location"])
+            location = join_url(response.url, response.headers["Location"], self.host, "a Location")
             read_capped(response, ERROR_LIMIT)  # its connection kept for reuse
             response = self.send(method, location, timer, headers=plain, auth=no_auth)
             if response.status_code not in REDIRECTS:

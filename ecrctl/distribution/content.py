@@ -16,12 +16,11 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin
 
 from ecrctl.distribution import manifest as mt
 from ecrctl.distribution.client import MANIFEST_ACCEPT, DigestMismatch, RegistryClient
 from ecrctl.distribution.refs import DIGEST
-from ecrctl.distribution.transport import Answer, origin_of
+from ecrctl.distribution.transport import Answer, join_url, origin_of
 from ecrctl.errors import NotFound, ServiceError
 
 CONFIG_LIMIT = 16 << 20  # an image config is JSON of a few KiB; refuse to hold more
@@ -198,7 +197,7 @@ def next_pages(
     at most ``MAX_PAGES``."""
     seen = {client.url(response.url)}
     while True:
-        url = next_link(response.headers.get("Link", ""), response.url)
+        url = next_link(response.headers.get("Link", ""), response.url, client.host)
         if url is None:
             return
         if not client.authorizes(url):
@@ -218,11 +217,11 @@ def next_pages(
         yield response
 
 
-def next_link(header: str, current: str) -> str | None:
+def next_link(header: str, current: str, host: str) -> str | None:
     for part in header.split(","):
         target, _, params = part.partition(";")
         if 'rel="next"' in params.replace(" ", "") or "rel=next" in params.replace(" ", ""):
-            return urljoin(current, target.strip().strip("<>"))
+            return join_url(current, target.strip().strip("<>"), host, "a Link")
     return None
 
 

@@ -20,7 +20,8 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.poolmanager import ProxyManager
 
 from ecrctl.distribution.watchdog import arm, unwatch
-from ecrctl.distribution.wire import USER_AGENT
+from ecrctl.distribution.wire import USER_AGENT, checked_bundle
+from ecrctl.errors import ServiceError
 
 
 class _WatchedHTTPConnection(HTTPConnection):
@@ -101,3 +102,29 @@ def session() -> requests.Session:
     made.mount("http://", adapter)
     made.mount("https://", adapter)
     return made
+
+
+def send(
+    session: requests.Session,
+    host: str,
+    method: str,
+    url: str,
+    timeouts: tuple[float, float],
+    **given: Any,
+) -> requests.Response:
+    """One registry request through ``session``: streamed, no redirect followed. A
+    missing CA bundle is named first; a redirect whose Location is not a URL is the
+    registry's error (requests parses it even when it does not follow it)."""
+    if url.startswith("https:"):
+        checked_bundle()
+    try:
+        return session.request(
+            method, url, stream=True, allow_redirects=False, timeout=timeouts, **given
+        )
+    except ValueError as exc:
+        if isinstance(exc, requests.RequestException):  # its own: InvalidURL and the like
+            raise
+        raise ServiceError(
+            f"registry {host} sent a Location that is not a URL ({exc})",
+            hint="check the registry, or any proxy in front of it",
+        ) from None

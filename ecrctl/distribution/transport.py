@@ -22,7 +22,7 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, NamedTuple, Protocol
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from ecrctl import redact
 from ecrctl.errors import InvalidInput, ServiceError
@@ -58,6 +58,20 @@ def origin_of(url: str) -> Origin:
         port = None
     default = 443 if scheme == "https" else 80
     return Origin(scheme, (parts.hostname or "").lower(), port or default)
+
+
+def join_url(base: str, reference: str, host: str, what: str = "an address") -> str:
+    """``reference`` (a Location, a Link) read against ``base``; one that is not a URL
+    (an unclosed ``[``, a port that is no number) is the registry's error, on one line."""
+    try:
+        joined = urljoin(base, reference)
+        urlsplit(joined).port  # noqa: B018 - parsing it is the check
+    except ValueError:
+        raise ServiceError(
+            f"registry {host} sent {what} that is not a URL: {redact.redact(reference)[:200]!r}",
+            hint="check the registry, or any proxy in front of it",
+        ) from None
+    return joined
 
 
 def split_host(host: str) -> tuple[str, int | None]:

@@ -105,8 +105,8 @@ def test_a_config_blob_is_read_and_verified(registries: Registries) -> None:
 
 def test_next_link() -> None:
     current = "http://127.0.0.1:5000/v2/_catalog?n=1"
-    assert next_link('</v2/_catalog?last=a&n=1>; rel="next"', current) == (
+    assert next_link('</v2/_catalog?last=a&n=1>; rel="next"', current, "h") == (
         "http://127.0.0.1:5000/v2/_catalog?last=a&n=1"
     )
-    assert next_link("", current) is None
-    assert next_link('<https://x.invalid/p>; rel="prev"', current) is None
+    assert next_link("", current, "h") is None
+    assert next_link('<https://x.invalid/p>; rel="prev"', current, "h") is None

@@ -165,3 +165,23 @@ def test_a_link_with_a_space_is_asked_quoted_as_requests_would(
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout) == {"repositories": ["a", "b"]}
     assert [s.path for s in registry.seen] == ["/v2/_catalog", "/v2/_catalog?last=a%20b"]
+
+
+@pytest.mark.usefixtures("stack")
+@pytest.mark.parametrize(
+    ("status", "header", "value", "what"),
+    [
+        (307, "Location", "http://[::1/blob", "a Location"),  # an unclosed bracket
+        (307, "Location", "http://storage.invalid:99999/blob", "a Location"),  # no port
+        (200, "Link", '<http://[::1/v2/_catalog?last=a>; rel="next"', "a Link"),
+    ],
+)
+def test_an_address_that_is_no_url_is_the_registrys_error_on_one_line(
+    registry: Hostile, cli: Runner, status: int, header: str, value: str, what: str
+) -> None:
+    registry.on("GET", "^/v2/", Answer(status, {**JSON, header: value}, b'{"repositories": []}'))
+    result = cli("registry", "api", "--registry", registry.host, "/v2/_catalog", "--paginate")
+    assert result.exit_code == 1
+    assert f"registry {registry.host} sent {what} that is not a URL" in result.stderr
+    assert result.stderr.count("\n") == 1 and "unexpected" not in result.stderr
+    assert len(registry.seen) == 1  # not retried, nothing asked of it
