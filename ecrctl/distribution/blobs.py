@@ -1,13 +1,14 @@
 """Moving blobs from one registry to another: skipped when the destination has
 them, mounted across repositories of one registry, else streamed.
 
-A streamed blob goes straight from the source's GET into the destination's
-PATCH (no temp file, two 1 MiB chunks in memory), hashed on the way: its last
-chunk is sent only once the blob matches its digest and size, and a blob that
-does not is never committed; its upload is cancelled once the PATCH has ended.
-A small blob (up to 1 MiB) is read whole and checked, then sent in the PUT that
-commits it (the distribution spec's monolithic upload: POST, then PUT). A
-:class:`BlobMover` moves each (destination repository, digest) once per run,
+Every blob goes up in the distribution spec's monolithic upload: a POST opens
+the upload, and one PUT ?digest= carries the bytes and commits them (one request
+fewer than docker push's PATCH and empty PUT). A blob over 1 MiB goes straight
+from the source's GET into that PUT (no temp file, two 1 MiB chunks in memory),
+hashed on the way: its last chunk is sent only once the blob matches its digest
+and size, so a blob that does not is never committed (its PUT is cut short of its
+Content-Length, and its upload cancelled). A small blob is read whole and checked
+before its PUT. A :class:`BlobMover` moves each (destination repository, digest) once per run,
 from any number of threads, and remembers where in a destination registry a
 blob already is, so that later repositories mount it instead of moving bytes.
 """
@@ -248,9 +249,9 @@ class BlobMover:
     def _stream(
         self, route: Route, location: str, digest: str, size: int, stop: threading.Event | None
     ) -> int:
-        """GET from the source into one PATCH at the destination, then PUT ?digest=.
-        Any failure cancels the upload, once no request of it is in flight (with its
-        latest Location, the one the registry takes)."""
+        """GET from the source into the PUT ?digest= that commits the blob at the
+        destination (the distribution spec's monolithic upload: POST, then PUT). Any
+        failure cancels the upload, once its PUT is no longer in flight."""
         done = [0, 0]  # bytes read, bytes last reported
 
         def on_bytes(count: int) -> None:
@@ -260,60 +261,45 @@ class BlobMover:
                 self.on_event(BlobEvent(digest, size, "copying", done[0]))
 
         src, src_repo, dst, dst_repo = route.src, route.src_repo, route.dst, route.dst_repo
-        latest = [location]
+        final = dst.url(location)
+        final += ("&" if "?" in final else "?") + f"digest={digest}"
+        headers = {"Content-Length": str(size)}
+        if size:
+            headers["Content-Type"] = "application/octet-stream"
         try:
             timer = src.deadline(size)
             source = get_blob(src, src_repo, digest, stream=True, deadline=timer)
             with source:
                 label = f"blob {digest} of {src.host}/{src_repo}"
                 blob = BlobSource(source, timer, digest, size, on_bytes, label, stop)
-                # a small blob goes whole in the PUT that commits it (the monolithic
-                # upload: one request fewer); a larger one in one PATCH, then an empty PUT
+                # a small blob is read whole and checked first (its PUT can be sent
+                # again); a larger one streams into the PUT, its end held back until
+                # checked; the registry may check the blob once it has it all
                 small = size <= SMALL_BLOB
-                body = blob.whole() if small else self._patch(blob, dst, dst_repo, latest)
-            final = dst.url(latest[0])
-            final += ("&" if "?" in final else "?") + f"digest={digest}"
-            headers = {"Content-Length": str(len(body))}
-            if body:
-                headers["Content-Type"] = "application/octet-stream"
-            try:
-                dst.request(
-                    "PUT",
-                    final,
-                    scope=scope(dst_repo, "pull,push"),
-                    headers=headers,
-                    data=body,
-                    ok=(201, 204),
-                    deadline=dst.deadline(size),  # a registry may check the blob now
-                )
-            except EcrctlError:
-                # an answer lost after the registry took the blob: its retry finds the
-                # upload gone (404 BLOB_UPLOAD_UNKNOWN); what the registry holds decides
-                if not _landed(dst, dst_repo, digest):
-                    raise
-                log.debug("blob %s: the PUT's answer was lost; it is there", digest)
+                data = blob.whole() if small else blob.body()
+                try:
+                    dst.request(
+                        "PUT",
+                        final,
+                        scope=scope(dst_repo, "pull,push"),
+                        headers=headers,
+                        data=data,
+                        replayable=small,
+                        ok=(201, 204),
+                        deadline=dst.deadline(size) if small else dst.deadline(after=timer),
+                    )
+                except EcrctlError:
+                    blob.check()  # the source's failure, named as the source's
+                    # an answer lost after the registry took the blob: its retry finds
+                    # the upload gone (404 BLOB_UPLOAD_UNKNOWN); what the registry holds
+                    # decides
+                    if not _landed(dst, dst_repo, digest):
+                        raise
+                    log.debug("blob %s: the PUT's answer was lost; it is there", digest)
         except BaseException:
-            self._cancel(dst, latest[0], dst_repo)
+            self._cancel(dst, location, dst_repo)
             raise
         return blob.count
-
-    @staticmethod
-    def _patch(blob: BlobSource, dst: RegistryClient, dst_repo: str, latest: list[str]) -> bytes:
-        """One chunked PATCH with the blob, its last chunk only once checked (it can end
-        early, cleanly, as docker push's can). ``latest`` gets the upload's new
-        Location once the PATCH has ended; what is left to send (nothing) is returned."""
-        patched = dst.request(
-            "PATCH",
-            latest[0],
-            scope=scope(dst_repo, "pull,push"),
-            headers={"Content-Type": "application/octet-stream"},
-            data=blob.chunks(),
-            ok=(201, 202, 204),  # ECR answers 201
-            deadline=dst.deadline(after=blob.deadline),  # a stalled source is named first
-        )
-        latest[0] = dst.url(patched.headers.get("Location") or latest[0])
-        blob.check()
-        return b""
 
     @staticmethod
     def _cancel(dst: RegistryClient, location: str, dst_repo: str) -> None:

@@ -17,15 +17,6 @@ if TYPE_CHECKING:
 
 SMALL_BLOB = 1 << 20  # read into memory (and retried as bytes) below this size
 READ_SIZE = 1 << 20  # a chunk; the last one is sent only once the blob is checked
-# what each chunk goes out as: the chunked encoding copies each piece once, and a copy
-# under malloc's mmap threshold (128 KiB) costs a fortieth of a MiB-sized one
-PIECE = 120 << 10
-
-
-def _pieces(data: bytes) -> Iterator[memoryview]:
-    view = memoryview(data)
-    for start in range(0, len(view), PIECE):
-        yield view[start : start + PIECE]
 
 
 class SourceError(ServiceError):
@@ -35,12 +26,13 @@ class SourceError(ServiceError):
 class BlobSource:
     """A source blob's bytes as they arrive, hashed and counted on the way.
 
-    :meth:`chunks` is the body of one chunked PATCH: each chunk is handed over
-    once the next has arrived, and the last only once the whole blob matches its
-    digest and size. A wrong blob, or a source that breaks off or stalls, ends
-    the body early and cleanly, so the PATCH ends and its upload can be
-    cancelled; :meth:`check` then raises what went wrong. :meth:`whole` reads a
-    small blob into memory, checked before any of it is sent."""
+    :meth:`body` is the body of the PUT that commits the blob, sent with its
+    ``Content-Length``: each chunk is handed over once the next has arrived, and
+    the last only once the whole blob matches its digest and size. A wrong blob,
+    or a source that breaks off or stalls, raises from inside the body, so the
+    request is cut short of its length and the registry never has the whole
+    blob; :meth:`check` raises it again. :meth:`whole` reads a small blob into
+    memory, checked before any of it is sent."""
 
     def __init__(
         self,
@@ -63,7 +55,11 @@ class BlobSource:
         self.label = label
         self.failure: EcrctlError | None = None
 
-    def chunks(self) -> Iterator[memoryview]:
+    def body(self) -> Body:
+        """The blob as a request body of ``size`` bytes."""
+        return Body(self._chunks(), self.size)
+
+    def _chunks(self) -> Iterator[memoryview]:
         held = b""
         while True:
             try:
@@ -76,10 +72,11 @@ class BlobSource:
                     raise self._short()
             except EcrctlError as exc:
                 self.failure = exc
-                return  # the held chunk, the blob's end, is never sent
-            yield from _pieces(held)
+                raise  # the held chunk, the blob's end, is never sent
+            if held:
+                yield memoryview(held)
             held = chunk
-        yield from _pieces(held)
+        yield memoryview(held)
 
     def check(self) -> None:
         """Raise what ended :meth:`chunks` early, if anything did."""
@@ -134,3 +131,18 @@ class BlobSource:
             hint="nothing was committed at the destination; retry, and check the source "
             "registry or any proxy in front of it",
         )
+
+
+class Body:
+    """A streamed request body of known length: both HTTP stacks send it with its
+    ``Content-Length`` (requests asks ``len``), not in the chunked encoding."""
+
+    def __init__(self, chunks: Iterator[memoryview], size: int) -> None:
+        self.chunks = chunks
+        self.size = size
+
+    def __iter__(self) -> Iterator[memoryview]:
+        return self.chunks
+
+    def __len__(self) -> int:
+        return self.size

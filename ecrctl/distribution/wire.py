@@ -16,7 +16,8 @@ where it shows:
   follows them itself, without the credential);
 - connections kept per origin and reused once their answer was read to the end,
   one idle connection checked for a close by its peer before it is reused;
-- a generator body sent chunked, bytes with their ``Content-Length``;
+- a generator body sent chunked, bytes, or an iterable whose ``Content-Length`` is
+  given, with their length;
 - every connection watched by :mod:`ecrctl.distribution.watchdog` for the
   deadline of the request it carries;
 - a body shorter than its ``Content-Length`` is an error (``IncompleteRead``),

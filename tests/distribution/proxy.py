@@ -20,6 +20,10 @@ from tests.support.loopback import Served, loopback_server
 HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade"}
 
 
+class ClientGone(Exception):
+    """The client closed its connection before the body it declared was sent."""
+
+
 @dataclass
 class Fault:
     method: str
@@ -68,8 +72,8 @@ class Proxy(Served):
                 length = int(self.headers.get("Content-Length") or 0)
                 while length > 0:
                     chunk = self.rfile.read(min(length, 1 << 16))
-                    if not chunk:
-                        return
+                    if not chunk:  # the client cut its request short: so does the proxy
+                        raise ClientGone
                     length -= len(chunk)
                     yield chunk
 
@@ -126,13 +130,18 @@ class Proxy(Served):
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP}
                 chunked = self.headers.get("Transfer-Encoding", "").lower() == "chunked"
                 has_body = chunked or int(self.headers.get("Content-Length") or 0) > 0
-                conn.request(
-                    self.command,
-                    self.path,
-                    body=self._counted(self._body()) if has_body else None,
-                    headers=headers,
-                    encode_chunked=chunked,
-                )
+                try:
+                    conn.request(
+                        self.command,
+                        self.path,
+                        body=self._counted(self._body()) if has_body else None,
+                        headers=headers,
+                        encode_chunked=chunked,
+                    )
+                except ClientGone:
+                    conn.close()  # the registry sees the request end short of its length
+                    self.close_connection = True
+                    return
                 answer = conn.getresponse()
                 if fault is not None:  # acted on, but the answer is lost
                     answer.read()

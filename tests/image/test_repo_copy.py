@@ -64,7 +64,7 @@ def test_every_tag_each_shared_blob_once_then_nothing(
         assert copy_env.b.manifest(dst, image.tag).content == image.body
     # the destination is asked about each blob once, however many tags share it (the
     # next images are read while one is written), and each small blob goes up in the
-    # PUT that commits it: an upload is a POST and a PUT, no PATCH
+    # PUT that commits it: an upload is a POST and a PUT
     asked = Counter(p.rsplit("/", 1)[1] for m, p, _ in proxy_b.counters.sent if m == "HEAD")
     blobs = {d for image in images for d in image.blobs}
     assert {d: asked[d] for d in blobs} == dict.fromkeys(blobs, 1)
