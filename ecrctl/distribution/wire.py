@@ -17,7 +17,8 @@ where it shows:
 - connections kept per origin and reused once their answer was read to the end,
   one idle connection checked for a close by its peer before it is reused;
 - a generator body sent chunked, bytes, or an iterable whose ``Content-Length`` is
-  given, with their length;
+  given, with their length; an answer the peer sent before it closed on a body it
+  would not take is read, not reported as a broken connection;
 - every connection watched by :mod:`ecrctl.distribution.watchdog` for the
   deadline of the request it carries;
 - a body shorter than its ``Content-Length`` is an error (``IncompleteRead``),
@@ -205,6 +206,17 @@ def _dropped(conn: http.client.HTTPConnection) -> bool:
         return True
 
 
+def _early_answer(conn: http.client.HTTPConnection, failed: OSError) -> http.client.HTTPResponse:
+    """The answer a peer sent before it closed on a body it would not take (a refusal
+    of a blob's ``PUT``), as urllib3 reads it; the send's failure when there is none."""
+    try:
+        answer = conn.getresponse()
+    except (OSError, http.client.HTTPException):
+        raise failed from None
+    answer.will_close = True  # the connection broke: never reused
+    return answer
+
+
 class Pool:
     """Connections per origin, for any number of threads: each request takes one
     (an idle one, else a new one) and its answer hands it back once read whole."""
@@ -273,8 +285,12 @@ class Pool:
                 except ssl.SSLError as exc:
                     raise TlsFailure(url, exc) from exc
             conn.sock.settimeout(read)
-            conn.request(method, target, body=data, headers=given)
-            answer = conn.getresponse()
+            try:
+                conn.request(method, target, body=data, headers=given)
+            except (BrokenPipeError, ConnectionResetError) as exc:
+                answer = _early_answer(conn, exc)
+            else:
+                answer = conn.getresponse()
         except BaseException:
             unwatch(conn)
             conn.close()

@@ -31,6 +31,7 @@ class Fault:
     remaining: int
     status: int = 503
     after: bool = False  # forward first: the registry acts, its answer is replaced
+    unread: bool = False  # answered before the body is read, then closed: a refusal
 
 
 @dataclass
@@ -109,6 +110,9 @@ class Proxy(Served):
                 with proxy.lock:
                     proxy.counters.sent.append((self.command, self.path, dict(self.headers)))
                 fault = self._fault()
+                if fault is not None and fault.unread:
+                    self._refuse(fault.status)
+                    return
                 if fault is not None and not fault.after:
                     status = fault.status
                     for _ in self._body():
@@ -154,6 +158,21 @@ class Proxy(Served):
                     return
                 self._relay(answer)
                 conn.close()
+
+            def _refuse(self, status: int) -> None:
+                """Answer before reading the body, then close (as a front end refusing an
+                upload does): the client finds its send broken, the answer waiting."""
+                with proxy.lock:
+                    proxy.counters.requests.append((self.command, self.path, status))
+                body = b'{"errors":[{"code":"DENIED","message":"refused by the proxy"}]}'
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.wfile.write(body)
+                self.wfile.flush()
+                self.close_connection = True
 
             def _relay(self, answer: http.client.HTTPResponse) -> None:
                 blob_read = self.command == "GET" and "/blobs/sha256:" in self.path

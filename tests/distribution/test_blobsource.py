@@ -236,3 +236,19 @@ def test_a_put_refused_every_time_fails_the_copy_and_cancels_the_upload(
     assert "Traceback" not in result.stderr
     assert left_uploads(registries, dst) == {}
     assert copy_env.b.tags(dst) == []
+
+
+def test_a_put_refused_before_its_body_is_read_is_named_by_its_answer(
+    stack: str, copy_env: CopyEnv, proxy_b: Proxy, cli: Runner
+) -> None:
+    """A front end that answers 403 to a layer's PUT without reading it and closes: the
+    copy's send breaks, and the answer waiting on the connection is what it reports."""
+    layer = os.urandom(32 * MIB)
+    src, dst, _ = copy_env.image_to_copy("1", layers=[layer])
+    digest = "sha256:" + hashlib.sha256(layer).hexdigest()
+    proxy_b.faults = [Fault("PUT", f"digest={digest}", 100, 403, unread=True)]
+    result = cli("image", "copy", f"{copy_env.a.host}/{src}:1", f"{proxy_b.host}/{dst}:1")
+    assert result.exit_code != 0
+    assert "HTTP 403" in result.stderr and "refused by the proxy" in result.stderr
+    assert "cannot reach registry" not in result.stderr
+    assert copy_env.b.tags(dst) == []
