@@ -7,10 +7,11 @@ fewer than docker push's PATCH and empty PUT). A blob over 1 MiB goes straight
 from the source's GET into that PUT (no temp file, two 1 MiB chunks in memory),
 hashed on the way: its last chunk is sent only once the blob matches its digest
 and size, so a blob that does not is never committed (its PUT is cut short of its
-Content-Length, and its upload cancelled). A small blob is read whole and checked
-before its PUT. A :class:`BlobMover` moves each (destination repository, digest) once per run,
-from any number of threads, and remembers where in a destination registry a
-blob already is, so that later repositories mount it instead of moving bytes.
+Content-Length; its upload is cancelled where the registry lets it, else left for
+the registry to purge). A small blob is read whole and checked before its PUT. A
+:class:`BlobMover` moves each (destination repository, digest) once per run, from
+any number of threads, and remembers where in a destination registry a blob
+already is, so that later repositories mount it instead of moving bytes.
 """
 
 from __future__ import annotations

@@ -79,7 +79,7 @@ class BlobSource:
         yield memoryview(held)
 
     def check(self) -> None:
-        """Raise what ended :meth:`chunks` early, if anything did."""
+        """Raise what cut :meth:`body` short, if anything did."""
         if self.failure is not None:
             raise self.failure
 
