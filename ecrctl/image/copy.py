@@ -23,7 +23,7 @@ from ecrctl.distribution.blobs import BlobCallback, BlobMover, Route
 from ecrctl.distribution.blobsource import SMALL_BLOB
 from ecrctl.distribution.content import Manifest, manifest_digest, read_manifest, walk_index
 from ecrctl.distribution.reference import ImageReference, parse_reference
-from ecrctl.errors import Conflict, EcrctlError
+from ecrctl.errors import Conflict, EcrctlError, Interrupted, Signalled
 from ecrctl.image.copy_destination import Destination, check_destination, open_destination
 from ecrctl.image.copy_manifests import blobs_of, in_format, put_image
 from ecrctl.image.copy_platforms import check_platform as check_platform  # image inspect's
@@ -177,7 +177,11 @@ class ImageCopier:
             plan.result.status = "would-copy"
             plan.result.blobs = {"total": len(plan.blobs)}
             return self.carried(plan, dest, dry_run=True)
-        return self.write(plan, dest)
+        try:
+            return self.write(plan, dest)
+        except (KeyboardInterrupt, Signalled) as stop:  # the blobs in flight have ended
+            why = stop.as_error() if isinstance(stop, Signalled) else Interrupted("interrupted")
+            raise self.mover.stopped(why, plan.done, plan.sent, len(plan.blobs)) from None
 
     def plan(
         self,

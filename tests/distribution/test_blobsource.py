@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
+import subprocess
 import time
 from urllib.parse import unquote
 
@@ -25,6 +27,7 @@ from tests.distribution.copy_support import (  # noqa: F401 - fixtures
 )
 from tests.distribution.hostile import Answer, Hostile, Image, make_image, serve_image
 from tests.distribution.proxy import Fault, Proxy
+from tests.login_support import ECRCTL
 from tests.support.names import unique
 
 MIB = 1 << 20
@@ -252,3 +255,32 @@ def test_a_put_refused_before_its_body_is_read_is_named_by_its_answer(
     assert "HTTP 403" in result.stderr and "refused by the proxy" in result.stderr
     assert "cannot reach registry" not in result.stderr
     assert copy_env.b.tags(dst) == []
+
+
+def test_ctrl_c_in_the_middle_of_a_layers_put_commits_nothing_and_says_so(
+    source: Hostile, copy_env: CopyEnv, proxy_b: Proxy, registries: Registries
+) -> None:
+    """A real SIGINT while a layer streams into its PUT: exit 130, one line saying the
+    copy was interrupted and how far it got, and the layer is not at the destination."""
+    layer = os.urandom(8 * MIB)
+    parts = [layer[i : i + MIB // 4] for i in range(0, len(layer), MIB // 4)]  # 3.2 s
+    hostile_image(source, layer, Answer(200, {"Content-Length": str(len(layer))}, parts, 0.1))
+    dst = unique()
+    copy_env.create_repo(dst, second=True)
+    args = [ECRCTL, "image", "copy", f"{source.host}/app:1", f"{proxy_b.host}/{dst}:1"]
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 30
+    while proxy_b.counters.uploaded < 2 * MIB and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert proc.poll() is None  # still streaming the layer
+    proc.send_signal(signal.SIGINT)
+    signalled = time.monotonic()
+    _, err = proc.communicate(timeout=30)
+    took = time.monotonic() - signalled
+    text = err.decode()
+    assert took < 1.5, took  # the layer stopped at its next chunk, not at its end
+    assert proc.returncode == 130, text
+    assert "interrupted" in text and "no manifest put" in text, text
+    assert "Traceback" not in text and len(text.strip().splitlines()) == 1, text
+    assert proxy_b.counters.uploaded < len(layer)
+    never_whole(copy_env, registries, dst, layer)
